@@ -1,0 +1,53 @@
+# Two commands: `make run` (serve the demo on http://127.0.0.1:8000) and `make test`.
+# Without DATABASE_URL / REDIS_URL: SQLite and a broker kept in files under var/.
+
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+# The first Python >= 3.12 found (pyenv reads .python-version for the plain names).
+PYTHON ?= $(shell for p in python3.12 python3.13 python3.14 python3 python; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
+	&& { echo $$p; break; }; done)
+
+.PHONY: run test lint format install dirs migrate demo clean check-python
+
+check-python:
+	@test -n "$(PYTHON)" || { echo "Python 3.12 ou plus récent est nécessaire." >&2; exit 1; }
+
+$(BIN)/activate: | check-python
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt $(BIN)/activate
+	$(BIN)/pip install --disable-pip-version-check -q -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+dirs:
+	mkdir -p var/broker/out var/broker/processed var/broker/control var/emails var/documents
+
+migrate: install dirs
+	DJANGO_SETTINGS_MODULE=config.settings.dev $(BIN)/python manage.py migrate --noinput
+
+demo: migrate
+	DJANGO_SETTINGS_MODULE=config.settings.dev $(BIN)/python manage.py seed_demo
+
+run: demo
+	@echo "ASEA : http://127.0.0.1:8000 (web, worker et planificateur ; Ctrl-C pour arrêter)"
+	DJANGO_SETTINGS_MODULE=config.settings.dev PATH="$(CURDIR)/$(BIN):$$PATH" \
+		$(BIN)/honcho -f Procfile.dev start
+
+lint: install
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test: install dirs lint
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest
+
+clean:
+	rm -rf var .pytest_cache .ruff_cache

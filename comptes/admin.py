@@ -1,0 +1,55 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+
+from comptes.models import (
+    AttributionRole,
+    Commune,
+    Dispositif,
+    NiveauAccompagnement,
+    Organisation,
+    Utilisateur,
+)
+
+
+class NiveauInline(admin.TabularInline):
+    model = NiveauAccompagnement
+    extra = 0
+
+
+@admin.register(Dispositif)
+class DispositifAdmin(admin.ModelAdmin):
+    list_display = ["nom", "territoire", "date_debut", "duree_mois", "rythme_comite_mois", "actif"]
+    inlines = [NiveauInline]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["nom", "sigle", "type"]
+    list_filter = ["type", "dispositifs"]
+    search_fields = ["nom", "sigle"]
+    filter_horizontal = ["dispositifs"]
+
+
+@admin.register(Commune)
+class CommuneAdmin(admin.ModelAdmin):
+    list_display = ["nom", "code_postal", "code_insee"]
+    search_fields = ["nom", "code_postal"]
+
+
+class RoleInline(admin.TabularInline):
+    model = AttributionRole
+    extra = 1
+
+
+@admin.register(Utilisateur)
+class UtilisateurAdmin(UserAdmin):
+    list_display = ["username", "first_name", "last_name", "organisation", "is_active", "est_demo"]
+    list_filter = ["organisation", "attributions_roles__role", "is_active", "est_demo"]
+    list_select_related = ["organisation"]
+    inlines = [RoleInline]
+    fieldsets = UserAdmin.fieldsets + (
+        ("Organisation", {"fields": ("organisation", "telephone", "est_demo")}),
+    )
+    add_fieldsets = UserAdmin.add_fieldsets + (
+        ("Organisation", {"fields": ("organisation", "email", "first_name", "last_name")}),
+    )

@@ -1,0 +1,42 @@
+"""Which models keep an audit trail (who, when, before and after), and how a view is recorded.
+
+Every domain model must be registered here or in its app's audit registration; the test
+`test_every_domain_model_is_audited` fails when one is forgotten.
+"""
+
+from auditlog.registry import auditlog
+from auditlog.signals import accessed
+from django.apps import apps
+
+from comptes.models import (
+    AttributionRole,
+    Commune,
+    Dispositif,
+    NiveauAccompagnement,
+    Organisation,
+    Utilisateur,
+)
+
+AUDITED_APPS = ("comptes", "menages", "accompagnement", "logements", "comites", "financement")
+NOT_AUDITED = {"comptes.battementservice"}
+
+auditlog.register(Dispositif)
+auditlog.register(NiveauAccompagnement)
+auditlog.register(Organisation, m2m_fields={"dispositifs"})
+auditlog.register(Commune)
+auditlog.register(Utilisateur, exclude_fields=["password", "last_login"])
+auditlog.register(AttributionRole)
+
+
+def register_app_models():
+    """Register every model of the domain apps not registered explicitly above."""
+    for app_label in AUDITED_APPS:
+        for model in apps.get_app_config(app_label).get_models():
+            if model._meta.label_lower in NOT_AUDITED or auditlog.contains(model):
+                continue
+            auditlog.register(model)
+
+
+def record_view(instance):
+    """Record that the current user opened `instance` (the actor comes from the request)."""
+    accessed.send(sender=instance.__class__, instance=instance)

@@ -1,0 +1,23 @@
+from django.urls import reverse
+
+from comptes.permissions import is_intervenant
+
+
+def navigation(request):
+    """The main menu, adapted to the user's roles. Hiding an entry is a convenience only: every
+    view checks access itself."""
+    user = getattr(request, "user", None)
+    if not user or not user.is_authenticated:
+        return {"navigation": []}
+    items = [("Tableau de bord", reverse("tableau_de_bord"))]
+    if is_intervenant(user) or user.est_administrateur:
+        items.append(("Ménages", reverse("menages:liste")))
+    if user.est_administrateur:
+        items.append(("Administration", reverse("admin:index")))
+    current = request.path
+    return {
+        "navigation": [
+            {"label": label, "url": url, "actif": current == url or (url != "/" and current.startswith(url))}
+            for label, url in items
+        ]
+    }

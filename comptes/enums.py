@@ -1,0 +1,32 @@
+from django.db import models
+
+
+class TypeOrganisation(models.TextChoices):
+    ASSOCIATION = "association", "Association"
+    BAILLEUR = "bailleur", "Bailleur social"
+    PARTENAIRE_IML = "partenaire_iml", "Partenaire IML"
+    SERVICE_TISF = "service_tisf", "Service TISF"
+    FINANCEUR = "financeur", "Financeur"
+    AUTRE = "autre", "Autre"
+
+
+class Role(models.TextChoices):
+    TRAVAILLEUR_SOCIAL = "travailleur_social", "Travailleur social"
+    CESF = "cesf", "CESF"
+    CHARGE_ATTRIBUTION = "charge_attribution", "Chargé d’attribution"
+    GARDIEN = "gardien", "Gardien"
+    TISF = "tisf", "TISF"
+    FINANCEUR = "financeur", "Financeur"
+    MEMBRE_COMITE = "membre_comite", "Membre du comité"
+    ADMINISTRATEUR = "administrateur", "Administrateur"
+
+
+# Roles of a landlord's staff: they see the households of their own landlord.
+ROLES_BAILLEUR = frozenset({Role.CESF, Role.CHARGE_ATTRIBUTION, Role.GARDIEN})
+
+
+class CodeNiveau(models.TextChoices):
+    NIVEAU_1 = "niveau_1", "Niveau 1 – Accompagnement vers le droit commun"
+    NIVEAU_2 = "niveau_2", "Niveau 2 – Accompagnement global adapté"
+    NIVEAU_3 = "niveau_3", "Niveau 3 – Accompagnement global renforcé"
+    RELAIS_SORTANT = "relais_sortant", "Relais sortant"

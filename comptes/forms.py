@@ -1,0 +1,29 @@
+from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+
+
+class ConnexionForm(AuthenticationForm):
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": (
+            "Identifiant ou mot de passe incorrect. Les deux champs tiennent compte des "
+            "majuscules et minuscules."
+        ),
+        "inactive": "Ce compte est désactivé.",
+        "demo": "Les comptes de démonstration ne sont pas autorisés sur cette instance.",
+    }
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.fields["username"].label = "Identifiant"
+        self.fields["username"].widget.attrs.update({"autocapitalize": "none", "spellcheck": "false"})
+        self.fields["password"].label = "Mot de passe"
+
+    def get_invalid_login_error(self):
+        from comptes.models import Utilisateur
+
+        username = self.cleaned_data.get("username")
+        if not settings.DEMO_MODE and Utilisateur.objects.filter(username=username, est_demo=True).exists():
+            return ValidationError(self.error_messages["demo"], code="demo")
+        return super().get_invalid_login_error()

@@ -1,0 +1,106 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from comptes import demo
+from comptes.enums import Role
+from comptes.models import (
+    AttributionRole,
+    Commune,
+    Dispositif,
+    NiveauAccompagnement,
+    Organisation,
+    Utilisateur,
+)
+from menages import services as menages_services
+from menages.enums import TypeIntervention
+from menages.models import Menage
+
+
+class Command(BaseCommand):
+    help = "Loads the demo data set (idempotent). Refused outside demo mode."
+
+    def handle(self, *args, **options):
+        if not settings.DEMO_MODE:
+            raise CommandError("seed_demo ne s’exécute qu’en mode démonstration (DEMO_MODE=1).")
+        with transaction.atomic():
+            dispositif = self._dispositif()
+            organisations = self._organisations(dispositif)
+            communes = self._communes()
+            comptes = self._comptes(organisations)
+            self._menages(dispositif, organisations, communes, comptes)
+        self.stdout.write(self.style.SUCCESS("Données de démonstration chargées."))
+
+    def _dispositif(self):
+        values = dict(demo.DISPOSITIF)
+        dispositif, _ = Dispositif.objects.update_or_create(code=values.pop("code"), defaults=values)
+        for niveau in demo.NIVEAUX:
+            values = dict(niveau)
+            NiveauAccompagnement.objects.update_or_create(
+                dispositif=dispositif, code=values.pop("code"), defaults=values
+            )
+        return dispositif
+
+    def _organisations(self, dispositif):
+        organisations = {}
+        for key, nom, sigle, type_ in demo.ORGANISATIONS:
+            organisation, _ = Organisation.objects.update_or_create(
+                nom=nom, defaults={"sigle": sigle, "type": type_}
+            )
+            organisation.dispositifs.add(dispositif)
+            organisations[key] = organisation
+        return organisations
+
+    def _communes(self):
+        return {
+            nom: Commune.objects.update_or_create(code_insee=insee, defaults={"nom": nom, "code_postal": cp})[
+                0
+            ]
+            for nom, insee, cp in demo.COMMUNES
+        }
+
+    def _comptes(self, organisations):
+        comptes = {}
+        for username, first, last, org_key, roles, _description in demo.COMPTES:
+            user, created = Utilisateur.objects.update_or_create(
+                username=username,
+                defaults={
+                    "first_name": first,
+                    "last_name": last,
+                    "email": f"{username}@demo.asea.invalid",
+                    "organisation": organisations[org_key],
+                    "est_demo": True,
+                    "is_active": True,
+                    "is_staff": Role.ADMINISTRATEUR in roles,
+                },
+            )
+            if created or not user.check_password(demo.DEMO_PASSWORD):
+                user.set_password(demo.DEMO_PASSWORD)
+                user.save(update_fields=["password"])
+            for role in roles:
+                AttributionRole.objects.get_or_create(utilisateur=user, role=role)
+            comptes[username] = user
+        return comptes
+
+    def _menages(self, dispositif, organisations, communes, comptes):
+        for nom, bailleur_key, commune, adaff, hdm, tisf in demo.MENAGES:
+            if Menage.objects.filter(dispositif=dispositif, nom=nom).exists():
+                continue
+            bailleur = organisations[bailleur_key]
+            menage = menages_services.creer_menage(
+                dispositif=dispositif, nom=nom, bailleur=bailleur, commune=communes[commune]
+            )
+            cesf = comptes["cesf.habitat" if bailleur_key == "habitat" else "cesf.alogea"]
+            menages_services.ajouter_intervenant(menage=menage, type=TypeIntervention.CESF, utilisateur=cesf)
+            if adaff:
+                menages_services.ajouter_intervenant(
+                    menage=menage, type=TypeIntervention.REFERENT, utilisateur=comptes["ts.adaff"]
+                )
+            if hdm:
+                menages_services.ajouter_intervenant(
+                    menage=menage, type=TypeIntervention.TRAVAILLEUR_SOCIAL_IML, utilisateur=comptes["ts.hdm"]
+                )
+            if tisf:
+                menages_services.ajouter_intervenant(
+                    menage=menage, type=TypeIntervention.TISF, utilisateur=comptes["tisf.afc"]
+                )

@@ -1,0 +1,198 @@
+"""Programmes (dispositifs), their settings, organisations, communes and users with their roles."""
+
+from dateutil.relativedelta import relativedelta
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.functional import cached_property
+
+from comptes.enums import ROLES_BAILLEUR, CodeNiveau, Role, TypeOrganisation
+
+
+class Dispositif(models.Model):
+    """A programme on a territory. Its settings live here, not in code, so that one instance can
+    host other territories' programmes later."""
+
+    nom = models.CharField("nom", max_length=200)
+    code = models.SlugField("code", unique=True)
+    territoire = models.CharField("territoire", max_length=200)
+    date_debut = models.DateField("date de début")
+    duree_mois = models.PositiveSmallIntegerField(
+        "durée de la convention (mois)", default=36, validators=[MinValueValidator(1)]
+    )
+    rythme_comite_mois = models.PositiveSmallIntegerField(
+        "rythme du comité de suivi (mois)", default=2, validators=[MinValueValidator(1)]
+    )
+    objectif_menages_total = models.PositiveIntegerField("objectif de ménages (total)", default=50)
+    objectif_menages_par_bailleur = models.PositiveIntegerField(
+        "objectif de ménages par bailleur", default=25
+    )
+    objectif_menages_par_an = models.PositiveIntegerField("objectif de ménages par an", default=17)
+    actif = models.BooleanField("actif", default=True)
+
+    class Meta:
+        verbose_name = "dispositif"
+        verbose_name_plural = "dispositifs"
+        ordering = ["nom"]
+
+    def __str__(self):
+        return self.nom
+
+    @property
+    def date_fin(self):
+        return self.date_debut + relativedelta(months=self.duree_mois, days=-1)
+
+
+class NiveauAccompagnement(models.Model):
+    """A support level of a programme and its allowed duration (set by the programme)."""
+
+    dispositif = models.ForeignKey(Dispositif, on_delete=models.CASCADE, related_name="niveaux")
+    code = models.CharField("code", max_length=20, choices=CodeNiveau.choices)
+    libelle = models.CharField("libellé", max_length=200)
+    description = models.TextField("contenu", blank=True)
+    ordre = models.PositiveSmallIntegerField("ordre", default=0)
+    duree_min_mois = models.PositiveSmallIntegerField("durée minimale (mois)", null=True, blank=True)
+    duree_max_mois = models.PositiveSmallIntegerField(
+        "durée maximale (mois)",
+        null=True,
+        blank=True,
+        help_text="Laisser vide si la durée est fixée par le comité de suivi.",
+    )
+    avec_iml = models.BooleanField("comprend une intermédiation locative", default=False)
+
+    class Meta:
+        verbose_name = "niveau d’accompagnement"
+        verbose_name_plural = "niveaux d’accompagnement"
+        ordering = ["dispositif", "ordre"]
+        constraints = [
+            models.UniqueConstraint(fields=["dispositif", "code"], name="niveau_unique_par_dispositif"),
+            models.CheckConstraint(
+                condition=models.Q(duree_min_mois__isnull=True)
+                | models.Q(duree_max_mois__isnull=True)
+                | models.Q(duree_min_mois__lte=models.F("duree_max_mois")),
+                name="niveau_duree_min_inferieure_max",
+            ),
+        ]
+
+    def __str__(self):
+        return self.libelle
+
+
+class Organisation(models.Model):
+    nom = models.CharField("nom", max_length=200, unique=True)
+    sigle = models.CharField("sigle", max_length=40, blank=True)
+    type = models.CharField("type", max_length=20, choices=TypeOrganisation.choices)
+    dispositifs = models.ManyToManyField(
+        Dispositif, related_name="organisations", blank=True, verbose_name="dispositifs"
+    )
+
+    class Meta:
+        verbose_name = "organisation"
+        verbose_name_plural = "organisations"
+        ordering = ["nom"]
+
+    def __str__(self):
+        return self.sigle or self.nom
+
+    @property
+    def est_bailleur(self):
+        return self.type == TypeOrganisation.BAILLEUR
+
+
+class Commune(models.Model):
+    nom = models.CharField("nom", max_length=120)
+    code_insee = models.CharField("code INSEE", max_length=5, unique=True)
+    code_postal = models.CharField("code postal", max_length=5)
+
+    class Meta:
+        verbose_name = "commune"
+        verbose_name_plural = "communes"
+        ordering = ["nom"]
+
+    def __str__(self):
+        return self.nom
+
+
+class UtilisateurManager(UserManager):
+    def get_queryset(self):
+        return super().get_queryset().select_related("organisation")
+
+
+class Utilisateur(AbstractUser):
+    """A person using the app. Belongs to one organisation; holds one or more roles."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="utilisateurs",
+        null=True,
+        blank=True,
+        verbose_name="organisation",
+    )
+    telephone = models.CharField("téléphone", max_length=20, blank=True)
+    est_demo = models.BooleanField(
+        "compte de démonstration",
+        default=False,
+        help_text="Refusé à la connexion hors du mode démonstration.",
+    )
+
+    objects = UtilisateurManager()
+
+    class Meta:
+        verbose_name = "utilisateur"
+        verbose_name_plural = "utilisateurs"
+        ordering = ["last_name", "first_name", "username"]
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+    @cached_property
+    def roles(self) -> frozenset[str]:
+        return frozenset(r.role for r in self.attributions_roles.all())
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.roles.intersection(roles))
+
+    @property
+    def est_administrateur(self) -> bool:
+        return self.is_active and (self.is_superuser or Role.ADMINISTRATEUR in self.roles)
+
+    @property
+    def est_personnel_bailleur(self) -> bool:
+        return (
+            self.organisation is not None
+            and self.organisation.est_bailleur
+            and bool(self.roles & ROLES_BAILLEUR)
+        )
+
+    def libelles_roles(self) -> list[str]:
+        return [Role(r).label for r in sorted(self.roles)]
+
+
+class AttributionRole(models.Model):
+    utilisateur = models.ForeignKey(Utilisateur, on_delete=models.CASCADE, related_name="attributions_roles")
+    role = models.CharField("rôle", max_length=30, choices=Role.choices)
+
+    class Meta:
+        verbose_name = "rôle"
+        verbose_name_plural = "rôles"
+        constraints = [
+            models.UniqueConstraint(fields=["utilisateur", "role"], name="role_unique_par_utilisateur")
+        ]
+
+    def __str__(self):
+        return self.get_role_display()
+
+
+class BattementService(models.Model):
+    """Last time a background process proved it was alive (shown by the health endpoint)."""
+
+    nom = models.CharField(max_length=50, unique=True)
+    vu_le = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "battement de service"
+        verbose_name_plural = "battements de service"
+
+    def __str__(self):
+        return f"{self.nom} ({self.vu_le:%Y-%m-%d %H:%M})"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class LogementsConfig(AppConfig):
+    name = "logements"
+    verbose_name = "Logements"
