@@ -1,7 +1,5 @@
 from django.urls import reverse
 
-from comptes.permissions import is_intervenant
-
 
 def navigation(request):
     """The main menu, adapted to the user's roles. Hiding an entry is a convenience only: every
@@ -10,7 +8,7 @@ def navigation(request):
     if not user or not user.is_authenticated:
         return {"navigation": []}
     items = [("Tableau de bord", reverse("tableau_de_bord"))]
-    if is_intervenant(user) or user.est_administrateur:
+    if user.has_perm("menages.voir_menages"):
         items.append(("Ménages", reverse("menages:liste")))
     if user.est_administrateur:
         items.append(("Administration", reverse("admin:index")))

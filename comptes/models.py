@@ -1,7 +1,7 @@
 """Programmes (dispositifs), their settings, organisations, communes and users with their roles."""
 
 from dateutil.relativedelta import relativedelta
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.functional import cached_property
@@ -113,11 +113,6 @@ class Commune(models.Model):
         return self.nom
 
 
-class UtilisateurManager(UserManager):
-    def get_queryset(self):
-        return super().get_queryset().select_related("organisation")
-
-
 class Utilisateur(AbstractUser):
     """A person using the app. Belongs to one organisation; holds one or more roles."""
 
@@ -135,8 +130,6 @@ class Utilisateur(AbstractUser):
         default=False,
         help_text="Refusé à la connexion hors du mode démonstration.",
     )
-
-    objects = UtilisateurManager()
 
     class Meta:
         verbose_name = "utilisateur"

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET
 
 from comptes import selectors
 from comptes.models import BattementService
-from comptes.permissions import is_financeur, is_intervenant, is_membre_comite
+from comptes.permissions import is_financeur, is_membre_comite
 
 
 @never_cache
@@ -16,7 +16,7 @@ def tableau_de_bord(request):
     user = request.user
     context = {
         "dispositifs": list(selectors.dispositifs_of(user)),
-        "voit_menages": is_intervenant(user) or user.est_administrateur,
+        "voit_menages": user.has_perm("menages.voir_menages"),
         "voit_indicateurs": is_financeur(user) or is_membre_comite(user),
         "est_membre_comite": is_membre_comite(user),
         "est_administrateur": user.est_administrateur,

@@ -12,6 +12,7 @@ from menages.models import Intervenant, Menage
 
 @never_cache
 def liste(request):
+    require_perm(request.user, "menages.voir_menages")
     menages = (
         Menage.objects.visible_to(request.user)
         .select_related("commune", "bailleur")

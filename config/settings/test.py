@@ -6,7 +6,7 @@ DEBUG = False
 DEMO_MODE = True
 SECRET_KEY = "test-only-key-0123456789abcdefghijklmnopqrstuvwxyz0123456789"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 CELERY_TASK_ALWAYS_EAGER = True
@@ -15,3 +15,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Static files come from the finders (no collectstatic before tests); the browser tests need them.
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True

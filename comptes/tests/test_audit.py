@@ -1,0 +1,68 @@
+from auditlog.context import set_actor
+from auditlog.models import LogEntry
+from django.apps import apps
+from django.urls import reverse
+
+from comptes.audit import AUDITED_APPS, NOT_AUDITED
+from menages.tests.factories import IntervenantFactory, MenageFactory
+
+
+def test_every_domain_model_is_audited(db):
+    from auditlog.registry import auditlog
+
+    missing = [
+        model._meta.label
+        for label in AUDITED_APPS
+        for model in apps.get_app_config(label).get_models()
+        if model._meta.label_lower not in NOT_AUDITED and not auditlog.contains(model)
+    ]
+    assert missing == []
+
+
+def test_change_is_recorded_with_author_before_and_after(programme):
+    menage = MenageFactory(dispositif=programme.dispositif, bailleur=programme.habitat, nom="Durand")
+    with set_actor(programme.ts_adaff):
+        menage.nom = "Durand-Martin"
+        menage.save()
+    entry = LogEntry.objects.get_for_object(menage).filter(action=LogEntry.Action.UPDATE).get()
+    assert entry.actor == programme.ts_adaff
+    assert entry.changes_dict["nom"] == ["Durand", "Durand-Martin"]
+
+
+def test_opening_a_household_file_records_who_viewed_it(client, programme):
+    menage = MenageFactory(dispositif=programme.dispositif, bailleur=programme.habitat)
+    client.force_login(programme.cesf_habitat)
+    client.get(reverse("menages:detail", args=[menage.pk]))
+    entry = LogEntry.objects.get_for_object(menage).get(action=LogEntry.Action.ACCESS)
+    assert entry.actor == programme.cesf_habitat
+
+
+def test_refused_opening_records_nothing(client, programme):
+    menage = MenageFactory(dispositif=programme.dispositif, bailleur=programme.alogea)
+    client.force_login(programme.cesf_habitat)
+    assert client.get(reverse("menages:detail", args=[menage.pk])).status_code == 404
+    assert not LogEntry.objects.get_for_object(menage).filter(action=LogEntry.Action.ACCESS).exists()
+
+
+def test_administrator_sees_who_viewed_and_changed_a_household(client, programme):
+    menage = MenageFactory(dispositif=programme.dispositif, bailleur=programme.habitat)
+    client.force_login(programme.cesf_habitat)
+    client.get(reverse("menages:detail", args=[menage.pk]))
+    with set_actor(programme.ts_adaff):
+        IntervenantFactory(menage=menage, utilisateur=programme.ts_hdm)
+        menage.nom = "Nouveau nom"
+        menage.save()
+
+    client.force_login(programme.admin)
+    response = client.get(reverse("menages:journal", args=[menage.pk]))
+    assert response.status_code == 200
+    text = response.text
+    assert "Consultation" in text and str(programme.cesf_habitat) in text
+    assert "Modification" in text and "Nouveau nom" in text
+    assert "Intervenant" in text  # the intervenant added is part of the household's trail
+
+
+def test_only_administrators_see_the_journal(client, programme):
+    menage = MenageFactory(dispositif=programme.dispositif, bailleur=programme.habitat)
+    client.force_login(programme.cesf_habitat)
+    assert client.get(reverse("menages:journal", args=[menage.pk])).status_code == 403

@@ -1,0 +1,111 @@
+import pytest
+from django.core import mail
+from django.test import override_settings
+from django.urls import reverse
+
+from comptes.enums import Role
+from comptes.tests.factories import OrganisationFactory, user_with_role
+
+PASSWORD = "Mot-de-passe-solide-2026"
+
+
+@pytest.fixture
+def worker(db):
+    return user_with_role(Role.TRAVAILLEUR_SOCIAL, OrganisationFactory(nom="ADAFF"), username="claire")
+
+
+def login(client, username, password=PASSWORD):
+    return client.post(reverse("login"), {"username": username, "password": password})
+
+
+def test_login_page_is_in_french(client, db):
+    response = client.get(reverse("login"))
+    assert response.status_code == 200
+    assert "Connexion" in response.text
+    assert 'lang="fr"' in response.text
+    assert "Identifiant" in response.text and "Mot de passe" in response.text
+
+
+def test_login_then_dashboard(client, worker):
+    response = login(client, "claire")
+    assert response.status_code == 302
+    assert response.url == reverse("tableau_de_bord")
+    assert "Tableau de bord" in client.get(response.url).text
+
+
+def test_wrong_password_gives_french_error_and_keeps_username(client, worker):
+    response = login(client, "claire", "mauvais")
+    assert response.status_code == 200
+    assert "Identifiant ou mot de passe incorrect" in response.text
+    assert 'value="claire"' in response.text
+
+
+def test_demo_account_logs_in_in_demo_mode(client, worker):
+    worker.est_demo = True
+    worker.save()
+    with override_settings(DEMO_MODE=True):
+        assert login(client, "claire").status_code == 302
+
+
+def test_demo_account_refused_outside_demo_mode(client, worker):
+    worker.est_demo = True
+    worker.save()
+    with override_settings(DEMO_MODE=False):
+        response = login(client, "claire")
+    assert response.status_code == 200
+    assert "comptes de démonstration ne sont pas autorisés" in response.text
+
+
+def test_demo_session_ends_when_demo_mode_is_switched_off(client, worker):
+    worker.est_demo = True
+    worker.save()
+    client.force_login(worker)
+    with override_settings(DEMO_MODE=False):
+        response = client.get(reverse("tableau_de_bord"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_logout_needs_post_and_ends_session(client, worker):
+    client.force_login(worker)
+    response = client.post(reverse("logout"))
+    assert response.status_code == 302
+    assert client.get(reverse("tableau_de_bord")).status_code == 302
+
+
+def test_password_reset_sends_a_french_email(client, worker):
+    response = client.post(reverse("password_reset"), {"email": worker.email})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    assert "nouveau mot de passe" in mail.outbox[0].subject
+    assert "/comptes/mot-de-passe/reinitialiser/" in mail.outbox[0].body
+
+
+def test_password_change_refuses_short_password_in_french(client, worker):
+    client.force_login(worker)
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": "court", "new_password2": "court"},
+    )
+    assert response.status_code == 200
+    assert "Ce mot de passe est trop court" in response.text
+
+
+def test_admin_site_is_for_administrators_only(client, worker, db):
+    worker.is_staff = True  # even staff status is not enough without the role
+    worker.save()
+    client.force_login(worker)
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("admin:login"))
+
+    admin = user_with_role(Role.ADMINISTRATEUR, worker.organisation, is_staff=True)
+    client.force_login(admin)
+    assert client.get(reverse("admin:index")).status_code == 200
+
+
+def test_unknown_page_is_a_french_404(client, worker):
+    client.force_login(worker)
+    response = client.get("/nulle-part/")
+    assert response.status_code == 404
+    assert "Page introuvable" in response.text
