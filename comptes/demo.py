@@ -120,15 +120,3 @@ COMPTES = [
     ),
     ("admin", "Agnès", "Rivière", "adaff", [Role.ADMINISTRATEUR], "administratrice du dispositif"),
 ]
-
-# Fictitious households: (nom, landlord key, commune, ADAFF follows, HDM follows, TISF follows)
-MENAGES = [
-    ("Durand Hélène", "habitat", "Carcassonne", True, False, True),
-    ("Lefèvre Éric et Maëlle", "habitat", "Narbonne", True, True, False),
-    ("Garcia Inès", "habitat", "Limoux", True, False, False),
-    ("Moreau Jérôme", "habitat", "Castelnaudary", False, False, False),
-    ("Bonnet Françoise", "alogea", "Narbonne", True, False, True),
-    ("Roche Anaïs", "alogea", "Lézignan-Corbières", True, True, False),
-    ("Perrin Noël", "alogea", "Quillan", True, False, False),
-    ("Faure Zoé", "alogea", "Carcassonne", False, False, False),
-]

@@ -28,6 +28,18 @@ class Dispositif(models.Model):
         "objectif de ménages par bailleur", default=25
     )
     objectif_menages_par_an = models.PositiveIntegerField("objectif de ménages par an", default=17)
+    financeurs_validation_requise = models.ManyToManyField(
+        "Organisation",
+        blank=True,
+        related_name="validations_requises",
+        verbose_name="financeurs dont la validation est requise avant le diagnostic",
+        limit_choices_to={"type": TypeOrganisation.FINANCEUR},
+    )
+    validite_lien_validation_jours = models.PositiveSmallIntegerField(
+        "validité des liens de validation envoyés aux financeurs (jours)",
+        default=15,
+        validators=[MinValueValidator(1)],
+    )
     actif = models.BooleanField("actif", default=True)
 
     class Meta:

@@ -1,6 +1,17 @@
 from django.contrib import admin
 
-from menages.models import Intervenant, Menage
+from menages.models import (
+    Dette,
+    Diagnostic,
+    EvenementParcours,
+    Intervenant,
+    Membre,
+    Menage,
+    PreDiagnostic,
+    ProblemeMenage,
+    Ressource,
+    ValidationFinanceur,
+)
 
 
 class IntervenantInline(admin.TabularInline):
@@ -9,10 +20,44 @@ class IntervenantInline(admin.TabularInline):
     autocomplete_fields = ["utilisateur"]
 
 
+class MembreInline(admin.TabularInline):
+    model = Membre
+    extra = 0
+
+
+class RessourceInline(admin.TabularInline):
+    model = Ressource
+    extra = 0
+
+
+class DetteInline(admin.TabularInline):
+    model = Dette
+    extra = 0
+
+
+class ProblemeInline(admin.TabularInline):
+    model = ProblemeMenage
+    extra = 0
+
+
 @admin.register(Menage)
 class MenageAdmin(admin.ModelAdmin):
-    list_display = ["reference", "nom", "bailleur", "commune", "etat", "date_saisine"]
-    list_filter = ["dispositif", "etat", "bailleur"]
+    list_display = ["reference", "nom", "bailleur", "commune", "etat", "numero_parcours", "date_saisine"]
+    list_filter = ["dispositif", "etat", "bailleur", "source_orientation", "problematique"]
     list_select_related = ["bailleur", "commune"]
-    search_fields = ["reference", "nom"]
-    inlines = [IntervenantInline]
+    search_fields = ["reference", "nom_recherche"]
+    readonly_fields = ["etat", "numero_parcours"]
+    inlines = [MembreInline, RessourceInline, DetteInline, ProblemeInline, IntervenantInline]
+
+
+@admin.register(EvenementParcours)
+class EvenementParcoursAdmin(admin.ModelAdmin):
+    list_display = ["menage", "etat_avant", "etat_apres", "date", "auteur"]
+    list_select_related = ["menage", "auteur"]
+    list_filter = ["etat_apres"]
+
+    def has_change_permission(self, request, obj=None):
+        return False  # the path's events are a record, not an editable list
+
+
+admin.site.register([PreDiagnostic, ValidationFinanceur, Diagnostic])

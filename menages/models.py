@@ -1,14 +1,40 @@
 """The household file. Who may see a household is decided here, in MenageQuerySet.visible_to."""
 
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from comptes.enums import Role
+from comptes.enums import CodeNiveau, Role
 from comptes.models import Commune, Dispositif, Organisation
-from menages.enums import EtatParcours, TypeIntervention
+from menages.enums import (
+    Autonomie,
+    DecisionFinanceur,
+    DomaineDiagnostic,
+    EtapeBdf,
+    EtatParcours,
+    LienMembre,
+    ModeReponse,
+    MotifRefus,
+    MotifSortie,
+    Problematique,
+    Probleme,
+    SituationLogement,
+    SourceOrientation,
+    TypeDiagnostic,
+    TypeIntervention,
+    TypeRessource,
+    Typologie,
+)
+from menages.search import normalize
+
+telephone_validator = RegexValidator(
+    r"^\+?[0-9 .()-]{6,20}$", "Saisissez un numéro de téléphone valide (chiffres, espaces, points, +)."
+)
 
 
 class IntervenantQuerySet(models.QuerySet):
@@ -41,6 +67,22 @@ class MenageQuerySet(models.QuerySet):
             condition |= Q(Exists(intervenants.filter(utilisateur=user)))
         return self.filter(condition, dispositif__in=organisation.dispositifs.all())
 
+    def search(self, text):
+        """Households whose name, or a member's name, contains `text`, ignoring accents and case."""
+        needle = normalize(text)
+        if not needle:
+            return self
+        membres = Membre.objects.filter(menage=OuterRef("pk"), nom_recherche__contains=needle)
+        return self.filter(
+            Q(nom_recherche__contains=needle) | Q(reference__icontains=text.strip()) | Q(Exists(membres))
+        )
+
+    def followed_by(self, user):
+        """Households where `user` is personally an active intervenant ("mes ménages")."""
+        return self.filter(
+            Exists(Intervenant.objects.actifs().filter(menage=OuterRef("pk"), utilisateur=user))
+        )
+
 
 class Menage(models.Model):
     dispositif = models.ForeignKey(
@@ -60,10 +102,46 @@ class Menage(models.Model):
     commune = models.ForeignKey(
         Commune, on_delete=models.PROTECT, null=True, blank=True, verbose_name="commune"
     )
+    nom_recherche = models.CharField(max_length=150, editable=False, db_index=True)
     etat = models.CharField(
         "étape du parcours", max_length=30, choices=EtatParcours.choices, default=EtatParcours.SAISINE
     )
+    numero_parcours = models.PositiveSmallIntegerField(
+        "numéro de parcours", default=1, help_text="Augmente quand un ménage revient après une clôture."
+    )
     date_saisine = models.DateField("date de saisine", default=timezone.localdate)
+    source_orientation = models.CharField(
+        "origine de la saisine", max_length=30, choices=SourceOrientation.choices
+    )
+    orienteur = models.CharField(
+        "orienté par", max_length=200, blank=True, help_text="Nom et structure de la personne qui oriente."
+    )
+    problematique = models.CharField(
+        "problématique",
+        max_length=10,
+        choices=Problematique.choices,
+        help_text="Accès : sans logement à soi à la saisine. Maintien : locataire dont le bail est menacé.",
+    )
+    situation_logement = models.CharField(
+        "situation de logement actuelle", max_length=30, choices=SituationLogement.choices
+    )
+    situation_logement_precision = models.CharField("précision", max_length=200, blank=True)
+    adresse = models.CharField("adresse", max_length=250, blank=True)
+    telephone = models.CharField("téléphone", max_length=20, blank=True, validators=[telephone_validator])
+    email = models.EmailField("adresse électronique", blank=True)
+    eligible_dalo = models.BooleanField("éligible au DALO", default=False)
+    accords_collectifs = models.BooleanField("relève des accords collectifs", default=False)
+    public_pdalpd = models.BooleanField("public du PDALHPD", default=False)
+    date_information = models.DateField("remise de la notice d’information", null=True, blank=True)
+    date_adhesion = models.DateField("adhésion du ménage à l’accompagnement", null=True, blank=True)
+    niveau = models.CharField(
+        "niveau d’accompagnement", max_length=20, choices=CodeNiveau.choices, blank=True
+    )
+    motif_sortie = models.CharField("motif de sortie", max_length=30, choices=MotifSortie.choices, blank=True)
+    motif_refus = models.CharField("motif de refus", max_length=30, choices=MotifRefus.choices, blank=True)
+    cree_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     cree_le = models.DateTimeField("créé le", auto_now_add=True)
     modifie_le = models.DateTimeField("modifié le", auto_now=True)
 
@@ -77,8 +155,25 @@ class Menage(models.Model):
     def __str__(self):
         return f"{self.nom} ({self.reference})"
 
+    def save(self, *args, **kwargs):
+        self.nom_recherche = normalize(self.nom)
+        if kwargs.get("update_fields") is not None and "nom" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "nom_recherche"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("menages:detail", args=[self.pk])
+
+    @property
+    def initiales(self):
+        """Initials for anonymised summaries: "Durand Hélène" gives "D. H."."""
+        return " ".join(
+            f"{part[0].upper()}." for part in self.nom.replace("-", " ").split() if part[0].isalpha()
+        )
+
+    @property
+    def est_actif(self):
+        return self.etat not in {EtatParcours.CLOS, EtatParcours.REFUSE}
 
 
 class Intervenant(models.Model):
@@ -122,3 +217,283 @@ class Intervenant(models.Model):
     def get_additional_data(self):
         # Lets the audit trail of a household include the changes to its intervenants.
         return {"menage_id": self.menage_id}
+
+
+class Membre(models.Model):
+    menage = models.ForeignKey(Menage, on_delete=models.CASCADE, related_name="membres")
+    nom = models.CharField("nom", max_length=100)
+    prenom = models.CharField("prénom", max_length=100)
+    nom_recherche = models.CharField(max_length=210, editable=False, db_index=True)
+    date_naissance = models.DateField("date de naissance", null=True, blank=True)
+    lien = models.CharField("lien avec le chef de ménage", max_length=20, choices=LienMembre.choices)
+    date_entree = models.DateField("arrivée dans le ménage", null=True, blank=True)
+    date_sortie = models.DateField("départ du ménage", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "membre du ménage"
+        verbose_name_plural = "membres du ménage"
+        ordering = ["menage", "date_naissance", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(date_sortie__isnull=True)
+                | Q(date_entree__isnull=True)
+                | Q(date_sortie__gte=models.F("date_entree")),
+                name="membre_sortie_apres_entree",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.prenom} {self.nom}"
+
+    def save(self, *args, **kwargs):
+        self.nom_recherche = normalize(f"{self.nom} {self.prenom}")
+        super().save(*args, **kwargs)
+
+    def get_additional_data(self):
+        return {"menage_id": self.menage_id}
+
+    @property
+    def est_present(self):
+        return self.date_sortie is None or self.date_sortie >= timezone.localdate()
+
+
+class Ressource(models.Model):
+    menage = models.ForeignKey(Menage, on_delete=models.CASCADE, related_name="ressources")
+    type = models.CharField("type", max_length=30, choices=TypeRessource.choices)
+    montant_mensuel = models.DecimalField(
+        "montant mensuel (€)", max_digits=8, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
+    precision = models.CharField("précision", max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = "ressource"
+        verbose_name_plural = "ressources"
+        ordering = ["menage", "type"]
+
+    def __str__(self):
+        return f"{self.get_type_display()} : {self.montant_mensuel} €"
+
+    def get_additional_data(self):
+        return {"menage_id": self.menage_id}
+
+
+class Dette(models.Model):
+    menage = models.ForeignKey(Menage, on_delete=models.CASCADE, related_name="dettes")
+    creancier = models.CharField("créancier", max_length=150)
+    montant = models.DecimalField(
+        "montant (€)", max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
+    etape_bdf = models.CharField(
+        "dossier de surendettement (Banque de France)", max_length=30, choices=EtapeBdf.choices, blank=True
+    )
+
+    class Meta:
+        verbose_name = "dette"
+        verbose_name_plural = "dettes"
+        ordering = ["menage", "-montant"]
+
+    def __str__(self):
+        return f"{self.creancier} : {self.montant} €"
+
+    def get_additional_data(self):
+        return {"menage_id": self.menage_id}
+
+
+class ProblemeMenage(models.Model):
+    menage = models.ForeignKey(Menage, on_delete=models.CASCADE, related_name="problemes")
+    code = models.CharField("difficulté", max_length=30, choices=Probleme.choices)
+
+    class Meta:
+        verbose_name = "difficulté repérée"
+        verbose_name_plural = "difficultés repérées"
+        constraints = [models.UniqueConstraint(fields=["menage", "code"], name="probleme_unique_par_menage")]
+
+    def __str__(self):
+        return self.get_code_display()
+
+    def get_additional_data(self):
+        return {"menage_id": self.menage_id}
+
+
+class EvenementParcours(models.Model):
+    """A step change of a household's path: dated, with its author and reason."""
+
+    menage = models.ForeignKey(Menage, on_delete=models.CASCADE, related_name="evenements")
+    numero_parcours = models.PositiveSmallIntegerField("parcours")
+    etat_avant = models.CharField("étape quittée", max_length=30, choices=EtatParcours.choices, blank=True)
+    etat_apres = models.CharField("nouvelle étape", max_length=30, choices=EtatParcours.choices)
+    date = models.DateTimeField("date", default=timezone.now)
+    auteur = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    motif = models.TextField("motif", blank=True)
+
+    class Meta:
+        verbose_name = "événement du parcours"
+        verbose_name_plural = "événements du parcours"
+        ordering = ["-date", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_etat_avant_display() or 'Création'} → {self.get_etat_apres_display()}"
+
+    def get_additional_data(self):
+        return {"menage_id": self.menage_id}
+
+
+class PreDiagnostic(models.Model):
+    """First look at the household by the landlord and/or the association, before the funders."""
+
+    menage = models.ForeignKey(Menage, on_delete=models.CASCADE, related_name="pre_diagnostics")
+    numero_parcours = models.PositiveSmallIntegerField("parcours")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, verbose_name="organisation")
+    auteur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    date = models.DateField("date", default=timezone.localdate)
+    situation = models.TextField(
+        "situation du ménage",
+        help_text="Composition, logement, ressources : les faits utiles, sans jugement.",
+    )
+    difficultes = models.TextField("difficultés repérées")
+    dispositifs_mobilises = models.TextField(
+        "dispositifs de droit commun déjà mobilisés", blank=True, help_text="MASP, ASLL, AVDL, FSL…"
+    )
+    motif_orientation = models.TextField("pourquoi le dispositif ASEA")
+    propose = models.BooleanField("proposer le ménage au dispositif", default=True)
+    modifie_le = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "pré-diagnostic"
+        verbose_name_plural = "pré-diagnostics"
+        ordering = ["-date", "-pk"]
+
+    def __str__(self):
+        return f"Pré-diagnostic du {self.date:%d/%m/%Y} ({self.organisation})"
+
+    def get_additional_data(self):
+        return {"menage_id": self.menage_id}
+
+
+class ValidationFinanceur(models.Model):
+    """A funder's answer on a proposed household, asked by email with signed single-use links."""
+
+    menage = models.ForeignKey(Menage, on_delete=models.CASCADE, related_name="validations")
+    numero_parcours = models.PositiveSmallIntegerField("parcours")
+    financeur = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="validations_donnees", verbose_name="financeur"
+    )
+    destinataire = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="validations_demandees",
+        verbose_name="représentant",
+    )
+    demandee_le = models.DateTimeField("demandée le", default=timezone.now)
+    demandee_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    decision = models.CharField(
+        "décision", max_length=20, choices=DecisionFinanceur.choices, default=DecisionFinanceur.EN_ATTENTE
+    )
+    commentaire = models.TextField("commentaire", blank=True)
+    repondue_le = models.DateTimeField("réponse le", null=True, blank=True)
+    mode_reponse = models.CharField("mode de réponse", max_length=10, choices=ModeReponse.choices, blank=True)
+    saisie_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "validation d’un financeur"
+        verbose_name_plural = "validations des financeurs"
+        ordering = ["-demandee_le", "-pk"]
+
+    def __str__(self):
+        return f"{self.financeur} : {self.get_decision_display()}"
+
+    def get_additional_data(self):
+        return {"menage_id": self.menage_id}
+
+    @property
+    def en_attente(self):
+        return self.decision == DecisionFinanceur.EN_ATTENTE
+
+
+def _score_field(domaine):
+    return models.PositiveSmallIntegerField(
+        f"autonomie – {domaine.label.lower()}", choices=Autonomie.choices, null=True, blank=True
+    )
+
+
+def _comment_field(domaine):
+    return models.TextField(f"observations – {domaine.label.lower()}", blank=True)
+
+
+class Diagnostic(models.Model):
+    """The in-depth diagnostic by life domain, scored on an autonomy scale so that the same grid at
+    exit measures progress. The health part is confidential (social workers only)."""
+
+    D = DomaineDiagnostic
+    menage = models.ForeignKey(Menage, on_delete=models.CASCADE, related_name="diagnostics")
+    numero_parcours = models.PositiveSmallIntegerField("parcours")
+    type = models.CharField(
+        "type", max_length=10, choices=TypeDiagnostic.choices, default=TypeDiagnostic.ENTREE
+    )
+    date = models.DateField("date", default=timezone.localdate)
+    auteur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    score_logement = _score_field(D.LOGEMENT)
+    observations_logement = _comment_field(D.LOGEMENT)
+    score_budget = _score_field(D.BUDGET)
+    observations_budget = _comment_field(D.BUDGET)
+    score_droits = _score_field(D.DROITS)
+    observations_droits = _comment_field(D.DROITS)
+    score_sante = _score_field(D.SANTE)
+    observations_sante = _comment_field(D.SANTE)
+    score_vie_sociale = _score_field(D.VIE_SOCIALE)
+    observations_vie_sociale = _comment_field(D.VIE_SOCIALE)
+    score_insertion = _score_field(D.INSERTION)
+    observations_insertion = _comment_field(D.INSERTION)
+    besoin_communes = models.ManyToManyField(
+        Commune, blank=True, related_name="+", verbose_name="communes souhaitées"
+    )
+    besoin_typologie = models.CharField(
+        "typologie nécessaire", max_length=2, choices=Typologie.choices, blank=True
+    )
+    besoin_loyer_max = models.DecimalField(
+        "loyer maximal, charges comprises (€)",
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    besoin_accessibilite = models.BooleanField("logement accessible (PMR) nécessaire", default=False)
+    niveau_propose = models.CharField(
+        "niveau d’accompagnement proposé", max_length=20, choices=CodeNiveau.choices, blank=True
+    )
+    objectifs_envisages = models.TextField(
+        "objectifs envisagés avec le ménage", blank=True, help_text="Un objectif par ligne."
+    )
+    modifie_le = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "diagnostic"
+        verbose_name_plural = "diagnostics"
+        ordering = ["-date", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_type_display()} du {self.date:%d/%m/%Y}"
+
+    def get_additional_data(self):
+        return {"menage_id": self.menage_id}
+
+    def domaines(self, include_confidential=True):
+        """(domain, score label, score, observations) for each life domain; the health
+        observations are left out when the viewer may not read confidential information."""
+        rows = []
+        for domaine in DomaineDiagnostic:
+            score = getattr(self, f"score_{domaine.value}")
+            observations = getattr(self, f"observations_{domaine.value}")
+            if domaine == DomaineDiagnostic.SANTE and not include_confidential:
+                observations = None
+            rows.append((domaine, Autonomie(score).label if score else "", score, observations))
+        return rows

@@ -1,9 +1,34 @@
-"""Who may do what with households. Which households: MenageQuerySet.visible_to."""
+"""Who may do what with households. Which households: MenageQuerySet.visible_to (always applied
+first, by loading the household through comptes.access.get_visible_or_404)."""
 
 import rules
 
-from comptes.permissions import is_administrateur, is_intervenant
+from comptes.enums import Role
+from comptes.permissions import has_role, is_administrateur, is_intervenant, is_personnel_bailleur
+from menages import workflow
+
+# Landlord staff who handle files (the caretaker reports, but does not run files).
+is_gestionnaire_bailleur = is_personnel_bailleur & has_role(Role.CESF, Role.CHARGE_ATTRIBUTION)
+is_travailleur_social = has_role(Role.TRAVAILLEUR_SOCIAL)
 
 # Only people who work on files reach the household pages; funders and committee members see
 # figures and committee summaries instead.
 rules.add_perm("menages.voir_menages", is_intervenant | is_administrateur)
+rules.add_perm("menages.creer_menage", is_travailleur_social | is_gestionnaire_bailleur | is_administrateur)
+rules.add_perm(
+    "menages.modifier_menage", is_travailleur_social | is_gestionnaire_bailleur | is_administrateur
+)
+rules.add_perm("menages.pre_diagnostic", is_travailleur_social | is_gestionnaire_bailleur | is_administrateur)
+rules.add_perm("menages.diagnostic", is_travailleur_social | is_administrateur)
+rules.add_perm("menages.saisir_validation", is_travailleur_social | is_administrateur)
+# Confidential information (health, addiction) is for social workers only.
+rules.add_perm("menages.voir_confidentiel", is_travailleur_social)
+
+
+def can_transition(user, menage, vers) -> bool:
+    """Whether `user` may move `menage` (already known visible to them) to step `vers`."""
+    if not workflow.is_allowed(menage.etat, vers):
+        return False
+    if user.est_administrateur or user.has_role(Role.TRAVAILLEUR_SOCIAL):
+        return True
+    return vers in workflow.ETATS_BAILLEUR and is_gestionnaire_bailleur(user)

@@ -1,12 +1,25 @@
-"""Writes on households. Each service runs in a transaction; the audit trail records the change."""
+"""Writes on households. Each service runs in a transaction and checks the rule it enforces; the
+audit trail (django-auditlog) records every change with its author."""
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
-from comptes.models import Commune, Dispositif, Organisation
-from menages.enums import TypeIntervention
-from menages.models import Intervenant, Menage
+from comptes.enums import Role
+from comptes.models import Dispositif, Organisation
+from menages import workflow
+from menages.enums import DecisionFinanceur, EtatParcours, ModeReponse, TypeDiagnostic, TypeIntervention
+from menages.models import (
+    Diagnostic,
+    EvenementParcours,
+    Intervenant,
+    Menage,
+    PreDiagnostic,
+    ProblemeMenage,
+    ValidationFinanceur,
+)
 
 
 def next_reference(dispositif: Dispositif, year: int) -> str:
@@ -23,22 +36,64 @@ def next_reference(dispositif: Dispositif, year: int) -> str:
     return f"{prefix}{number:04d}"
 
 
+def _record_event(menage, *, etat_avant, auteur, motif="", date=None):
+    return EvenementParcours.objects.create(
+        menage=menage,
+        numero_parcours=menage.numero_parcours,
+        etat_avant=etat_avant,
+        etat_apres=menage.etat,
+        auteur=auteur,
+        motif=motif,
+        date=date or timezone.now(),
+    )
+
+
+def set_problemes(menage: Menage, codes) -> None:
+    codes = set(codes)
+    for probleme in menage.problemes.exclude(code__in=codes):
+        probleme.delete()
+    existing = set(menage.problemes.values_list("code", flat=True))
+    for code in sorted(codes - existing):
+        ProblemeMenage.objects.create(menage=menage, code=code)
+
+
 @transaction.atomic
 def creer_menage(
     *,
     dispositif: Dispositif,
-    nom: str,
-    bailleur: Organisation | None = None,
-    commune: Commune | None = None,
+    auteur=None,
+    problemes=(),
     date_saisine: datetime.date | None = None,
+    **fields,
 ) -> Menage:
+    """Create a household at the referral step. Its author keeps access to it: a social worker
+    becomes its référent; landlord staff create it for their own landlord."""
     Dispositif.objects.select_for_update().get(pk=dispositif.pk)
-    menage = Menage(dispositif=dispositif, nom=nom, bailleur=bailleur, commune=commune)
+    menage = Menage(dispositif=dispositif, cree_par=auteur, **fields)
     if date_saisine:
         menage.date_saisine = date_saisine
+    if auteur is not None and auteur.est_personnel_bailleur:
+        menage.bailleur = auteur.organisation
     menage.reference = next_reference(dispositif, menage.date_saisine.year)
     menage.full_clean()
     menage.save()
+    set_problemes(menage, problemes)
+    _record_event(menage, etat_avant="", auteur=auteur, motif="Saisine du dispositif")
+    if auteur is not None and auteur.has_role(Role.TRAVAILLEUR_SOCIAL):
+        ajouter_intervenant(menage=menage, type=TypeIntervention.REFERENT, utilisateur=auteur)
+    elif auteur is not None and auteur.has_role(Role.CESF) and auteur.est_personnel_bailleur:
+        ajouter_intervenant(menage=menage, type=TypeIntervention.CESF, utilisateur=auteur)
+    return menage
+
+
+@transaction.atomic
+def modifier_menage(*, menage: Menage, problemes=None, **fields) -> Menage:
+    for name, value in fields.items():
+        setattr(menage, name, value)
+    menage.full_clean()
+    menage.save()
+    if problemes is not None:
+        set_problemes(menage, problemes)
     return menage
 
 
@@ -66,3 +121,196 @@ def ajouter_intervenant(
     intervenant.full_clean()
     intervenant.save()
     return intervenant
+
+
+class TransitionRefusee(ValidationError):
+    """A step change that the path does not allow, or whose requirement is not met."""
+
+
+def validations_manquantes(menage: Menage) -> list[Organisation]:
+    """Required funders that have not validated the household's current path."""
+    requis = list(menage.dispositif.financeurs_validation_requise.all())
+    valides = set(
+        menage.validations.filter(
+            numero_parcours=menage.numero_parcours, decision=DecisionFinanceur.VALIDEE
+        ).values_list("financeur_id", flat=True)
+    )
+    return [f for f in requis if f.pk not in valides]
+
+
+def _check_requirements(menage: Menage, vers: str, *, motif: str, motif_sortie: str, motif_refus: str):
+    parcours = menage.numero_parcours
+    if (
+        vers == EtatParcours.VALIDATION_FINANCEURS
+        and not menage.pre_diagnostics.filter(numero_parcours=parcours, propose=True).exists()
+    ):
+        raise TransitionRefusee("Un pré-diagnostic proposant le ménage est nécessaire avant les financeurs.")
+    if vers == EtatParcours.DIAGNOSTIC and menage.etat == EtatParcours.VALIDATION_FINANCEURS:
+        if menage.validations.filter(numero_parcours=parcours, decision=DecisionFinanceur.REFUSEE).exists():
+            raise TransitionRefusee("Un financeur a refusé ce ménage : enregistrez un refus.")
+        manquants = validations_manquantes(menage)
+        if manquants:
+            noms = ", ".join(str(f) for f in manquants)
+            raise TransitionRefusee(f"La validation de ces financeurs manque encore : {noms}.")
+    if vers == EtatParcours.PROPOSITION_COMITE:
+        diagnostic = menage.diagnostics.filter(numero_parcours=parcours, type=TypeDiagnostic.ENTREE).first()
+        if diagnostic is None or not diagnostic.niveau_propose:
+            raise TransitionRefusee("Le diagnostic approfondi, avec le niveau proposé, doit être enregistré.")
+        if menage.date_adhesion is None:
+            raise TransitionRefusee("Enregistrez d’abord la date d’adhésion du ménage à l’accompagnement.")
+    if vers == EtatParcours.ACCOMPAGNEMENT and not motif.strip():
+        raise TransitionRefusee("Indiquez la décision du comité de suivi (date et niveau) dans le motif.")
+    if vers == EtatParcours.CLOS and not motif_sortie:
+        raise TransitionRefusee("Le motif de sortie est obligatoire pour clore.")
+    if vers == EtatParcours.REFUSE and not motif_refus:
+        raise TransitionRefusee("Le motif du refus est obligatoire.")
+
+
+@transaction.atomic
+def changer_etat(
+    *, menage: Menage, vers: str, auteur, motif: str = "", motif_sortie: str = "", motif_refus: str = ""
+) -> EvenementParcours:
+    """Move a household to the next step of its path, if the path allows it and its requirements
+    are met, and record the dated event with its author and reason."""
+    menage = Menage.objects.select_for_update().get(pk=menage.pk)
+    depuis = menage.etat
+    if not workflow.is_allowed(depuis, vers):
+        raise TransitionRefusee(
+            f"Passage impossible de « {EtatParcours(depuis).label} » à « {EtatParcours(vers).label} »."
+        )
+    _check_requirements(menage, vers, motif=motif, motif_sortie=motif_sortie, motif_refus=motif_refus)
+    if vers == EtatParcours.SAISINE:
+        menage.numero_parcours += 1
+        menage.date_saisine = timezone.localdate()
+        menage.motif_sortie = ""
+        menage.motif_refus = ""
+        menage.niveau = ""
+    if vers == EtatParcours.CLOS:
+        menage.motif_sortie = motif_sortie
+    if vers == EtatParcours.REFUSE:
+        menage.motif_refus = motif_refus
+    menage.etat = vers
+    menage.save()
+    return _record_event(menage, etat_avant=depuis, auteur=auteur, motif=motif)
+
+
+@transaction.atomic
+def enregistrer_pre_diagnostic(*, menage: Menage, auteur, instance: PreDiagnostic | None = None, **fields):
+    """Record (or update) a pre-diagnostic; the household moves to the pre-diagnostic step if it
+    was only referred."""
+    pre = instance or PreDiagnostic(menage=menage, numero_parcours=menage.numero_parcours, auteur=auteur)
+    pre.organisation = pre.organisation if instance else auteur.organisation
+    for name, value in fields.items():
+        setattr(pre, name, value)
+    pre.full_clean()
+    pre.save()
+    if menage.etat == EtatParcours.SAISINE:
+        changer_etat(menage=menage, vers=EtatParcours.PRE_DIAGNOSTIC, auteur=auteur, motif="Pré-diagnostic")
+        menage.refresh_from_db()
+    return pre
+
+
+@transaction.atomic
+def demander_validations(*, menage: Menage, auteur) -> list[ValidationFinanceur]:
+    """Ask every representative of the required funders (of every funder of the programme if none
+    is required) to validate the household, by email with signed links; the household moves to the
+    funders' validation step."""
+    from menages.tasks import envoyer_demande_validation
+
+    if menage.etat == EtatParcours.PRE_DIAGNOSTIC:
+        changer_etat(menage=menage, vers=EtatParcours.VALIDATION_FINANCEURS, auteur=auteur)
+        menage.refresh_from_db()
+    elif menage.etat != EtatParcours.VALIDATION_FINANCEURS:
+        raise TransitionRefusee("Ce ménage n’en est pas à l’étape de la validation par les financeurs.")
+
+    financeurs = list(menage.dispositif.financeurs_validation_requise.all()) or list(
+        menage.dispositif.organisations.filter(type="financeur")
+    )
+    deja = set(
+        menage.validations.filter(
+            numero_parcours=menage.numero_parcours, decision=DecisionFinanceur.EN_ATTENTE
+        ).values_list("destinataire_id", flat=True)
+    )
+    creees = []
+    for financeur in financeurs:
+        representants = financeur.utilisateurs.filter(
+            is_active=True, attributions_roles__role=Role.FINANCEUR
+        ).exclude(email="")
+        for representant in representants:
+            if representant.pk in deja:
+                continue
+            validation = ValidationFinanceur.objects.create(
+                menage=menage,
+                numero_parcours=menage.numero_parcours,
+                financeur=financeur,
+                destinataire=representant,
+                demandee_par=auteur,
+            )
+            creees.append(validation)
+            transaction.on_commit(lambda pk=validation.pk: envoyer_demande_validation.delay(pk))
+    if not creees and not deja:
+        raise TransitionRefusee(
+            "Aucun représentant de financeur avec une adresse électronique : "
+            "enregistrez les réponses à la main."
+        )
+    return creees
+
+
+class ReponseImpossible(Exception):
+    """An answer that cannot be recorded (already answered, household no longer waiting)."""
+
+
+@transaction.atomic
+def repondre_validation(
+    *, validation: ValidationFinanceur, decision: str, commentaire: str = "", mode: str, saisie_par=None
+) -> ValidationFinanceur:
+    """Record a funder's answer, once."""
+    validation = ValidationFinanceur.objects.select_for_update().get(pk=validation.pk)
+    if not validation.en_attente:
+        raise ReponseImpossible(
+            "Une réponse a déjà été enregistrée le "
+            f"{timezone.localtime(validation.repondue_le):%d/%m/%Y à %H:%M} "
+            f"({validation.get_decision_display().lower()}). Ce lien ne peut servir qu’une fois."
+        )
+    if decision not in {DecisionFinanceur.VALIDEE, DecisionFinanceur.REFUSEE}:
+        raise ReponseImpossible("Réponse inconnue.")
+    validation.decision = decision
+    validation.commentaire = commentaire.strip()
+    validation.repondue_le = timezone.now()
+    validation.mode_reponse = mode
+    validation.saisie_par = saisie_par
+    validation.save()
+    return validation
+
+
+@transaction.atomic
+def enregistrer_reponse_manuelle(
+    *, menage: Menage, financeur: Organisation, decision: str, commentaire: str, auteur
+) -> ValidationFinanceur:
+    """An answer received by other means (phone, letter, meeting), entered by a professional."""
+    validation = menage.validations.filter(
+        numero_parcours=menage.numero_parcours, financeur=financeur, decision=DecisionFinanceur.EN_ATTENTE
+    ).first() or ValidationFinanceur.objects.create(
+        menage=menage, numero_parcours=menage.numero_parcours, financeur=financeur, demandee_par=auteur
+    )
+    return repondre_validation(
+        validation=validation,
+        decision=decision,
+        commentaire=commentaire,
+        mode=ModeReponse.SAISIE,
+        saisie_par=auteur,
+    )
+
+
+@transaction.atomic
+def enregistrer_diagnostic(
+    *, menage: Menage, auteur, instance: Diagnostic | None = None, communes=None, **fields
+):
+    diagnostic = instance or Diagnostic(menage=menage, numero_parcours=menage.numero_parcours, auteur=auteur)
+    for name, value in fields.items():
+        setattr(diagnostic, name, value)
+    diagnostic.full_clean()
+    diagnostic.save()
+    if communes is not None:
+        diagnostic.besoin_communes.set(communes)
+    return diagnostic

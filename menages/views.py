@@ -1,49 +1,397 @@
+import datetime
+
+from auditlog.context import set_actor
 from auditlog.models import LogEntry
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
-from django.shortcuts import render
+from django.db import transaction
+from django.db.models import Prefetch, Q
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from comptes.access import get_visible_or_404, require_perm
 from comptes.audit import record_view
-from menages.models import Intervenant, Menage
+from menages import selectors, services, workflow
+from menages.enums import EtatParcours, ModeReponse, TypeDiagnostic
+from menages.filters import MenageFilter
+from menages.forms import (
+    DetteFormSet,
+    DiagnosticForm,
+    MembreFormSet,
+    MenageForm,
+    PreDiagnosticForm,
+    ReponseManuelleForm,
+    ReponsePubliqueForm,
+    RessourceFormSet,
+    TransitionForm,
+)
+from menages.models import (
+    Diagnostic,
+    Intervenant,
+    Membre,
+    Menage,
+    PreDiagnostic,
+    ProblemeMenage,
+    ValidationFinanceur,
+)
+from menages.permissions import can_transition
+from menages.tokens import LienInvalide, read_token
+
+
+def _menage_for(request, pk, perm=None):
+    """Load a household the user may see (404 otherwise) and check `perm` on it (403)."""
+    if perm:
+        require_perm(request.user, perm)
+    return get_visible_or_404(
+        Menage.objects.select_related("dispositif", "commune", "bailleur"), request.user, pk=pk
+    )
 
 
 @never_cache
 def liste(request):
     require_perm(request.user, "menages.voir_menages")
-    menages = (
-        Menage.objects.visible_to(request.user)
-        .select_related("commune", "bailleur")
-        .order_by("nom", "reference")
-    )
+    base = Menage.objects.visible_to(request.user)
+    filtre = MenageFilter(request.GET or None, queryset=base, request=request)
+    menages = filtre.qs if filtre.is_bound and filtre.is_valid() else base
+    # Counts by step for the current filters, whatever the step chosen.
+    sans_etat = request.GET.copy()
+    sans_etat.pop("etat", None)
+    filtre_sans_etat = MenageFilter(sans_etat or None, queryset=base, request=request)
+    pour_comptes = filtre_sans_etat.qs if filtre_sans_etat.is_bound and filtre_sans_etat.is_valid() else base
+    counts = selectors.counts_by_etat(pour_comptes)
+    menages = menages.select_related("commune", "bailleur").order_by("nom", "reference").distinct()
     page = Paginator(menages, 25).get_page(request.GET.get("page"))
-    return render(request, "menages/liste.html", {"page": page})
+    context = {
+        "filtre": filtre,
+        "page": page,
+        "etats": [(etat, counts[etat.value]) for etat in EtatParcours],
+        "etat_actif": request.GET.get("etat", ""),
+    }
+    template = "menages/liste.html#resultats" if request.headers.get("HX-Request") else "menages/liste.html"
+    return render(request, template, context)
+
+
+@never_cache
+def creer(request):
+    require_perm(request.user, "menages.creer_menage")
+    dispositif = (
+        request.user.organisation.dispositifs.filter(actif=True).first()
+        if request.user.organisation
+        else None
+    )
+    if dispositif is None:
+        raise PermissionDenied
+    form = MenageForm(request.POST or None, dispositif=dispositif, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        problemes = data.pop("problemes")
+        try:
+            menage = services.creer_menage(
+                dispositif=dispositif, auteur=request.user, problemes=problemes, **data
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"Le ménage {menage.nom} est enregistré ({menage.reference}).")
+            return redirect(menage)
+    return render(request, "menages/form_menage.html", {"form": form, "titre": "Nouveau ménage"})
 
 
 @never_cache
 def detail(request, pk):
     menage = get_visible_or_404(
-        Menage.objects.select_related("commune", "bailleur", "dispositif"), request.user, pk=pk
+        Menage.objects.select_related("commune", "bailleur", "dispositif").prefetch_related(
+            Prefetch("membres", queryset=Membre.objects.order_by("date_naissance", "pk")),
+            "ressources",
+            "dettes",
+            Prefetch("problemes", queryset=ProblemeMenage.objects.order_by("code")),
+            Prefetch(
+                "pre_diagnostics", queryset=PreDiagnostic.objects.select_related("auteur", "organisation")
+            ),
+            Prefetch(
+                "validations",
+                queryset=ValidationFinanceur.objects.select_related("financeur", "destinataire"),
+            ),
+            Prefetch(
+                "diagnostics",
+                queryset=Diagnostic.objects.select_related("auteur").prefetch_related("besoin_communes"),
+            ),
+            Prefetch(
+                "intervenants", queryset=Intervenant.objects.select_related("organisation", "utilisateur")
+            ),
+        ),
+        request.user,
+        pk=pk,
     )
     record_view(menage)
-    intervenants = menage.intervenants.select_related("organisation", "utilisateur")
-    return render(request, "menages/detail.html", {"menage": menage, "intervenants": intervenants})
+    user = request.user
+    parcours = menage.numero_parcours
+    diagnostic = next(
+        (
+            d
+            for d in menage.diagnostics.all()
+            if d.numero_parcours == parcours and d.type == TypeDiagnostic.ENTREE
+        ),
+        None,
+    )
+    context = {
+        "menage": menage,
+        "resume": selectors.resume_anonymise(menage),
+        "actions": [
+            (vers, workflow.ACTIONS[vers])
+            for vers in workflow.next_steps(menage.etat)
+            if can_transition(user, menage, vers)
+        ],
+        "pre_diagnostics": [p for p in menage.pre_diagnostics.all() if p.numero_parcours == parcours],
+        "validations": [v for v in menage.validations.all() if v.numero_parcours == parcours],
+        "validations_manquantes": services.validations_manquantes(menage)
+        if menage.etat == EtatParcours.VALIDATION_FINANCEURS
+        else [],
+        "diagnostic": diagnostic,
+        "diagnostic_domaines": diagnostic.domaines(user.has_perm("menages.voir_confidentiel"))
+        if diagnostic
+        else [],
+        "voir_confidentiel": user.has_perm("menages.voir_confidentiel"),
+        "peut_modifier": user.has_perm("menages.modifier_menage"),
+        "peut_pre_diagnostic": user.has_perm("menages.pre_diagnostic"),
+        "peut_diagnostic": user.has_perm("menages.diagnostic"),
+        "peut_saisir_validation": user.has_perm("menages.saisir_validation"),
+        "chronologie": selectors.chronologie(menage, user),
+        "membres_presents": [m for m in menage.membres.all() if m.est_present],
+    }
+    return render(request, "menages/detail.html", context)
+
+
+@never_cache
+def modifier(request, pk):
+    menage = _menage_for(request, pk, "menages.modifier_menage")
+    form = MenageForm(request.POST or None, instance=menage, dispositif=menage.dispositif, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        problemes = data.pop("problemes")
+        services.modifier_menage(menage=Menage.objects.get(pk=menage.pk), problemes=problemes, **data)
+        messages.success(request, "Les informations du ménage sont enregistrées.")
+        return redirect(menage)
+    return render(
+        request, "menages/form_menage.html", {"form": form, "menage": menage, "titre": "Modifier le ménage"}
+    )
+
+
+def _formsets_page(request, menage, formset_classes, template, titre):
+    prefixes = list(formset_classes)
+    formsets = {
+        prefix: cls(request.POST or None, instance=menage, prefix=prefix)
+        for prefix, cls in formset_classes.items()
+    }
+    if request.method == "POST" and all(fs.is_valid() for fs in formsets.values()):
+        with transaction.atomic():
+            for prefix in prefixes:
+                formsets[prefix].save()
+        messages.success(request, "Les modifications sont enregistrées.")
+        return redirect(menage)
+    return render(request, template, {"menage": menage, "formsets": formsets, "titre": titre})
+
+
+@never_cache
+def composition(request, pk):
+    menage = _menage_for(request, pk, "menages.modifier_menage")
+    return _formsets_page(
+        request, menage, {"membres": MembreFormSet}, "menages/formsets.html", "Composition du ménage"
+    )
+
+
+@never_cache
+def budget(request, pk):
+    menage = _menage_for(request, pk, "menages.modifier_menage")
+    return _formsets_page(
+        request,
+        menage,
+        {"ressources": RessourceFormSet, "dettes": DetteFormSet},
+        "menages/formsets.html",
+        "Ressources et dettes",
+    )
+
+
+@never_cache
+def transition(request, pk):
+    menage = _menage_for(request, pk, "menages.voir_menages")
+    vers = request.POST.get("vers") or request.GET.get("vers", "")
+    if vers not in EtatParcours.values or not can_transition(request.user, menage, vers):
+        raise PermissionDenied
+    form = TransitionForm(request.POST or None, initial={"vers": vers})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.changer_etat(
+                menage=menage,
+                vers=vers,
+                auteur=request.user,
+                motif=form.cleaned_data["motif"],
+                motif_sortie=form.cleaned_data["motif_sortie"],
+                motif_refus=form.cleaned_data["motif_refus"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"Le ménage est passé à l’étape « {EtatParcours(vers).label} ».")
+            return redirect(menage)
+    context = {
+        "menage": menage,
+        "form": form,
+        "vers": EtatParcours(vers),
+        "action": workflow.ACTIONS[vers],
+    }
+    return render(request, "menages/transition.html", context)
+
+
+@never_cache
+def pre_diagnostic(request, pk, pre_pk=None):
+    menage = _menage_for(request, pk, "menages.pre_diagnostic")
+    instance = get_object_or_404(menage.pre_diagnostics, pk=pre_pk) if pre_pk else None
+    if instance is None and menage.etat not in {EtatParcours.SAISINE, EtatParcours.PRE_DIAGNOSTIC}:
+        messages.error(request, "Le pré-diagnostic se fait à la saisine, avant la validation des financeurs.")
+        return redirect(menage)
+    form = PreDiagnosticForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        services.enregistrer_pre_diagnostic(menage=menage, auteur=request.user, instance=instance, **fields)
+        messages.success(request, "Le pré-diagnostic est enregistré.")
+        return redirect(menage)
+    return render(
+        request, "menages/form_simple.html", {"menage": menage, "form": form, "titre": "Pré-diagnostic"}
+    )
+
+
+@never_cache
+@require_POST
+def demander_validations(request, pk):
+    menage = _menage_for(request, pk, "menages.voir_menages")
+    if not can_transition(request.user, menage, EtatParcours.VALIDATION_FINANCEURS) and not (
+        menage.etat == EtatParcours.VALIDATION_FINANCEURS
+        and request.user.has_perm("menages.saisir_validation")
+    ):
+        raise PermissionDenied
+    try:
+        creees = services.demander_validations(menage=menage, auteur=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        s = "s" if len(creees) > 1 else ""
+        messages.success(request, f"{len(creees)} demande{s} de validation envoyée{s} par courriel.")
+    return redirect(menage)
+
+
+@never_cache
+def reponse_manuelle(request, pk):
+    menage = _menage_for(request, pk, "menages.saisir_validation")
+    if menage.etat != EtatParcours.VALIDATION_FINANCEURS:
+        messages.error(request, "Ce ménage n’attend pas de validation des financeurs.")
+        return redirect(menage)
+    form = ReponseManuelleForm(request.POST or None, dispositif=menage.dispositif)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.enregistrer_reponse_manuelle(menage=menage, auteur=request.user, **form.cleaned_data)
+        except services.ReponseImpossible as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "La réponse du financeur est enregistrée.")
+            return redirect(menage)
+    return render(
+        request,
+        "menages/form_simple.html",
+        {"menage": menage, "form": form, "titre": "Réponse d’un financeur"},
+    )
+
+
+@login_not_required
+@never_cache
+def validation_publique(request, token):
+    """The page a funder reaches from the email. GET only shows (mail scanners open links); the
+    answer is recorded on POST, once."""
+    erreur = None
+    validation = None
+    decision = None
+    try:
+        validation_id, decision = read_token(token)  # the signature first, to find the programme
+        validation = (
+            ValidationFinanceur.objects.select_related("menage__dispositif", "financeur", "destinataire")
+            .filter(pk=validation_id)
+            .first()
+        )
+        if validation is None:
+            raise LienInvalide("Cette demande de validation n’existe plus.")
+        read_token(
+            token,
+            max_age=datetime.timedelta(days=validation.menage.dispositif.validite_lien_validation_jours),
+        )
+    except LienInvalide as exc:
+        erreur = str(exc)
+    if erreur is None and not validation.en_attente:
+        erreur = (
+            "Une réponse a déjà été enregistrée pour cette demande "
+            f"({validation.get_decision_display().lower()}). "
+            "Ce lien ne peut servir qu’une fois."
+        )
+    form = ReponsePubliqueForm(request.POST if request.method == "POST" else None)
+    if erreur is None and request.method == "POST" and form.is_valid():
+        try:
+            with set_actor(validation.destinataire):
+                services.repondre_validation(
+                    validation=validation,
+                    decision=decision,
+                    commentaire=form.cleaned_data["commentaire"],
+                    mode=ModeReponse.LIEN,
+                )
+        except services.ReponseImpossible as exc:
+            erreur = str(exc)
+        else:
+            return render(request, "menages/validation_merci.html", {"validation": validation})
+    context = {
+        "erreur": erreur,
+        "form": form,
+        "validation": validation,
+        "decision": decision,
+        "resume": selectors.resume_anonymise(validation.menage) if validation and erreur is None else None,
+    }
+    return render(request, "menages/validation_publique.html", context, status=400 if erreur else 200)
+
+
+@never_cache
+def diagnostic(request, pk):
+    menage = _menage_for(request, pk, "menages.diagnostic")
+    instance = menage.diagnostics.filter(
+        numero_parcours=menage.numero_parcours, type=TypeDiagnostic.ENTREE
+    ).first()
+    if instance is None and menage.etat != EtatParcours.DIAGNOSTIC:
+        messages.error(request, "Le diagnostic approfondi commence après la validation des financeurs.")
+        return redirect(menage)
+    form = DiagnosticForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in form.Meta.fields if name != "besoin_communes"}
+        services.enregistrer_diagnostic(
+            menage=menage,
+            auteur=request.user,
+            instance=instance,
+            communes=form.cleaned_data["besoin_communes"],
+            **fields,
+        )
+        messages.success(request, "Le diagnostic est enregistré.")
+        return redirect(menage)
+    return render(request, "menages/form_diagnostic.html", {"menage": menage, "form": form})
 
 
 @never_cache
 def journal(request, pk):
-    """Who viewed and who changed one household (and its intervenants): administrators only."""
+    """Who viewed and who changed one household (and what hangs off it): administrators only."""
     require_perm(request.user, "comptes.voir_journal_audit")
     menage = get_visible_or_404(Menage.objects, request.user, pk=pk)
     entries = (
         LogEntry.objects.filter(
             Q(content_type=ContentType.objects.get_for_model(Menage), object_id=menage.pk)
-            | Q(
-                content_type=ContentType.objects.get_for_model(Intervenant),
-                additional_data__menage_id=menage.pk,
-            )
+            | Q(additional_data__menage_id=menage.pk)
         )
         .select_related("actor", "content_type")
         .order_by("-timestamp")

@@ -16,3 +16,18 @@ def secret_statistique(value):
     if 0 < n < SEUIL_SECRET_STATISTIQUE:
         return f"< {SEUIL_SECRET_STATISTIQUE}"
     return n
+
+
+@register.filter
+def pluriel(value, suffixes="s"):
+    """French plural: 0 and 1 take the singular ("0 enfant", "1 enfant", "2 enfants"). Takes a
+    number or a sized collection; `suffixes` is "plural" or "singular,plural"."""
+    singular, _, plural = suffixes.rpartition(",")
+    try:
+        n = abs(int(value))
+    except (TypeError, ValueError):
+        try:
+            n = len(value)
+        except TypeError:
+            return singular
+    return plural if n >= 2 else singular

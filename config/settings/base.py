@@ -201,3 +201,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# Absolute address of the site, for links in emails (funders' validation links, password reset).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

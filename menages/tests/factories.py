@@ -1,8 +1,8 @@
 import factory
 
 from comptes.tests.factories import CommuneFactory, DispositifFactory
-from menages.enums import TypeIntervention
-from menages.models import Intervenant, Menage
+from menages.enums import LienMembre, Problematique, SituationLogement, SourceOrientation, TypeIntervention
+from menages.models import Diagnostic, Intervenant, Membre, Menage, PreDiagnostic
 
 
 class MenageFactory(factory.django.DjangoModelFactory):
@@ -13,6 +13,9 @@ class MenageFactory(factory.django.DjangoModelFactory):
     reference = factory.Sequence(lambda n: f"ASEA-2026-{n + 1:04d}")
     nom = factory.Sequence(lambda n: f"Ménage {n}")
     commune = factory.SubFactory(CommuneFactory)
+    source_orientation = SourceOrientation.SIAO
+    problematique = Problematique.ACCES
+    situation_logement = SituationLogement.HEBERGE_TIERS
 
 
 class IntervenantFactory(factory.django.DjangoModelFactory):
@@ -23,3 +26,41 @@ class IntervenantFactory(factory.django.DjangoModelFactory):
     type = TypeIntervention.REFERENT
     utilisateur = None
     organisation = factory.LazyAttribute(lambda i: i.utilisateur.organisation if i.utilisateur else None)
+
+
+class MembreFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membre
+
+    menage = factory.SubFactory(MenageFactory)
+    nom = factory.LazyAttribute(lambda m: m.menage.nom.split()[0])
+    prenom = factory.Sequence(lambda n: f"Prénom{n}")
+    lien = LienMembre.CHEF
+
+
+class DiagnosticFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Diagnostic
+
+    menage = factory.SubFactory(MenageFactory)
+    numero_parcours = factory.LazyAttribute(lambda d: d.menage.numero_parcours)
+    score_logement = 2
+    score_budget = 1
+    score_droits = 3
+    score_sante = 2
+    score_vie_sociale = 3
+    score_insertion = 2
+    niveau_propose = "niveau_2"
+
+
+class PreDiagnosticFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PreDiagnostic
+
+    menage = factory.SubFactory(MenageFactory)
+    numero_parcours = factory.LazyAttribute(lambda p: p.menage.numero_parcours)
+    organisation = factory.LazyAttribute(lambda p: p.auteur.organisation)
+    situation = "Situation décrite lors de l’entretien."
+    difficultes = "Difficultés repérées."
+    motif_orientation = "Aucun dispositif de droit commun ne convient."
+    propose = True

@@ -1,46 +1,201 @@
+import datetime
+
+import pytest
 from django.urls import reverse
 
-from menages.tests.factories import IntervenantFactory, MenageFactory
+from comptes.tests.factories import CommuneFactory
+from menages.enums import EtatParcours, LienMembre, Probleme, SourceOrientation
+from menages.models import Menage
+from menages.tests.factories import IntervenantFactory, MembreFactory, MenageFactory
 
 
-def make_households(programme, n):
+def make_households(programme, n, **kwargs):
+    menages = []
     for _ in range(n):
-        menage = MenageFactory(dispositif=programme.dispositif, bailleur=programme.habitat)
+        menage = MenageFactory(dispositif=programme.dispositif, bailleur=programme.habitat, **kwargs)
         IntervenantFactory(menage=menage, utilisateur=programme.ts_adaff)
+        MembreFactory(menage=menage)
+        MembreFactory(menage=menage, lien=LienMembre.ENFANT)
+        menages.append(menage)
+    return menages
 
 
-def test_list_shows_visible_households(client, programme):
+def test_list_shows_visible_households_with_counts_by_step(client, programme):
     make_households(programme, 3)
+    make_households(programme, 2, etat=EtatParcours.DIAGNOSTIC)
     client.force_login(programme.ts_adaff)
     response = client.get(reverse("menages:liste"))
     assert response.status_code == 200
-    assert "3 ménages que vous pouvez consulter" in response.text
+    assert "5 ménages correspondent" in response.text
+    counts = {etat.value: n for etat, n in response.context["etats"]}
+    assert counts["saisine"] == 3 and counts["diagnostic"] == 2
+    # Filtering on a step keeps the counts of the other steps.
+    response = client.get(reverse("menages:liste"), {"etat": "diagnostic"})
+    assert "2 ménages correspondent" in response.text
+    assert {e.value: n for e, n in response.context["etats"]}["saisine"] == 3
 
 
-def test_list_query_count_does_not_grow_with_households(client, programme, count_queries):
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"q": "menage"},
+        {"etat": "saisine"},
+        {"probleme": Probleme.IMPAYES},
+        {"mes_menages": "on"},
+        {"commune": "1", "source_orientation": SourceOrientation.SIAO},
+    ],
+)
+def test_list_query_count_does_not_grow_with_households(client, programme, count_queries, params):
     client.force_login(programme.ts_adaff)
     make_households(programme, 1)
-    one = count_queries(client.get, reverse("menages:liste"))
+    one = count_queries(client.get, reverse("menages:liste"), params)
     make_households(programme, 49)
-    fifty = count_queries(client.get, reverse("menages:liste"))
+    fifty = count_queries(client.get, reverse("menages:liste"), params)
     assert one == fifty
 
 
-def test_detail_query_count_does_not_grow_with_intervenants(client, programme, count_queries):
+def test_detail_query_count_does_not_grow_with_members_and_events(client, programme, count_queries):
     client.force_login(programme.ts_adaff)
-    menage = MenageFactory(dispositif=programme.dispositif, bailleur=programme.habitat)
-    IntervenantFactory(menage=menage, utilisateur=programme.ts_adaff)
+    (menage,) = make_households(programme, 1)
     url = reverse("menages:detail", args=[menage.pk])
     one = count_queries(client.get, url)
-    for _ in range(20):
+    for _ in range(49):
+        MembreFactory(menage=menage)
         IntervenantFactory(menage=menage, utilisateur=programme.ts_hdm)
     many = count_queries(client.get, url)
     assert one == many
 
 
-def test_list_is_paginated(client, programme):
+def test_list_is_paginated_and_survives_bad_parameters(client, programme):
     make_households(programme, 30)
     client.force_login(programme.ts_adaff)
     response = client.get(reverse("menages:liste"), {"page": 2})
     assert "Page 2 sur 2" in response.text
-    assert client.get(reverse("menages:liste"), {"page": "n’importe quoi"}).status_code == 200
+    for params in ({"page": "n’importe quoi"}, {"etat": "inconnu"}, {"commune": "abc"}, {"referent": "-1"}):
+        assert client.get(reverse("menages:liste"), params).status_code == 200
+
+
+def test_htmx_request_gets_only_the_results(client, programme):
+    make_households(programme, 2)
+    client.force_login(programme.ts_adaff)
+    response = client.get(reverse("menages:liste"), headers={"HX-Request": "true"})
+    assert "<html" not in response.text
+    assert "ménages correspondent" in response.text
+
+
+def test_social_worker_creates_a_household_and_becomes_its_referent(client, programme):
+    client.force_login(programme.ts_adaff)
+    commune = CommuneFactory()
+    response = client.post(
+        reverse("menages:creer"),
+        {
+            "nom": "Rivière Agnès",
+            "bailleur": programme.alogea.pk,
+            "commune": commune.pk,
+            "date_saisine": "2026-11-02",
+            "source_orientation": SourceOrientation.CCAPEX,
+            "problematique": "maintien",
+            "situation_logement": "locataire_social",
+            "problemes": [Probleme.IMPAYES, Probleme.TROUBLES_VOISINAGE],
+        },
+    )
+    menage = Menage.objects.get(nom="Rivière Agnès")
+    assert response.status_code == 302 and response.url == menage.get_absolute_url()
+    assert menage.reference == "ASEA-2026-0001"
+    assert menage.etat == EtatParcours.SAISINE
+    assert menage.date_saisine == datetime.date(2026, 11, 2)
+    assert set(menage.problemes.values_list("code", flat=True)) == {"impayes", "troubles_voisinage"}
+    assert menage.intervenants.get().utilisateur == programme.ts_adaff
+    assert menage.evenements.get().etat_apres == EtatParcours.SAISINE
+    assert client.get(menage.get_absolute_url()).status_code == 200
+
+
+def test_bad_input_keeps_what_was_typed_with_french_errors(client, programme):
+    client.force_login(programme.ts_adaff)
+    response = client.post(
+        reverse("menages:creer"),
+        {
+            "nom": "Rivière Agnès",
+            "telephone": "pas un numéro",
+            "email": "pas-une-adresse",
+            "date_saisine": "32/13/2026",
+        },
+    )
+    assert response.status_code == 200
+    assert 'value="Rivière Agnès"' in response.text
+    assert "Saisissez un numéro de téléphone valide" in response.text
+    assert "Saisissez une adresse de courriel valide" in response.text
+    assert "Saisissez une date valide" in response.text
+    assert "Ce champ est obligatoire" in response.text
+    assert not Menage.objects.exists()
+
+
+def test_landlord_staff_create_households_for_their_own_landlord_only(client, programme):
+    client.force_login(programme.cesf_habitat)
+    client.post(
+        reverse("menages:creer"),
+        {
+            "nom": "Marty Léon",
+            "bailleur": programme.alogea.pk,  # ignored: the field is not offered to landlord staff
+            "date_saisine": "2026-11-02",
+            "source_orientation": SourceOrientation.INTERNE_BAILLEUR,
+            "problematique": "maintien",
+            "situation_logement": "locataire_social",
+        },
+    )
+    assert Menage.objects.get(nom="Marty Léon").bailleur == programme.habitat
+
+
+@pytest.mark.parametrize("persona", ["financeur", "comite", "gardien_habitat", "tisf_afc"])
+def test_roles_that_do_not_run_files_cannot_create_households(client, programme, persona):
+    client.force_login(getattr(programme, persona))
+    assert client.get(reverse("menages:creer")).status_code == 403
+
+
+def test_composition_and_budget_are_edited_with_formsets(client, programme):
+    (menage,) = make_households(programme, 1)
+    client.force_login(programme.ts_adaff)
+    url = reverse("menages:budget", args=[menage.pk])
+    data = {
+        "ressources-TOTAL_FORMS": "1",
+        "ressources-INITIAL_FORMS": "0",
+        "ressources-0-type": "rsa",
+        "ressources-0-montant_mensuel": "607,75",
+        "dettes-TOTAL_FORMS": "1",
+        "dettes-INITIAL_FORMS": "0",
+        "dettes-0-creancier": "Habitat Audois",
+        "dettes-0-montant": "-5",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200  # negative debt refused, nothing lost
+    assert 'value="607,75"' in response.text
+    assert "supérieure ou égale à 0" in response.text
+    data["dettes-0-montant"] = "1250"
+    assert client.post(url, data).status_code == 302
+    assert str(menage.ressources.get().montant_mensuel) == "607.75"
+
+
+def test_funder_never_sees_a_name_on_any_household_page(client, programme):
+    (menage,) = make_households(programme, 1)
+    client.force_login(programme.financeur)
+    for name in ("detail", "modifier", "composition", "budget", "pre_diagnostic", "diagnostic", "journal"):
+        response = client.get(reverse(f"menages:{name}", args=[menage.pk]))
+        assert response.status_code in (403, 404), name
+        assert menage.nom not in response.text
+    for url in (reverse("menages:liste"), reverse("menages:creer"), reverse("tableau_de_bord")):
+        assert menage.nom not in client.get(url).text
+
+
+def test_health_observations_are_hidden_from_the_landlord(client, programme):
+    from menages.tests.factories import DiagnosticFactory
+
+    (menage,) = make_households(programme, 1)
+    DiagnosticFactory(menage=menage, auteur=programme.ts_adaff, observations_sante="Suivi en addictologie")
+    client.force_login(programme.ts_adaff)
+    assert "Suivi en addictologie" in client.get(menage.get_absolute_url()).text
+    client.force_login(programme.cesf_habitat)
+    response = client.get(menage.get_absolute_url())
+    assert response.status_code == 200
+    assert "Suivi en addictologie" not in response.text
+    assert "Confidentiel" in response.text

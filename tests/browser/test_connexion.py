@@ -24,7 +24,12 @@ def test_cesf_sees_only_her_landlords_households_in_the_list(demo, login, live_s
     page = login("cesf.alogea")
     page.get_by_role("link", name="Ménages", exact=True).click()
     expect(page.get_by_role("heading", name="Ménages", level=1)).to_be_visible()
-    expect(page.get_by_role("link", name="Bonnet Françoise")).to_be_visible()
+    page.get_by_label("Nom ou référence").fill("lefevre")
+    page.get_by_role("button", name="Rechercher").click()
+    expect(page.get_by_role("link", name="Lefèvre Éric")).to_be_visible()
+    page.get_by_label("Nom ou référence").fill("durand")
+    page.get_by_role("button", name="Rechercher").click()
+    expect(page.get_by_text("Aucun ménage ne correspond")).to_be_visible()
     expect(page.get_by_text("Durand Hélène")).to_have_count(0)
 
 

@@ -12,9 +12,7 @@ from comptes.models import (
     Organisation,
     Utilisateur,
 )
-from menages import services as menages_services
-from menages.enums import TypeIntervention
-from menages.models import Menage
+from menages import demo as menages_demo
 
 
 class Command(BaseCommand):
@@ -83,24 +81,8 @@ class Command(BaseCommand):
         return comptes
 
     def _menages(self, dispositif, organisations, communes, comptes):
-        for nom, bailleur_key, commune, adaff, hdm, tisf in demo.MENAGES:
-            if Menage.objects.filter(dispositif=dispositif, nom=nom).exists():
-                continue
-            bailleur = organisations[bailleur_key]
-            menage = menages_services.creer_menage(
-                dispositif=dispositif, nom=nom, bailleur=bailleur, commune=communes[commune]
-            )
-            cesf = comptes["cesf.habitat" if bailleur_key == "habitat" else "cesf.alogea"]
-            menages_services.ajouter_intervenant(menage=menage, type=TypeIntervention.CESF, utilisateur=cesf)
-            if adaff:
-                menages_services.ajouter_intervenant(
-                    menage=menage, type=TypeIntervention.REFERENT, utilisateur=comptes["ts.adaff"]
-                )
-            if hdm:
-                menages_services.ajouter_intervenant(
-                    menage=menage, type=TypeIntervention.TRAVAILLEUR_SOCIAL_IML, utilisateur=comptes["ts.hdm"]
-                )
-            if tisf:
-                menages_services.ajouter_intervenant(
-                    menage=menage, type=TypeIntervention.TISF, utilisateur=comptes["tisf.afc"]
-                )
+        dispositif.financeurs_validation_requise.set([organisations["ddcspp"]])
+        menages_demo.seed_menages(
+            dispositif=dispositif, organisations=organisations, communes=communes, comptes=comptes
+        )
+        menages_demo.spread_event_dates(dispositif)

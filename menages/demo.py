@@ -1,0 +1,290 @@
+"""Fifty fictitious households spread over every step of the path, both landlords and every
+referral source, for the demo (`seed_demo`). Deterministic: the same run gives the same data."""
+
+import datetime
+import random
+from decimal import Decimal
+
+from auditlog.context import disable_auditlog
+from django.utils import timezone
+
+from comptes.enums import CodeNiveau
+from menages import services
+from menages.enums import (
+    DecisionFinanceur,
+    EtatParcours,
+    LienMembre,
+    MotifRefus,
+    MotifSortie,
+    Problematique,
+    Probleme,
+    SituationLogement,
+    SourceOrientation,
+    TypeIntervention,
+    TypeRessource,
+)
+from menages.models import Dette, Membre, Menage, Ressource, ValidationFinanceur
+
+NOMS = [
+    "Durand", "Lefèvre", "Garcia", "Moreau", "Bonnet", "Roche", "Perrin", "Faure", "Mercier", "Blanc",
+    "Guérin", "Muller", "Henry", "Rousseau", "Nicolas", "Gauthier", "Chevalier", "Lambert", "Fontaine",
+    "Brun",
+    "Dupré", "Roussel", "Marchand", "Lemoine", "Noël", "Meunier", "Barbier", "Arnaud", "Giraud", "Aubert",
+    "Caron", "Renaud", "Picard", "Leclerc", "Benoît", "Rolland", "Colin", "Vidal", "Bertrand", "Leroy",
+    "Boyer", "Joly", "Gaillard", "Brunet", "Masson", "Sanchez", "Lopez", "Martinez", "Ferrand", "Carré",
+]  # fmt: skip
+PRENOMS = [
+    "Hélène", "Éric", "Inès", "Jérôme", "Françoise", "Anaïs", "Noël", "Zoé", "Loïc", "Maëlle",
+    "Aurélie", "Gaëtan", "Léa", "Célia", "Rémi", "Chloé", "Benoît", "Élodie", "Jérémy", "Océane",
+]  # fmt: skip
+
+# The target step of each household, in proportions that look like a programme in its first year.
+ETATS = (
+    [EtatParcours.SAISINE] * 4
+    + [EtatParcours.PRE_DIAGNOSTIC] * 5
+    + [EtatParcours.VALIDATION_FINANCEURS] * 5
+    + [EtatParcours.DIAGNOSTIC] * 6
+    + [EtatParcours.PROPOSITION_COMITE] * 4
+    + [EtatParcours.ACCOMPAGNEMENT] * 14
+    + [EtatParcours.RELAIS_SORTANT] * 3
+    + [EtatParcours.CLOS] * 5
+    + [EtatParcours.REFUSE] * 4
+)
+ORDRE = list(EtatParcours)
+
+
+def _reached(target, etat):
+    """Whether a household going to `target` passes through `etat` (refusal or closure aside)."""
+    if target == EtatParcours.REFUSE:
+        return ORDRE.index(etat) <= ORDRE.index(EtatParcours.VALIDATION_FINANCEURS)
+    return ORDRE.index(etat) <= ORDRE.index(target)
+
+
+def seed_menages(*, dispositif, organisations, communes, comptes, count=50):
+    if Menage.objects.filter(dispositif=dispositif).count() >= count:
+        return
+    rng = random.Random(2026)  # noqa: S311 (demo data, not security)
+    today = timezone.localdate()
+    financeurs = [organisations["ddcspp"], organisations["cg"]]
+    sources = list(SourceOrientation)
+    for i in range(count):
+        nom = f"{NOMS[i]} {PRENOMS[i % len(PRENOMS)]}"
+        if Menage.objects.filter(dispositif=dispositif, nom=nom).exists():
+            continue
+        target = ETATS[i % len(ETATS)]
+        bailleur_key = "habitat" if i % 2 == 0 else "alogea"
+        cesf = comptes["cesf.habitat" if bailleur_key == "habitat" else "cesf.alogea"]
+        ts = comptes["ts.adaff"]
+        problematique = Problematique.ACCES if i % 3 == 0 else Problematique.MAINTIEN
+        acces = problematique == Problematique.ACCES
+        problemes = rng.sample(
+            [
+                Probleme.ISOLEMENT_SOCIAL,
+                Probleme.SANS_DOMICILE,
+                Probleme.JEUNE_PRIMO_ACCEDANT,
+                Probleme.EXPULSIONS_REPETEES,
+            ]
+            if acces
+            else [
+                Probleme.TROUBLES_VOISINAGE,
+                Probleme.IMPAYES,
+                Probleme.INDECENCE,
+                Probleme.HYGIENE,
+                Probleme.INSALUBRITE,
+            ],
+            2,
+        )
+        saisine = today - datetime.timedelta(days=20 + (count - i) * 6)
+        menage = services.creer_menage(
+            dispositif=dispositif,
+            auteur=cesf if i % 2 else None,
+            nom=nom,
+            bailleur=organisations[bailleur_key],
+            commune=rng.choice(list(communes.values())),
+            source_orientation=sources[i % len(sources)],
+            orienteur="" if i % 4 else "Service social départemental",
+            problematique=problematique,
+            situation_logement=rng.choice(
+                [
+                    SituationLogement.HEBERGE_TIERS,
+                    SituationLogement.HEBERGEMENT_SOCIAL,
+                    SituationLogement.SANS_ABRI,
+                ]
+            )
+            if acces
+            else SituationLogement.LOCATAIRE_SOCIAL,
+            adresse="" if acces else f"{rng.randint(1, 60)} rue des Lilas",
+            eligible_dalo=acces and i % 2 == 0,
+            public_pdalpd=True,
+            date_information=saisine + datetime.timedelta(days=7),
+            date_saisine=saisine,
+            problemes=problemes,
+        )
+        if i % 2 == 0:
+            services.ajouter_intervenant(
+                menage=menage, type=TypeIntervention.CESF, utilisateur=cesf, date_debut=saisine
+            )
+        services.ajouter_intervenant(
+            menage=menage, type=TypeIntervention.REFERENT, utilisateur=ts, date_debut=saisine
+        )
+        prenom = PRENOMS[i % len(PRENOMS)]
+        Membre.objects.create(
+            menage=menage,
+            nom=NOMS[i],
+            prenom=prenom,
+            lien=LienMembre.CHEF,
+            date_naissance=datetime.date(1970 + i % 30, 1 + i % 12, 1 + i % 28),
+        )
+        for k in range(i % 3):
+            Membre.objects.create(
+                menage=menage,
+                nom=NOMS[i],
+                prenom=PRENOMS[(i + k + 5) % len(PRENOMS)],
+                lien=LienMembre.ENFANT,
+                date_naissance=datetime.date(2010 + k * 3, 3, 15),
+            )
+        Ressource.objects.create(
+            menage=menage,
+            type=TypeRessource.RSA if i % 3 else TypeRessource.AAH,
+            montant_mensuel=Decimal("607.75") if i % 3 else Decimal("1016.05"),
+        )
+        if not acces:
+            Ressource.objects.create(
+                menage=menage, type=TypeRessource.APL, montant_mensuel=Decimal(210 + i * 3)
+            )
+            Dette.objects.create(
+                menage=menage,
+                creancier=str(organisations[bailleur_key]),
+                montant=Decimal(800 + i * 45),
+                etape_bdf="depot" if i % 5 == 0 else "",
+            )
+        _advance(menage, target, ts=ts, cesf=cesf, financeurs=financeurs, comptes=comptes, rng=rng, i=i)
+
+
+def _advance(menage, target, *, ts, cesf, financeurs, comptes, rng, i):
+    E = EtatParcours
+    if target == E.SAISINE:
+        return
+    auteur_pre = cesf if i % 2 else ts
+    services.enregistrer_pre_diagnostic(
+        menage=menage,
+        auteur=auteur_pre,
+        date=menage.date_saisine + datetime.timedelta(days=10),
+        situation="Ménage rencontré au bureau puis à domicile. Composition et ressources vérifiées.",
+        difficultes="Difficultés repérées lors des premiers échanges, détaillées dans le dossier.",
+        dispositifs_mobilises="ASLL en 2024, sans suite." if i % 3 == 0 else "",
+        motif_orientation="Aucun dispositif de droit commun ne répond seul à la situation.",
+        propose=True,
+    )
+    if target == E.REFUSE and i % 2:
+        services.changer_etat(
+            menage=menage,
+            vers=E.REFUSE,
+            auteur=ts,
+            motif_refus=MotifRefus.NON_ELIGIBLE,
+            motif="Situation relevant d’un accompagnement de droit commun (ASLL).",
+        )
+        return
+    if target == E.PRE_DIAGNOSTIC:
+        return
+    services.changer_etat(menage=menage, vers=E.VALIDATION_FINANCEURS, auteur=auteur_pre)
+    if target == E.VALIDATION_FINANCEURS:
+        ValidationFinanceur.objects.create(
+            menage=menage,
+            numero_parcours=1,
+            financeur=financeurs[0],
+            destinataire=comptes["financeur.ddcspp"],
+            demandee_par=auteur_pre,
+        )
+        return
+    if target == E.REFUSE:
+        services.enregistrer_reponse_manuelle(
+            menage=menage,
+            financeur=financeurs[0],
+            decision=DecisionFinanceur.REFUSEE,
+            commentaire="Réponse par téléphone : situation déjà suivie en AVDL.",
+            auteur=ts,
+        )
+        services.changer_etat(
+            menage=menage, vers=E.REFUSE, auteur=ts, motif_refus=MotifRefus.REFUS_FINANCEURS
+        )
+        return
+    for financeur in financeurs:
+        services.enregistrer_reponse_manuelle(
+            menage=menage,
+            financeur=financeur,
+            decision=DecisionFinanceur.VALIDEE,
+            commentaire="Validé par courriel.",
+            auteur=ts,
+        )
+    services.changer_etat(menage=menage, vers=E.DIAGNOSTIC, auteur=ts)
+    niveau = [CodeNiveau.NIVEAU_1, CodeNiveau.NIVEAU_2, CodeNiveau.NIVEAU_2, CodeNiveau.NIVEAU_3][i % 4]
+    if target != E.DIAGNOSTIC or i % 2:
+        scores = {
+            f"score_{d}": rng.randint(1, 3)
+            for d in ("logement", "budget", "droits", "sante", "vie_sociale", "insertion")
+        }
+        services.enregistrer_diagnostic(
+            menage=menage,
+            auteur=ts,
+            type="entree",
+            date=menage.date_saisine + datetime.timedelta(days=40),
+            observations_budget="Budget à reprendre avec le ménage ; priorité au loyer courant.",
+            observations_sante="Suivi médical à reprendre (information confidentielle).",
+            niveau_propose=niveau,
+            besoin_typologie="T2" if i % 3 else "T3",
+            besoin_loyer_max=Decimal("420.00"),
+            objectifs_envisages="Stabiliser le budget\nS’approprier le logement",
+            **scores,
+        )
+    if target == E.DIAGNOSTIC:
+        return
+    Menage.objects.filter(pk=menage.pk).update(
+        date_adhesion=menage.date_saisine + datetime.timedelta(days=45)
+    )
+    services.changer_etat(menage=menage, vers=E.PROPOSITION_COMITE, auteur=ts)
+    if target == E.PROPOSITION_COMITE:
+        return
+    debut = menage.date_saisine + datetime.timedelta(days=60)
+    services.changer_etat(
+        menage=menage,
+        vers=E.ACCOMPAGNEMENT,
+        auteur=ts,
+        motif=f"Décision du comité de suivi du {debut:%d/%m/%Y}.",
+    )
+    Menage.objects.filter(pk=menage.pk).update(niveau=niveau)
+    if niveau == CodeNiveau.NIVEAU_3:
+        services.ajouter_intervenant(
+            menage=menage,
+            type=TypeIntervention.TRAVAILLEUR_SOCIAL_IML,
+            utilisateur=comptes["ts.hdm"],
+            date_debut=debut,
+        )
+    if i % 5 == 0:
+        services.ajouter_intervenant(
+            menage=menage, type=TypeIntervention.TISF, utilisateur=comptes["tisf.afc"], date_debut=debut
+        )
+    if target == E.ACCOMPAGNEMENT:
+        return
+    services.changer_etat(menage=menage, vers=E.RELAIS_SORTANT, auteur=ts, motif="Situation stabilisée.")
+    if target == E.RELAIS_SORTANT:
+        return
+    services.changer_etat(
+        menage=menage,
+        vers=E.CLOS,
+        auteur=ts,
+        motif_sortie=[MotifSortie.AUTONOMIE, MotifSortie.RELAIS_DROIT_COMMUN][i % 2],
+    )
+
+
+def spread_event_dates(dispositif):
+    """Events are written at seeding time; spread them from each household's referral so that the
+    timelines read like real paths."""
+    with disable_auditlog():
+        for menage in Menage.objects.filter(dispositif=dispositif).prefetch_related("evenements"):
+            evenements = sorted(menage.evenements.all(), key=lambda e: (e.date, e.pk))
+            start = timezone.make_aware(datetime.datetime.combine(menage.date_saisine, datetime.time(9, 30)))
+            for n, evenement in enumerate(evenements):
+                latest = timezone.now() - datetime.timedelta(hours=len(evenements) - n)
+                evenement.date = min(start + datetime.timedelta(days=n * 12), latest)
+                evenement.save(update_fields=["date"])

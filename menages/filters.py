@@ -1,0 +1,53 @@
+import django_filters
+from django import forms
+
+from comptes.enums import CodeNiveau, Role, TypeOrganisation
+from comptes.models import Commune, Organisation, Utilisateur
+from menages.enums import EtatParcours, Probleme, SourceOrientation, TypeIntervention
+from menages.models import Intervenant, Menage
+
+
+class MenageFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Nom ou référence", method="filter_q")
+    etat = django_filters.ChoiceFilter(label="Étape", choices=EtatParcours.choices, empty_label="Toutes")
+    bailleur = django_filters.ModelChoiceFilter(
+        label="Bailleur",
+        queryset=Organisation.objects.filter(type=TypeOrganisation.BAILLEUR),
+        empty_label="Tous",
+    )
+    commune = django_filters.ModelChoiceFilter(
+        label="Commune", queryset=Commune.objects.all(), empty_label="Toutes"
+    )
+    niveau = django_filters.ChoiceFilter(label="Niveau", choices=CodeNiveau.choices, empty_label="Tous")
+    referent = django_filters.ModelChoiceFilter(
+        label="Référent",
+        queryset=Utilisateur.objects.filter(attributions_roles__role=Role.TRAVAILLEUR_SOCIAL, is_active=True),
+        method="filter_referent",
+        empty_label="Tous",
+    )
+    source_orientation = django_filters.ChoiceFilter(
+        label="Origine", choices=SourceOrientation.choices, empty_label="Toutes"
+    )
+    probleme = django_filters.ChoiceFilter(
+        label="Difficulté", choices=Probleme.choices, method="filter_probleme", empty_label="Toutes"
+    )
+    mes_menages = django_filters.BooleanFilter(
+        label="Seulement mes ménages", method="filter_mes_menages", widget=forms.CheckboxInput
+    )
+
+    class Meta:
+        model = Menage
+        fields = []
+
+    def filter_q(self, queryset, name, value):
+        return queryset.search(value)
+
+    def filter_referent(self, queryset, name, value):
+        ids = Intervenant.objects.actifs().filter(type=TypeIntervention.REFERENT, utilisateur=value)
+        return queryset.filter(pk__in=ids.values("menage_id"))
+
+    def filter_probleme(self, queryset, name, value):
+        return queryset.filter(problemes__code=value)
+
+    def filter_mes_menages(self, queryset, name, value):
+        return queryset.followed_by(self.request.user) if value else queryset

@@ -1,0 +1,111 @@
+"""Reads on households: anonymised summaries, the timeline, counts."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from django.db.models import Count, Sum
+from django.utils import timezone
+
+from menages.enums import EtatParcours, LienMembre
+from menages.models import Menage
+
+
+def resume_anonymise(menage: Menage) -> dict:
+    """What a funder may read about a proposed household: facts, no name, no social note."""
+    today = timezone.localdate()
+    membres = [m for m in menage.membres.all() if m.est_present]
+    adultes = sum(1 for m in membres if m.lien != LienMembre.ENFANT)
+    enfants = len(membres) - adultes
+    ressources = menage.ressources.aggregate(total=Sum("montant_mensuel"))["total"] or 0
+    dettes = menage.dettes.aggregate(total=Sum("montant"))["total"] or 0
+    return {
+        "reference": menage.reference,
+        "initiales": menage.initiales,
+        "commune": str(menage.commune) if menage.commune else "",
+        "bailleur": str(menage.bailleur) if menage.bailleur else "",
+        "adultes": adultes,
+        "enfants": enfants,
+        "problematique": menage.get_problematique_display(),
+        "situation_logement": menage.get_situation_logement_display(),
+        "source": menage.get_source_orientation_display(),
+        "problemes": [p.get_code_display() for p in menage.problemes.all()],
+        "eligibilites": [
+            label
+            for flag, label in (
+                (menage.eligible_dalo, "DALO"),
+                (menage.accords_collectifs, "accords collectifs"),
+                (menage.public_pdalpd, "public du PDALHPD"),
+            )
+            if flag
+        ],
+        "ressources_mensuelles": ressources,
+        "dettes": dettes,
+        "date_saisine": menage.date_saisine,
+        "age_dossier_jours": (today - menage.date_saisine).days,
+    }
+
+
+def counts_by_etat(menages) -> dict[str, int]:
+    counts = dict(menages.order_by().values_list("etat").annotate(n=Count("pk")))
+    return {etat.value: counts.get(etat.value, 0) for etat in EtatParcours}
+
+
+@dataclass
+class EvenementChronologie:
+    date: datetime
+    titre: str
+    detail: str = ""
+    auteur: str = ""
+    categorie: str = "parcours"
+
+
+def _at(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(12)))
+
+
+def chronologie(menage: Menage, user) -> list[EvenementChronologie]:
+    """Every event of the household, from every organisation, newest first, restricted to what
+    `user` may read. One query per kind of event, whatever their number."""
+    events = []
+    for e in menage.evenements.select_related("auteur"):
+        titre = (
+            f"{e.get_etat_avant_display()} → {e.get_etat_apres_display()}"
+            if e.etat_avant
+            else f"Saisine du dispositif (parcours n° {e.numero_parcours})"
+        )
+        events.append(EvenementChronologie(e.date, titre, e.motif, str(e.auteur or "Système")))
+    for p in menage.pre_diagnostics.select_related("auteur", "organisation"):
+        events.append(
+            EvenementChronologie(
+                _at(p.date), f"Pré-diagnostic ({p.organisation})", "", str(p.auteur), "pre_diagnostic"
+            )
+        )
+    for v in menage.validations.select_related("financeur", "destinataire", "saisie_par"):
+        events.append(
+            EvenementChronologie(
+                v.demandee_le,
+                f"Validation demandée à {v.financeur}",
+                "",
+                str(v.destinataire or ""),
+                "validation",
+            )
+        )
+        if v.repondue_le:
+            events.append(
+                EvenementChronologie(
+                    v.repondue_le,
+                    f"{v.financeur} : {v.get_decision_display().lower()}",
+                    v.commentaire,
+                    str(v.saisie_par or v.destinataire or v.financeur),
+                    "validation",
+                )
+            )
+    for d in menage.diagnostics.select_related("auteur"):
+        events.append(EvenementChronologie(_at(d.date), str(d), "", str(d.auteur), "diagnostic"))
+    for i in menage.intervenants.select_related("utilisateur", "organisation"):
+        qui = i.utilisateur or i.nom_externe or i.organisation
+        events.append(
+            EvenementChronologie(_at(i.date_debut), f"{i.get_type_display()} : {qui}", "", "", "intervenant")
+        )
+    events.sort(key=lambda e: e.date, reverse=True)
+    return events

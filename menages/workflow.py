@@ -1,0 +1,45 @@
+"""The household's path as an explicit state machine: which step may follow which, and what each
+transition requires. `menages.services.changer_etat` is the only way to move a household."""
+
+from menages.enums import EtatParcours as E
+
+TRANSITIONS: dict[str, frozenset[str]] = {
+    E.SAISINE: frozenset({E.PRE_DIAGNOSTIC, E.REFUSE}),
+    E.PRE_DIAGNOSTIC: frozenset({E.VALIDATION_FINANCEURS, E.REFUSE}),
+    E.VALIDATION_FINANCEURS: frozenset({E.DIAGNOSTIC, E.REFUSE}),
+    E.DIAGNOSTIC: frozenset({E.PROPOSITION_COMITE, E.REFUSE}),
+    # Back to the diagnostic when the committee adjourns and asks for more.
+    E.PROPOSITION_COMITE: frozenset({E.ACCOMPAGNEMENT, E.DIAGNOSTIC, E.REFUSE}),
+    E.ACCOMPAGNEMENT: frozenset({E.RELAIS_SORTANT, E.CLOS}),
+    E.RELAIS_SORTANT: frozenset({E.ACCOMPAGNEMENT, E.CLOS}),
+    # Re-entry: a new path for the same household.
+    E.CLOS: frozenset({E.SAISINE}),
+    E.REFUSE: frozenset({E.SAISINE}),
+}
+
+# Labels of the action that leads to each step, for buttons.
+ACTIONS = {
+    E.SAISINE: "Rouvrir un parcours (nouvelle saisine)",
+    E.PRE_DIAGNOSTIC: "Commencer le pré-diagnostic",
+    E.VALIDATION_FINANCEURS: "Soumettre aux financeurs",
+    E.DIAGNOSTIC: "Commencer le diagnostic approfondi",
+    E.PROPOSITION_COMITE: "Proposer au comité de suivi",
+    E.ACCOMPAGNEMENT: "Démarrer l’accompagnement (décision du comité)",
+    E.RELAIS_SORTANT: "Passer en relais sortant",
+    E.CLOS: "Clore l’accompagnement",
+    E.REFUSE: "Enregistrer un refus",
+}
+
+# Steps that landlord staff may move a household to; every other transition is the social
+# workers' (or an administrator's).
+ETATS_BAILLEUR = frozenset({E.PRE_DIAGNOSTIC, E.VALIDATION_FINANCEURS})
+
+
+def is_allowed(depuis: str, vers: str) -> bool:
+    return vers in TRANSITIONS.get(depuis, frozenset())
+
+
+def next_steps(etat: str) -> list[str]:
+    """The steps reachable from `etat`, in the path's order."""
+    allowed = TRANSITIONS.get(etat, frozenset())
+    return [e for e in E if e in allowed]
