@@ -6,6 +6,7 @@ import random
 from decimal import Decimal
 
 from auditlog.context import disable_auditlog
+from django.db.models import Case, Value, When
 from django.utils import timezone
 
 from comptes.enums import CodeNiveau
@@ -288,3 +289,17 @@ def spread_event_dates(dispositif):
                 latest = timezone.now() - datetime.timedelta(hours=len(evenements) - n)
                 evenement.date = min(start + datetime.timedelta(days=n * 12), latest)
                 evenement.save(update_fields=["date"])
+                if evenement.etat_apres == EtatParcours.VALIDATION_FINANCEURS:
+                    menage.validations.update(
+                        demandee_le=evenement.date,
+                        repondue_le=Case(
+                            When(
+                                repondue_le__isnull=False,
+                                then=Value(evenement.date + datetime.timedelta(days=5)),
+                            ),
+                            default=None,
+                        ),
+                    )
+            menage.intervenants.filter(date_debut__gt=menage.date_saisine, type=TypeIntervention.CESF).update(
+                date_debut=menage.date_saisine
+            )
