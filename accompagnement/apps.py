@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class AccompagnementConfig(AppConfig):
     name = "accompagnement"
     verbose_name = "Accompagnement"
+
+    def ready(self):
+        from accompagnement import permissions  # noqa: F401  (registers the permission rules)

@@ -1,2 +1,380 @@
-"""Support episodes (levels 1-3 and exit relay), rythme, objectives, contacts, key moments,
-TISF interventions and documents. Built by the support issue on top of menages.Menage."""
+"""Support episodes (levels 1-3 and exit relay), rythme, objectives, contacts, key moments and
+documents. Records that hang off a household are read through `visible_to(user)`, which applies
+the household rule (menages.MenageQuerySet.visible_to) and the confidentiality of notes."""
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from accompagnement.enums import (
+    Axe,
+    Confidentialite,
+    FormeIml,
+    ModaliteTempsFort,
+    OrigineChangementNiveau,
+    ResultatOrientation,
+    Rythme,
+    SituationSortie,
+    StatutObjectif,
+    TypeContact,
+    TypeDocument,
+    TypeTempsFort,
+)
+from comptes.enums import CodeNiveau
+from comptes.models import Organisation
+from menages.enums import MotifSortie
+from menages.models import Membre, Menage
+
+
+class ParMenageQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(menage__in=Menage.objects.visible_to(user))
+
+
+class ConfidentielQuerySet(ParMenageQuerySet):
+    def visible_to(self, user):
+        """Records of households the user may see; those reserved to social workers only for them."""
+        qs = super().visible_to(user)
+        if not user.has_perm("menages.voir_confidentiel"):
+            qs = qs.exclude(confidentialite=Confidentialite.TRAVAILLEURS_SOCIAUX)
+        return qs
+
+
+class AccompagnementQuerySet(ParMenageQuerySet):
+    def en_cours(self):
+        return self.filter(date_fin__isnull=True)
+
+
+class Accompagnement(models.Model):
+    """One support episode of a household: a level, from a start date to a planned end set by the
+    programme's level settings (or by the committee), with the history of its level changes."""
+
+    menage = models.ForeignKey(Menage, on_delete=models.CASCADE, related_name="accompagnements")
+    numero_parcours = models.PositiveSmallIntegerField("parcours")
+    niveau = models.CharField("niveau", max_length=20, choices=CodeNiveau.choices)
+    date_debut = models.DateField("début")
+    date_fin_prevue = models.DateField("fin prévue")
+    date_fin = models.DateField("fin", null=True, blank=True)
+    rythme = models.CharField(
+        "rythme des rencontres", max_length=20, choices=Rythme.choices, default=Rythme.HEBDOMADAIRE
+    )
+    motif_sortie = models.CharField("motif de sortie", max_length=30, choices=MotifSortie.choices, blank=True)
+    situation_sortie = models.CharField(
+        "situation de logement à la sortie", max_length=20, choices=SituationSortie.choices, blank=True
+    )
+
+    objects = AccompagnementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "accompagnement"
+        verbose_name_plural = "accompagnements"
+        ordering = ["-date_debut", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(date_fin_prevue__gte=models.F("date_debut")), name="acc_fin_prevue_apres_debut"
+            ),
+            models.CheckConstraint(
+                condition=Q(date_fin__isnull=True) | Q(date_fin__gte=models.F("date_debut")),
+                name="acc_fin_apres_debut",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_niveau_display()} depuis le {self.date_debut:%d/%m/%Y}"
+
+    def get_additional_data(self):
+        return {"menage_id": self.menage_id}
+
+    @property
+    def en_cours(self):
+        return self.date_fin is None
+
+    def jours_restants(self, le=None):
+        return (self.date_fin_prevue - (le or timezone.localdate())).days
+
+
+class ChangementNiveau(models.Model):
+    accompagnement = models.ForeignKey(
+        Accompagnement, on_delete=models.CASCADE, related_name="changements_niveau"
+    )
+    ancien_niveau = models.CharField("ancien niveau", max_length=20, choices=CodeNiveau.choices, blank=True)
+    nouveau_niveau = models.CharField("nouveau niveau", max_length=20, choices=CodeNiveau.choices)
+    date_effet = models.DateField("date d’effet")
+    date_fin_prevue = models.DateField("fin prévue")
+    origine = models.CharField("origine", max_length=20, choices=OrigineChangementNiveau.choices)
+    motif = models.TextField("motif")
+    auteur = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    enregistre_le = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "changement de niveau"
+        verbose_name_plural = "changements de niveau"
+        ordering = ["-date_effet", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_ancien_niveau_display() or '—'} → {self.get_nouveau_niveau_display()}"
+
+    def get_additional_data(self):
+        return {"menage_id": self.accompagnement.menage_id}
+
+
+class MesureIml(models.Model):
+    """The intermédiation locative of a reinforced support (or added by the committee)."""
+
+    accompagnement = models.OneToOneField(Accompagnement, on_delete=models.CASCADE, related_name="iml")
+    partenaire = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        verbose_name="partenaire",
+        limit_choices_to={"type": "partenaire_iml"},
+    )
+    forme = models.CharField("forme", max_length=20, choices=FormeIml.choices)
+    date_debut_contrat = models.DateField("début du contrat")
+    date_fin_contrat = models.DateField("fin du contrat", null=True, blank=True)
+    glissement_bail_prevu = models.DateField("glissement du bail prévu le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "mesure d’intermédiation locative"
+        verbose_name_plural = "mesures d’intermédiation locative"
+
+    def __str__(self):
+        return f"IML {self.get_forme_display().lower()} ({self.partenaire})"
+
+    def get_additional_data(self):
+        return {"menage_id": self.accompagnement.menage_id}
+
+
+class ChangementRythme(models.Model):
+    accompagnement = models.ForeignKey(
+        Accompagnement, on_delete=models.CASCADE, related_name="changements_rythme"
+    )
+    rythme = models.CharField("rythme", max_length=20, choices=Rythme.choices)
+    date = models.DateField("à partir du", default=timezone.localdate)
+    motif = models.CharField("motif", max_length=250, blank=True)
+    auteur = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "changement de rythme"
+        verbose_name_plural = "changements de rythme"
+        ordering = ["-date", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_rythme_display()} à partir du {self.date:%d/%m/%Y}"
+
+    def get_additional_data(self):
+        return {"menage_id": self.accompagnement.menage_id}
+
+
+class Versionne(models.Model):
+    """A record edited by several people: each save bumps `version`, and a save from a stale form
+    is refused (see accompagnement.services.save_versioned)."""
+
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class Objectif(Versionne):
+    menage = models.ForeignKey(Menage, on_delete=models.CASCADE, related_name="objectifs")
+    accompagnement = models.ForeignKey(
+        Accompagnement, on_delete=models.SET_NULL, null=True, blank=True, related_name="objectifs"
+    )
+    axe = models.CharField("axe", max_length=20, choices=Axe.choices)
+    libelle = models.TextField("objectif, tel que formulé avec le ménage")
+    date_debut = models.DateField("début", default=timezone.localdate)
+    date_revision = models.DateField("à revoir le", null=True, blank=True)
+    statut = models.CharField(
+        "statut", max_length=20, choices=StatutObjectif.choices, default=StatutObjectif.EN_COURS
+    )
+    actions = models.TextField("actions prévues", blank=True, help_text="Une action par ligne.")
+    auteur = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    objects = ParMenageQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "objectif"
+        verbose_name_plural = "objectifs"
+        ordering = ["statut", "date_revision", "pk"]
+
+    def __str__(self):
+        return f"{self.get_axe_display()} : {self.libelle[:60]}"
+
+    def get_additional_data(self):
+        return {"menage_id": self.menage_id}
+
+
+class HistoriqueObjectif(models.Model):
+    objectif = models.ForeignKey(Objectif, on_delete=models.CASCADE, related_name="historique")
+    statut = models.CharField("statut", max_length=20, choices=StatutObjectif.choices)
+    libelle = models.TextField("objectif")
+    date = models.DateTimeField(default=timezone.now)
+    auteur = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    commentaire = models.CharField("commentaire", max_length=250, blank=True)
+
+    class Meta:
+        verbose_name = "historique d’un objectif"
+        verbose_name_plural = "historiques des objectifs"
+        ordering = ["-date", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_statut_display()} ({self.date:%d/%m/%Y})"
+
+    def get_additional_data(self):
+        return {"menage_id": self.objectif.menage_id}
+
+
+class Orientation(models.Model):
+    """An orientation of the household to a partner (addiction care, MASP…) and its outcome."""
+
+    menage = models.ForeignKey(Menage, on_delete=models.CASCADE, related_name="orientations")
+    partenaire = models.CharField("partenaire", max_length=200)
+    motif = models.CharField("motif", max_length=250)
+    date = models.DateField("date", default=timezone.localdate)
+    resultat = models.CharField(
+        "résultat", max_length=20, choices=ResultatOrientation.choices, default=ResultatOrientation.EN_ATTENTE
+    )
+    confidentialite = models.CharField(
+        "confidentialité",
+        max_length=25,
+        choices=Confidentialite.choices,
+        default=Confidentialite.TRAVAILLEURS_SOCIAUX,
+    )
+    auteur = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    objects = ConfidentielQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "orientation"
+        verbose_name_plural = "orientations"
+        ordering = ["-date", "-pk"]
+
+    def __str__(self):
+        return f"{self.partenaire} ({self.get_resultat_display().lower()})"
+
+    def get_additional_data(self):
+        return {"menage_id": self.menage_id}
+
+
+class Contact(Versionne):
+    menage = models.ForeignKey(Menage, on_delete=models.CASCADE, related_name="contacts")
+    type = models.CharField("type", max_length=20, choices=TypeContact.choices, default=TypeContact.VAD)
+    date = models.DateTimeField("date et heure", default=timezone.now)
+    duree_minutes = models.PositiveSmallIntegerField(
+        "durée (minutes)", default=60, validators=[MinValueValidator(1), MaxValueValidator(24 * 60)]
+    )
+    lieu = models.CharField("lieu", max_length=150, blank=True)
+    membres = models.ManyToManyField(
+        Membre, blank=True, related_name="contacts", verbose_name="membres du ménage présents"
+    )
+    professionnels = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="contacts", verbose_name="professionnels présents"
+    )
+    autres_participants = models.CharField("autres participants", max_length=250, blank=True)
+    axes = models.JSONField("axes abordés", default=list, blank=True)
+    note = models.TextField("note", blank=True)
+    confidentialite = models.CharField(
+        "confidentialité de la note",
+        max_length=25,
+        choices=Confidentialite.choices,
+        default=Confidentialite.PARTAGE,
+    )
+    prochaine_etape = models.CharField("prochaine étape", max_length=250, blank=True)
+    auteur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    cree_le = models.DateTimeField(auto_now_add=True)
+
+    objects = ConfidentielQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "contact"
+        verbose_name_plural = "contacts"
+        ordering = ["-date", "-pk"]
+        indexes = [models.Index(fields=["menage", "-date"], name="contact_menage_date")]
+
+    def __str__(self):
+        return f"{self.get_type_display()} du {timezone.localtime(self.date):%d/%m/%Y}"
+
+    def get_additional_data(self):
+        return {"menage_id": self.menage_id}
+
+    @property
+    def libelles_axes(self):
+        return [Axe(a).label for a in self.axes if a in Axe.values]
+
+    @property
+    def heures(self):
+        return self.duree_minutes / 60
+
+
+class TempsFort(models.Model):
+    menage = models.ForeignKey(Menage, on_delete=models.CASCADE, related_name="temps_forts")
+    type = models.CharField("temps fort", max_length=20, choices=TypeTempsFort.choices)
+    date_prevue = models.DateTimeField("date prévue")
+    modalite = models.CharField("déroulement", max_length=20, choices=ModaliteTempsFort.choices)
+    participants = models.CharField("qui sera présent", max_length=250, blank=True)
+    realise = models.BooleanField("réalisé", default=False)
+    commentaire = models.CharField("commentaire", max_length=250, blank=True)
+
+    objects = ParMenageQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "temps fort"
+        verbose_name_plural = "temps forts"
+        ordering = ["date_prevue", "pk"]
+
+    def __str__(self):
+        return f"{self.get_type_display()} le {timezone.localtime(self.date_prevue):%d/%m/%Y}"
+
+    def get_additional_data(self):
+        return {"menage_id": self.menage_id}
+
+
+def document_path(instance, filename):
+    # The original name is kept in the row, never in the path.
+    return f"menages/{instance.menage_id}/{timezone.now():%Y%m}/{instance.empreinte}"
+
+
+class Document(models.Model):
+    menage = models.ForeignKey(Menage, on_delete=models.CASCADE, related_name="documents")
+    type = models.CharField("type", max_length=20, choices=TypeDocument.choices)
+    titre = models.CharField("titre", max_length=150)
+    fichier = models.FileField("fichier", upload_to=document_path)
+    nom_original = models.CharField(max_length=255)
+    format = models.CharField(max_length=10)
+    taille = models.PositiveIntegerField()
+    empreinte = models.CharField(max_length=64)
+    confidentialite = models.CharField(
+        "confidentialité", max_length=25, choices=Confidentialite.choices, default=Confidentialite.PARTAGE
+    )
+    auteur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    depose_le = models.DateTimeField(auto_now_add=True)
+
+    objects = ConfidentielQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "document"
+        verbose_name_plural = "documents"
+        ordering = ["-depose_le", "-pk"]
+
+    def __str__(self):
+        return self.titre
+
+    def get_additional_data(self):
+        return {"menage_id": self.menage_id}
+
+
+def planned_end(date_debut, duree_mois):
+    return date_debut + relativedelta(months=duree_mois, days=-1)

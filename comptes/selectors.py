@@ -35,12 +35,35 @@ def programme_figures(user):
     }
 
 
+# A landlord's or an administrator's dashboard looks at the most recently active files only.
+MAX_SUIVIS = 300
+
+
 def my_households(user, limit=10):
+    """The households the user follows (all visible ones for landlord staff and administrators),
+    late ones first: late means the last contact is older than the household's rythme allows."""
+    from accompagnement.selectors import annotate_suivi, en_retard
+
     menages = Menage.objects.visible_to(user)
+    suivis = menages.followed_by(user)
+    if not suivis.exists():
+        suivis = menages
+    rows = list(
+        annotate_suivi(suivis.select_related("commune", "bailleur"))
+        .exclude(etat__in=[EtatParcours.CLOS, EtatParcours.REFUSE])
+        .order_by("-modifie_le")[:MAX_SUIVIS]
+    )
+    for menage in rows:
+        menage.en_retard = en_retard(
+            menage.rythme_actuel, menage.dernier_contact, menage.debut_accompagnement
+        )
+    rows.sort(key=lambda m: (not m.en_retard, m.nom))
     return {
         "total": menages.count(),
         "par_etat": counts_by_etat(menages),
-        "recents": list(menages.select_related("commune", "bailleur").order_by("-modifie_le")[:limit]),
+        "en_retard": sum(1 for m in rows if m.en_retard),
+        "suivis": rows[:limit],
+        "nombre_suivis": len(rows),
     }
 
 

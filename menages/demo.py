@@ -9,6 +9,9 @@ from auditlog.context import disable_auditlog
 from django.db.models import Case, Value, When
 from django.utils import timezone
 
+from accompagnement import services as acc_services
+from accompagnement.enums import Axe, Rythme, TypeContact
+from accompagnement.models import Contact
 from comptes.enums import CodeNiveau
 from menages import services
 from menages.enums import (
@@ -246,14 +249,27 @@ def _advance(menage, target, *, ts, cesf, financeurs, comptes, rng, i):
     services.changer_etat(menage=menage, vers=E.PROPOSITION_COMITE, auteur=ts)
     if target == E.PROPOSITION_COMITE:
         return
-    debut = menage.date_saisine + datetime.timedelta(days=60)
-    services.changer_etat(
-        menage=menage,
-        vers=E.ACCOMPAGNEMENT,
-        auteur=ts,
-        motif=f"Décision du comité de suivi du {debut:%d/%m/%Y}.",
+    # Support starts about two months after referral, and never in the future.
+    debut = menage.date_saisine + datetime.timedelta(
+        days=min(60, (timezone.localdate() - menage.date_saisine).days // 2)
     )
-    Menage.objects.filter(pk=menage.pk).update(niveau=niveau)
+    iml = None
+    if niveau == CodeNiveau.NIVEAU_3:
+        iml = {
+            "partenaire": comptes["ts.hdm"].organisation,
+            "forme": "sous_location",
+            "date_debut_contrat": debut,
+        }
+    accompagnement = acc_services.demarrer_accompagnement(
+        menage=menage,
+        niveau=niveau,
+        date_debut=debut,
+        duree_mois=12 if niveau == CodeNiveau.NIVEAU_3 else None,
+        rythme=[Rythme.HEBDOMADAIRE, Rythme.BIMENSUEL, Rythme.MENSUEL][i % 3],
+        motif=f"Décision du comité de suivi du {debut:%d/%m/%Y}.",
+        auteur=ts,
+        iml=iml,
+    )
     if niveau == CodeNiveau.NIVEAU_3:
         services.ajouter_intervenant(
             menage=menage,
@@ -265,17 +281,72 @@ def _advance(menage, target, *, ts, cesf, financeurs, comptes, rng, i):
         services.ajouter_intervenant(
             menage=menage, type=TypeIntervention.TISF, utilisateur=comptes["tisf.afc"], date_debut=debut
         )
+    _contacts(menage, accompagnement, ts=ts, tisf=comptes["tisf.afc"] if i % 5 == 0 else None, rng=rng, i=i)
+    acc_services.creer_objectif(
+        menage=menage,
+        auteur=ts,
+        axe=Axe.BUDGET,
+        date_debut=debut,
+        libelle="Payer le loyer courant chaque mois",
+        date_revision=debut + datetime.timedelta(days=90),
+    )
+    acc_services.creer_objectif(
+        menage=menage,
+        auteur=ts,
+        axe=Axe.APPROPRIATION,
+        date_debut=debut,
+        libelle="Entretenir le logement avec l’appui de la TISF",
+    )
     if target == E.ACCOMPAGNEMENT:
         return
-    services.changer_etat(menage=menage, vers=E.RELAIS_SORTANT, auteur=ts, motif="Situation stabilisée.")
+    acc_services.changer_niveau(
+        accompagnement=accompagnement,
+        niveau=CodeNiveau.RELAIS_SORTANT,
+        duree_mois=3,
+        date_effet=min(debut + datetime.timedelta(days=150), timezone.localdate()),
+        origine="comite",
+        motif="Situation stabilisée : relais vers le droit commun.",
+        auteur=ts,
+    )
     if target == E.RELAIS_SORTANT:
         return
-    services.changer_etat(
-        menage=menage,
-        vers=E.CLOS,
+    acc_services.clore_accompagnement(
+        accompagnement=accompagnement,
         auteur=ts,
+        date_fin=min(debut + datetime.timedelta(days=200), timezone.localdate()),
         motif_sortie=[MotifSortie.AUTONOMIE, MotifSortie.RELAIS_DROIT_COMMUN][i % 2],
+        situation_sortie="maintien",
     )
+
+
+def _contacts(menage, accompagnement, *, ts, tisf, rng, i):
+    """A contact every one to three weeks since the start; some households fall behind."""
+    day = accompagnement.date_debut
+    end = timezone.localdate() - datetime.timedelta(days=40 if i % 7 == 0 else 2)
+    membres = list(menage.membres.all())
+    while day <= end:
+        when = timezone.make_aware(datetime.datetime.combine(day, datetime.time(10, 0)))
+        contact = Contact.objects.create(
+            menage=menage,
+            auteur=ts,
+            date=when,
+            type=rng.choice([TypeContact.VAD, TypeContact.VAD, TypeContact.TELEPHONE]),
+            duree_minutes=rng.choice([30, 45, 60, 90]),
+            axes=[Axe.BUDGET],
+            note="Point sur le budget et le logement.",
+        )
+        contact.membres.set(membres[:1])
+        if tisf and rng.random() < 0.5:
+            Contact.objects.create(
+                menage=menage,
+                auteur=tisf,
+                date=when + datetime.timedelta(days=2),
+                type=TypeContact.TISF,
+                duree_minutes=120,
+                axes=[Axe.APPROPRIATION],
+                note="Rangement et entretien avec la famille.",
+            )
+        day += datetime.timedelta(days=rng.randint(7, 21))
 
 
 def spread_event_dates(dispositif):

@@ -13,6 +13,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from accompagnement import selectors as acc_selectors
+from accompagnement.models import (
+    Accompagnement,
+    ChangementNiveau,
+    Contact,
+    Document,
+    Objectif,
+    Orientation,
+    TempsFort,
+)
 from comptes.access import get_visible_or_404, require_perm
 from comptes.audit import record_view
 from menages import selectors, services, workflow
@@ -63,8 +73,14 @@ def liste(request):
     filtre_sans_etat = MenageFilter(sans_etat or None, queryset=base, request=request)
     pour_comptes = filtre_sans_etat.qs if filtre_sans_etat.is_bound and filtre_sans_etat.is_valid() else base
     counts = selectors.counts_by_etat(pour_comptes)
-    menages = menages.select_related("commune", "bailleur").order_by("nom", "reference").distinct()
+    menages = acc_selectors.annotate_suivi(
+        menages.select_related("commune", "bailleur").order_by("nom", "reference").distinct()
+    )
     page = Paginator(menages, 25).get_page(request.GET.get("page"))
+    for menage in page:
+        menage.en_retard = acc_selectors.en_retard(
+            menage.rythme_actuel, menage.dernier_contact, menage.debut_accompagnement
+        )
     context = {
         "filtre": filtre,
         "page": page,
@@ -130,6 +146,18 @@ def detail(request, pk):
     record_view(menage)
     user = request.user
     parcours = menage.numero_parcours
+    accompagnement = (
+        Accompagnement.objects.filter(menage=menage, numero_parcours=parcours)
+        .select_related("iml__partenaire")
+        .prefetch_related(
+            Prefetch("changements_niveau", queryset=ChangementNiveau.objects.select_related("auteur"))
+        )
+        .first()
+    )
+    contacts = Contact.objects.visible_to(user).filter(menage=menage)
+    dernier = (
+        contacts.filter(type__in=acc_selectors.CONTACTS_AVEC_LE_MENAGE).values_list("date", flat=True).first()
+    )
     diagnostic = next(
         (
             d
@@ -161,6 +189,31 @@ def detail(request, pk):
         "peut_diagnostic": user.has_perm("menages.diagnostic"),
         "peut_saisir_validation": user.has_perm("menages.saisir_validation"),
         "chronologie": selectors.chronologie(menage, user),
+        "accompagnement": accompagnement,
+        "en_retard": accompagnement is not None
+        and accompagnement.en_cours
+        and acc_selectors.en_retard(accompagnement.rythme, dernier, accompagnement.date_debut),
+        "dernier_contact": dernier,
+        "contacts": contacts.select_related("auteur").prefetch_related("membres")[:10],
+        "nombre_contacts": contacts.count(),
+        "heures_tisf": acc_selectors.heures_tisf(contacts),
+        "objectifs": Objectif.objects.filter(menage=menage).select_related("auteur"),
+        "orientations": Orientation.objects.visible_to(user).filter(menage=menage),
+        "temps_forts": TempsFort.objects.filter(menage=menage),
+        "documents": Document.objects.visible_to(user).filter(menage=menage).select_related("auteur"),
+        "progression": acc_selectors.progression(menage),
+        "diagnostic_sortie": next(
+            (
+                d
+                for d in menage.diagnostics.all()
+                if d.numero_parcours == parcours and d.type == TypeDiagnostic.SORTIE
+            ),
+            None,
+        ),
+        "peut_gerer": user.has_perm("accompagnement.gerer"),
+        "peut_saisir_contact": user.has_perm("accompagnement.saisir_contact"),
+        "peut_temps_forts": user.has_perm("accompagnement.temps_forts"),
+        "peut_deposer": user.has_perm("accompagnement.deposer_document"),
         "membres_presents": [m for m in menage.membres.all() if m.est_present],
     }
     return render(request, "menages/detail.html", context)
@@ -222,6 +275,14 @@ def transition(request, pk):
     vers = request.POST.get("vers") or request.GET.get("vers", "")
     if vers not in EtatParcours.values or not can_transition(request.user, menage, vers):
         raise PermissionDenied
+    # Steps that belong to a support episode are taken on the support's own pages.
+    en_cours = menage.accompagnements.filter(date_fin__isnull=True).exists()
+    if vers == EtatParcours.ACCOMPAGNEMENT and menage.etat == EtatParcours.PROPOSITION_COMITE:
+        return redirect("accompagnement:demarrer", pk=menage.pk)
+    if en_cours and vers in {EtatParcours.RELAIS_SORTANT, EtatParcours.ACCOMPAGNEMENT}:
+        return redirect("accompagnement:niveau", pk=menage.pk)
+    if en_cours and vers == EtatParcours.CLOS:
+        return redirect("accompagnement:cloture", pk=menage.pk)
     form = TransitionForm(request.POST or None, initial={"vers": vers})
     if request.method == "POST" and form.is_valid():
         try:
@@ -362,11 +423,23 @@ def validation_publique(request, token):
 @never_cache
 def diagnostic(request, pk):
     menage = _menage_for(request, pk, "menages.diagnostic")
-    instance = menage.diagnostics.filter(
-        numero_parcours=menage.numero_parcours, type=TypeDiagnostic.ENTREE
-    ).first()
-    if instance is None and menage.etat != EtatParcours.DIAGNOSTIC:
+    type_ = (
+        TypeDiagnostic.SORTIE if request.GET.get("type") == TypeDiagnostic.SORTIE else TypeDiagnostic.ENTREE
+    )
+    instance = menage.diagnostics.filter(numero_parcours=menage.numero_parcours, type=type_).first()
+    if instance is None and type_ == TypeDiagnostic.ENTREE and menage.etat != EtatParcours.DIAGNOSTIC:
         messages.error(request, "Le diagnostic approfondi commence après la validation des financeurs.")
+        return redirect(menage)
+    if (
+        instance is None
+        and type_ == TypeDiagnostic.SORTIE
+        and menage.etat
+        not in {
+            EtatParcours.RELAIS_SORTANT,
+            EtatParcours.CLOS,
+        }
+    ):
+        messages.error(request, "Le diagnostic de sortie se fait au relais sortant ou à la clôture.")
         return redirect(menage)
     form = DiagnosticForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
@@ -375,12 +448,13 @@ def diagnostic(request, pk):
             menage=menage,
             auteur=request.user,
             instance=instance,
+            type=type_,
             communes=form.cleaned_data["besoin_communes"],
             **fields,
         )
         messages.success(request, "Le diagnostic est enregistré.")
         return redirect(menage)
-    return render(request, "menages/form_diagnostic.html", {"menage": menage, "form": form})
+    return render(request, "menages/form_diagnostic.html", {"menage": menage, "form": form, "type": type_})
 
 
 @never_cache

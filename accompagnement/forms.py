@@ -1,0 +1,258 @@
+from django import forms
+from django.utils import timezone
+from django.utils.formats import number_format
+
+from accompagnement.enums import (
+    Axe,
+    Confidentialite,
+    FormeIml,
+    OrigineChangementNiveau,
+    Rythme,
+    SituationSortie,
+    TypeDocument,
+)
+from accompagnement.models import Contact, Objectif, Orientation, TempsFort
+from comptes.enums import CodeNiveau, TypeOrganisation
+from comptes.models import Organisation, Utilisateur
+from menages.enums import MotifSortie, TypeIntervention
+from menages.forms import DateInput
+
+TAILLE_MAX_DOCUMENT = 10 * 1024 * 1024
+SIGNATURES = {"pdf": (b"%PDF-",), "jpg": (b"\xff\xd8\xff",), "png": (b"\x89PNG\r\n\x1a\n",)}
+EXTENSIONS = {"pdf": "pdf", "jpg": "jpg", "jpeg": "jpg", "png": "png"}
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
+class VersionMixin(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class ImlFieldsMixin(forms.Form):
+    iml_partenaire = forms.ModelChoiceField(
+        label="Partenaire IML",
+        queryset=Organisation.objects.filter(type=TypeOrganisation.PARTENAIRE_IML),
+        required=False,
+    )
+    iml_forme = forms.ChoiceField(
+        label="Forme de l’IML", choices=[("", "—"), *FormeIml.choices], required=False
+    )
+    iml_date_debut_contrat = forms.DateField(label="Début du contrat IML", required=False, widget=DateInput)
+    iml_date_fin_contrat = forms.DateField(label="Fin du contrat IML", required=False, widget=DateInput)
+    iml_glissement_bail_prevu = forms.DateField(
+        label="Glissement du bail prévu le", required=False, widget=DateInput
+    )
+
+    def iml(self):
+        data = self.cleaned_data
+        if not data.get("iml_partenaire"):
+            return None
+        return {
+            "partenaire": data["iml_partenaire"],
+            "forme": data["iml_forme"],
+            "date_debut_contrat": data["iml_date_debut_contrat"],
+            "date_fin_contrat": data["iml_date_fin_contrat"],
+            "glissement_bail_prevu": data["iml_glissement_bail_prevu"],
+        }
+
+    def clean(self):
+        data = super().clean()
+        if data.get("iml_partenaire"):
+            for name in ("iml_forme", "iml_date_debut_contrat"):
+                if not data.get(name):
+                    self.add_error(name, "Ce champ est obligatoire pour une mesure d’IML.")
+        return data
+
+
+class DemarrerForm(ImlFieldsMixin):
+    niveau = forms.ChoiceField(
+        label="Niveau décidé", choices=[c for c in CodeNiveau.choices if c[0] != "relais_sortant"]
+    )
+    date_debut = forms.DateField(
+        label="Début de l’accompagnement", widget=DateInput, initial=timezone.localdate
+    )
+    duree_mois = forms.IntegerField(
+        label="Durée décidée (mois)",
+        required=False,
+        min_value=1,
+        max_value=36,
+        help_text="Vide : la durée maximale du niveau. Obligatoire pour le niveau renforcé.",
+    )
+    rythme = forms.ChoiceField(
+        label="Rythme des rencontres", choices=Rythme.choices, initial=Rythme.HEBDOMADAIRE
+    )
+    motif = forms.CharField(
+        label="Décision du comité de suivi (date, références)", widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class NiveauForm(ImlFieldsMixin):
+    niveau = forms.ChoiceField(label="Nouveau niveau", choices=CodeNiveau.choices)
+    date_effet = forms.DateField(label="Date d’effet", widget=DateInput, initial=timezone.localdate)
+    duree_mois = forms.IntegerField(label="Durée (mois)", required=False, min_value=1, max_value=36)
+    origine = forms.ChoiceField(
+        label="Origine",
+        choices=[
+            (OrigineChangementNiveau.COMITE, "Décision du comité de suivi"),
+            (OrigineChangementNiveau.ADMINISTRATEUR, "Correction par un administrateur"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    motif = forms.CharField(label="Motif (obligatoire)", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RythmeForm(forms.Form):
+    rythme = forms.ChoiceField(label="Nouveau rythme", choices=Rythme.choices)
+    date = forms.DateField(label="À partir du", widget=DateInput, initial=timezone.localdate)
+    motif = forms.CharField(label="Motif", required=False, max_length=250)
+
+
+class ClotureForm(forms.Form):
+    date_fin = forms.DateField(label="Date de fin", widget=DateInput, initial=timezone.localdate)
+    motif_sortie = forms.ChoiceField(label="Motif de sortie", choices=MotifSortie.choices)
+    situation_sortie = forms.ChoiceField(
+        label="Situation de logement à la sortie", choices=SituationSortie.choices
+    )
+    motif = forms.CharField(label="Commentaire", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+NOTE_AIDE = (
+    "Le ménage peut demander à lire cette note : écrivez des faits, de façon objective et respectueuse, "
+    "sans jugement ni information excessive."
+)
+
+
+class ContactForm(VersionMixin, forms.ModelForm):
+    axes = forms.MultipleChoiceField(
+        label="Axes abordés", choices=Axe.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = Contact
+        fields = [
+            "type",
+            "date",
+            "duree_minutes",
+            "lieu",
+            "membres",
+            "autres_participants",
+            "axes",
+            "note",
+            "confidentialite",
+            "prochaine_etape",
+        ]
+        widgets = {
+            "date": DateTimeInput,
+            "membres": forms.CheckboxSelectMultiple,
+            "note": forms.Textarea(attrs={"rows": 4}),
+            "confidentialite": forms.RadioSelect,
+        }
+        help_texts = {"note": NOTE_AIDE}
+
+    def __init__(self, *args, menage, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["membres"].queryset = menage.membres.filter(date_sortie__isnull=True)
+        self.fields["duree_minutes"].widget.attrs.update({"inputmode": "numeric", "step": 5})
+        if not self.instance.pk:
+            self.initial.setdefault("date", timezone.localtime().replace(second=0, microsecond=0))
+            self.initial.setdefault(
+                "membres", list(self.fields["membres"].queryset.values_list("pk", flat=True))
+            )
+        else:
+            self.initial["version"] = self.instance.version
+
+
+class ObjectifForm(VersionMixin, forms.ModelForm):
+    commentaire = forms.CharField(label="Commentaire sur ce changement", required=False, max_length=250)
+
+    class Meta:
+        model = Objectif
+        fields = ["axe", "libelle", "date_debut", "date_revision", "statut", "actions"]
+        widgets = {
+            "date_debut": DateInput,
+            "date_revision": DateInput,
+            "libelle": forms.Textarea(attrs={"rows": 2}),
+            "actions": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {"libelle": "Formulé avec le ménage, avec ses mots."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["version"] = self.instance.version
+
+
+class OrientationForm(forms.ModelForm):
+    class Meta:
+        model = Orientation
+        fields = ["partenaire", "motif", "date", "resultat", "confidentialite"]
+        widgets = {"date": DateInput, "confidentialite": forms.RadioSelect}
+
+
+class TempsFortForm(forms.ModelForm):
+    class Meta:
+        model = TempsFort
+        fields = ["type", "date_prevue", "modalite", "participants", "realise", "commentaire"]
+        widgets = {"date_prevue": DateTimeInput}
+
+
+class DocumentForm(forms.Form):
+    type = forms.ChoiceField(label="Type", choices=TypeDocument.choices)
+    titre = forms.CharField(label="Titre", max_length=150)
+    fichier = forms.FileField(label="Fichier (PDF, JPEG ou PNG, 10 Mo au plus)")
+    confidentialite = forms.ChoiceField(
+        label="Confidentialité",
+        choices=Confidentialite.choices,
+        initial=Confidentialite.PARTAGE,
+        widget=forms.RadioSelect,
+    )
+
+    def clean_fichier(self):
+        """Accept a file by what it contains, not by its name: its first bytes must be those of a
+        PDF, JPEG or PNG file, and match its extension."""
+        fichier = self.cleaned_data["fichier"]
+        if fichier.size > TAILLE_MAX_DOCUMENT:
+            taille = number_format(fichier.size / 1024 / 1024, 1)
+            raise forms.ValidationError(f"Le fichier pèse {taille} Mo : 10 Mo au plus.")
+        extension = EXTENSIONS.get(fichier.name.rsplit(".", 1)[-1].lower()) if "." in fichier.name else None
+        if extension is None:
+            raise forms.ValidationError("Seuls les fichiers PDF, JPEG et PNG sont acceptés.")
+        head = fichier.read(16)
+        fichier.seek(0)
+        if not head.startswith(SIGNATURES[extension]):
+            raise forms.ValidationError(
+                f"Ce fichier n’est pas un vrai {extension.upper()} : son contenu ne correspond pas à son nom."
+            )
+        self.cleaned_data["format"] = extension
+        return fichier
+
+
+class IntervenantForm(forms.Form):
+    type = forms.ChoiceField(label="Intervention", choices=TypeIntervention.choices)
+    utilisateur = forms.ModelChoiceField(
+        label="Professionnel du dispositif", queryset=Utilisateur.objects.none(), required=False
+    )
+    nom_externe = forms.CharField(label="Ou partenaire extérieur : nom", max_length=150, required=False)
+    fonction = forms.CharField(label="Fonction, organisme", max_length=150, required=False)
+    date_debut = forms.DateField(label="Début", widget=DateInput, initial=timezone.localdate)
+
+    def __init__(self, *args, dispositif, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["utilisateur"].queryset = (
+            Utilisateur.objects.filter(is_active=True, organisation__dispositifs=dispositif)
+            .select_related("organisation")
+            .distinct()
+        )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("utilisateur") and not data.get("nom_externe"):
+            raise forms.ValidationError(
+                "Choisissez un professionnel ou indiquez le nom du partenaire extérieur."
+            )
+        return data

@@ -1,0 +1,77 @@
+"""Reads on support: lateness against the rythme, progress between diagnostics, TISF hours."""
+
+import datetime
+
+from django.db.models import OuterRef, Subquery, Sum
+from django.utils import timezone
+
+from accompagnement.enums import DELAI_RYTHME_JOURS, TypeContact
+from accompagnement.models import Accompagnement, Contact
+from menages.enums import DomaineDiagnostic, TypeDiagnostic
+
+# Contacts that count as meeting the household for its rythme (meetings between professionals
+# about the household do not).
+CONTACTS_AVEC_LE_MENAGE = [
+    TypeContact.VAD,
+    TypeContact.ENTRETIEN,
+    TypeContact.TELEPHONE,
+    TypeContact.ACCOMPAGNEMENT_RDV,
+    TypeContact.TISF,
+]
+
+
+def annotate_suivi(menages):
+    """Add `dernier_contact` (datetime) and `rythme_actuel` to each household, in the same query."""
+    dernier = (
+        Contact.objects.filter(menage=OuterRef("pk"), type__in=CONTACTS_AVEC_LE_MENAGE)
+        .order_by("-date")
+        .values("date")[:1]
+    )
+    rythme = (
+        Accompagnement.objects.filter(menage=OuterRef("pk"), date_fin__isnull=True)
+        .order_by("-date_debut")
+        .values("rythme")[:1]
+    )
+    debut = (
+        Accompagnement.objects.filter(menage=OuterRef("pk"), date_fin__isnull=True)
+        .order_by("-date_debut")
+        .values("date_debut")[:1]
+    )
+    return menages.annotate(
+        dernier_contact=Subquery(dernier),
+        rythme_actuel=Subquery(rythme),
+        debut_accompagnement=Subquery(debut),
+    )
+
+
+def en_retard(
+    rythme: str | None, dernier_contact: datetime.datetime | None, debut: datetime.date | None, le=None
+) -> bool:
+    """A household in support is late when its last contact (or, with none yet, the start of its
+    support) is older than its rythme allows."""
+    if not rythme:
+        return False
+    le = le or timezone.localdate()
+    reference = timezone.localtime(dernier_contact).date() if dernier_contact else debut
+    if reference is None:
+        return False
+    return (le - reference).days > DELAI_RYTHME_JOURS[rythme]
+
+
+def progression(menage) -> list[tuple[str, int | None, int | None, int | None]]:
+    """(domain, entry score, exit score, difference) for the household's current path."""
+    diagnostics = {d.type: d for d in menage.diagnostics.all() if d.numero_parcours == menage.numero_parcours}
+    entree, sortie = diagnostics.get(TypeDiagnostic.ENTREE), diagnostics.get(TypeDiagnostic.SORTIE)
+    if not entree or not sortie:
+        return []
+    rows = []
+    for domaine in DomaineDiagnostic:
+        a = getattr(entree, f"score_{domaine.value}")
+        b = getattr(sortie, f"score_{domaine.value}")
+        rows.append((domaine.label, a, b, b - a if a is not None and b is not None else None))
+    return rows
+
+
+def heures_tisf(contacts) -> float:
+    minutes = contacts.filter(type=TypeContact.TISF).aggregate(total=Sum("duree_minutes"))["total"] or 0
+    return minutes / 60

@@ -1,0 +1,28 @@
+from django.urls import path
+
+from accompagnement import views
+
+app_name = "accompagnement"
+urlpatterns = [
+    path("<int:pk>/accompagnement/demarrer/", views.demarrer, name="demarrer"),
+    path("<int:pk>/accompagnement/niveau/", views.niveau, name="niveau"),
+    path("<int:pk>/accompagnement/rythme/", views.rythme, name="rythme"),
+    path("<int:pk>/accompagnement/cloture/", views.cloture, name="cloture"),
+    path("<int:pk>/contacts/", views.contacts, name="contacts"),
+    path("<int:pk>/contacts/nouveau/", views.contact, name="contact"),
+    path("<int:pk>/contacts/<int:contact_pk>/", views.contact, name="contact_modifier"),
+    path("<int:pk>/objectifs/nouveau/", views.objectif, name="objectif"),
+    path("<int:pk>/objectifs/<int:objectif_pk>/", views.objectif, name="objectif_modifier"),
+    path("<int:pk>/orientations/nouvelle/", views.orientation, name="orientation"),
+    path("<int:pk>/orientations/<int:obj_pk>/", views.orientation, name="orientation_modifier"),
+    path("<int:pk>/temps-forts/nouveau/", views.temps_fort, name="temps_fort"),
+    path("<int:pk>/temps-forts/<int:obj_pk>/", views.temps_fort, name="temps_fort_modifier"),
+    path("<int:pk>/documents/nouveau/", views.document_deposer, name="document_deposer"),
+    path("<int:pk>/documents/<int:doc_pk>/", views.document, name="document"),
+    path("<int:pk>/intervenants/nouveau/", views.intervenant, name="intervenant"),
+    path(
+        "<int:pk>/intervenants/<int:intervenant_pk>/fin/",
+        views.intervenant_terminer,
+        name="intervenant_terminer",
+    ),
+]

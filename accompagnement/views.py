@@ -1,0 +1,295 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from accompagnement import services
+from accompagnement.forms import (
+    ClotureForm,
+    ContactForm,
+    DemarrerForm,
+    DocumentForm,
+    IntervenantForm,
+    NiveauForm,
+    ObjectifForm,
+    OrientationForm,
+    RythmeForm,
+    TempsFortForm,
+)
+from accompagnement.models import Contact, Document, Objectif, Orientation, TempsFort
+from comptes.access import get_visible_or_404, require_perm
+from comptes.audit import record_view
+from menages.enums import EtatParcours
+from menages.models import Intervenant, Menage
+from menages.services import ajouter_intervenant
+
+CONFLIT = (
+    "Quelqu’un d’autre a enregistré cette fiche pendant que vous la modifiiez. Votre saisie est conservée "
+    "ci-dessous : relisez la version actuelle (lien ci-dessous), puis enregistrez de nouveau."
+)
+
+
+def _menage(request, pk, perm):
+    require_perm(request.user, perm)
+    return get_visible_or_404(Menage.objects.select_related("dispositif"), request.user, pk=pk)
+
+
+def _page(request, template, menage, form, titre, **extra):
+    return render(request, template, {"menage": menage, "form": form, "titre": titre, **extra})
+
+
+def _accompagnement_en_cours(menage):
+    accompagnement = menage.accompagnements.filter(date_fin__isnull=True).first()
+    if accompagnement is None:
+        raise PermissionDenied
+    return accompagnement
+
+
+@never_cache
+def demarrer(request, pk):
+    menage = _menage(request, pk, "accompagnement.gerer")
+    if menage.etat != EtatParcours.PROPOSITION_COMITE:
+        messages.error(request, "L’accompagnement démarre après la proposition au comité de suivi.")
+        return redirect(menage)
+    diagnostic = menage.diagnostics.filter(numero_parcours=menage.numero_parcours, type="entree").first()
+    initial = {"niveau": diagnostic.niveau_propose} if diagnostic and diagnostic.niveau_propose else {}
+    form = DemarrerForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.demarrer_accompagnement(
+                menage=menage,
+                niveau=data["niveau"],
+                date_debut=data["date_debut"],
+                duree_mois=data["duree_mois"],
+                rythme=data["rythme"],
+                motif=data["motif"],
+                auteur=request.user,
+                iml=form.iml(),
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "L’accompagnement a démarré.")
+            return redirect(menage)
+    return _page(request, "accompagnement/form.html", menage, form, "Démarrer l’accompagnement")
+
+
+@never_cache
+def niveau(request, pk):
+    menage = _menage(request, pk, "accompagnement.gerer")
+    accompagnement = _accompagnement_en_cours(menage)
+    form = NiveauForm(request.POST or None, initial={"niveau": accompagnement.niveau})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.changer_niveau(
+                accompagnement=accompagnement,
+                niveau=data["niveau"],
+                date_effet=data["date_effet"],
+                duree_mois=data["duree_mois"],
+                origine=data["origine"],
+                motif=data["motif"],
+                auteur=request.user,
+                iml=form.iml(),
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Le niveau d’accompagnement est modifié.")
+            return redirect(menage)
+    return _page(request, "accompagnement/form.html", menage, form, "Changer le niveau")
+
+
+@never_cache
+def rythme(request, pk):
+    menage = _menage(request, pk, "accompagnement.gerer")
+    accompagnement = _accompagnement_en_cours(menage)
+    form = RythmeForm(request.POST or None, initial={"rythme": accompagnement.rythme})
+    if request.method == "POST" and form.is_valid():
+        services.changer_rythme(accompagnement=accompagnement, auteur=request.user, **form.cleaned_data)
+        messages.success(request, "Le rythme des rencontres est modifié.")
+        return redirect(menage)
+    return _page(request, "accompagnement/form.html", menage, form, "Changer le rythme")
+
+
+@never_cache
+def cloture(request, pk):
+    menage = _menage(request, pk, "accompagnement.gerer")
+    accompagnement = _accompagnement_en_cours(menage)
+    form = ClotureForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.clore_accompagnement(
+                accompagnement=accompagnement, auteur=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "L’accompagnement est clos. Pensez au diagnostic de sortie.")
+            return redirect(menage)
+    return _page(request, "accompagnement/form.html", menage, form, "Clore l’accompagnement")
+
+
+@never_cache
+def contact(request, pk, contact_pk=None):
+    menage = _menage(request, pk, "accompagnement.saisir_contact")
+    instance = (
+        get_object_or_404(Contact.objects.visible_to(request.user), pk=contact_pk, menage=menage)
+        if contact_pk
+        else None
+    )
+    if instance and not request.user.has_perm("accompagnement.modifier_contact", instance):
+        raise PermissionDenied
+    form = ContactForm(request.POST or None, instance=instance, menage=menage)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        membres = data.pop("membres")
+        try:
+            if instance:
+                services.modifier_contact(contact=instance, version=version or 0, membres=membres, **data)
+            else:
+                services.enregistrer_contact(menage=menage, auteur=request.user, membres=membres, **data)
+        except services.Conflit:
+            form.add_error(None, CONFLIT)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Le contact est enregistré.")
+            return redirect(menage)
+    titre = "Modifier le contact" if instance else "Nouveau contact"
+    return _page(request, "accompagnement/form.html", menage, form, titre, actuel=instance)
+
+
+@never_cache
+def contacts(request, pk):
+    menage = _menage(request, pk, "menages.voir_menages")
+    qs = (
+        Contact.objects.visible_to(request.user)
+        .filter(menage=menage)
+        .select_related("auteur")
+        .prefetch_related("membres", "professionnels")
+    )
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    return render(request, "accompagnement/contacts.html", {"menage": menage, "page": page})
+
+
+@never_cache
+def objectif(request, pk, objectif_pk=None):
+    menage = _menage(request, pk, "accompagnement.gerer")
+    instance = get_object_or_404(Objectif, pk=objectif_pk, menage=menage) if objectif_pk else None
+    form = ObjectifForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        commentaire = data.pop("commentaire")
+        try:
+            if instance:
+                services.modifier_objectif(
+                    objectif=instance,
+                    version=version or 0,
+                    auteur=request.user,
+                    commentaire=commentaire,
+                    **data,
+                )
+            else:
+                services.creer_objectif(menage=menage, auteur=request.user, **data)
+        except services.Conflit:
+            form.add_error(None, CONFLIT)
+        else:
+            messages.success(request, "L’objectif est enregistré.")
+            return redirect(menage)
+    titre = "Modifier l’objectif" if instance else "Nouvel objectif"
+    historique = instance.historique.select_related("auteur") if instance else []
+    return _page(
+        request, "accompagnement/form.html", menage, form, titre, historique=historique, actuel=instance
+    )
+
+
+def _simple_form(request, pk, perm, form_class, model, obj_pk, titre):
+    menage = _menage(request, pk, perm)
+    instance = (
+        get_object_or_404(model.objects.visible_to(request.user), pk=obj_pk, menage=menage)
+        if obj_pk
+        else None
+    )
+    form = form_class(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        obj = form.save(commit=False)
+        obj.menage = menage
+        if hasattr(obj, "auteur_id") and not obj.auteur_id:
+            obj.auteur = request.user
+        obj.save()
+        messages.success(request, "C’est enregistré.")
+        return redirect(menage)
+    return _page(request, "accompagnement/form.html", menage, form, titre)
+
+
+@never_cache
+def orientation(request, pk, obj_pk=None):
+    return _simple_form(
+        request,
+        pk,
+        "accompagnement.gerer",
+        OrientationForm,
+        Orientation,
+        obj_pk,
+        "Orientation vers un partenaire",
+    )
+
+
+@never_cache
+def temps_fort(request, pk, obj_pk=None):
+    return _simple_form(
+        request, pk, "accompagnement.temps_forts", TempsFortForm, TempsFort, obj_pk, "Temps fort"
+    )
+
+
+@never_cache
+def document_deposer(request, pk):
+    menage = _menage(request, pk, "accompagnement.deposer_document")
+    form = DocumentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        services.deposer_document(menage=menage, auteur=request.user, **data)
+        messages.success(request, "Le document est déposé.")
+        return redirect(menage)
+    return _page(request, "accompagnement/form.html", menage, form, "Déposer un document", multipart=True)
+
+
+@never_cache
+def document(request, pk, doc_pk):
+    """Documents are never served from a public path: only here, after the access check."""
+    require_perm(request.user, "menages.voir_menages")
+    doc = get_object_or_404(Document.objects.visible_to(request.user), pk=doc_pk, menage_id=pk)
+    record_view(doc)
+    response = FileResponse(doc.fichier.open("rb"), as_attachment=True, filename=doc.nom_original)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@never_cache
+def intervenant(request, pk):
+    menage = _menage(request, pk, "accompagnement.intervenants")
+    form = IntervenantForm(request.POST or None, dispositif=menage.dispositif)
+    if request.method == "POST" and form.is_valid():
+        ajouter_intervenant(menage=menage, **form.cleaned_data)
+        messages.success(request, "L’intervenant est ajouté.")
+        return redirect(menage)
+    return _page(request, "accompagnement/form.html", menage, form, "Ajouter un intervenant")
+
+
+@never_cache
+@require_POST
+def intervenant_terminer(request, pk, intervenant_pk):
+    menage = _menage(request, pk, "accompagnement.intervenants")
+    intervenant = get_object_or_404(Intervenant, pk=intervenant_pk, menage=menage, date_fin__isnull=True)
+    intervenant.date_fin = max(timezone.localdate(), intervenant.date_debut)
+    intervenant.save(update_fields=["date_fin"])
+    messages.success(request, f"L’intervention de {intervenant} est terminée.")
+    return redirect(menage)
