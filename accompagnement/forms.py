@@ -140,6 +140,7 @@ class ContactForm(VersionMixin, forms.ModelForm):
             "duree_minutes",
             "lieu",
             "membres",
+            "professionnels",
             "autres_participants",
             "axes",
             "note",
@@ -149,6 +150,7 @@ class ContactForm(VersionMixin, forms.ModelForm):
         widgets = {
             "date": DateTimeInput,
             "membres": forms.CheckboxSelectMultiple,
+            "professionnels": forms.SelectMultiple(attrs={"size": 4}),
             "note": forms.Textarea(attrs={"rows": 4}),
             "confidentialite": forms.RadioSelect,
         }
@@ -157,6 +159,15 @@ class ContactForm(VersionMixin, forms.ModelForm):
     def __init__(self, *args, menage, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["membres"].queryset = menage.membres.filter(date_sortie__isnull=True)
+        self.fields["professionnels"].queryset = (
+            Utilisateur.objects.filter(is_active=True, organisation__dispositifs=menage.dispositif_id)
+            .select_related("organisation")
+            .distinct()
+        )
+        self.fields["professionnels"].required = False
+        self.fields[
+            "professionnels"
+        ].help_text = "Vous êtes compté d’office ; ajoutez les autres professionnels présents."
         self.fields["duree_minutes"].widget.attrs.update({"inputmode": "numeric", "step": 5})
         if not self.instance.pk:
             self.initial.setdefault("date", timezone.localtime().replace(second=0, microsecond=0))

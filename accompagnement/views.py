@@ -150,11 +150,20 @@ def contact(request, pk, contact_pk=None):
         data = dict(form.cleaned_data)
         version = data.pop("version")
         membres = data.pop("membres")
+        professionnels = {*data.pop("professionnels"), instance.auteur if instance else request.user}
         try:
             if instance:
-                services.modifier_contact(contact=instance, version=version or 0, membres=membres, **data)
+                services.modifier_contact(
+                    contact=instance,
+                    version=version or 0,
+                    membres=membres,
+                    professionnels=professionnels,
+                    **data,
+                )
             else:
-                services.enregistrer_contact(menage=menage, auteur=request.user, membres=membres, **data)
+                services.enregistrer_contact(
+                    menage=menage, auteur=request.user, membres=membres, professionnels=professionnels, **data
+                )
         except services.Conflit:
             form.add_error(None, CONFLIT)
         except ValidationError as exc:

@@ -107,5 +107,39 @@ def chronologie(menage: Menage, user) -> list[EvenementChronologie]:
         events.append(
             EvenementChronologie(_at(i.date_debut), f"{i.get_type_display()} : {qui}", "", "", "intervenant")
         )
+    events.extend(_evenements_accompagnement(menage, user))
     events.sort(key=lambda e: e.date, reverse=True)
     return events
+
+
+def _evenements_accompagnement(menage, user):
+    """The support's events: level and rythme changes, contacts, objectives, key moments and
+    documents, each read through its own access rule (confidential notes stay hidden)."""
+    from accompagnement.models import (
+        ChangementNiveau,
+        ChangementRythme,
+        Contact,
+        Document,
+        Objectif,
+        TempsFort,
+    )
+
+    for c in ChangementNiveau.objects.filter(accompagnement__menage=menage).select_related("auteur"):
+        yield EvenementChronologie(_at(c.date_effet), f"Niveau : {c}", c.motif, str(c.auteur or ""), "niveau")
+    for r in ChangementRythme.objects.filter(accompagnement__menage=menage).select_related("auteur"):
+        yield EvenementChronologie(
+            _at(r.date), f"Rythme : {r.get_rythme_display().lower()}", r.motif, str(r.auteur or "")
+        )
+    for c in Contact.objects.visible_to(user).filter(menage=menage).select_related("auteur"):
+        yield EvenementChronologie(c.date, c.get_type_display(), c.prochaine_etape, str(c.auteur), "contact")
+    for o in Objectif.objects.filter(menage=menage).select_related("auteur"):
+        yield EvenementChronologie(
+            _at(o.date_debut), f"Objectif ({o.get_axe_display().lower()})", o.libelle, str(o.auteur or "")
+        )
+    for t in TempsFort.objects.filter(menage=menage):
+        etat = "réalisé" if t.realise else "prévu"
+        yield EvenementChronologie(
+            t.date_prevue, f"{t.get_type_display()} ({etat})", t.get_modalite_display(), ""
+        )
+    for d in Document.objects.visible_to(user).filter(menage=menage).select_related("auteur"):
+        yield EvenementChronologie(d.depose_le, f"Document déposé : {d.titre}", "", str(d.auteur), "document")

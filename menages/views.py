@@ -117,6 +117,10 @@ def creer(request):
     return render(request, "menages/form_menage.html", {"form": form, "titre": "Nouveau ménage"})
 
 
+# The file shows the latest events; the full list of contacts has its own paginated page.
+CHRONOLOGIE_MAX = 60
+
+
 @never_cache
 def detail(request, pk):
     menage = get_visible_or_404(
@@ -188,7 +192,7 @@ def detail(request, pk):
         "peut_pre_diagnostic": user.has_perm("menages.pre_diagnostic"),
         "peut_diagnostic": user.has_perm("menages.diagnostic"),
         "peut_saisir_validation": user.has_perm("menages.saisir_validation"),
-        "chronologie": selectors.chronologie(menage, user),
+        "chronologie": selectors.chronologie(menage, user)[:CHRONOLOGIE_MAX],
         "accompagnement": accompagnement,
         "en_retard": accompagnement is not None
         and accompagnement.en_cours

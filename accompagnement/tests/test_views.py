@@ -273,3 +273,14 @@ def test_exit_diagnostic_is_entered_at_the_exit_relay(client, programme, menage,
     assert response.status_code == 302
     sortie = menage.diagnostics.get(type="sortie")
     assert (sortie.score_budget, sortie.score_logement) == (3, 4)
+
+
+def test_timeline_shows_support_events_but_not_confidential_contacts_to_the_landlord(
+    client, programme, menage, notes
+):
+    client.force_login(programme.cesf_habitat)
+    titres = [e.titre for e in client.get(menage.get_absolute_url()).context["chronologie"]]
+    assert titres.count("Visite à domicile") == 1  # the shared contact only
+    client.force_login(programme.ts_adaff)
+    titres = [e.titre for e in client.get(menage.get_absolute_url()).context["chronologie"]]
+    assert titres.count("Visite à domicile") == 2
