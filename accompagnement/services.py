@@ -308,3 +308,14 @@ def deposer_document(*, menage, fichier, format: str, auteur, **fields) -> Docum
     document.full_clean()
     document.save()
     return document
+
+
+@transaction.atomic
+def ajouter_iml(*, accompagnement: Accompagnement, iml: dict) -> MesureIml:
+    """Put an intermédiation locative in place as reinforcement (committee decision)."""
+    if not accompagnement.en_cours:
+        raise RegleNonRespectee("Cet accompagnement est terminé.")
+    if not iml or not iml.get("partenaire") or not iml.get("forme") or not iml.get("date_debut_contrat"):
+        raise RegleNonRespectee("Indiquez le partenaire, la forme et le début du contrat d’IML.")
+    mesure, _ = MesureIml.objects.update_or_create(accompagnement=accompagnement, defaults=iml)
+    return mesure

@@ -120,3 +120,12 @@ COMPTES = [
     ),
     ("admin", "Agnès", "Rivière", "adaff", [Role.ADMINISTRATEUR], "administratrice du dispositif"),
 ]
+
+# The comité de suivi of the demo: (username, role)
+COMITE = [
+    ("comite.cg", "president"),
+    ("ts.adaff", "secretaire"),
+    ("financeur.ddcspp", "membre"),
+    ("cesf.habitat", "membre"),
+    ("cesf.alogea", "membre"),
+]

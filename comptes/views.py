@@ -25,6 +25,10 @@ def tableau_de_bord(request):
         context["mes_menages"] = selectors.my_households(user)
     if context["voit_indicateurs"]:
         context["chiffres"] = selectors.programme_figures(user)
+    if context["est_membre_comite"]:
+        from comites.selectors import tableau_comite
+
+        context["comite"] = tableau_comite(user)
     if context["est_administrateur"]:
         context["admin"] = selectors.admin_figures()
     return render(request, "comptes/tableau_de_bord.html", context)

@@ -9,5 +9,6 @@ urlpatterns = [
     path("comptes/", include("comptes.urls")),
     path("menages/", include("menages.urls")),
     path("menages/", include("accompagnement.urls")),
+    path("comites/", include("comites.urls")),
     path("admin/", admin.site.urls),
 ]

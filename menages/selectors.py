@@ -143,3 +143,14 @@ def _evenements_accompagnement(menage, user):
         )
     for d in Document.objects.visible_to(user).filter(menage=menage).select_related("auteur"):
         yield EvenementChronologie(d.depose_le, f"Document déposé : {d.titre}", "", str(d.auteur), "document")
+    from comites.models import PointOrdreDuJour
+
+    for p in (
+        PointOrdreDuJour.objects.filter(menage=menage)
+        .exclude(decision="")
+        .select_related("seance__instance", "decide_par")
+    ):
+        titre = f"{p.seance} : {p.get_decision_display().lower()}"
+        yield EvenementChronologie(
+            p.decide_le, titre, p.decision_commentaire, str(p.decide_par or ""), "comite"
+        )

@@ -1,7 +1,11 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
+from comites import services as comites_services
+from comites.enums import TypeInstance
+from comites.models import Instance, MembreInstance
 from comptes import demo
 from comptes.enums import Role
 from comptes.models import (
@@ -27,6 +31,7 @@ class Command(BaseCommand):
             communes = self._communes()
             comptes = self._comptes(organisations)
             self._menages(dispositif, organisations, communes, comptes)
+            self._comite(dispositif, comptes)
         self.stdout.write(self.style.SUCCESS("Données de démonstration chargées."))
 
     def _dispositif(self):
@@ -86,3 +91,24 @@ class Command(BaseCommand):
             dispositif=dispositif, organisations=organisations, communes=communes, comptes=comptes
         )
         menages_demo.spread_event_dates(dispositif)
+
+    def _comite(self, dispositif, comptes):
+        instance, _ = Instance.objects.get_or_create(
+            dispositif=dispositif,
+            type=TypeInstance.COMITE_SUIVI,
+            defaults={
+                "nom": "Comité de suivi ASEA",
+                "rythme_mois": dispositif.rythme_comite_mois,
+                "lieu_habituel": "Habitat Audois, Carcassonne",
+            },
+        )
+        for username, role in demo.COMITE:
+            MembreInstance.objects.get_or_create(
+                instance=instance,
+                utilisateur=comptes[username],
+                defaults={"role": role, "date_debut": dispositif.date_debut},
+            )
+        comites_services.proposer_seances(instance=instance)
+        prochaine = instance.seances.filter(date__gte=timezone.now()).order_by("date").first()
+        if prochaine is not None:
+            comites_services.construire_ordre_du_jour(seance=prochaine)

@@ -1,0 +1,45 @@
+from django.db import models
+
+
+class TypeInstance(models.TextChoices):
+    COMITE_SUIVI = "comite_suivi", "Comité de suivi"
+    SUIVI_OPERATIONNEL = "suivi_operationnel", "Réunion de suivi opérationnel (bailleur et association)"
+    GROUPE_TRAVAIL = "groupe_travail", "Groupe de travail des travailleurs sociaux"
+
+
+class RoleMembre(models.TextChoices):
+    PRESIDENT = "president", "Président"
+    SECRETAIRE = "secretaire", "Secrétaire"
+    MEMBRE = "membre", "Membre"
+
+
+class StatutSeance(models.TextChoices):
+    PLANIFIEE = "planifiee", "Planifiée"
+    CONVOQUEE = "convoquee", "Convocation envoyée"
+    CLOSE = "close", "Close"
+
+
+class TypePoint(models.TextChoices):
+    NOUVELLE_PROPOSITION = "nouvelle_proposition", "Nouvelle proposition"
+    RENOUVELLEMENT = "renouvellement", "Renouvellement"
+    ECHEANCE = "echeance", "Fin de durée maximale proche"
+    CHANGEMENT_NIVEAU = "changement_niveau", "Demande de changement de niveau"
+    IML = "iml", "Demande d’intermédiation locative"
+    SORTIE = "sortie", "Proposition de sortie"
+    AUTRE = "autre", "Autre"
+
+
+class Avis(models.TextChoices):
+    FAVORABLE = "favorable", "Favorable"
+    DEFAVORABLE = "defavorable", "Défavorable"
+    ABSTENTION = "abstention", "Abstention"
+
+
+class Decision(models.TextChoices):
+    VALIDER = "valider", "Valider l’accompagnement"
+    RENOUVELER = "renouveler", "Renouveler"
+    CHANGER_NIVEAU = "changer_niveau", "Changer de niveau"
+    AJOUTER_IML = "ajouter_iml", "Ajouter une IML"
+    REFUSER = "refuser", "Refuser"
+    AJOURNER = "ajourner", "Ajourner"
+    TERMINER = "terminer", "Mettre fin à l’accompagnement"

@@ -1,0 +1,352 @@
+"""Committee work: sessions, agendas built from the files, members' opinions, the chair's
+decisions applied to the files (atomically), and the minutes."""
+
+import datetime
+
+from dateutil.relativedelta import relativedelta
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from accompagnement import services as acc_services
+from accompagnement.enums import OrigineChangementNiveau, Rythme
+from accompagnement.models import Accompagnement
+from comites.enums import Decision, RoleMembre, StatutSeance, TypePoint
+from comites.models import AvisMembre, DemandeComite, MembreInstance, PointOrdreDuJour, Presence, Seance
+from menages import services as menages_services
+from menages.enums import EtatParcours, MotifRefus, TypeDiagnostic
+
+JOURS_AVANT_ECHEANCE = 30
+
+
+class ActionImpossible(ValidationError):
+    """A committee action that the rules do not allow; its message is shown to the user."""
+
+
+def mandat(user, instance) -> MembreInstance | None:
+    return MembreInstance.objects.actifs().filter(instance=instance, utilisateur=user).first()
+
+
+def peut_animer(user, seance) -> bool:
+    """Chair and secretary run the session (agenda, attendance, convocation)."""
+    if user.est_administrateur:
+        return True
+    m = mandat(user, seance.instance)
+    return m is not None and m.role in (RoleMembre.PRESIDENT, RoleMembre.SECRETAIRE)
+
+
+def peut_decider(user, seance) -> bool:
+    if user.est_administrateur:
+        return True
+    m = mandat(user, seance.instance)
+    return m is not None and m.role == RoleMembre.PRESIDENT
+
+
+@transaction.atomic
+def proposer_seances(*, instance, heure=datetime.time(14, 0)) -> list[Seance]:
+    """Plan the sessions of the whole convention, one every `rythme_mois` months."""
+    dispositif = instance.dispositif
+    existantes = {timezone.localtime(s.date).date() for s in instance.seances.all()}
+    creees = []
+    jour = dispositif.date_debut + relativedelta(months=instance.rythme_mois)
+    while jour <= dispositif.date_fin:
+        if jour not in existantes:
+            date = timezone.make_aware(datetime.datetime.combine(jour, heure))
+            creees.append(Seance.objects.create(instance=instance, date=date, lieu=instance.lieu_habituel))
+        jour += relativedelta(months=instance.rythme_mois)
+    return creees
+
+
+def _points_ouverts(menage_ids):
+    return set(
+        PointOrdreDuJour.objects.filter(menage_id__in=menage_ids, decision="")
+        .exclude(seance__statut=StatutSeance.CLOSE)
+        .values_list("menage_id", "type")
+    )
+
+
+@transaction.atomic
+def construire_ordre_du_jour(*, seance: Seance) -> list[PointOrdreDuJour]:
+    """Add to the agenda the files that need a decision: new proposals, supports reaching their
+    planned end within 30 days of the session, and the workers' requests (level change, IML, exit,
+    renewal). Items already on an open agenda are not added twice."""
+    if seance.close:
+        raise ActionImpossible("La séance est close.")
+    dispositif = seance.instance.dispositif
+    limite = timezone.localtime(seance.date).date() + datetime.timedelta(days=JOURS_AVANT_ECHEANCE)
+    candidats = []
+    from menages.models import Menage
+
+    for menage in Menage.objects.filter(
+        dispositif=dispositif, etat=EtatParcours.PROPOSITION_COMITE
+    ).prefetch_related("diagnostics"):
+        diagnostic = next(
+            (
+                d
+                for d in menage.diagnostics.all()
+                if d.numero_parcours == menage.numero_parcours and d.type == TypeDiagnostic.ENTREE
+            ),
+            None,
+        )
+        candidats.append(
+            (
+                menage.pk,
+                TypePoint.NOUVELLE_PROPOSITION,
+                diagnostic.niveau_propose if diagnostic else "",
+                None,
+                "",
+                None,
+            )
+        )
+    for acc in Accompagnement.objects.filter(
+        menage__dispositif=dispositif, date_fin__isnull=True, date_fin_prevue__lte=limite
+    ):
+        motif = f"L’accompagnement arrive à sa fin prévue le {acc.date_fin_prevue:%d/%m/%Y}."
+        candidats.append((acc.menage_id, TypePoint.ECHEANCE, acc.niveau, None, motif, None))
+    for demande in DemandeComite.objects.filter(menage__dispositif=dispositif, point__isnull=True):
+        candidats.append(
+            (
+                demande.menage_id,
+                demande.type,
+                demande.niveau_propose,
+                demande.duree_proposee_mois,
+                demande.motif,
+                demande,
+            )
+        )
+    ouverts = _points_ouverts([c[0] for c in candidats])
+    ordre = (seance.points.aggregate(m=Max("ordre"))["m"] or 0) + 1
+    crees = []
+    for menage_id, type_, niveau, duree, motif, demande in candidats:
+        if (menage_id, type_) in ouverts:
+            continue
+        point = PointOrdreDuJour.objects.create(
+            seance=seance,
+            menage_id=menage_id,
+            type=type_,
+            ordre=ordre,
+            niveau_propose=niveau or "",
+            duree_proposee_mois=duree,
+            motif=motif,
+        )
+        if demande:
+            demande.point = point
+            demande.save(update_fields=["point"])
+        ouverts.add((menage_id, type_))
+        crees.append(point)
+        ordre += 1
+    return crees
+
+
+@transaction.atomic
+def ajouter_point(*, seance, menage, type: str, motif: str = "") -> PointOrdreDuJour:
+    if seance.close:
+        raise ActionImpossible("La séance est close.")
+    if menage.dispositif_id != seance.instance.dispositif_id:
+        raise ActionImpossible("Ce ménage ne relève pas du dispositif de cette instance.")
+    ordre = (seance.points.aggregate(m=Max("ordre"))["m"] or 0) + 1
+    point, _ = PointOrdreDuJour.objects.get_or_create(
+        seance=seance, menage=menage, type=type, defaults={"ordre": ordre, "motif": motif}
+    )
+    return point
+
+
+@transaction.atomic
+def deplacer_point(*, point: PointOrdreDuJour, vers: int) -> None:
+    """Move an item one place up (vers=-1) or down (vers=+1)."""
+    points = list(point.seance.points.order_by("ordre", "pk"))
+    i = points.index(point)
+    j = i + vers
+    if 0 <= j < len(points):
+        points[i], points[j] = points[j], points[i]
+    for n, p in enumerate(points, start=1):
+        if p.ordre != n:
+            PointOrdreDuJour.objects.filter(pk=p.pk).update(ordre=n)
+
+
+@transaction.atomic
+def retirer_point(*, point: PointOrdreDuJour) -> None:
+    if point.decision:
+        raise ActionImpossible("Un point déjà décidé ne peut être retiré.")
+    point.demandes.update(point=None)
+    point.delete()
+
+
+@transaction.atomic
+def donner_avis(*, point: PointOrdreDuJour, user, avis: str, commentaire: str = "") -> AvisMembre:
+    """A member's opinion on an item; it can be changed until the item is decided or the session
+    closed. Only voting members of this programme's body may give one."""
+    point = PointOrdreDuJour.objects.select_related("seance__instance", "menage").get(pk=point.pk)
+    seance = point.seance
+    m = mandat(user, seance.instance)
+    if m is None or not m.voix_deliberative:
+        raise ActionImpossible("Vous n’êtes pas membre votant de cette instance.")
+    if seance.instance.dispositif_id != point.menage.dispositif_id:
+        raise ActionImpossible("Ce ménage ne relève pas du dispositif de cette instance.")
+    if seance.close or point.decision:
+        raise ActionImpossible("La décision est prise : les avis ne peuvent plus changer.")
+    obj, _ = AvisMembre.objects.update_or_create(
+        point=point,
+        membre=m,
+        defaults={"avis": avis, "commentaire": commentaire.strip(), "donne_le": timezone.now()},
+    )
+    return obj
+
+
+@transaction.atomic
+def enregistrer_presences(*, seance: Seance, presents, excuses=()) -> None:
+    presents, excuses = {m.pk for m in presents}, {m.pk for m in excuses}
+    for membre in seance.instance.membres.actifs(timezone.localtime(seance.date).date()):
+        Presence.objects.update_or_create(
+            seance=seance,
+            membre=membre,
+            defaults={
+                "present": membre.pk in presents,
+                "excuse": membre.pk in excuses and membre.pk not in presents,
+            },
+        )
+
+
+def quorum(seance: Seance, point: PointOrdreDuJour | None = None) -> tuple[int, int, bool]:
+    """(voting members counted, quorum, reached). For an urgent consultation, the members who gave
+    their opinion on the item count as present."""
+    votants = seance.instance.membres.actifs(timezone.localtime(seance.date).date()).filter(
+        voix_deliberative=True
+    )
+    requis = seance.instance.quorum(votants.count())
+    if seance.urgente and point is not None:
+        presents = point.avis.filter(membre__in=votants).count()
+    else:
+        presents = seance.presences.filter(present=True, membre__in=votants).count()
+    return presents, requis, presents >= requis
+
+
+@transaction.atomic
+def decider(
+    *,
+    point: PointOrdreDuJour,
+    decision: str,
+    auteur,
+    niveau: str = "",
+    date_debut: datetime.date | None = None,
+    duree_mois: int | None = None,
+    commentaire: str = "",
+    iml: dict | None = None,
+    motif_sortie: str = "",
+    situation_sortie: str = "",
+) -> PointOrdreDuJour:
+    """Record the chair's decision on an item and apply it to the household's file, all or nothing:
+    if the file cannot take the decision, nothing is recorded."""
+    point = (
+        PointOrdreDuJour.objects.select_for_update()
+        .select_related("seance__instance", "menage__dispositif")
+        .get(pk=point.pk)
+    )
+    seance, menage = point.seance, point.menage
+    if not peut_decider(auteur, seance):
+        raise ActionImpossible("Seul le président de séance enregistre les décisions.")
+    if point.decision:
+        raise ActionImpossible("Ce point est déjà décidé.")
+    if seance.close:
+        raise ActionImpossible("La séance est close.")
+    _presents, requis, atteint = quorum(seance, point)
+    if not atteint:
+        raise ActionImpossible(f"Le quorum n’est pas atteint ({requis} membres votants requis).")
+    date_debut = date_debut or timezone.localtime(seance.date).date()
+    libelle = f"Décision du {seance}"
+    motif = f"{libelle}. {commentaire}".strip()
+    accompagnement = menage.accompagnements.filter(date_fin__isnull=True).first()
+
+    if decision == Decision.VALIDER:
+        if menage.etat != EtatParcours.PROPOSITION_COMITE:
+            raise ActionImpossible("Le ménage n’est pas proposé au comité.")
+        acc_services.demarrer_accompagnement(
+            menage=menage,
+            niveau=niveau,
+            date_debut=date_debut,
+            duree_mois=duree_mois,
+            rythme=Rythme.HEBDOMADAIRE,
+            motif=motif,
+            auteur=auteur,
+            iml=iml,
+        )
+    elif decision in (Decision.RENOUVELER, Decision.CHANGER_NIVEAU):
+        if accompagnement is None:
+            raise ActionImpossible("Ce ménage n’a pas d’accompagnement en cours.")
+        if decision == Decision.RENOUVELER:
+            niveau = niveau or accompagnement.niveau
+            date_debut = accompagnement.date_fin_prevue + datetime.timedelta(days=1)
+        acc_services.changer_niveau(
+            accompagnement=accompagnement,
+            niveau=niveau,
+            date_effet=date_debut,
+            duree_mois=duree_mois,
+            origine=OrigineChangementNiveau.COMITE,
+            motif=motif,
+            auteur=auteur,
+            iml=iml,
+        )
+    elif decision == Decision.AJOUTER_IML:
+        if accompagnement is None:
+            raise ActionImpossible("Ce ménage n’a pas d’accompagnement en cours.")
+        acc_services.ajouter_iml(accompagnement=accompagnement, iml=iml or {})
+    elif decision == Decision.REFUSER:
+        if menage.etat == EtatParcours.PROPOSITION_COMITE:
+            menages_services.changer_etat(
+                menage=menage,
+                vers=EtatParcours.REFUSE,
+                auteur=auteur,
+                motif=motif,
+                motif_refus=MotifRefus.REFUS_COMITE,
+            )
+    elif decision == Decision.TERMINER:
+        if accompagnement is None:
+            raise ActionImpossible("Ce ménage n’a pas d’accompagnement en cours.")
+        acc_services.clore_accompagnement(
+            accompagnement=accompagnement,
+            date_fin=date_debut,
+            motif_sortie=motif_sortie,
+            situation_sortie=situation_sortie,
+            auteur=auteur,
+            motif=motif,
+        )
+    elif decision != Decision.AJOURNER:
+        raise ActionImpossible("Décision inconnue.")
+
+    point.decision = decision
+    point.decision_niveau = (
+        niveau if decision in (Decision.VALIDER, Decision.RENOUVELER, Decision.CHANGER_NIVEAU) else ""
+    )
+    point.decision_date_debut = date_debut
+    point.decision_duree_mois = duree_mois
+    point.decision_commentaire = commentaire
+    point.decide_le = timezone.now()
+    point.decide_par = auteur
+    point.save()
+    return point
+
+
+@transaction.atomic
+def envoyer_convocation(*, seance: Seance) -> None:
+    from comites.tasks import envoyer_convocation as task
+
+    if seance.close:
+        raise ActionImpossible("La séance est close.")
+    seance.statut = StatutSeance.CONVOQUEE
+    seance.convocation_envoyee_le = timezone.now()
+    seance.save(update_fields=["statut", "convocation_envoyee_le"])
+    transaction.on_commit(lambda: task.delay(seance.pk))
+
+
+@transaction.atomic
+def clore_seance(*, seance: Seance) -> None:
+    """Close the session and have its minutes produced and sent in the background."""
+    from comites.tasks import generer_pv
+
+    if seance.close:
+        raise ActionImpossible("La séance est déjà close.")
+    seance.statut = StatutSeance.CLOSE
+    seance.pv_en_cours = True
+    seance.save(update_fields=["statut", "pv_en_cours"])
+    transaction.on_commit(lambda: generer_pv.delay(seance.pk))

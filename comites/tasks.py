@@ -1,0 +1,58 @@
+from celery import shared_task
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from comites.models import Seance
+
+
+def _destinataires(seance):
+    return [
+        m.utilisateur.email
+        for m in seance.instance.membres.actifs().select_related("utilisateur")
+        if m.utilisateur.email and m.utilisateur.is_active
+    ]
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def envoyer_convocation(seance_id: int):
+    """Email the convocation with its .ics invitation to every member of the body."""
+    from comites.documents import ics
+
+    seance = Seance.objects.select_related("instance").get(pk=seance_id)
+    message = EmailMessage(
+        subject=f"Convocation : {seance}",
+        body=render_to_string("emails/convocation.txt", {"seance": seance, "site_url": settings.SITE_URL}),
+        to=_destinataires(seance),
+    )
+    message.attach("convocation.ics", ics(seance), "text/calendar; method=REQUEST")
+    message.send()
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
+def generer_pv(seance_id: int):
+    """Produce the minutes PDF, store it on the session, and send it to the members. Running it
+    twice produces the same stored document once (the file is replaced, the mail sent once)."""
+    from comites.documents import pv_pdf
+
+    with transaction.atomic():
+        seance = Seance.objects.select_for_update().select_related("instance").get(pk=seance_id)
+        if seance.pv and not seance.pv_en_cours:
+            return
+        contenu = pv_pdf(seance)
+        if seance.pv:
+            seance.pv.delete(save=False)
+        seance.pv.save(f"pv-seance-{seance.pk}.pdf", ContentFile(contenu), save=False)
+        seance.pv_genere_le = timezone.now()
+        seance.pv_en_cours = False
+        seance.save(update_fields=["pv", "pv_genere_le", "pv_en_cours"])
+    message = EmailMessage(
+        subject=f"Procès-verbal : {seance}",
+        body=render_to_string("emails/pv.txt", {"seance": seance}),
+        to=_destinataires(seance),
+    )
+    message.attach(f"proces-verbal-{seance.pk}.pdf", contenu, "application/pdf")
+    message.send()

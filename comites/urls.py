@@ -1,0 +1,18 @@
+from django.urls import path
+
+from comites import views
+
+app_name = "comites"
+urlpatterns = [
+    path("", views.seances, name="seances"),
+    path("instances/<int:instance_pk>/nouvelle-seance/", views.seance_creer, name="seance_creer"),
+    path("instances/<int:instance_pk>/proposer/", views.proposer, name="proposer"),
+    path("seances/<int:pk>/", views.seance, name="seance"),
+    path("seances/<int:pk>/points/nouveau/", views.point_ajouter, name="point_ajouter"),
+    path("seances/<int:pk>/pv/", views.pv, name="pv"),
+    path("seances/<int:pk>/pv/statut/", views.pv_statut, name="pv_statut"),
+    path("seances/<int:pk>/<str:action>/", views.seance_action, name="seance_action"),
+    path("points/<int:pk>/", views.point, name="point"),
+    path("points/<int:pk>/<str:sens>/", views.point_deplacer, name="point_deplacer"),
+    path("demande/<int:menage_pk>/", views.demande, name="demande"),
+]

@@ -1,0 +1,298 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from accompagnement.models import Accompagnement, Objectif
+from comites import services
+from comites.forms import AvisForm, DecisionForm, DemandeForm, PointForm, SeanceForm
+from comites.models import AvisMembre, Instance, MembreInstance, PointOrdreDuJour, Presence, Seance
+from comptes.access import get_visible_or_404, require_perm
+from menages.enums import TypeDiagnostic
+from menages.models import Menage
+from menages.selectors import resume_anonymise
+
+
+def _instances_animees(user):
+    if user.est_administrateur:
+        return Instance.objects.all()
+    return Instance.objects.filter(
+        membres__in=MembreInstance.objects.actifs().filter(
+            utilisateur=user, role__in=["president", "secretaire"]
+        )
+    ).distinct()
+
+
+@never_cache
+def seances(request):
+    require_perm(request.user, "comites.voir")
+    qs = (
+        Seance.objects.visible_to(request.user).select_related("instance").annotate(nb_points=Count("points"))
+    )
+    maintenant = timezone.now()
+    context = {
+        "a_venir": qs.filter(date__gte=maintenant).order_by("date")[:12],
+        "passees": qs.filter(date__lt=maintenant).order_by("-date")[:12],
+        "instances": _instances_animees(request.user),
+    }
+    return render(request, "comites/seances.html", context)
+
+
+@never_cache
+def seance_creer(request, instance_pk):
+    instance = get_object_or_404(_instances_animees(request.user), pk=instance_pk)
+    form = SeanceForm(request.POST or None, initial={"lieu": instance.lieu_habituel})
+    if request.method == "POST" and form.is_valid():
+        seance = form.save(commit=False)
+        seance.instance = instance
+        seance.save()
+        messages.success(request, "La séance est créée.")
+        return redirect(seance)
+    return render(request, "comites/form.html", {"form": form, "titre": f"Nouvelle séance – {instance}"})
+
+
+@never_cache
+@require_POST
+def proposer(request, instance_pk):
+    instance = get_object_or_404(_instances_animees(request.user), pk=instance_pk)
+    creees = services.proposer_seances(instance=instance)
+    messages.success(request, f"{len(creees)} séance(s) planifiée(s) sur la durée de la convention.")
+    return redirect("comites:seances")
+
+
+def _seance(request, pk):
+    require_perm(request.user, "comites.voir")
+    return get_object_or_404(
+        Seance.objects.visible_to(request.user).select_related("instance__dispositif"), pk=pk
+    )
+
+
+@never_cache
+def seance(request, pk):
+    seance = _seance(request, pk)
+    points = seance.points.select_related("menage", "decide_par").annotate(nb_avis=Count("avis"))
+    mes_avis = dict(
+        AvisMembre.objects.filter(point__seance=seance, membre__utilisateur=request.user).values_list(
+            "point_id", "avis"
+        )
+    )
+    membres = seance.instance.membres.actifs().select_related("utilisateur__organisation")
+    presences = {p.membre_id: p for p in Presence.objects.filter(seance=seance)}
+    presents, requis, atteint = services.quorum(seance)
+    context = {
+        "seance": seance,
+        "points": points,
+        "mes_avis": mes_avis,
+        "membres": [(m, presences.get(m.pk)) for m in membres],
+        "quorum": {"presents": presents, "requis": requis, "atteint": atteint},
+        "anime": services.peut_animer(request.user, seance),
+        "initiales": seance.initiales_seulement or not request.user.has_perm("menages.voir_menages"),
+    }
+    return render(request, "comites/seance.html", context)
+
+
+@never_cache
+@require_POST
+def seance_action(request, pk, action):
+    seance = _seance(request, pk)
+    if not services.peut_animer(request.user, seance):
+        raise PermissionDenied
+    try:
+        if action == "construire":
+            crees = services.construire_ordre_du_jour(seance=seance)
+            messages.success(
+                request, f"{len(crees)} point(s) ajouté(s) à l’ordre du jour depuis les dossiers."
+            )
+        elif action == "convoquer":
+            services.envoyer_convocation(seance=seance)
+            messages.success(request, "La convocation est envoyée aux membres, avec l’invitation d’agenda.")
+        elif action == "clore":
+            services.clore_seance(seance=seance)
+            messages.success(request, "La séance est close : le procès-verbal est en cours de production.")
+        elif action == "presences":
+            membres = seance.instance.membres.actifs()
+            ids = {int(i) for i in request.POST.getlist("presents") if i.isdigit()}
+            excuses = {int(i) for i in request.POST.getlist("excuses") if i.isdigit()}
+            services.enregistrer_presences(
+                seance=seance, presents=membres.filter(pk__in=ids), excuses=membres.filter(pk__in=excuses)
+            )
+            messages.success(request, "Les présences sont enregistrées.")
+        else:
+            raise Http404
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(seance)
+
+
+@never_cache
+def point_ajouter(request, pk):
+    seance = _seance(request, pk)
+    if not services.peut_animer(request.user, seance):
+        raise PermissionDenied
+    form = PointForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        menage = Menage.objects.filter(
+            reference__iexact=form.cleaned_data["reference"].strip(), dispositif=seance.instance.dispositif
+        ).first()
+        if menage is None:
+            form.add_error("reference", "Aucun dossier de ce dispositif ne porte cette référence.")
+        else:
+            try:
+                services.ajouter_point(
+                    seance=seance,
+                    menage=menage,
+                    type=form.cleaned_data["type"],
+                    motif=form.cleaned_data["motif"],
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, "Le point est ajouté.")
+                return redirect(seance)
+    return render(request, "comites/form.html", {"form": form, "titre": "Ajouter un point", "seance": seance})
+
+
+def _point(request, pk):
+    require_perm(request.user, "comites.voir")
+    return get_object_or_404(
+        PointOrdreDuJour.objects.visible_to(request.user).select_related(
+            "seance__instance", "menage__dispositif"
+        ),
+        pk=pk,
+    )
+
+
+@never_cache
+@require_POST
+def point_deplacer(request, pk, sens):
+    point = _point(request, pk)
+    if not services.peut_animer(request.user, point.seance):
+        raise PermissionDenied
+    if sens == "retirer":
+        try:
+            services.retirer_point(point=point)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    else:
+        services.deplacer_point(point=point, vers=-1 if sens == "monter" else 1)
+    return redirect(point.seance)
+
+
+def resume_point(point, initiales: bool) -> dict:
+    """The case summary a member reads: facts, diagnostic scores, support, objectives, the proposal
+    and its reasons. Never a contact note nor a diagnostic observation."""
+    menage = (
+        Menage.objects.select_related("commune", "bailleur")
+        .prefetch_related("membres", "ressources", "dettes", "problemes", "diagnostics")
+        .get(pk=point.menage_id)
+    )
+    diagnostic = next(
+        (
+            d
+            for d in menage.diagnostics.all()
+            if d.numero_parcours == menage.numero_parcours and d.type == TypeDiagnostic.ENTREE
+        ),
+        None,
+    )
+    return {
+        "menage": menage,
+        "nom": menage.initiales if initiales else menage.nom,
+        "faits": resume_anonymise(menage),
+        "scores": [(d.label, libelle) for d, libelle, _score, _obs in diagnostic.domaines(False)]
+        if diagnostic
+        else [],
+        "accompagnement": Accompagnement.objects.filter(menage=menage, date_fin__isnull=True).first(),
+        "objectifs": Objectif.objects.filter(menage=menage),
+    }
+
+
+@never_cache
+def point(request, pk):
+    point = _point(request, pk)
+    seance = point.seance
+    user = request.user
+    mandat = services.mandat(user, seance.instance)
+    mon_avis = AvisMembre.objects.filter(point=point, membre=mandat).first() if mandat else None
+    avis_form = AvisForm(
+        request.POST if request.POST.get("action") == "avis" else None,
+        initial={"avis": mon_avis.avis, "commentaire": mon_avis.commentaire} if mon_avis else None,
+    )
+    decision_form = DecisionForm(
+        request.POST if request.POST.get("action") == "decision" else None,
+        initial={"niveau": point.niveau_propose, "duree_mois": point.duree_proposee_mois},
+    )
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "avis" and avis_form.is_valid():
+                services.donner_avis(point=point, user=user, **avis_form.cleaned_data)
+                messages.success(
+                    request, "Votre avis est enregistré. Vous pouvez le modifier jusqu’à la décision."
+                )
+                return redirect(point)
+            if request.POST.get("action") == "decision" and decision_form.is_valid():
+                data = dict(decision_form.cleaned_data)
+                for name in ("iml_partenaire", "iml_forme", "iml_date_debut_contrat"):
+                    data.pop(name)
+                services.decider(point=point, auteur=user, iml=decision_form.iml(), **data)
+                messages.success(request, "La décision est enregistrée et appliquée au dossier.")
+                return redirect(seance)
+        except ValidationError as exc:
+            form = avis_form if request.POST.get("action") == "avis" else decision_form
+            form.add_error(None, exc)
+    # Funders and committee-only members never read a name; others may choose initials.
+    initiales = (
+        seance.initiales_seulement
+        or not user.has_perm("menages.voir_menages")
+        or request.GET.get("initiales") == "1"
+    )
+    context = {
+        "point": point,
+        "seance": seance,
+        "resume": resume_point(point, initiales),
+        "initiales": initiales,
+        "avis": point.avis.select_related("membre__utilisateur__organisation"),
+        "avis_form": avis_form
+        if mandat and mandat.voix_deliberative and not point.decision and not seance.close
+        else None,
+        "decision_form": decision_form
+        if services.peut_decider(user, seance) and not point.decision
+        else None,
+        "quorum": dict(zip(("presents", "requis", "atteint"), services.quorum(seance, point), strict=True)),
+    }
+    return render(request, "comites/point.html", context)
+
+
+@never_cache
+def pv(request, pk):
+    seance = _seance(request, pk)
+    if not seance.pv:
+        raise Http404
+    return FileResponse(seance.pv.open("rb"), as_attachment=True, filename=f"proces-verbal-{seance.pk}.pdf")
+
+
+@never_cache
+def pv_statut(request, pk):
+    """Polled by htmx while the minutes are produced."""
+    seance = _seance(request, pk)
+    return render(request, "comites/seance.html#pv", {"seance": seance})
+
+
+@never_cache
+def demande(request, menage_pk):
+    require_perm(request.user, "comites.demander")
+    menage = get_visible_or_404(Menage.objects, request.user, pk=menage_pk)
+    form = DemandeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        demande = form.save(commit=False)
+        demande.menage = menage
+        demande.auteur = request.user
+        demande.save()
+        messages.success(request, "La demande sera inscrite à l’ordre du jour du prochain comité.")
+        return redirect(menage)
+    return render(
+        request, "comites/form.html", {"form": form, "titre": "Demande au comité de suivi", "menage": menage}
+    )
