@@ -97,6 +97,7 @@ class Seance(models.Model):
     )
     initiales_seulement = models.BooleanField("n’afficher que les initiales des ménages", default=False)
     convocation_envoyee_le = models.DateTimeField(null=True, blank=True)
+    close_le = models.DateTimeField(null=True, blank=True)
     pv = models.FileField("procès-verbal", upload_to="comites/pv/", blank=True)
     pv_genere_le = models.DateTimeField(null=True, blank=True)
     pv_en_cours = models.BooleanField(default=False)

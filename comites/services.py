@@ -14,6 +14,7 @@ from accompagnement.enums import OrigineChangementNiveau, Rythme
 from accompagnement.models import Accompagnement
 from comites.enums import Decision, RoleMembre, StatutSeance, TypePoint
 from comites.models import AvisMembre, DemandeComite, MembreInstance, PointOrdreDuJour, Presence, Seance
+from config.celery import enqueue
 from menages import services as menages_services
 from menages.enums import EtatParcours, MotifRefus, TypeDiagnostic
 
@@ -336,7 +337,7 @@ def envoyer_convocation(*, seance: Seance) -> None:
     seance.statut = StatutSeance.CONVOQUEE
     seance.convocation_envoyee_le = timezone.now()
     seance.save(update_fields=["statut", "convocation_envoyee_le"])
-    transaction.on_commit(lambda: task.delay(seance.pk))
+    transaction.on_commit(lambda: enqueue(task, seance.pk))
 
 
 @transaction.atomic
@@ -348,5 +349,6 @@ def clore_seance(*, seance: Seance) -> None:
         raise ActionImpossible("La séance est déjà close.")
     seance.statut = StatutSeance.CLOSE
     seance.pv_en_cours = True
-    seance.save(update_fields=["statut", "pv_en_cours"])
-    transaction.on_commit(lambda: generer_pv.delay(seance.pk))
+    seance.close_le = timezone.now()
+    seance.save(update_fields=["statut", "pv_en_cours", "close_le"])
+    transaction.on_commit(lambda: enqueue(generer_pv, seance.pk))

@@ -1,3 +1,5 @@
+import datetime
+
 from celery import shared_task
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -56,3 +58,13 @@ def generer_pv(seance_id: int):
     )
     message.attach(f"proces-verbal-{seance.pk}.pdf", contenu, "application/pdf")
     message.send()
+
+
+@shared_task
+def reprendre_pv():
+    """Queue again the minutes whose production was asked but not done (broker or worker down)."""
+    from config.celery import enqueue
+
+    limite = timezone.now() - datetime.timedelta(minutes=5)
+    for pk in Seance.objects.filter(pv_en_cours=True, close_le__lt=limite).values_list("pk", flat=True):
+        enqueue(generer_pv, pk)

@@ -17,8 +17,8 @@ from comptes.models import (
     Utilisateur,
 )
 
-AUDITED_APPS = ("comptes", "menages", "accompagnement", "logements", "comites", "financement")
-NOT_AUDITED = {"comptes.battementservice"}
+AUDITED_APPS = ("comptes", "menages", "accompagnement", "logements", "comites", "financement", "rappels")
+NOT_AUDITED = {"comptes.battementservice", "rappels.rappel"}
 
 auditlog.register(Dispositif)
 auditlog.register(NiveauAccompagnement)

@@ -40,6 +40,20 @@ class Dispositif(models.Model):
         default=15,
         validators=[MinValueValidator(1)],
     )
+    # Reminder delays (see the rappels app).
+    rappel_validation_financeurs_jours = models.PositiveSmallIntegerField(
+        "relancer une validation de financeur sans réponse après (jours)", default=10
+    )
+    rappel_diagnostic_jours = models.PositiveSmallIntegerField(
+        "signaler un diagnostic non fait après la validation au bout de (jours)", default=30
+    )
+    rappel_seance_jours = models.PositiveSmallIntegerField("rappeler une séance (jours avant)", default=7)
+    rappel_avis_jours = models.PositiveSmallIntegerField(
+        "rappeler les avis attendus (jours avant la séance)", default=3
+    )
+    renouvellement_information_mois = models.PositiveSmallIntegerField(
+        "renouveler la notice d’information et le consentement après (mois)", default=12
+    )
     actif = models.BooleanField("actif", default=True)
 
     class Meta:

@@ -392,6 +392,7 @@ class ValidationFinanceur(models.Model):
     demandee_par = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
+    courriel_envoye_le = models.DateTimeField("courriel envoyé le", null=True, blank=True)
     decision = models.CharField(
         "décision", max_length=20, choices=DecisionFinanceur.choices, default=DecisionFinanceur.EN_ATTENTE
     )

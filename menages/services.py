@@ -215,6 +215,7 @@ def demander_validations(*, menage: Menage, auteur) -> list[ValidationFinanceur]
     """Ask every representative of the required funders (of every funder of the programme if none
     is required) to validate the household, by email with signed links; the household moves to the
     funders' validation step."""
+    from config.celery import enqueue
     from menages.tasks import envoyer_demande_validation
 
     if menage.etat == EtatParcours.PRE_DIAGNOSTIC:
@@ -247,7 +248,7 @@ def demander_validations(*, menage: Menage, auteur) -> list[ValidationFinanceur]
                 demandee_par=auteur,
             )
             creees.append(validation)
-            transaction.on_commit(lambda pk=validation.pk: envoyer_demande_validation.delay(pk))
+            transaction.on_commit(lambda pk=validation.pk: enqueue(envoyer_demande_validation, pk))
     if not creees and not deja:
         raise TransitionRefusee(
             "Aucun représentant de financeur avec une adresse électronique : "

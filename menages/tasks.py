@@ -1,4 +1,7 @@
+import datetime
+
 from celery import shared_task
+from django.utils import timezone
 
 from menages.models import ValidationFinanceur
 
@@ -16,3 +19,19 @@ def envoyer_demande_validation(validation_id: int):
     if validation is None or not validation.en_attente or validation.destinataire is None:
         return
     send_validation_request(validation)
+    ValidationFinanceur.objects.filter(pk=validation.pk).update(courriel_envoye_le=timezone.now())
+
+
+@shared_task
+def reprendre_envois():
+    """Queue again the validation emails that could not be queued (broker down)."""
+    from config.celery import enqueue
+
+    limite = timezone.now() - datetime.timedelta(minutes=2)
+    for pk in ValidationFinanceur.objects.filter(
+        decision="en_attente",
+        destinataire__isnull=False,
+        courriel_envoye_le__isnull=True,
+        demandee_le__lt=limite,
+    ).values_list("pk", flat=True):
+        enqueue(envoyer_demande_validation, pk)

@@ -8,6 +8,7 @@ dev.py and test.py relax them explicitly.
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.csp import CSP
 
 from config.env import env_bool, env_int, env_list, env_str
@@ -42,6 +43,7 @@ INSTALLED_APPS = [
     "logements",
     "comites",
     "financement",
+    "rappels",
 ]
 
 MIDDLEWARE = [
@@ -73,6 +75,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "comptes.context_processors.navigation",
+                "rappels.context_processors.notifications",
             ],
         },
     },
@@ -145,7 +148,7 @@ REDIS_URL = env_str("REDIS_URL", "")
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
 _BROKER_DIR = VAR_DIR / "broker"
 CELERY_BROKER_TRANSPORT_OPTIONS = (
-    {"visibility_timeout": 3600}
+    {"visibility_timeout": 3600, "socket_connect_timeout": 2, "socket_timeout": 5}
     if REDIS_URL
     else {
         "data_folder_in": str(_BROKER_DIR / "out"),
@@ -158,6 +161,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "celery")
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -166,6 +170,11 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "comptes.tasks.heartbeat", "schedule": 60.0},
+    "rappels-generer": {"task": "rappels.tasks.generer", "schedule": 15 * 60.0},
+    "rappels-envoyer": {"task": "rappels.tasks.envoyer", "schedule": 60.0},
+    "reprendre-envois": {"task": "menages.tasks.reprendre_envois", "schedule": 5 * 60.0},
+    "reprendre-pv": {"task": "comites.tasks.reprendre_pv", "schedule": 5 * 60.0},
+    "rappels-resume": {"task": "rappels.tasks.envoyer_resumes", "schedule": crontab(hour=7, minute=30)},
 }
 
 # Security headers. A strict Content-Security-Policy: no inline script, nonces where needed.

@@ -1,0 +1,329 @@
+"""Which reminders are due. Each kind yields candidate reminders with an idempotency key; creating
+them ignores keys already there, so running the generation again (or twice at once) creates no
+duplicate. A reminder only goes to someone who may see the household it is about."""
+
+import datetime
+from dataclasses import dataclass
+
+from dateutil.relativedelta import relativedelta
+from django.db.models import Exists, OuterRef
+from django.urls import reverse
+from django.utils import timezone
+
+from accompagnement.models import Accompagnement, Objectif, TempsFort
+from accompagnement.selectors import annotate_suivi, en_retard
+from comites.models import AvisMembre, PointOrdreDuJour, Seance
+from comptes.models import Dispositif
+from menages.enums import EtatParcours, TypeDiagnostic, TypeIntervention
+from menages.models import Diagnostic, Intervenant, Menage, ValidationFinanceur
+from rappels.enums import TypeRappel
+from rappels.models import Rappel
+
+SEUILS_ECHEANCE = (0, 15, 30)
+
+
+@dataclass(frozen=True)
+class Candidat:
+    cle: str
+    type: str
+    destinataire_id: int
+    titre: str
+    lien: str = ""
+    menage_id: int | None = None
+
+
+def _intervenants(menage_ids, types=(TypeIntervention.REFERENT,)):
+    """{menage_id: [user ids]} of the active intervenants of these types."""
+    result = {}
+    rows = Intervenant.objects.actifs().filter(
+        menage_id__in=menage_ids, type__in=types, utilisateur__isnull=False
+    )
+    for menage_id, user_id in rows.values_list("menage_id", "utilisateur_id"):
+        result.setdefault(menage_id, []).append(user_id)
+    return result
+
+
+def _fiche(menage_id):
+    return reverse("menages:detail", args=[menage_id])
+
+
+def contacts_en_retard(now):
+    menages = annotate_suivi(
+        Menage.objects.filter(etat__in=[EtatParcours.ACCOMPAGNEMENT, EtatParcours.RELAIS_SORTANT])
+    )
+    en_retard_ = [
+        m
+        for m in menages
+        if en_retard(m.rythme_actuel, m.dernier_contact, m.debut_accompagnement, timezone.localdate(now))
+    ]
+    referents = _intervenants([m.pk for m in en_retard_])
+    for m in en_retard_:
+        depuis = timezone.localtime(m.dernier_contact).date() if m.dernier_contact else m.debut_accompagnement
+        for user_id in referents.get(m.pk, []):
+            yield Candidat(
+                f"retard:{m.pk}:{depuis:%Y%m%d}:{user_id}",
+                TypeRappel.CONTACT_EN_RETARD,
+                user_id,
+                f"{m.nom} : pas de contact depuis le {depuis:%d/%m/%Y}, plus que son rythme ne le prévoit.",
+                _fiche(m.pk),
+                m.pk,
+            )
+
+
+def echeances(now):
+    today = timezone.localdate(now)
+    accompagnements = list(
+        Accompagnement.objects.filter(
+            date_fin__isnull=True, date_fin_prevue__lte=today + datetime.timedelta(days=30)
+        ).select_related("menage")
+    )
+    destinataires = _intervenants(
+        [a.menage_id for a in accompagnements], (TypeIntervention.REFERENT, TypeIntervention.CESF)
+    )
+    for acc in accompagnements:
+        reste = (acc.date_fin_prevue - today).days
+        seuil = min(s for s in SEUILS_ECHEANCE if reste <= s)
+        quand = "arrive à son terme aujourd’hui" if reste <= 0 else f"se termine dans {reste} jours"
+        for user_id in destinataires.get(acc.menage_id, []):
+            yield Candidat(
+                f"echeance:{acc.pk}:{acc.date_fin_prevue:%Y%m%d}:{seuil}:{user_id}",
+                TypeRappel.ECHEANCE_NIVEAU,
+                user_id,
+                f"{acc.menage.nom} : le {acc.get_niveau_display().lower()} {quand} ({acc.date_fin_prevue:%d/%m/%Y}).",
+                _fiche(acc.menage_id),
+                acc.menage_id,
+            )
+
+
+def seances(now):
+    for dispositif in Dispositif.objects.filter(actif=True):
+        horizon = now + datetime.timedelta(days=dispositif.rappel_seance_jours)
+        avis_horizon = now + datetime.timedelta(days=dispositif.rappel_avis_jours)
+        for seance in (
+            Seance.objects.filter(instance__dispositif=dispositif, date__gte=now, date__lte=horizon)
+            .exclude(statut="close")
+            .select_related("instance")
+        ):
+            membres = list(seance.instance.membres.actifs().select_related("utilisateur"))
+            for m in membres:
+                yield Candidat(
+                    f"seance:{seance.pk}:{m.utilisateur_id}",
+                    TypeRappel.SEANCE,
+                    m.utilisateur_id,
+                    f"{seance} : l’ordre du jour est en ligne.",
+                    seance.get_absolute_url(),
+                )
+            if seance.date > avis_horizon:
+                continue
+            for m in membres:
+                if not m.voix_deliberative:
+                    continue
+                sans_avis = (
+                    PointOrdreDuJour.objects.filter(seance=seance, decision="")
+                    .exclude(Exists(AvisMembre.objects.filter(point=OuterRef("pk"), membre=m)))
+                    .count()
+                )
+                if sans_avis:
+                    yield Candidat(
+                        f"avis:{seance.pk}:{m.utilisateur_id}",
+                        TypeRappel.AVIS_ATTENDU,
+                        m.utilisateur_id,
+                        f"{seance} : {sans_avis} point(s) attendent votre avis.",
+                        seance.get_absolute_url(),
+                    )
+
+
+def validations(now):
+    for v in ValidationFinanceur.objects.filter(
+        decision="en_attente", demandee_par__isnull=False
+    ).select_related("menage__dispositif", "financeur"):
+        if v.demandee_le > now - datetime.timedelta(
+            days=v.menage.dispositif.rappel_validation_financeurs_jours
+        ):
+            continue
+        yield Candidat(
+            f"validation:{v.pk}",
+            TypeRappel.VALIDATION_EN_ATTENTE,
+            v.demandee_par_id,
+            f"{v.menage.nom} : {v.financeur} n’a pas répondu depuis le {timezone.localtime(v.demandee_le):%d/%m/%Y}.",
+            _fiche(v.menage_id),
+            v.menage_id,
+        )
+
+
+def diagnostics(now):
+    diagnostic = Diagnostic.objects.filter(
+        menage=OuterRef("pk"), numero_parcours=OuterRef("numero_parcours"), type=TypeDiagnostic.ENTREE
+    )
+    menages = list(
+        Menage.objects.filter(etat=EtatParcours.DIAGNOSTIC)
+        .exclude(Exists(diagnostic))
+        .select_related("dispositif")
+    )
+    debut = {}
+    for m in menages:
+        e = m.evenements.filter(etat_apres=EtatParcours.DIAGNOSTIC, numero_parcours=m.numero_parcours).first()
+        debut[m.pk] = e.date if e else None
+    referents = _intervenants([m.pk for m in menages])
+    for m in menages:
+        depuis = debut[m.pk]
+        if depuis is None or depuis > now - datetime.timedelta(days=m.dispositif.rappel_diagnostic_jours):
+            continue
+        for user_id in referents.get(m.pk, []):
+            yield Candidat(
+                f"diagnostic:{m.pk}:{m.numero_parcours}:{user_id}",
+                TypeRappel.DIAGNOSTIC_EN_ATTENTE,
+                user_id,
+                f"{m.nom} : le diagnostic approfondi n’est pas enregistré, {m.dispositif.rappel_diagnostic_jours} jours "
+                "après la validation.",
+                _fiche(m.pk),
+                m.pk,
+            )
+
+
+def objectifs(now):
+    today = timezone.localdate(now)
+    objectifs_ = list(
+        Objectif.objects.filter(statut="en_cours", date_revision__lte=today).select_related("menage")
+    )
+    referents = _intervenants([o.menage_id for o in objectifs_])
+    for o in objectifs_:
+        for user_id in referents.get(o.menage_id, []):
+            yield Candidat(
+                f"objectif:{o.pk}:{o.date_revision:%Y%m%d}:{user_id}",
+                TypeRappel.REVUE_OBJECTIF,
+                user_id,
+                f"{o.menage.nom} : objectif « {o.libelle[:60]} » à revoir (le {o.date_revision:%d/%m/%Y}).",
+                _fiche(o.menage_id),
+                o.menage_id,
+            )
+
+
+def temps_forts(now):
+    demain = timezone.localdate(now) + datetime.timedelta(days=1)
+    debut = timezone.make_aware(datetime.datetime.combine(demain, datetime.time.min))
+    temps = list(
+        TempsFort.objects.filter(
+            realise=False, date_prevue__gte=debut, date_prevue__lt=debut + datetime.timedelta(days=1)
+        ).select_related("menage")
+    )
+    destinataires = _intervenants(
+        [t.menage_id for t in temps], (TypeIntervention.REFERENT, TypeIntervention.CESF)
+    )
+    for t in temps:
+        for user_id in destinataires.get(t.menage_id, []):
+            yield Candidat(
+                f"tempsfort:{t.pk}:{demain:%Y%m%d}:{user_id}",
+                TypeRappel.TEMPS_FORT_DEMAIN,
+                user_id,
+                f"{t.menage.nom} : {t.get_type_display().lower()} demain à {timezone.localtime(t.date_prevue):%H:%M}.",
+                _fiche(t.menage_id),
+                t.menage_id,
+            )
+
+
+def suivis_post_sortie(now):
+    today = timezone.localdate(now)
+    sorties = list(
+        Accompagnement.objects.filter(
+            date_fin__isnull=False, date_fin__lte=today - relativedelta(months=6)
+        ).select_related("menage")
+    )
+    referents = _intervenants([a.menage_id for a in sorties])
+    for acc in sorties:
+        mois = 12 if acc.date_fin <= today - relativedelta(months=12) else 6
+        if mois == 12 and acc.date_fin < today - relativedelta(months=13):
+            continue  # long past: not a reminder any more
+        for user_id in referents.get(acc.menage_id, []):
+            yield Candidat(
+                f"postsortie:{acc.pk}:{mois}:{user_id}",
+                TypeRappel.SUIVI_POST_SORTIE,
+                user_id,
+                f"{acc.menage.nom} : noter la situation de logement {mois} mois après la sortie.",
+                _fiche(acc.menage_id),
+                acc.menage_id,
+            )
+
+
+def consentements(now):
+    today = timezone.localdate(now)
+    menages = list(
+        Menage.objects.exclude(etat__in=[EtatParcours.CLOS, EtatParcours.REFUSE])
+        .filter(date_information__isnull=False)
+        .select_related("dispositif")
+    )
+    dus = [
+        m
+        for m in menages
+        if m.date_information <= today - relativedelta(months=m.dispositif.renouvellement_information_mois)
+    ]
+    referents = _intervenants([m.pk for m in dus])
+    for m in dus:
+        for user_id in referents.get(m.pk, []):
+            yield Candidat(
+                f"consentement:{m.pk}:{m.date_information:%Y%m%d}:{user_id}",
+                TypeRappel.CONSENTEMENT,
+                user_id,
+                f"{m.nom} : notice d’information remise le {m.date_information:%d/%m/%Y}, à renouveler avec le consentement.",
+                _fiche(m.pk),
+                m.pk,
+            )
+
+
+GENERATEURS = [
+    contacts_en_retard,
+    echeances,
+    seances,
+    validations,
+    diagnostics,
+    objectifs,
+    temps_forts,
+    suivis_post_sortie,
+    consentements,
+]
+
+
+def _autorises(candidats):
+    """Keep only reminders about a household their recipient may see."""
+    from comptes.models import Utilisateur
+
+    par_user = {}
+    for c in candidats:
+        if c.menage_id:
+            par_user.setdefault(c.destinataire_id, set()).add(c.menage_id)
+    visibles = {}
+    for user in (
+        Utilisateur.objects.filter(pk__in=par_user)
+        .prefetch_related("attributions_roles")
+        .select_related("organisation")
+    ):
+        visibles[user.pk] = set(
+            Menage.objects.visible_to(user).filter(pk__in=par_user[user.pk]).values_list("pk", flat=True)
+        )
+    return [
+        c for c in candidats if c.menage_id is None or c.menage_id in visibles.get(c.destinataire_id, set())
+    ]
+
+
+def generer(now=None) -> int:
+    """Create the reminders due at `now`; returns how many new rows were created."""
+    now = now or timezone.now()
+    candidats = [c for generateur in GENERATEURS for c in generateur(now)]
+    candidats = _autorises(candidats)
+    avant = Rappel.objects.count()
+    Rappel.objects.bulk_create(
+        [
+            Rappel(
+                cle=c.cle,
+                type=c.type,
+                destinataire_id=c.destinataire_id,
+                menage_id=c.menage_id,
+                titre=c.titre[:250],
+                lien=c.lien,
+                du_le=now,
+            )
+            for c in candidats
+        ],
+        ignore_conflicts=True,
+    )
+    return Rappel.objects.count() - avant

@@ -1,0 +1,68 @@
+"""Reminders: each one is a row with an idempotency key, created by the scheduled generation and
+sent (in-app always, by email as the person prefers) by a periodic task that claims rows with
+SELECT … FOR UPDATE SKIP LOCKED."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from menages.models import Menage
+from rappels.enums import ModeCourriel, StatutEnvoi, TypeRappel
+
+
+class RappelQuerySet(models.QuerySet):
+    def pour(self, user):
+        return self.filter(destinataire=user, du_le__lte=timezone.now())
+
+    def non_lus(self):
+        return self.filter(lu_le__isnull=True)
+
+
+class Rappel(models.Model):
+    cle = models.CharField("clé d’idempotence", max_length=200, unique=True)
+    type = models.CharField("type", max_length=30, choices=TypeRappel.choices)
+    destinataire = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rappels"
+    )
+    menage = models.ForeignKey(
+        Menage, on_delete=models.CASCADE, null=True, blank=True, related_name="rappels"
+    )
+    titre = models.CharField("titre", max_length=250)
+    lien = models.CharField("lien", max_length=250, blank=True)
+    du_le = models.DateTimeField("dû le", default=timezone.now, db_index=True)
+    statut = models.CharField(
+        "envoi", max_length=20, choices=StatutEnvoi.choices, default=StatutEnvoi.A_ENVOYER
+    )
+    envoye_le = models.DateTimeField(null=True, blank=True)
+    tentatives = models.PositiveSmallIntegerField(default=0)
+    lu_le = models.DateTimeField("lu le", null=True, blank=True)
+    cree_le = models.DateTimeField(auto_now_add=True)
+
+    objects = RappelQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "rappel"
+        verbose_name_plural = "rappels"
+        ordering = ["-du_le", "-pk"]
+        indexes = [models.Index(fields=["statut", "du_le"], name="rappel_a_envoyer")]
+
+    def __str__(self):
+        return self.titre
+
+
+class PreferenceNotification(models.Model):
+    utilisateur = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="preferences_notification"
+    )
+    type = models.CharField("type", max_length=30, choices=TypeRappel.choices)
+    mode = models.CharField(
+        "courriel", max_length=20, choices=ModeCourriel.choices, default=ModeCourriel.IMMEDIAT
+    )
+
+    class Meta:
+        verbose_name = "préférence de notification"
+        verbose_name_plural = "préférences de notification"
+        constraints = [models.UniqueConstraint(fields=["utilisateur", "type"], name="preference_unique")]
+
+    def __str__(self):
+        return f"{self.utilisateur} – {self.get_type_display()} : {self.get_mode_display()}"

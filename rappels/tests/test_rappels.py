@@ -1,0 +1,255 @@
+import datetime
+
+import pytest
+import time_machine
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from accompagnement.tests.factories import AccompagnementFactory, ContactFactory, ObjectifFactory
+from comites.models import Instance, MembreInstance, Seance
+from menages.enums import EtatParcours
+from menages.models import ValidationFinanceur
+from menages.tests.factories import IntervenantFactory, MenageFactory
+from rappels import generation, services
+from rappels.enums import StatutEnvoi, TypeRappel
+from rappels.models import PreferenceNotification, Rappel
+
+NOW = datetime.datetime(2026, 11, 29, 9, 0, tzinfo=datetime.UTC)
+
+
+@pytest.fixture
+def frozen():
+    with time_machine.travel(NOW, tick=False):
+        yield NOW
+
+
+@pytest.fixture
+def suivi(programme, frozen):
+    """A household in support followed by ADAFF's worker; its landlord's CESF on it too."""
+    menage = MenageFactory(
+        dispositif=programme.dispositif, bailleur=programme.habitat, etat=EtatParcours.ACCOMPAGNEMENT
+    )
+    IntervenantFactory(menage=menage, utilisateur=programme.ts_adaff, date_debut=datetime.date(2026, 1, 1))
+    IntervenantFactory(
+        menage=menage, type="cesf", utilisateur=programme.cesf_habitat, date_debut=datetime.date(2026, 1, 1)
+    )
+    acc = AccompagnementFactory(
+        menage=menage,
+        rythme="hebdomadaire",
+        date_debut=datetime.date(2026, 9, 1),
+        date_fin_prevue=datetime.date(2027, 8, 31),
+    )
+    return acc
+
+
+def generated(type_rappel):
+    generation.generer()
+    return set(Rappel.objects.filter(type=type_rappel).values_list("destinataire__username", flat=True))
+
+
+def test_contact_overdue(programme, suivi):
+    ContactFactory(menage=suivi.menage, auteur=programme.ts_adaff, date=NOW - datetime.timedelta(days=8))
+    assert generated(TypeRappel.CONTACT_EN_RETARD) == set()  # 8 days: not yet for a weekly rythme
+    ContactFactory(menage=suivi.menage, auteur=programme.ts_adaff, date=NOW - datetime.timedelta(days=20))
+    Rappel.objects.all().delete()
+    with time_machine.travel(NOW + datetime.timedelta(days=2), tick=False):
+        assert generated(TypeRappel.CONTACT_EN_RETARD) == {"ts.adaff"}
+        assert generation.generer() == 0  # already there: not twice
+
+
+def test_level_end_30_15_and_0_days_before(programme, suivi):
+    suivi.date_fin_prevue = datetime.date(2027, 1, 10)
+    suivi.save()
+    assert generated(TypeRappel.ECHEANCE_NIVEAU) == set()  # 42 days before
+    for days in (30, 15, 0):
+        with time_machine.travel(
+            datetime.datetime(2027, 1, 10, 9, tzinfo=datetime.UTC) - datetime.timedelta(days=days), tick=False
+        ):
+            generation.generer()
+            generation.generer()
+    cles = sorted(Rappel.objects.filter(type=TypeRappel.ECHEANCE_NIVEAU).values_list("cle", flat=True))
+    assert len(cles) == 6  # three thresholds × (référent + CESF), each once
+    assert {c.split(":")[3] for c in cles} == {"30", "15", "0"}
+
+
+def test_recipient_who_may_not_see_the_household_gets_nothing(programme, suivi):
+    suivi.date_fin_prevue = datetime.date(2026, 12, 10)
+    suivi.save()
+    # The CESF of the other landlord is wrongly listed as an intervenant: she may not see it.
+    IntervenantFactory(menage=suivi.menage, type="cesf", utilisateur=programme.cesf_alogea)
+    assert generated(TypeRappel.ECHEANCE_NIVEAU) == {"ts.adaff", "cesf.habitat"}
+
+
+def test_objective_review_due(programme, suivi):
+    ObjectifFactory(menage=suivi.menage, date_revision=datetime.date(2026, 11, 30))
+    assert generated(TypeRappel.REVUE_OBJECTIF) == set()
+    ObjectifFactory(menage=suivi.menage, date_revision=datetime.date(2026, 11, 29))
+    ObjectifFactory(menage=suivi.menage, date_revision=datetime.date(2026, 11, 1), statut="atteint")
+    assert generated(TypeRappel.REVUE_OBJECTIF) == {"ts.adaff"}
+    assert Rappel.objects.filter(type=TypeRappel.REVUE_OBJECTIF).count() == 1
+
+
+def test_key_moment_tomorrow(programme, suivi):
+    from accompagnement.models import TempsFort
+
+    TempsFort.objects.create(
+        menage=suivi.menage,
+        type="signature_bail",
+        modalite="cesf",
+        date_prevue=NOW + datetime.timedelta(days=2),
+    )
+    assert generated(TypeRappel.TEMPS_FORT_DEMAIN) == set()
+    TempsFort.objects.create(
+        menage=suivi.menage,
+        type="entree_lieux",
+        modalite="cesf",
+        date_prevue=NOW + datetime.timedelta(days=1),
+    )
+    assert generated(TypeRappel.TEMPS_FORT_DEMAIN) == {"ts.adaff", "cesf.habitat"}
+
+
+def test_funder_validation_pending_too_long(programme, frozen):
+    menage = MenageFactory(dispositif=programme.dispositif, etat=EtatParcours.VALIDATION_FINANCEURS)
+    IntervenantFactory(menage=menage, utilisateur=programme.ts_adaff)
+    v = ValidationFinanceur.objects.create(
+        menage=menage, numero_parcours=1, financeur=programme.ddcspp, demandee_par=programme.ts_adaff,
+        demandee_le=NOW - datetime.timedelta(days=9),
+    )  # fmt: skip
+    assert generated(TypeRappel.VALIDATION_EN_ATTENTE) == set()
+    ValidationFinanceur.objects.filter(pk=v.pk).update(demandee_le=NOW - datetime.timedelta(days=11))
+    assert generated(TypeRappel.VALIDATION_EN_ATTENTE) == {"ts.adaff"}  # never the funder: no name for them
+
+
+def test_diagnostic_not_done_after_validation(programme, frozen):
+    from menages.models import EvenementParcours
+
+    menage = MenageFactory(dispositif=programme.dispositif, etat=EtatParcours.DIAGNOSTIC)
+    IntervenantFactory(menage=menage, utilisateur=programme.ts_adaff)
+    e = EvenementParcours.objects.create(
+        menage=menage, numero_parcours=1, etat_avant="validation_financeurs", etat_apres="diagnostic",
+        date=NOW - datetime.timedelta(days=29),
+    )  # fmt: skip
+    assert generated(TypeRappel.DIAGNOSTIC_EN_ATTENTE) == set()
+    EvenementParcours.objects.filter(pk=e.pk).update(date=NOW - datetime.timedelta(days=31))
+    assert generated(TypeRappel.DIAGNOSTIC_EN_ATTENTE) == {"ts.adaff"}
+
+
+def test_follow_up_6_and_12_months_after_exit(programme, suivi):
+    suivi.date_debut = datetime.date(2026, 1, 1)
+    suivi.date_fin = datetime.date(2026, 6, 1)
+    suivi.save()
+    assert generated(TypeRappel.SUIVI_POST_SORTIE) == set()
+    with time_machine.travel(datetime.datetime(2026, 12, 2, 9, tzinfo=datetime.UTC), tick=False):
+        assert generated(TypeRappel.SUIVI_POST_SORTIE) == {"ts.adaff"}
+    with time_machine.travel(datetime.datetime(2027, 6, 2, 9, tzinfo=datetime.UTC), tick=False):
+        generation.generer()
+    assert {
+        c.split(":")[2]
+        for c in Rappel.objects.filter(type=TypeRappel.SUIVI_POST_SORTIE).values_list("cle", flat=True)
+    } == {"6", "12"}
+
+
+def test_information_notice_to_renew(programme, suivi):
+    menage = suivi.menage
+    menage.date_information = datetime.date(2025, 12, 1)
+    menage.save()
+    assert generated(TypeRappel.CONSENTEMENT) == set()
+    menage.date_information = datetime.date(2025, 11, 20)
+    menage.save()
+    assert generated(TypeRappel.CONSENTEMENT) == {"ts.adaff"}
+
+
+def test_committee_session_and_awaited_opinions(programme, frozen):
+    instance = Instance.objects.create(dispositif=programme.dispositif, type="comite_suivi", nom="Comité")
+    MembreInstance.objects.create(
+        instance=instance, utilisateur=programme.comite, date_debut=datetime.date(2026, 1, 1)
+    )
+    seance = Seance.objects.create(instance=instance, date=NOW + datetime.timedelta(days=8))
+    assert generated(TypeRappel.SEANCE) == set()
+    Seance.objects.filter(pk=seance.pk).update(date=NOW + datetime.timedelta(days=2))
+    from comites.models import PointOrdreDuJour
+
+    PointOrdreDuJour.objects.create(
+        seance=seance, menage=MenageFactory(dispositif=programme.dispositif), type="autre"
+    )
+    assert generated(TypeRappel.SEANCE) == {"comite.cg"}
+    assert set(
+        Rappel.objects.filter(type=TypeRappel.AVIS_ATTENDU).values_list("destinataire__username", flat=True)
+    ) == {"comite.cg"}
+
+
+def test_immediate_email_then_never_again(programme, suivi):
+    ContactFactory(menage=suivi.menage, auteur=programme.ts_adaff, date=NOW)  # not late
+    ObjectifFactory(menage=suivi.menage, date_revision=datetime.date(2026, 11, 1))
+    generation.generer()
+    assert services.envoyer() == 1
+    assert services.envoyer() == 0
+    (message,) = mail.outbox
+    assert message.to == [programme.ts_adaff.email]
+    assert "à revoir" in message.body and "/notifications/desinscription/" in message.body
+    assert message.extra_headers["Message-ID"].startswith("<rappel-")
+    assert Rappel.objects.get().statut == StatutEnvoi.ENVOYE
+
+
+def test_daily_digest_and_no_email_preferences(programme, suivi):
+    ContactFactory(menage=suivi.menage, auteur=programme.ts_adaff, date=NOW)  # not late
+    PreferenceNotification.objects.create(
+        utilisateur=programme.ts_adaff, type=TypeRappel.REVUE_OBJECTIF, mode="resume"
+    )
+    PreferenceNotification.objects.create(
+        utilisateur=programme.ts_adaff, type=TypeRappel.CONSENTEMENT, mode="aucun"
+    )
+    ObjectifFactory(menage=suivi.menage, date_revision=datetime.date(2026, 11, 1))
+    ObjectifFactory(menage=suivi.menage, date_revision=datetime.date(2026, 11, 2))
+    suivi.menage.date_information = datetime.date(2025, 1, 1)
+    suivi.menage.save()
+    generation.generer()
+    assert services.envoyer() == 0 and mail.outbox == []
+    assert services.envoyer_resumes() == 1
+    (message,) = mail.outbox
+    assert message.body.count("à revoir") == 2
+    assert services.envoyer_resumes() == 0
+    assert Rappel.objects.get(type=TypeRappel.CONSENTEMENT).statut == StatutEnvoi.SANS_COURRIEL
+
+
+def test_unsubscribe_link_works_without_logging_in(client, programme, suivi):
+    url = services.lien_desinscription(programme.ts_adaff, TypeRappel.REVUE_OBJECTIF).removeprefix(
+        "http://127.0.0.1:8000"
+    )
+    assert client.get(url).status_code == 200
+    assert not PreferenceNotification.objects.exists()  # a GET changes nothing
+    assert client.post(url).status_code == 200
+    assert PreferenceNotification.objects.get().mode == "aucun"
+    assert client.get("/notifications/desinscription/abc/").status_code == 400
+
+
+def test_notification_centre_counts_unread_and_marks_read(client, programme, suivi):
+    ContactFactory(menage=suivi.menage, auteur=programme.ts_adaff, date=NOW)  # not late
+    ObjectifFactory(menage=suivi.menage, date_revision=datetime.date(2026, 11, 1))
+    generation.generer()
+    client.force_login(programme.ts_adaff)
+    assert client.get(reverse("tableau_de_bord")).context["notifications_non_lues"] == 1
+    rappel = Rappel.objects.get()
+    response = client.post(reverse("rappels:lu", args=[rappel.pk]))
+    assert response.status_code == 302 and response.url == rappel.lien
+    assert client.get(reverse("rappels:centre")).context["notifications_non_lues"] == 0
+    client.force_login(programme.cesf_alogea)  # someone else's notification
+    assert client.post(reverse("rappels:lu", args=[rappel.pk])).status_code == 404
+
+
+def test_notification_centre_query_count(client, programme, suivi, count_queries):
+    client.force_login(programme.ts_adaff)
+    Rappel.objects.create(
+        cle="a", type="seance", destinataire=programme.ts_adaff, titre="x", du_le=timezone.now()
+    )
+    one = count_queries(client.get, reverse("rappels:centre"))
+    Rappel.objects.bulk_create(
+        [
+            Rappel(
+                cle=f"k{i}", type="seance", destinataire=programme.ts_adaff, titre="x", du_le=timezone.now()
+            )
+            for i in range(40)
+        ]
+    )
+    assert count_queries(client.get, reverse("rappels:centre")) == one
