@@ -54,6 +54,9 @@ class Dispositif(models.Model):
     renouvellement_information_mois = models.PositiveSmallIntegerField(
         "renouveler la notice d’information et le consentement après (mois)", default=12
     )
+    retention_mois = models.PositiveSmallIntegerField(
+        "anonymiser un dossier clos sans contact depuis (mois)", default=24, validators=[MinValueValidator(6)]
+    )
     actif = models.BooleanField("actif", default=True)
 
     class Meta:

@@ -139,6 +139,7 @@ class Menage(models.Model):
     )
     motif_sortie = models.CharField("motif de sortie", max_length=30, choices=MotifSortie.choices, blank=True)
     motif_refus = models.CharField("motif de refus", max_length=30, choices=MotifRefus.choices, blank=True)
+    anonymise_le = models.DateTimeField("anonymisé le", null=True, blank=True, editable=False)
     cree_par = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -32,3 +32,7 @@ def can_transition(user, menage, vers) -> bool:
     if user.est_administrateur or user.has_role(Role.TRAVAILLEUR_SOCIAL):
         return True
     return vers in workflow.ETATS_BAILLEUR and is_gestionnaire_bailleur(user)
+
+
+# The household's own file, for its right of access (CNIL), is produced by its social worker.
+rules.add_perm("menages.exporter_dossier", is_travailleur_social | is_administrateur)

@@ -35,3 +35,12 @@ def reprendre_envois():
         demandee_le__lt=limite,
     ).values_list("pk", flat=True):
         enqueue(envoyer_demande_validation, pk)
+
+
+@shared_task
+def anonymiser_dossiers_expires():
+    """Daily: anonymise the closed files past the programme's retention period."""
+    from menages import retention
+
+    for menage, _derniere in retention.a_anonymiser():
+        retention.anonymiser(menage)

@@ -17,5 +17,6 @@ urlpatterns = [
     path("<int:pk>/validations/saisir/", views.reponse_manuelle, name="reponse_manuelle"),
     path("<int:pk>/diagnostic/", views.diagnostic, name="diagnostic"),
     path("<int:pk>/journal/", views.journal, name="journal"),
+    path("<int:pk>/export/", views.export_dossier, name="export"),
     path("validation/<str:token>/", views.validation_publique, name="validation_publique"),
 ]

@@ -476,3 +476,17 @@ def journal(request, pk):
     )
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(request, "menages/journal.html", {"menage": menage, "page": page})
+
+
+@never_cache
+def export_dossier(request, pk):
+    """The household's own file (right of access), produced by its social worker."""
+    from django.http import HttpResponse
+
+    from menages.export import dossier_pdf
+
+    menage = _menage_for(request, pk, "menages.exporter_dossier")
+    record_view(menage)
+    response = HttpResponse(dossier_pdf(menage), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="dossier-{menage.reference}.pdf"'
+    return response

@@ -174,6 +174,10 @@ CELERY_BEAT_SCHEDULE = {
     "rappels-envoyer": {"task": "rappels.tasks.envoyer", "schedule": 60.0},
     "reprendre-envois": {"task": "menages.tasks.reprendre_envois", "schedule": 5 * 60.0},
     "reprendre-pv": {"task": "comites.tasks.reprendre_pv", "schedule": 5 * 60.0},
+    "anonymisation": {
+        "task": "menages.tasks.anonymiser_dossiers_expires",
+        "schedule": crontab(hour=3, minute=15),
+    },
     "rappels-resume": {"task": "rappels.tasks.envoyer_resumes", "schedule": crontab(hour=7, minute=30)},
 }
 
