@@ -5,6 +5,7 @@ from comptes.models import (
     AttributionRole,
     Commune,
     Dispositif,
+    EvenementConnexion,
     NiveauAccompagnement,
     Organisation,
     Utilisateur,
@@ -53,3 +54,25 @@ class UtilisateurAdmin(UserAdmin):
     add_fieldsets = UserAdmin.add_fieldsets + (
         ("Organisation", {"fields": ("organisation", "email", "first_name", "last_name")}),
     )
+
+
+@admin.register(EvenementConnexion)
+class EvenementConnexionAdmin(admin.ModelAdmin):
+    """The login journal, read-only: nobody edits or deletes it by hand (it is purged after
+    LOGIN_EVENTS_RETENTION_DAYS)."""
+
+    list_display = ["date", "type", "identifiant", "utilisateur", "adresse_ip"]
+    list_filter = ["type", "date"]
+    search_fields = ["identifiant", "adresse_ip", "utilisateur__last_name"]
+    list_select_related = ["utilisateur"]
+    date_hierarchy = "date"
+    readonly_fields = ["date", "type", "identifiant", "utilisateur", "adresse_ip", "navigateur"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

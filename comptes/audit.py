@@ -18,7 +18,8 @@ from comptes.models import (
 )
 
 AUDITED_APPS = ("comptes", "menages", "accompagnement", "logements", "comites", "financement")
-NOT_AUDITED = {"comptes.battementservice"}
+# The login journal is itself a log (comptes.EvenementConnexion).
+NOT_AUDITED = {"comptes.battementservice", "comptes.evenementconnexion"}
 
 auditlog.register(Dispositif)
 auditlog.register(NiveauAccompagnement)

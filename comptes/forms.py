@@ -2,6 +2,9 @@ from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 
+from comptes import lockout, services
+from comptes.enums import TypeEvenementConnexion
+
 
 class ConnexionForm(AuthenticationForm):
     error_messages = {
@@ -19,6 +22,25 @@ class ConnexionForm(AuthenticationForm):
         self.fields["username"].label = "Identifiant"
         self.fields["username"].widget.attrs.update({"autocapitalize": "none", "spellcheck": "false"})
         self.fields["password"].label = "Mot de passe"
+
+    def clean(self):
+        """Refuse attempts from a locked (username, IP) pair or IP before checking the password."""
+        username = self.cleaned_data.get("username")
+        ip = lockout.client_ip(self.request)
+        if username:
+            until = lockout.locked_until(username=username, ip=ip)
+            if until:
+                services.record_login_event(
+                    type=TypeEvenementConnexion.BLOQUEE, request=self.request, identifiant=username
+                )
+                raise ValidationError(lockout.lockout_message(until), code="locked")
+        try:
+            return super().clean()
+        except ValidationError as error:
+            until = lockout.locked_until(username=username, ip=ip) if username else None
+            if until:
+                raise ValidationError(lockout.lockout_message(until), code="locked") from error
+            raise
 
     def get_invalid_login_error(self):
         from comptes.models import Utilisateur

@@ -166,6 +166,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "comptes.tasks.heartbeat", "schedule": 60.0},
+    "purge_login_events": {"task": "comptes.tasks.purge_login_events", "schedule": 24 * 3600.0},
 }
 
 # Security headers. A strict Content-Security-Policy: no inline script, nonces where needed.
@@ -190,6 +191,17 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Brute-force protection: a (username, IP address) pair is locked after a few failures and an IP
+# address after more failures across usernames; a username alone is never locked, so nobody can
+# lock a colleague out from elsewhere. Failures older than the window are forgotten.
+LOGIN_FAILURES_PER_USERNAME_AND_IP = env_int("LOGIN_FAILURES_PER_USERNAME_AND_IP", 5)
+LOGIN_FAILURES_PER_IP = env_int("LOGIN_FAILURES_PER_IP", 30)
+LOGIN_LOCKOUT_WINDOW = env_int("LOGIN_LOCKOUT_WINDOW", 15 * 60)
+# How many reverse proxies in front of the app append to X-Forwarded-For (0: use REMOTE_ADDR).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# Login, logout and failed-login events are kept this many days (CNIL: 6 months to 1 year).
+LOGIN_EVENTS_RETENTION_DAYS = env_int("LOGIN_EVENTS_RETENTION_DAYS", 365)
 
 # Audit trail (django-auditlog): who changed what, and who opened which household file.
 AUDITLOG_INCLUDE_ALL_MODELS = False
