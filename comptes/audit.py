@@ -18,8 +18,8 @@ from comptes.models import (
 )
 
 AUDITED_APPS = ("comptes", "menages", "accompagnement", "logements", "comites", "financement")
-# The login journal is itself a log (comptes.EvenementConnexion).
-NOT_AUDITED = {"comptes.battementservice", "comptes.evenementconnexion"}
+# Sessions change on every request; the login journal is itself a log (comptes.EvenementConnexion).
+NOT_AUDITED = {"comptes.battementservice", "comptes.sessionutilisateur", "comptes.evenementconnexion"}
 
 auditlog.register(Dispositif)
 auditlog.register(NiveauAccompagnement)

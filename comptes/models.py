@@ -2,6 +2,7 @@
 
 from dateutil.relativedelta import relativedelta
 from django.contrib.auth.models import AbstractUser
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -190,6 +191,23 @@ class BattementService(models.Model):
 
     def __str__(self):
         return f"{self.nom} ({self.vu_le:%Y-%m-%d %H:%M})"
+
+
+class SessionUtilisateur(AbstractBaseSession):
+    """A database session that also stores its user's id, so that all of a user's sessions can be
+    ended at once (see comptes.sessions and comptes.services.end_sessions_of)."""
+
+    utilisateur_id = models.BigIntegerField("utilisateur", null=True, db_index=True)
+
+    class Meta(AbstractBaseSession.Meta):
+        verbose_name = "session"
+        verbose_name_plural = "sessions"
+
+    @classmethod
+    def get_session_store_class(cls):
+        from comptes.sessions import SessionStore
+
+        return SessionStore
 
 
 class EvenementConnexionQuerySet(models.QuerySet):

@@ -1,4 +1,4 @@
-"""Writes about accounts: login events."""
+"""Writes about accounts: login events and sessions."""
 
 import datetime
 
@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from comptes.enums import TypeEvenementConnexion
 from comptes.lockout import client_ip
-from comptes.models import EvenementConnexion
+from comptes.models import EvenementConnexion, SessionUtilisateur, Utilisateur
 
 
 def record_login_event(
@@ -24,6 +24,12 @@ def record_login_event(
         adresse_ip=client_ip(request) if request is not None else None,
         navigateur=meta.get("HTTP_USER_AGENT", "")[:300],
     )
+
+
+def end_sessions_of(*, utilisateur: Utilisateur) -> int:
+    """Delete every session of `utilisateur` (on every device); returns how many were open."""
+    deleted, _ = SessionUtilisateur.objects.filter(utilisateur_id=utilisateur.pk).delete()
+    return deleted
 
 
 def purge_login_events(*, now: datetime.datetime | None = None) -> int:
