@@ -1,10 +1,11 @@
-"""Session limits, applied to every request."""
+"""Session limits and cache headers, applied to every request."""
 
 import time
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.utils.cache import add_never_cache_headers
 
 from comptes.signals import LOGIN_TIME_SESSION_KEY
 
@@ -25,3 +26,17 @@ class SessionMaxAgeMiddleware:
                 logout(request)
                 messages.info(request, "Votre session a expiré. Merci de vous reconnecter.")
         return self.get_response(request)
+
+
+class NoStoreForAuthenticatedMiddleware:
+    """Pages seen by a logged-in user carry personal data: no browser or proxy may keep them."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            add_never_cache_headers(response)
+        return response

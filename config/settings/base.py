@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "comptes.middleware.SessionMaxAgeMiddleware",
+    "comptes.middleware.NoStoreForAuthenticatedMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
