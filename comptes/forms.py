@@ -1,3 +1,4 @@
+from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
@@ -49,3 +50,29 @@ class ConnexionForm(AuthenticationForm):
         if not settings.DEMO_MODE and Utilisateur.objects.filter(username=username, est_demo=True).exists():
             return ValidationError(self.error_messages["demo"], code="demo")
         return super().get_invalid_login_error()
+
+
+class CodeForm(forms.Form):
+    """A second-factor code: 6 digits from the app, or a recovery code."""
+
+    code = forms.CharField(
+        label="Code",
+        max_length=32,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True}),
+    )
+
+    def clean_code(self):
+        code = services.normalise_code(self.cleaned_data["code"])
+        if not code:
+            raise ValidationError("Saisissez le code.")
+        return code
+
+
+class ActivationForm(CodeForm):
+    code = forms.CharField(
+        label="Code à 6 chiffres affiché par l’application",
+        max_length=10,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )

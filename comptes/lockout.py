@@ -31,7 +31,9 @@ def client_ip(request) -> str | None:
 
 
 def _complete_login_types():
-    return [TypeEvenementConnexion.CONNEXION]
+    if settings.OTP_REQUIRED:
+        return [TypeEvenementConnexion.DOUBLE_AUTHENTIFICATION]
+    return [TypeEvenementConnexion.CONNEXION, TypeEvenementConnexion.DOUBLE_AUTHENTIFICATION]
 
 
 def _locked_until(failures, limit, window):

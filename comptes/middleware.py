@@ -1,13 +1,23 @@
-"""Session limits and cache headers, applied to every request."""
+"""Session limits, the two-factor requirement and cache headers, applied to every request."""
 
 import time
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 
+from comptes import services
 from comptes.signals import LOGIN_TIME_SESSION_KEY
+
+
+def two_factor_not_required(view_func):
+    """Mark a view that a logged-in user may open before the second factor (enrolment, check,
+    logout). Views marked `login_not_required` are exempt too."""
+    view_func.two_factor_required = False
+    return view_func
 
 
 class SessionMaxAgeMiddleware:
@@ -26,6 +36,30 @@ class SessionMaxAgeMiddleware:
                 logout(request)
                 messages.info(request, "Votre session a expiré. Merci de vous reconnecter.")
         return self.get_response(request)
+
+
+class TwoFactorRequiredMiddleware:
+    """When OTP_REQUIRED is on, a user who has given only their password reaches nothing but the
+    second-factor pages: the check if they have enrolled, the enrolment otherwise."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not settings.OTP_REQUIRED or not request.user.is_authenticated or request.user.is_verified():
+            return None
+        if getattr(view_func, "login_required", True) is False:
+            return None
+        if getattr(view_func, "two_factor_required", True) is False:
+            return None
+        if services.has_totp_device(request.user):
+            target = reverse("double_authentification_verifier")
+        else:
+            target = reverse("double_authentification_activer")
+        return redirect_to_login(request.get_full_path(), target)
 
 
 class NoStoreForAuthenticatedMiddleware:

@@ -3,6 +3,7 @@
 import pytest
 from django.test import RequestFactory, override_settings
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from comptes.enums import Role
 from comptes.lockout import client_ip
@@ -73,12 +74,24 @@ def test_too_many_failures_from_one_address_lock_that_address(client, worker):
     assert attempt(client, ip="198.51.100.7").status_code == 302
 
 
+@override_settings(OTP_REQUIRED=False)
 def test_a_complete_login_forgets_the_pairs_failures(client, worker):
     fail(client, 4)
     assert attempt(client).status_code == 302
     client.post(reverse("logout"))
     fail(client, 4)
     assert attempt(client).status_code == 302
+
+
+def test_wrong_second_factor_codes_count_towards_the_lock(client, worker, frozen):
+    TOTPDevice.objects.create(user=worker, name="Téléphone", confirmed=True)
+    assert attempt(client).status_code == 302
+    url = reverse("double_authentification_verifier")
+    for _ in range(5):
+        frozen.shift(120)  # past django-otp's own growing delay
+        client.post(url, {"code": "12345"}, REMOTE_ADDR="192.0.2.10")
+    response = client.post(url, {"code": "12345"}, REMOTE_ADDR="192.0.2.10")
+    assert LOCKED in response.text
 
 
 @pytest.mark.parametrize(

@@ -22,7 +22,7 @@ def worker(db):
 
 def test_pages_of_a_logged_in_user_are_never_stored(client, worker):
     client.force_login(worker)
-    for url in (reverse("tableau_de_bord"), reverse("menages:liste"), reverse("password_change")):
+    for url in (reverse("tableau_de_bord"), reverse("menages:liste"), reverse("double_authentification")):
         cache_control = client.get(url).headers["Cache-Control"]
         assert "no-store" in cache_control and "private" in cache_control
 
@@ -76,7 +76,7 @@ def test_a_long_uncommon_password_is_accepted():
 def test_production_settings_pass_the_deployment_checks():
     # Without the variables that tests set for themselves (the browser tests allow async-unsafe
     # ORM calls), as on a production server.
-    unset = {"DEMO_MODE", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    unset = {"DEMO_MODE", "DEBUG", "OTP_REQUIRED", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env = {k: v for k, v in os.environ.items() if k not in unset}
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings.prod",
@@ -95,3 +95,22 @@ def test_production_settings_pass_the_deployment_checks():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_production_settings_refuse_to_switch_off_the_second_factor():
+    env = {k: v for k, v in os.environ.items() if k not in {"DEMO_MODE", "DEBUG"}}
+    env.update(
+        SECRET_KEY="k" * 60,
+        DATABASE_URL="postgres://x@127.0.0.1/x",
+        REDIS_URL="redis://127.0.0.1:6379/0",
+        OTP_REQUIRED="0",
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", "import config.settings.prod"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "OTP_REQUIRED" in result.stderr

@@ -36,6 +36,9 @@ INSTALLED_APPS = [
     "django_filters",
     "rules",
     "auditlog",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "comptes",
     "menages",
     "accompagnement",
@@ -52,8 +55,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "comptes.middleware.SessionMaxAgeMiddleware",
+    "comptes.middleware.TwoFactorRequiredMiddleware",
     "comptes.middleware.NoStoreForAuthenticatedMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -198,6 +203,12 @@ SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 30 * 60)
 SESSION_MAX_AGE = env_int("SESSION_MAX_AGE", 12 * 60 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Two-factor authentication (TOTP with single-use recovery codes), required of every account.
+# It can be switched off only in demo mode (checked by comptes.checks and by the prod settings).
+OTP_REQUIRED = env_bool("OTP_REQUIRED", True)
+OTP_TOTP_ISSUER = "ASEA Aude"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Brute-force protection: a (username, IP address) pair is locked after a few failures and an IP
 # address after more failures across usernames; a username alone is never locked, so nobody can

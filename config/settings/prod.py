@@ -4,7 +4,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_int
 from config.settings.base import *  # noqa: F403
-from config.settings.base import DATABASES, DEMO_MODE, REDIS_URL, SECRET_KEY
+from config.settings.base import DATABASES, DEMO_MODE, OTP_REQUIRED, REDIS_URL, SECRET_KEY
 
 if not SECRET_KEY or len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("SECRET_KEY must be set to a random value of at least 50 characters.")
@@ -14,6 +14,8 @@ if not REDIS_URL:
     raise ImproperlyConfigured("REDIS_URL is required in production.")
 if DEMO_MODE:
     raise ImproperlyConfigured("DEMO_MODE cannot be used with the production settings.")
+if not OTP_REQUIRED:
+    raise ImproperlyConfigured("OTP_REQUIRED cannot be switched off with the production settings.")
 
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 # The app runs behind one reverse proxy, which sets X-Forwarded-Proto and X-Forwarded-For.
