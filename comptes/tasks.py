@@ -16,3 +16,11 @@ def purge_login_events():
     from comptes.services import purge_login_events as purge
 
     return purge()
+
+
+@shared_task
+def clear_expired_sessions():
+    """Daily: delete the sessions past their expiry (as `manage.py clearsessions` does)."""
+    from comptes.sessions import SessionStore
+
+    SessionStore.clear_expired()

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from comptes.enums import Role
 from comptes.models import EvenementConnexion, SessionUtilisateur
+from comptes.tasks import clear_expired_sessions
 from comptes.tests.factories import OrganisationFactory, user_with_role
 
 NOW = "2026-03-02 08:00:00+01:00"
@@ -109,3 +110,14 @@ def test_deactivating_in_the_admin_ends_the_sessions(client, worker):
     worker.refresh_from_db()
     assert not worker.is_active
     assert not is_logged_in(user_client)
+
+
+def test_expired_sessions_are_deleted_daily(worker, frozen):
+    idle, active = Client(), Client()
+    idle.force_login(worker)
+    frozen.shift(20 * 60)
+    active.force_login(worker)
+    frozen.shift(15 * 60)
+    clear_expired_sessions.delay()
+    assert SessionUtilisateur.objects.count() == 1
+    assert is_logged_in(active)

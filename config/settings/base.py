@@ -174,6 +174,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "comptes.tasks.heartbeat", "schedule": 60.0},
     "purge_login_events": {"task": "comptes.tasks.purge_login_events", "schedule": 24 * 3600.0},
+    "clear_expired_sessions": {"task": "comptes.tasks.clear_expired_sessions", "schedule": 24 * 3600.0},
 }
 
 # Security headers. A strict Content-Security-Policy: no inline script, nonces where needed.
