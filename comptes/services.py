@@ -48,6 +48,13 @@ def purge_login_events(*, now: datetime.datetime | None = None) -> int:
     return deleted
 
 
+def _mark_session_verified(request, device) -> None:
+    """The session now has both factors: give it a new key, as Django does at login, so that a key
+    seen before this step is worth nothing."""
+    django_otp.login(request, device)
+    request.session.cycle_key()
+
+
 def has_totp_device(utilisateur: Utilisateur) -> bool:
     return TOTPDevice.objects.filter(user=utilisateur, confirmed=True).exists()
 
@@ -71,7 +78,7 @@ def confirm_totp_enrolment(*, request, device: TOTPDevice, code: str) -> list[st
     device.save(update_fields=["confirmed"])
     TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
     codes = regenerate_recovery_codes(utilisateur=user)
-    django_otp.login(request, device)
+    _mark_session_verified(request, device)
     record_login_event(type=TypeEvenementConnexion.DOUBLE_AUTHENTIFICATION, request=request, utilisateur=user)
     return codes
 
@@ -108,7 +115,7 @@ def verify_second_factor(*, request, code: str) -> bool:
         devices = StaticDevice.objects.filter(user=user, confirmed=True)
     for device in devices:
         if device.verify_token(code):
-            django_otp.login(request, device)
+            _mark_session_verified(request, device)
             record_login_event(
                 type=TypeEvenementConnexion.DOUBLE_AUTHENTIFICATION, request=request, utilisateur=user
             )

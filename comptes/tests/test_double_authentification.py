@@ -105,10 +105,12 @@ def test_enrolled_user_gives_a_code_after_the_password(client, enrolled, time_ma
     assert "Code incorrect ou déjà utilisé" in refused.text
 
     time_machine.shift(2)
+    key_before = client.session.session_key
     accepted = client.post(
         reverse("double_authentification_verifier"), {"code": code_of(device), "next": "/"}
     )
     assert accepted.status_code == 302 and accepted.url == "/"
+    assert client.session.session_key != key_before
     assert client.get(reverse("tableau_de_bord")).status_code == 200
     types = list(EvenementConnexion.objects.order_by("date", "pk").values_list("type", flat=True))
     assert types == ["connexion", "echec_code", "double_authentification"]
