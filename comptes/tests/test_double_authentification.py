@@ -148,8 +148,10 @@ def test_new_recovery_codes_replace_the_old_ones(client, enrolled):
     old = set(StaticToken.objects.filter(device__user=enrolled).values_list("token", flat=True))
     client.force_login(enrolled)
     response = client.post(reverse("double_authentification_nouveaux_codes"))
-    codes = set(re.findall(r"<li>([a-z2-7]{8})</li>", client.get(response.url).text))
+    page = client.get(response.url)
+    codes = set(re.findall(r"<li>([a-z2-7]{8})</li>", page.text))
     assert len(codes) == 10 and not codes & old
+    assert 'href="/">Continuer' in page.text
     assert services.remaining_recovery_codes(enrolled) == 10
 
 
