@@ -52,7 +52,7 @@ def test_hsts_and_secure_http_only_cookies_over_https(client, worker):
     session = response.cookies["sessionid"]
     assert session["secure"] and session["httponly"]
     assert session["samesite"] == "Lax"
-    assert response.cookies["csrftoken"]["secure"]
+    assert response.cookies["csrftoken"]["secure"] and response.cookies["csrftoken"]["httponly"]
 
 
 @pytest.mark.parametrize(

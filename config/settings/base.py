@@ -196,6 +196,8 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Pages send the CSRF token themselves (forms, and hx-headers for htmx): no script reads the cookie.
+CSRF_COOKIE_HTTPONLY = True
 # Sessions end after 30 minutes idle (the expiry is pushed back on every request) and 12 hours
 # after login whatever the activity (comptes.middleware.SessionMaxAgeMiddleware). Sessions are
 # stored with their user's id so that deactivating a user ends all of their sessions.
