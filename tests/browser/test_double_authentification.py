@@ -23,7 +23,8 @@ def test_enrol_log_out_and_log_in_with_a_code(demo, login, page, settings):
     expect(page.get_by_role("heading", name="Activer la double authentification")).to_be_visible()
     expect(page.locator(".qr-code svg")).to_be_visible()
     secret = page.locator("#cle-secrete").inner_text()
-    page.get_by_label("Code à 6 chiffres affiché par l’application").fill(code_for(secret))
+    first_code = code_for(secret)
+    page.get_by_label("Code à 6 chiffres affiché par l’application").fill(first_code)
     page.get_by_role("button", name="Activer").click()
 
     expect(page.get_by_role("heading", name="Codes de secours")).to_be_visible()
@@ -37,8 +38,9 @@ def test_enrol_log_out_and_log_in_with_a_code(demo, login, page, settings):
 
     login("ts.adaff")
     expect(page.get_by_role("heading", name="Code de vérification")).to_be_visible()
-    # The code just used is refused; the next one (the app would show it 30 s later) is accepted.
-    page.get_by_label("Code").fill(code_for(secret))
+    # The code used to enrol is refused (even if its 30 seconds are not over); the next one, which
+    # the app shows 30 seconds later, is accepted.
+    page.get_by_label("Code").fill(first_code)
     page.get_by_role("button", name="Valider").click()
     expect(page.get_by_text("Code incorrect ou déjà utilisé")).to_be_visible()
     page.wait_for_timeout(1100)  # django-otp makes one wait a second after a wrong code
