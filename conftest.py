@@ -4,11 +4,31 @@ from dataclasses import dataclass
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from comptes.enums import Role
 from comptes.models import Organisation, Utilisateur
 from comptes.tests.factories import DispositifFactory, OrganisationFactory, user_with_role
+
+
+@pytest.fixture(autouse=True)
+def force_login_passes_second_factor(monkeypatch):
+    """`client.force_login(user)` gives a session past both factors, as a real login would end,
+    so that tests about pages need not go through the code each time. The two-factor tests use
+    `client.post(login)` and the real pages."""
+    force_login = Client.force_login
+
+    def force_login_verified(self, user, backend=None):
+        force_login(self, user, backend)
+        device, _ = TOTPDevice.objects.get_or_create(user=user, name="Tests", defaults={"confirmed": True})
+        session = self.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login_verified)
 
 
 @dataclass

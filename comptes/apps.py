@@ -6,6 +6,6 @@ class ComptesConfig(AppConfig):
     verbose_name = "Organisations, comptes et accès"
 
     def ready(self):
-        from comptes import audit, permissions  # noqa: F401  (registers the permission rules)
+        from comptes import audit, checks, permissions, signals  # noqa: F401  (registers them)
 
         audit.register_app_models()

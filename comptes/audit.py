@@ -18,7 +18,13 @@ from comptes.models import (
 )
 
 AUDITED_APPS = ("comptes", "menages", "accompagnement", "logements", "comites", "financement", "rappels")
-NOT_AUDITED = {"comptes.battementservice", "rappels.rappel"}
+# Sessions change on every request; the login journal and the reminders are themselves logs.
+NOT_AUDITED = {
+    "comptes.battementservice",
+    "comptes.sessionutilisateur",
+    "comptes.evenementconnexion",
+    "rappels.rappel",
+}
 
 auditlog.register(Dispositif)
 auditlog.register(NiveauAccompagnement)

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.urls import reverse
 
 
@@ -7,6 +8,8 @@ def navigation(request):
     user = getattr(request, "user", None)
     if not user or not user.is_authenticated:
         return {"navigation": []}
+    if settings.OTP_REQUIRED and not getattr(user, "is_verified", lambda: False)():
+        return {"navigation": []}  # nothing to open before the second factor
     items = [("Tableau de bord", reverse("tableau_de_bord"))]
     if user.has_perm("menages.voir_menages"):
         items.append(("Ménages", reverse("menages:liste")))

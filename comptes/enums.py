@@ -30,3 +30,13 @@ class CodeNiveau(models.TextChoices):
     NIVEAU_2 = "niveau_2", "Niveau 2 – Accompagnement global adapté"
     NIVEAU_3 = "niveau_3", "Niveau 3 – Accompagnement global renforcé"
     RELAIS_SORTANT = "relais_sortant", "Relais sortant"
+
+
+class TypeEvenementConnexion(models.TextChoices):
+    CONNEXION = "connexion", "Connexion (mot de passe)"
+    DOUBLE_AUTHENTIFICATION = "double_authentification", "Double authentification réussie"
+    ECHEC = "echec", "Échec de connexion"
+    ECHEC_CODE = "echec_code", "Code de double authentification refusé"
+    BLOQUEE = "bloquee", "Tentative refusée (trop d’échecs)"
+    DECONNEXION = "deconnexion", "Déconnexion"
+    EXPIRATION = "expiration", "Session expirée"

@@ -1,6 +1,10 @@
+from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+
+from comptes import lockout, services
+from comptes.enums import TypeEvenementConnexion
 
 
 class ConnexionForm(AuthenticationForm):
@@ -20,6 +24,25 @@ class ConnexionForm(AuthenticationForm):
         self.fields["username"].widget.attrs.update({"autocapitalize": "none", "spellcheck": "false"})
         self.fields["password"].label = "Mot de passe"
 
+    def clean(self):
+        """Refuse attempts from a locked (username, IP) pair or IP before checking the password."""
+        username = self.cleaned_data.get("username")
+        ip = lockout.client_ip(self.request)
+        if username:
+            until = lockout.locked_until(username=username, ip=ip)
+            if until:
+                services.record_login_event(
+                    type=TypeEvenementConnexion.BLOQUEE, request=self.request, identifiant=username
+                )
+                raise ValidationError(lockout.lockout_message(until), code="locked")
+        try:
+            return super().clean()
+        except ValidationError as error:
+            until = lockout.locked_until(username=username, ip=ip) if username else None
+            if until:
+                raise ValidationError(lockout.lockout_message(until), code="locked") from error
+            raise
+
     def get_invalid_login_error(self):
         from comptes.models import Utilisateur
 
@@ -27,3 +50,29 @@ class ConnexionForm(AuthenticationForm):
         if not settings.DEMO_MODE and Utilisateur.objects.filter(username=username, est_demo=True).exists():
             return ValidationError(self.error_messages["demo"], code="demo")
         return super().get_invalid_login_error()
+
+
+class CodeForm(forms.Form):
+    """A second-factor code: 6 digits from the app, or a recovery code."""
+
+    code = forms.CharField(
+        label="Code",
+        max_length=32,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True}),
+    )
+
+    def clean_code(self):
+        code = services.normalise_code(self.cleaned_data["code"])
+        if not code:
+            raise ValidationError("Saisissez le code.")
+        return code
+
+
+class ActivationForm(CodeForm):
+    code = forms.CharField(
+        label="Code à 6 chiffres affiché par l’application",
+        max_length=10,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )

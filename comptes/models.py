@@ -2,11 +2,13 @@
 
 from dateutil.relativedelta import relativedelta
 from django.contrib.auth.models import AbstractUser
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.functional import cached_property
 
-from comptes.enums import ROLES_BAILLEUR, CodeNiveau, Role, TypeOrganisation
+from comptes.enums import ROLES_BAILLEUR, CodeNiveau, Role, TypeEvenementConnexion, TypeOrganisation
 
 
 class Dispositif(models.Model):
@@ -218,3 +220,58 @@ class BattementService(models.Model):
 
     def __str__(self):
         return f"{self.nom} ({self.vu_le:%Y-%m-%d %H:%M})"
+
+
+class SessionUtilisateur(AbstractBaseSession):
+    """A database session that also stores its user's id, so that all of a user's sessions can be
+    ended at once (see comptes.sessions and comptes.services.end_sessions_of)."""
+
+    utilisateur_id = models.BigIntegerField("utilisateur", null=True, db_index=True)
+
+    class Meta(AbstractBaseSession.Meta):
+        verbose_name = "session"
+        verbose_name_plural = "sessions"
+
+    @classmethod
+    def get_session_store_class(cls):
+        from comptes.sessions import SessionStore
+
+        return SessionStore
+
+
+class EvenementConnexionQuerySet(models.QuerySet):
+    def echecs(self):
+        return self.filter(type__in=[TypeEvenementConnexion.ECHEC, TypeEvenementConnexion.ECHEC_CODE])
+
+
+class EvenementConnexion(models.Model):
+    """A login, logout or failed login: who, when, from which IP address. Failures also drive the
+    brute-force lockout (comptes.lockout)."""
+
+    type = models.CharField("événement", max_length=30, choices=TypeEvenementConnexion.choices)
+    identifiant = models.CharField("identifiant saisi", max_length=150, blank=True)
+    utilisateur = models.ForeignKey(
+        Utilisateur,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="evenements_connexion",
+        verbose_name="utilisateur",
+    )
+    adresse_ip = models.GenericIPAddressField("adresse IP", null=True, blank=True)
+    navigateur = models.CharField("navigateur", max_length=300, blank=True)
+    date = models.DateTimeField("date", default=timezone.now, db_index=True)
+
+    objects = EvenementConnexionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "événement de connexion"
+        verbose_name_plural = "journal des connexions"
+        ordering = ["-date"]
+        indexes = [
+            models.Index(fields=["identifiant", "adresse_ip", "date"], name="evenement_identifiant_ip"),
+            models.Index(fields=["adresse_ip", "date"], name="evenement_ip"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_type_display()} – {self.identifiant} ({self.date:%Y-%m-%d %H:%M})"

@@ -1,7 +1,9 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from comptes import views
 from comptes.forms import ConnexionForm
+from comptes.middleware import two_factor_not_required
 
 urlpatterns = [
     path(
@@ -9,7 +11,28 @@ urlpatterns = [
         auth_views.LoginView.as_view(authentication_form=ConnexionForm, redirect_authenticated_user=True),
         name="login",
     ),
-    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("deconnexion/", two_factor_not_required(auth_views.LogoutView.as_view()), name="logout"),
+    path("double-authentification/", views.double_authentification, name="double_authentification"),
+    path(
+        "double-authentification/activer/",
+        views.double_authentification_activer,
+        name="double_authentification_activer",
+    ),
+    path(
+        "double-authentification/verifier/",
+        views.double_authentification_verifier,
+        name="double_authentification_verifier",
+    ),
+    path(
+        "double-authentification/codes-de-secours/",
+        views.double_authentification_codes,
+        name="double_authentification_codes",
+    ),
+    path(
+        "double-authentification/nouveaux-codes/",
+        views.double_authentification_nouveaux_codes,
+        name="double_authentification_nouveaux_codes",
+    ),
     path("mot-de-passe/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path(
         "mot-de-passe/modifie/",

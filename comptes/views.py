@@ -1,14 +1,28 @@
+from base64 import b32encode
+from urllib.parse import urlencode
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render, resolve_url
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from comptes import selectors
+from comptes import lockout, selectors, services
+from comptes.forms import ActivationForm, CodeForm
+from comptes.middleware import two_factor_not_required
 from comptes.models import BattementService
 from comptes.permissions import is_financeur, is_membre_comite
+
+RECOVERY_CODES_SESSION_KEY = "asea_codes_de_secours"
 
 
 @never_cache
@@ -74,3 +88,110 @@ def sante(request):
         "dernier_battement_worker": worker,
     }
     return JsonResponse(body, status=200 if db_ok else 503)
+
+
+def _next_url(request):
+    url = request.POST.get(REDIRECT_FIELD_NAME) or request.GET.get(REDIRECT_FIELD_NAME, "")
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+def _group(secret: str) -> str:
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+@two_factor_not_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def double_authentification_activer(request):
+    """Enrolment: a QR code (and the secret in text) for an authenticator app, then a code to prove
+    it works. Only for a user who has no confirmed device; a lost phone is reset by an
+    administrator."""
+    if services.has_totp_device(request.user):
+        return redirect("double_authentification")
+    device = services.start_totp_enrolment(utilisateur=request.user)
+    form = ActivationForm(request.POST or None)
+    if form.is_valid():
+        codes = services.confirm_totp_enrolment(
+            request=request, device=device, code=form.cleaned_data["code"]
+        )
+        if codes is not None:
+            request.session[RECOVERY_CODES_SESSION_KEY] = codes
+            messages.success(request, "La double authentification est activée.")
+            query = urlencode({REDIRECT_FIELD_NAME: _next_url(request)})
+            return redirect(f"{reverse('double_authentification_codes')}?{query}")
+        form.add_error("code", "Ce code ne correspond pas. Vérifiez l’heure de votre téléphone et réessayez.")
+    secret = _group(b32encode(device.bin_key).decode().rstrip("="))
+    # segno writes only <svg>, <title> and <path> elements with presentation attributes: no script,
+    # no style attribute, so the page keeps to the Content-Security-Policy.
+    qr = segno.make(device.config_url, error="m")
+    qr_svg = mark_safe(qr.svg_inline(scale=5, title="QR code à scanner"))  # noqa: S308
+    return render(
+        request,
+        "registration/double_authentification_activer.html",
+        {"form": form, "qr_svg": qr_svg, "secret": secret, "next": _next_url(request)},
+    )
+
+
+@two_factor_not_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def double_authentification_verifier(request):
+    """Second step of login: a code from the authenticator app or a recovery code."""
+    user = request.user
+    if getattr(user, "is_verified", lambda: False)():
+        return redirect(_next_url(request))
+    if not services.has_totp_device(user):
+        return redirect("double_authentification_activer")
+    form = CodeForm(request.POST or None)
+    ip = lockout.client_ip(request)
+    if form.is_valid():
+        until = lockout.locked_until(username=user.get_username(), ip=ip)
+        if until is None:
+            if services.verify_second_factor(request=request, code=form.cleaned_data["code"]):
+                return redirect(_next_url(request))
+            until = lockout.locked_until(username=user.get_username(), ip=ip)
+        if until:
+            form.add_error(None, lockout.lockout_message(until))
+        else:
+            form.add_error("code", "Code incorrect ou déjà utilisé.")
+    return render(
+        request,
+        "registration/double_authentification_verifier.html",
+        {"form": form, "next": _next_url(request)},
+    )
+
+
+@never_cache
+@require_GET
+def double_authentification_codes(request):
+    """The recovery codes just generated, shown once."""
+    codes = request.session.pop(RECOVERY_CODES_SESSION_KEY, None)
+    return render(
+        request,
+        "registration/double_authentification_codes.html",
+        {"codes": codes, "next": _next_url(request)},
+    )
+
+
+@never_cache
+@require_GET
+def double_authentification(request):
+    return render(
+        request,
+        "registration/double_authentification.html",
+        {
+            "active": services.has_totp_device(request.user),
+            "codes_restants": services.remaining_recovery_codes(request.user),
+        },
+    )
+
+
+@require_POST
+def double_authentification_nouveaux_codes(request):
+    request.session[RECOVERY_CODES_SESSION_KEY] = services.regenerate_recovery_codes(utilisateur=request.user)
+    messages.success(request, "De nouveaux codes de secours ont été créés ; les anciens ne servent plus.")
+    return redirect("double_authentification_codes")

@@ -26,7 +26,8 @@ def test_login_page_is_in_french(client, db):
     assert "Identifiant" in response.text and "Mot de passe" in response.text
 
 
-def test_login_then_dashboard(client, worker):
+@override_settings(OTP_REQUIRED=False)
+def test_login_then_dashboard_when_second_factor_is_off(client, worker):
     response = login(client, "claire")
     assert response.status_code == 302
     assert response.url == reverse("tableau_de_bord")

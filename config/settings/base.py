@@ -37,6 +37,9 @@ INSTALLED_APPS = [
     "django_filters",
     "rules",
     "auditlog",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "comptes",
     "menages",
     "accompagnement",
@@ -54,7 +57,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "comptes.middleware.SessionMaxAgeMiddleware",
+    "comptes.middleware.TwoFactorRequiredMiddleware",
+    "comptes.middleware.NoStoreForAuthenticatedMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
@@ -179,6 +186,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=3, minute=15),
     },
     "rappels-resume": {"task": "rappels.tasks.envoyer_resumes", "schedule": crontab(hour=7, minute=30)},
+    "purge_login_events": {"task": "comptes.tasks.purge_login_events", "schedule": 24 * 3600.0},
+    "clear_expired_sessions": {"task": "comptes.tasks.clear_expired_sessions", "schedule": 24 * 3600.0},
 }
 
 # Security headers. A strict Content-Security-Policy: no inline script, nonces where needed.
@@ -200,9 +209,33 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Pages send the CSRF token themselves (forms, and hx-headers for htmx): no script reads the cookie.
+CSRF_COOKIE_HTTPONLY = True
+# Sessions end after 30 minutes idle (the expiry is pushed back on every request) and 12 hours
+# after login whatever the activity (comptes.middleware.SessionMaxAgeMiddleware). Sessions are
+# stored with their user's id so that deactivating a user ends all of their sessions.
+SESSION_ENGINE = "comptes.sessions"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 30 * 60)
+SESSION_MAX_AGE = env_int("SESSION_MAX_AGE", 12 * 60 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Two-factor authentication (TOTP with single-use recovery codes), required of every account.
+# It can be switched off only in demo mode (checked by comptes.checks and by the prod settings).
+OTP_REQUIRED = env_bool("OTP_REQUIRED", True)
+OTP_TOTP_ISSUER = "ASEA Aude"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
+# Brute-force protection: a (username, IP address) pair is locked after a few failures and an IP
+# address after more failures across usernames; a username alone is never locked, so nobody can
+# lock a colleague out from elsewhere. Failures older than the window are forgotten.
+LOGIN_FAILURES_PER_USERNAME_AND_IP = env_int("LOGIN_FAILURES_PER_USERNAME_AND_IP", 5)
+LOGIN_FAILURES_PER_IP = env_int("LOGIN_FAILURES_PER_IP", 30)
+LOGIN_LOCKOUT_WINDOW = env_int("LOGIN_LOCKOUT_WINDOW", 15 * 60)
+# How many reverse proxies in front of the app append to X-Forwarded-For (0: use REMOTE_ADDR).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# Login, logout and failed-login events are kept this many days (CNIL: 6 months to 1 year).
+LOGIN_EVENTS_RETENTION_DAYS = env_int("LOGIN_EVENTS_RETENTION_DAYS", 365)
 
 # Audit trail (django-auditlog): who changed what, and who opened which household file.
 AUDITLOG_INCLUDE_ALL_MODELS = False

@@ -6,6 +6,8 @@ from config.settings.base import VAR_DIR
 
 DEBUG = env_bool("DEBUG", True)
 DEMO_MODE = env_bool("DEMO_MODE", True)
+# The demo accounts log in with their password only; set OTP_REQUIRED=1 to try two-factor login.
+OTP_REQUIRED = env_bool("OTP_REQUIRED", not DEMO_MODE)
 SECRET_KEY = env_str("SECRET_KEY", "dev-only-insecure-key-never-use-in-production-0123456789abcdef")
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False

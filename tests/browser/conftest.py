@@ -27,6 +27,13 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 
+@pytest.fixture(autouse=True)
+def password_only(settings):
+    """As with `make run`, the demo accounts log in with their password only; the two-factor
+    browser test switches OTP_REQUIRED back on."""
+    settings.OTP_REQUIRED = False
+
+
 @pytest.fixture
 def demo(transactional_db):
     call_command("seed_demo", stdout=io.StringIO())

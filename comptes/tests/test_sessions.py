@@ -1,0 +1,123 @@
+"""Sessions end after 30 minutes idle, 12 hours after login, and when the user is deactivated."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from comptes.enums import Role
+from comptes.models import EvenementConnexion, SessionUtilisateur
+from comptes.tasks import clear_expired_sessions
+from comptes.tests.factories import OrganisationFactory, user_with_role
+
+NOW = "2026-03-02 08:00:00+01:00"
+
+
+@pytest.fixture
+def frozen(time_machine):
+    time_machine.move_to(NOW, tick=False)
+    return time_machine
+
+
+@pytest.fixture
+def worker(db):
+    return user_with_role(Role.TRAVAILLEUR_SOCIAL, OrganisationFactory(nom="ADAFF"), username="claire")
+
+
+def is_logged_in(client):
+    return client.get(reverse("tableau_de_bord")).status_code == 200
+
+
+def test_session_ends_after_thirty_minutes_idle(client, worker, frozen):
+    client.force_login(worker)
+    frozen.shift(29 * 60)
+    assert is_logged_in(client)
+    frozen.shift(29 * 60)  # each request pushes the expiry back
+    assert is_logged_in(client)
+    frozen.shift(31 * 60)
+    response = client.get(reverse("tableau_de_bord"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_session_ends_twelve_hours_after_login_however_active(client, worker, frozen):
+    client.force_login(worker)
+    for _ in range(35):  # a request every 20 minutes for 11 h 40
+        frozen.shift(20 * 60)
+        assert is_logged_in(client)
+    frozen.shift(20 * 60 + 1)  # 12 hours and a second after login
+    response = client.get(reverse("tableau_de_bord"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+    assert "Votre session a expiré" in client.get(response.url).text
+    assert EvenementConnexion.objects.filter(type="expiration", utilisateur=worker).exists()
+
+
+def test_deactivating_a_user_ends_all_their_sessions(worker):
+    office, tablet = Client(), Client()
+    office.force_login(worker)
+    tablet.force_login(worker)
+    other = user_with_role(Role.CESF, worker.organisation, username="nadia")
+    colleague = Client()
+    colleague.force_login(other)
+    assert SessionUtilisateur.objects.filter(utilisateur_id=worker.pk).count() == 2
+
+    worker.is_active = False
+    worker.save()
+
+    assert not SessionUtilisateur.objects.filter(utilisateur_id=worker.pk).exists()
+    assert not is_logged_in(office) and not is_logged_in(tablet)
+    assert is_logged_in(colleague)
+
+
+def test_deactivation_also_ends_a_session_whose_key_changed(client, worker):
+    client.force_login(worker)
+    password = "Un-nouveau-mot-de-passe-2026"
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": "Mot-de-passe-solide-2026", "new_password1": password, "new_password2": password},
+    )
+    assert response.status_code == 302
+    assert is_logged_in(client)  # the key was rotated, the session kept
+
+    worker.refresh_from_db()
+    worker.is_active = False
+    worker.save()
+    assert not is_logged_in(client)
+
+
+def test_deactivating_in_the_admin_ends_the_sessions(client, worker):
+    user_client = Client()
+    user_client.force_login(worker)
+    admin = user_with_role(Role.ADMINISTRATEUR, worker.organisation, username="admin")
+    client.force_login(admin)
+    url = reverse("admin:comptes_utilisateur_change", args=[worker.pk])
+    form = client.get(url).context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None and not isinstance(v, list | tuple)}
+    data.update(
+        {
+            "is_active": "",
+            "date_joined_0": "02/03/2026",
+            "date_joined_1": "08:00:00",
+            "attributions_roles-TOTAL_FORMS": "0",
+            "attributions_roles-INITIAL_FORMS": "0",
+        }
+    )
+    data.pop("is_active")
+    data.pop("last_login", None)
+    data.pop("date_joined", None)
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    worker.refresh_from_db()
+    assert not worker.is_active
+    assert not is_logged_in(user_client)
+
+
+def test_expired_sessions_are_deleted_daily(worker, frozen):
+    idle, active = Client(), Client()
+    idle.force_login(worker)
+    frozen.shift(20 * 60)
+    active.force_login(worker)
+    frozen.shift(15 * 60)
+    clear_expired_sessions.delay()
+    assert SessionUtilisateur.objects.count() == 1
+    assert is_logged_in(active)
