@@ -46,3 +46,16 @@ def register_app_models():
 def record_view(instance):
     """Record that the current user opened `instance` (the actor comes from the request)."""
     accessed.send(sender=instance.__class__, instance=instance)
+
+
+def purge_access_log(now=None) -> int:
+    """Delete the records of openings older than ACCESS_LOG_RETENTION_DAYS; changes are kept."""
+    import datetime
+
+    from auditlog.models import LogEntry
+    from django.conf import settings
+    from django.utils import timezone
+
+    limite = (now or timezone.now()) - datetime.timedelta(days=settings.ACCESS_LOG_RETENTION_DAYS)
+    deleted, _ = LogEntry.objects.filter(action=LogEntry.Action.ACCESS, timestamp__lt=limite).delete()
+    return deleted

@@ -24,3 +24,11 @@ def clear_expired_sessions():
     from comptes.sessions import SessionStore
 
     SessionStore.clear_expired()
+
+
+@shared_task
+def purge_access_log():
+    """Daily: forget who opened which file, past the retention period of access logs."""
+    from comptes.audit import purge_access_log as purge
+
+    return purge()

@@ -6,6 +6,7 @@ from comptes.forms import ConnexionForm
 from comptes.middleware import two_factor_not_required
 
 urlpatterns = [
+    path("utilisateurs/<int:pk>/journal/", views.journal_utilisateur, name="journal_utilisateur"),
     path(
         "connexion/",
         auth_views.LoginView.as_view(authentication_form=ConnexionForm, redirect_authenticated_user=True),

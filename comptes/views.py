@@ -195,3 +195,20 @@ def double_authentification_nouveaux_codes(request):
     request.session[RECOVERY_CODES_SESSION_KEY] = services.regenerate_recovery_codes(utilisateur=request.user)
     messages.success(request, "De nouveaux codes de secours ont été créés ; les anciens ne servent plus.")
     return redirect("double_authentification_codes")
+
+
+@never_cache
+def journal_utilisateur(request, pk):
+    """What one user opened and changed: administrators only."""
+    from auditlog.models import LogEntry
+    from django.core.paginator import Paginator
+    from django.shortcuts import get_object_or_404
+
+    from comptes.access import require_perm
+    from comptes.models import Utilisateur
+
+    require_perm(request.user, "comptes.voir_journal_audit")
+    utilisateur = get_object_or_404(Utilisateur, pk=pk)
+    entries = LogEntry.objects.filter(actor=utilisateur).select_related("content_type").order_by("-timestamp")
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(request, "comptes/journal_utilisateur.html", {"utilisateur": utilisateur, "page": page})

@@ -66,3 +66,33 @@ def test_only_administrators_see_the_journal(client, programme):
     menage = MenageFactory(dispositif=programme.dispositif, bailleur=programme.habitat)
     client.force_login(programme.cesf_habitat)
     assert client.get(reverse("menages:journal", args=[menage.pk])).status_code == 403
+
+
+def test_administrator_sees_what_one_user_opened(client, programme):
+    menage = MenageFactory(dispositif=programme.dispositif, bailleur=programme.habitat, nom="Durand")
+    client.force_login(programme.cesf_habitat)
+    client.get(reverse("menages:detail", args=[menage.pk]))
+    client.force_login(programme.admin)
+    url = reverse("journal_utilisateur", args=[programme.cesf_habitat.pk])
+    response = client.get(url)
+    assert response.status_code == 200 and "Consultation" in response.text and "Durand" in response.text
+    client.force_login(programme.ts_adaff)
+    assert client.get(url).status_code == 403
+
+
+def test_access_log_is_purged_after_the_retention_period(programme, settings):
+    import datetime
+
+    from django.utils import timezone
+
+    from comptes.audit import purge_access_log, record_view
+
+    menage = MenageFactory(dispositif=programme.dispositif)
+    with set_actor(programme.ts_adaff):
+        record_view(menage)
+        menage.nom = "Changé"
+        menage.save()
+    settings.ACCESS_LOG_RETENTION_DAYS = 365
+    assert purge_access_log(timezone.now() + datetime.timedelta(days=364)) == 0
+    assert purge_access_log(timezone.now() + datetime.timedelta(days=366)) == 1
+    assert LogEntry.objects.get_for_object(menage).filter(action=LogEntry.Action.UPDATE).exists()

@@ -187,6 +187,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "rappels-resume": {"task": "rappels.tasks.envoyer_resumes", "schedule": crontab(hour=7, minute=30)},
     "purge_login_events": {"task": "comptes.tasks.purge_login_events", "schedule": 24 * 3600.0},
+    "purge_access_log": {"task": "comptes.tasks.purge_access_log", "schedule": 24 * 3600.0},
     "clear_expired_sessions": {"task": "comptes.tasks.clear_expired_sessions", "schedule": 24 * 3600.0},
 }
 
@@ -239,6 +240,9 @@ LOGIN_EVENTS_RETENTION_DAYS = env_int("LOGIN_EVENTS_RETENTION_DAYS", 365)
 
 # Audit trail (django-auditlog): who changed what, and who opened which household file.
 AUDITLOG_INCLUDE_ALL_MODELS = False
+# Records of who opened which file are kept this many days (CNIL: 6 months to 1 year); the
+# records of changes are kept with the file.
+ACCESS_LOG_RETENTION_DAYS = env_int("ACCESS_LOG_RETENTION_DAYS", 365)
 AUDITLOG_DISABLE_REMOTE_ADDR = False
 
 LOGGING = {
