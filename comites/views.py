@@ -90,7 +90,12 @@ def seance(request, pk):
         "membres": [(m, presences.get(m.pk)) for m in membres],
         "quorum": {"presents": presents, "requis": requis, "atteint": atteint},
         "anime": services.peut_animer(request.user, seance),
-        "initiales": seance.initiales_seulement or not request.user.has_perm("menages.voir_menages"),
+        "initiales": seance.initiales_seulement,
+        "noms_visibles": set(
+            Menage.objects.visible_to(request.user)
+            .filter(pk__in=points.values("menage_id"))
+            .values_list("pk", flat=True)
+        ),
     }
     return render(request, "comites/seance.html", context)
 
@@ -243,17 +248,16 @@ def point(request, pk):
         except ValidationError as exc:
             form = avis_form if request.POST.get("action") == "avis" else decision_form
             form.add_error(None, exc)
-    # Funders and committee-only members never read a name; others may choose initials.
-    initiales = (
-        seance.initiales_seulement
-        or not user.has_perm("menages.voir_menages")
-        or request.GET.get("initiales") == "1"
-    )
+    # A name only for those who may open the household's file anyway (never a funder, never the
+    # other landlord's staff); others read initials. Anyone may choose initials.
+    peut_voir_nom = Menage.objects.visible_to(user).filter(pk=point.menage_id).exists()
+    initiales = seance.initiales_seulement or not peut_voir_nom or request.GET.get("initiales") == "1"
     context = {
         "point": point,
         "seance": seance,
         "resume": resume_point(point, initiales),
         "initiales": initiales,
+        "peut_voir_nom": peut_voir_nom,
         "avis": point.avis.select_related("membre__utilisateur__organisation"),
         "avis_form": avis_form
         if mandat and mandat.voix_deliberative and not point.decision and not seance.close

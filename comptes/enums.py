@@ -21,8 +21,10 @@ class Role(models.TextChoices):
     ADMINISTRATEUR = "administrateur", "Administrateur"
 
 
-# Roles of a landlord's staff: they see the households of their own landlord.
-ROLES_BAILLEUR = frozenset({Role.CESF, Role.CHARGE_ATTRIBUTION, Role.GARDIEN})
+# Roles of a landlord's staff who work on the households' files: they see those of their own
+# landlord. Caretakers (gardiens) feed the tenant file with their reports but do not read the
+# social file (need to know).
+ROLES_BAILLEUR = frozenset({Role.CESF, Role.CHARGE_ATTRIBUTION})
 
 
 class CodeNiveau(models.TextChoices):

@@ -290,3 +290,15 @@ def test_urgent_consultation_counts_opinions_for_quorum(programme, comite):
     assert services.quorum(seance, point)[2] is False
     services.donner_avis(point=point, user=programme.cesf_habitat, avis="favorable")
     services.decider(point=point, decision="valider", niveau="niveau_2", auteur=programme.comite)
+
+
+def test_other_landlords_member_reads_initials_only(client, programme, seance):
+    MembreInstance.objects.create(instance=seance.instance, utilisateur=programme.cesf_alogea)
+    proposition(programme)  # a Habitat Audois household
+    (point,) = services.construire_ordre_du_jour(seance=seance)
+    client.force_login(programme.cesf_alogea)
+    for url in (point.get_absolute_url(), seance.get_absolute_url()):
+        response = client.get(url)
+        assert response.status_code == 200 and "Durand" not in response.text and "D. H." in response.text
+    client.force_login(programme.cesf_habitat)  # her own landlord's household
+    assert "Durand Hélène" in client.get(point.get_absolute_url()).text

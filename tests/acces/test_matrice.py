@@ -1,0 +1,195 @@
+"""The access matrix: every page of the project × every demo role, against docs/matrice-acces.md.
+
+The household used is a Habitat Audois household in support, followed by ADAFF only: for the CESF
+of Habitat Audois it is her own landlord's, for the CESF of ALOGEA another landlord's, for HDM and
+the TISF a household they do not work on. A URL without a row in the table fails the test; so does
+a row whose statuses differ from what the app answers. Set MATRICE_ECRIRE=1 to print the observed
+table (then read it line by line before copying it: the table is the specification).
+"""
+
+import io
+import os
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.test import Client
+from django.urls import URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+TABLE = Path(settings.BASE_DIR) / "docs" / "matrice-acces.md"
+PERSONAS = [
+    "anonyme",
+    "ts.adaff",
+    "cesf.habitat",
+    "cesf.alogea",
+    "attribution.habitat",
+    "gardien.habitat",
+    "ts.hdm",
+    "tisf.afc",
+    "financeur.ddcspp",
+    "comite.cg",
+    "admin",
+]
+# Not walked here: the admin site (its own test: administrators only) and the media of vendors.
+IGNORED_NAMESPACES = {"admin"}
+
+
+def url_names():
+    def walk(patterns, namespace=None):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                if p.namespace in IGNORED_NAMESPACES:
+                    continue
+                yield from walk(p.url_patterns, p.namespace or namespace)
+            elif p.name:
+                yield f"{namespace}:{p.name}" if namespace else p.name
+
+    return sorted(set(walk(get_resolver().url_patterns)))
+
+
+def read_table():
+    rows = {}
+    for line in TABLE.read_text().splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == len(PERSONAS) + 1 and re.fullmatch(r"`[\w:]+`", cells[0]):
+            rows[cells[0].strip("`")] = [int(c) for c in cells[1:]]
+    return rows
+
+
+@pytest.fixture
+def monde(transactional_db):
+    """The demo data set, and one record of each kind around a Habitat Audois household."""
+    from accompagnement import services as acc
+    from accompagnement.models import Orientation, TempsFort
+    from comites.models import Instance, PointOrdreDuJour
+    from comptes.models import Utilisateur
+    from menages.models import Menage
+    from rappels.models import Rappel
+
+    call_command("seed_demo", stdout=io.StringIO())
+    users = {u.username: u for u in Utilisateur.objects.all()}
+    menage = (
+        Menage.objects.filter(bailleur__sigle="Habitat Audois", etat="accompagnement")
+        .exclude(intervenants__type__in=["ts_iml", "tisf"])
+        .order_by("pk")
+        .first()
+    )
+    ts = users["ts.adaff"]
+    contact = menage.contacts.first()
+    objectif = menage.objectifs.first()
+    orientation = Orientation.objects.create(menage=menage, partenaire="CSAPA", motif="Soins", auteur=ts)
+    temps_fort = TempsFort.objects.create(
+        menage=menage, type="entree_lieux", modalite="cesf", date_prevue=timezone.now()
+    )
+    document = acc.deposer_document(
+        menage=menage, fichier=SimpleUploadedFile("a.pdf", b"%PDF-1.4 x"), format="pdf", auteur=ts,
+        type="justificatif", titre="Justificatif",
+    )  # fmt: skip
+    instance = Instance.objects.get()
+    point = (
+        PointOrdreDuJour.objects.filter(seance__date__gte=timezone.now())
+        .order_by("seance__date", "ordre")
+        .first()
+    )
+    rappel = Rappel.objects.create(
+        cle="matrice", type="seance", destinataire=ts, titre="Rappel", du_le=timezone.now()
+    )
+    pre = menage.pre_diagnostics.first()
+    kwargs = {
+        "pk": menage.pk,
+        "contact_pk": contact.pk,
+        "objectif_pk": objectif.pk,
+        "doc_pk": document.pk,
+        "intervenant_pk": menage.intervenants.first().pk,
+        "pre_pk": pre.pk,
+        "instance_pk": instance.pk,
+        "menage_pk": menage.pk,
+        "token": "lien-invalide",
+        "uidb64": "MQ",
+        "action": "construire",
+        "sens": "monter",
+    }
+    specific = {
+        "accompagnement:orientation_modifier": {"pk": menage.pk, "obj_pk": orientation.pk},
+        "accompagnement:temps_fort_modifier": {"pk": menage.pk, "obj_pk": temps_fort.pk},
+        "comites:seance": {"pk": point.seance_id},
+        "comites:seance_creer": {"instance_pk": instance.pk},
+        "comites:point_ajouter": {"pk": point.seance_id},
+        "comites:pv": {"pk": point.seance_id},
+        "comites:pv_statut": {"pk": point.seance_id},
+        "comites:seance_action": {"pk": point.seance_id, "action": "construire"},
+        "comites:point": {"pk": point.pk},
+        "comites:point_deplacer": {"pk": point.pk, "sens": "monter"},
+        "rappels:lu": {"pk": rappel.pk},
+        "journal_utilisateur": {"pk": users["cesf.habitat"].pk},
+    }
+    return users, kwargs, specific
+
+
+def build_url(name, kwargs, specific):
+    from django.urls import NoReverseMatch
+
+    if name in specific:
+        return reverse(name, kwargs=specific[name])
+    resolver_kwargs = get_resolver().reverse_dict.getlist(name.split(":")[-1]) if ":" not in name else None
+    del resolver_kwargs
+    for candidate in (
+        {},
+        {"pk": kwargs["pk"]},
+        {"token": kwargs["token"]},
+        {"uidb64": kwargs["uidb64"], "token": kwargs["token"]},
+        {"menage_pk": kwargs["menage_pk"]},
+        {"instance_pk": kwargs["instance_pk"]},
+    ):
+        try:
+            return reverse(name, kwargs=candidate)
+        except NoReverseMatch:
+            pass
+    for extra in ("contact_pk", "objectif_pk", "doc_pk", "intervenant_pk", "pre_pk"):
+        try:
+            return reverse(name, kwargs={"pk": kwargs["pk"], extra: kwargs[extra]})
+        except NoReverseMatch:
+            pass
+    raise AssertionError(f"No way to build the URL of {name}: add it to the `specific` table of the test")
+
+
+def observe(monde):
+    from comptes.models import Utilisateur
+
+    users, kwargs, specific = monde
+    observed = {}
+    clients = {}
+    for persona in PERSONAS:
+        client = Client(raise_request_exception=False)
+        if persona != "anonyme":
+            client.force_login(Utilisateur.objects.get(username=persona))
+        clients[persona] = client
+    for name in url_names():
+        url = build_url(name, kwargs, specific)
+        observed[name] = [clients[p].get(url).status_code for p in PERSONAS]
+    return observed
+
+
+def test_every_page_answers_every_role_as_the_matrix_says(monde):
+    observed = observe(monde)
+    if os.environ.get("MATRICE_ECRIRE"):
+        print("| Page | " + " | ".join(PERSONAS) + " |")
+        print("|---" * (len(PERSONAS) + 1) + "|")
+        for name, statuses in observed.items():
+            print(f"| `{name}` | " + " | ".join(str(s) for s in statuses) + " |")
+    table = read_table()
+    missing = sorted(set(observed) - set(table))
+    assert not missing, f"URLs without a row in {TABLE.name}: {missing}"
+    stale = sorted(set(table) - set(observed))
+    assert not stale, f"Rows of {TABLE.name} for URLs that no longer exist: {stale}"
+    differences = [
+        f"{name} as {persona}: expected {want}, got {got}"
+        for name, statuses in observed.items()
+        for persona, want, got in zip(PERSONAS, table[name], statuses, strict=True)
+        if want != got
+    ]
+    assert not differences, "\n".join(differences)
