@@ -135,8 +135,6 @@ def build_url(name, kwargs, specific):
 
     if name in specific:
         return reverse(name, kwargs=specific[name])
-    resolver_kwargs = get_resolver().reverse_dict.getlist(name.split(":")[-1]) if ":" not in name else None
-    del resolver_kwargs
     for candidate in (
         {},
         {"pk": kwargs["pk"]},
