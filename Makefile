@@ -9,7 +9,7 @@ PYTHON ?= $(shell for p in python3.12 python3.13 python3.14 python3 python; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
 	&& { echo $$p; break; }; done)
 
-.PHONY: run test lint format install dirs migrate demo clean check-python
+.PHONY: run test lint format install dirs migrate demo clean check-python bench
 
 check-python:
 	@test -n "$(PYTHON)" || { echo "Python 3.12 ou plus récent est nécessaire." >&2; exit 1; }
@@ -51,3 +51,17 @@ test: install dirs lint
 
 clean:
 	rm -rf var .pytest_cache .ruff_cache
+
+# Key pages at 100 and at 10,000 households on PostgreSQL (databases asea_bench_*; created once).
+BENCH_PG ?= postgres://postgres@127.0.0.1:5432
+bench: install dirs
+	mkdir -p var/bench
+	for n in 100 10000; do \
+		psql "$(BENCH_PG)/postgres" -tAc "SELECT 1 FROM pg_database WHERE datname='asea_bench_$$n'" | grep -q 1 \
+			|| psql "$(BENCH_PG)/postgres" -qc "CREATE DATABASE asea_bench_$$n"; \
+		export DATABASE_URL="$(BENCH_PG)/asea_bench_$$n" DJANGO_SETTINGS_MODULE=config.settings.dev DEBUG=0; \
+		$(BIN)/python manage.py migrate --noinput -v0 \
+		&& $(BIN)/python manage.py seed_scale --menages $$n --contacts $$((n * 50)) \
+		&& $(BIN)/python manage.py bench --sortie var/bench/mesures-$$n.json || exit 1; \
+	done
+	$(BIN)/python bench/rapport.py var/bench/mesures-100.json var/bench/mesures-10000.json var/bench/rapport

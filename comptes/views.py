@@ -212,3 +212,13 @@ def journal_utilisateur(request, pk):
     entries = LogEntry.objects.filter(actor=utilisateur).select_related("content_type").order_by("-timestamp")
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(request, "comptes/journal_utilisateur.html", {"utilisateur": utilisateur, "page": page})
+
+
+@never_cache
+def plancher(request):
+    """The benchmarks' floor: a logged-in page of the same layout that makes one query itself."""
+    from comptes.models import Dispositif
+
+    return render(
+        request, "comptes/plancher.html", {"dispositifs": Dispositif.objects.filter(actif=True).count()}
+    )

@@ -6,6 +6,7 @@ from comptes import views as comptes_views
 urlpatterns = [
     path("", comptes_views.tableau_de_bord, name="tableau_de_bord"),
     path("sante/", comptes_views.sante, name="sante"),
+    path("plancher/", comptes_views.plancher, name="plancher"),
     path("comptes/", include("comptes.urls")),
     path("menages/", include("menages.urls")),
     path("menages/", include("accompagnement.urls")),

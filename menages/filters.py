@@ -4,7 +4,7 @@ from django import forms
 from comptes.enums import CodeNiveau, Role, TypeOrganisation
 from comptes.models import Commune, Organisation, Utilisateur
 from menages.enums import EtatParcours, Probleme, SourceOrientation, TypeIntervention
-from menages.models import Intervenant, Menage
+from menages.models import Intervenant, Menage, ProblemeMenage
 
 
 class MenageFilter(django_filters.FilterSet):
@@ -47,7 +47,8 @@ class MenageFilter(django_filters.FilterSet):
         return queryset.filter(pk__in=ids.values("menage_id"))
 
     def filter_probleme(self, queryset, name, value):
-        return queryset.filter(problemes__code=value)
+        # A subquery rather than a join: no duplicate rows, no DISTINCT over the whole list.
+        return queryset.filter(pk__in=ProblemeMenage.objects.filter(code=value).values("menage_id"))
 
     def filter_mes_menages(self, queryset, name, value):
         return queryset.followed_by(self.request.user) if value else queryset

@@ -74,7 +74,7 @@ def liste(request):
     pour_comptes = filtre_sans_etat.qs if filtre_sans_etat.is_bound and filtre_sans_etat.is_valid() else base
     counts = selectors.counts_by_etat(pour_comptes)
     menages = acc_selectors.annotate_suivi(
-        menages.select_related("commune", "bailleur").order_by("nom", "reference").distinct()
+        menages.select_related("commune", "bailleur").order_by("nom", "reference")
     )
     page = Paginator(menages, 25).get_page(request.GET.get("page"))
     for menage in page:

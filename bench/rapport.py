@@ -1,0 +1,43 @@
+"""Combine the measures at 100 and at 10,000 households into a report (Markdown and JSON).
+
+Targets (issue «Proof at scale»): each key page's p95 within 4 times the floor's and within 1.5
+times its own p95 at 100 households; every SQL query under 20 ms."""
+
+import json
+import sys
+from pathlib import Path
+
+
+def main(petit: str, grand: str, sortie: str) -> int:
+    a, b = json.loads(Path(petit).read_text()), json.loads(Path(grand).read_text())
+    plancher = b["pages"]["plancher"]["p95_ms"]
+    lignes, rapport, ok = [], {"menages": [a["menages"], b["menages"]], "pages": {}}, True
+    for name, page in b["pages"].items():
+        ref = a["pages"][name]
+        vs_plancher = page["p95_ms"] / plancher if plancher else 0
+        vs_petit = page["p95_ms"] / ref["p95_ms"] if ref["p95_ms"] else 0
+        atteint = name == "plancher" or (vs_plancher <= 4 and vs_petit <= 1.5 and page["requete_max_ms"] < 20)
+        ok &= atteint
+        rapport["pages"][name] = {**page, "p95_ms_petit": ref["p95_ms"], "ratio_plancher": round(vs_plancher, 2),
+                                  "ratio_petit": round(vs_petit, 2), "objectif_atteint": atteint}  # fmt: skip
+        lignes.append(
+            f"| {name} | {page['p50_ms']} | {page['p95_ms']} | {ref['p95_ms']} | {vs_plancher:.1f} | {vs_petit:.2f} "
+            f"| {page['requetes']} | {page['requete_max_ms']} | {'oui' if atteint else 'non'} |"
+        )
+    md = [
+        f"# Mesures des pages clés ({a['menages']} puis {b['menages']} ménages)",
+        "",
+        "Latence côté serveur en millisecondes (client de test Django, sans réseau), PostgreSQL.",
+        "",
+        "| Page | p50 | p95 | p95 à petite échelle | × plancher | × petite échelle | requêtes | requête max (ms) | objectif |",
+        "|---|---|---|---|---|---|---|---|---|",
+        *lignes,
+    ]
+    Path(sortie).with_suffix(".md").write_text("\n".join(md) + "\n")
+    Path(sortie).with_suffix(".json").write_text(json.dumps(rapport, indent=2, ensure_ascii=False))
+    print("\n".join(md))
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(*sys.argv[1:4]))

@@ -1,0 +1,87 @@
+"""Server-side latency and SQL queries of the key pages, against the current database.
+
+Used by `make bench` (see bench/rapport.py), which runs it at 100 and at 10,000 households and
+compares each page with the floor (a logged-in page of the same layout making one query itself)."""
+
+import json
+import statistics
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, reset_queries
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from comites.models import Seance
+from comptes.models import Utilisateur
+from menages.models import Menage
+
+
+def pages():
+    """(name, username, url) of the pages measured."""
+    menage = (
+        Menage.objects.filter(etat="accompagnement", bailleur__sigle="Habitat Audois").order_by("-pk").first()
+    )
+    seance = Seance.objects.filter(date__gte=timezone.now()).order_by("date").first() or Seance.objects.last()
+    liste = reverse("menages:liste")
+    result = [
+        ("plancher", "ts.adaff", reverse("plancher")),
+        ("liste_filtree", "ts.adaff", f"{liste}?etat=accompagnement&bailleur={menage.bailleur_id}"),
+        ("recherche_nom", "ts.adaff", f"{liste}?q=lefevre"),
+        ("mes_menages", "ts.adaff", f"{liste}?mes_menages=on"),
+        ("dossier_menage", "ts.adaff", menage.get_absolute_url()),
+        ("tableau_de_bord_ts", "ts.adaff", reverse("tableau_de_bord")),
+        ("ordre_du_jour", "comite.cg", seance.get_absolute_url()),
+        ("tableau_de_bord_cesf", "cesf.habitat", reverse("tableau_de_bord")),
+    ]
+    for name, username, url_name in getattr(settings, "BENCH_EXTRA_PAGES", []):
+        result.append((name, username, reverse(url_name)))
+    return result
+
+
+class Command(BaseCommand):
+    help = "Measures server-side latency (p50, p95) and SQL queries of the key pages."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--repetitions", type=int, default=30)
+        parser.add_argument("--sortie", help="JSON file to write")
+
+    def handle(self, *args, repetitions, sortie=None, **options):
+        if "testserver" not in settings.ALLOWED_HOSTS:
+            settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+        results = {"menages": Menage.objects.count(), "pages": {}}
+        clients = {}
+        for name, username, url in pages():
+            client = clients.get(username)
+            if client is None:
+                client = clients[username] = Client()
+                client.force_login(Utilisateur.objects.get(username=username))
+            client.get(url)  # warm-up (templates, connections)
+            durations, queries, slowest = [], 0, 0.0
+            for _ in range(repetitions):
+                reset_queries()
+                with CaptureQueriesContext(connection) as ctx:
+                    start = time.perf_counter()
+                    response = client.get(url)
+                    durations.append((time.perf_counter() - start) * 1000)
+                if response.status_code != 200:
+                    raise CommandError(f"{name}: HTTP {response.status_code} for {url}")
+                queries = len(ctx.captured_queries)
+                slowest = max([slowest, *(float(q["time"]) * 1000 for q in ctx.captured_queries)])
+            durations.sort()
+            results["pages"][name] = {
+                "url": url,
+                "p50_ms": round(statistics.median(durations), 1),
+                "p95_ms": round(durations[int(0.95 * (len(durations) - 1))], 1),
+                "requetes": queries,
+                "requete_max_ms": round(slowest, 1),
+            }
+            self.stdout.write(
+                f"{name:24} p50 {results['pages'][name]['p50_ms']:7.1f} ms  p95 {results['pages'][name]['p95_ms']:7.1f} ms  {queries:3d} requêtes  max {slowest:6.1f} ms"
+            )
+        if sortie:
+            with open(sortie, "w") as f:
+                json.dump(results, f, indent=2, ensure_ascii=False)

@@ -1,0 +1,220 @@
+"""A programme-wide data set at scale, for benchmarks: `seed_scale --menages 10000`.
+
+Bulk inserts (no per-row signal, so no audit entry: this is synthetic data), deterministic, on top
+of the demo data set. Refused outside demo mode, like seed_demo."""
+
+import datetime
+import random
+import time
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+from django.utils import timezone
+
+from accompagnement.models import Accompagnement, ChangementNiveau, Contact, Objectif
+from comites.models import Instance, PointOrdreDuJour, Seance
+from comptes.models import Commune, Dispositif, Organisation, Utilisateur
+from menages.enums import EtatParcours, LienMembre, Problematique, SituationLogement, SourceOrientation
+from menages.models import Diagnostic, EvenementParcours, Intervenant, Membre, Menage, Ressource
+from menages.search import normalize
+
+PRENOMS = [
+    "Hélène",
+    "Éric",
+    "Inès",
+    "Jérôme",
+    "Françoise",
+    "Anaïs",
+    "Noël",
+    "Zoé",
+    "Loïc",
+    "Maëlle",
+    "Léa",
+    "Rémi",
+]
+NOMS = ["Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand", "Leroy", "Moreau",
+        "Simon", "Laurent", "Lefèvre", "Michel", "Garcia", "David", "Bertrand", "Roux", "Vincent", "Fournier"]  # fmt: skip
+BATCH = 5000
+
+
+class Command(BaseCommand):
+    help = "Builds a large synthetic data set (households, members, contacts, committees) for benchmarks."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--menages", type=int, default=10000)
+        parser.add_argument("--contacts", type=int, default=500000, help="Total number of contacts.")
+
+    def handle(self, *args, menages, contacts, **options):
+        if not settings.DEMO_MODE:
+            raise CommandError("seed_scale ne s’exécute qu’en mode démonstration (DEMO_MODE=1).")
+        start = time.monotonic()
+        call_command("seed_demo", stdout=self.stdout)
+        dispositif = Dispositif.objects.get(code="asea-aude")
+        if Menage.objects.filter(reference__startswith="ECH-").exists():
+            self.stdout.write("Jeu de données à l’échelle déjà présent.")
+            return
+        rng = random.Random(10000)  # noqa: S311 (synthetic data)
+        with transaction.atomic():
+            ids = self._menages(dispositif, menages, rng)
+            self._suivi(ids, contacts, rng)
+            self._comites(dispositif, ids, rng)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")  # fresh statistics after a bulk load, for the planner
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{menages} ménages et {contacts} contacts en {time.monotonic() - start:.0f} s."
+            )
+        )
+
+    def _menages(self, dispositif, n, rng):
+        bailleurs = list(Organisation.objects.filter(type="bailleur"))
+        communes = list(Commune.objects.all())
+        today = timezone.localdate()
+        etats = [EtatParcours.ACCOMPAGNEMENT] * 5 + [EtatParcours.CLOS] * 3 + [
+            EtatParcours.SAISINE, EtatParcours.DIAGNOSTIC, EtatParcours.PROPOSITION_COMITE, EtatParcours.RELAIS_SORTANT,
+            EtatParcours.REFUSE,
+        ]  # fmt: skip
+        rows = []
+        for i in range(n):
+            nom = f"{NOMS[i % len(NOMS)]} {PRENOMS[(i // len(NOMS)) % len(PRENOMS)]}"
+            rows.append(
+                Menage(
+                    dispositif=dispositif,
+                    reference=f"ECH-{i + 1:06d}",
+                    nom=nom,
+                    nom_recherche=normalize(nom),
+                    bailleur=bailleurs[i % len(bailleurs)],
+                    commune=communes[i % len(communes)],
+                    etat=etats[i % len(etats)],
+                    date_saisine=today - datetime.timedelta(days=30 + rng.randint(0, 1000)),
+                    source_orientation=list(SourceOrientation)[i % len(SourceOrientation)],
+                    problematique=Problematique.ACCES if i % 3 == 0 else Problematique.MAINTIEN,
+                    situation_logement=SituationLogement.HEBERGE_TIERS
+                    if i % 3 == 0
+                    else SituationLogement.LOCATAIRE_SOCIAL,
+                    niveau="niveau_2" if i % 2 else "niveau_1",
+                )
+            )
+        Menage.objects.bulk_create(rows, batch_size=BATCH)
+        menages = list(
+            Menage.objects.filter(reference__startswith="ECH-").values_list(
+                "pk", "date_saisine", "etat", "nom"
+            )
+        )
+        membres, ressources, evenements = [], [], []
+        for pk, saisine, etat, nom in menages:
+            famille = nom.split()[0]
+            membres.append(Membre(menage_id=pk, nom=famille, prenom="Adulte", nom_recherche=normalize(nom), lien=LienMembre.CHEF,
+                                  date_naissance=datetime.date(1960 + pk % 40, 1 + pk % 12, 1)))  # fmt: skip
+            for k in range(pk % 3):
+                membres.append(Membre(menage_id=pk, nom=famille, prenom=f"Enfant {k + 1}", nom_recherche=normalize(f"{famille} enfant"),
+                                      lien=LienMembre.ENFANT, date_naissance=datetime.date(2012 + k, 6, 1)))  # fmt: skip
+            ressources.append(Ressource(menage_id=pk, type="rsa", montant_mensuel=Decimal("607.75")))
+            evenements.append(EvenementParcours(menage_id=pk, numero_parcours=1, etat_apres="saisine",
+                                                date=timezone.make_aware(datetime.datetime.combine(saisine, datetime.time(9)))))  # fmt: skip
+            if etat != "saisine":
+                evenements.append(EvenementParcours(menage_id=pk, numero_parcours=1, etat_avant="saisine", etat_apres=etat,
+                                                    date=timezone.make_aware(datetime.datetime.combine(saisine + datetime.timedelta(days=20), datetime.time(9)))))  # fmt: skip
+        Membre.objects.bulk_create(membres, batch_size=BATCH)
+        Ressource.objects.bulk_create(ressources, batch_size=BATCH)
+        EvenementParcours.objects.bulk_create(evenements, batch_size=BATCH)
+        return menages
+
+    def _suivi(self, menages, total_contacts, rng):
+        ts = Utilisateur.objects.get(username="ts.adaff")
+        cesf = {
+            o: Utilisateur.objects.get(username=u)
+            for o, u in (("Habitat Audois", "cesf.habitat"), ("ALOGEA", "cesf.alogea"))
+        }
+        bailleur_of = dict(
+            Menage.objects.filter(reference__startswith="ECH-").values_list("pk", "bailleur__sigle")
+        )
+        intervenants, episodes = [], []
+        for pk, saisine, etat, _nom in menages:
+            intervenants.append(
+                Intervenant(
+                    menage_id=pk,
+                    type="referent",
+                    organisation_id=ts.organisation_id,
+                    utilisateur=ts,
+                    date_debut=saisine,
+                )
+            )
+            user = cesf.get(bailleur_of[pk])
+            if user:
+                intervenants.append(
+                    Intervenant(
+                        menage_id=pk,
+                        type="cesf",
+                        organisation_id=user.organisation_id,
+                        utilisateur=user,
+                        date_debut=saisine,
+                    )
+                )
+            if etat in ("accompagnement", "relais_sortant", "clos"):
+                debut = saisine + datetime.timedelta(days=60)
+                episodes.append(Accompagnement(
+                    menage_id=pk, numero_parcours=1, niveau="niveau_2" if pk % 2 else "niveau_1", date_debut=debut,
+                    date_fin_prevue=debut + datetime.timedelta(days=364 if pk % 2 else 90),
+                    date_fin=debut + datetime.timedelta(days=200) if etat == "clos" else None,
+                    motif_sortie="autonomie" if etat == "clos" else "", situation_sortie="maintien" if etat == "clos" else "",
+                    rythme=["hebdomadaire", "bimensuel", "mensuel"][pk % 3],
+                ))  # fmt: skip
+        Intervenant.objects.bulk_create(intervenants, batch_size=BATCH)
+        Accompagnement.objects.bulk_create(episodes, batch_size=BATCH)
+        episodes = list(
+            Accompagnement.objects.filter(menage__reference__startswith="ECH-").values_list(
+                "pk", "menage_id", "date_debut", "niveau"
+            )
+        )
+        ChangementNiveau.objects.bulk_create(
+            [ChangementNiveau(accompagnement_id=a, nouveau_niveau=niv, date_effet=d, date_fin_prevue=d + datetime.timedelta(days=300),
+                              origine="entree", motif="Décision du comité", auteur=ts) for a, _m, d, niv in episodes],
+            batch_size=BATCH,
+        )  # fmt: skip
+        Diagnostic.objects.bulk_create(
+            [Diagnostic(menage_id=m, numero_parcours=1, auteur=ts, date=d, score_logement=rng.randint(1, 4), score_budget=rng.randint(1, 4),
+                        score_droits=2, score_sante=2, score_vie_sociale=3, score_insertion=2, niveau_propose=niv) for _a, m, d, niv in episodes],
+            batch_size=BATCH,
+        )  # fmt: skip
+        Objectif.objects.bulk_create(
+            [Objectif(menage_id=m, accompagnement_id=a, axe="budget", libelle="Payer le loyer courant", date_debut=d, auteur=ts)
+             for a, m, d, _niv in episodes], batch_size=BATCH,
+        )  # fmt: skip
+        per_episode = max(1, total_contacts // max(1, len(episodes)))
+        now = timezone.now()
+        batch = []
+        for _a, m, d, _niv in episodes:
+            start = timezone.make_aware(datetime.datetime.combine(d, datetime.time(10)))
+            for k in range(per_episode):
+                when = min(start + datetime.timedelta(days=k * 3), now)
+                batch.append(Contact(menage_id=m, auteur=ts, date=when, type="vad" if k % 3 else "telephone", duree_minutes=45,
+                                     axes=["budget"], note="Point sur le budget et le logement."))  # fmt: skip
+                if len(batch) >= BATCH:
+                    Contact.objects.bulk_create(batch)
+                    batch = []
+        Contact.objects.bulk_create(batch)
+
+    def _comites(self, dispositif, menages, rng):
+        from comites import services
+
+        instance = Instance.objects.get(dispositif=dispositif, type="comite_suivi")
+        services.proposer_seances(instance=instance)
+        seances = list(instance.seances.order_by("date"))
+        passees = [s for s in seances if s.date < timezone.now()]
+        president = Utilisateur.objects.get(username="comite.cg")
+        points = []
+        for n, (pk, _saisine, etat, _nom) in enumerate(menages):
+            if etat in ("accompagnement", "relais_sortant", "clos", "refuse") and passees:
+                seance = passees[n % len(passees)]
+                points.append(PointOrdreDuJour(
+                    seance=seance, menage_id=pk, type="nouvelle_proposition", ordre=n, niveau_propose="niveau_2",
+                    decision="refuser" if etat == "refuse" else "valider", decision_niveau="" if etat == "refuse" else "niveau_2",
+                    decide_le=seance.date, decide_par=president,
+                ))  # fmt: skip
+        PointOrdreDuJour.objects.bulk_create(points, batch_size=BATCH)
+        Seance.objects.filter(pk__in=[s.pk for s in passees]).update(statut="close")
