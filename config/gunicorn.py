@@ -1,0 +1,25 @@
+"""Gunicorn settings for production: `gunicorn -c config/gunicorn.py config.wsgi`.
+
+Each value can be overridden by the environment (GUNICORN_*), so that several machines share the
+file. The app is synchronous (Django ORM, WeasyPrint in Celery, not in requests)."""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+threads = int(os.environ.get("GUNICORN_THREADS", 2))
+worker_class = "gthread"
+# A request that takes longer than this is killed (and logged): no page should come near it.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
+graceful_timeout = 30
+keepalive = 5
+# Recycle workers now and then, against slow leaks.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 2000))
+max_requests_jitter = 200
+# Behind the reverse proxy (TLS ends there); only it may set X-Forwarded-* headers.
+forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+accesslog = "-"
+errorlog = "-"
+# No request line with personal data in the logs: the path only, no query string.
+access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
