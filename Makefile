@@ -9,7 +9,7 @@ PYTHON ?= $(shell for p in python3.12 python3.13 python3.14 python3 python; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
 	&& { echo $$p; break; }; done)
 
-.PHONY: run test lint format install dirs migrate demo clean check-python bench
+.PHONY: run test lint format install dirs migrate demo clean check-python bench charge
 
 check-python:
 	@test -n "$(PYTHON)" || { echo "Python 3.12 ou plus récent est nécessaire." >&2; exit 1; }
@@ -65,3 +65,21 @@ bench: install dirs
 		&& $(BIN)/python manage.py bench --sortie var/bench/mesures-$$n.json || exit 1; \
 	done
 	$(BIN)/python bench/rapport.py var/bench/mesures-100.json var/bench/mesures-10000.json var/bench/rapport
+
+# Load test: gunicorn on loopback with the 10,000-household data set (make bench builds it), then
+# 30 simulated users for 2 minutes. Fails if any request fails.
+CHARGE_DB ?= $(BENCH_PG)/asea_bench_10000
+.venv-charge/.installed: requirements-charge.txt | check-python
+	$(PYTHON) -m venv .venv-charge
+	.venv-charge/bin/pip install --disable-pip-version-check -q -r requirements-charge.txt
+	touch $@
+
+charge: install dirs .venv-charge/.installed
+	mkdir -p var/charge
+	DATABASE_URL="$(CHARGE_DB)" DJANGO_SETTINGS_MODULE=config.settings.dev DEBUG=0 \
+		$(BIN)/gunicorn -c config/gunicorn.py --bind 127.0.0.1:8765 --workers 4 --pid var/charge/gunicorn.pid \
+		--daemon config.wsgi
+	sleep 3
+	.venv-charge/bin/locust -f charge/locustfile.py --headless --host http://127.0.0.1:8765 \
+		-u 30 -r 5 -t 2m --stop-timeout 10 --csv var/charge/resultats --exit-code-on-error 1 \
+		--only-summary; status=$$?; kill $$(cat var/charge/gunicorn.pid); exit $$status
