@@ -1,6 +1,14 @@
 from django.contrib import admin
 
-from comites.models import AvisMembre, DemandeComite, Instance, MembreInstance, PointOrdreDuJour, Presence, Seance
+from comites.models import (
+    AvisMembre,
+    DemandeComite,
+    Instance,
+    MembreInstance,
+    PointOrdreDuJour,
+    Presence,
+    Seance,
+)
 
 
 class MembreInline(admin.TabularInline):
