@@ -10,5 +10,6 @@ urlpatterns = [
     path("menages/", include("menages.urls")),
     path("menages/", include("accompagnement.urls")),
     path("comites/", include("comites.urls")),
+    path("financement/", include("financement.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -8,6 +8,7 @@ dev.py and test.py relax them explicitly.
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.csp import CSP
 
 from config.env import env_bool, env_int, env_list, env_str
@@ -166,6 +167,11 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "comptes.tasks.heartbeat", "schedule": 60.0},
+    # Quarterly and annual funder reports, once they are due (the task is idempotent).
+    "rapports-financeurs": {
+        "task": "financement.tasks.rapports_periodiques",
+        "schedule": crontab(hour=5, minute=30),
+    },
 }
 
 # Security headers. A strict Content-Security-Policy: no inline script, nonces where needed.

@@ -1,5 +1,6 @@
 """Test runs: fast hashing, mail kept in memory, tasks run inline unless a test asks otherwise."""
 
+from config.env import env_bool
 from config.settings.base import *  # noqa: F403
 
 DEBUG = False
@@ -9,7 +10,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
-CELERY_TASK_ALWAYS_EAGER = True
+# A test that drives a real worker starts it with CELERY_TASK_ALWAYS_EAGER=0.
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", True)
 CELERY_TASK_EAGER_PROPAGATES = True
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
