@@ -13,6 +13,10 @@ from financement.templatetags.financement import format_nombre
 COULEURS = ["#1b3a5c", "#3d7ab8", "#7fb0dd", "#c7ddf0", "#e3a33b", "#8a8a8a", "#5c8a3a"]
 
 
+def _court(label, longueur=34):
+    return label if len(label) <= longueur else label[: longueur - 1] + "…"
+
+
 def barres(donnees, *, titre, secret=True, largeur=520, objectif=None, unite=""):
     """A horizontal bar chart of [(label, value)]. `objectif` draws a dashed target line."""
     hauteur_barre, marge_gauche, marge_haut = 22, 210, 28
@@ -36,7 +40,7 @@ def barres(donnees, *, titre, secret=True, largeur=520, objectif=None, unite="")
         texte = secret_statistique(valeur) if secret else format_nombre(valeur)
         parts.append(
             f'<text x="{marge_gauche - 6}" y="{y + 15}" font-size="11" text-anchor="end" fill="#111">'
-            f"{escape(str(label)[:34])}</text>"
+            f"{escape(_court(str(label)))}</text>"
         )
         parts.append(
             f'<rect x="{marge_gauche}" y="{y}" width="{longueur:.1f}" height="{hauteur_barre}" '
@@ -93,7 +97,7 @@ def barres_budget(lignes, *, titre, largeur=520):
             )
         parts.append(
             f'<text x="{marge_gauche - 6}" y="{y + 20}" font-size="11" text-anchor="end">'
-            f"{escape(ligne['libelle'][:34])}</text>"
+            f"{escape(_court(ligne['libelle']))}</text>"
         )
     parts.append("</svg>")
     return "".join(parts)

@@ -34,6 +34,7 @@ from accompagnement.models import Accompagnement, ChangementNiveau, Contact, Tem
 from comites.enums import Decision, TypeInstance
 from comites.models import PointOrdreDuJour, Seance
 from comptes.enums import CodeNiveau
+from comptes.models import NiveauAccompagnement
 from financement.enums import TypeLigne
 from financement.models import Convention, LigneBudgetaire, PartFinanceur
 from menages.enums import (
@@ -54,6 +55,7 @@ SITUATIONS_MAINTIEN_REUSSI = (
     SituationSortie.BAIL_DIRECT,
     SituationSortie.IML,
 )
+JOURS_PAR_MOIS = 30.44
 TAILLES = ["1 personne", "2 personnes", "3 personnes", "4 personnes", "5 personnes et plus"]
 
 
@@ -175,14 +177,24 @@ def _annoter_niveau_et_duree(episodes, p: Periode):
     )
 
 
-def par_niveau(accompagnements, p: Periode) -> list:
+def par_niveau(accompagnements, p: Periode, durees_max: dict | None = None) -> list:
     """Mix of levels and durations: for each level, the episodes of the period, their total, mean
-    and longest duration in days (one query)."""
+    and longest duration in days, and, against the programme's maximum duration of the level
+    (`durees_max`: code -> months, a month counted as 30.44 days), how many went beyond it (one
+    query)."""
+    durees_max = {code: mois for code, mois in (durees_max or {}).items() if mois}
+    depassements = {
+        f"depasse_{code}": Count(
+            "pk",
+            filter=Q(niveau_periode=code, duree__gt=datetime.timedelta(days=round(mois * JOURS_PAR_MOIS))),
+        )
+        for code, mois in durees_max.items()
+    }
     rows = (
         _annoter_niveau_et_duree(episodes_suivis(accompagnements, p), p)
         .order_by()
         .values(cle=F("niveau_periode"))
-        .annotate(n=Count("pk"), total=Sum("duree"), plus_longue=Max("duree"))
+        .annotate(n=Count("pk"), total=Sum("duree"), plus_longue=Max("duree"), **depassements)
     )
     found = {row["cle"]: row for row in rows}
     result = []
@@ -198,6 +210,8 @@ def par_niveau(accompagnements, p: Periode) -> list:
                 "jours_total": total,
                 "jours_moyen": round(total / n) if n else None,
                 "jours_max": row["plus_longue"].days if row and row["plus_longue"] is not None else None,
+                "duree_max_mois": durees_max.get(value),
+                "depassements": (row or {}).get(f"depasse_{value}", 0) if value in durees_max else None,
             }
         )
     return result
@@ -494,7 +508,15 @@ def calculer(dispositif, debut: datetime.date, fin: datetime.date) -> dict:
         "par_problematique": par_problematique(menages_periode),
         "par_bailleur": par_bailleur(menages_periode),
         "composition": composition(menages_periode),
-        "par_niveau": par_niveau(accompagnements, p),
+        "par_niveau": par_niveau(
+            accompagnements,
+            p,
+            dict(
+                NiveauAccompagnement.objects.filter(dispositif=dispositif).values_list(
+                    "code", "duree_max_mois"
+                )
+            ),
+        ),
         "changements_niveau": changements_niveau(accompagnements, p),
         "motifs_sortie": motifs_sortie(accompagnements, p),
         "situations_sortie": situations_sortie(accompagnements, p),

@@ -11,6 +11,8 @@ from django.utils import timezone
 from financement.enums import Periodicite, StatutRapport
 from financement.models import Convention, RapportFinanceur
 
+DELAI_BLOCAGE = datetime.timedelta(minutes=15)
+
 
 class DemandeInvalide(ValidationError):
     """A report request that the rules refuse; its message is shown to the user."""
@@ -41,7 +43,8 @@ def demander_rapport(
         defaults={"demande_par": demande_par, "periodicite": periodicite},
     )
     if not created:
-        if rapport.statut == StatutRapport.EN_COURS:
+        # A report being produced is left alone, unless its worker seems to have died on it.
+        if rapport.statut == StatutRapport.EN_COURS and rapport.modifie_le > timezone.now() - DELAI_BLOCAGE:
             return rapport
         rapport.statut = StatutRapport.EN_ATTENTE
         rapport.progression = 0

@@ -4,6 +4,8 @@ import datetime
 from decimal import Decimal
 
 from accompagnement.models import Accompagnement, Contact
+from comptes.demo import NIVEAUX
+from comptes.models import NiveauAccompagnement
 from financement import indicators
 from financement.tests.conftest import DEBUT, FIN, moment
 from menages.tests.factories import MembreFactory, MenageFactory
@@ -32,6 +34,8 @@ def test_headcounts_follow_the_definitions(jeu):
 
 
 def test_levels_durations_and_level_changes(jeu):
+    for niveau in NIVEAUX:
+        NiveauAccompagnement.objects.create(dispositif=jeu.dispositif, **niveau)
     i = indicators.calculer(jeu.dispositif, DEBUT, FIN)
     niveaux = {
         row["code"]: (row["n"], row["jours_total"], row["jours_moyen"], row["jours_max"])
@@ -43,6 +47,15 @@ def test_levels_durations_and_level_changes(jeu):
     assert niveaux["niveau_2"] == (1, 90, 90, 90)
     assert niveaux["niveau_3"] == (1, 134, 134, 134)
     assert niveaux["relais_sortant"] == (0, 0, None, None)
+    # Against the programme's maximum durations: level 1 lasts at most 3 months (91 days), which
+    # B (211 days) and D (121 days) went beyond; level 3's duration is set by the committee.
+    depassements = {row["code"]: (row["duree_max_mois"], row["depassements"]) for row in i["par_niveau"]}
+    assert depassements == {
+        "niveau_1": (3, 2),
+        "niveau_2": (12, 0),
+        "niveau_3": (None, None),
+        "relais_sortant": (None, None),
+    }
     # Only C's committee change counts: not B's renewal at the same level, not D's admin correction.
     assert i["changements_niveau"] == [
         ("Niveau 2 – Accompagnement global adapté", "Niveau 3 – Accompagnement global renforcé", 1)

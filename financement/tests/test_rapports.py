@@ -286,3 +286,27 @@ def test_demo_funding_data_is_seeded_idempotently(programme):
     assert counts == [4, 4, 12, 4]
     assert sum(p.pourcentage for p in convention.parts.all()) == 100
     assert convention.parts.get(financeur=programme.cg).statut == "a_confirmer"
+
+
+def test_asking_again_leaves_a_report_in_production_alone_unless_its_worker_died(
+    convention, programme, django_capture_on_commit_callbacks
+):
+    rapport = RapportFinanceurFactory(
+        dispositif=programme.dispositif, financeur=programme.ddcspp, statut="en_cours"
+    )
+    demande = {
+        "dispositif": programme.dispositif,
+        "financeur": programme.ddcspp,
+        "date_debut": rapport.date_debut,
+        "date_fin": rapport.date_fin,
+    }
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        services.demander_rapport(**demande)
+    assert callbacks == []
+    RapportFinanceur.objects.filter(pk=rapport.pk).update(
+        modifie_le=rapport.modifie_le - services.DELAI_BLOCAGE - datetime.timedelta(minutes=1)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.demander_rapport(**demande)
+    rapport.refresh_from_db()
+    assert rapport.statut == "termine"
