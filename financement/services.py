@@ -1,15 +1,19 @@
 """Writes of the funding app: asking for a funder report, producing it, and the scheduled reports."""
 
 import datetime
+import logging
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from kombu.exceptions import OperationalError
 
 from financement.enums import Periodicite, StatutRapport
 from financement.models import Convention, RapportFinanceur
+
+logger = logging.getLogger(__name__)
 
 DELAI_BLOCAGE = datetime.timedelta(minutes=15)
 
@@ -19,9 +23,19 @@ class DemandeInvalide(ValidationError):
 
 
 def _enqueue(rapport):
+    """Queue the production after the commit. If the broker cannot be reached, the report stays
+    waiting and the periodic sweep (reprendre_rapports) queues it again later."""
     from financement.tasks import generer_rapport
 
-    transaction.on_commit(lambda: generer_rapport.delay(rapport.pk))
+    def envoyer():
+        try:
+            generer_rapport.delay(rapport.pk)
+        except OperationalError:
+            logger.warning(
+                "Broker unreachable: funder report %s will be queued by the next sweep.", rapport.pk
+            )
+
+    transaction.on_commit(envoyer)
 
 
 @transaction.atomic
@@ -130,3 +144,18 @@ def planifier_rapports(*, aujourdhui: datetime.date | None = None) -> list[Rappo
                         _enqueue(rapport)
                         crees.append(rapport)
     return crees
+
+
+def reprendre_rapports(*, maintenant=None) -> list[int]:
+    """Queue again the reports left waiting (broker outage) or stuck in production (worker lost)
+    for longer than DELAI_BLOCAGE."""
+    maintenant = maintenant or timezone.now()
+    ids = list(
+        RapportFinanceur.objects.filter(
+            statut__in=[StatutRapport.EN_ATTENTE, StatutRapport.EN_COURS],
+            modifie_le__lt=maintenant - DELAI_BLOCAGE,
+        ).values_list("pk", flat=True)
+    )
+    for rapport in RapportFinanceur.objects.filter(pk__in=ids):
+        _enqueue(rapport)
+    return ids

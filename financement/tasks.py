@@ -11,7 +11,9 @@ def generer_rapport(rapport_id: int):
 
 @shared_task
 def rapports_periodiques():
-    """Create and enqueue the quarterly and annual funder reports that are due (idempotent)."""
-    from financement.services import planifier_rapports
+    """Create and enqueue the quarterly and annual funder reports that are due, and queue again
+    those left waiting. Idempotent: it may run as often as wanted."""
+    from financement.services import planifier_rapports, reprendre_rapports
 
     planifier_rapports()
+    reprendre_rapports()

@@ -167,11 +167,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "comptes.tasks.heartbeat", "schedule": 60.0},
-    # Quarterly and annual funder reports, once they are due (the task is idempotent).
-    "rapports-financeurs": {
-        "task": "financement.tasks.rapports_periodiques",
-        "schedule": crontab(hour=5, minute=30),
-    },
+    # Quarterly and annual funder reports once due, and those left waiting (idempotent task).
+    "rapports-financeurs": {"task": "financement.tasks.rapports_periodiques", "schedule": crontab(minute=30)},
 }
 
 # Security headers. A strict Content-Security-Policy: no inline script, nonces where needed.

@@ -310,3 +310,32 @@ def test_asking_again_leaves_a_report_in_production_alone_unless_its_worker_died
         services.demander_rapport(**demande)
     rapport.refresh_from_db()
     assert rapport.statut == "termine"
+
+
+def test_a_report_left_waiting_by_a_broker_outage_is_queued_again_by_the_sweep(
+    convention, programme, monkeypatch, django_capture_on_commit_callbacks
+):
+    from kombu.exceptions import OperationalError
+
+    from financement import tasks
+
+    def broker_absent(*args, **kwargs):
+        raise OperationalError("Connection refused")
+
+    monkeypatch.setattr(tasks.generer_rapport, "delay", broker_absent)
+    with django_capture_on_commit_callbacks(execute=True):
+        rapport = services.demander_rapport(
+            dispositif=programme.dispositif,
+            financeur=programme.ddcspp,
+            date_debut=datetime.date(2026, 1, 1),
+            date_fin=datetime.date(2026, 3, 31),
+        )
+    rapport.refresh_from_db()
+    assert rapport.statut == "en_attente"
+    monkeypatch.undo()
+    assert services.reprendre_rapports() == []  # too recent: it may still be on its way
+    with django_capture_on_commit_callbacks(execute=True):
+        repris = services.reprendre_rapports(maintenant=rapport.modifie_le + services.DELAI_BLOCAGE * 2)
+    assert repris == [rapport.pk]
+    rapport.refresh_from_db()
+    assert rapport.statut == "termine"
