@@ -1,5 +1,6 @@
 """The report task on a real Celery worker with Redis, against the test database (PostgreSQL)."""
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -71,6 +72,9 @@ def test_report_is_produced_by_a_real_worker(programme):
                 worker.wait()
             log.seek(0)
             output = log.read().decode(errors="replace")
+    with app.connection_for_write() as conn, contextlib.suppress(Exception):
+        # Leave no trace of the test queue in Redis (kombu keeps its bindings after it is drained).
+        conn.default_channel.client.delete(f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
     rapport.refresh_from_db()
     assert rapport.statut == "termine", output[-3000:]
     assert rapport.progression == 100
