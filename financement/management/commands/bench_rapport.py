@@ -77,9 +77,8 @@ class Command(BaseCommand):
             f"Base : {connection.vendor} {nom} – {nb_menages} ménages, {nb_contacts} contacts\n"
             f"Période {debut:%d/%m/%Y}-{fin:%d/%m/%Y} : {e['suivis']} suivis, {e['entrees']} entrées, "
             f"{e['sorties']} sorties\n"
-            f"Indicateurs : {t1 - t0:.2f} s\n"
-            f"PDF ({len(pdf) // 1024} Ko) : {t2 - t1:.2f} s\n"
-            f"Total : {t2 - t0:.2f} s\n"
+            f"Indicateurs seuls : {t1 - t0:.2f} s\n"
+            f"Rapport complet (indicateurs, graphiques, PDF de {len(pdf) // 1024} Ko) : {t2 - t1:.2f} s\n"
             f"Mémoire : pic Python (tracemalloc) {pic / 1024 / 1024:.0f} Mo, "
             f"RSS maximale du processus {rss_mo:.0f} Mo"
         )
