@@ -339,3 +339,17 @@ def test_a_report_left_waiting_by_a_broker_outage_is_queued_again_by_the_sweep(
     assert repris == [rapport.pk]
     rapport.refresh_from_db()
     assert rapport.statut == "termine"
+
+
+def test_administrator_edits_the_convention_in_the_admin(client, convention, programme):
+    client.force_login(programme.admin)
+    ligne = convention.lignes.first()
+    for url in [
+        reverse("admin:financement_convention_change", args=[convention.pk]),
+        reverse("admin:financement_lignebudgetaire_change", args=[ligne.pk]),
+        reverse("admin:financement_versement_changelist"),
+        reverse("admin:financement_rapportfinanceur_changelist"),
+    ]:
+        assert client.get(url).status_code == 200, url
+    client.force_login(programme.financeur)
+    assert client.get(reverse("admin:financement_convention_changelist")).status_code == 302
