@@ -15,6 +15,8 @@ def navigation(request):
         items.append(("Ménages", reverse("menages:liste")))
     if user.has_perm("comites.voir"):
         items.append(("Comités", reverse("comites:seances")))
+    if user.has_perm("financement.voir"):
+        items.append(("Financement", reverse("financement:index")))
     if user.est_administrateur:
         items.append(("Administration", reverse("admin:index")))
     current = request.path

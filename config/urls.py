@@ -12,5 +12,6 @@ urlpatterns = [
     path("menages/", include("accompagnement.urls")),
     path("comites/", include("comites.urls")),
     path("notifications/", include("rappels.urls")),
+    path("financement/", include("financement.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -189,6 +189,8 @@ CELERY_BEAT_SCHEDULE = {
     "purge_login_events": {"task": "comptes.tasks.purge_login_events", "schedule": 24 * 3600.0},
     "purge_access_log": {"task": "comptes.tasks.purge_access_log", "schedule": 24 * 3600.0},
     "clear_expired_sessions": {"task": "comptes.tasks.clear_expired_sessions", "schedule": 24 * 3600.0},
+    # Quarterly and annual funder reports once due, and those left waiting (idempotent task).
+    "rapports-financeurs": {"task": "financement.tasks.rapports_periodiques", "schedule": crontab(minute=30)},
 }
 
 # Security headers. A strict Content-Security-Policy: no inline script, nonces where needed.

@@ -99,6 +99,12 @@ def monde(transactional_db):
         cle="matrice", type="seance", destinataire=ts, titre="Rappel", du_le=timezone.now()
     )
     pre = menage.pre_diagnostics.first()
+    from financement.models import RapportFinanceur
+
+    rapport = RapportFinanceur.objects.create(
+        dispositif=menage.dispositif, financeur=users["financeur.ddcspp"].organisation, periodicite="annuel",
+        date_debut=timezone.localdate().replace(month=1, day=1), date_fin=timezone.localdate(),
+    )  # fmt: skip
     kwargs = {
         "pk": menage.pk,
         "contact_pk": contact.pk,
@@ -126,6 +132,11 @@ def monde(transactional_db):
         "comites:point_deplacer": {"pk": point.pk, "sens": "monter"},
         "rappels:lu": {"pk": rappel.pk},
         "journal_utilisateur": {"pk": users["cesf.habitat"].pk},
+        "financement:convention": {"pk": menage.dispositif_id},
+        "financement:tableau": {"pk": menage.dispositif_id},
+        "financement:export": {"pk": menage.dispositif_id, "format": "csv"},
+        "financement:rapport_statut": {"pk": rapport.pk},
+        "financement:rapport_telecharger": {"pk": rapport.pk},
     }
     return users, kwargs, specific
 

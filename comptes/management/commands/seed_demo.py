@@ -16,6 +16,7 @@ from comptes.models import (
     Organisation,
     Utilisateur,
 )
+from financement.demo import seed_financement
 from menages import demo as menages_demo
 
 
@@ -32,6 +33,7 @@ class Command(BaseCommand):
             comptes = self._comptes(organisations)
             self._menages(dispositif, organisations, communes, comptes)
             self._comite(dispositif, comptes)
+            seed_financement(dispositif=dispositif, organisations=organisations)
         self.stdout.write(self.style.SUCCESS("Données de démonstration chargées."))
 
     def _dispositif(self):

@@ -1,0 +1,110 @@
+"""The indicators as a flat table (section, indicator, value) for CSV and XLSX exports. Counts go
+through statistical secrecy like in the reports."""
+
+import csv
+import io
+from decimal import Decimal
+
+from comptes.templatetags.asea import secret_statistique
+from financement.templatetags.financement import heures
+
+ENTETES = ["Rubrique", "Indicateur", "Valeur"]
+
+
+def lignes(i) -> list[tuple[str, str, object]]:
+    s = secret_statistique
+    rows = [
+        ("Période", "Du", i["periode"].debut.strftime("%d/%m/%Y")),
+        ("Période", "Au", i["periode"].fin.strftime("%d/%m/%Y")),
+        ("Effectifs", "Ménages suivis", s(i["effectifs"]["suivis"])),
+        ("Effectifs", "Entrées", s(i["effectifs"]["entrees"])),
+        ("Effectifs", "Sorties", s(i["effectifs"]["sorties"])),
+    ]
+    rows += [("Origine de la saisine", label, s(n)) for label, n in i["par_source"]]
+    rows += [("Problématique", label, s(n)) for label, n in i["par_problematique"]]
+    rows += [("Bailleur", label, s(n)) for label, n in i["par_bailleur"]]
+    rows += [("Composition", label, s(n)) for label, n, _avec in i["composition"]]
+    for row in i["par_niveau"]:
+        rows.append(("Niveaux", row["niveau"], s(row["n"])))
+        rows.append(("Durée moyenne (jours)", row["niveau"], row["jours_moyen"] if row["n"] >= 3 else "< 3"))
+    rows += [("Changements de niveau", f"{a} → {b}", s(n)) for a, b, n in i["changements_niveau"]]
+    rows += [("Motifs de sortie", label, s(n)) for label, n in i["motifs_sortie"]]
+    rows += [("Situation à la sortie", label, s(n)) for label, n in i["situations_sortie"]]
+    r = i["resultats"]
+    rows += [
+        ("Résultats", "Sorties de ménages « accès »", s(r["acces"])),
+        ("Résultats", "Accès réalisé", s(r["acces_reussi"])),
+        ("Résultats", "Sorties de ménages « maintien »", s(r["maintien"])),
+        ("Résultats", "Maintien réalisé", s(r["maintien_reussi"])),
+        (
+            "Résultats",
+            "Procédures d’expulsion stoppées",
+            "non disponible" if i["expulsions_stoppees"] is None else i["expulsions_stoppees"],
+        ),
+    ]
+    rows += [("Dossiers Banque de France", label, s(n)) for label, n in i["dossiers_bdf"]]
+    c = i["contacts"]
+    rows += [
+        ("Contacts", "Nombre de contacts", s(c["nombre"])),
+        ("Contacts", "Temps passé", heures(c["minutes"])),
+        ("Contacts", "Heures TISF", heures(c["minutes_tisf"])),
+    ]
+    for row in i["progression"]:
+        if row["n"] >= 3:
+            rows.append(("Progression à la sortie", row["domaine"], row["progression"]))
+        else:
+            rows.append(("Progression à la sortie", row["domaine"], "< 3" if row["n"] else "–"))
+    rows.append(("Comité de suivi", "Séances", i["comite"]["seances"]))
+    rows += [("Décisions du comité", label, n) for label, n in i["comite"]["decisions"]]
+    if i["budget"]:
+        b = i["budget"]
+        for ligne in b["lignes"]:
+            rows.append(("Budget prévu (€)", ligne["libelle"], ligne["prevu"]))
+            rows.append(("Budget réalisé (€)", ligne["libelle"], ligne["realise"]))
+        for part in b["parts"]:
+            rows.append(("Versements reçus sur la période (€)", part["financeur"], part["verse_periode"]))
+    o = i["objectifs"]
+    rows += [
+        ("Objectifs", "Ménages entrés depuis le début", s(o["total"])),
+        ("Objectifs", "Objectif total", o["objectif_total"]),
+    ]
+    rows += [("Objectifs par bailleur", label, s(n)) for label, n in o["par_bailleur"]]
+    rows += [("Objectifs par année", str(annee), s(n)) for annee, n in o["par_an"]]
+    return rows
+
+
+def _cellule(valeur):
+    """French decimal comma; amounts with their two decimals."""
+    if isinstance(valeur, Decimal):
+        return f"{valeur:.2f}".replace(".", ",")
+    return str(valeur).replace(".", ",") if not isinstance(valeur, str) else valeur
+
+
+def en_csv(i) -> bytes:
+    """CSV for French spreadsheets: semicolons, decimal commas, UTF-8 with a BOM."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow(ENTETES)
+    for rubrique, libelle, valeur in lignes(i):
+        writer.writerow([rubrique, libelle, _cellule(valeur)])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def en_xlsx(i) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    classeur = Workbook()
+    feuille = classeur.active
+    feuille.title = "Indicateurs"
+    feuille.append(ENTETES)
+    for cell in feuille[1]:
+        cell.font = Font(bold=True)
+    for rubrique, libelle, valeur in lignes(i):
+        feuille.append([rubrique, libelle, float(valeur) if not isinstance(valeur, str | int) else valeur])
+    feuille.column_dimensions["A"].width = 36
+    feuille.column_dimensions["B"].width = 48
+    feuille.column_dimensions["C"].width = 16
+    buffer = io.BytesIO()
+    classeur.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,533 @@
+"""Indicators of a programme over a period [debut, fin], as defined in the domain notes
+(docs: DOMAINE.md, "Indicator definitions").
+
+Each function is pure: it takes querysets and dates and returns plain values, aggregated in the
+database with a fixed number of queries whatever the number of households. `calculer` gathers them
+for a report. Counts here are exact; statistical secrecy ("< 3") is applied when they are shown.
+"""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, ExtractYear
+
+from accompagnement.enums import OrigineChangementNiveau, SituationSortie, TypeContact, TypeTempsFort
+from accompagnement.models import Accompagnement, ChangementNiveau, Contact, TempsFort
+from comites.enums import Decision, TypeInstance
+from comites.models import PointOrdreDuJour, Seance
+from comptes.enums import CodeNiveau
+from comptes.models import NiveauAccompagnement
+from financement.enums import TypeLigne
+from financement.models import Convention, LigneBudgetaire, PartFinanceur
+from menages.enums import (
+    DomaineDiagnostic,
+    EtapeBdf,
+    LienMembre,
+    MotifSortie,
+    Problematique,
+    SourceOrientation,
+)
+from menages.models import Dette, Diagnostic, Membre, Menage
+
+# Exit situations that count as an achieved outcome (see DOMAINE.md).
+SITUATIONS_ACCES_REUSSI = (SituationSortie.BAIL_DIRECT, SituationSortie.IML)
+SITUATIONS_MAINTIEN_REUSSI = (
+    SituationSortie.MAINTIEN,
+    SituationSortie.RELOGE,
+    SituationSortie.BAIL_DIRECT,
+    SituationSortie.IML,
+)
+JOURS_PAR_MOIS = 30.44
+TAILLES = ["1 personne", "2 personnes", "3 personnes", "4 personnes", "5 personnes et plus"]
+
+
+@dataclass(frozen=True)
+class Periode:
+    debut: datetime.date
+    fin: datetime.date
+
+    @property
+    def jours(self):
+        return (self.fin - self.debut).days + 1
+
+
+def _counts(rows, choices, key="cle"):
+    """[(label, n)] for every choice, zeros included, from rows of {key, n}."""
+    found = {row[key]: row["n"] for row in rows}
+    return [(label, found.get(value, 0)) for value, label in choices]
+
+
+# --- Episodes ---------------------------------------------------------------------------------
+
+
+def episodes_suivis(accompagnements, p: Periode):
+    """Episodes that overlap the period."""
+    return accompagnements.filter(Q(date_fin__isnull=True) | Q(date_fin__gte=p.debut), date_debut__lte=p.fin)
+
+
+def episodes_entres(accompagnements, p: Periode):
+    return accompagnements.filter(date_debut__range=(p.debut, p.fin))
+
+
+def episodes_sortis(accompagnements, p: Periode):
+    return accompagnements.filter(date_fin__range=(p.debut, p.fin))
+
+
+def menages_suivis(menages, accompagnements, p: Periode):
+    """Households with an episode overlapping the period."""
+    return menages.filter(pk__in=episodes_suivis(accompagnements, p).values("menage_id"))
+
+
+def effectifs(menages, accompagnements, p: Periode) -> dict:
+    """Households followed, entries and exits of the period (one query)."""
+    suivis = episodes_suivis(accompagnements, p)
+    row = suivis.aggregate(
+        suivis=Count("menage", distinct=True),
+        entrees=Count("pk", filter=Q(date_debut__gte=p.debut)),
+        sorties=Count("pk", filter=Q(date_fin__lte=p.fin)),
+    )
+    return row
+
+
+def par_source(menages_periode) -> list:
+    rows = menages_periode.order_by().values(cle=F("source_orientation")).annotate(n=Count("pk"))
+    return _counts(rows, SourceOrientation.choices)
+
+
+def par_problematique(menages_periode) -> list:
+    rows = menages_periode.order_by().values(cle=F("problematique")).annotate(n=Count("pk"))
+    return _counts(rows, Problematique.choices)
+
+
+def par_bailleur(menages_periode) -> list:
+    rows = (
+        menages_periode.order_by().values("bailleur__nom").annotate(n=Count("pk")).order_by("bailleur__nom")
+    )
+    return [(row["bailleur__nom"] or "Sans bailleur", row["n"]) for row in rows]
+
+
+def composition(menages_periode) -> list:
+    """Households by number of persons currently in the household, with or without children."""
+    nb = (
+        Membre.objects.filter(menage=OuterRef("pk"), date_sortie__isnull=True)
+        .order_by()
+        .values("menage")
+        .annotate(c=Count("pk"))
+        .values("c")
+    )
+    taille = Case(
+        *(When(nb_personnes__lte=i + 1, then=Value(i)) for i in range(4)),
+        default=Value(4),
+        output_field=IntegerField(),
+    )
+    rows = (
+        menages_periode.order_by()
+        .annotate(
+            nb_personnes=Coalesce(Subquery(nb, output_field=IntegerField()), 0),
+            avec_enfants=Exists(
+                Membre.objects.filter(menage=OuterRef("pk"), lien=LienMembre.ENFANT, date_sortie__isnull=True)
+            ),
+        )
+        .annotate(taille=taille)
+        .values("taille")
+        .annotate(n=Count("pk"), avec=Count("pk", filter=Q(avec_enfants=True)))
+    )
+    found = {row["taille"]: (row["n"], row["avec"]) for row in rows}
+    return [(label, *found.get(i, (0, 0))) for i, label in enumerate(TAILLES)]
+
+
+def _niveau_a(date_limite):
+    """Subquery: the level of an episode on `date_limite` (its last level change up to then)."""
+    return Subquery(
+        ChangementNiveau.objects.filter(accompagnement=OuterRef("pk"), date_effet__lte=date_limite)
+        .order_by("-date_effet", "-pk")
+        .values("nouveau_niveau")[:1]
+    )
+
+
+def _annoter_niveau_et_duree(episodes, p: Periode):
+    """Each episode with its level at its end (or at the period's end) and its duration in days,
+    from its start to its end, or to the period's end if it is still open then."""
+    fin = Case(
+        When(date_fin__isnull=False, date_fin__lte=p.fin, then=F("date_fin")),
+        default=Value(p.fin),
+    )
+    return (
+        episodes.annotate(fin_calcul=fin)
+        .annotate(niveau_periode=Coalesce(_niveau_a(OuterRef("fin_calcul")), F("niveau")))
+        .annotate(duree=ExpressionWrapper(F("fin_calcul") - F("date_debut"), output_field=DurationField()))
+    )
+
+
+def par_niveau(accompagnements, p: Periode, durees_max: dict | None = None) -> list:
+    """Mix of levels and durations: for each level, the episodes of the period, their total, mean
+    and longest duration in days, and, against the programme's maximum duration of the level
+    (`durees_max`: code -> months, a month counted as 30.44 days), how many went beyond it (one
+    query)."""
+    durees_max = {code: mois for code, mois in (durees_max or {}).items() if mois}
+    depassements = {
+        f"depasse_{code}": Count(
+            "pk",
+            filter=Q(niveau_periode=code, duree__gt=datetime.timedelta(days=round(mois * JOURS_PAR_MOIS))),
+        )
+        for code, mois in durees_max.items()
+    }
+    rows = (
+        _annoter_niveau_et_duree(episodes_suivis(accompagnements, p), p)
+        .order_by()
+        .values(cle=F("niveau_periode"))
+        .annotate(n=Count("pk"), total=Sum("duree"), plus_longue=Max("duree"), **depassements)
+    )
+    found = {row["cle"]: row for row in rows}
+    result = []
+    for value, label in CodeNiveau.choices:
+        row = found.get(value)
+        n = row["n"] if row else 0
+        total = row["total"].days if row and row["total"] is not None else 0
+        result.append(
+            {
+                "niveau": label,
+                "code": value,
+                "n": n,
+                "jours_total": total,
+                "jours_moyen": round(total / n) if n else None,
+                "jours_max": row["plus_longue"].days if row and row["plus_longue"] is not None else None,
+                "duree_max_mois": durees_max.get(value),
+                "depassements": (row or {}).get(f"depasse_{value}", 0) if value in durees_max else None,
+            }
+        )
+    return result
+
+
+def changements_niveau(accompagnements, p: Periode) -> list:
+    """Committee decisions that changed a level, dated by their effective date, in the period:
+    [(from label, to label, n)]."""
+    rows = (
+        ChangementNiveau.objects.filter(
+            accompagnement__in=accompagnements,
+            origine=OrigineChangementNiveau.COMITE,
+            date_effet__range=(p.debut, p.fin),
+        )
+        .exclude(ancien_niveau=F("nouveau_niveau"))
+        .order_by()
+        .values("ancien_niveau", "nouveau_niveau")
+        .annotate(n=Count("pk"))
+        .order_by("ancien_niveau", "nouveau_niveau")
+    )
+    labels = dict(CodeNiveau.choices)
+    return [(labels.get(r["ancien_niveau"], "–"), labels[r["nouveau_niveau"]], r["n"]) for r in rows]
+
+
+def motifs_sortie(accompagnements, p: Periode) -> list:
+    rows = (
+        episodes_sortis(accompagnements, p).order_by().values(cle=F("motif_sortie")).annotate(n=Count("pk"))
+    )
+    return _counts(rows, MotifSortie.choices)
+
+
+def situations_sortie(accompagnements, p: Periode) -> list:
+    rows = (
+        episodes_sortis(accompagnements, p)
+        .order_by()
+        .values(cle=F("situation_sortie"))
+        .annotate(n=Count("pk"))
+    )
+    return _counts(rows, SituationSortie.choices)
+
+
+def resultats(accompagnements, p: Periode) -> dict:
+    """Outcomes of the exits of the period, by the household's problem at referral: access achieved
+    (a lease signed, direct or through IML, before exit) and maintien achieved (still in the
+    dwelling, or rehoused, at exit). One query."""
+    bail_signe = TempsFort.objects.filter(
+        menage=OuterRef("menage"),
+        type=TypeTempsFort.SIGNATURE,
+        realise=True,
+        date_prevue__date__lte=OuterRef("date_fin"),
+    )
+    acces = Q(menage__problematique=Problematique.ACCES)
+    maintien = Q(menage__problematique=Problematique.MAINTIEN)
+    row = (
+        episodes_sortis(accompagnements, p)
+        .annotate(bail_signe=Exists(bail_signe))
+        .aggregate(
+            acces=Count("pk", filter=acces),
+            acces_reussi=Count(
+                "pk", filter=acces & (Q(situation_sortie__in=SITUATIONS_ACCES_REUSSI) | Q(bail_signe=True))
+            ),
+            maintien=Count("pk", filter=maintien),
+            maintien_reussi=Count("pk", filter=maintien & Q(situation_sortie__in=SITUATIONS_MAINTIEN_REUSSI)),
+        )
+    )
+    return row
+
+
+def expulsions_stoppees(menages, p: Periode):
+    """Hook for "eviction procedures stopped, by the last step reached": procedures open at entry
+    with no further step after the support began. The tenant file (logements) that holds the
+    procedure steps is not built yet, so this returns None and reports say the data is not
+    available. Implement it over the procedure model when it lands, in one aggregated query."""
+    return None
+
+
+def suivi_apres_sortie(menages, p: Periode):
+    """Hook for the housing situation recorded 6 and 12 months after exit: no model records it yet,
+    so this returns None."""
+    return None
+
+
+def dossiers_bdf(menages_periode) -> list:
+    """Households followed with an over-indebtedness file (Banque de France), by step."""
+    rows = (
+        Dette.objects.filter(menage__in=menages_periode)
+        .exclude(etape_bdf="")
+        .order_by()
+        .values(cle=F("etape_bdf"))
+        .annotate(n=Count("menage", distinct=True))
+    )
+    return _counts(rows, [c for c in EtapeBdf.choices if c[0]])
+
+
+def contacts(menages, p: Periode) -> dict:
+    """Contacts of the period: number, time spent, by type, and the TISF hours (one query)."""
+    rows = (
+        Contact.objects.filter(menage__in=menages, date__date__range=(p.debut, p.fin))
+        .order_by()
+        .values(cle=F("type"))
+        .annotate(n=Count("pk"), minutes=Sum("duree_minutes"))
+    )
+    found = {row["cle"]: row for row in rows}
+    par_type = [
+        (label, found[v]["n"] if v in found else 0, found[v]["minutes"] if v in found else 0)
+        for v, label in TypeContact.choices
+    ]
+    return {
+        "nombre": sum(r[1] for r in par_type),
+        "minutes": sum(r[2] for r in par_type),
+        "par_type": par_type,
+        "minutes_tisf": found[TypeContact.TISF]["minutes"] if TypeContact.TISF in found else 0,
+    }
+
+
+def progression_domaines(accompagnements, p: Periode) -> list:
+    """For the exits of the period: per diagnostic domain, the households with both an entry and
+    an exit score in the same path, their mean scores and the mean progress (exit minus entry).
+    One query."""
+
+    def score(type_, domaine):
+        return Subquery(
+            Diagnostic.objects.filter(
+                menage=OuterRef("menage"), numero_parcours=OuterRef("numero_parcours"), type=type_
+            )
+            .order_by("-date", "-pk")
+            .values(f"score_{domaine}")[:1],
+            output_field=IntegerField(),
+        )
+
+    annotations = {}
+    for d in DomaineDiagnostic.values:
+        annotations[f"e_{d}"] = score("entree", d)
+        annotations[f"s_{d}"] = score("sortie", d)
+    qs = episodes_sortis(accompagnements, p).annotate(**annotations)
+    aggregates = {}
+    for d in DomaineDiagnostic.values:
+        both = Q(**{f"e_{d}__isnull": False, f"s_{d}__isnull": False})
+        aggregates[f"n_{d}"] = Count("pk", filter=both)
+        aggregates[f"entree_{d}"] = Avg(f"e_{d}", filter=both)
+        aggregates[f"sortie_{d}"] = Avg(f"s_{d}", filter=both)
+    row = qs.aggregate(**aggregates)
+    result = []
+    for value, label in DomaineDiagnostic.choices:
+        n = row[f"n_{value}"]
+        entree, sortie = row[f"entree_{value}"], row[f"sortie_{value}"]
+        result.append(
+            {
+                "domaine": label,
+                "n": n,
+                "entree": round(entree, 2) if n else None,
+                "sortie": round(sortie, 2) if n else None,
+                "progression": round(sortie - entree, 2) if n else None,
+            }
+        )
+    return result
+
+
+def activite_comite(dispositif, p: Periode) -> dict:
+    """Sessions of the comité de suivi held in the period and the decisions taken (two queries)."""
+    seances = Seance.objects.filter(
+        instance__dispositif=dispositif,
+        instance__type=TypeInstance.COMITE_SUIVI,
+        date__date__range=(p.debut, p.fin),
+    ).count()
+    rows = (
+        PointOrdreDuJour.objects.filter(
+            seance__instance__dispositif=dispositif, decide_le__date__range=(p.debut, p.fin)
+        )
+        .exclude(decision="")
+        .order_by()
+        .values(cle=F("decision"))
+        .annotate(n=Count("pk"))
+    )
+    decisions = _counts(rows, Decision.choices)
+    return {"seances": seances, "decisions": decisions, "total_decisions": sum(n for _l, n in decisions)}
+
+
+def budget(convention, p: Periode) -> dict:
+    """Planned and actual expenses per line over the calendar years the period touches, and the
+    payments received from each funder in the period and since the start (three queries)."""
+    if convention is None:
+        return None
+    annees = range(p.debut.year, p.fin.year + 1)
+    zero = Decimal("0")
+    lignes = (
+        LigneBudgetaire.objects.filter(convention=convention)
+        .annotate(
+            prevu=Coalesce(Sum("montants__prevu", filter=Q(montants__annee__in=annees)), zero),
+            realise=Coalesce(Sum("montants__realise", filter=Q(montants__annee__in=annees)), zero),
+            prevu_convention=Coalesce(Sum("montants__prevu"), zero),
+        )
+        .order_by("ordre", "pk")
+    )
+    lignes = [
+        {
+            "libelle": ligne.libelle,
+            "type": TypeLigne(ligne.type).label,
+            "prevu": ligne.prevu,
+            "realise": ligne.realise,
+            "taux": _taux(ligne.realise, ligne.prevu),
+            "prevu_convention": ligne.prevu_convention,
+        }
+        for ligne in lignes
+    ]
+    total_convention = sum((ligne["prevu_convention"] for ligne in lignes), zero)
+    parts = (
+        PartFinanceur.objects.filter(convention=convention)
+        .select_related("financeur")
+        .annotate(
+            verse_periode=Coalesce(
+                Sum("versements__montant", filter=Q(versements__date__range=(p.debut, p.fin))), zero
+            ),
+            verse_total=Coalesce(Sum("versements__montant", filter=Q(versements__date__lte=p.fin)), zero),
+        )
+        .order_by("-pourcentage", "pk")
+    )
+    parts = [
+        {
+            "financeur": str(part.financeur),
+            "libelle": part.libelle,
+            "pourcentage": part.pourcentage,
+            "statut": part.get_statut_display(),
+            "attendu": (total_convention * part.pourcentage / 100).quantize(Decimal("0.01")),
+            "verse_periode": part.verse_periode,
+            "verse_total": part.verse_total,
+        }
+        for part in parts
+    ]
+    prevu = sum((ligne["prevu"] for ligne in lignes), zero)
+    realise = sum((ligne["realise"] for ligne in lignes), zero)
+    return {
+        "annees": list(annees),
+        "lignes": lignes,
+        "prevu": prevu,
+        "realise": realise,
+        "taux": _taux(realise, prevu),
+        "total_convention": total_convention,
+        "parts": parts,
+    }
+
+
+def _taux(realise, prevu):
+    return round(Decimal(realise) * 100 / prevu, 1) if prevu else None
+
+
+def objectifs(dispositif, accompagnements, p: Periode) -> dict:
+    """Progress against the programme's targets up to the end of the period: households that
+    entered support since the start (total, per landlord, per year) and the intake pace (two
+    queries)."""
+    depuis_debut = accompagnements.filter(date_debut__lte=p.fin)
+    par_bailleur = (
+        Menage.objects.filter(pk__in=depuis_debut.values("menage_id"))
+        .order_by()
+        .values("bailleur__nom")
+        .annotate(n=Count("pk"))
+        .order_by("bailleur__nom")
+    )
+    par_an = (
+        depuis_debut.order_by()
+        .annotate(annee=ExtractYear("date_debut"))
+        .values("annee")
+        .annotate(n=Count("menage", distinct=True))
+        .order_by("annee")
+    )
+    bailleurs = [(r["bailleur__nom"] or "Sans bailleur", r["n"]) for r in par_bailleur]
+    total = sum(n for _b, n in bailleurs)
+    jours_ecoules = max(0, (min(p.fin, dispositif.date_fin) - dispositif.date_debut).days + 1)
+    jours_convention = (dispositif.date_fin - dispositif.date_debut).days + 1
+    attendu = round(dispositif.objectif_menages_total * jours_ecoules / jours_convention)
+    return {
+        "total": total,
+        "objectif_total": dispositif.objectif_menages_total,
+        "objectif_par_bailleur": dispositif.objectif_menages_par_bailleur,
+        "objectif_par_an": dispositif.objectif_menages_par_an,
+        "par_bailleur": bailleurs,
+        "par_an": [(r["annee"], r["n"]) for r in par_an],
+        "attendu_a_date": attendu,
+        "taux": _taux(total, dispositif.objectif_menages_total),
+    }
+
+
+def calculer(dispositif, debut: datetime.date, fin: datetime.date) -> dict:
+    """Every indicator of a programme for the period, with a fixed number of queries."""
+    p = Periode(debut, fin)
+    menages = Menage.objects.filter(dispositif=dispositif)
+    accompagnements = Accompagnement.objects.filter(menage__dispositif=dispositif)
+    menages_periode = menages_suivis(menages, accompagnements, p)
+    convention = Convention.objects.filter(dispositif=dispositif).first()
+    return {
+        "periode": p,
+        "effectifs": effectifs(menages, accompagnements, p),
+        "par_source": par_source(menages_periode),
+        "par_problematique": par_problematique(menages_periode),
+        "par_bailleur": par_bailleur(menages_periode),
+        "composition": composition(menages_periode),
+        "par_niveau": par_niveau(
+            accompagnements,
+            p,
+            dict(
+                NiveauAccompagnement.objects.filter(dispositif=dispositif).values_list(
+                    "code", "duree_max_mois"
+                )
+            ),
+        ),
+        "changements_niveau": changements_niveau(accompagnements, p),
+        "motifs_sortie": motifs_sortie(accompagnements, p),
+        "situations_sortie": situations_sortie(accompagnements, p),
+        "resultats": resultats(accompagnements, p),
+        "expulsions_stoppees": expulsions_stoppees(menages, p),
+        "suivi_apres_sortie": suivi_apres_sortie(menages, p),
+        "dossiers_bdf": dossiers_bdf(menages_periode),
+        "contacts": contacts(menages, p),
+        "progression": progression_domaines(accompagnements, p),
+        "comite": activite_comite(dispositif, p),
+        "convention": convention,
+        "budget": budget(convention, p),
+        "objectifs": objectifs(dispositif, accompagnements, p),
+    }

@@ -1,0 +1,9 @@
+"""Who may see funding pages. Which programmes: financement.selectors.dispositifs_finances; which
+reports: RapportFinanceur.objects.visible_to. Funders see figures, never a household."""
+
+import rules
+
+from comptes.permissions import is_administrateur, is_financeur
+
+rules.add_perm("financement.voir", is_financeur | is_administrateur)
+rules.add_perm("financement.demander_rapport", is_financeur | is_administrateur)

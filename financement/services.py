@@ -1,0 +1,161 @@
+"""Writes of the funding app: asking for a funder report, producing it, and the scheduled reports."""
+
+import datetime
+import logging
+
+from dateutil.relativedelta import relativedelta
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from kombu.exceptions import OperationalError
+
+from financement.enums import Periodicite, StatutRapport
+from financement.models import Convention, RapportFinanceur
+
+logger = logging.getLogger(__name__)
+
+DELAI_BLOCAGE = datetime.timedelta(minutes=15)
+
+
+class DemandeInvalide(ValidationError):
+    """A report request that the rules refuse; its message is shown to the user."""
+
+
+def _enqueue(rapport):
+    """Queue the production after the commit. If the broker cannot be reached, the report stays
+    waiting and the periodic sweep (reprendre_rapports) queues it again later."""
+    from financement.tasks import generer_rapport
+
+    def envoyer():
+        try:
+            generer_rapport.delay(rapport.pk)
+        except OperationalError:
+            logger.warning(
+                "Broker unreachable: funder report %s will be queued by the next sweep.", rapport.pk
+            )
+
+    transaction.on_commit(envoyer)
+
+
+@transaction.atomic
+def demander_rapport(
+    *, dispositif, financeur, date_debut, date_fin, demande_par=None, periodicite=Periodicite.PONCTUEL
+) -> RapportFinanceur:
+    """Ask for the report of `financeur` on `dispositif` over [date_debut, date_fin], produced in the
+    background. Asking again for the same funder and period refreshes the same report; a report
+    already being produced is left alone."""
+    if date_fin < date_debut:
+        raise DemandeInvalide("La fin de la période doit suivre son début.")
+    if not Convention.objects.filter(dispositif=dispositif, parts__financeur=financeur).exists():
+        raise DemandeInvalide("Cet organisme ne finance pas ce dispositif.")
+    rapport, created = RapportFinanceur.objects.select_for_update().get_or_create(
+        dispositif=dispositif,
+        financeur=financeur,
+        date_debut=date_debut,
+        date_fin=date_fin,
+        defaults={"demande_par": demande_par, "periodicite": periodicite},
+    )
+    if not created:
+        # A report being produced is left alone, unless its worker seems to have died on it.
+        if rapport.statut == StatutRapport.EN_COURS and rapport.modifie_le > timezone.now() - DELAI_BLOCAGE:
+            return rapport
+        rapport.statut = StatutRapport.EN_ATTENTE
+        rapport.progression = 0
+        rapport.erreur = ""
+        rapport.demande_par = demande_par or rapport.demande_par
+        rapport.save(update_fields=["statut", "progression", "erreur", "demande_par", "modifie_le"])
+    _enqueue(rapport)
+    return rapport
+
+
+def _progression(rapport, pourcent):
+    # A plain UPDATE: progress steps are not worth an audit entry each.
+    RapportFinanceur.objects.filter(pk=rapport.pk).update(progression=pourcent, modifie_le=timezone.now())
+
+
+def produire_rapport(*, rapport_id: int) -> RapportFinanceur | None:
+    """Compute the indicators, draw the charts, render the PDF and store it on the report. Running
+    it again for a report that is ready does nothing."""
+    from financement.documents import rapport_pdf
+
+    with transaction.atomic():
+        rapport = (
+            RapportFinanceur.objects.select_for_update()
+            .select_related("dispositif", "financeur")
+            .filter(pk=rapport_id)
+            .first()
+        )
+        if rapport is None or (rapport.statut == StatutRapport.TERMINE and rapport.fichier):
+            return rapport
+        rapport.statut = StatutRapport.EN_COURS
+        rapport.progression = 5
+        rapport.save(update_fields=["statut", "progression", "modifie_le"])
+    try:
+        contenu = rapport_pdf(rapport, progression=lambda p: _progression(rapport, p))
+        with transaction.atomic():
+            if rapport.fichier:
+                rapport.fichier.delete(save=False)
+            rapport.fichier.save(rapport.nom_fichier, ContentFile(contenu), save=False)
+            rapport.statut = StatutRapport.TERMINE
+            rapport.progression = 100
+            rapport.genere_le = timezone.now()
+            rapport.save(update_fields=["fichier", "statut", "progression", "genere_le", "modifie_le"])
+    except Exception as exc:
+        RapportFinanceur.objects.filter(pk=rapport.pk).update(
+            statut=StatutRapport.ECHEC, erreur=f"{type(exc).__name__}: {exc}"[:1000]
+        )
+        raise
+    return rapport
+
+
+def periodes_echues(aujourdhui: datetime.date) -> list[tuple[str, datetime.date, datetime.date]]:
+    """The last complete quarter and the last complete calendar year before `aujourdhui`."""
+    debut_trimestre = aujourdhui.replace(month=3 * ((aujourdhui.month - 1) // 3) + 1, day=1)
+    trimestre = debut_trimestre - relativedelta(months=3)
+    annee = aujourdhui.year - 1
+    return [
+        (Periodicite.TRIMESTRIEL, trimestre, debut_trimestre - datetime.timedelta(days=1)),
+        (Periodicite.ANNUEL, datetime.date(annee, 1, 1), datetime.date(annee, 12, 31)),
+    ]
+
+
+def planifier_rapports(*, aujourdhui: datetime.date | None = None) -> list[RapportFinanceur]:
+    """Create (once) and enqueue the quarterly and annual report of every funder of every active
+    programme, for the periods that ended and overlap the convention. Idempotent: a report that
+    exists for a funder and period is not created again."""
+    aujourdhui = aujourdhui or timezone.localdate()
+    crees = []
+    conventions = Convention.objects.filter(dispositif__actif=True).select_related("dispositif")
+    for convention in conventions.prefetch_related("parts__financeur"):
+        for periodicite, debut, fin in periodes_echues(aujourdhui):
+            if fin < convention.date_debut or debut > convention.date_fin:
+                continue
+            for part in convention.parts.all():
+                with transaction.atomic():
+                    rapport, created = RapportFinanceur.objects.get_or_create(
+                        dispositif=convention.dispositif,
+                        financeur=part.financeur,
+                        date_debut=debut,
+                        date_fin=fin,
+                        defaults={"periodicite": periodicite},
+                    )
+                    if created:
+                        _enqueue(rapport)
+                        crees.append(rapport)
+    return crees
+
+
+def reprendre_rapports(*, maintenant=None) -> list[int]:
+    """Queue again the reports left waiting (broker outage) or stuck in production (worker lost)
+    for longer than DELAI_BLOCAGE."""
+    maintenant = maintenant or timezone.now()
+    ids = list(
+        RapportFinanceur.objects.filter(
+            statut__in=[StatutRapport.EN_ATTENTE, StatutRapport.EN_COURS],
+            modifie_le__lt=maintenant - DELAI_BLOCAGE,
+        ).values_list("pk", flat=True)
+    )
+    for rapport in RapportFinanceur.objects.filter(pk__in=ids):
+        _enqueue(rapport)
+    return ids

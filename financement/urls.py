@@ -1,0 +1,14 @@
+from django.urls import path
+
+from financement import views
+
+app_name = "financement"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("dispositifs/<int:pk>/convention/", views.convention, name="convention"),
+    path("dispositifs/<int:pk>/indicateurs/", views.tableau, name="tableau"),
+    path("dispositifs/<int:pk>/indicateurs.<str:format>", views.export, name="export"),
+    path("rapports/", views.rapports, name="rapports"),
+    path("rapports/<int:pk>/statut/", views.rapport_statut, name="rapport_statut"),
+    path("rapports/<int:pk>/pdf/", views.rapport_telecharger, name="rapport_telecharger"),
+]

@@ -1,0 +1,127 @@
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+
+from comptes.access import get_visible_or_404, require_perm
+from financement import charts, exports, indicators, services
+from financement.forms import PeriodeForm, RapportForm, periode_par_defaut
+from financement.models import Convention, RapportFinanceur
+from financement.selectors import dispositifs_finances
+
+
+def _dispositif(request, pk):
+    require_perm(request.user, "financement.voir")
+    return get_object_or_404(dispositifs_finances(request.user), pk=pk)
+
+
+@never_cache
+def index(request):
+    require_perm(request.user, "financement.voir")
+    return render(
+        request, "financement/index.html", {"dispositifs": dispositifs_finances(request.user).order_by("nom")}
+    )
+
+
+@never_cache
+def convention(request, pk):
+    dispositif = _dispositif(request, pk)
+    convention = get_object_or_404(
+        Convention.objects.prefetch_related("parts__financeur", "parts__versements", "lignes__montants"),
+        dispositif=dispositif,
+    )
+    budget = indicators.budget(convention, indicators.Periode(convention.date_debut, convention.date_fin))
+    return render(
+        request,
+        "financement/convention.html",
+        {"dispositif": dispositif, "convention": convention, "budget": budget},
+    )
+
+
+def _periode(request, dispositif):
+    debut, fin = periode_par_defaut(dispositif)
+    form = PeriodeForm(request.GET or None, initial={"debut": debut, "fin": fin})
+    if form.is_bound and form.is_valid():
+        debut, fin = form.cleaned_data["debut"], form.cleaned_data["fin"]
+    return form, debut, fin
+
+
+@never_cache
+def tableau(request, pk):
+    """Targets and cohort dashboard, and the indicators of a period."""
+    dispositif = _dispositif(request, pk)
+    form, debut, fin = _periode(request, dispositif)
+    i = indicators.calculer(dispositif, debut, fin)
+    context = {
+        "dispositif": dispositif,
+        "form": form,
+        "i": i,
+        "graphiques": charts.graphiques(i),
+        "query": f"debut={debut:%Y-%m-%d}&fin={fin:%Y-%m-%d}",
+    }
+    return render(request, "financement/tableau.html", context)
+
+
+@never_cache
+def export(request, pk, format):
+    dispositif = _dispositif(request, pk)
+    _form, debut, fin = _periode(request, dispositif)
+    i = indicators.calculer(dispositif, debut, fin)
+    nom = f"indicateurs-{dispositif.code}-{debut:%Y%m%d}-{fin:%Y%m%d}"
+    if format == "csv":
+        response = HttpResponse(exports.en_csv(i), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{nom}.csv"'
+    elif format == "xlsx":
+        response = HttpResponse(
+            exports.en_xlsx(i),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{nom}.xlsx"'
+    else:
+        raise Http404
+    return response
+
+
+@never_cache
+def rapports(request):
+    require_perm(request.user, "financement.voir")
+    user = request.user
+    dispositifs = dispositifs_finances(user)
+    form = RapportForm(request.POST or None, dispositifs=dispositifs, user=user)
+    if request.method == "POST":
+        require_perm(user, "financement.demander_rapport")
+        if form.is_valid():
+            try:
+                services.demander_rapport(
+                    dispositif=form.cleaned_data["dispositif"],
+                    financeur=form.cleaned_data["financeur"],
+                    date_debut=form.cleaned_data["debut"],
+                    date_fin=form.cleaned_data["fin"],
+                    demande_par=user,
+                )
+            except services.DemandeInvalide as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, "Le rapport est en cours de production : il apparaît ci-dessous.")
+                return redirect("financement:rapports")
+    liste = RapportFinanceur.objects.visible_to(user).select_related("dispositif", "financeur")[:100]
+    return render(request, "financement/rapports.html", {"rapports": liste, "form": form})
+
+
+@never_cache
+def rapport_statut(request, pk):
+    """Polled by htmx while the report is produced."""
+    require_perm(request.user, "financement.voir")
+    rapport = get_visible_or_404(
+        RapportFinanceur.objects.select_related("dispositif", "financeur"), request.user, pk=pk
+    )
+    return render(request, "financement/rapports.html#rapport", {"rapport": rapport})
+
+
+@never_cache
+def rapport_telecharger(request, pk):
+    require_perm(request.user, "financement.voir")
+    rapport = get_visible_or_404(RapportFinanceur.objects, request.user, pk=pk)
+    if not rapport.fichier:
+        raise Http404
+    return FileResponse(rapport.fichier.open("rb"), as_attachment=True, filename=rapport.nom_fichier)
