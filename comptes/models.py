@@ -28,6 +28,7 @@ class Dispositif(models.Model):
         "objectif de ménages par bailleur", default=25
     )
     objectif_menages_par_an = models.PositiveIntegerField("objectif de ménages par an", default=17)
+    objectif_logements_mobilises = models.PositiveIntegerField("objectif de logements mobilisés", default=25)
     actif = models.BooleanField("actif", default=True)
 
     class Meta:
