@@ -8,5 +8,6 @@ urlpatterns = [
     path("sante/", comptes_views.sante, name="sante"),
     path("comptes/", include("comptes.urls")),
     path("menages/", include("menages.urls")),
+    path("logements/", include("logements.urls")),
     path("admin/", admin.site.urls),
 ]
