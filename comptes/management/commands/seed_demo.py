@@ -12,6 +12,7 @@ from comptes.models import (
     Organisation,
     Utilisateur,
 )
+from logements.demo import seed_logements
 from menages import services as menages_services
 from menages.enums import TypeIntervention
 from menages.models import Menage
@@ -29,6 +30,7 @@ class Command(BaseCommand):
             communes = self._communes()
             comptes = self._comptes(organisations)
             self._menages(dispositif, organisations, communes, comptes)
+            seed_logements(dispositif=dispositif, organisations=organisations, communes=communes)
         self.stdout.write(self.style.SUCCESS("Données de démonstration chargées."))
 
     def _dispositif(self):
