@@ -24,11 +24,20 @@ from logements.models import ImportLogements, Logement, MobilisationLogement
 BATCH_SIZE = 1000
 
 
+def typographie(text: str) -> str:
+    """French typography: a no-break space inside « » and before : ; ? !, so that they never
+    start a line."""
+    return re.sub(r"« ", "«\u00a0", re.sub(r" ([»:;?!])", "\u00a0\\1", text))
+
+
 @dataclass(frozen=True)
 class ErreurImport:
     ligne: int | None  # None: the file as a whole (format, missing column…)
     colonne: str
     message: str
+
+    def __post_init__(self):
+        object.__setattr__(self, "message", typographie(self.message))
 
 
 @dataclass
@@ -97,6 +106,22 @@ LIBELLES_COLONNES = {
     "accessible_pmr": "accessible PMR",
     "etiquette_energetique": "étiquette énergétique",
     "statut": "statut",
+}
+
+# One example line, shown on the import page and written in the template file.
+EXEMPLE = {
+    "reference_bailleur": "HA-004217",
+    "adresse": "3 rue Voltaire, bât. B, apt 12",
+    "commune": "Carcassonne",
+    "typologie": "T3",
+    "surface": "65,50",
+    "loyer": "412,30",
+    "charges": "58,00",
+    "etage": "2",
+    "ascenseur": "non",
+    "accessible_pmr": "non",
+    "etiquette_energetique": "D",
+    "statut": "vacant",
 }
 
 TYPOLOGIES = {normalise(t.value): t for t in Typologie} | {str(i): Typologie(f"T{i}") for i in range(1, 7)}

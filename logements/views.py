@@ -1,6 +1,9 @@
+import csv
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -11,7 +14,7 @@ from logements import selectors, services
 from logements.filters import LogementFilter
 from logements.forms import ImportLogementsForm, MobilisationForm
 from logements.models import Logement, MobilisationLogement, bailleurs_visible_to
-from logements.services import COLONNES, LIBELLES_COLONNES, OBLIGATOIRES
+from logements.services import COLONNES, EXEMPLE, LIBELLES_COLONNES, OBLIGATOIRES
 
 PAR_PAGE = 25
 # Errors shown on the import page; the count of the others is given (a file with thousands of
@@ -79,17 +82,21 @@ def importer(request, bailleur_pk):
         if rapport.reussi:
             messages.success(
                 request,
-                f"Import réussi : {rapport.crees} logement{'s' if rapport.crees > 1 else ''} "
-                f"créé{'s' if rapport.crees > 1 else ''}, {rapport.mis_a_jour} mis à jour.",
+                services.typographie(
+                    f"Import réussi : {rapport.crees} logement{'s' if rapport.crees > 1 else ''} "
+                    f"créé{'s' if rapport.crees > 1 else ''}, {rapport.mis_a_jour} mis à jour."
+                ),
             )
             return redirect(f"{reverse('logements:liste')}?bailleur={bailleur.pk}")
         n = len(rapport.erreurs)
         form.add_error(
             "fichier",
-            f"Le fichier contient {n} erreur{'s' if n > 1 else ''} : aucun logement n’a été importé. "
-            "Corrigez les lignes signalées ci-dessous, puis déposez de nouveau le fichier.",
+            services.typographie(
+                f"Le fichier contient {n} erreur{'s' if n > 1 else ''} : aucun logement n’a été importé. "
+                "Corrigez les lignes signalées ci-dessous, puis déposez de nouveau le fichier."
+            ),
         )
-    colonnes = [(LIBELLES_COLONNES[nom], nom in OBLIGATOIRES, sorted(COLONNES[nom])) for nom in COLONNES]
+    colonnes = [(LIBELLES_COLONNES[nom], nom in OBLIGATOIRES, EXEMPLE[nom]) for nom in COLONNES]
     return render(
         request,
         "logements/importer.html",
@@ -147,3 +154,16 @@ def mobiliser(request, pk):
     return render(
         request, "logements/mobiliser.html", {"logement": logement, "form": form, "existante": existante}
     )
+
+
+@never_cache
+def modele(request):
+    """A CSV file with the expected columns and one example line, to fill in."""
+    require_perm(request.user, "logements.importer_logements")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="modele-import-logements.csv"'
+    response.write("\ufeff")  # lets Excel read the file as UTF-8
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow([LIBELLES_COLONNES[nom] for nom in COLONNES])
+    writer.writerow([EXEMPLE[nom] for nom in COLONNES])
+    return response

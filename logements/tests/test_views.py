@@ -5,6 +5,7 @@ from django.urls import reverse
 from comptes.tests.factories import CommuneFactory
 from logements.enums import StatutLogement
 from logements.models import ImportLogements, Logement, MobilisationLogement
+from logements.services import typographie
 from logements.tests.factories import LogementFactory, MobilisationLogementFactory, logements_en_masse
 
 
@@ -103,12 +104,14 @@ def test_import_page_reports_errors_by_line_and_column_and_imports_nothing(clien
     assert response.status_code == 200
     erreurs = response.context["form"].errors["fichier"]
     assert erreurs == [
-        "Le fichier contient 2 erreurs : aucun logement n’a été importé. Corrigez les lignes signalées "
-        "ci-dessous, puis déposez de nouveau le fichier."
+        typographie(
+            "Le fichier contient 2 erreurs : aucun logement n’a été importé. Corrigez les lignes "
+            "signalées ci-dessous, puis déposez de nouveau le fichier."
+        )
     ]
     text = response.text
-    assert "<td>3</td><td>Commune</td><td>Commune « Perpignan » inconnue" in text
-    assert "<td>4</td><td>Loyer</td><td>« douze » n’est pas un nombre" in text
+    assert typographie("<td>3</td><td>Commune</td><td>Commune « Perpignan » inconnue") in text
+    assert typographie("<td>4</td><td>Loyer</td><td>« douze » n’est pas un nombre") in text
     assert not Logement.objects.exists()
 
 
@@ -123,7 +126,7 @@ def test_successful_import_goes_back_to_the_list_with_a_message(client, programm
         {"fichier": SimpleUploadedFile("patrimoine.csv", contenu.encode())},
         follow=True,
     )
-    assert "Import réussi : 1 logement créé, 0 mis à jour." in response.text
+    assert typographie("Import réussi : 1 logement créé, 0 mis à jour.") in response.text
     assert "3 rue Voltaire" in response.text
     assert ImportLogements.objects.get().auteur == programme.cesf_habitat
 
@@ -135,6 +138,26 @@ def test_import_refuses_another_file_type(client, programme):
         {"fichier": SimpleUploadedFile("patrimoine.pdf", b"%PDF-1.4")},
     )
     assert response.context["form"].errors["fichier"] == ["Déposez un fichier .csv ou .xlsx."]
+
+
+def test_template_file_lists_the_columns_with_an_example(client, programme):
+    client.force_login(programme.cesf_habitat)
+    response = client.get(reverse("logements:modele"))
+    lignes = response.content.decode("utf-8-sig").splitlines()
+    assert lignes[0].startswith("référence;adresse;commune;typologie;surface;loyer;charges")
+    assert lignes[1].startswith("HA-004217;")
+    client.force_login(programme.ts_adaff)
+    assert client.get(reverse("logements:modele")).status_code == 403
+
+
+def test_template_file_imports_as_it_is(client, programme, communes_aude):
+    client.force_login(programme.cesf_habitat)
+    modele = client.get(reverse("logements:modele")).content
+    client.post(
+        reverse("logements:importer", args=[programme.habitat.pk]),
+        {"fichier": SimpleUploadedFile("modele-import-logements.csv", modele)},
+    )
+    assert Logement.objects.get().reference_bailleur == "HA-004217"
 
 
 def test_landlord_staff_go_straight_to_their_own_import(client, programme):
