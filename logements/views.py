@@ -37,6 +37,7 @@ def liste(request):
         "logements/liste.html",
         {
             "filtre": filtre,
+            "filtre_actif": any(value for key, value in request.GET.items() if key != "page"),
             "page": page,
             "peut_importer": request.user.has_perm("logements.importer_logements"),
         },

@@ -44,6 +44,7 @@ def test_list_is_paginated_by_25(client, programme):
     assert len(response.context["page"]) == 25
     response = client.get(reverse("logements:liste"), {"page": 2})
     assert "Page 2 sur 2" in response.text
+    assert "Logements, page 2 sur 2" in response.text  # the table's caption: no filter is active
     assert len(response.context["page"]) == 5
     assert client.get(reverse("logements:liste"), {"page": "n’importe quoi"}).status_code == 200
 
@@ -67,6 +68,7 @@ def test_list_filters_and_keeps_them_across_pages(client, programme):
     response = client.get(reverse("logements:liste"), filtres)
     assert response.context["page"].paginator.count == 30
     assert "loyer_max=450%2C50" in response.text and "page=2" in response.text
+    assert "Logements correspondant aux filtres, page 1 sur 2" in response.text
     search = client.get(reverse("logements:liste"), {"recherche": "REF-"}).context["page"].paginator.count
     assert search == 34
 
