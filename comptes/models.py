@@ -24,11 +24,11 @@ class Dispositif(models.Model):
         "rythme du comité de suivi (mois)", default=2, validators=[MinValueValidator(1)]
     )
     objectif_menages_total = models.PositiveIntegerField("objectif de ménages (total)", default=50)
+    objectif_logements_mobilises = models.PositiveIntegerField("objectif de logements mobilisés", default=25)
     objectif_menages_par_bailleur = models.PositiveIntegerField(
         "objectif de ménages par bailleur", default=25
     )
     objectif_menages_par_an = models.PositiveIntegerField("objectif de ménages par an", default=17)
-    objectif_logements_mobilises = models.PositiveIntegerField("objectif de logements mobilisés", default=25)
     actif = models.BooleanField("actif", default=True)
 
     class Meta:

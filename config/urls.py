@@ -7,7 +7,7 @@ urlpatterns = [
     path("", comptes_views.tableau_de_bord, name="tableau_de_bord"),
     path("sante/", comptes_views.sante, name="sante"),
     path("comptes/", include("comptes.urls")),
-    path("menages/", include("menages.urls")),
     path("logements/", include("logements.urls")),
+    path("menages/", include("menages.urls")),
     path("admin/", admin.site.urls),
 ]
