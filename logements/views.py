@@ -32,9 +32,13 @@ def liste(request):
     )
     filtre = LogementFilter(request.GET or None, queryset=logements, user=request.user)
     page = Paginator(filtre.qs, PAR_PAGE).get_page(request.GET.get("page"))
+    # htmx asks for the results alone when a filter changes.
+    template = (
+        "logements/liste.html#resultats" if request.headers.get("HX-Request") else "logements/liste.html"
+    )
     return render(
         request,
-        "logements/liste.html",
+        template,
         {
             "filtre": filtre,
             "filtre_actif": any(value for key, value in request.GET.items() if key != "page"),

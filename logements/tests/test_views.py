@@ -69,8 +69,19 @@ def test_list_filters_and_keeps_them_across_pages(client, programme):
     assert response.context["page"].paginator.count == 30
     assert "loyer_max=450%2C50" in response.text and "page=2" in response.text
     assert "Logements correspondant aux filtres, page 1 sur 2" in response.text
+    assert "30 logements correspondent aux filtres." in response.text
     search = client.get(reverse("logements:liste"), {"recherche": "REF-"}).context["page"].paginator.count
     assert search == 34
+
+
+def test_htmx_filtering_returns_the_results_alone(client, programme):
+    LogementFactory(bailleur=programme.habitat, adresse="9 rue du Four", vacant=True)
+    LogementFactory(bailleur=programme.habitat, adresse="2 rue Voltaire", vacant=True)
+    client.force_login(programme.cesf_habitat)
+    response = client.get(reverse("logements:liste"), {"recherche": "four"}, headers={"HX-Request": "true"})
+    assert "<html" not in response.text and "<form" not in response.text
+    assert "1 logement correspond aux filtres." in response.text
+    assert "9 rue du Four" in response.text and "2 rue Voltaire" not in response.text
 
 
 def test_invalid_filter_is_shown_next_to_its_field(client, programme):
@@ -78,6 +89,10 @@ def test_invalid_filter_is_shown_next_to_its_field(client, programme):
     response = client.get(reverse("logements:liste"), {"loyer_max": "beaucoup"})
     assert response.status_code == 200
     assert "Saisissez un nombre" in response.text
+    response = client.get(
+        reverse("logements:liste"), {"loyer_max": "beaucoup"}, headers={"HX-Request": "true"}
+    )
+    assert "ignoré" in response.text and "Saisissez un nombre" in response.text
 
 
 def test_detail_shows_the_dwelling_and_its_mobilisation(client, programme):
