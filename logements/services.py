@@ -16,12 +16,22 @@ from pathlib import PurePath
 
 from django.db import transaction
 from django.utils import timezone
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
 
 from comptes.models import Commune, Dispositif, Organisation
 from logements.enums import EtiquetteEnergetique, ModeMobilisation, StatutLogement, Typologie
 from logements.models import ImportLogements, Logement, MobilisationLogement
 
 BATCH_SIZE = 1000
+# Bounds on what a file may hold, so that a wrong or hostile upload cannot exhaust the server (an
+# XLSX file is a zip archive: 20 MB can unpack to gigabytes).
+LIGNES_MAX = 50_000
+COLONNES_MAX = 100
+XLSX_DECOMPRESSE_MAX = 200 * 1024 * 1024
+TROP_DE_LIGNES = "Le fichier dépasse {} lignes : découpez-le en plusieurs fichiers.".format(
+    f"{LIGNES_MAX:,}".replace(",", "\u202f")  # French thousands separator: a narrow no-break space
+)
 
 
 def typographie(text: str) -> str:
@@ -154,24 +164,37 @@ def _read_csv(data: bytes) -> list[list]:
     # would be misled by "512,50" in a file separated by semicolons).
     counts = {sep: first_line.count(sep) for sep in (";", ",", "\t")}
     delimiter = max(counts, key=counts.get) if any(counts.values()) else ";"
+    rows = []
     try:
-        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+            if len(rows) > LIGNES_MAX:
+                raise FichierIllisible(TROP_DE_LIGNES)
+            rows.append(row[:COLONNES_MAX])
     except csv.Error as exc:
         raise FichierIllisible("Le fichier CSV est illisible : est-ce bien un fichier texte ?") from exc
+    return rows
 
 
 def _read_xlsx(data: bytes) -> list[list]:
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            decompresse = sum(info.file_size for info in archive.infolist())
+        if decompresse > XLSX_DECOMPRESSE_MAX:
+            raise FichierIllisible(
+                "Le classeur Excel est trop volumineux : découpez-le en plusieurs fichiers."
+            )
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise FichierIllisible("Le classeur Excel est illisible ou endommagé.") from exc
+    rows = []
     try:
-        return [list(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
+        for row in workbook.worksheets[0].iter_rows(max_col=COLONNES_MAX, values_only=True):
+            if len(rows) > LIGNES_MAX:
+                raise FichierIllisible(TROP_DE_LIGNES)
+            rows.append(list(row))
     finally:
         workbook.close()
+    return rows
 
 
 def lire_lignes(fichier) -> list[list]:

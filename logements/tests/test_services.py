@@ -254,3 +254,21 @@ def test_mobilising_a_dwelling_twice_for_a_programme_updates_it(programme):
         logement=logement, dispositif=programme.dispositif, mode=ModeMobilisation.AMENAGEMENT
     )
     assert list(logement.mobilisations.values_list("mode", flat=True)) == [ModeMobilisation.AMENAGEMENT]
+
+
+@pytest.mark.parametrize(
+    "fabrique", [lambda rows: csv_file(*[";".join(map(str, r)) for r in rows]), xlsx_file]
+)
+def test_files_beyond_the_size_bounds_are_refused(programme, communes_aude, monkeypatch, fabrique):
+    monkeypatch.setattr(services, "LIGNES_MAX", 3)
+    entete = ["Référence", "Adresse", "Commune", "Typologie", "Surface", "Loyer", "Charges", "Statut"]
+    lignes = [[f"HA-{i}", "1 rue", "Carcassonne", "T1", "30", "300", "30", "vacant"] for i in range(5)]
+    rapport = importer(programme, fabrique([entete, *lignes]))
+    assert rapport.erreurs[0].message.startswith("Le fichier dépasse")
+    assert not Logement.objects.exists()
+
+
+def test_xlsx_that_unpacks_too_large_is_refused(programme, communes_aude, monkeypatch):
+    monkeypatch.setattr(services, "XLSX_DECOMPRESSE_MAX", 1000)
+    rapport = importer(programme, xlsx_file([["Référence"], ["HA-1"]]))
+    assert "trop volumineux" in rapport.erreurs[0].message
