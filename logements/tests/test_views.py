@@ -29,6 +29,7 @@ def test_list_query_count_at_the_scale_of_the_pooled_stock(client, programme, co
     logements_en_masse(programme.alogea, commune, 5_000, statut=StatutLogement.EN_ROTATION)
     url = reverse("logements:liste")
     ten_thousand = count_queries(client.get, url, {"page": 400})
+    print(f"\nliste des logements : {one} requêtes pour 1 logement, {ten_thousand} pour 10 000")
     assert one == ten_thousand
     response = client.get(url, {"page": 400})
     assert "10000 logements que vous pouvez consulter" in response.text
