@@ -22,9 +22,10 @@ from logements.enums import (
     Typologie,
 )
 
-# Landlord roles that look for a dwelling for a household, and so need the other landlord's
-# available dwellings too (the stock is pooled for matching).
-ROLES_RECHERCHE_LOGEMENT = (Role.CESF, Role.CHARGE_ATTRIBUTION)
+# The landlord's staff who manage its stock and look for a dwelling for a household: they see
+# their landlord's stock and the other landlord's available dwellings (pooled for matching).
+# Caretakers (gardiens) do neither, and get no dwelling list (need to know).
+ROLES_GESTION_STOCK = (Role.CESF, Role.CHARGE_ATTRIBUTION)
 
 
 def bailleurs_visible_to(user):
@@ -46,12 +47,12 @@ class LogementQuerySet(models.QuerySet):
         """The dwellings `user` may see. The stock is pooled between the two landlords for
         matching, but only what matching needs is shared:
         - administrators: the whole stock;
-        - landlord staff: their own landlord's whole stock; the CESF and the chargé d'attribution,
-          who look for dwellings for households, also the other landlords' available (vacant or in
-          rotation) dwellings; a gardien only their own landlord's stock;
+        - the CESF and the chargé d'attribution of a landlord: their own landlord's whole stock and,
+          since they look for dwellings for households, the other landlords' available (vacant or
+          in rotation) dwellings;
         - social workers (ADAFF, HDM for IML): the available dwellings of every landlord, to
           prepare the matching with the household;
-        - TISF, funders and committee members: none.
+        - gardiens, TISF, funders and committee members: none.
         Always limited to the landlords of the programmes the user's organisation takes part in."""
         if not user or not user.is_authenticated or not user.is_active:
             return self.none()
@@ -63,10 +64,8 @@ class LogementQuerySet(models.QuerySet):
 
         disponibles = Q(statut__in=STATUTS_DISPONIBLES)
         condition = Q(pk__in=[])
-        if user.est_personnel_bailleur:
-            condition |= Q(bailleur=organisation)
-            if user.has_role(*ROLES_RECHERCHE_LOGEMENT):
-                condition |= disponibles
+        if organisation.est_bailleur and user.has_role(*ROLES_GESTION_STOCK):
+            condition |= Q(bailleur=organisation) | disponibles
         if user.has_role(Role.TRAVAILLEUR_SOCIAL):
             condition |= disponibles
         bailleurs = Organisation.objects.filter(

@@ -2,12 +2,12 @@
 
 import rules
 
-from comptes.enums import Role
 from comptes.permissions import has_role, is_administrateur, is_personnel_bailleur, is_travailleur_social
+from logements.models import ROLES_GESTION_STOCK
 
 # The landlord's staff who manage its stock and look for dwellings: the CESF and the chargé
-# d'attribution (not the gardien).
-is_gestionnaire_stock = is_personnel_bailleur & has_role(Role.CESF, Role.CHARGE_ATTRIBUTION)
+# d'attribution (not the gardien), in a landlord organisation.
+is_gestionnaire_stock = is_personnel_bailleur & has_role(*ROLES_GESTION_STOCK)
 
 
 @rules.predicate
@@ -21,8 +21,9 @@ def works_for_logements_bailleur(user, logement):
     return logement is None or user.organisation_id == logement.bailleur_id
 
 
-# Funders and committee members see figures, never a list of dwellings; a TISF does no matching.
-rules.add_perm("logements.voir_logements", is_personnel_bailleur | is_travailleur_social | is_administrateur)
+# Funders and committee members see figures, never a list of dwellings; neither a TISF nor a
+# gardien looks for dwellings.
+rules.add_perm("logements.voir_logements", is_gestionnaire_stock | is_travailleur_social | is_administrateur)
 rules.add_perm(
     "logements.importer_logements", is_administrateur | (is_gestionnaire_stock & works_for_bailleur)
 )

@@ -48,8 +48,10 @@ def test_charge_attribution_sees_like_the_cesf(programme, stock):
     assert visible(attribution) == TOUT_HABITAT | DISPONIBLES
 
 
-def test_gardien_sees_only_his_landlords_stock(programme, stock):
-    assert visible(programme.gardien_habitat) == TOUT_HABITAT
+def test_gardien_sees_no_dwelling(client, programme, stock):
+    assert visible(programme.gardien_habitat) == set()
+    client.force_login(programme.gardien_habitat)
+    assert client.get(reverse("logements:liste")).status_code == 403
 
 
 @pytest.mark.parametrize("persona", ["ts_adaff", "ts_hdm"])
@@ -57,7 +59,7 @@ def test_social_workers_see_the_available_dwellings_of_both_landlords(programme,
     assert visible(getattr(programme, persona)) == DISPONIBLES
 
 
-@pytest.mark.parametrize("persona", ["tisf_afc", "financeur", "comite"])
+@pytest.mark.parametrize("persona", ["tisf_afc", "financeur", "comite", "gardien_habitat"])
 def test_tisf_funders_and_committee_members_see_no_dwelling(programme, stock, persona):
     assert visible(getattr(programme, persona)) == set()
 
