@@ -13,6 +13,8 @@ def navigation(request):
     items = [("Tableau de bord", reverse("tableau_de_bord"))]
     if user.has_perm("menages.voir_menages"):
         items.append(("Ménages", reverse("menages:liste")))
+    if user.has_perm("logements.voir_logements"):
+        items.append(("Logements", reverse("logements:liste")))
     if user.has_perm("comites.voir"):
         items.append(("Comités", reverse("comites:seances")))
     if user.has_perm("financement.voir"):

@@ -26,6 +26,7 @@ class Dispositif(models.Model):
         "rythme du comité de suivi (mois)", default=2, validators=[MinValueValidator(1)]
     )
     objectif_menages_total = models.PositiveIntegerField("objectif de ménages (total)", default=50)
+    objectif_logements_mobilises = models.PositiveIntegerField("objectif de logements mobilisés", default=25)
     objectif_menages_par_bailleur = models.PositiveIntegerField(
         "objectif de ménages par bailleur", default=25
     )

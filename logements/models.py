@@ -1,2 +1,228 @@
-"""The landlords' pooled stock, mobilisation for the programme, matching, attribution and the
-CESF's tenant file (complaints, arrears, eviction prevention). Built by the housing issue."""
+"""The landlords' pooled stock and its mobilisation for the programme. Who may see a dwelling is
+decided here, in LogementQuerySet.visible_to.
+
+Matching, attribution and the CESF's tenant file will hang off these models later."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from comptes.enums import Role, TypeOrganisation
+from comptes.models import Commune, Dispositif, Organisation
+from logements.enums import (
+    STATUTS_DISPONIBLES,
+    EtiquetteEnergetique,
+    ModeMobilisation,
+    StatutLogement,
+    Typologie,
+)
+
+# The landlord's staff who manage its stock and look for a dwelling for a household: they see
+# their landlord's stock and the other landlord's available dwellings (pooled for matching).
+# Caretakers (gardiens) do neither, and get no dwelling list (need to know).
+ROLES_GESTION_STOCK = (Role.CESF, Role.CHARGE_ATTRIBUTION)
+
+
+def bailleurs_visible_to(user):
+    """The landlords taking part in the programmes of the user's organisation (all of them for an
+    administrator)."""
+    bailleurs = Organisation.objects.filter(type=TypeOrganisation.BAILLEUR)
+    if user.est_administrateur:
+        return bailleurs
+    if user.organisation_id is None:
+        return bailleurs.none()
+    return bailleurs.filter(dispositifs__in=user.organisation.dispositifs.all()).distinct()
+
+
+class LogementQuerySet(models.QuerySet):
+    def disponibles(self):
+        return self.filter(statut__in=STATUTS_DISPONIBLES)
+
+    def visible_to(self, user):
+        """The dwellings `user` may see. The stock is pooled between the two landlords for
+        matching, but only what matching needs is shared:
+        - administrators: the whole stock;
+        - the CESF and the chargé d'attribution of a landlord: their own landlord's whole stock and,
+          since they look for dwellings for households, the other landlords' available (vacant or
+          in rotation) dwellings;
+        - social workers (ADAFF, HDM for IML): the available dwellings of every landlord, to
+          prepare the matching with the household;
+        - gardiens, TISF, funders and committee members: none.
+        Always limited to the landlords of the programmes the user's organisation takes part in."""
+        if not user or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.est_administrateur:
+            return self
+        organisation = user.organisation
+        if organisation is None:
+            return self.none()
+
+        disponibles = Q(statut__in=STATUTS_DISPONIBLES)
+        condition = Q(pk__in=[])
+        if organisation.est_bailleur and user.has_role(*ROLES_GESTION_STOCK):
+            condition |= Q(bailleur=organisation) | disponibles
+        if user.has_role(Role.TRAVAILLEUR_SOCIAL):
+            condition |= disponibles
+        bailleurs = Organisation.objects.filter(
+            type=TypeOrganisation.BAILLEUR, dispositifs__in=organisation.dispositifs.all()
+        )
+        return self.filter(condition, bailleur__in=bailleurs)
+
+
+class Logement(models.Model):
+    """A dwelling of one landlord's stock, identified by the landlord's own reference."""
+
+    bailleur = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="logements",
+        verbose_name="bailleur",
+        limit_choices_to={"type": TypeOrganisation.BAILLEUR},
+    )
+    reference_bailleur = models.CharField("référence du bailleur", max_length=50)
+    adresse = models.CharField("adresse", max_length=255)
+    commune = models.ForeignKey(
+        Commune, on_delete=models.PROTECT, related_name="logements", verbose_name="commune"
+    )
+    typologie = models.CharField("typologie", max_length=2, choices=Typologie.choices)
+    surface = models.DecimalField(
+        "surface (m²)", max_digits=6, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    loyer = models.DecimalField(
+        "loyer (€)", max_digits=8, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
+    charges = models.DecimalField(
+        "charges (€)", max_digits=8, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
+    etage = models.SmallIntegerField("étage", null=True, blank=True, help_text="0 pour le rez-de-chaussée.")
+    ascenseur = models.BooleanField("ascenseur", default=False)
+    accessible_pmr = models.BooleanField("accessible aux personnes à mobilité réduite", default=False)
+    etiquette_energetique = models.CharField(
+        "étiquette énergétique", max_length=1, choices=EtiquetteEnergetique.choices, blank=True
+    )
+    statut = models.CharField(
+        "statut", max_length=20, choices=StatutLogement.choices, default=StatutLogement.OCCUPE
+    )
+    cree_le = models.DateTimeField("créé le", auto_now_add=True)
+    modifie_le = models.DateTimeField("modifié le", auto_now=True)
+
+    objects = LogementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "logement"
+        verbose_name_plural = "logements"
+        ordering = ["commune__nom", "adresse", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bailleur", "reference_bailleur"], name="logement_reference_unique_par_bailleur"
+            ),
+            models.CheckConstraint(condition=Q(surface__gt=0), name="logement_surface_positive"),
+            models.CheckConstraint(condition=Q(loyer__gte=0), name="logement_loyer_positif"),
+            models.CheckConstraint(condition=Q(charges__gte=0), name="logement_charges_positives"),
+        ]
+        indexes = [models.Index(fields=["statut", "typologie"], name="logement_statut_typologie")]
+
+    def __str__(self):
+        return f"{self.typologie} – {self.adresse}, {self.commune.nom} ({self.reference_bailleur})"
+
+    def get_absolute_url(self):
+        return reverse("logements:detail", args=[self.pk])
+
+    @property
+    def loyer_charges_comprises(self):
+        return self.loyer + self.charges
+
+    @property
+    def est_disponible(self):
+        return self.statut in STATUTS_DISPONIBLES
+
+
+class ImportLogements(models.Model):
+    """One successful import of a landlord's file: who, when, which file, what it changed. The
+    dwellings themselves are written in bulk (no per-row audit entry); this row is the trace."""
+
+    bailleur = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="imports_logements", verbose_name="bailleur"
+    )
+    auteur = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="auteur",
+    )
+    nom_fichier = models.CharField("fichier", max_length=255)
+    lignes = models.PositiveIntegerField("lignes lues")
+    crees = models.PositiveIntegerField("logements créés")
+    mis_a_jour = models.PositiveIntegerField("logements mis à jour")
+    cree_le = models.DateTimeField("importé le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "import de logements"
+        verbose_name_plural = "imports de logements"
+        ordering = ["-cree_le"]
+
+    def __str__(self):
+        return f"{self.nom_fichier} ({self.bailleur}, {self.cree_le:%d/%m/%Y})"
+
+
+class MobilisationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The mobilisations of the dwellings `user` may see, in the programmes of their
+        organisation."""
+        if not user or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.est_administrateur:
+            return self
+        if user.organisation_id is None:
+            return self.none()
+        return self.filter(
+            logement__in=Logement.objects.visible_to(user),
+            dispositif__in=user.organisation.dispositifs.all(),
+        )
+
+
+class MobilisationLogement(models.Model):
+    """A dwelling mobilised for a programme, and how (the programme targets a number of them,
+    Dispositif.objectif_logements_mobilises)."""
+
+    dispositif = models.ForeignKey(
+        Dispositif, on_delete=models.PROTECT, related_name="mobilisations", verbose_name="dispositif"
+    )
+    logement = models.ForeignKey(
+        Logement, on_delete=models.PROTECT, related_name="mobilisations", verbose_name="logement"
+    )
+    mode = models.CharField("mode de mobilisation", max_length=30, choices=ModeMobilisation.choices)
+    date_mobilisation = models.DateField("date de mobilisation", default=timezone.localdate)
+    commentaire = models.TextField("commentaire", blank=True)
+    auteur = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="enregistré par",
+    )
+    cree_le = models.DateTimeField("créé le", auto_now_add=True)
+    modifie_le = models.DateTimeField("modifié le", auto_now=True)
+
+    objects = MobilisationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "mobilisation de logement"
+        verbose_name_plural = "mobilisations de logements"
+        ordering = ["-date_mobilisation", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dispositif", "logement"], name="mobilisation_unique_par_dispositif"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.logement.reference_bailleur} – {self.get_mode_display()}"

@@ -100,6 +100,13 @@ def monde(transactional_db):
     )
     pre = menage.pre_diagnostics.first()
     from financement.models import RapportFinanceur
+    from logements.models import Logement
+
+    logement = (
+        Logement.objects.filter(bailleur=menage.bailleur, statut="vacant", mobilisations__isnull=True)
+        .order_by("pk")
+        .first()
+    )
 
     rapport = RapportFinanceur.objects.create(
         dispositif=menage.dispositif, financeur=users["financeur.ddcspp"].organisation, periodicite="annuel",
@@ -132,6 +139,9 @@ def monde(transactional_db):
         "comites:point_deplacer": {"pk": point.pk, "sens": "monter"},
         "rappels:lu": {"pk": rappel.pk},
         "journal_utilisateur": {"pk": users["cesf.habitat"].pk},
+        "logements:detail": {"pk": logement.pk},
+        "logements:mobiliser": {"pk": logement.pk},
+        "logements:importer": {"bailleur_pk": menage.bailleur_id},
         "financement:convention": {"pk": menage.dispositif_id},
         "financement:tableau": {"pk": menage.dispositif_id},
         "financement:export": {"pk": menage.dispositif_id, "format": "csv"},

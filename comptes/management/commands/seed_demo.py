@@ -17,6 +17,7 @@ from comptes.models import (
     Utilisateur,
 )
 from financement.demo import seed_financement
+from logements.demo import seed_logements
 from menages import demo as menages_demo
 
 
@@ -34,6 +35,7 @@ class Command(BaseCommand):
             self._menages(dispositif, organisations, communes, comptes)
             self._comite(dispositif, comptes)
             seed_financement(dispositif=dispositif, organisations=organisations)
+            seed_logements(dispositif=dispositif, organisations=organisations, communes=communes)
         self.stdout.write(self.style.SUCCESS("Données de démonstration chargées."))
 
     def _dispositif(self):

@@ -1,0 +1,72 @@
+"""Fictitious dwellings of both landlords for the demo (called by seed_demo, idempotent)."""
+
+import datetime
+from decimal import Decimal
+
+from logements import services
+from logements.enums import EtiquetteEnergetique, ModeMobilisation, StatutLogement, Typologie
+from logements.models import Logement
+
+RUES = [
+    "rue des Lavandières",
+    "avenue du Général-Leclerc",
+    "rue Voltaire",
+    "boulevard de la Liberté",
+    "rue des Écoles",
+    "impasse des Mimosas",
+    "rue Jean-Jaurès",
+    "allée des Platanes",
+    "rue du Moulin",
+    "place de la République",
+]
+COMMUNES = ["Carcassonne", "Narbonne", "Limoux", "Castelnaudary", "Lézignan-Corbières", "Quillan"]
+TYPOLOGIES = [Typologie.T1, Typologie.T2, Typologie.T3, Typologie.T3, Typologie.T4, Typologie.T5]
+STATUTS = [StatutLogement.OCCUPE, StatutLogement.OCCUPE, StatutLogement.VACANT, StatutLogement.EN_ROTATION]
+PAR_BAILLEUR = 20
+
+# (landlord key, number of the dwelling, way of mobilisation)
+MOBILISATIONS = [
+    ("habitat", 2, ModeMobilisation.SANS_AMENAGEMENT),
+    ("habitat", 6, ModeMobilisation.AMENAGEMENT),
+    ("alogea", 3, ModeMobilisation.RECLASSEMENT_BAS_LOYER),
+]
+
+
+def reference(prefix, number):
+    return f"{prefix}-{number:04d}"
+
+
+def seed_logements(*, dispositif, organisations, communes):
+    for key, prefix, decalage in (("habitat", "HA", 0), ("alogea", "AL", 3)):
+        bailleur = organisations[key]
+        for n in range(1, PAR_BAILLEUR + 1):
+            typologie = TYPOLOGIES[n % len(TYPOLOGIES)]
+            pieces = int(typologie.value[1])
+            etage = n % 5
+            Logement.objects.update_or_create(
+                bailleur=bailleur,
+                reference_bailleur=reference(prefix, n),
+                defaults={
+                    "adresse": f"{n * 3 + decalage + 1} {RUES[(n + decalage) % len(RUES)]}",
+                    "commune": communes[COMMUNES[(n + decalage) % len(COMMUNES)]],
+                    "typologie": typologie,
+                    "surface": Decimal(22 + 17 * pieces) + Decimal(n % 4) / 2,
+                    "loyer": Decimal(180 + 70 * pieces + 5 * n) + Decimal("0.50"),
+                    "charges": Decimal(35 + 12 * pieces),
+                    "etage": etage,
+                    "ascenseur": etage >= 3,
+                    "accessible_pmr": etage == 0 or n % 7 == 0,
+                    "etiquette_energetique": list(EtiquetteEnergetique)[n % 7],
+                    "statut": STATUTS[n % len(STATUTS)],
+                },
+            )
+    for key, n, mode in MOBILISATIONS:
+        prefix = "HA" if key == "habitat" else "AL"
+        logement = Logement.objects.get(bailleur=organisations[key], reference_bailleur=reference(prefix, n))
+        if not logement.mobilisations.filter(dispositif=dispositif).exists():
+            services.mobiliser_logement(
+                logement=logement,
+                dispositif=dispositif,
+                mode=mode,
+                date_mobilisation=datetime.date(2026, 3, n),
+            )

@@ -1,0 +1,39 @@
+from django.db import models
+
+
+class Typologie(models.TextChoices):
+    T1 = "T1", "T1"
+    T2 = "T2", "T2"
+    T3 = "T3", "T3"
+    T4 = "T4", "T4"
+    T5 = "T5", "T5"
+    T6 = "T6", "T6 et plus"
+
+
+class StatutLogement(models.TextChoices):
+    OCCUPE = "occupe", "Occupé"
+    VACANT = "vacant", "Vacant"
+    EN_ROTATION = "en_rotation", "En rotation"
+
+
+# Dwellings that can be offered to a household: vacant now, or about to be (notice given).
+STATUTS_DISPONIBLES = frozenset({StatutLogement.VACANT, StatutLogement.EN_ROTATION})
+
+
+class EtiquetteEnergetique(models.TextChoices):
+    A = "A", "A"
+    B = "B", "B"
+    C = "C", "C"
+    D = "D", "D"
+    E = "E", "E"
+    F = "F", "F"
+    G = "G", "G"
+
+
+class ModeMobilisation(models.TextChoices):
+    """How a dwelling is mobilised for the programme (the four ways of the project sheet)."""
+
+    CREATION_OFFRE_NOUVELLE = "creation_offre_nouvelle", "Création d’offre nouvelle"
+    AMENAGEMENT = "amenagement", "Aménagement d’un logement existant"
+    SANS_AMENAGEMENT = "sans_amenagement", "Mobilisation sans aménagement"
+    RECLASSEMENT_BAS_LOYER = "reclassement_bas_loyer", "Reclassement en offre à bas loyer"

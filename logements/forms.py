@@ -1,0 +1,51 @@
+from pathlib import PurePath
+
+from django import forms
+
+from logements.enums import ModeMobilisation
+from logements.models import MobilisationLogement
+
+TAILLE_MAX_IMPORT = 20 * 1024 * 1024
+
+
+class ImportLogementsForm(forms.Form):
+    fichier = forms.FileField(
+        label="Fichier du bailleur (CSV ou Excel)",
+        help_text="Format .csv (séparateur point-virgule ou virgule) ou .xlsx (première feuille), 20 Mo "
+        "au plus. La première ligne donne le nom des colonnes.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
+    )
+
+    def clean_fichier(self):
+        fichier = self.cleaned_data["fichier"]
+        if PurePath(fichier.name).suffix.lower() not in (".csv", ".xlsx", ".xls", ".txt"):
+            raise forms.ValidationError("Déposez un fichier .csv ou .xlsx.")
+        if fichier.size > TAILLE_MAX_IMPORT:
+            raise forms.ValidationError("Le fichier dépasse 20 Mo : découpez-le en plusieurs fichiers.")
+        return fichier
+
+
+class MobilisationForm(forms.ModelForm):
+    mode = forms.ChoiceField(
+        label="Mode de mobilisation", choices=ModeMobilisation.choices, widget=forms.RadioSelect
+    )
+
+    class Meta:
+        model = MobilisationLogement
+        fields = ["dispositif", "mode", "date_mobilisation", "commentaire"]
+        widgets = {
+            "date_mobilisation": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "commentaire": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, dispositifs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["dispositif"].queryset = dispositifs
+        self.fields["dispositif"].empty_label = None
+        # With a single programme (the usual case) there is nothing to choose.
+        self.dispositif_unique = dispositifs[0] if len(dispositifs) == 1 else None
+        if self.dispositif_unique:
+            del self.fields["dispositif"]
+
+    def dispositif_choisi(self):
+        return self.dispositif_unique or self.cleaned_data["dispositif"]

@@ -1,0 +1,32 @@
+"""Who may do what with the stock. Which dwellings: LogementQuerySet.visible_to."""
+
+import rules
+
+from comptes.permissions import has_role, is_administrateur, is_personnel_bailleur, is_travailleur_social
+from logements.models import ROLES_GESTION_STOCK
+
+# The landlord's staff who manage its stock and look for dwellings: the CESF and the chargé
+# d'attribution (not the gardien), in a landlord organisation.
+is_gestionnaire_stock = is_personnel_bailleur & has_role(*ROLES_GESTION_STOCK)
+
+
+@rules.predicate
+def works_for_bailleur(user, bailleur):
+    """`bailleur` is an Organisation; None asks "for some landlord" (to show a link or a page)."""
+    return bailleur is None or user.organisation_id == bailleur.pk
+
+
+@rules.predicate
+def works_for_logements_bailleur(user, logement):
+    return logement is None or user.organisation_id == logement.bailleur_id
+
+
+# Funders and committee members see figures, never a list of dwellings; neither a TISF nor a
+# gardien looks for dwellings.
+rules.add_perm("logements.voir_logements", is_gestionnaire_stock | is_travailleur_social | is_administrateur)
+rules.add_perm(
+    "logements.importer_logements", is_administrateur | (is_gestionnaire_stock & works_for_bailleur)
+)
+rules.add_perm(
+    "logements.mobiliser_logement", is_administrateur | (is_gestionnaire_stock & works_for_logements_bailleur)
+)

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from logements import views
+
+app_name = "logements"
+urlpatterns = [
+    path("", views.liste, name="liste"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/mobiliser/", views.mobiliser, name="mobiliser"),
+    path("importer/", views.importer_choix, name="importer_choix"),
+    path("importer/modele.csv", views.modele, name="modele"),
+    path("importer/<int:bailleur_pk>/", views.importer, name="importer"),
+    path("mobilisations/", views.mobilisations, name="mobilisations"),
+]

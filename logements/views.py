@@ -1,0 +1,174 @@
+import csv
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+
+from comptes.access import get_visible_or_404, require_perm
+from comptes.selectors import dispositifs_of
+from logements import selectors, services
+from logements.filters import LogementFilter
+from logements.forms import ImportLogementsForm, MobilisationForm
+from logements.models import Logement, MobilisationLogement, bailleurs_visible_to
+from logements.services import COLONNES, EXEMPLE, LIBELLES_COLONNES, OBLIGATOIRES
+
+PAR_PAGE = 25
+# Errors shown on the import page; the count of the others is given (a file with thousands of
+# wrong lines usually has one systematic mistake).
+ERREURS_AFFICHEES = 500
+
+
+@never_cache
+def liste(request):
+    require_perm(request.user, "logements.voir_logements")
+    logements = (
+        Logement.objects.visible_to(request.user)
+        .select_related("bailleur", "commune")
+        .order_by("commune__nom", "adresse", "pk")
+    )
+    filtre = LogementFilter(request.GET or None, queryset=logements, user=request.user)
+    page = Paginator(filtre.qs, PAR_PAGE).get_page(request.GET.get("page"))
+    # htmx asks for the results alone when a filter changes.
+    template = (
+        "logements/liste.html#resultats" if request.headers.get("HX-Request") else "logements/liste.html"
+    )
+    return render(
+        request,
+        template,
+        {
+            "filtre": filtre,
+            "filtre_actif": any(value for key, value in request.GET.items() if key != "page"),
+            "page": page,
+            "peut_importer": request.user.has_perm("logements.importer_logements"),
+        },
+    )
+
+
+@never_cache
+def detail(request, pk):
+    logement = get_visible_or_404(Logement.objects.select_related("bailleur", "commune"), request.user, pk=pk)
+    mobilisations = logement.mobilisations.select_related("dispositif", "auteur")
+    return render(
+        request,
+        "logements/detail.html",
+        {
+            "logement": logement,
+            "mobilisations": mobilisations,
+            "peut_mobiliser": request.user.has_perm("logements.mobiliser_logement", logement),
+        },
+    )
+
+
+@never_cache
+def importer_choix(request):
+    """Landlord staff go straight to their landlord's import; administrators choose a landlord."""
+    user = request.user
+    require_perm(user, "logements.importer_logements")
+    if not user.est_administrateur:
+        return redirect("logements:importer", bailleur_pk=user.organisation_id)
+    return render(request, "logements/importer_choix.html", {"bailleurs": bailleurs_visible_to(user)})
+
+
+@never_cache
+def importer(request, bailleur_pk):
+    user = request.user
+    bailleur = get_object_or_404(bailleurs_visible_to(user), pk=bailleur_pk)
+    require_perm(user, "logements.importer_logements", bailleur)
+    form = ImportLogementsForm(request.POST or None, request.FILES or None)
+    rapport = None
+    if request.method == "POST" and form.is_valid():
+        rapport = services.importer_logements(
+            bailleur=bailleur, fichier=form.cleaned_data["fichier"], auteur=user
+        )
+        if rapport.reussi:
+            messages.success(
+                request,
+                services.typographie(
+                    f"Import réussi : {rapport.crees} logement{'s' if rapport.crees > 1 else ''} "
+                    f"créé{'s' if rapport.crees > 1 else ''}, {rapport.mis_a_jour} mis à jour."
+                ),
+            )
+            return redirect(f"{reverse('logements:liste')}?bailleur={bailleur.pk}")
+        n = len(rapport.erreurs)
+        form.add_error(
+            "fichier",
+            services.typographie(
+                f"Le fichier contient {n} erreur{'s' if n > 1 else ''} : aucun logement n’a été importé. "
+                "Corrigez les lignes signalées ci-dessous, puis déposez de nouveau le fichier."
+            ),
+        )
+    colonnes = [(LIBELLES_COLONNES[nom], nom in OBLIGATOIRES, EXEMPLE[nom]) for nom in COLONNES]
+    return render(
+        request,
+        "logements/importer.html",
+        {
+            "bailleur": bailleur,
+            "form": form,
+            "rapport": rapport,
+            "erreurs": rapport.erreurs[:ERREURS_AFFICHEES] if rapport else [],
+            "erreurs_masquees": max(0, len(rapport.erreurs) - ERREURS_AFFICHEES) if rapport else 0,
+            "colonnes": colonnes,
+            "imports": selectors.recent_imports(bailleur),
+        },
+    )
+
+
+@never_cache
+def mobilisations(request):
+    require_perm(request.user, "logements.voir_logements")
+    visibles = MobilisationLogement.objects.visible_to(request.user)
+    page = Paginator(
+        visibles.select_related("dispositif", "logement__bailleur", "logement__commune"), PAR_PAGE
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "logements/mobilisations.html",
+        {
+            "page": page,
+            "avancement": selectors.mobilisation_progress(request.user),
+            "par_mode": selectors.mobilisations_by_mode(visibles),
+        },
+    )
+
+
+@never_cache
+def mobiliser(request, pk):
+    user = request.user
+    logement = get_visible_or_404(Logement.objects.select_related("bailleur", "commune"), user, pk=pk)
+    require_perm(user, "logements.mobiliser_logement", logement)
+    dispositifs = dispositifs_of(user).filter(organisations=logement.bailleur)
+    if not dispositifs:
+        raise PermissionDenied
+    existante = logement.mobilisations.filter(dispositif__in=dispositifs).first()
+    form = MobilisationForm(request.POST or None, instance=existante, dispositifs=dispositifs)
+    if request.method == "POST" and form.is_valid():
+        services.mobiliser_logement(
+            logement=logement,
+            dispositif=form.dispositif_choisi(),
+            mode=form.cleaned_data["mode"],
+            date_mobilisation=form.cleaned_data["date_mobilisation"],
+            commentaire=form.cleaned_data["commentaire"],
+            auteur=user,
+        )
+        messages.success(request, "La mobilisation du logement est enregistrée.")
+        return redirect(logement)
+    return render(
+        request, "logements/mobiliser.html", {"logement": logement, "form": form, "existante": existante}
+    )
+
+
+@never_cache
+def modele(request):
+    """A CSV file with the expected columns and one example line, to fill in."""
+    require_perm(request.user, "logements.importer_logements")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="modele-import-logements.csv"'
+    response.write("\ufeff")  # lets Excel read the file as UTF-8
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow([LIBELLES_COLONNES[nom] for nom in COLONNES])
+    writer.writerow([EXEMPLE[nom] for nom in COLONNES])
+    return response
