@@ -11,7 +11,7 @@ from accompagnement.enums import (
     SituationSortie,
     TypeDocument,
 )
-from accompagnement.models import Contact, Objectif, Orientation, TempsFort
+from accompagnement.models import Contact, Objectif, Orientation, SuiviPostSortie, TempsFort
 from comptes.enums import CodeNiveau, TypeOrganisation
 from comptes.models import Organisation, Utilisateur
 from menages.enums import MotifSortie, TypeIntervention
@@ -196,6 +196,13 @@ class ObjectifForm(VersionMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial["version"] = self.instance.version
+
+
+class SuiviPostSortieForm(forms.ModelForm):
+    class Meta:
+        model = SuiviPostSortie
+        fields = ["echeance_mois", "date", "situation", "commentaire"]
+        widgets = {"date": DateInput}
 
 
 class OrientationForm(forms.ModelForm):

@@ -378,3 +378,34 @@ class Document(models.Model):
 
 def planned_end(date_debut, duree_mois):
     return date_debut + relativedelta(months=duree_mois, days=-1)
+
+
+class SuiviPostSortie(models.Model):
+    """The household's housing situation recorded 6 and 12 months after the end of its support."""
+
+    accompagnement = models.ForeignKey(
+        Accompagnement, on_delete=models.CASCADE, related_name="suivis_post_sortie"
+    )
+    echeance_mois = models.PositiveSmallIntegerField("échéance", choices=[(6, "6 mois"), (12, "12 mois")])
+    date = models.DateField("date du constat", default=timezone.localdate)
+    situation = models.CharField("situation de logement", max_length=20, choices=SituationSortie.choices)
+    commentaire = models.CharField("commentaire", max_length=250, blank=True)
+    auteur = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "situation après la sortie"
+        verbose_name_plural = "situations après la sortie"
+        ordering = ["accompagnement", "echeance_mois"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["accompagnement", "echeance_mois"], name="suivi_post_sortie_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_echeance_mois_display()} après la sortie : {self.get_situation_display()}"
+
+    def get_additional_data(self):
+        return {"menage_id": self.accompagnement.menage_id}

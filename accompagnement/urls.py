@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/orientations/<int:obj_pk>/", views.orientation, name="orientation_modifier"),
     path("<int:pk>/temps-forts/nouveau/", views.temps_fort, name="temps_fort"),
     path("<int:pk>/temps-forts/<int:obj_pk>/", views.temps_fort, name="temps_fort_modifier"),
+    path("<int:pk>/apres-sortie/", views.suivi_post_sortie, name="suivi_post_sortie"),
     path("<int:pk>/documents/nouveau/", views.document_deposer, name="document_deposer"),
     path("<int:pk>/documents/<int:doc_pk>/", views.document, name="document"),
     path("<int:pk>/intervenants/nouveau/", views.intervenant, name="intervenant"),

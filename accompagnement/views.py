@@ -18,6 +18,7 @@ from accompagnement.forms import (
     ObjectifForm,
     OrientationForm,
     RythmeForm,
+    SuiviPostSortieForm,
     TempsFortForm,
 )
 from accompagnement.models import Contact, Document, Objectif, Orientation, TempsFort
@@ -257,6 +258,30 @@ def temps_fort(request, pk, obj_pk=None):
     return _simple_form(
         request, pk, "accompagnement.temps_forts", TempsFortForm, TempsFort, obj_pk, "Temps fort"
     )
+
+
+@never_cache
+def suivi_post_sortie(request, pk):
+    """Record the household's situation 6 or 12 months after its support ended."""
+    menage = _menage(request, pk, "accompagnement.gerer")
+    accompagnement = menage.accompagnements.filter(date_fin__isnull=False).order_by("-date_fin").first()
+    if accompagnement is None:
+        messages.error(request, "Ce ménage n’a pas d’accompagnement terminé.")
+        return redirect(menage)
+    form = SuiviPostSortieForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        suivi = form.save(commit=False)
+        suivi.accompagnement = accompagnement
+        suivi.auteur = request.user
+        try:
+            suivi.validate_constraints()
+        except ValidationError:
+            form.add_error("echeance_mois", "Cette échéance est déjà renseignée pour cet accompagnement.")
+        else:
+            suivi.save()
+            messages.success(request, "La situation après la sortie est enregistrée.")
+            return redirect(menage)
+    return _page(request, "accompagnement/form.html", menage, form, "Situation après la sortie")
 
 
 @never_cache

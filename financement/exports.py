@@ -42,6 +42,11 @@ def lignes(i) -> list[tuple[str, str, object]]:
             "non disponible" if i["expulsions_stoppees"] is None else i["expulsions_stoppees"],
         ),
     ]
+    for label, n6, n12 in i["suivi_apres_sortie"]:
+        rows += [
+            ("Situation 6 mois après la sortie", label, s(n6)),
+            ("Situation 12 mois après la sortie", label, s(n12)),
+        ]
     rows += [("Dossiers Banque de France", label, s(n)) for label, n in i["dossiers_bdf"]]
     c = i["contacts"]
     rows += [

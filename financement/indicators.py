@@ -288,10 +288,23 @@ def expulsions_stoppees(menages, p: Periode):
     return None
 
 
-def suivi_apres_sortie(menages, p: Periode):
-    """Hook for the housing situation recorded 6 and 12 months after exit: no model records it yet,
-    so this returns None."""
-    return None
+def suivi_apres_sortie(menages, p: Periode) -> dict:
+    """The housing situations recorded 6 and 12 months after exit, in the period (one query):
+    {"6": [(label, n)], "12": [(label, n)]}."""
+    from accompagnement.enums import SituationSortie
+    from accompagnement.models import SuiviPostSortie
+
+    rows = (
+        SuiviPostSortie.objects.filter(accompagnement__menage__in=menages, date__range=(p.debut, p.fin))
+        .order_by()
+        .values("echeance_mois", cle=F("situation"))
+        .annotate(n=Count("pk"))
+    )
+    par_echeance = {6: [], 12: []}
+    for row in rows:
+        par_echeance[row["echeance_mois"]].append(row)
+    six, douze = (_counts(par_echeance[m], SituationSortie.choices) for m in (6, 12))
+    return [(label, n6, n12) for (label, n6), (_l, n12) in zip(six, douze, strict=True)]
 
 
 def dossiers_bdf(menages_periode) -> list:

@@ -154,7 +154,8 @@ def detail(request, pk):
         Accompagnement.objects.filter(menage=menage, numero_parcours=parcours)
         .select_related("iml__partenaire")
         .prefetch_related(
-            Prefetch("changements_niveau", queryset=ChangementNiveau.objects.select_related("auteur"))
+            Prefetch("changements_niveau", queryset=ChangementNiveau.objects.select_related("auteur")),
+            "suivis_post_sortie",
         )
         .first()
     )

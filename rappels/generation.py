@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
-from accompagnement.models import Accompagnement, Objectif, TempsFort
+from accompagnement.models import Accompagnement, Objectif, SuiviPostSortie, TempsFort
 from accompagnement.selectors import annotate_suivi, en_retard
 from comites.models import AvisMembre, PointOrdreDuJour, Seance
 from comptes.models import Dispositif
@@ -230,10 +230,16 @@ def suivis_post_sortie(now):
         ).select_related("menage")
     )
     referents = _intervenants([a.menage_id for a in sorties])
+    faits = {}
+    recorded = SuiviPostSortie.objects.filter(accompagnement__in=sorties)
+    for acc_id, mois in recorded.values_list("accompagnement_id", "echeance_mois"):
+        faits.setdefault(acc_id, set()).add(mois)
     for acc in sorties:
         mois = 12 if acc.date_fin <= today - relativedelta(months=12) else 6
         if mois == 12 and acc.date_fin < today - relativedelta(months=13):
             continue  # long past: not a reminder any more
+        if mois in faits.get(acc.pk, ()):
+            continue  # already recorded
         for user_id in referents.get(acc.menage_id, []):
             yield Candidat(
                 f"postsortie:{acc.pk}:{mois}:{user_id}",

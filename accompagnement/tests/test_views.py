@@ -284,3 +284,16 @@ def test_timeline_shows_support_events_but_not_confidential_contacts_to_the_land
     client.force_login(programme.ts_adaff)
     titres = [e.titre for e in client.get(menage.get_absolute_url()).context["chronologie"]]
     assert titres.count("Visite à domicile") == 2
+
+
+def test_situation_after_exit_is_recorded_once_per_milestone(client, programme, menage, suivi):
+    suivi.date_fin = timezone.localdate() - datetime.timedelta(days=200)
+    suivi.date_debut = suivi.date_fin - datetime.timedelta(days=100)
+    suivi.save()
+    client.force_login(programme.ts_adaff)
+    url = reverse("accompagnement:suivi_post_sortie", args=[menage.pk])
+    data = {"echeance_mois": "6", "date": timezone.localdate().isoformat(), "situation": "maintien"}
+    assert client.post(url, data).status_code == 302
+    response = client.post(url, data)
+    assert response.status_code == 200 and "déjà renseignée" in response.text
+    assert "6 mois après la sortie : Maintenu dans son logement" in client.get(menage.get_absolute_url()).text
