@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
-from kombu.exceptions import OperationalError
 
 from financement.enums import Periodicite, StatutRapport
 from financement.models import Convention, RapportFinanceur
@@ -25,17 +24,10 @@ class DemandeInvalide(ValidationError):
 def _enqueue(rapport):
     """Queue the production after the commit. If the broker cannot be reached, the report stays
     waiting and the periodic sweep (reprendre_rapports) queues it again later."""
+    from config.celery import enqueue
     from financement.tasks import generer_rapport
 
-    def envoyer():
-        try:
-            generer_rapport.delay(rapport.pk)
-        except OperationalError:
-            logger.warning(
-                "Broker unreachable: funder report %s will be queued by the next sweep.", rapport.pk
-            )
-
-    transaction.on_commit(envoyer)
+    transaction.on_commit(lambda: enqueue(generer_rapport, rapport.pk))
 
 
 @transaction.atomic

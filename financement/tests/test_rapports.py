@@ -322,7 +322,7 @@ def test_a_report_left_waiting_by_a_broker_outage_is_queued_again_by_the_sweep(
     def broker_absent(*args, **kwargs):
         raise OperationalError("Connection refused")
 
-    monkeypatch.setattr(tasks.generer_rapport, "delay", broker_absent)
+    monkeypatch.setattr(tasks.generer_rapport, "apply_async", broker_absent)
     with django_capture_on_commit_callbacks(execute=True):
         rapport = services.demander_rapport(
             dispositif=programme.dispositif,
