@@ -9,7 +9,7 @@ PYTHON ?= $(shell for p in python3.12 python3.13 python3.14 python3 python; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
 	&& { echo $$p; break; }; done)
 
-.PHONY: run test lint format install dirs migrate demo clean check-python bench charge
+.PHONY: run test lint format install dirs migrate demo clean check-python bench charge pannes
 
 check-python:
 	@test -n "$(PYTHON)" || { echo "Python 3.12 ou plus récent est nécessaire." >&2; exit 1; }
@@ -76,6 +76,7 @@ CHARGE_DB ?= $(BENCH_PG)/asea_bench_10000
 
 charge: install dirs .venv-charge/.installed
 	mkdir -p var/charge
+	DATABASE_URL="$(CHARGE_DB)" DJANGO_SETTINGS_MODULE=config.settings.dev $(BIN)/python manage.py migrate --noinput -v0
 	DATABASE_URL="$(CHARGE_DB)" DJANGO_SETTINGS_MODULE=config.settings.dev DEBUG=0 \
 		$(BIN)/gunicorn -c config/gunicorn.py --bind 127.0.0.1:8765 --workers 4 --pid var/charge/gunicorn.pid \
 		--daemon config.wsgi
@@ -83,3 +84,10 @@ charge: install dirs .venv-charge/.installed
 	.venv-charge/bin/locust -f charge/locustfile.py --headless --host http://127.0.0.1:8765 \
 		-u 30 -r 5 -t 2m --stop-timeout 10 --csv var/charge/resultats --exit-code-on-error 1 \
 		--only-summary; status=$$?; kill $$(cat var/charge/gunicorn.pid); exit $$status
+
+# Fault tests against real processes: Redis stopped, PostgreSQL restarted, worker killed during a
+# report. They stop and start this machine's services: development or CI machines only.
+pannes: install dirs
+	export DATABASE_URL="$(CHARGE_DB)" DJANGO_SETTINGS_MODULE=config.settings.dev; \
+		$(BIN)/python manage.py migrate --noinput -v0 && $(BIN)/python manage.py seed_demo \
+		&& REDIS_URL="$${REDIS_URL:-redis://127.0.0.1:6379/0}" $(BIN)/python charge/pannes.py
