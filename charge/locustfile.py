@@ -15,6 +15,7 @@ class Professionnel(HttpUser):
     abstract = True
     wait_time = between(1, 3)
     username = ""
+    voit_menages = True
 
     def on_start(self):
         page = self.client.get("/comptes/connexion/", name="connexion")
@@ -80,6 +81,7 @@ class Cesf(Professionnel):
 class MembreComite(Professionnel):
     weight = 1
     username = "comite.cg"
+    voit_menages = False
 
     @task
     def comites(self):
@@ -95,9 +97,7 @@ class MembreComite(Professionnel):
 class Financeur(Professionnel):
     weight = 1
     username = "financeur.ddcspp"
-
-    def on_start(self):
-        super().on_start()
+    voit_menages = False
 
     @task
     def tableau(self):
