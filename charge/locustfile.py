@@ -28,10 +28,10 @@ class Professionnel(HttpUser):
         )
         if "Tableau de bord" not in response.text:
             response.failure(f"login failed for {self.username}")
-        self.menages = [
-            int(pk)
-            for pk in re.findall(r'href="/menages/(\d+)/"', self.client.get("/menages/", name="liste").text)
-        ]
+        self.menages = []
+        if self.voit_menages:
+            liste = self.client.get("/menages/", name="liste").text
+            self.menages = [int(pk) for pk in re.findall(r'href="/menages/(\d+)/"', liste)]
 
     def fiche(self):
         if self.menages:
