@@ -122,3 +122,23 @@ def test_right_of_access_export_has_the_households_data_and_no_third_party(clien
     for persona in ("cesf_habitat", "financeur", "cesf_alogea"):
         client.force_login(getattr(programme, persona))
         assert client.get(reverse("menages:export", args=[ferme.pk])).status_code in (403, 404)
+
+
+def test_funder_indicators_of_a_past_period_are_the_same_after_anonymisation(ferme, programme):
+    from financement import indicators
+
+    DiagnosticFactory(menage=ferme, auteur=programme.ts_adaff, type="sortie", score_budget=3)
+
+    def figures_financeur():
+        data = indicators.calculer(
+            programme.dispositif, datetime.date(2024, 1, 1), datetime.date(2024, 12, 31)
+        )
+        data.pop("periode")
+        data.pop("convention")
+        return data
+
+    avant = figures_financeur()
+    assert avant["contacts"]["nombre"] == 2  # the data set is really counted
+    with time_machine.travel(NOW, tick=False):
+        call_command("anonymiser")
+    assert figures_financeur() == avant
