@@ -43,6 +43,20 @@ def _page(request, template, menage, form, titre, **extra):
     return render(request, template, {"menage": menage, "form": form, "titre": titre, **extra})
 
 
+def _soumettre(request, menage, form, titre, action, succes):
+    """Show the form; on a valid POST run `action(cleaned_data)` (one service call) and go back to
+    the file, or show the rule it broke next to the form, with everything typed kept."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            action(form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, succes)
+            return redirect(menage)
+    return _page(request, "accompagnement/form.html", menage, form, titre)
+
+
 def _accompagnement_en_cours(menage):
     accompagnement = menage.accompagnements.filter(date_fin__isnull=True).first()
     if accompagnement is None:
@@ -59,25 +73,22 @@ def demarrer(request, pk):
     diagnostic = menage.diagnostics.filter(numero_parcours=menage.numero_parcours, type="entree").first()
     initial = {"niveau": diagnostic.niveau_propose} if diagnostic and diagnostic.niveau_propose else {}
     form = DemarrerForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.demarrer_accompagnement(
-                menage=menage,
-                niveau=data["niveau"],
-                date_debut=data["date_debut"],
-                duree_mois=data["duree_mois"],
-                rythme=data["rythme"],
-                motif=data["motif"],
-                auteur=request.user,
-                iml=form.iml(),
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, "L’accompagnement a démarré.")
-            return redirect(menage)
-    return _page(request, "accompagnement/form.html", menage, form, "Démarrer l’accompagnement")
+
+    def demarrer(data):
+        services.demarrer_accompagnement(
+            menage=menage,
+            niveau=data["niveau"],
+            date_debut=data["date_debut"],
+            duree_mois=data["duree_mois"],
+            rythme=data["rythme"],
+            motif=data["motif"],
+            auteur=request.user,
+            iml=form.iml(),
+        )
+
+    return _soumettre(
+        request, menage, form, "Démarrer l’accompagnement", demarrer, "L’accompagnement a démarré."
+    )
 
 
 @never_cache
@@ -85,25 +96,22 @@ def niveau(request, pk):
     menage = _menage(request, pk, "accompagnement.gerer")
     accompagnement = _accompagnement_en_cours(menage)
     form = NiveauForm(request.POST or None, initial={"niveau": accompagnement.niveau})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.changer_niveau(
-                accompagnement=accompagnement,
-                niveau=data["niveau"],
-                date_effet=data["date_effet"],
-                duree_mois=data["duree_mois"],
-                origine=data["origine"],
-                motif=data["motif"],
-                auteur=request.user,
-                iml=form.iml(),
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, "Le niveau d’accompagnement est modifié.")
-            return redirect(menage)
-    return _page(request, "accompagnement/form.html", menage, form, "Changer le niveau")
+
+    def changer(data):
+        services.changer_niveau(
+            accompagnement=accompagnement,
+            niveau=data["niveau"],
+            date_effet=data["date_effet"],
+            duree_mois=data["duree_mois"],
+            origine=data["origine"],
+            motif=data["motif"],
+            auteur=request.user,
+            iml=form.iml(),
+        )
+
+    return _soumettre(
+        request, menage, form, "Changer le niveau", changer, "Le niveau d’accompagnement est modifié."
+    )
 
 
 @never_cache
@@ -123,17 +131,18 @@ def cloture(request, pk):
     menage = _menage(request, pk, "accompagnement.gerer")
     accompagnement = _accompagnement_en_cours(menage)
     form = ClotureForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.clore_accompagnement(
-                accompagnement=accompagnement, auteur=request.user, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, "L’accompagnement est clos. Pensez au diagnostic de sortie.")
-            return redirect(menage)
-    return _page(request, "accompagnement/form.html", menage, form, "Clore l’accompagnement")
+
+    def clore(data):
+        services.clore_accompagnement(accompagnement=accompagnement, auteur=request.user, **data)
+
+    return _soumettre(
+        request,
+        menage,
+        form,
+        "Clore l’accompagnement",
+        clore,
+        "L’accompagnement est clos. Pensez au diagnostic de sortie.",
+    )
 
 
 @never_cache
