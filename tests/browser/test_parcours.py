@@ -61,6 +61,7 @@ class Journey:
     def __init__(self, page, role, size):
         self.page, self.role, self.size, self.step = page, role, size, 0
         self.problems = []
+        self.menu_checked = False
         page.set_viewport_size(SIZES[size])
 
     def check(self, name):
@@ -77,10 +78,15 @@ class Journey:
     def menu(self, label):
         """Follows a main menu link, opening the collapsed menu first on a tablet."""
         toggler = self.page.get_by_role("button", name="Afficher ou masquer le menu")
+        nav = self.page.get_by_role("navigation", name="Navigation principale")
+        link = nav.get_by_role("link", name=re.compile(f"^{label}"))
         if toggler.is_visible():
             toggler.click()
-        nav = self.page.get_by_role("navigation", name="Navigation principale")
-        nav.get_by_role("link", name=re.compile(f"^{label}")).click()
+            expect(self.page.locator("#menu-principal")).to_have_class(re.compile(r"\bshow\b"))  # opened
+            if not self.menu_checked:  # the opened menu is audited once per journey
+                self.menu_checked = True
+                self.check("menu")
+        link.click()
 
     def assert_accessible(self):
         assert not self.problems, "axe-core (WCAG 2.1 A/AA) violations:\n" + "\n".join(self.problems)
@@ -105,6 +111,9 @@ def journey(request, demo, page, live_server):
 
 
 def test_social_worker_journey(journey, page):
+    from rappels.generation import generer
+
+    generer()  # the reminders the scheduler would have created, so the notifications page has some
     j = journey("ts.adaff", "social-worker")
     j.menu("Ménages")
     j.check("households")
@@ -123,6 +132,7 @@ def test_social_worker_journey(journey, page):
     j.check("household-after-contact")
     j.menu("Notifications")
     expect(page.get_by_role("heading", name="Notifications", level=1)).to_be_visible()
+    expect(page.get_by_role("button", name=re.compile("^Ouvrir")).first).to_be_visible()
     j.check("notifications")
     j.assert_accessible()
 
@@ -198,7 +208,7 @@ def test_administrator_journey(journey, page, live_server):
     j.assert_accessible()
 
 
-def test_skip_link_moves_focus_to_the_main_content(demo, login, page):
+def test_skip_link_and_account_menu_work_with_the_keyboard(demo, login, page):
     login("ts.adaff")
     expect(page.get_by_role("heading", name="Tableau de bord", level=1)).to_be_visible()
     page.keyboard.press("Tab")
@@ -207,3 +217,9 @@ def test_skip_link_moves_focus_to_the_main_content(demo, login, page):
     expect(skip).to_be_visible()
     page.keyboard.press("Enter")
     expect(page.locator("main")).to_be_focused()
+
+    page.get_by_role("button", name=re.compile("^Claire Vidal")).focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(page.get_by_role("button", name="Se déconnecter")).to_be_hidden()
