@@ -15,7 +15,8 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 SCREENSHOTS = Path("test-results") / "parcours"
 SIZES = {"desktop": {"width": 1280, "height": 800}, "tablet": {"width": 810, "height": 1080}}
 
-# Playwright's evaluate runs outside the page's CSP, so axe is injected without weakening it.
+# page.add_script_tag(path=...) adds an inline script, which the app's CSP refuses; page.evaluate goes
+# through the DevTools protocol, outside the CSP, so axe is injected without weakening it.
 RUN_AXE = """async (tags) => {
   const results = await axe.run(document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]});
   return results.violations.map(v => ({
