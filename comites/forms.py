@@ -50,6 +50,12 @@ class DecisionForm(forms.Form):
         required=False,
     )
 
+    def __init__(self, *args, **kwargs):
+        # Shown beside AvisForm, which also has a "commentaire": ids of its own, so that each label
+        # names its own field.
+        kwargs.setdefault("auto_id", "id_decision_%s")
+        super().__init__(*args, **kwargs)
+
     def clean(self):
         data = super().clean()
         decision = data.get("decision")
