@@ -3,7 +3,7 @@
 import rules
 
 from comptes.permissions import has_role, is_administrateur, is_personnel_bailleur, is_travailleur_social
-from logements.models import ROLES_GESTION_STOCK
+from logements.models import ROLES_DOSSIER_LOCATIF, ROLES_GESTION_STOCK
 
 # The landlord's staff who manage its stock and look for dwellings: the CESF and the chargé
 # d'attribution (not the gardien), in a landlord organisation.
@@ -30,3 +30,8 @@ rules.add_perm(
 rules.add_perm(
     "logements.mobiliser_logement", is_administrateur | (is_gestionnaire_stock & works_for_logements_bailleur)
 )
+
+# The tenant file is the landlord CESF's (which households: DossierLocatifQuerySet.visible_to).
+is_cesf_bailleur = is_personnel_bailleur & has_role(*ROLES_DOSSIER_LOCATIF)
+rules.add_perm("logements.voir_dossier_locatif", is_cesf_bailleur | is_administrateur)
+rules.add_perm("logements.modifier_dossier_locatif", is_cesf_bailleur | is_administrateur)

@@ -1,4 +1,8 @@
-"""Reads on the stock beyond the QuerySet methods of models.py."""
+"""Reads on the stock and the tenant file beyond the QuerySet methods of models.py."""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Count, Q
 
@@ -35,3 +39,75 @@ def mobilisations_by_mode(mobilisations):
         **{mode.value: Count("pk", filter=Q(mode=mode.value)) for mode in ModeMobilisation}
     )
     return [(mode.label, counts[mode.value]) for mode in ModeMobilisation]
+
+
+# The winter truce (trêve hivernale, code des procédures civiles d'exécution, L. 412-6): no
+# eviction is carried out from 1 November to 31 March.
+DEBUT_TREVE = (11, 1)
+FIN_TREVE = (3, 31)
+
+
+def en_treve_hivernale(jour: datetime.date) -> bool:
+    return (jour.month, jour.day) >= DEBUT_TREVE or (jour.month, jour.day) <= FIN_TREVE
+
+
+def treve_hivernale(jour: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The truce in progress on `jour`, or else the next one: (first day, last day)."""
+    if (jour.month, jour.day) <= FIN_TREVE:
+        return datetime.date(jour.year - 1, *DEBUT_TREVE), datetime.date(jour.year, *FIN_TREVE)
+    return datetime.date(jour.year, *DEBUT_TREVE), datetime.date(jour.year + 1, *FIN_TREVE)
+
+
+def seuil_impayes(menage) -> Decimal:
+    """The arrears amount from which a tenant is flagged: the programme's number of months of rent
+    (Dispositif.seuil_impayes_mois) times the monthly rent, charges included. No dwelling is
+    attributed through the app yet, so the rent is the programme's reference rent
+    (Dispositif.loyer_reference)."""
+    dispositif = menage.dispositif
+    return (dispositif.seuil_impayes_mois * dispositif.loyer_reference).quantize(Decimal("0.01"))
+
+
+@dataclass(frozen=True)
+class Barre:
+    mois: datetime.date
+    solde: Decimal
+    x: int
+    y: int
+    largeur: int
+    hauteur: int
+
+
+@dataclass(frozen=True)
+class Courbe:
+    """An arrears bar chart drawn server-side (SVG, no JavaScript)."""
+
+    largeur: int
+    hauteur: int
+    barres: list[Barre]
+    maximum: Decimal
+    seuil: Decimal
+    y_seuil: int | None  # None when the threshold is above the chart's scale
+
+
+def courbe_impayes(soldes, seuil: Decimal, largeur=600, hauteur=200, marge=24) -> Courbe:
+    """Month-by-month bars of `soldes` (SoldeLocatif, by month), scaled to the highest of the
+    balances and the threshold so that the threshold line is always drawn."""
+    soldes = list(soldes)
+    maximum = max([s.solde for s in soldes] + [seuil, Decimal("1")])
+    utile = hauteur - 2 * marge
+    pas = (largeur - marge) // max(len(soldes), 1)
+    barres = []
+    for i, s in enumerate(soldes):
+        h = int(utile * s.solde / maximum)
+        barres.append(
+            Barre(
+                mois=s.mois,
+                solde=s.solde,
+                x=marge + i * pas + pas // 8,
+                y=marge + utile - h,
+                largeur=max(pas * 3 // 4, 1),
+                hauteur=h,
+            )
+        )
+    y_seuil = marge + utile - int(utile * seuil / maximum) if seuil else None
+    return Courbe(largeur, hauteur, barres, maximum, seuil, y_seuil)
