@@ -160,3 +160,14 @@ def test_chart_scales_bars_to_the_highest_of_balances_and_threshold():
     # 152 px of useful height; 450 of 900 is half of it.
     assert courbe.barres[0].hauteur == 76
     assert courbe.y_seuil == 24
+
+
+def test_household_page_links_the_tenant_file_for_the_cesf_only(client, programme, locataire):
+    from menages.tests.factories import IntervenantFactory
+
+    IntervenantFactory(menage=locataire, utilisateur=programme.ts_adaff)
+    url = reverse("logements:dossier_locatif", args=[locataire.pk])
+    client.force_login(programme.cesf_habitat)
+    assert url in client.get(reverse("menages:detail", args=[locataire.pk])).text
+    client.force_login(programme.ts_adaff)
+    assert url not in client.get(reverse("menages:detail", args=[locataire.pk])).text
