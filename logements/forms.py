@@ -3,7 +3,7 @@ from pathlib import PurePath
 from django import forms
 
 from logements.enums import ModeMobilisation
-from logements.models import MobilisationLogement, Reclamation, SoldeLocatif
+from logements.models import MobilisationLogement, Reclamation, SignalementGardien, SoldeLocatif
 
 TAILLE_MAX_IMPORT = 20 * 1024 * 1024
 
@@ -73,3 +73,31 @@ class SoldeForm(forms.ModelForm):
         model = SoldeLocatif
         fields = ["mois", "solde"]
         error_messages = {"solde": {"min_value": "Le montant de l’impayé ne peut pas être négatif."}}
+
+
+class LocataireChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.reference} – {obj.nom}"
+
+
+class SignalementGardienForm(forms.ModelForm):
+    """The caretaker's short form (on a phone): which tenant, when, what, a few words."""
+
+    menage = LocataireChoiceField(
+        label="Locataire",
+        queryset=None,
+        empty_label="Choisissez le locataire",
+        error_messages={"invalid_choice": "Choisissez un locataire de la liste."},
+    )
+
+    class Meta:
+        model = SignalementGardien
+        fields = ["menage", "date", "nature", "texte"]
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "texte": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, menages, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["menage"].queryset = menages

@@ -258,6 +258,20 @@ class DossierLocatifQuerySet(models.QuerySet):
         return self.filter(menage__in=Menage.objects.visible_to(user))
 
 
+def locataires_signalables(user):
+    """The households a caretaker may report on, offered by reference and name only: his
+    landlord's, in his programmes, still followed (administrators: all followed households)."""
+    from menages.enums import EtatParcours
+    from menages.models import Menage
+
+    menages = Menage.objects.exclude(etat__in=[EtatParcours.CLOS, EtatParcours.REFUSE]).order_by("nom", "pk")
+    if user.est_administrateur:
+        return menages
+    if user.organisation_id is None or not user.organisation.est_bailleur:
+        return menages.none()
+    return menages.filter(bailleur=user.organisation, dispositif__in=user.organisation.dispositifs.all())
+
+
 class EntreeDossierLocatif(models.Model):
     """What every record of the tenant file has: the household, who wrote it, when."""
 

@@ -2,6 +2,7 @@
 
 import rules
 
+from comptes.enums import Role
 from comptes.permissions import has_role, is_administrateur, is_personnel_bailleur, is_travailleur_social
 from logements.models import ROLES_DOSSIER_LOCATIF, ROLES_GESTION_STOCK
 
@@ -35,3 +36,13 @@ rules.add_perm(
 is_cesf_bailleur = is_personnel_bailleur & has_role(*ROLES_DOSSIER_LOCATIF)
 rules.add_perm("logements.voir_dossier_locatif", is_cesf_bailleur | is_administrateur)
 rules.add_perm("logements.modifier_dossier_locatif", is_cesf_bailleur | is_administrateur)
+
+
+@rules.predicate
+def works_for_a_bailleur(user):
+    return bool(user.organisation_id and user.organisation.est_bailleur)
+
+
+# The caretaker reports what he sees about his landlord's tenants, without reading their file.
+is_gardien_bailleur = has_role(Role.GARDIEN) & works_for_a_bailleur
+rules.add_perm("logements.signaler_locataire", is_gardien_bailleur | is_administrateur)

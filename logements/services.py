@@ -21,7 +21,15 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from comptes.models import Commune, Dispositif, Organisation
 from logements.enums import EtiquetteEnergetique, ModeMobilisation, StatutLogement, TypeReclamation, Typologie
-from logements.models import ImportLogements, Logement, MobilisationLogement, Reclamation, SoldeLocatif
+from logements.models import (
+    ImportLogements,
+    Logement,
+    MobilisationLogement,
+    Reclamation,
+    SignalementGardien,
+    SoldeLocatif,
+    locataires_signalables,
+)
 
 BATCH_SIZE = 1000
 # Bounds on what a file may hold, so that a wrong or hostile upload cannot exhaust the server (an
@@ -517,3 +525,16 @@ def enregistrer_solde(*, menage, mois: datetime.date, solde: Decimal, auteur) ->
     solde_locatif.full_clean()
     solde_locatif.save()
     return solde_locatif
+
+
+@transaction.atomic
+def enregistrer_signalement(
+    *, menage, date: datetime.date, nature: TypeReclamation, texte: str, auteur
+) -> SignalementGardien:
+    """Record a caretaker's report about one of his landlord's tenants."""
+    if not locataires_signalables(auteur).filter(pk=menage.pk).exists():
+        raise ValueError("Ce ménage n’est pas un locataire de votre bailleur.")
+    signalement = SignalementGardien(menage=menage, date=date, nature=nature, texte=texte, auteur=auteur)
+    signalement.full_clean()
+    signalement.save()
+    return signalement

@@ -13,7 +13,13 @@ from comptes.access import get_visible_or_404, require_perm
 from comptes.selectors import dispositifs_of
 from logements import selectors, services
 from logements.filters import LogementFilter
-from logements.forms import ImportLogementsForm, MobilisationForm, ReclamationForm, SoldeForm
+from logements.forms import (
+    ImportLogementsForm,
+    MobilisationForm,
+    ReclamationForm,
+    SignalementGardienForm,
+    SoldeForm,
+)
 from logements.models import (
     AideFsl,
     EtapeExpulsion,
@@ -24,6 +30,7 @@ from logements.models import (
     SignalementGardien,
     SoldeLocatif,
     bailleurs_visible_to,
+    locataires_signalables,
 )
 from logements.services import COLONNES, EXEMPLE, LIBELLES_COLONNES, OBLIGATOIRES
 from menages.models import Menage
@@ -253,3 +260,18 @@ def solde(request, pk):
         "logements/dossier_locatif_form.html",
         {"menage": menage, "form": form, "titre": "Saisir l’impayé d’un mois"},
     )
+
+
+@never_cache
+def signalement(request):
+    """The caretaker's report form; he never opens the file, so he comes back to an empty form."""
+    user = request.user
+    require_perm(user, "logements.signaler_locataire")
+    form = SignalementGardienForm(
+        request.POST or None, menages=locataires_signalables(user), initial={"date": timezone.localdate()}
+    )
+    if request.method == "POST" and form.is_valid():
+        services.enregistrer_signalement(auteur=user, **form.cleaned_data)
+        messages.success(request, "Votre signalement est transmis à la CESF.")
+        return redirect("logements:signalement")
+    return render(request, "logements/signalement.html", {"form": form})
