@@ -4,11 +4,13 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q
+from dateutil.relativedelta import relativedelta
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.utils import timezone
 
 from comptes.selectors import dispositifs_of
-from logements.enums import ModeMobilisation
-from logements.models import ImportLogements
+from logements.enums import EtapeProcedure, ModeMobilisation, StatutReclamation
+from logements.models import EtapeExpulsion, ImportLogements, Reclamation, SoldeLocatif
 
 
 def mobilisation_progress(user) -> list[dict]:
@@ -111,3 +113,55 @@ def courbe_impayes(soldes, seuil: Decimal, largeur=600, hauteur=200, marge=24) -
         )
     y_seuil = marge + utile - int(utile * seuil / maximum) if seuil else None
     return Courbe(largeur, hauteur, barres, maximum, seuil, y_seuil)
+
+
+MOIS_TENDANCE = 6
+LIGNES_WIDGET = 8
+
+
+def tableau_cesf(user) -> dict:
+    """The CESF's dashboard widget, in a fixed number of queries whatever the number of tenants:
+    her landlord's programme tenants, open complaints, the arrears trend (total of the balances
+    over the last months), the eviction procedures in progress (last step of each household) and
+    the key moments to come."""
+    from accompagnement.models import TempsFort
+    from menages.models import Menage
+
+    locataires = Menage.objects.visible_to(user)
+    ouvertes = Reclamation.objects.visible_to(user).filter(statut=StatutReclamation.OUVERTE)
+    debut = timezone.localdate().replace(day=1) - relativedelta(months=MOIS_TENDANCE - 1)
+    totaux = dict(
+        SoldeLocatif.objects.visible_to(user)
+        .filter(mois__gte=debut)
+        .values_list("mois")
+        .annotate(total=Sum("solde"))
+        .values_list("mois", "total")
+    )
+    tendance = [
+        (mois, totaux.get(mois, Decimal("0")))
+        for mois in (debut + relativedelta(months=i) for i in range(MOIS_TENDANCE))
+    ]
+    derniere = EtapeExpulsion.objects.filter(menage=OuterRef("pk")).order_by("-date", "-pk")
+    procedures = (
+        locataires.filter(pk__in=EtapeExpulsion.objects.visible_to(user).values("menage"))
+        .annotate(
+            derniere_etape=Subquery(derniere.values("etape")[:1]),
+            date_etape=Subquery(derniere.values("date")[:1]),
+        )
+        .order_by("-date_etape", "pk")
+    )
+    libelles = dict(EtapeProcedure.choices)
+    return {
+        "nombre_locataires": locataires.count(),
+        "nombre_reclamations": ouvertes.count(),
+        "reclamations": list(ouvertes.select_related("menage")[:LIGNES_WIDGET]),
+        "tendance": tendance,
+        "procedures": [
+            (m, libelles.get(m.derniere_etape, ""), m.date_etape) for m in procedures[:LIGNES_WIDGET]
+        ],
+        "temps_forts": list(
+            TempsFort.objects.filter(menage__in=locataires, realise=False, date_prevue__gte=timezone.now())
+            .select_related("menage")
+            .order_by("date_prevue")[:LIGNES_WIDGET]
+        ),
+    }

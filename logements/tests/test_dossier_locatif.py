@@ -232,3 +232,53 @@ def test_caretaker_form_query_count_does_not_grow_with_tenants(client, programme
 def test_only_caretakers_use_the_report_form(client, programme, persona):
     client.force_login(getattr(programme, persona))
     assert client.get(reverse("logements:signalement")).status_code == 403
+
+
+def _peupler(programme, n):
+    from django.utils import timezone
+
+    from accompagnement.models import TempsFort
+
+    for i in range(n):
+        menage = MenageFactory(
+            dispositif=programme.dispositif, bailleur=programme.habitat, nom=f"Locataire {i}"
+        )
+        Reclamation.objects.create(menage=menage, type=TypeReclamation.TECHNIQUE, description="x")
+        SoldeLocatif.objects.create(
+            menage=menage, mois=timezone.localdate().replace(day=1), solde=Decimal("100.25")
+        )
+        EtapeExpulsion.objects.create(
+            menage=menage, etape=EtapeProcedure.COMMANDEMENT_PAYER, date=datetime.date(2026, 1, 1)
+        )
+        TempsFort.objects.create(
+            menage=menage,
+            type="visite_logement",
+            modalite="cesf",
+            date_prevue=timezone.now() + datetime.timedelta(days=i + 1),
+        )
+
+
+def test_cesf_dashboard_widget(client, programme):
+    _peupler(programme, 3)
+    autre = MenageFactory(dispositif=programme.dispositif, bailleur=programme.alogea, nom="Chez ALOGEA")
+    Reclamation.objects.create(menage=autre, type=TypeReclamation.TECHNIQUE, description="y")
+    client.force_login(programme.cesf_habitat)
+    text = client.get(reverse("tableau_de_bord")).text
+    assert "3 ménages locataires de votre bailleur, 3 réclamations ouvertes" in text
+    assert "Chez ALOGEA" not in text
+    assert "300,75\u00a0€" in text  # this month's total
+    assert "commandement de payer le 01/01/2026" in text
+    assert "visite du logement, <a" in text
+
+
+def test_cesf_dashboard_query_count_is_constant(client, programme, count_queries):
+    client.force_login(programme.cesf_habitat)
+    _peupler(programme, 1)
+    one = count_queries(client.get, reverse("tableau_de_bord"))
+    _peupler(programme, 15)
+    assert count_queries(client.get, reverse("tableau_de_bord")) == one
+
+
+def test_no_cesf_widget_for_other_roles(client, programme):
+    client.force_login(programme.ts_adaff)
+    assert "Mes locataires du dispositif" not in client.get(reverse("tableau_de_bord")).text
