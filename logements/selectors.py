@@ -2,15 +2,16 @@
 
 import datetime
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from dateutil.relativedelta import relativedelta
+from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
 from comptes.selectors import dispositifs_of
 from logements.enums import EtapeProcedure, ModeMobilisation, StatutReclamation
-from logements.models import EtapeExpulsion, ImportLogements, Reclamation, SoldeLocatif
+from logements.models import EtapeExpulsion, ImportLogements, Logement, Reclamation, SoldeLocatif
 
 
 def mobilisation_progress(user) -> list[dict]:
@@ -165,3 +166,88 @@ def tableau_cesf(user) -> dict:
             .order_by("date_prevue")[:LIGNES_WIDGET]
         ),
     }
+
+
+JOURS_PAR_MOIS = 30
+RESULTATS_RAPPROCHEMENT = 50
+
+
+@dataclass(frozen=True)
+class Effort:
+    depense_logement: Decimal  # what the household pays each month, net of housing benefit
+    taux_effort: Decimal | None  # percentage; None without resources
+    reste_a_vivre: Decimal  # euros per person and per day
+
+
+def effort(*, loyer, charges, ressources, apl, personnes) -> Effort:
+    """The two figures used in social housing to judge whether a rent is bearable:
+
+    - taux d'effort = (loyer + charges − APL/AL) ÷ ressources mensuelles hors APL/AL, in %;
+    - reste à vivre = (ressources mensuelles hors APL/AL − (loyer + charges − APL/AL))
+      ÷ nombre de personnes ÷ 30, in euros per person and per day.
+
+    `ressources` excludes the housing benefit (APL/AL), which is counted once, as a reduction of
+    the housing expense. The APL/AL is the amount the household receives now (its budget): an
+    estimate, the CAF computes the real amount for the new dwelling. Rounded to the cent and to a
+    tenth of a percent, half up."""
+    depense = loyer + charges - apl
+    taux = (
+        (100 * depense / ressources).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        if ressources > 0
+        else None
+    )
+    reste = ((ressources - depense) / max(personnes, 1) / JOURS_PAR_MOIS).quantize(
+        Decimal("0.01"), rounding=ROUND_HALF_UP
+    )
+    return Effort(depense, taux, reste)
+
+
+def rapprochement(menage, user) -> dict:
+    """The available dwellings (both landlords' pooled stock, as `user` may see it) that fit the
+    needs of the household's latest diagnostic, cheapest first, each with its taux d'effort and
+    reste à vivre."""
+    from menages.enums import TypeRessource
+
+    diagnostic = menage.diagnostics.order_by("-date", "-pk").prefetch_related("besoin_communes").first()
+    ressources = {TypeRessource.APL: Decimal("0"), "autres": Decimal("0")}
+    for type_, montant in menage.ressources.values_list("type", "montant_mensuel"):
+        ressources[TypeRessource.APL if type_ == TypeRessource.APL else "autres"] += montant
+    personnes = max(menage.membres.count(), 1)
+    resultat = {
+        "diagnostic": diagnostic,
+        "ressources": ressources["autres"],
+        "apl": ressources[TypeRessource.APL],
+        "personnes": personnes,
+        "logements": [],
+        "nombre": 0,
+    }
+    if diagnostic is None:
+        return resultat
+    logements = Logement.objects.visible_to(user).disponibles().select_related("bailleur", "commune")
+    communes = list(diagnostic.besoin_communes.all())
+    if communes:
+        logements = logements.filter(commune__in=communes)
+    if diagnostic.besoin_typologie:
+        logements = logements.filter(typologie=diagnostic.besoin_typologie)
+    if diagnostic.besoin_accessibilite:
+        logements = logements.filter(accessible_pmr=True)
+    logements = logements.alias(total=models.F("loyer") + models.F("charges"))
+    if diagnostic.besoin_loyer_max is not None:
+        logements = logements.filter(total__lte=diagnostic.besoin_loyer_max)
+    logements = logements.order_by("total", "commune__nom", "pk")
+    resultat["nombre"] = logements.count()
+    resultat["communes"] = communes
+    resultat["logements"] = [
+        (
+            logement,
+            effort(
+                loyer=logement.loyer,
+                charges=logement.charges,
+                ressources=ressources["autres"],
+                apl=ressources[TypeRessource.APL],
+                personnes=personnes,
+            ),
+        )
+        for logement in logements[:RESULTATS_RAPPROCHEMENT]
+    ]
+    return resultat

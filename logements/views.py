@@ -275,3 +275,14 @@ def signalement(request):
         messages.success(request, "Votre signalement est transmis à la CESF.")
         return redirect("logements:signalement")
     return render(request, "logements/signalement.html", {"form": form})
+
+
+@never_cache
+def rapprochement(request, pk):
+    require_perm(request.user, "logements.voir_logements")
+    menage = get_visible_or_404(Menage.objects.select_related("dispositif"), request.user, pk=pk)
+    return render(
+        request,
+        "logements/rapprochement.html",
+        {"menage": menage, **selectors.rapprochement(menage, request.user)},
+    )
