@@ -1,5 +1,7 @@
 """Programmes (dispositifs), their settings, organisations, communes and users with their roles."""
 
+from decimal import Decimal
+
 from dateutil.relativedelta import relativedelta
 from django.contrib.auth.models import AbstractUser
 from django.contrib.sessions.base_session import AbstractBaseSession
@@ -59,6 +61,22 @@ class Dispositif(models.Model):
     )
     retention_mois = models.PositiveSmallIntegerField(
         "anonymiser un dossier clos sans contact depuis (mois)", default=24, validators=[MinValueValidator(6)]
+    )
+    # Arrears: a tenant whose balance reaches this many months of rent is flagged (tenant file,
+    # reminder to the CESF and the référent).
+    seuil_impayes_mois = models.DecimalField(
+        "seuil d’impayés (mois de loyer)",
+        max_digits=4,
+        decimal_places=1,
+        default=Decimal("2"),
+        validators=[MinValueValidator(Decimal("0.5"))],
+    )
+    loyer_reference = models.DecimalField(
+        "loyer de référence, charges comprises, d’un ménage sans logement attribué (€)",
+        max_digits=8,
+        decimal_places=2,
+        default=Decimal("450"),
+        validators=[MinValueValidator(Decimal("0"))],
     )
     actif = models.BooleanField("actif", default=True)
 

@@ -45,6 +45,10 @@ def tableau_de_bord(request):
         context["comite"] = tableau_comite(user)
     if context["est_administrateur"]:
         context["admin"] = selectors.admin_figures()
+    elif user.has_perm("logements.voir_dossier_locatif"):
+        from logements.selectors import tableau_cesf
+
+        context["cesf"] = tableau_cesf(user)
     return render(request, "comptes/tableau_de_bord.html", context)
 
 

@@ -1,6 +1,16 @@
 from django.contrib import admin
 
-from logements.models import ImportLogements, Logement, MobilisationLogement
+from logements.models import (
+    AideFsl,
+    EtapeExpulsion,
+    ImportLogements,
+    Logement,
+    MobilisationLogement,
+    PlanApurement,
+    Reclamation,
+    SignalementGardien,
+    SoldeLocatif,
+)
 
 
 @admin.register(Logement)
@@ -30,3 +40,43 @@ class ImportLogementsAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# The tenant file: the CESF records complaints and arrears on her pages; the repayment plan, FSL
+# aid and eviction steps are entered here for now.
+class EntreeDossierLocatifAdmin(admin.ModelAdmin):
+    list_select_related = ["menage"]
+    raw_id_fields = ["menage", "auteur"]
+    search_fields = ["menage__reference", "menage__nom"]
+
+
+@admin.register(Reclamation)
+class ReclamationAdmin(EntreeDossierLocatifAdmin):
+    list_display = ["menage", "type", "date", "statut"]
+    list_filter = ["type", "statut"]
+
+
+@admin.register(SignalementGardien)
+class SignalementGardienAdmin(EntreeDossierLocatifAdmin):
+    list_display = ["menage", "nature", "date"]
+
+
+@admin.register(SoldeLocatif)
+class SoldeLocatifAdmin(EntreeDossierLocatifAdmin):
+    list_display = ["menage", "mois", "solde"]
+
+
+@admin.register(PlanApurement)
+class PlanApurementAdmin(EntreeDossierLocatifAdmin):
+    list_display = ["menage", "date_debut", "montant_dette", "mensualite", "statut"]
+
+
+@admin.register(AideFsl)
+class AideFslAdmin(EntreeDossierLocatifAdmin):
+    list_display = ["menage", "date_demande", "montant", "decision"]
+
+
+@admin.register(EtapeExpulsion)
+class EtapeExpulsionAdmin(EntreeDossierLocatifAdmin):
+    list_display = ["menage", "etape", "date"]
+    list_filter = ["etape"]

@@ -37,3 +37,38 @@ class ModeMobilisation(models.TextChoices):
     AMENAGEMENT = "amenagement", "Aménagement d’un logement existant"
     SANS_AMENAGEMENT = "sans_amenagement", "Mobilisation sans aménagement"
     RECLASSEMENT_BAS_LOYER = "reclassement_bas_loyer", "Reclassement en offre à bas loyer"
+
+
+class TypeReclamation(models.TextChoices):
+    TECHNIQUE = "technique", "Technique"
+    TROUBLES_VOISINAGE = "troubles_voisinage", "Troubles de voisinage"
+    IMPAYES = "impayes", "Impayés"
+    HYGIENE = "hygiene", "Hygiène"
+
+
+class StatutReclamation(models.TextChoices):
+    OUVERTE = "ouverte", "Ouverte"
+    TRAITEE = "traitee", "Traitée"
+
+
+class StatutPlanApurement(models.TextChoices):
+    EN_COURS = "en_cours", "En cours"
+    RESPECTE = "respecte", "Respecté"
+    ROMPU = "rompu", "Rompu"
+
+
+class DecisionFsl(models.TextChoices):
+    DEMANDEE = "demandee", "Demandée"
+    ACCORDEE = "accordee", "Accordée"
+    REFUSEE = "refusee", "Refusée"
+
+
+class EtapeProcedure(models.TextChoices):
+    """The eviction procedure's steps, in their legal order."""
+
+    SAISINE_CCAPEX = "saisine_ccapex", "Saisine de la CCAPEX"
+    COMMANDEMENT_PAYER = "commandement_payer", "Commandement de payer"
+    ASSIGNATION = "assignation", "Assignation"
+    JUGEMENT = "jugement", "Jugement"
+    COMMANDEMENT_QUITTER = "commandement_quitter", "Commandement de quitter les lieux"
+    CONCOURS_FORCE_PUBLIQUE = "concours_force_publique", "Concours de la force publique"

@@ -3,7 +3,7 @@ from pathlib import PurePath
 from django import forms
 
 from logements.enums import ModeMobilisation
-from logements.models import MobilisationLogement
+from logements.models import MobilisationLogement, Reclamation, SignalementGardien, SoldeLocatif
 
 TAILLE_MAX_IMPORT = 20 * 1024 * 1024
 
@@ -49,3 +49,55 @@ class MobilisationForm(forms.ModelForm):
 
     def dispositif_choisi(self):
         return self.dispositif_unique or self.cleaned_data["dispositif"]
+
+
+class ReclamationForm(forms.ModelForm):
+    class Meta:
+        model = Reclamation
+        fields = ["type", "date", "description"]
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+
+
+class SoldeForm(forms.ModelForm):
+    mois = forms.DateField(
+        label="Mois",
+        input_formats=["%Y-%m"],
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+        error_messages={"invalid": "Saisissez un mois au format AAAA-MM."},
+    )
+
+    class Meta:
+        model = SoldeLocatif
+        fields = ["mois", "solde"]
+        error_messages = {"solde": {"min_value": "Le montant de l’impayé ne peut pas être négatif."}}
+
+
+class LocataireChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.reference} – {obj.nom}"
+
+
+class SignalementGardienForm(forms.ModelForm):
+    """The caretaker's short form (on a phone): which tenant, when, what, a few words."""
+
+    menage = LocataireChoiceField(
+        label="Locataire",
+        queryset=None,
+        empty_label="Choisissez le locataire",
+        error_messages={"invalid_choice": "Choisissez un locataire de la liste."},
+    )
+
+    class Meta:
+        model = SignalementGardien
+        fields = ["menage", "date", "nature", "texte"]
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "texte": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, menages, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["menage"].queryset = menages

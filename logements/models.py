@@ -1,7 +1,10 @@
 """The landlords' pooled stock and its mobilisation for the programme. Who may see a dwelling is
 decided here, in LogementQuerySet.visible_to.
 
-Matching, attribution and the CESF's tenant file will hang off these models later."""
+The CESF's tenant file (complaints, caretaker reports, arrears, repayment plan, FSL aid, eviction
+steps) is kept here too, one household at a time; who reads it: DossierLocatifQuerySet.visible_to.
+
+Matching and attribution will hang off these models later."""
 
 from decimal import Decimal
 
@@ -16,9 +19,14 @@ from comptes.enums import Role, TypeOrganisation
 from comptes.models import Commune, Dispositif, Organisation
 from logements.enums import (
     STATUTS_DISPONIBLES,
+    DecisionFsl,
+    EtapeProcedure,
     EtiquetteEnergetique,
     ModeMobilisation,
     StatutLogement,
+    StatutPlanApurement,
+    StatutReclamation,
+    TypeReclamation,
     Typologie,
 )
 
@@ -226,3 +234,189 @@ class MobilisationLogement(models.Model):
 
     def __str__(self):
         return f"{self.logement.reference_bailleur} – {self.get_mode_display()}"
+
+
+# The tenant file: the landlord's CESF follows her tenants' complaints, arrears and procedures.
+# The chargé d'attribution places households but does not manage tenancies; caretakers report
+# (SignalementGardien) without reading the file.
+ROLES_DOSSIER_LOCATIF = (Role.CESF,)
+
+
+class DossierLocatifQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The tenant-file records `user` may read: administrators all of them; a landlord's CESF
+        those of the households she may open (her own landlord's, in her programmes); nobody
+        else (social workers, caretakers, funders, committee members)."""
+        from menages.models import Menage
+
+        if not user or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.est_administrateur:
+            return self
+        if not (user.est_personnel_bailleur and user.has_role(*ROLES_DOSSIER_LOCATIF)):
+            return self.none()
+        return self.filter(menage__in=Menage.objects.visible_to(user))
+
+
+def locataires_signalables(user):
+    """The households a caretaker may report on, offered by reference and name only: his
+    landlord's, in his programmes, still followed (administrators: all followed households)."""
+    from menages.enums import EtatParcours
+    from menages.models import Menage
+
+    menages = Menage.objects.exclude(etat__in=[EtatParcours.CLOS, EtatParcours.REFUSE]).order_by("nom", "pk")
+    if user.est_administrateur:
+        return menages
+    if user.organisation_id is None or not user.organisation.est_bailleur:
+        return menages.none()
+    return menages.filter(bailleur=user.organisation, dispositif__in=user.organisation.dispositifs.all())
+
+
+class EntreeDossierLocatif(models.Model):
+    """What every record of the tenant file has: the household, who wrote it, when."""
+
+    menage = models.ForeignKey("menages.Menage", on_delete=models.CASCADE, verbose_name="ménage")
+    auteur = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="enregistré par",
+    )
+    cree_le = models.DateTimeField("créé le", auto_now_add=True)
+
+    objects = DossierLocatifQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class Reclamation(EntreeDossierLocatif):
+    menage = models.ForeignKey(
+        "menages.Menage", on_delete=models.CASCADE, related_name="reclamations", verbose_name="ménage"
+    )
+    type = models.CharField("type", max_length=30, choices=TypeReclamation.choices)
+    date = models.DateField("date", default=timezone.localdate)
+    description = models.TextField("description")
+    statut = models.CharField(
+        "statut", max_length=20, choices=StatutReclamation.choices, default=StatutReclamation.OUVERTE
+    )
+
+    class Meta:
+        verbose_name = "réclamation"
+        verbose_name_plural = "réclamations"
+        ordering = ["-date", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_type_display()} du {self.date:%d/%m/%Y}"
+
+
+class SignalementGardien(EntreeDossierLocatif):
+    """A caretaker's short report on a tenant household."""
+
+    menage = models.ForeignKey(
+        "menages.Menage", on_delete=models.CASCADE, related_name="signalements", verbose_name="ménage"
+    )
+    date = models.DateField("date", default=timezone.localdate)
+    nature = models.CharField("nature", max_length=30, choices=TypeReclamation.choices)
+    texte = models.TextField("observations")
+
+    class Meta:
+        verbose_name = "signalement du gardien"
+        verbose_name_plural = "signalements du gardien"
+        ordering = ["-date", "-pk"]
+
+    def __str__(self):
+        return f"Signalement du {self.date:%d/%m/%Y}"
+
+
+class SoldeLocatif(EntreeDossierLocatif):
+    """The household's arrears balance at the end of a month (0 when up to date)."""
+
+    menage = models.ForeignKey(
+        "menages.Menage", on_delete=models.CASCADE, related_name="soldes_locatifs", verbose_name="ménage"
+    )
+    mois = models.DateField("mois", help_text="Le premier jour du mois.")
+    solde = models.DecimalField(
+        "impayé (€)", max_digits=9, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
+
+    class Meta:
+        verbose_name = "solde locatif"
+        verbose_name_plural = "soldes locatifs"
+        ordering = ["mois"]
+        constraints = [
+            models.UniqueConstraint(fields=["menage", "mois"], name="solde_locatif_unique_par_mois"),
+            models.CheckConstraint(condition=Q(solde__gte=0), name="solde_locatif_positif"),
+        ]
+
+    def __str__(self):
+        return f"{self.mois:%m/%Y} : {self.solde} €"
+
+
+class PlanApurement(EntreeDossierLocatif):
+    menage = models.ForeignKey(
+        "menages.Menage", on_delete=models.CASCADE, related_name="plans_apurement", verbose_name="ménage"
+    )
+    date_debut = models.DateField("début")
+    montant_dette = models.DecimalField(
+        "dette à apurer (€)", max_digits=9, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
+    mensualite = models.DecimalField(
+        "mensualité (€)", max_digits=8, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    statut = models.CharField(
+        "statut", max_length=20, choices=StatutPlanApurement.choices, default=StatutPlanApurement.EN_COURS
+    )
+
+    class Meta:
+        verbose_name = "plan d’apurement"
+        verbose_name_plural = "plans d’apurement"
+        ordering = ["-date_debut", "-pk"]
+
+    def __str__(self):
+        return f"Plan d’apurement du {self.date_debut:%d/%m/%Y}"
+
+
+class AideFsl(EntreeDossierLocatif):
+    """A request to the Fonds de solidarité pour le logement (arrears, maintenance in the home)."""
+
+    menage = models.ForeignKey(
+        "menages.Menage", on_delete=models.CASCADE, related_name="aides_fsl", verbose_name="ménage"
+    )
+    date_demande = models.DateField("date de la demande")
+    montant = models.DecimalField(
+        "montant (€)", max_digits=9, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
+    decision = models.CharField(
+        "décision", max_length=20, choices=DecisionFsl.choices, default=DecisionFsl.DEMANDEE
+    )
+    date_decision = models.DateField("date de la décision", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "aide du FSL"
+        verbose_name_plural = "aides du FSL"
+        ordering = ["-date_demande", "-pk"]
+
+    def __str__(self):
+        return f"FSL du {self.date_demande:%d/%m/%Y}"
+
+
+class EtapeExpulsion(EntreeDossierLocatif):
+    """One dated step of the eviction procedure."""
+
+    menage = models.ForeignKey(
+        "menages.Menage", on_delete=models.CASCADE, related_name="etapes_expulsion", verbose_name="ménage"
+    )
+    etape = models.CharField("étape", max_length=30, choices=EtapeProcedure.choices)
+    date = models.DateField("date")
+    commentaire = models.TextField("commentaire", blank=True)
+
+    class Meta:
+        verbose_name = "étape de la procédure d’expulsion"
+        verbose_name_plural = "étapes de la procédure d’expulsion"
+        ordering = ["date", "pk"]
+
+    def __str__(self):
+        return f"{self.get_etape_display()} du {self.date:%d/%m/%Y}"

@@ -2,8 +2,9 @@
 
 import rules
 
+from comptes.enums import Role
 from comptes.permissions import has_role, is_administrateur, is_personnel_bailleur, is_travailleur_social
-from logements.models import ROLES_GESTION_STOCK
+from logements.models import ROLES_DOSSIER_LOCATIF, ROLES_GESTION_STOCK
 
 # The landlord's staff who manage its stock and look for dwellings: the CESF and the chargé
 # d'attribution (not the gardien), in a landlord organisation.
@@ -30,3 +31,18 @@ rules.add_perm(
 rules.add_perm(
     "logements.mobiliser_logement", is_administrateur | (is_gestionnaire_stock & works_for_logements_bailleur)
 )
+
+# The tenant file is the landlord CESF's (which households: DossierLocatifQuerySet.visible_to).
+is_cesf_bailleur = is_personnel_bailleur & has_role(*ROLES_DOSSIER_LOCATIF)
+rules.add_perm("logements.voir_dossier_locatif", is_cesf_bailleur | is_administrateur)
+rules.add_perm("logements.modifier_dossier_locatif", is_cesf_bailleur | is_administrateur)
+
+
+@rules.predicate
+def works_for_a_bailleur(user):
+    return bool(user.organisation_id and user.organisation.est_bailleur)
+
+
+# The caretaker reports what he sees about his landlord's tenants, without reading their file.
+is_gardien_bailleur = has_role(Role.GARDIEN) & works_for_a_bailleur
+rules.add_perm("logements.signaler_locataire", is_gardien_bailleur | is_administrateur)

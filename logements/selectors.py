@@ -1,10 +1,17 @@
-"""Reads on the stock beyond the QuerySet methods of models.py."""
+"""Reads on the stock and the tenant file beyond the QuerySet methods of models.py."""
 
-from django.db.models import Count, Q
+import datetime
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from dateutil.relativedelta import relativedelta
+from django.db import models
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.utils import timezone
 
 from comptes.selectors import dispositifs_of
-from logements.enums import ModeMobilisation
-from logements.models import ImportLogements
+from logements.enums import EtapeProcedure, ModeMobilisation, StatutReclamation
+from logements.models import EtapeExpulsion, ImportLogements, Logement, Reclamation, SoldeLocatif
 
 
 def mobilisation_progress(user) -> list[dict]:
@@ -35,3 +42,212 @@ def mobilisations_by_mode(mobilisations):
         **{mode.value: Count("pk", filter=Q(mode=mode.value)) for mode in ModeMobilisation}
     )
     return [(mode.label, counts[mode.value]) for mode in ModeMobilisation]
+
+
+# The winter truce (trêve hivernale, code des procédures civiles d'exécution, L. 412-6): no
+# eviction is carried out from 1 November to 31 March.
+DEBUT_TREVE = (11, 1)
+FIN_TREVE = (3, 31)
+
+
+def en_treve_hivernale(jour: datetime.date) -> bool:
+    return (jour.month, jour.day) >= DEBUT_TREVE or (jour.month, jour.day) <= FIN_TREVE
+
+
+def treve_hivernale(jour: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The truce in progress on `jour`, or else the next one: (first day, last day)."""
+    if (jour.month, jour.day) <= FIN_TREVE:
+        return datetime.date(jour.year - 1, *DEBUT_TREVE), datetime.date(jour.year, *FIN_TREVE)
+    return datetime.date(jour.year, *DEBUT_TREVE), datetime.date(jour.year + 1, *FIN_TREVE)
+
+
+def seuil_impayes(menage) -> Decimal:
+    """The arrears amount from which a tenant is flagged: the programme's number of months of rent
+    (Dispositif.seuil_impayes_mois) times the monthly rent, charges included. No dwelling is
+    attributed through the app yet, so the rent is the programme's reference rent
+    (Dispositif.loyer_reference)."""
+    dispositif = menage.dispositif
+    return (dispositif.seuil_impayes_mois * dispositif.loyer_reference).quantize(Decimal("0.01"))
+
+
+@dataclass(frozen=True)
+class Barre:
+    mois: datetime.date
+    solde: Decimal
+    x: int
+    y: int
+    largeur: int
+    hauteur: int
+
+
+@dataclass(frozen=True)
+class Courbe:
+    """An arrears bar chart drawn server-side (SVG, no JavaScript)."""
+
+    largeur: int
+    hauteur: int
+    barres: list[Barre]
+    maximum: Decimal
+    seuil: Decimal
+    y_seuil: int | None  # None when the threshold is above the chart's scale
+
+
+def courbe_impayes(soldes, seuil: Decimal, largeur=600, hauteur=200, marge=24) -> Courbe:
+    """Month-by-month bars of `soldes` (SoldeLocatif, by month), scaled to the highest of the
+    balances and the threshold so that the threshold line is always drawn."""
+    soldes = list(soldes)
+    maximum = max([s.solde for s in soldes] + [seuil, Decimal("1")])
+    utile = hauteur - 2 * marge
+    pas = (largeur - marge) // max(len(soldes), 1)
+    barres = []
+    for i, s in enumerate(soldes):
+        h = int(utile * s.solde / maximum)
+        barres.append(
+            Barre(
+                mois=s.mois,
+                solde=s.solde,
+                x=marge + i * pas + pas // 8,
+                y=marge + utile - h,
+                largeur=max(pas * 3 // 4, 1),
+                hauteur=h,
+            )
+        )
+    y_seuil = marge + utile - int(utile * seuil / maximum) if seuil else None
+    return Courbe(largeur, hauteur, barres, maximum, seuil, y_seuil)
+
+
+MOIS_TENDANCE = 6
+LIGNES_WIDGET = 8
+
+
+def tableau_cesf(user) -> dict:
+    """The CESF's dashboard widget, in a fixed number of queries whatever the number of tenants:
+    her landlord's programme tenants, open complaints, the arrears trend (total of the balances
+    over the last months), the eviction procedures in progress (last step of each household) and
+    the key moments to come."""
+    from accompagnement.models import TempsFort
+    from menages.models import Menage
+
+    locataires = Menage.objects.visible_to(user)
+    ouvertes = Reclamation.objects.visible_to(user).filter(statut=StatutReclamation.OUVERTE)
+    debut = timezone.localdate().replace(day=1) - relativedelta(months=MOIS_TENDANCE - 1)
+    totaux = dict(
+        SoldeLocatif.objects.visible_to(user)
+        .filter(mois__gte=debut)
+        .values_list("mois")
+        .annotate(total=Sum("solde"))
+        .values_list("mois", "total")
+    )
+    tendance = [
+        (mois, totaux.get(mois, Decimal("0")))
+        for mois in (debut + relativedelta(months=i) for i in range(MOIS_TENDANCE))
+    ]
+    derniere = EtapeExpulsion.objects.filter(menage=OuterRef("pk")).order_by("-date", "-pk")
+    procedures = (
+        locataires.filter(pk__in=EtapeExpulsion.objects.visible_to(user).values("menage"))
+        .annotate(
+            derniere_etape=Subquery(derniere.values("etape")[:1]),
+            date_etape=Subquery(derniere.values("date")[:1]),
+        )
+        .order_by("-date_etape", "pk")
+    )
+    libelles = dict(EtapeProcedure.choices)
+    return {
+        "nombre_locataires": locataires.count(),
+        "nombre_reclamations": ouvertes.count(),
+        "reclamations": list(ouvertes.select_related("menage")[:LIGNES_WIDGET]),
+        "tendance": tendance,
+        "procedures": [
+            (m, libelles.get(m.derniere_etape, ""), m.date_etape) for m in procedures[:LIGNES_WIDGET]
+        ],
+        "temps_forts": list(
+            TempsFort.objects.filter(menage__in=locataires, realise=False, date_prevue__gte=timezone.now())
+            .select_related("menage")
+            .order_by("date_prevue")[:LIGNES_WIDGET]
+        ),
+    }
+
+
+JOURS_PAR_MOIS = 30
+RESULTATS_RAPPROCHEMENT = 50
+
+
+@dataclass(frozen=True)
+class Effort:
+    depense_logement: Decimal  # what the household pays each month, net of housing benefit
+    taux_effort: Decimal | None  # percentage; None without resources
+    reste_a_vivre: Decimal  # euros per person and per day
+
+
+def effort(*, loyer, charges, ressources, apl, personnes) -> Effort:
+    """The two figures used in social housing to judge whether a rent is bearable:
+
+    - taux d'effort = (loyer + charges − APL/AL) ÷ ressources mensuelles hors APL/AL, in %;
+    - reste à vivre = (ressources mensuelles hors APL/AL − (loyer + charges − APL/AL))
+      ÷ nombre de personnes ÷ 30, in euros per person and per day.
+
+    `ressources` excludes the housing benefit (APL/AL), which is counted once, as a reduction of
+    the housing expense. The APL/AL is the amount the household receives now (its budget): an
+    estimate, the CAF computes the real amount for the new dwelling. Rounded to the cent and to a
+    tenth of a percent, half up."""
+    depense = loyer + charges - apl
+    taux = (
+        (100 * depense / ressources).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        if ressources > 0
+        else None
+    )
+    reste = ((ressources - depense) / max(personnes, 1) / JOURS_PAR_MOIS).quantize(
+        Decimal("0.01"), rounding=ROUND_HALF_UP
+    )
+    return Effort(depense, taux, reste)
+
+
+def rapprochement(menage, user) -> dict:
+    """The available dwellings (both landlords' pooled stock, as `user` may see it) that fit the
+    needs of the household's latest diagnostic, cheapest first, each with its taux d'effort and
+    reste à vivre."""
+    from menages.enums import TypeRessource
+
+    diagnostic = menage.diagnostics.order_by("-date", "-pk").prefetch_related("besoin_communes").first()
+    ressources = {TypeRessource.APL: Decimal("0"), "autres": Decimal("0")}
+    for type_, montant in menage.ressources.values_list("type", "montant_mensuel"):
+        ressources[TypeRessource.APL if type_ == TypeRessource.APL else "autres"] += montant
+    personnes = max(menage.membres.count(), 1)
+    resultat = {
+        "diagnostic": diagnostic,
+        "ressources": ressources["autres"],
+        "apl": ressources[TypeRessource.APL],
+        "personnes": personnes,
+        "logements": [],
+        "nombre": 0,
+    }
+    if diagnostic is None:
+        return resultat
+    logements = Logement.objects.visible_to(user).disponibles().select_related("bailleur", "commune")
+    communes = list(diagnostic.besoin_communes.all())
+    if communes:
+        logements = logements.filter(commune__in=communes)
+    if diagnostic.besoin_typologie:
+        logements = logements.filter(typologie=diagnostic.besoin_typologie)
+    if diagnostic.besoin_accessibilite:
+        logements = logements.filter(accessible_pmr=True)
+    logements = logements.alias(total=models.F("loyer") + models.F("charges"))
+    if diagnostic.besoin_loyer_max is not None:
+        logements = logements.filter(total__lte=diagnostic.besoin_loyer_max)
+    logements = logements.order_by("total", "commune__nom", "pk")
+    resultat["nombre"] = logements.count()
+    resultat["communes"] = communes
+    resultat["logements"] = [
+        (
+            logement,
+            effort(
+                loyer=logement.loyer,
+                charges=logement.charges,
+                ressources=ressources["autres"],
+                apl=ressources[TypeRessource.APL],
+                personnes=personnes,
+            ),
+        )
+        for logement in logements[:RESULTATS_RAPPROCHEMENT]
+    ]
+    return resultat

@@ -20,8 +20,16 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from comptes.models import Commune, Dispositif, Organisation
-from logements.enums import EtiquetteEnergetique, ModeMobilisation, StatutLogement, Typologie
-from logements.models import ImportLogements, Logement, MobilisationLogement
+from logements.enums import EtiquetteEnergetique, ModeMobilisation, StatutLogement, TypeReclamation, Typologie
+from logements.models import (
+    ImportLogements,
+    Logement,
+    MobilisationLogement,
+    Reclamation,
+    SignalementGardien,
+    SoldeLocatif,
+    locataires_signalables,
+)
 
 BATCH_SIZE = 1000
 # Bounds on what a file may hold, so that a wrong or hostile upload cannot exhaust the server (an
@@ -494,3 +502,39 @@ def mobiliser_logement(
     mobilisation.full_clean()
     mobilisation.save()
     return mobilisation
+
+
+@transaction.atomic
+def enregistrer_reclamation(
+    *, menage, type: TypeReclamation, date: datetime.date, description: str, auteur
+) -> Reclamation:
+    """Record a tenant's complaint (or one about the tenant) in the tenant file, open."""
+    reclamation = Reclamation(menage=menage, type=type, date=date, description=description, auteur=auteur)
+    reclamation.full_clean()
+    reclamation.save()
+    return reclamation
+
+
+@transaction.atomic
+def enregistrer_solde(*, menage, mois: datetime.date, solde: Decimal, auteur) -> SoldeLocatif:
+    """Record (or correct) the household's arrears balance for a month."""
+    mois = mois.replace(day=1)
+    existant = SoldeLocatif.objects.select_for_update().filter(menage=menage, mois=mois).first()
+    solde_locatif = existant or SoldeLocatif(menage=menage, mois=mois, auteur=auteur)
+    solde_locatif.solde = solde
+    solde_locatif.full_clean()
+    solde_locatif.save()
+    return solde_locatif
+
+
+@transaction.atomic
+def enregistrer_signalement(
+    *, menage, date: datetime.date, nature: TypeReclamation, texte: str, auteur
+) -> SignalementGardien:
+    """Record a caretaker's report about one of his landlord's tenants."""
+    if not locataires_signalables(auteur).filter(pk=menage.pk).exists():
+        raise ValueError("Ce ménage n’est pas un locataire de votre bailleur.")
+    signalement = SignalementGardien(menage=menage, date=date, nature=nature, texte=texte, auteur=auteur)
+    signalement.full_clean()
+    signalement.save()
+    return signalement

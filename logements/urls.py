@@ -11,4 +11,9 @@ urlpatterns = [
     path("importer/modele.csv", views.modele, name="modele"),
     path("importer/<int:bailleur_pk>/", views.importer, name="importer"),
     path("mobilisations/", views.mobilisations, name="mobilisations"),
+    path("menages/<int:pk>/rapprochement/", views.rapprochement, name="rapprochement"),
+    path("locataires/signalement/", views.signalement, name="signalement"),
+    path("locataires/<int:pk>/", views.dossier_locatif, name="dossier_locatif"),
+    path("locataires/<int:pk>/reclamation/", views.reclamation, name="reclamation"),
+    path("locataires/<int:pk>/impaye/", views.solde, name="solde"),
 ]

@@ -6,15 +6,34 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from comptes.access import get_visible_or_404, require_perm
 from comptes.selectors import dispositifs_of
 from logements import selectors, services
 from logements.filters import LogementFilter
-from logements.forms import ImportLogementsForm, MobilisationForm
-from logements.models import Logement, MobilisationLogement, bailleurs_visible_to
+from logements.forms import (
+    ImportLogementsForm,
+    MobilisationForm,
+    ReclamationForm,
+    SignalementGardienForm,
+    SoldeForm,
+)
+from logements.models import (
+    AideFsl,
+    EtapeExpulsion,
+    Logement,
+    MobilisationLogement,
+    PlanApurement,
+    Reclamation,
+    SignalementGardien,
+    SoldeLocatif,
+    bailleurs_visible_to,
+    locataires_signalables,
+)
 from logements.services import COLONNES, EXEMPLE, LIBELLES_COLONNES, OBLIGATOIRES
+from menages.models import Menage
 
 PAR_PAGE = 25
 # Errors shown on the import page; the count of the others is given (a file with thousands of
@@ -172,3 +191,98 @@ def modele(request):
     writer.writerow([LIBELLES_COLONNES[nom] for nom in COLONNES])
     writer.writerow([EXEMPLE[nom] for nom in COLONNES])
     return response
+
+
+def _locataire_for(request, pk, perm):
+    """Load a household whose tenant file the user may read (403 by role, 404 out of scope)."""
+    require_perm(request.user, perm)
+    return get_visible_or_404(Menage.objects.select_related("dispositif", "bailleur"), request.user, pk=pk)
+
+
+@never_cache
+def dossier_locatif(request, pk):
+    user = request.user
+    menage = _locataire_for(request, pk, "logements.voir_dossier_locatif")
+    aujourdhui = timezone.localdate()
+    soldes = list(SoldeLocatif.objects.visible_to(user).filter(menage=menage).order_by("mois"))
+    seuil = selectors.seuil_impayes(menage)
+    dernier_solde = soldes[-1].solde if soldes else None
+    debut_treve, fin_treve = selectors.treve_hivernale(aujourdhui)
+    return render(
+        request,
+        "logements/dossier_locatif.html",
+        {
+            "menage": menage,
+            "reclamations": Reclamation.objects.visible_to(user).filter(menage=menage),
+            "signalements": SignalementGardien.objects.visible_to(user).filter(menage=menage),
+            "soldes": soldes,
+            "courbe": selectors.courbe_impayes(soldes, seuil),
+            "seuil": seuil,
+            "dernier_solde": dernier_solde,
+            "seuil_franchi": dernier_solde is not None and dernier_solde >= seuil,
+            "plans": PlanApurement.objects.visible_to(user).filter(menage=menage),
+            "aides_fsl": AideFsl.objects.visible_to(user).filter(menage=menage),
+            "etapes": EtapeExpulsion.objects.visible_to(user).filter(menage=menage),
+            "en_treve": selectors.en_treve_hivernale(aujourdhui),
+            "debut_treve": debut_treve,
+            "fin_treve": fin_treve,
+            "peut_modifier": user.has_perm("logements.modifier_dossier_locatif"),
+            "peut_pre_diagnostic": user.has_perm("menages.pre_diagnostic"),
+        },
+    )
+
+
+@never_cache
+def reclamation(request, pk):
+    menage = _locataire_for(request, pk, "logements.modifier_dossier_locatif")
+    form = ReclamationForm(request.POST or None, initial={"date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        services.enregistrer_reclamation(menage=menage, auteur=request.user, **form.cleaned_data)
+        messages.success(request, "La réclamation est enregistrée.")
+        return redirect("logements:dossier_locatif", pk=menage.pk)
+    return render(
+        request,
+        "logements/dossier_locatif_form.html",
+        {"menage": menage, "form": form, "titre": "Enregistrer une réclamation"},
+    )
+
+
+@never_cache
+def solde(request, pk):
+    menage = _locataire_for(request, pk, "logements.modifier_dossier_locatif")
+    form = SoldeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.enregistrer_solde(menage=menage, auteur=request.user, **form.cleaned_data)
+        messages.success(request, "L’impayé du mois est enregistré.")
+        return redirect("logements:dossier_locatif", pk=menage.pk)
+    return render(
+        request,
+        "logements/dossier_locatif_form.html",
+        {"menage": menage, "form": form, "titre": "Saisir l’impayé d’un mois"},
+    )
+
+
+@never_cache
+def signalement(request):
+    """The caretaker's report form; he never opens the file, so he comes back to an empty form."""
+    user = request.user
+    require_perm(user, "logements.signaler_locataire")
+    form = SignalementGardienForm(
+        request.POST or None, menages=locataires_signalables(user), initial={"date": timezone.localdate()}
+    )
+    if request.method == "POST" and form.is_valid():
+        services.enregistrer_signalement(auteur=user, **form.cleaned_data)
+        messages.success(request, "Votre signalement est transmis à la CESF.")
+        return redirect("logements:signalement")
+    return render(request, "logements/signalement.html", {"form": form})
+
+
+@never_cache
+def rapprochement(request, pk):
+    require_perm(request.user, "logements.voir_logements")
+    menage = get_visible_or_404(Menage.objects.select_related("dispositif"), request.user, pk=pk)
+    return render(
+        request,
+        "logements/rapprochement.html",
+        {"menage": menage, **selectors.rapprochement(menage, request.user)},
+    )

@@ -14,6 +14,9 @@ from accompagnement.models import Accompagnement, Objectif, SuiviPostSortie, Tem
 from accompagnement.selectors import annotate_suivi, en_retard
 from comites.models import AvisMembre, PointOrdreDuJour, Seance
 from comptes.models import Dispositif
+from financement.templatetags.financement import euros
+from logements.models import SoldeLocatif
+from logements.selectors import seuil_impayes
 from menages.enums import EtatParcours, TypeDiagnostic, TypeIntervention
 from menages.models import Diagnostic, Intervenant, Menage, ValidationFinanceur
 from rappels.enums import TypeRappel
@@ -276,6 +279,42 @@ def consentements(now):
             )
 
 
+def impayes(now):
+    """Tenants whose arrears reached the programme's threshold: one reminder per crossing (the
+    month the balance reached it, after a month below or none), to the household's référent and
+    its landlord's CESF."""
+    soldes = SoldeLocatif.objects.filter(
+        menage__in=Menage.objects.exclude(etat__in=[EtatParcours.CLOS, EtatParcours.REFUSE]),
+        mois__lte=timezone.localdate(now),
+    ).select_related("menage__dispositif")
+    par_menage = {}
+    for solde in soldes.order_by("menage_id", "mois"):
+        par_menage.setdefault(solde.menage_id, []).append(solde)
+    franchis = {}
+    for menage_id, suite in par_menage.items():
+        seuil = seuil_impayes(suite[0].menage)
+        if suite[-1].solde < seuil:
+            continue
+        depuis = suite[-1]
+        for solde in reversed(suite):
+            if solde.solde < seuil:
+                break
+            depuis = solde
+        franchis[menage_id] = (depuis, suite[-1], seuil)
+    destinataires = _intervenants(list(franchis), (TypeIntervention.REFERENT, TypeIntervention.CESF))
+    for menage_id, (depuis, dernier, seuil) in franchis.items():
+        for user_id in destinataires.get(menage_id, []):
+            yield Candidat(
+                f"impayes:{menage_id}:{depuis.mois:%Y%m}:{user_id}",
+                TypeRappel.IMPAYES,
+                user_id,
+                f"{dernier.menage.nom} : {euros(dernier.solde)} d’impayés en {dernier.mois:%m/%Y}, "
+                f"au-delà du seuil de {euros(seuil)}.",
+                reverse("logements:dossier_locatif", args=[menage_id]),
+                menage_id,
+            )
+
+
 GENERATEURS = [
     contacts_en_retard,
     echeances,
@@ -286,6 +325,7 @@ GENERATEURS = [
     temps_forts,
     suivis_post_sortie,
     consentements,
+    impayes,
 ]
 
 

@@ -253,3 +253,41 @@ def test_notification_centre_query_count(client, programme, suivi, count_queries
         ]
     )
     assert count_queries(client.get, reverse("rappels:centre")) == one
+
+
+def test_arrears_threshold_crossed_once_per_crossing(programme, suivi):
+    from decimal import Decimal
+
+    from logements.models import SoldeLocatif
+
+    menage = suivi.menage  # threshold: 2 months of the 450 € reference rent, 900 €
+    SoldeLocatif.objects.create(menage=menage, mois=datetime.date(2026, 9, 1), solde=Decimal("899.99"))
+    assert generated(TypeRappel.IMPAYES) == set()  # not due
+    SoldeLocatif.objects.create(menage=menage, mois=datetime.date(2026, 10, 1), solde=Decimal("900"))
+    assert generated(TypeRappel.IMPAYES) == {"ts.adaff", "cesf.habitat"}  # due
+    rappel = Rappel.objects.filter(type=TypeRappel.IMPAYES).first()
+    assert rappel.lien == reverse("logements:dossier_locatif", args=[menage.pk])
+    SoldeLocatif.objects.create(menage=menage, mois=datetime.date(2026, 11, 1), solde=Decimal("1200"))
+    generation.generer()
+    assert Rappel.objects.filter(type=TypeRappel.IMPAYES).count() == 2  # already sent, still above
+    # Back below, then above again: a new crossing.
+    SoldeLocatif.objects.filter(mois=datetime.date(2026, 11, 1)).update(solde=Decimal("100"))
+    SoldeLocatif.objects.create(menage=menage, mois=datetime.date(2026, 12, 1), solde=Decimal("950"))
+    with time_machine.travel(datetime.datetime(2026, 12, 2, 9, tzinfo=datetime.UTC), tick=False):
+        generation.generer()
+    assert Rappel.objects.filter(type=TypeRappel.IMPAYES).count() == 4
+
+
+def test_arrears_reminder_goes_only_to_who_may_see_the_household(programme, suivi):
+    from decimal import Decimal
+
+    from logements.models import SoldeLocatif
+
+    IntervenantFactory(
+        menage=suivi.menage,
+        type="cesf",
+        utilisateur=programme.cesf_alogea,
+        date_debut=datetime.date(2026, 1, 1),
+    )
+    SoldeLocatif.objects.create(menage=suivi.menage, mois=datetime.date(2026, 10, 1), solde=Decimal("5000"))
+    assert generated(TypeRappel.IMPAYES) == {"ts.adaff", "cesf.habitat"}
