@@ -36,11 +36,11 @@ def lignes(i) -> list[tuple[str, str, object]]:
         ("Résultats", "Accès réalisé", s(r["acces_reussi"])),
         ("Résultats", "Sorties de ménages « maintien »", s(r["maintien"])),
         ("Résultats", "Maintien réalisé", s(r["maintien_reussi"])),
-        (
-            "Résultats",
-            "Procédures d’expulsion stoppées",
-            "non disponible" if i["expulsions_stoppees"] is None else i["expulsions_stoppees"],
-        ),
+        ("Résultats", "Procédures d’expulsion stoppées", s(i["expulsions_stoppees"]["total"])),
+    ]
+    rows += [
+        ("Procédures stoppées, dernière étape", label, s(n))
+        for label, n in i["expulsions_stoppees"]["par_etape"]
     ]
     for label, n6, n12 in i["suivi_apres_sortie"]:
         rows += [

@@ -280,12 +280,29 @@ def resultats(accompagnements, p: Periode) -> dict:
     return row
 
 
-def expulsions_stoppees(menages, p: Periode):
-    """Hook for "eviction procedures stopped, by the last step reached": procedures open at entry
-    with no further step after the support began. The tenant file (logements) that holds the
-    procedure steps is not built yet, so this returns None and reports say the data is not
-    available. Implement it over the procedure model when it lands, in one aggregated query."""
-    return None
+def expulsions_stoppees(accompagnements, p: Periode) -> dict:
+    """Eviction procedures stopped, by the last step reached (DOMAINE): procedures open when the
+    support began (a step dated before its start) with no further step since, for the episodes
+    followed in the period. Two queries, whatever the number of households."""
+    from logements.enums import EtapeProcedure
+    from logements.models import EtapeExpulsion
+
+    debuts = dict(
+        episodes_suivis(accompagnements, p).order_by("date_debut").values_list("menage_id", "date_debut")
+    )
+    ordre = {value: n for n, value in enumerate(EtapeProcedure.values)}
+    avant, apres = {}, set()
+    for menage_id, etape, date in EtapeExpulsion.objects.filter(
+        menage_id__in=debuts, date__lte=p.fin
+    ).values_list("menage_id", "etape", "date"):
+        if date < debuts[menage_id]:
+            if ordre[etape] >= ordre.get(avant.get(menage_id), -1):
+                avant[menage_id] = etape
+        else:
+            apres.add(menage_id)
+    stoppees = [etape for menage_id, etape in avant.items() if menage_id not in apres]
+    par_etape = [(label, stoppees.count(value)) for value, label in EtapeProcedure.choices]
+    return {"total": len(stoppees), "par_etape": par_etape}
 
 
 def suivi_apres_sortie(menages, p: Periode) -> dict:
@@ -534,7 +551,7 @@ def calculer(dispositif, debut: datetime.date, fin: datetime.date) -> dict:
         "motifs_sortie": motifs_sortie(accompagnements, p),
         "situations_sortie": situations_sortie(accompagnements, p),
         "resultats": resultats(accompagnements, p),
-        "expulsions_stoppees": expulsions_stoppees(menages, p),
+        "expulsions_stoppees": expulsions_stoppees(accompagnements, p),
         "suivi_apres_sortie": suivi_apres_sortie(menages, p),
         "dossiers_bdf": dossiers_bdf(menages_periode),
         "contacts": contacts(menages, p),

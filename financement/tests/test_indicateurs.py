@@ -73,7 +73,7 @@ def test_exits_outcomes_and_progress(jeu):
         "Hébergé (tiers ou structure)": 1,
     }
     assert i["resultats"] == {"acces": 2, "acces_reussi": 1, "maintien": 1, "maintien_reussi": 1}
-    assert i["expulsions_stoppees"] is None
+    assert i["expulsions_stoppees"]["total"] == 0
     progression = {
         row["domaine"]: (row["n"], row["entree"], row["sortie"], row["progression"])
         for row in i["progression"]

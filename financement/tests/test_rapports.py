@@ -63,7 +63,7 @@ def test_funder_report_pdf_shows_the_golden_figures_without_names(
         "DDCSPP de l’Aude 50 % Confirmée 52 000 € 20 000 € 20 000 €",
         "Conseil Général de l’Aude 20 % À confirmer 20 800 €",
         "Total 6 sur 50 (12,0 %)",
-        "Procédures d’expulsion stoppées non disponible",
+        "Procédures d’expulsion stoppées 0",
     ]:
         assert attendu in texte, attendu
     for nom in ["Durand", "Martin", "Garcia", "Petit", "Faure", "ASEA-2026"]:

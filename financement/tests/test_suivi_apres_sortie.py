@@ -33,3 +33,39 @@ def test_situations_after_exit_are_counted_by_milestone(programme):
     assert rows["Maintenu dans son logement"] == (2, 0)  # the 2027 one is outside the period
     assert rows["Relogé"] == (0, 1)
     assert rows["Sans logement"] == (0, 0)
+
+
+def test_eviction_procedures_stopped_by_the_last_step_reached(programme):
+    from logements.models import EtapeExpulsion
+
+    def episode(etapes):
+        menage = MenageFactory(dispositif=programme.dispositif, etat="accompagnement")
+        AccompagnementFactory(
+            menage=menage,
+            date_debut=datetime.date(2026, 3, 1),
+            date_fin_prevue=datetime.date(2027, 2, 28),
+            date_fin=None,
+        )
+        for etape, date in etapes:
+            EtapeExpulsion.objects.create(menage=menage, etape=etape, date=date)
+
+    episode(
+        [("saisine_ccapex", datetime.date(2025, 10, 1)), ("commandement_payer", datetime.date(2026, 1, 10))]
+    )
+    episode([("assignation", datetime.date(2026, 2, 1))])
+    # Stopped? No: a judgment came after the support began.
+    episode([("commandement_payer", datetime.date(2026, 1, 5)), ("jugement", datetime.date(2026, 6, 1))])
+    episode([])  # no procedure at entry
+    periode = indicators.Periode(datetime.date(2026, 1, 1), datetime.date(2026, 12, 31))
+    from accompagnement.models import Accompagnement
+
+    resultat = indicators.expulsions_stoppees(Accompagnement.objects.all(), periode)
+    assert resultat["total"] == 2
+    assert dict(resultat["par_etape"]) == {
+        "Saisine de la CCAPEX": 0,
+        "Commandement de payer": 1,
+        "Assignation": 1,
+        "Jugement": 0,
+        "Commandement de quitter les lieux": 0,
+        "Concours de la force publique": 0,
+    }
