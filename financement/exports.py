@@ -36,6 +36,10 @@ def lignes(i) -> list[tuple[str, str, object]]:
         ("Résultats", "Accès réalisé", s(r["acces_reussi"])),
         ("Résultats", "Sorties de ménages « maintien »", s(r["maintien"])),
         ("Résultats", "Maintien réalisé", s(r["maintien_reussi"])),
+        ("Résultats", "Plan d’apurement obtenu", s(i["mesures"]["plan_apurement"])),
+        ("Résultats", "Aide du FSL accordée", s(i["mesures"]["fsl"])),
+        ("Résultats", "Droits ouverts", s(i["mesures"]["droits_ouverts"])),
+        ("Résultats", "Ménages « maintien » relogés", s(i["mesures"]["relogement"])),
         ("Résultats", "Procédures d’expulsion stoppées", s(i["expulsions_stoppees"]["total"])),
     ]
     rows += [

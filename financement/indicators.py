@@ -280,6 +280,43 @@ def resultats(accompagnements, p: Periode) -> dict:
     return row
 
 
+def mesures_obtenues(menages_periode, p: Periode) -> dict:
+    """Among the households followed in the period: a repayment plan started in the period, an FSL
+    aid granted in the period, rights opened (an objective of the axis "gestion administrative et
+    ouverture de droits" reached), and rehousing (a maintien household that left with a new
+    dwelling). One query."""
+    from accompagnement.models import Objectif
+    from logements.models import AideFsl, PlanApurement
+
+    def existe(queryset):
+        return Exists(queryset.filter(menage=OuterRef("pk")))
+
+    row = menages_periode.aggregate(
+        plan_apurement=Count(
+            "pk", filter=Q(existe(PlanApurement.objects.filter(date_debut__range=(p.debut, p.fin))))
+        ),
+        fsl=Count(
+            "pk",
+            filter=Q(
+                existe(AideFsl.objects.filter(decision="accordee", date_decision__range=(p.debut, p.fin)))
+            ),
+        ),
+        droits_ouverts=Count(
+            "pk", filter=Q(existe(Objectif.objects.filter(axe="administratif", statut="atteint")))
+        ),
+        relogement=Count(
+            "pk",
+            filter=Q(
+                problematique=Problematique.MAINTIEN,
+                accompagnements__situation_sortie="reloge",
+                accompagnements__date_fin__range=(p.debut, p.fin),
+            ),
+            distinct=True,
+        ),
+    )
+    return row
+
+
 def expulsions_stoppees(accompagnements, p: Periode) -> dict:
     """Eviction procedures stopped, by the last step reached (DOMAINE): procedures open when the
     support began (a step dated before its start) with no further step since, for the episodes
@@ -552,6 +589,7 @@ def calculer(dispositif, debut: datetime.date, fin: datetime.date) -> dict:
         "situations_sortie": situations_sortie(accompagnements, p),
         "resultats": resultats(accompagnements, p),
         "expulsions_stoppees": expulsions_stoppees(accompagnements, p),
+        "mesures": mesures_obtenues(menages_periode, p),
         "suivi_apres_sortie": suivi_apres_sortie(menages, p),
         "dossiers_bdf": dossiers_bdf(menages_periode),
         "contacts": contacts(menages, p),

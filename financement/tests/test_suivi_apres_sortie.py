@@ -69,3 +69,38 @@ def test_eviction_procedures_stopped_by_the_last_step_reached(programme):
         "Commandement de quitter les lieux": 0,
         "Concours de la force publique": 0,
     }
+
+
+def test_measures_obtained_by_the_households_followed(programme):
+    from accompagnement.tests.factories import ObjectifFactory
+    from logements.models import AideFsl, PlanApurement
+
+    periode = indicators.Periode(datetime.date(2026, 1, 1), datetime.date(2026, 12, 31))
+    menages = []
+    for _ in range(3):
+        menage = MenageFactory(
+            dispositif=programme.dispositif, etat="accompagnement", problematique="maintien"
+        )
+        AccompagnementFactory(
+            menage=menage, date_debut=datetime.date(2026, 2, 1), date_fin_prevue=datetime.date(2027, 1, 31)
+        )
+        menages.append(menage)
+    PlanApurement.objects.create(
+        menage=menages[0], date_debut=datetime.date(2026, 4, 1), montant_dette=1200, mensualite=50
+    )
+    AideFsl.objects.create(menage=menages[0], date_demande=datetime.date(2026, 3, 1), montant=800, decision="accordee",
+                           date_decision=datetime.date(2026, 3, 20))  # fmt: skip
+    AideFsl.objects.create(
+        menage=menages[1], date_demande=datetime.date(2026, 3, 1), montant=800, decision="refusee"
+    )
+    ObjectifFactory(menage=menages[1], axe="administratif", statut="atteint")
+    ObjectifFactory(menage=menages[2], axe="administratif", statut="en_cours")
+    sortie = menages[2].accompagnements.get()
+    sortie.date_fin, sortie.situation_sortie = datetime.date(2026, 10, 1), "reloge"
+    sortie.save()
+    from accompagnement.models import Accompagnement
+
+    suivis = indicators.menages_suivis(Menage.objects.all(), Accompagnement.objects.all(), periode)
+    assert indicators.mesures_obtenues(suivis, periode) == {
+        "plan_apurement": 1, "fsl": 1, "droits_ouverts": 1, "relogement": 1,
+    }  # fmt: skip
