@@ -72,3 +72,17 @@ class EtapeProcedure(models.TextChoices):
     JUGEMENT = "jugement", "Jugement"
     COMMANDEMENT_QUITTER = "commandement_quitter", "Commandement de quitter les lieux"
     CONCOURS_FORCE_PUBLIQUE = "concours_force_publique", "Concours de la force publique"
+
+
+class CanalAttribution(models.TextChoices):
+    CONTINGENT_PREFECTORAL = "contingent_prefectoral", "Contingent préfectoral"
+    ROTATION = "rotation", "Rotation du parc existant"
+    MISE_EN_COMMUN = "mise_en_commun", "Mise en commun des patrimoines"
+    OFFRE_NOUVELLE = "offre_nouvelle", "Offre nouvelle ou aménagement"
+
+
+class DecisionCal(models.TextChoices):
+    EN_ATTENTE = "en_attente", "En attente"
+    ACCEPTEE = "acceptee", "Attribution prononcée"
+    AJOURNEE = "ajournee", "Ajournée"
+    REFUSEE = "refusee", "Refusée"

@@ -3,7 +3,7 @@ from pathlib import PurePath
 from django import forms
 
 from logements.enums import ModeMobilisation
-from logements.models import MobilisationLogement, Reclamation, SignalementGardien, SoldeLocatif
+from logements.models import Attribution, MobilisationLogement, Reclamation, SignalementGardien, SoldeLocatif
 
 TAILLE_MAX_IMPORT = 20 * 1024 * 1024
 
@@ -101,3 +101,33 @@ class SignalementGardienForm(forms.ModelForm):
     def __init__(self, *args, menages, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["menage"].queryset = menages
+
+
+class AttributionForm(forms.ModelForm):
+    class Meta:
+        model = Attribution
+        fields = [
+            "canal",
+            "date_proposition",
+            "date_visite",
+            "decision_cal",
+            "date_cal",
+            "date_bail",
+            "date_entree",
+            "motif_refus",
+            "iml",
+            "date_convention_occupation",
+            "date_glissement",
+        ]
+        widgets = {
+            name: forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+            for name in (
+                "date_proposition",
+                "date_visite",
+                "date_cal",
+                "date_bail",
+                "date_entree",
+                "date_convention_occupation",
+                "date_glissement",
+            )
+        }

@@ -19,6 +19,8 @@ from comptes.enums import Role, TypeOrganisation
 from comptes.models import Commune, Dispositif, Organisation
 from logements.enums import (
     STATUTS_DISPONIBLES,
+    CanalAttribution,
+    DecisionCal,
     DecisionFsl,
     EtapeProcedure,
     EtiquetteEnergetique,
@@ -420,3 +422,49 @@ class EtapeExpulsion(EntreeDossierLocatif):
 
     def __str__(self):
         return f"{self.get_etape_display()} du {self.date:%d/%m/%Y}"
+
+
+class AttributionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        from menages.models import Menage
+
+        return self.filter(menage__in=Menage.objects.visible_to(user))
+
+
+class Attribution(models.Model):
+    """A dwelling proposed to a household, up to the move-in: visit, decision of the commission
+    d'attribution (CAL), lease, move-in; or its refusal. The IML variant: the lease is held by HDM,
+    the household signs an occupancy agreement, then the lease glides to the household."""
+
+    menage = models.ForeignKey("menages.Menage", on_delete=models.CASCADE, related_name="attributions")
+    logement = models.ForeignKey(Logement, on_delete=models.PROTECT, related_name="attributions")
+    canal = models.CharField("canal", max_length=30, choices=CanalAttribution.choices)
+    date_proposition = models.DateField("proposé le", default=timezone.localdate)
+    date_visite = models.DateField("visite le", null=True, blank=True)
+    decision_cal = models.CharField(
+        "décision de la CAL", max_length=20, choices=DecisionCal.choices, default=DecisionCal.EN_ATTENTE
+    )
+    date_cal = models.DateField("CAL du", null=True, blank=True)
+    date_bail = models.DateField("bail signé le", null=True, blank=True)
+    date_entree = models.DateField("entrée dans les lieux le", null=True, blank=True)
+    motif_refus = models.CharField("motif du refus (ménage, bailleur ou CAL)", max_length=250, blank=True)
+    iml = models.BooleanField("en intermédiation locative (bail au nom de HDM)", default=False)
+    date_convention_occupation = models.DateField("convention d’occupation signée le", null=True, blank=True)
+    date_glissement = models.DateField("glissement du bail au ménage le", null=True, blank=True)
+    auteur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    objects = AttributionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "attribution"
+        verbose_name_plural = "attributions"
+        ordering = ["-date_proposition", "-pk"]
+
+    def __str__(self):
+        return f"{self.logement} proposé le {self.date_proposition:%d/%m/%Y}"
+
+    def get_absolute_url(self):
+        return reverse("logements:attribution", args=[self.pk])
+
+    def get_additional_data(self):
+        return {"menage_id": self.menage_id}

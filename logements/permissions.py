@@ -46,3 +46,7 @@ def works_for_a_bailleur(user):
 # The caretaker reports what he sees about his landlord's tenants, without reading their file.
 is_gardien_bailleur = has_role(Role.GARDIEN) & works_for_a_bailleur
 rules.add_perm("logements.signaler_locataire", is_gardien_bailleur | is_administrateur)
+
+# Proposing a dwelling and following the attribution: the landlords' staff who manage the stock,
+# the social workers, the administrators (which households and dwellings: their visible_to).
+rules.add_perm("logements.attribuer", is_gestionnaire_stock | is_travailleur_social | is_administrateur)

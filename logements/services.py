@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import PurePath
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -538,3 +539,43 @@ def enregistrer_signalement(
     signalement.full_clean()
     signalement.save()
     return signalement
+
+
+MOMENTS = (
+    ("date_visite", "visite_logement"),
+    ("date_bail", "signature_bail"),
+    ("date_entree", "entree_lieux"),
+)
+
+
+@transaction.atomic
+def enregistrer_attribution(*, attribution, auteur, **fields):
+    """Record a proposal or its next steps. The visit, the lease and the move-in become (or update)
+    the household's key moments; a move-in after the CAL's decision marks the dwelling occupied."""
+    from accompagnement.models import TempsFort
+
+    for name, value in fields.items():
+        setattr(attribution, name, value)
+    if attribution.decision_cal == "refusee" and not attribution.motif_refus.strip():
+        raise ValidationError({"motif_refus": "Indiquez le motif du refus."})
+    if attribution.date_entree and attribution.decision_cal != "acceptee":
+        raise ValidationError(
+            {"date_entree": "L’entrée dans les lieux suit une attribution prononcée par la CAL."}
+        )
+    if not attribution.pk:
+        attribution.auteur = auteur
+    attribution.full_clean()
+    attribution.save()
+    today = timezone.localdate()
+    for champ, type_moment in MOMENTS:
+        jour = getattr(attribution, champ)
+        if jour:
+            quand = timezone.make_aware(datetime.datetime.combine(jour, datetime.time(10)))
+            TempsFort.objects.update_or_create(
+                menage=attribution.menage,
+                type=type_moment,
+                defaults={"date_prevue": quand, "realise": jour <= today, "modalite": "avec_association"},
+            )
+    if attribution.date_entree and attribution.date_entree <= today:
+        type(attribution.logement).objects.filter(pk=attribution.logement_id).update(statut="occupe")
+    return attribution

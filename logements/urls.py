@@ -12,6 +12,12 @@ urlpatterns = [
     path("importer/<int:bailleur_pk>/", views.importer, name="importer"),
     path("mobilisations/", views.mobilisations, name="mobilisations"),
     path("menages/<int:pk>/rapprochement/", views.rapprochement, name="rapprochement"),
+    path(
+        "menages/<int:pk>/proposer/<int:logement_pk>/",
+        views.attribution_nouvelle,
+        name="attribution_nouvelle",
+    ),
+    path("attributions/<int:pk>/", views.attribution, name="attribution"),
     path("locataires/signalement/", views.signalement, name="signalement"),
     path("locataires/<int:pk>/", views.dossier_locatif, name="dossier_locatif"),
     path("locataires/<int:pk>/reclamation/", views.reclamation, name="reclamation"),

@@ -1,7 +1,7 @@
 import csv
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,6 +14,7 @@ from comptes.selectors import dispositifs_of
 from logements import selectors, services
 from logements.filters import LogementFilter
 from logements.forms import (
+    AttributionForm,
     ImportLogementsForm,
     MobilisationForm,
     ReclamationForm,
@@ -22,6 +23,7 @@ from logements.forms import (
 )
 from logements.models import (
     AideFsl,
+    Attribution,
     EtapeExpulsion,
     Logement,
     MobilisationLogement,
@@ -284,5 +286,53 @@ def rapprochement(request, pk):
     return render(
         request,
         "logements/rapprochement.html",
-        {"menage": menage, **selectors.rapprochement(menage, request.user)},
+        {
+            "menage": menage,
+            "attributions": Attribution.objects.filter(menage=menage).select_related("logement__commune"),
+            **selectors.rapprochement(menage, request.user),
+        },
     )
+
+
+@never_cache
+def attribution_nouvelle(request, pk, logement_pk):
+    """Propose a matching dwelling to a household."""
+    require_perm(request.user, "logements.attribuer")
+    menage = get_visible_or_404(Menage.objects.select_related("dispositif"), request.user, pk=pk)
+    logement = get_visible_or_404(
+        Logement.objects.select_related("bailleur", "commune"), request.user, pk=logement_pk
+    )
+    return _attribution_form(request, Attribution(menage=menage, logement=logement), "Proposer ce logement")
+
+
+@never_cache
+def attribution(request, pk):
+    require_perm(request.user, "logements.attribuer")
+    instance = get_object_or_404(
+        Attribution.objects.visible_to(request.user).select_related(
+            "menage", "logement__commune", "logement__bailleur"
+        ),
+        pk=pk,
+    )
+    return _attribution_form(request, instance, "Suivi de l’attribution")
+
+
+def _attribution_form(request, instance, titre):
+    form = AttributionForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.enregistrer_attribution(
+                attribution=instance,
+                auteur=request.user,
+                **{f: form.cleaned_data[f] for f in form.Meta.fields},
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(
+                request, "L’attribution est enregistrée ; les temps forts du ménage sont à jour."
+            )
+            return redirect("logements:rapprochement", pk=instance.menage_id)
+    context = {"form": form, "titre": titre, "attribution": instance, "menage": instance.menage}
+    return render(request, "logements/attribution.html", context)

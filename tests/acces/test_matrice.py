@@ -108,6 +108,9 @@ def monde(transactional_db):
         .first()
     )
 
+    from logements.models import Attribution
+
+    attribution = Attribution.objects.create(menage=menage, logement=logement, canal="rotation", auteur=ts)
     rapport = RapportFinanceur.objects.create(
         dispositif=menage.dispositif, financeur=users["financeur.ddcspp"].organisation, periodicite="annuel",
         date_debut=timezone.localdate().replace(month=1, day=1), date_fin=timezone.localdate(),
@@ -142,6 +145,8 @@ def monde(transactional_db):
         "logements:detail": {"pk": logement.pk},
         "logements:mobiliser": {"pk": logement.pk},
         "logements:importer": {"bailleur_pk": menage.bailleur_id},
+        "logements:attribution": {"pk": attribution.pk},
+        "logements:attribution_nouvelle": {"pk": menage.pk, "logement_pk": logement.pk},
         "financement:convention": {"pk": menage.dispositif_id},
         "financement:tableau": {"pk": menage.dispositif_id},
         "financement:export": {"pk": menage.dispositif_id, "format": "csv"},
