@@ -22,4 +22,5 @@ urlpatterns = [
     path("locataires/<int:pk>/", views.dossier_locatif, name="dossier_locatif"),
     path("locataires/<int:pk>/reclamation/", views.reclamation, name="reclamation"),
     path("locataires/<int:pk>/impaye/", views.solde, name="solde"),
+    path("locataires/<int:pk>/<str:nature>/", views.entree, name="entree"),
 ]

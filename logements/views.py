@@ -1,9 +1,10 @@
 import csv
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -336,3 +337,40 @@ def _attribution_form(request, instance, titre):
             return redirect("logements:rapprochement", pk=instance.menage_id)
     context = {"form": form, "titre": titre, "attribution": instance, "menage": instance.menage}
     return render(request, "logements/attribution.html", context)
+
+
+def _formulaire_entree(model, fields):
+    dates = {
+        f: forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d") for f in fields if f.startswith("date")
+    }
+    return forms.modelform_factory(
+        model, fields=fields, widgets=dates, localized_fields=["montant", "montant_dette", "mensualite"]
+    )
+
+
+# The other records of the tenant file the CESF enters: (model, fields, title, message).
+ENTREES = {
+    "plan": (PlanApurement, ["date_debut", "montant_dette", "mensualite", "statut"], "Plan d’apurement", "Le plan d’apurement est enregistré."),
+    "fsl": (AideFsl, ["date_demande", "montant", "decision", "date_decision"], "Aide du FSL", "L’aide du FSL est enregistrée."),
+    "expulsion": (EtapeExpulsion, ["etape", "date", "commentaire"], "Étape de la procédure d’expulsion", "L’étape est enregistrée."),
+}  # fmt: skip
+
+
+@never_cache
+def entree(request, pk, nature):
+    """A repayment plan, an FSL aid or a step of the eviction procedure, entered by the CESF."""
+    if nature not in ENTREES:
+        raise Http404
+    model, fields, titre, succes = ENTREES[nature]
+    menage = _locataire_for(request, pk, "logements.modifier_dossier_locatif")
+    form = _formulaire_entree(model, fields)(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        objet = form.save(commit=False)
+        objet.menage = menage
+        objet.auteur = request.user
+        objet.save()
+        messages.success(request, succes)
+        return redirect("logements:dossier_locatif", pk=menage.pk)
+    return render(
+        request, "logements/dossier_locatif_form.html", {"menage": menage, "form": form, "titre": titre}
+    )

@@ -117,3 +117,29 @@ def test_matching_page_lists_proposals_in_constant_queries(client, programme, ca
             auteur=programme.ts_adaff,
         )
     assert count_queries(client.get, url) == one
+
+
+@pytest.mark.parametrize(
+    ("nature", "data", "model"),
+    [
+        ("plan", {"date_debut": "2026-11-01", "montant_dette": "1200,50", "mensualite": "50", "statut": "en_cours"}, "PlanApurement"),
+        ("fsl", {"date_demande": "2026-11-01", "montant": "800", "decision": "accordee", "date_decision": "2026-11-20"}, "AideFsl"),
+        ("expulsion", {"etape": "commandement_payer", "date": "2026-10-15", "commentaire": ""}, "EtapeExpulsion"),
+    ],
+)  # fmt: skip
+def test_cesf_enters_repayment_plan_fsl_aid_and_eviction_steps(client, programme, cas, nature, data, model):
+    from logements import models
+
+    menage, _ = cas
+    client.force_login(programme.cesf_habitat)
+    url = reverse("logements:entree", args=[menage.pk, nature])
+    assert client.post(url, data).status_code == 302
+    assert getattr(models, model).objects.get(menage=menage).auteur == programme.cesf_habitat
+    client.force_login(programme.cesf_alogea)
+    assert client.post(url, data).status_code in (403, 404)
+
+
+def test_unknown_tenant_file_entry_is_a_404(client, programme, cas):
+    menage, _ = cas
+    client.force_login(programme.cesf_habitat)
+    assert client.get(reverse("logements:entree", args=[menage.pk, "autre"])).status_code == 404

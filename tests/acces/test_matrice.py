@@ -146,6 +146,7 @@ def monde(transactional_db):
         "logements:mobiliser": {"pk": logement.pk},
         "logements:importer": {"bailleur_pk": menage.bailleur_id},
         "logements:attribution": {"pk": attribution.pk},
+        "logements:entree": {"pk": menage.pk, "nature": "plan"},
         "logements:attribution_nouvelle": {"pk": menage.pk, "logement_pk": logement.pk},
         "financement:convention": {"pk": menage.dispositif_id},
         "financement:tableau": {"pk": menage.dispositif_id},
