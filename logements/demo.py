@@ -70,3 +70,41 @@ def seed_logements(*, dispositif, organisations, communes):
                 mode=mode,
                 date_mobilisation=datetime.date(2026, 3, n),
             )
+
+
+def seed_dossiers_locatifs(*, dispositif):
+    """Arrears, complaints and an eviction procedure for a few tenants in the maintien path, so
+    that the CESF's tenant files and dashboard are not empty in the demo (idempotent)."""
+    import datetime
+    from decimal import Decimal
+
+    from dateutil.relativedelta import relativedelta
+    from django.utils import timezone
+
+    from logements.models import EtapeExpulsion, Reclamation, SoldeLocatif
+    from menages.models import Menage
+
+    locataires = Menage.objects.filter(dispositif=dispositif, problematique="maintien").order_by("reference")[
+        :6
+    ]
+    premier = timezone.localdate().replace(day=1)
+    for n, menage in enumerate(locataires):
+        if menage.soldes_locatifs.exists():
+            continue
+        for k in range(6):
+            mois = premier - relativedelta(months=5 - k)
+            solde = Decimal(300 + 150 * k) if n % 2 == 0 else Decimal(max(0, 900 - 150 * k))
+            SoldeLocatif.objects.create(menage=menage, mois=mois, solde=solde)
+        Reclamation.objects.create(
+            menage=menage,
+            type=["troubles_voisinage", "impayes", "technique"][n % 3],
+            date=premier - datetime.timedelta(days=20 + n),
+            description="Signalement reçu à l’agence ; à voir avec le ménage lors de la prochaine visite.",
+        )
+        if n == 0:
+            EtapeExpulsion.objects.create(
+                menage=menage, etape="saisine_ccapex", date=premier - relativedelta(months=8)
+            )
+            EtapeExpulsion.objects.create(
+                menage=menage, etape="commandement_payer", date=premier - relativedelta(months=7)
+            )

@@ -17,7 +17,7 @@ from comptes.models import (
     Utilisateur,
 )
 from financement.demo import seed_financement
-from logements.demo import seed_logements
+from logements.demo import seed_dossiers_locatifs, seed_logements
 from menages import demo as menages_demo
 
 
@@ -36,6 +36,7 @@ class Command(BaseCommand):
             self._comite(dispositif, comptes)
             seed_financement(dispositif=dispositif, organisations=organisations)
             seed_logements(dispositif=dispositif, organisations=organisations, communes=communes)
+            seed_dossiers_locatifs(dispositif=dispositif)
         self.stdout.write(self.style.SUCCESS("Données de démonstration chargées."))
 
     def _dispositif(self):
