@@ -96,3 +96,32 @@ def test_access_log_is_purged_after_the_retention_period(programme, settings):
     assert purge_access_log(timezone.now() + datetime.timedelta(days=364)) == 0
     assert purge_access_log(timezone.now() + datetime.timedelta(days=366)) == 1
     assert LogEntry.objects.get_for_object(menage).filter(action=LogEntry.Action.UPDATE).exists()
+
+
+def test_user_journal_query_count_does_not_grow_with_entries(client, programme, count_queries):
+    from comptes.audit import record_view
+
+    url = reverse("journal_utilisateur", args=[programme.cesf_habitat.pk])
+    client.force_login(programme.admin)
+    with set_actor(programme.cesf_habitat):
+        record_view(MenageFactory(dispositif=programme.dispositif))
+    one = count_queries(client.get, url)
+    with set_actor(programme.cesf_habitat):
+        for _ in range(30):
+            record_view(MenageFactory(dispositif=programme.dispositif))
+    assert count_queries(client.get, url) == one
+
+
+def test_household_journal_query_count_does_not_grow_with_entries(client, programme, count_queries):
+    from comptes.audit import record_view
+
+    menage = MenageFactory(dispositif=programme.dispositif)
+    url = reverse("menages:journal", args=[menage.pk])
+    client.force_login(programme.admin)
+    with set_actor(programme.cesf_habitat):
+        record_view(menage)
+    one = count_queries(client.get, url)
+    with set_actor(programme.ts_adaff):
+        for _ in range(30):
+            record_view(menage)
+    assert count_queries(client.get, url) == one
