@@ -10,6 +10,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, reset_queries
+from django.db.models import Count
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -25,6 +26,13 @@ def pages():
     menage = (
         Menage.objects.filter(etat="accompagnement", bailleur__sigle="Habitat Audois").order_by("-pk").first()
     )
+    # The tenant of Habitat Audois with the longest rent account: the heaviest tenant file.
+    locataire = (
+        Menage.objects.filter(bailleur__sigle="Habitat Audois")
+        .annotate(n=Count("soldes_locatifs"))
+        .order_by("-n", "pk")
+        .first()
+    )
     seance = Seance.objects.filter(date__gte=timezone.now()).order_by("date").first() or Seance.objects.last()
     liste = reverse("menages:liste")
     result = [
@@ -36,6 +44,12 @@ def pages():
         ("tableau_de_bord_ts", "ts.adaff", reverse("tableau_de_bord")),
         ("ordre_du_jour", "comite.cg", seance.get_absolute_url()),
         ("tableau_de_bord_cesf", "cesf.habitat", reverse("tableau_de_bord")),
+        (
+            "indicateurs_financeur",
+            "financeur.ddcspp",
+            reverse("financement:tableau", args=[menage.dispositif_id]),
+        ),
+        ("dossier_locatif", "cesf.habitat", reverse("logements:dossier_locatif", args=[locataire.pk])),
     ]
     for name, username, url_name in getattr(settings, "BENCH_EXTRA_PAGES", []):
         result.append((name, username, reverse(url_name)))
