@@ -9,6 +9,7 @@ import time
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
@@ -16,7 +17,8 @@ from django.utils import timezone
 
 from accompagnement.models import Accompagnement, ChangementNiveau, Contact, Objectif
 from comites.models import Instance, PointOrdreDuJour, Seance
-from comptes.models import Commune, Dispositif, Organisation, Utilisateur
+from comptes.enums import Role
+from comptes.models import AttributionRole, Commune, Dispositif, Organisation, Utilisateur
 from menages.enums import EtatParcours, LienMembre, Problematique, SituationLogement, SourceOrientation
 from menages.models import Diagnostic, EvenementParcours, Intervenant, Membre, Menage, Ressource
 from menages.search import normalize
@@ -38,6 +40,9 @@ PRENOMS = [
 NOMS = ["Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand", "Leroy", "Moreau",
         "Simon", "Laurent", "Lefèvre", "Michel", "Garcia", "David", "Bertrand", "Roux", "Vincent", "Fournier"]  # fmt: skip
 BATCH = 5000
+# Households per social worker over the three years (about 40 followed at a time): a programme of
+# 10,000 households has about a hundred social workers, not one. ts.adaff is the first of them.
+MENAGES_PAR_TS = 100
 
 
 class Command(BaseCommand):
@@ -120,12 +125,38 @@ class Command(BaseCommand):
                 evenements.append(EvenementParcours(menage_id=pk, numero_parcours=1, etat_avant="saisine", etat_apres=etat,
                                                     date=timezone.make_aware(datetime.datetime.combine(saisine + datetime.timedelta(days=20), datetime.time(9)))))  # fmt: skip
         Membre.objects.bulk_create(membres, batch_size=BATCH)
+        Menage.objects.filter(reference__startswith="ECH-").rafraichir_recherche()
         Ressource.objects.bulk_create(ressources, batch_size=BATCH)
         EvenementParcours.objects.bulk_create(evenements, batch_size=BATCH)
         return menages
 
-    def _suivi(self, menages, total_contacts, rng):
+    def _travailleurs_sociaux(self, n):
+        """ts.adaff and enough synthetic social workers of the same association for `n` households."""
         ts = Utilisateur.objects.get(username="ts.adaff")
+        nombre = max(1, n // MENAGES_PAR_TS)
+        Utilisateur.objects.bulk_create(
+            [
+                Utilisateur(
+                    username=f"ts.echelle.{k:03d}",
+                    first_name=PRENOMS[k % len(PRENOMS)],
+                    last_name=f"Échelle {k:03d}",
+                    organisation_id=ts.organisation_id,
+                    est_demo=True,
+                    password=make_password(None),
+                )  # fmt: skip
+                for k in range(1, nombre)
+            ],
+            batch_size=BATCH,
+        )
+        autres = list(Utilisateur.objects.filter(username__startswith="ts.echelle.").order_by("username"))
+        AttributionRole.objects.bulk_create(
+            [AttributionRole(utilisateur=u, role=Role.TRAVAILLEUR_SOCIAL) for u in autres], batch_size=BATCH
+        )
+        return [ts, *autres]
+
+    def _suivi(self, menages, total_contacts, rng):
+        travailleurs = self._travailleurs_sociaux(len(menages))
+        referent_of = {pk: travailleurs[i % len(travailleurs)] for i, (pk, *_rest) in enumerate(menages)}
         cesf = {
             o: Utilisateur.objects.get(username=u)
             for o, u in (("Habitat Audois", "cesf.habitat"), ("ALOGEA", "cesf.alogea"))
@@ -135,6 +166,7 @@ class Command(BaseCommand):
         )
         intervenants, episodes = [], []
         for pk, saisine, etat, _nom in menages:
+            ts = referent_of[pk]
             intervenants.append(
                 Intervenant(
                     menage_id=pk,
@@ -173,16 +205,16 @@ class Command(BaseCommand):
         )
         ChangementNiveau.objects.bulk_create(
             [ChangementNiveau(accompagnement_id=a, nouveau_niveau=niv, date_effet=d, date_fin_prevue=d + datetime.timedelta(days=300),
-                              origine="entree", motif="Décision du comité", auteur=ts) for a, _m, d, niv in episodes],
+                              origine="entree", motif="Décision du comité", auteur=referent_of[m]) for a, m, d, niv in episodes],
             batch_size=BATCH,
         )  # fmt: skip
         Diagnostic.objects.bulk_create(
-            [Diagnostic(menage_id=m, numero_parcours=1, auteur=ts, date=d, score_logement=rng.randint(1, 4), score_budget=rng.randint(1, 4),
+            [Diagnostic(menage_id=m, numero_parcours=1, auteur=referent_of[m], date=d, score_logement=rng.randint(1, 4), score_budget=rng.randint(1, 4),
                         score_droits=2, score_sante=2, score_vie_sociale=3, score_insertion=2, niveau_propose=niv) for _a, m, d, niv in episodes],
             batch_size=BATCH,
         )  # fmt: skip
         Objectif.objects.bulk_create(
-            [Objectif(menage_id=m, accompagnement_id=a, axe="budget", libelle="Payer le loyer courant", date_debut=d, auteur=ts)
+            [Objectif(menage_id=m, accompagnement_id=a, axe="budget", libelle="Payer le loyer courant", date_debut=d, auteur=referent_of[m])
              for a, m, d, _niv in episodes], batch_size=BATCH,
         )  # fmt: skip
         per_episode = max(1, total_contacts // max(1, len(episodes)))
@@ -192,7 +224,7 @@ class Command(BaseCommand):
             start = timezone.make_aware(datetime.datetime.combine(d, datetime.time(10)))
             for k in range(per_episode):
                 when = min(start + datetime.timedelta(days=k * 3), now)
-                batch.append(Contact(menage_id=m, auteur=ts, date=when, type="vad" if k % 3 else "telephone", duree_minutes=45,
+                batch.append(Contact(menage_id=m, auteur=referent_of[m], date=when, type="vad" if k % 3 else "telephone", duree_minutes=45,
                                      axes=["budget"], note="Point sur le budget et le logement."))  # fmt: skip
                 if len(batch) >= BATCH:
                     Contact.objects.bulk_create(batch)
