@@ -30,7 +30,7 @@ from menages.enums import (
     TypeRessource,
     Typologie,
 )
-from menages.search import normalize
+from menages.search import normalize, texte_recherche
 
 telephone_validator = RegexValidator(
     r"^\+?[0-9 .()-]{6,20}$", "Saisissez un numéro de téléphone valide (chiffres, espaces, points, +)."
@@ -72,10 +72,21 @@ class MenageQuerySet(models.QuerySet):
         needle = normalize(text)
         if not needle:
             return self
-        membres = Membre.objects.filter(menage=OuterRef("pk"), nom_recherche__contains=needle)
-        return self.filter(
-            Q(nom_recherche__contains=needle) | Q(reference__icontains=text.strip()) | Q(Exists(membres))
-        )
+        return self.filter(texte_recherche__contains=needle)
+
+    def rafraichir_recherche(self):
+        """Recompute the search text of these households from their names, references and members.
+        Called when a member is saved or removed, and after bulk loads that bypass save()."""
+        membres = {}
+        for menage_id, nom, prenom in Membre.objects.filter(menage__in=self).values_list(
+            "menage_id", "nom", "prenom"
+        ):
+            membres.setdefault(menage_id, []).append(f"{nom} {prenom}")
+        menages = [
+            Menage(pk=pk, texte_recherche=texte_recherche(nom, reference, membres.get(pk, [])))
+            for pk, nom, reference in self.values_list("pk", "nom", "reference")
+        ]
+        self.model.objects.bulk_update(menages, ["texte_recherche"], batch_size=2000)
 
     def followed_by(self, user):
         """Households where `user` is personally an active intervenant ("mes ménages")."""
@@ -103,6 +114,9 @@ class Menage(models.Model):
         Commune, on_delete=models.PROTECT, null=True, blank=True, verbose_name="commune"
     )
     nom_recherche = models.CharField(max_length=150, editable=False, db_index=True)
+    texte_recherche = models.TextField(
+        editable=False, default="", help_text="Nom, référence et noms des membres, normalisés (recherche)."
+    )
     etat = models.CharField(
         "étape du parcours", max_length=30, choices=EtatParcours.choices, default=EtatParcours.SAISINE
     )
@@ -152,14 +166,20 @@ class Menage(models.Model):
         verbose_name = "ménage"
         verbose_name_plural = "ménages"
         ordering = ["nom", "reference"]
+        # The household list's order: its first page is read from the index, not sorted.
+        indexes = [models.Index(fields=["nom", "reference"], name="menage_ordre_liste")]
 
     def __str__(self):
         return f"{self.nom} ({self.reference})"
 
     def save(self, *args, **kwargs):
-        self.nom_recherche = normalize(self.nom)
-        if kwargs.get("update_fields") is not None and "nom" in kwargs["update_fields"]:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "nom_recherche"}
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or {"nom", "reference"} & set(update_fields):
+            self.nom_recherche = normalize(self.nom)
+            membres = Membre.objects.filter(menage=self.pk).values_list("nom", "prenom") if self.pk else []
+            self.texte_recherche = texte_recherche(self.nom, self.reference, [f"{n} {p}" for n, p in membres])
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "nom_recherche", "texte_recherche"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -204,6 +224,12 @@ class Intervenant(models.Model):
         verbose_name = "intervenant"
         verbose_name_plural = "intervenants"
         ordering = ["date_debut", "pk"]
+        # visible_to: the households an organisation intervenes on today, from the index alone.
+        indexes = [
+            models.Index(
+                fields=["organisation", "menage", "date_debut", "date_fin"], name="intervenant_visibilite"
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(date_fin__isnull=True) | Q(date_fin__gte=models.F("date_debut")),
@@ -249,6 +275,13 @@ class Membre(models.Model):
     def save(self, *args, **kwargs):
         self.nom_recherche = normalize(f"{self.nom} {self.prenom}")
         super().save(*args, **kwargs)
+        Menage.objects.filter(pk=self.menage_id).rafraichir_recherche()
+
+    def delete(self, *args, **kwargs):
+        menage_id = self.menage_id
+        result = super().delete(*args, **kwargs)
+        Menage.objects.filter(pk=menage_id).rafraichir_recherche()
+        return result
 
     def get_additional_data(self):
         return {"menage_id": self.menage_id}

@@ -71,6 +71,7 @@ def anonymiser(menage: Menage) -> None:
             if membre.date_naissance:
                 membre.date_naissance = membre.date_naissance.replace(month=1, day=1)
             membre.save()
+        Menage.objects.filter(pk=menage.pk).rafraichir_recherche()
         menage.ressources.update(precision="")
         menage.dettes.update(creancier=ANONYME)
         menage.evenements.update(motif="")

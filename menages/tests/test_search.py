@@ -59,3 +59,33 @@ def test_renaming_updates_the_search_form(programme, menages):
     helene.nom = "Dupré Hélène"
     helene.save(update_fields=["nom"])
     assert Menage.objects.search("dupre").get() == helene
+
+
+def test_members_added_renamed_or_removed_update_the_search(programme, menages):
+    helene, _, _ = menages
+    membre = MembreFactory(menage=helene, nom="Ndiaye", prenom="Aïssatou")
+    assert Menage.objects.search("aissatou").get() == helene
+    membre.prenom = "Awa"
+    membre.save()
+    assert not Menage.objects.search("aissatou").exists()
+    assert Menage.objects.search("ndiaye awa").get() == helene
+    membre.delete()
+    assert not Menage.objects.search("ndiaye").exists()
+
+
+def test_a_query_never_runs_from_one_name_into_the_next(programme, menages):
+    # "Lefèvre Éric" then member "Lefèvre Maëlle": "eric lefevre" spans the two names.
+    assert not Menage.objects.search("eric lefevre").exists()
+
+
+def test_bulk_loaded_households_are_found_after_a_refresh(programme):
+    Menage.objects.bulk_create(
+        [
+            MenageFactory.build(
+                dispositif=programme.dispositif, commune=None, nom="Garcia Inès", reference="VRAC-1"
+            )
+        ]
+    )
+    assert not Menage.objects.search("ines").exists()
+    Menage.objects.filter(reference="VRAC-1").rafraichir_recherche()
+    assert Menage.objects.search("ines").get().reference == "VRAC-1"

@@ -159,6 +159,7 @@ class Command(BaseCommand):
                 )
             )
         Membre.objects.bulk_create(membres, batch_size=5000)
+        Menage.objects.filter(reference__startswith="BENCH-", texte_recherche="").rafraichir_recherche()
         Accompagnement.objects.bulk_create(episodes, batch_size=2000)
         changements, diagnostics, contacts = [], [], []
         for ep in episodes:
