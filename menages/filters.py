@@ -21,7 +21,9 @@ class MenageFilter(django_filters.FilterSet):
     niveau = django_filters.ChoiceFilter(label="Niveau", choices=CodeNiveau.choices, empty_label="Tous")
     referent = django_filters.ModelChoiceFilter(
         label="Référent",
-        queryset=Utilisateur.objects.filter(attributions_roles__role=Role.TRAVAILLEUR_SOCIAL, is_active=True),
+        queryset=Utilisateur.objects.filter(
+            attributions_roles__role=Role.TRAVAILLEUR_SOCIAL, is_active=True
+        ).only("pk", "username", "first_name", "last_name"),
         method="filter_referent",
         empty_label="Tous",
     )

@@ -76,7 +76,12 @@ def liste(request):
     menages = acc_selectors.annotate_suivi(
         menages.select_related("commune", "bailleur").order_by("nom", "reference")
     )
-    page = Paginator(menages, 25).get_page(request.GET.get("page"))
+    paginator = Paginator(menages, 25)
+    if not filtre.is_bound or filtre.is_valid():
+        # The counts by step already hold the number of results: no second COUNT over the list.
+        etat = filtre.form.cleaned_data.get("etat") if filtre.is_bound else None
+        paginator.count = counts[etat] if etat else sum(counts.values())
+    page = paginator.get_page(request.GET.get("page"))
     for menage in page:
         menage.en_retard = acc_selectors.en_retard(
             menage.rythme_actuel, menage.dernier_contact, menage.debut_accompagnement

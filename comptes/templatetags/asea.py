@@ -1,4 +1,6 @@
 from django import template
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -31,3 +33,23 @@ def pluriel(value, suffixes="s"):
         except TypeError:
             return singular
     return plural if n >= 2 else singular
+
+
+@register.simple_tag
+def options(field):
+    """The <option> tags of a select field, built in Python. Django renders one template per
+    option, which costs milliseconds on a filter form of a hundred options shown on every visit of
+    a list page; the markup is the same."""
+    current = field.value()
+    if isinstance(current, (list, tuple)):
+        selected = {str(v) for v in current}
+    else:
+        selected = {"" if current is None else str(current)}
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        (
+            (str(value), mark_safe(" selected") if str(value) in selected else "", label)  # noqa: S308
+            for value, label in field.field.choices
+        ),
+    )

@@ -199,3 +199,21 @@ def test_health_observations_are_hidden_from_the_landlord(client, programme):
     assert response.status_code == 200
     assert "Suivi en addictologie" not in response.text
     assert "Confidentiel" in response.text
+
+
+def test_filter_form_keeps_what_was_chosen_and_explains_a_bad_value(client, programme):
+    make_households(programme, 2)
+    client.force_login(programme.ts_adaff)
+    response = client.get(
+        reverse("menages:liste"),
+        {"q": "Durand <Hélène>", "etat": "inconnu", "bailleur": programme.habitat.pk, "mes_menages": "on"},
+    )
+    text = response.text
+    assert 'value="Durand &lt;Hélène&gt;"' in text
+    assert f'<option value="{programme.habitat.pk}" selected>' in text
+    assert 'id="id_mes_menages" checked' in text
+    assert 'aria-describedby="id_etat_error"' in text
+    assert 'id="id_etat_error"' in text and "inconnu n’en fait pas partie" in text
+    # The same labels as before, tied to their fields.
+    for name in ("q", "etat", "bailleur", "commune", "niveau", "referent", "source_orientation", "probleme"):
+        assert f'<label for="id_{name}" class="form-label">' in text
