@@ -605,3 +605,53 @@ def calculer(dispositif, debut: datetime.date, fin: datetime.date) -> dict:
         "objectifs": objectifs(dispositif, accompagnements, p),
     }
 
+
+# --- Figures kept (IndicateursArretes) --------------------------------------------------------
+
+# What `calculer` returns but is a record, not a figure: not kept with the figures.
+NON_ARRETES = ("convention",)
+
+
+def figures(indicateurs) -> dict:
+    """The indicators of `calculer` without the records that come with them (NON_ARRETES)."""
+    return {cle: valeur for cle, valeur in indicateurs.items() if cle not in NON_ARRETES}
+
+
+def vers_json(valeur):
+    """The figures of `calculer` as JSON, tagged so that `depuis_json` gives back exactly the same
+    values and types (dates, decimals, tuples, the period)."""
+    if isinstance(valeur, Periode):
+        return {"__periode__": [valeur.debut.isoformat(), valeur.fin.isoformat()]}
+    if isinstance(valeur, Decimal):
+        return {"__decimal__": str(valeur)}
+    if isinstance(valeur, datetime.date) and not isinstance(valeur, datetime.datetime):
+        return {"__date__": valeur.isoformat()}
+    if isinstance(valeur, tuple):
+        return {"__tuple__": [vers_json(v) for v in valeur]}
+    if isinstance(valeur, list):
+        return [vers_json(v) for v in valeur]
+    if isinstance(valeur, dict):
+        if not all(isinstance(cle, str) and not cle.startswith("__") for cle in valeur):
+            raise TypeError(f"Clés non prises en charge : {list(valeur)}")
+        return {cle: vers_json(v) for cle, v in valeur.items()}
+    if valeur is None or isinstance(valeur, bool | int | float | str):
+        return valeur
+    raise TypeError(f"Valeur non prise en charge : {type(valeur).__name__}")
+
+
+def depuis_json(donnees):
+    """The reverse of `vers_json`."""
+    if isinstance(donnees, list):
+        return [depuis_json(v) for v in donnees]
+    if isinstance(donnees, dict):
+        if "__periode__" in donnees:
+            debut, fin = donnees["__periode__"]
+            return Periode(datetime.date.fromisoformat(debut), datetime.date.fromisoformat(fin))
+        if "__decimal__" in donnees:
+            return Decimal(donnees["__decimal__"])
+        if "__date__" in donnees:
+            return datetime.date.fromisoformat(donnees["__date__"])
+        if "__tuple__" in donnees:
+            return tuple(depuis_json(v) for v in donnees["__tuple__"])
+        return {cle: depuis_json(v) for cle, v in donnees.items()}
+    return donnees
