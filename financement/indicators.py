@@ -286,30 +286,27 @@ def mesures_obtenues(menages_periode, p: Periode) -> dict:
     from accompagnement.models import Objectif
     from logements.models import AideFsl, PlanApurement
 
-    def existe(queryset):
-        return Exists(queryset.filter(menage=OuterRef("pk")))
+    def parmi(queryset):
+        # The households of `queryset`, looked up once (a hashed list), not once per household.
+        return Q(pk__in=queryset.values("menage_id"))
 
     row = menages_periode.aggregate(
         plan_apurement=Count(
-            "pk", filter=Q(existe(PlanApurement.objects.filter(date_debut__range=(p.debut, p.fin))))
+            "pk", filter=parmi(PlanApurement.objects.filter(date_debut__range=(p.debut, p.fin)))
         ),
         fsl=Count(
             "pk",
-            filter=Q(
-                existe(AideFsl.objects.filter(decision="accordee", date_decision__range=(p.debut, p.fin)))
-            ),
+            filter=parmi(AideFsl.objects.filter(decision="accordee", date_decision__range=(p.debut, p.fin))),
         ),
         droits_ouverts=Count(
-            "pk", filter=Q(existe(Objectif.objects.filter(axe="administratif", statut="atteint")))
+            "pk", filter=parmi(Objectif.objects.filter(axe="administratif", statut="atteint"))
         ),
         relogement=Count(
             "pk",
-            filter=Q(
-                problematique=Problematique.MAINTIEN,
-                accompagnements__situation_sortie="reloge",
-                accompagnements__date_fin__range=(p.debut, p.fin),
+            filter=Q(problematique=Problematique.MAINTIEN)
+            & parmi(
+                Accompagnement.objects.filter(situation_sortie="reloge", date_fin__range=(p.debut, p.fin))
             ),
-            distinct=True,
         ),
     )
     return row
