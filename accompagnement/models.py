@@ -115,6 +115,10 @@ class ChangementNiveau(models.Model):
         verbose_name = "changement de niveau"
         verbose_name_plural = "changements de niveau"
         ordering = ["-date_effet", "-pk"]
+        # An episode's level on a date: its latest change up to then.
+        indexes = [
+            models.Index(fields=["accompagnement", "-date_effet", "-id"], name="changement_niveau_date")
+        ]
 
     def __str__(self):
         return f"{self.get_ancien_niveau_display() or '—'} → {self.get_nouveau_niveau_display()}"

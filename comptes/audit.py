@@ -18,11 +18,13 @@ from comptes.models import (
 )
 
 AUDITED_APPS = ("comptes", "menages", "accompagnement", "logements", "comites", "financement", "rappels")
-# Sessions change on every request; the login journal and the reminders are themselves logs.
+# Sessions change on every request; the login journal and the reminders are themselves logs; the
+# funders' dashboard figures are derived data, computed again at will.
 NOT_AUDITED = {
     "comptes.battementservice",
     "comptes.sessionutilisateur",
     "comptes.evenementconnexion",
+    "financement.indicateursarretes",
     "rappels.rappel",
 }
 

@@ -28,6 +28,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, ExtractYear
+from django.utils import timezone
 
 from accompagnement.enums import OrigineChangementNiveau, SituationSortie, TypeContact, TypeTempsFort
 from accompagnement.models import Accompagnement, ChangementNiveau, Contact, TempsFort
@@ -45,7 +46,7 @@ from menages.enums import (
     Problematique,
     SourceOrientation,
 )
-from menages.models import Dette, Diagnostic, Membre, Menage
+from menages.models import Dette, Diagnostic, Menage
 
 # Exit situations that count as an achieved outcome (see DOMAINE.md).
 SITUATIONS_ACCES_REUSSI = (SituationSortie.BAIL_DIRECT, SituationSortie.IML)
@@ -67,6 +68,14 @@ class Periode:
     @property
     def jours(self):
         return (self.fin - self.debut).days + 1
+
+
+def _minuit(jour, jours_apres=0):
+    """The start of `jour` (plus `jours_apres` days) in the local time zone: filtering a date-time
+    between two of them, rather than on its local date, lets the database use an index on it."""
+    return timezone.make_aware(
+        datetime.datetime.combine(jour + datetime.timedelta(days=jours_apres), datetime.time())
+    )
 
 
 def _counts(rows, choices, key="cle"):
@@ -125,33 +134,21 @@ def par_bailleur(menages_periode) -> list:
 
 
 def composition(menages_periode) -> list:
-    """Households by number of persons currently in the household, with or without children."""
-    nb = (
-        Membre.objects.filter(menage=OuterRef("pk"), date_sortie__isnull=True)
-        .order_by()
-        .values("menage")
-        .annotate(c=Count("pk"))
-        .values("c")
+    """Households by number of persons currently in the household, with or without children. One
+    query: each household's members are counted once (a join grouped by household), then the
+    households are counted by size (a household with no member recorded counts as 1 person)."""
+    presents = Q(membres__date_sortie__isnull=True)
+    par_menage = menages_periode.order_by().annotate(
+        nb=Count("membres", filter=presents),
+        enfants=Count("membres", filter=presents & Q(membres__lien=LienMembre.ENFANT)),
     )
-    taille = Case(
-        *(When(nb_personnes__lte=i + 1, then=Value(i)) for i in range(4)),
-        default=Value(4),
-        output_field=IntegerField(),
-    )
-    rows = (
-        menages_periode.order_by()
-        .annotate(
-            nb_personnes=Coalesce(Subquery(nb, output_field=IntegerField()), 0),
-            avec_enfants=Exists(
-                Membre.objects.filter(menage=OuterRef("pk"), lien=LienMembre.ENFANT, date_sortie__isnull=True)
-            ),
-        )
-        .annotate(taille=taille)
-        .values("taille")
-        .annotate(n=Count("pk"), avec=Count("pk", filter=Q(avec_enfants=True)))
-    )
-    found = {row["taille"]: (row["n"], row["avec"]) for row in rows}
-    return [(label, *found.get(i, (0, 0))) for i, label in enumerate(TAILLES)]
+    tailles = [Q(nb__lte=1), Q(nb=2), Q(nb=3), Q(nb=4), Q(nb__gte=5)]
+    aggregats = {}
+    for i, taille in enumerate(tailles):
+        aggregats[f"n_{i}"] = Count("pk", filter=taille)
+        aggregats[f"avec_{i}"] = Count("pk", filter=taille & Q(enfants__gt=0))
+    row = par_menage.aggregate(**aggregats)
+    return [(label, row[f"n_{i}"], row[f"avec_{i}"]) for i, label in enumerate(TAILLES)]
 
 
 def _niveau_a(date_limite):
@@ -183,10 +180,11 @@ def par_niveau(accompagnements, p: Periode, durees_max: dict | None = None) -> l
     (`durees_max`: code -> months, a month counted as 30.44 days), how many went beyond it (one
     query)."""
     durees_max = {code: mois for code, mois in (durees_max or {}).items() if mois}
+    # Each row is one level; of its `depasse_<code>` counts, only its own level's is read. The
+    # filters do not name the level, so PostgreSQL looks it up once per episode, not once per filter.
     depassements = {
         f"depasse_{code}": Count(
-            "pk",
-            filter=Q(niveau_periode=code, duree__gt=datetime.timedelta(days=round(mois * JOURS_PAR_MOIS))),
+            "pk", filter=Q(duree__gt=datetime.timedelta(days=round(mois * JOURS_PAR_MOIS)))
         )
         for code, mois in durees_max.items()
     }
@@ -288,30 +286,27 @@ def mesures_obtenues(menages_periode, p: Periode) -> dict:
     from accompagnement.models import Objectif
     from logements.models import AideFsl, PlanApurement
 
-    def existe(queryset):
-        return Exists(queryset.filter(menage=OuterRef("pk")))
+    def parmi(queryset):
+        # The households of `queryset`, looked up once (a hashed list), not once per household.
+        return Q(pk__in=queryset.values("menage_id"))
 
     row = menages_periode.aggregate(
         plan_apurement=Count(
-            "pk", filter=Q(existe(PlanApurement.objects.filter(date_debut__range=(p.debut, p.fin))))
+            "pk", filter=parmi(PlanApurement.objects.filter(date_debut__range=(p.debut, p.fin)))
         ),
         fsl=Count(
             "pk",
-            filter=Q(
-                existe(AideFsl.objects.filter(decision="accordee", date_decision__range=(p.debut, p.fin)))
-            ),
+            filter=parmi(AideFsl.objects.filter(decision="accordee", date_decision__range=(p.debut, p.fin))),
         ),
         droits_ouverts=Count(
-            "pk", filter=Q(existe(Objectif.objects.filter(axe="administratif", statut="atteint")))
+            "pk", filter=parmi(Objectif.objects.filter(axe="administratif", statut="atteint"))
         ),
         relogement=Count(
             "pk",
-            filter=Q(
-                problematique=Problematique.MAINTIEN,
-                accompagnements__situation_sortie="reloge",
-                accompagnements__date_fin__range=(p.debut, p.fin),
+            filter=Q(problematique=Problematique.MAINTIEN)
+            & parmi(
+                Accompagnement.objects.filter(situation_sortie="reloge", date_fin__range=(p.debut, p.fin))
             ),
-            distinct=True,
         ),
     )
     return row
@@ -320,19 +315,24 @@ def mesures_obtenues(menages_periode, p: Periode) -> dict:
 def expulsions_stoppees(accompagnements, p: Periode) -> dict:
     """Eviction procedures stopped, by the last step reached (DOMAINE): procedures open when the
     support began (a step dated before its start) with no further step since, for the episodes
-    followed in the period. Two queries, whatever the number of households."""
+    followed in the period (the support: the household's latest episode of the period). One query,
+    whatever the number of households."""
     from logements.enums import EtapeProcedure
     from logements.models import EtapeExpulsion
 
-    debuts = dict(
-        episodes_suivis(accompagnements, p).order_by("date_debut").values_list("menage_id", "date_debut")
+    suivis = episodes_suivis(accompagnements, p)
+    debut = Subquery(
+        suivis.filter(menage_id=OuterRef("menage_id")).order_by("-date_debut").values("date_debut")[:1]
+    )
+    etapes = (
+        EtapeExpulsion.objects.filter(menage__in=suivis.values("menage_id"), date__lte=p.fin)
+        .annotate(debut=debut)
+        .values_list("menage_id", "etape", "date", "debut")
     )
     ordre = {value: n for n, value in enumerate(EtapeProcedure.values)}
     avant, apres = {}, set()
-    for menage_id, etape, date in EtapeExpulsion.objects.filter(
-        menage_id__in=debuts, date__lte=p.fin
-    ).values_list("menage_id", "etape", "date"):
-        if date < debuts[menage_id]:
+    for menage_id, etape, date, debut_menage in etapes:
+        if date < debut_menage:
             if ordre[etape] >= ordre.get(avant.get(menage_id), -1):
                 avant[menage_id] = etape
         else:
@@ -376,7 +376,7 @@ def dossiers_bdf(menages_periode) -> list:
 def contacts(menages, p: Periode) -> dict:
     """Contacts of the period: number, time spent, by type, and the TISF hours (one query)."""
     rows = (
-        Contact.objects.filter(menage__in=menages, date__date__range=(p.debut, p.fin))
+        Contact.objects.filter(menage__in=menages, date__gte=_minuit(p.debut), date__lt=_minuit(p.fin, 1))
         .order_by()
         .values(cle=F("type"))
         .annotate(n=Count("pk"), minutes=Sum("duree_minutes"))
@@ -413,7 +413,9 @@ def progression_domaines(accompagnements, p: Periode) -> list:
     for d in DomaineDiagnostic.values:
         annotations[f"e_{d}"] = score("entree", d)
         annotations[f"s_{d}"] = score("sortie", d)
-    qs = episodes_sortis(accompagnements, p).annotate(**annotations)
+    # values("pk").distinct(): the scores are looked up in a subquery that PostgreSQL keeps as it is,
+    # once per episode; flattened into the aggregate, each would be looked up once per reference.
+    qs = episodes_sortis(accompagnements, p).annotate(**annotations).values("pk", *annotations).distinct()
     aggregates = {}
     for d in DomaineDiagnostic.values:
         both = Q(**{f"e_{d}__isnull": False, f"s_{d}__isnull": False})
@@ -599,3 +601,54 @@ def calculer(dispositif, debut: datetime.date, fin: datetime.date) -> dict:
         "budget": budget(convention, p),
         "objectifs": objectifs(dispositif, accompagnements, p),
     }
+
+
+# --- Figures kept (IndicateursArretes) --------------------------------------------------------
+
+# What `calculer` returns but is a record, not a figure: not kept with the figures.
+NON_ARRETES = ("convention",)
+
+
+def figures(indicateurs) -> dict:
+    """The indicators of `calculer` without the records that come with them (NON_ARRETES)."""
+    return {cle: valeur for cle, valeur in indicateurs.items() if cle not in NON_ARRETES}
+
+
+def vers_json(valeur):
+    """The figures of `calculer` as JSON, tagged so that `depuis_json` gives back exactly the same
+    values and types (dates, decimals, tuples, the period)."""
+    if isinstance(valeur, Periode):
+        return {"__periode__": [valeur.debut.isoformat(), valeur.fin.isoformat()]}
+    if isinstance(valeur, Decimal):
+        return {"__decimal__": str(valeur)}
+    if isinstance(valeur, datetime.date) and not isinstance(valeur, datetime.datetime):
+        return {"__date__": valeur.isoformat()}
+    if isinstance(valeur, tuple):
+        return {"__tuple__": [vers_json(v) for v in valeur]}
+    if isinstance(valeur, list):
+        return [vers_json(v) for v in valeur]
+    if isinstance(valeur, dict):
+        if not all(isinstance(cle, str) and not cle.startswith("__") for cle in valeur):
+            raise TypeError(f"Clés non prises en charge : {list(valeur)}")
+        return {cle: vers_json(v) for cle, v in valeur.items()}
+    if valeur is None or isinstance(valeur, bool | int | float | str):
+        return valeur
+    raise TypeError(f"Valeur non prise en charge : {type(valeur).__name__}")
+
+
+def depuis_json(donnees):
+    """The reverse of `vers_json`."""
+    if isinstance(donnees, list):
+        return [depuis_json(v) for v in donnees]
+    if isinstance(donnees, dict):
+        if "__periode__" in donnees:
+            debut, fin = donnees["__periode__"]
+            return Periode(datetime.date.fromisoformat(debut), datetime.date.fromisoformat(fin))
+        if "__decimal__" in donnees:
+            return Decimal(donnees["__decimal__"])
+        if "__date__" in donnees:
+            return datetime.date.fromisoformat(donnees["__date__"])
+        if "__tuple__" in donnees:
+            return tuple(depuis_json(v) for v in donnees["__tuple__"])
+        return {cle: depuis_json(v) for cle, v in donnees.items()}
+    return donnees

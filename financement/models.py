@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q, Sum
+from django.utils.functional import cached_property
 
 from comptes.enums import TypeOrganisation
 from comptes.models import Dispositif, Organisation
@@ -216,3 +217,36 @@ class RapportFinanceur(models.Model):
     def nom_fichier(self):
         periode = f"{self.date_debut:%Y%m%d}-{self.date_fin:%Y%m%d}"
         return f"rapport-financeur-{self.dispositif_id}-{self.financeur_id}-{periode}.pdf"
+
+
+class IndicateursArretes(models.Model):
+    """The indicators of a programme over a period as computed at `calcule_le` (« chiffres arrêtés
+    au … »), so that the funders' dashboard does not compute them all again on every view. They are
+    served for VALIDITE_INDICATEURS at most, always with their date, and can be computed again on
+    demand; the periodic task recomputes those of each programme's current period
+    (financement.tasks.arreter_indicateurs). Derived data: not audited, recomputed at will."""
+
+    dispositif = models.ForeignKey(Dispositif, on_delete=models.CASCADE, related_name="+")
+    debut = models.DateField("du")
+    fin = models.DateField("au")
+    donnees = models.JSONField("indicateurs")
+    calcule_le = models.DateTimeField("calculés le")
+
+    class Meta:
+        verbose_name = "indicateurs arrêtés"
+        verbose_name_plural = "indicateurs arrêtés"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dispositif", "debut", "fin"], name="indicateurs_unique_par_periode"
+            )
+        ]
+
+    def __str__(self):
+        return f"Indicateurs du {self.debut:%d/%m/%Y} au {self.fin:%d/%m/%Y}, arrêtés le {self.calcule_le:%d/%m/%Y %H:%M}"
+
+    @cached_property
+    def indicateurs(self) -> dict:
+        """The figures, as `financement.indicators.calculer` gave them (its records aside)."""
+        from financement.indicators import depuis_json
+
+        return depuis_json(self.donnees)

@@ -1,6 +1,15 @@
 """Reads of the funding pages."""
 
+import datetime
+
+from django.utils import timezone
+
 from comptes.models import Dispositif
+from financement.models import IndicateursArretes
+
+# How long computed figures are shown before being computed again when the page is opened. The
+# periodic task recomputes each programme's current period more often than that.
+VALIDITE_INDICATEURS = datetime.timedelta(hours=1)
 
 
 def dispositifs_finances(user):
@@ -13,3 +22,12 @@ def dispositifs_finances(user):
     if user.organisation_id is None:
         return Dispositif.objects.none()
     return Dispositif.objects.filter(convention__parts__financeur=user.organisation_id).distinct()
+
+
+def indicateurs_arretes(dispositif, debut, fin, *, maintenant=None) -> IndicateursArretes | None:
+    """The figures of the programme over [debut, fin] computed less than VALIDITE_INDICATEURS ago,
+    if any."""
+    maintenant = maintenant or timezone.now()
+    return IndicateursArretes.objects.filter(
+        dispositif=dispositif, debut=debut, fin=fin, calcule_le__gt=maintenant - VALIDITE_INDICATEURS
+    ).first()

@@ -1,4 +1,5 @@
-"""Writes of the funding app: asking for a funder report, producing it, and the scheduled reports."""
+"""Writes of the funding app: asking for a funder report, producing it, the scheduled reports, and
+the figures kept for the funders' dashboard."""
 
 import datetime
 import logging
@@ -9,8 +10,9 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from comptes.models import Dispositif
 from financement.enums import Periodicite, StatutRapport
-from financement.models import Convention, RapportFinanceur
+from financement.models import Convention, IndicateursArretes, RapportFinanceur
 
 logger = logging.getLogger(__name__)
 
@@ -151,3 +153,36 @@ def reprendre_rapports(*, maintenant=None) -> list[int]:
     for rapport in RapportFinanceur.objects.filter(pk__in=ids):
         _enqueue(rapport)
     return ids
+
+
+def arreter_indicateurs(*, dispositif, debut: datetime.date, fin: datetime.date) -> IndicateursArretes:
+    """Compute the indicators of `dispositif` over [debut, fin] now and keep them, dated, for the
+    dashboard (replacing those kept for the same period). They are dated from the start of the
+    computation: nothing recorded after that moment is in them."""
+    from financement import indicators
+
+    calcule_le = timezone.now()
+    donnees = indicators.vers_json(indicators.figures(indicators.calculer(dispositif, debut, fin)))
+    with transaction.atomic():
+        arretes, _created = IndicateursArretes.objects.update_or_create(
+            dispositif=dispositif,
+            debut=debut,
+            fin=fin,
+            defaults={"donnees": donnees, "calcule_le": calcule_le},
+        )
+    return arretes
+
+
+def arreter_indicateurs_courants(*, maintenant=None) -> list[IndicateursArretes]:
+    """Recompute the figures of every active programme with a convention over its current period
+    (the dashboard as it opens), and delete the figures too old to be shown any more."""
+    from financement.forms import periode_par_defaut
+    from financement.selectors import VALIDITE_INDICATEURS
+
+    maintenant = maintenant or timezone.now()
+    arretes = []
+    for dispositif in Dispositif.objects.filter(actif=True, convention__isnull=False).order_by("pk"):
+        debut, fin = periode_par_defaut(dispositif)
+        arretes.append(arreter_indicateurs(dispositif=dispositif, debut=debut, fin=fin))
+    IndicateursArretes.objects.filter(calcule_le__lte=maintenant - VALIDITE_INDICATEURS).delete()
+    return arretes

@@ -17,3 +17,12 @@ def rapports_periodiques():
 
     planifier_rapports()
     reprendre_rapports()
+
+
+@shared_task
+def arreter_indicateurs():
+    """Recompute the funders' dashboard figures of every active programme's current period, so
+    that the page serves them at once, dated (idempotent)."""
+    from financement.services import arreter_indicateurs_courants
+
+    arreter_indicateurs_courants()

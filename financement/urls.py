@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("dispositifs/<int:pk>/convention/", views.convention, name="convention"),
     path("dispositifs/<int:pk>/indicateurs/", views.tableau, name="tableau"),
+    path("dispositifs/<int:pk>/indicateurs/actualiser/", views.actualiser, name="actualiser"),
     path("dispositifs/<int:pk>/indicateurs.<str:format>", views.export, name="export"),
     path("rapports/", views.rapports, name="rapports"),
     path("rapports/<int:pk>/statut/", views.rapport_statut, name="rapport_statut"),

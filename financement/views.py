@@ -1,10 +1,12 @@
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from comptes.access import get_visible_or_404, require_perm
-from financement import charts, exports, indicators, services
+from financement import charts, exports, indicators, selectors, services
 from financement.forms import PeriodeForm, RapportForm, periode_par_defaut
 from financement.models import Convention, RapportFinanceur
 from financement.selectors import dispositifs_finances
@@ -48,18 +50,35 @@ def _periode(request, dispositif):
 
 @never_cache
 def tableau(request, pk):
-    """Targets and cohort dashboard, and the indicators of a period."""
+    """Targets and cohort dashboard, and the indicators of a period: those computed less than
+    VALIDITE_INDICATEURS ago, shown with their date (computed now if there are none)."""
     dispositif = _dispositif(request, pk)
     form, debut, fin = _periode(request, dispositif)
-    i = indicators.calculer(dispositif, debut, fin)
+    arretes = selectors.indicateurs_arretes(dispositif, debut, fin) or services.arreter_indicateurs(
+        dispositif=dispositif, debut=debut, fin=fin
+    )
+    i = arretes.indicateurs
     context = {
         "dispositif": dispositif,
         "form": form,
         "i": i,
+        "arretes": arretes,
         "graphiques": charts.graphiques(i),
         "query": f"debut={debut:%Y-%m-%d}&fin={fin:%Y-%m-%d}",
     }
     return render(request, "financement/tableau.html", context)
+
+
+@require_POST
+def actualiser(request, pk):
+    """Compute the dashboard's figures again now, for the period in the query string."""
+    dispositif = _dispositif(request, pk)
+    _form, debut, fin = _periode(request, dispositif)
+    services.arreter_indicateurs(dispositif=dispositif, debut=debut, fin=fin)
+    messages.success(request, "Les chiffres sont recalculés.")
+    return redirect(
+        f"{reverse('financement:tableau', args=[dispositif.pk])}?debut={debut:%Y-%m-%d}&fin={fin:%Y-%m-%d}"
+    )
 
 
 @never_cache

@@ -244,6 +244,13 @@ class MobilisationLogement(models.Model):
 ROLES_DOSSIER_LOCATIF = (Role.CESF,)
 
 
+def _lit_les_dossiers_locatifs(user) -> bool:
+    """Whether `user`'s role reads tenant files at all (administrators, a landlord's CESF)."""
+    if not user or not user.is_authenticated or not user.is_active:
+        return False
+    return user.est_administrateur or (user.est_personnel_bailleur and user.has_role(*ROLES_DOSSIER_LOCATIF))
+
+
 class DossierLocatifQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The tenant-file records `user` may read: administrators all of them; a landlord's CESF
@@ -251,13 +258,20 @@ class DossierLocatifQuerySet(models.QuerySet):
         else (social workers, caretakers, funders, committee members)."""
         from menages.models import Menage
 
-        if not user or not user.is_authenticated or not user.is_active:
+        if not _lit_les_dossiers_locatifs(user):
             return self.none()
         if user.est_administrateur:
             return self
-        if not (user.est_personnel_bailleur and user.has_role(*ROLES_DOSSIER_LOCATIF)):
-            return self.none()
         return self.filter(menage__in=Menage.objects.visible_to(user))
+
+    def du_menage(self, menage, user):
+        """The records of `menage`'s tenant file that `user` may read, for a household loaded
+        through Menage.objects.visible_to(user) (the tenant-file views use get_visible_or_404):
+        the same as visible_to(user).filter(menage=menage), without looking up again, for each
+        kind of record, which households the user may open."""
+        if not _lit_les_dossiers_locatifs(user):
+            return self.none()
+        return self.filter(menage=menage)
 
 
 def locataires_signalables(user):

@@ -202,12 +202,21 @@ def _locataire_for(request, pk, perm):
     return get_visible_or_404(Menage.objects.select_related("dispositif", "bailleur"), request.user, pk=pk)
 
 
+# The arrears chart and table show the latest months; the whole history is one click away.
+MOIS_AFFICHES = 24
+
+
 @never_cache
 def dossier_locatif(request, pk):
     user = request.user
     menage = _locataire_for(request, pk, "logements.voir_dossier_locatif")
     aujourdhui = timezone.localdate()
-    soldes = list(SoldeLocatif.objects.visible_to(user).filter(menage=menage).order_by("mois"))
+    historique = request.GET.get("historique") == "tout"
+    soldes = SoldeLocatif.objects.du_menage(menage, user).order_by("-mois")
+    soldes = list(soldes if historique else soldes[: MOIS_AFFICHES + 1])[::-1]
+    plus_anciens = not historique and len(soldes) > MOIS_AFFICHES
+    if plus_anciens:
+        soldes = soldes[1:]
     seuil = selectors.seuil_impayes(menage)
     dernier_solde = soldes[-1].solde if soldes else None
     debut_treve, fin_treve = selectors.treve_hivernale(aujourdhui)
@@ -216,16 +225,19 @@ def dossier_locatif(request, pk):
         "logements/dossier_locatif.html",
         {
             "menage": menage,
-            "reclamations": Reclamation.objects.visible_to(user).filter(menage=menage),
-            "signalements": SignalementGardien.objects.visible_to(user).filter(menage=menage),
+            "reclamations": Reclamation.objects.du_menage(menage, user),
+            "signalements": SignalementGardien.objects.du_menage(menage, user),
             "soldes": soldes,
+            "historique": historique,
+            "plus_anciens": plus_anciens,
+            "mois_affiches": MOIS_AFFICHES,
             "courbe": selectors.courbe_impayes(soldes, seuil),
             "seuil": seuil,
             "dernier_solde": dernier_solde,
             "seuil_franchi": dernier_solde is not None and dernier_solde >= seuil,
-            "plans": PlanApurement.objects.visible_to(user).filter(menage=menage),
-            "aides_fsl": AideFsl.objects.visible_to(user).filter(menage=menage),
-            "etapes": EtapeExpulsion.objects.visible_to(user).filter(menage=menage),
+            "plans": PlanApurement.objects.du_menage(menage, user),
+            "aides_fsl": AideFsl.objects.du_menage(menage, user),
+            "etapes": EtapeExpulsion.objects.du_menage(menage, user),
             "en_treve": selectors.en_treve_hivernale(aujourdhui),
             "debut_treve": debut_treve,
             "fin_treve": fin_treve,

@@ -514,6 +514,12 @@ class Diagnostic(models.Model):
         verbose_name = "diagnostic"
         verbose_name_plural = "diagnostics"
         ordering = ["-date", "-pk"]
+        # The latest diagnostic of a type in a path (entry and exit scores of the indicators).
+        indexes = [
+            models.Index(
+                fields=["menage", "numero_parcours", "type", "-date", "-id"], name="diagnostic_parcours_type"
+            )
+        ]
 
     def __str__(self):
         return f"{self.get_type_display()} du {self.date:%d/%m/%Y}"

@@ -191,6 +191,9 @@ CELERY_BEAT_SCHEDULE = {
     "clear_expired_sessions": {"task": "comptes.tasks.clear_expired_sessions", "schedule": 24 * 3600.0},
     # Quarterly and annual funder reports once due, and those left waiting (idempotent task).
     "rapports-financeurs": {"task": "financement.tasks.rapports_periodiques", "schedule": crontab(minute=30)},
+    # The funders' dashboard figures of each programme's current period, shown with their date
+    # (financement.selectors.VALIDITE_INDICATEURS: recomputed on view when older than an hour).
+    "indicateurs-financeurs": {"task": "financement.tasks.arreter_indicateurs", "schedule": 15 * 60.0},
 }
 
 # Security headers. A strict Content-Security-Policy: no inline script, nonces where needed.

@@ -282,3 +282,48 @@ def test_cesf_dashboard_query_count_is_constant(client, programme, count_queries
 def test_no_cesf_widget_for_other_roles(client, programme):
     client.force_login(programme.ts_adaff)
     assert "Mes locataires du dispositif" not in client.get(reverse("tableau_de_bord")).text
+
+
+def test_arrears_show_the_last_24_months_and_the_whole_history_on_demand(client, programme, locataire):
+    from dateutil.relativedelta import relativedelta
+
+    debut = datetime.date(2023, 1, 1)
+    for k in range(30):
+        SoldeLocatif.objects.create(menage=locataire, mois=debut + relativedelta(months=k), solde=Decimal(k))
+    client.force_login(programme.cesf_habitat)
+    url = reverse("logements:dossier_locatif", args=[locataire.pk])
+    response = client.get(url)
+    soldes = response.context["soldes"]
+    assert len(soldes) == 24 and soldes[0].mois == datetime.date(2023, 7, 1)
+    assert soldes[-1].mois == datetime.date(2025, 6, 1)
+    assert response.text.count("<rect ") == 24
+    assert "sur les 24 derniers mois" in response.text
+    assert "?historique=tout" in response.text
+    response = client.get(url + "?historique=tout")
+    assert len(response.context["soldes"]) == 30
+    assert response.text.count("<rect ") == 30
+    assert "N’afficher que les 24 derniers mois" in response.text
+    # Up to 24 months recorded: all of them, no link.
+    SoldeLocatif.objects.filter(mois__lt=datetime.date(2023, 7, 1)).delete()
+    response = client.get(url)
+    assert len(response.context["soldes"]) == 24 and "?historique=tout" not in response.text
+
+
+@pytest.mark.parametrize("persona", ["cesf_habitat", "admin", "ts_adaff", "gardien_habitat", "financeur"])
+def test_records_of_one_file_are_those_visible_to_the_user(programme, locataire, persona):
+    from logements.models import AideFsl, PlanApurement, SignalementGardien
+
+    autre = MenageFactory(dispositif=programme.dispositif, bailleur=programme.habitat)
+    for menage in (locataire, autre):
+        _soldes(menage, ["10", "20"])
+        Reclamation.objects.create(menage=menage, type=TypeReclamation.TECHNIQUE, description="x")
+        SignalementGardien.objects.create(menage=menage, nature=TypeReclamation.HYGIENE, texte="y")
+        PlanApurement.objects.create(
+            menage=menage, date_debut=datetime.date(2026, 1, 1), montant_dette=100, mensualite=10
+        )
+        AideFsl.objects.create(menage=menage, date_demande=datetime.date(2026, 1, 1), montant=100)
+        EtapeExpulsion.objects.create(menage=menage, etape="saisine_ccapex", date=datetime.date(2026, 1, 1))
+    user = getattr(programme, persona)
+    for model in (SoldeLocatif, Reclamation, SignalementGardien, PlanApurement, AideFsl, EtapeExpulsion):
+        attendu = set(model.objects.visible_to(user).filter(menage=locataire))
+        assert set(model.objects.du_menage(locataire, user)) == attendu, model

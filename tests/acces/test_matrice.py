@@ -150,6 +150,7 @@ def monde(transactional_db):
         "logements:attribution_nouvelle": {"pk": menage.pk, "logement_pk": logement.pk},
         "financement:convention": {"pk": menage.dispositif_id},
         "financement:tableau": {"pk": menage.dispositif_id},
+        "financement:actualiser": {"pk": menage.dispositif_id},
         "financement:export": {"pk": menage.dispositif_id, "format": "csv"},
         "financement:rapport_statut": {"pk": rapport.pk},
         "financement:rapport_telecharger": {"pk": rapport.pk},

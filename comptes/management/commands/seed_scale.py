@@ -1,5 +1,9 @@
 """A programme-wide data set at scale, for benchmarks: `seed_scale --menages 10000`.
 
+Households, members, support episodes, contacts, committees, and the tenant files of the landlords'
+tenants (rent balances month by month over up to three years, complaints, caretakers' reports,
+repayment plans, FSL aid, a few eviction procedures).
+
 Bulk inserts (no per-row signal, so no audit entry: this is synthetic data), deterministic, on top
 of the demo data set. Refused outside demo mode, like seed_demo."""
 
@@ -19,6 +23,14 @@ from accompagnement.models import Accompagnement, ChangementNiveau, Contact, Obj
 from comites.models import Instance, PointOrdreDuJour, Seance
 from comptes.enums import Role
 from comptes.models import AttributionRole, Commune, Dispositif, Organisation, Utilisateur
+from logements.models import (
+    AideFsl,
+    EtapeExpulsion,
+    PlanApurement,
+    Reclamation,
+    SignalementGardien,
+    SoldeLocatif,
+)
 from menages.enums import EtatParcours, LienMembre, Problematique, SituationLogement, SourceOrientation
 from menages.models import Diagnostic, EvenementParcours, Intervenant, Membre, Menage, Ressource
 from menages.search import normalize
@@ -43,6 +55,13 @@ BATCH = 5000
 # Households per social worker over the three years (about 40 followed at a time): a programme of
 # 10,000 households has about a hundred social workers, not one. ts.adaff is the first of them.
 MENAGES_PAR_TS = 100
+MOIS_SOLDES = 36  # rent balances kept over three years at most
+TEXTES_RECLAMATION = {
+    "technique": "Fuite sous l’évier signalée à l’agence ; intervention de l’entreprise à programmer.",
+    "troubles_voisinage": "Plainte d’un voisin pour du bruit en soirée ; rappel au règlement intérieur.",
+    "impayes": "Le ménage appelle au sujet de son échéancier et de la régularisation des charges.",
+    "hygiene": "Encombrement du balcon signalé ; visite conjointe à prévoir avec la CESF.",
+}
 
 
 class Command(BaseCommand):
@@ -66,6 +85,7 @@ class Command(BaseCommand):
             ids = self._menages(dispositif, menages, rng)
             self._suivi(ids, contacts, rng)
             self._comites(dispositif, ids, rng)
+            self._dossiers_locatifs(dispositif, rng)
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")  # fresh statistics after a bulk load, for the planner
@@ -230,6 +250,87 @@ class Command(BaseCommand):
                     Contact.objects.bulk_create(batch)
                     batch = []
         Contact.objects.bulk_create(batch)
+
+    def _dossiers_locatifs(self, dispositif, rng):
+        """The tenant files of the social tenants (households housed by a landlord): a rent balance
+        every month since six months before the referral (three years at most), mostly up to date,
+        some with arrears that come and go, a few that keep growing; complaints and caretakers'
+        reports; a repayment plan and an FSL request for tenants whose arrears passed the
+        threshold; an eviction procedure for a few of the heaviest."""
+        from dateutil.relativedelta import relativedelta
+
+        cesf = dict(
+            Utilisateur.objects.filter(username__startswith="cesf.").values_list("organisation_id", "pk")
+        )
+        gardiens = dict(
+            Utilisateur.objects.filter(username__startswith="gardien.").values_list("organisation_id", "pk")
+        )
+        locataires = Menage.objects.filter(
+            reference__startswith="ECH-", situation_logement=SituationLogement.LOCATAIRE_SOCIAL
+        ).values_list("pk", "bailleur_id", "date_saisine")
+        seuil = dispositif.seuil_impayes_mois * dispositif.loyer_reference
+        today = timezone.localdate()
+        courant = today.replace(day=1)
+        plus_ancien = courant - relativedelta(months=MOIS_SOLDES - 1)
+        soldes, reclamations, signalements, plans, aides, etapes = [], [], [], [], [], []
+        types = list(TEXTES_RECLAMATION)
+        for pk, bailleur_id, saisine in locataires:
+            auteur = cesf.get(bailleur_id)
+            debut = max(plus_ancien, saisine.replace(day=1) - relativedelta(months=6))
+            nb_mois = (courant.year - debut.year) * 12 + courant.month - debut.month + 1
+            mois = [debut + relativedelta(months=k) for k in range(nb_mois)]
+            profil = rng.random()  # < 0.55 up to date, < 0.85 occasional arrears, else growing
+            loyer = Decimal(380 + rng.randint(0, 160))
+            solde, pic, mois_pic = Decimal("0"), Decimal("0"), None
+            for m in mois:
+                if profil >= 0.55:
+                    manque = rng.random() < (0.2 if profil < 0.85 else 0.55)
+                    if manque:
+                        solde += loyer
+                    elif solde:
+                        solde = max(Decimal("0"), solde - Decimal(rng.randint(50, 300)))
+                if solde > pic:
+                    pic, mois_pic = solde, m
+                soldes.append(SoldeLocatif(menage_id=pk, auteur_id=auteur, mois=m, solde=solde))
+            for _ in range(rng.choice((0, 0, 0, 1, 1, 2, 3))):
+                jour = mois[0] + datetime.timedelta(days=rng.randint(0, (today - mois[0]).days))
+                type_ = rng.choice(types)
+                reclamations.append(Reclamation(
+                    menage_id=pk, auteur_id=auteur, type=type_, date=jour, description=TEXTES_RECLAMATION[type_],
+                    statut="ouverte" if (today - jour).days < 60 and rng.random() < 0.6 else "traitee",
+                ))  # fmt: skip
+            if rng.random() < 0.3:
+                for _ in range(rng.randint(1, 2)):
+                    jour = mois[0] + datetime.timedelta(days=rng.randint(0, (today - mois[0]).days))
+                    type_ = rng.choice(types)
+                    signalements.append(SignalementGardien(
+                        menage_id=pk, auteur_id=gardiens.get(bailleur_id), date=jour, nature=type_,
+                        texte="Constaté lors de la tournée ; le locataire a été prévenu.",
+                    ))  # fmt: skip
+            if pic >= seuil and mois_pic < courant:
+                debut_plan = mois_pic + relativedelta(months=1)
+                plans.append(PlanApurement(
+                    menage_id=pk, auteur_id=auteur, date_debut=debut_plan, montant_dette=pic,
+                    mensualite=Decimal(rng.choice((50, 80, 100, 150))), statut=rng.choice(("en_cours", "respecte", "rompu")),
+                ))  # fmt: skip
+            if pic >= loyer and mois_pic < courant and rng.random() < 0.5:
+                decision = rng.choice(("accordee", "accordee", "accordee", "refusee", "demandee"))
+                demande = mois_pic + datetime.timedelta(days=rng.randint(5, 25))
+                aides.append(AideFsl(
+                    menage_id=pk, auteur_id=auteur, date_demande=demande, montant=min(pic, Decimal("1500")), decision=decision,
+                    date_decision=None if decision == "demandee" else min(demande + datetime.timedelta(days=45), today),
+                ))  # fmt: skip
+            if pic >= 3 * loyer and rng.random() < 0.25:
+                for k, etape in enumerate(
+                    ("saisine_ccapex", "commandement_payer", "assignation", "jugement")[: rng.randint(1, 4)]
+                ):
+                    jour = min(mois_pic + relativedelta(months=2 * k), today)
+                    etapes.append(EtapeExpulsion(menage_id=pk, auteur_id=auteur, etape=etape, date=jour))  # fmt: skip
+        for model, rows in (
+            (SoldeLocatif, soldes), (Reclamation, reclamations), (SignalementGardien, signalements),
+            (PlanApurement, plans), (AideFsl, aides), (EtapeExpulsion, etapes),
+        ):  # fmt: skip
+            model.objects.bulk_create(rows, batch_size=BATCH)
 
     def _comites(self, dispositif, menages, rng):
         from comites import services
