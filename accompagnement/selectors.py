@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import OuterRef, Subquery, Sum
+from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
 from accompagnement.enums import DELAI_RYTHME_JOURS, TypeContact
@@ -72,6 +72,16 @@ def progression(menage) -> list[tuple[str, int | None, int | None, int | None]]:
     return rows
 
 
-def heures_tisf(contacts) -> float:
-    minutes = contacts.filter(type=TypeContact.TISF).aggregate(total=Sum("duree_minutes"))["total"] or 0
-    return minutes / 60
+def resume_contacts(contacts) -> dict:
+    """How many contacts, the hours of TISF interventions and the date of the last contact with the
+    household (None if there is none), in one query."""
+    resume = contacts.aggregate(
+        nombre=Count("pk"),
+        minutes_tisf=Sum("duree_minutes", filter=Q(type=TypeContact.TISF)),
+        dernier=Max("date", filter=Q(type__in=CONTACTS_AVEC_LE_MENAGE)),
+    )
+    return {
+        "nombre": resume["nombre"],
+        "heures_tisf": (resume["minutes_tisf"] or 0) / 60,
+        "dernier": resume["dernier"],
+    }

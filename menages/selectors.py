@@ -3,11 +3,18 @@
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Prefetch, prefetch_related_objects
 from django.utils import timezone
 
 from menages.enums import EtatParcours, LienMembre
-from menages.models import Menage
+from menages.models import (
+    Diagnostic,
+    EvenementParcours,
+    Intervenant,
+    Menage,
+    PreDiagnostic,
+    ValidationFinanceur,
+)
 
 
 def resume_anonymise(menage: Menage) -> dict:
@@ -16,8 +23,9 @@ def resume_anonymise(menage: Menage) -> dict:
     membres = [m for m in menage.membres.all() if m.est_present]
     adultes = sum(1 for m in membres if m.lien != LienMembre.ENFANT)
     enfants = len(membres) - adultes
-    ressources = menage.ressources.aggregate(total=Sum("montant_mensuel"))["total"] or 0
-    dettes = menage.dettes.aggregate(total=Sum("montant"))["total"] or 0
+    # Summed from the rows (prefetched by the household file, which lists them anyway).
+    ressources = sum(r.montant_mensuel for r in menage.ressources.all())
+    dettes = sum(d.montant for d in menage.dettes.all())
     return {
         "reference": menage.reference,
         "initiales": menage.initiales,
@@ -63,24 +71,62 @@ def _at(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(12)))
 
 
-def chronologie(menage: Menage, user) -> list[EvenementChronologie]:
+def prefetch_chronologie() -> list[Prefetch]:
+    """The household's relations that its timeline reads. The household file prefetches them with
+    the household, so that the page and its timeline read each of them once."""
+    from accompagnement.models import Accompagnement, ChangementNiveau, ChangementRythme
+
+    return [
+        Prefetch("evenements", queryset=EvenementParcours.objects.select_related("auteur")),
+        Prefetch("pre_diagnostics", queryset=PreDiagnostic.objects.select_related("auteur", "organisation")),
+        Prefetch(
+            "validations",
+            queryset=ValidationFinanceur.objects.select_related("financeur", "destinataire", "saisie_par"),
+        ),
+        Prefetch("diagnostics", queryset=Diagnostic.objects.select_related("auteur")),
+        Prefetch("intervenants", queryset=Intervenant.objects.select_related("organisation", "utilisateur")),
+        Prefetch("accompagnements", queryset=Accompagnement.objects.select_related("iml__partenaire")),
+        Prefetch(
+            "accompagnements__changements_niveau", queryset=ChangementNiveau.objects.select_related("auteur")
+        ),
+        Prefetch(
+            "accompagnements__changements_rythme", queryset=ChangementRythme.objects.select_related("auteur")
+        ),
+    ]
+
+
+def chronologie(
+    menage: Menage,
+    user,
+    *,
+    limite: int | None = None,
+    contacts=None,
+    objectifs=None,
+    temps_forts=None,
+    documents=None,
+) -> list[EvenementChronologie]:
     """Every event of the household, from every organisation, newest first, restricted to what
-    `user` may read. One query per kind of event, whatever their number."""
+    `user` may read; the `limite` newest only when given. `menage` has been loaded through
+    `Menage.objects.visible_to(user)`. The page that also lists the household's contacts (the
+    `limite` newest are enough), objectives, key moments and documents passes them, read through
+    their access rule, rather than have them read twice. One query per kind of event, whatever
+    their number."""
+    prefetch_related_objects([menage], *prefetch_chronologie())
     events = []
-    for e in menage.evenements.select_related("auteur"):
+    for e in menage.evenements.all():
         titre = (
             f"{e.get_etat_avant_display()} → {e.get_etat_apres_display()}"
             if e.etat_avant
             else f"Saisine du dispositif (parcours n° {e.numero_parcours})"
         )
         events.append(EvenementChronologie(e.date, titre, e.motif, str(e.auteur or "Système")))
-    for p in menage.pre_diagnostics.select_related("auteur", "organisation"):
+    for p in menage.pre_diagnostics.all():
         events.append(
             EvenementChronologie(
                 _at(p.date), f"Pré-diagnostic ({p.organisation})", "", str(p.auteur), "pre_diagnostic"
             )
         )
-    for v in menage.validations.select_related("financeur", "destinataire", "saisie_par"):
+    for v in menage.validations.all():
         events.append(
             EvenementChronologie(
                 v.demandee_le,
@@ -100,56 +146,73 @@ def chronologie(menage: Menage, user) -> list[EvenementChronologie]:
                     "validation",
                 )
             )
-    for d in menage.diagnostics.select_related("auteur"):
+    for d in menage.diagnostics.all():
         events.append(EvenementChronologie(_at(d.date), str(d), "", str(d.auteur), "diagnostic"))
-    for i in menage.intervenants.select_related("utilisateur", "organisation"):
+    for i in menage.intervenants.all():
         qui = i.utilisateur or i.nom_externe or i.organisation
         events.append(
             EvenementChronologie(_at(i.date_debut), f"{i.get_type_display()} : {qui}", "", "", "intervenant")
         )
-    events.extend(_evenements_accompagnement(menage, user))
-    events.sort(key=lambda e: e.date, reverse=True)
-    return events
-
-
-def _evenements_accompagnement(menage, user):
-    """The support's events: level and rythme changes, contacts, objectives, key moments and
-    documents, each read through its own access rule (confidential notes stay hidden)."""
-    from accompagnement.models import (
-        ChangementNiveau,
-        ChangementRythme,
-        Contact,
-        Document,
-        Objectif,
-        TempsFort,
-    )
-
-    for c in ChangementNiveau.objects.filter(accompagnement__menage=menage).select_related("auteur"):
-        yield EvenementChronologie(_at(c.date_effet), f"Niveau : {c}", c.motif, str(c.auteur or ""), "niveau")
-    for r in ChangementRythme.objects.filter(accompagnement__menage=menage).select_related("auteur"):
-        yield EvenementChronologie(
-            _at(r.date), f"Rythme : {r.get_rythme_display().lower()}", r.motif, str(r.auteur or "")
+    events.extend(
+        _evenements_accompagnement(
+            menage,
+            user,
+            limite=limite,
+            contacts=contacts,
+            objectifs=objectifs,
+            temps_forts=temps_forts,
+            documents=documents,
         )
-    for c in Contact.objects.visible_to(user).filter(menage=menage).select_related("auteur"):
+    )
+    events.sort(key=lambda e: e.date, reverse=True)
+    return events[:limite]
+
+
+def _evenements_accompagnement(menage, user, *, limite, contacts, objectifs, temps_forts, documents):
+    """The support's events: level and rythme changes, contacts, objectives, key moments,
+    documents and committee decisions, each read through its own access rule (confidential notes
+    stay hidden)."""
+    from accompagnement.models import Contact, Document, Objectif, TempsFort
+    from comites.models import PointOrdreDuJour
+
+    if contacts is None:
+        contacts = Contact.objects.of_visible_menage(menage, user).select_related("auteur")[:limite]
+    if objectifs is None:
+        objectifs = Objectif.objects.filter(menage=menage).select_related("auteur")
+    if temps_forts is None:
+        temps_forts = TempsFort.objects.filter(menage=menage)
+    if documents is None:
+        documents = Document.objects.of_visible_menage(menage, user).select_related("auteur")
+
+    for a in menage.accompagnements.all():
+        for c in a.changements_niveau.all():
+            yield EvenementChronologie(
+                _at(c.date_effet), f"Niveau : {c}", c.motif, str(c.auteur or ""), "niveau"
+            )
+        for r in a.changements_rythme.all():
+            yield EvenementChronologie(
+                _at(r.date), f"Rythme : {r.get_rythme_display().lower()}", r.motif, str(r.auteur or "")
+            )
+    for c in contacts:
         yield EvenementChronologie(c.date, c.get_type_display(), c.prochaine_etape, str(c.auteur), "contact")
-    for o in Objectif.objects.filter(menage=menage).select_related("auteur"):
+    for o in objectifs:
         yield EvenementChronologie(
             _at(o.date_debut), f"Objectif ({o.get_axe_display().lower()})", o.libelle, str(o.auteur or "")
         )
-    for t in TempsFort.objects.filter(menage=menage):
+    for t in temps_forts:
         etat = "réalisé" if t.realise else "prévu"
         yield EvenementChronologie(
             t.date_prevue, f"{t.get_type_display()} ({etat})", t.get_modalite_display(), ""
         )
-    for d in Document.objects.visible_to(user).filter(menage=menage).select_related("auteur"):
+    for d in documents:
         yield EvenementChronologie(d.depose_le, f"Document déposé : {d.titre}", "", str(d.auteur), "document")
-    from comites.models import PointOrdreDuJour
-
-    for p in (
+    decisions = (
         PointOrdreDuJour.objects.filter(menage=menage)
         .exclude(decision="")
         .select_related("seance__instance", "decide_par")
-    ):
+        .order_by("-decide_le", "-pk")
+    )
+    for p in decisions[:limite]:
         titre = f"{p.seance} : {p.get_decision_display().lower()}"
         yield EvenementChronologie(
             p.decide_le, titre, p.decision_commentaire, str(p.decide_par or ""), "comite"
