@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum, Window
 from django.utils import timezone
 
 from accompagnement.enums import DELAI_RYTHME_JOURS, TypeContact
@@ -72,16 +72,22 @@ def progression(menage) -> list[tuple[str, int | None, int | None, int | None]]:
     return rows
 
 
-def resume_contacts(contacts) -> dict:
-    """How many contacts, the hours of TISF interventions and the date of the last contact with the
-    household (None if there is none), in one query."""
-    resume = contacts.aggregate(
-        nombre=Count("pk"),
-        minutes_tisf=Sum("duree_minutes", filter=Q(type=TypeContact.TISF)),
-        dernier=Max("date", filter=Q(type__in=CONTACTS_AVEC_LE_MENAGE)),
+def derniers_contacts(contacts, nombre: int) -> tuple[list[Contact], dict]:
+    """The `nombre` newest of `contacts` and what is known of all of them:
+    how many there are, the hours of TISF interventions and the date of the last contact with the
+    household (None if there is none). One query: the totals are window aggregates, computed over
+    every contact before the limit and repeated on each row."""
+    rows = list(
+        contacts.annotate(
+            total=Window(Count("pk")),
+            total_minutes_tisf=Window(Sum("duree_minutes", filter=Q(type=TypeContact.TISF))),
+            dernier_avec_le_menage=Window(Max("date", filter=Q(type__in=CONTACTS_AVEC_LE_MENAGE))),
+        )[:nombre]
     )
-    return {
-        "nombre": resume["nombre"],
-        "heures_tisf": (resume["minutes_tisf"] or 0) / 60,
-        "dernier": resume["dernier"],
+    premier = rows[0] if rows else None
+    resume = {
+        "nombre": premier.total if premier else 0,
+        "heures_tisf": ((premier.total_minutes_tisf or 0) if premier else 0) / 60,
+        "dernier": premier.dernier_avec_le_menage if premier else None,
     }
+    return rows, resume

@@ -138,13 +138,13 @@ def detail(request, pk):
     parcours = menage.numero_parcours
     accompagnement = next((a for a in menage.accompagnements.all() if a.numero_parcours == parcours), None)
     # The household was loaded through the access rule: its records are read with their
-    # confidentiality rule only, each list once for the page and its timeline.
+    # confidentiality rule only, each list once for the page and its timeline (which sets the
+    # authors of every record the page shows, read in one query).
     contacts = Contact.objects.of_visible_menage(menage, user)
-    resume_contacts = acc_selectors.resume_contacts(contacts)
-    derniers_contacts = list(contacts.select_related("auteur")[:CHRONOLOGIE_MAX])
-    objectifs = list(Objectif.objects.filter(menage=menage).select_related("auteur"))
+    derniers_contacts, resume_contacts = acc_selectors.derniers_contacts(contacts, CHRONOLOGIE_MAX)
+    objectifs = list(Objectif.objects.filter(menage=menage))
     temps_forts = list(TempsFort.objects.filter(menage=menage))
-    documents = list(Document.objects.of_visible_menage(menage, user).select_related("auteur"))
+    documents = list(Document.objects.of_visible_menage(menage, user))
     diagnostics = {}  # the latest of each type in the current path
     for d in menage.diagnostics.all():
         if d.numero_parcours == parcours:
