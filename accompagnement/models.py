@@ -320,7 +320,8 @@ class Contact(Versionne):
 
     @property
     def libelles_axes(self):
-        return [Axe(a).label for a in self.axes if a in Axe.values]
+        libelles = dict(Axe.choices)
+        return [libelles[a] for a in self.axes if a in libelles]
 
     @property
     def heures(self):

@@ -148,6 +148,12 @@ def chronologie(
         temps_forts = list(TempsFort.objects.filter(menage=menage))
     if documents is None:
         documents = list(Document.objects.of_visible_menage(menage, user))
+    decisions = list(
+        PointOrdreDuJour.objects.filter(menage=menage)
+        .exclude(decision="")
+        .select_related("seance__instance")
+        .order_by("-decide_le", "-pk")[:limite]
+    )
     accompagnements = menage.accompagnements.all()
     changements_niveau = [c for a in accompagnements for c in a.changements_niveau.all()]
     changements_rythme = [r for a in accompagnements for r in a.changements_rythme.all()]
@@ -163,6 +169,7 @@ def chronologie(
         (contacts, "auteur"),
         (objectifs, "auteur"),
         (documents, "auteur"),
+        (decisions, "decide_par"),
     )
 
     events = []
@@ -239,13 +246,7 @@ def chronologie(
         events.append(
             EvenementChronologie(d.depose_le, f"Document déposé : {d.titre}", "", str(d.auteur), "document")
         )
-    decisions = (
-        PointOrdreDuJour.objects.filter(menage=menage)
-        .exclude(decision="")
-        .select_related("seance__instance", "decide_par")
-        .order_by("-decide_le", "-pk")
-    )
-    for p in decisions[:limite]:
+    for p in decisions:
         titre = f"{p.seance} : {p.get_decision_display().lower()}"
         events.append(
             EvenementChronologie(

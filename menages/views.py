@@ -122,7 +122,8 @@ CHRONOLOGIE_MAX = 60
 def detail(request, pk):
     user = request.user
     menage = get_visible_or_404(
-        Menage.objects.select_related("commune", "bailleur", "dispositif").prefetch_related(
+        # The programme (a wide row) is read only at the funders' validation step.
+        Menage.objects.select_related("commune", "bailleur").prefetch_related(
             Prefetch("membres", queryset=Membre.objects.order_by("date_naissance", "pk")),
             # Within one household, the models' default orderings without their join on the household.
             Prefetch("ressources", queryset=Ressource.objects.order_by("type", "pk")),
