@@ -73,10 +73,10 @@ def progression(menage) -> list[tuple[str, int | None, int | None, int | None]]:
 
 
 def derniers_contacts(contacts, nombre: int) -> tuple[list[Contact], dict]:
-    """The `nombre` newest of `contacts` and what is known of all of them:
-    how many there are, the hours of TISF interventions and the date of the last contact with the
-    household (None if there is none). One query: the totals are window aggregates, computed over
-    every contact before the limit and repeated on each row."""
+    """The `nombre` newest of `contacts`, and what is known of all of them: how many there are,
+    the hours of TISF interventions and the date of the last contact with the household (None if
+    there is none). One query: the totals are window aggregates, computed over every contact before
+    the limit and repeated on each row."""
     rows = list(
         contacts.annotate(
             total=Window(Count("pk")),
