@@ -37,10 +37,18 @@ class ParMenageQuerySet(models.QuerySet):
 class ConfidentielQuerySet(ParMenageQuerySet):
     def visible_to(self, user):
         """Records of households the user may see; those reserved to social workers only for them."""
-        qs = super().visible_to(user)
-        if not user.has_perm("menages.voir_confidentiel"):
-            qs = qs.exclude(confidentialite=Confidentialite.TRAVAILLEURS_SOCIAUX)
-        return qs
+        return super().visible_to(user)._readable_by(user)
+
+    def of_visible_menage(self, menage, user):
+        """The records of `menage` that `user` may read, for a household the caller has already
+        loaded through `Menage.objects.visible_to(user)` (get_visible_or_404): the household rule
+        is not applied a second time, the confidentiality of notes still is."""
+        return self.filter(menage=menage)._readable_by(user)
+
+    def _readable_by(self, user):
+        if user.has_perm("menages.voir_confidentiel"):
+            return self
+        return self.exclude(confidentialite=Confidentialite.TRAVAILLEURS_SOCIAUX)
 
 
 class AccompagnementQuerySet(ParMenageQuerySet):
@@ -316,7 +324,8 @@ class Contact(Versionne):
 
     @property
     def libelles_axes(self):
-        return [Axe(a).label for a in self.axes if a in Axe.values]
+        libelles = dict(Axe.choices)
+        return [libelles[a] for a in self.axes if a in libelles]
 
     @property
     def heures(self):

@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import OuterRef, Subquery, Sum
+from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum, Window
 from django.utils import timezone
 
 from accompagnement.enums import DELAI_RYTHME_JOURS, TypeContact
@@ -72,6 +72,22 @@ def progression(menage) -> list[tuple[str, int | None, int | None, int | None]]:
     return rows
 
 
-def heures_tisf(contacts) -> float:
-    minutes = contacts.filter(type=TypeContact.TISF).aggregate(total=Sum("duree_minutes"))["total"] or 0
-    return minutes / 60
+def derniers_contacts(contacts, nombre: int) -> tuple[list[Contact], dict]:
+    """The `nombre` newest of `contacts`, and what is known of all of them: how many there are,
+    the hours of TISF interventions and the date of the last contact with the household (None if
+    there is none). One query: the totals are window aggregates, computed over every contact before
+    the limit and repeated on each row."""
+    rows = list(
+        contacts.annotate(
+            total=Window(Count("pk")),
+            total_minutes_tisf=Window(Sum("duree_minutes", filter=Q(type=TypeContact.TISF))),
+            dernier_avec_le_menage=Window(Max("date", filter=Q(type__in=CONTACTS_AVEC_LE_MENAGE))),
+        )[:nombre]
+    )
+    premier = rows[0] if rows else None
+    resume = {
+        "nombre": premier.total if premier else 0,
+        "heures_tisf": ((premier.total_minutes_tisf or 0) if premier else 0) / 60,
+        "dernier": premier.dernier_avec_le_menage if premier else None,
+    }
+    return rows, resume

@@ -15,8 +15,6 @@ from django.views.decorators.http import require_POST
 
 from accompagnement import selectors as acc_selectors
 from accompagnement.models import (
-    Accompagnement,
-    ChangementNiveau,
     Contact,
     Document,
     Objectif,
@@ -40,12 +38,11 @@ from menages.forms import (
     TransitionForm,
 )
 from menages.models import (
-    Diagnostic,
-    Intervenant,
+    Dette,
     Membre,
     Menage,
-    PreDiagnostic,
     ProblemeMenage,
+    Ressource,
     ValidationFinanceur,
 )
 from menages.permissions import can_transition
@@ -128,54 +125,39 @@ CHRONOLOGIE_MAX = 60
 
 @never_cache
 def detail(request, pk):
+    user = request.user
     menage = get_visible_or_404(
-        Menage.objects.select_related("commune", "bailleur", "dispositif").prefetch_related(
+        # The programme (a wide row) is read only at the funders' validation step.
+        Menage.objects.select_related("commune", "bailleur").prefetch_related(
             Prefetch("membres", queryset=Membre.objects.order_by("date_naissance", "pk")),
-            "ressources",
-            "dettes",
+            # Within one household, the models' default orderings without their join on the household.
+            Prefetch("ressources", queryset=Ressource.objects.order_by("type", "pk")),
+            Prefetch("dettes", queryset=Dette.objects.order_by("-montant", "pk")),
             Prefetch("problemes", queryset=ProblemeMenage.objects.order_by("code")),
-            Prefetch(
-                "pre_diagnostics", queryset=PreDiagnostic.objects.select_related("auteur", "organisation")
-            ),
-            Prefetch(
-                "validations",
-                queryset=ValidationFinanceur.objects.select_related("financeur", "destinataire"),
-            ),
-            Prefetch(
-                "diagnostics",
-                queryset=Diagnostic.objects.select_related("auteur").prefetch_related("besoin_communes"),
-            ),
-            Prefetch(
-                "intervenants", queryset=Intervenant.objects.select_related("organisation", "utilisateur")
-            ),
+            *selectors.prefetch_chronologie(),
+            "diagnostics__besoin_communes",
         ),
-        request.user,
+        user,
         pk=pk,
     )
     record_view(menage)
-    user = request.user
     parcours = menage.numero_parcours
-    accompagnement = (
-        Accompagnement.objects.filter(menage=menage, numero_parcours=parcours)
-        .select_related("iml__partenaire")
-        .prefetch_related(
-            Prefetch("changements_niveau", queryset=ChangementNiveau.objects.select_related("auteur")),
-            "suivis_post_sortie",
-        )
-        .first()
-    )
-    contacts = Contact.objects.visible_to(user).filter(menage=menage)
-    dernier = (
-        contacts.filter(type__in=acc_selectors.CONTACTS_AVEC_LE_MENAGE).values_list("date", flat=True).first()
-    )
-    diagnostic = next(
-        (
-            d
-            for d in menage.diagnostics.all()
-            if d.numero_parcours == parcours and d.type == TypeDiagnostic.ENTREE
-        ),
-        None,
-    )
+    accompagnement = next((a for a in menage.accompagnements.all() if a.numero_parcours == parcours), None)
+    # The household was loaded through the access rule: its records are read with their
+    # confidentiality rule only, each list once for the page and its timeline (which sets the
+    # authors of every record the page shows, read in one query).
+    contacts = Contact.objects.of_visible_menage(menage, user)
+    derniers_contacts, resume_contacts = acc_selectors.derniers_contacts(contacts, CHRONOLOGIE_MAX)
+    objectifs = list(Objectif.objects.filter(menage=menage))
+    temps_forts = list(TempsFort.objects.filter(menage=menage))
+    documents = list(Document.objects.of_visible_menage(menage, user))
+    diagnostics = {}  # the latest of each type in the current path
+    for d in menage.diagnostics.all():
+        if d.numero_parcours == parcours:
+            diagnostics.setdefault(d.type, d)
+    diagnostic = diagnostics.get(TypeDiagnostic.ENTREE)
+    voir_confidentiel = user.has_perm("menages.voir_confidentiel")
+    dernier = resume_contacts["dernier"]
     context = {
         "menage": menage,
         "resume": selectors.resume_anonymise(menage),
@@ -190,36 +172,35 @@ def detail(request, pk):
         if menage.etat == EtatParcours.VALIDATION_FINANCEURS
         else [],
         "diagnostic": diagnostic,
-        "diagnostic_domaines": diagnostic.domaines(user.has_perm("menages.voir_confidentiel"))
-        if diagnostic
-        else [],
-        "voir_confidentiel": user.has_perm("menages.voir_confidentiel"),
+        "diagnostic_domaines": diagnostic.domaines(voir_confidentiel) if diagnostic else [],
+        "voir_confidentiel": voir_confidentiel,
         "peut_modifier": user.has_perm("menages.modifier_menage"),
         "peut_pre_diagnostic": user.has_perm("menages.pre_diagnostic"),
         "peut_diagnostic": user.has_perm("menages.diagnostic"),
         "peut_saisir_validation": user.has_perm("menages.saisir_validation"),
-        "chronologie": selectors.chronologie(menage, user)[:CHRONOLOGIE_MAX],
+        "chronologie": selectors.chronologie(
+            menage,
+            user,
+            limite=CHRONOLOGIE_MAX,
+            contacts=derniers_contacts,
+            objectifs=objectifs,
+            temps_forts=temps_forts,
+            documents=documents,
+        ),
         "accompagnement": accompagnement,
         "en_retard": accompagnement is not None
         and accompagnement.en_cours
         and acc_selectors.en_retard(accompagnement.rythme, dernier, accompagnement.date_debut),
         "dernier_contact": dernier,
-        "contacts": contacts.select_related("auteur").prefetch_related("membres")[:10],
-        "nombre_contacts": contacts.count(),
-        "heures_tisf": acc_selectors.heures_tisf(contacts),
-        "objectifs": Objectif.objects.filter(menage=menage).select_related("auteur"),
-        "orientations": Orientation.objects.visible_to(user).filter(menage=menage),
-        "temps_forts": TempsFort.objects.filter(menage=menage),
-        "documents": Document.objects.visible_to(user).filter(menage=menage).select_related("auteur"),
+        "contacts": derniers_contacts[:10],
+        "nombre_contacts": resume_contacts["nombre"],
+        "heures_tisf": resume_contacts["heures_tisf"],
+        "objectifs": objectifs,
+        "orientations": Orientation.objects.of_visible_menage(menage, user),
+        "temps_forts": temps_forts,
+        "documents": documents,
         "progression": acc_selectors.progression(menage),
-        "diagnostic_sortie": next(
-            (
-                d
-                for d in menage.diagnostics.all()
-                if d.numero_parcours == parcours and d.type == TypeDiagnostic.SORTIE
-            ),
-            None,
-        ),
+        "diagnostic_sortie": diagnostics.get(TypeDiagnostic.SORTIE),
         "peut_gerer": user.has_perm("accompagnement.gerer"),
         "peut_saisir_contact": user.has_perm("accompagnement.saisir_contact"),
         "peut_temps_forts": user.has_perm("accompagnement.temps_forts"),

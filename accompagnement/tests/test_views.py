@@ -83,6 +83,7 @@ def test_household_file_query_count_is_the_same_with_1_and_200_contacts(
     ContactFactory(menage=menage, auteur=programme.ts_adaff)
     ObjectifFactory(menage=menage)
     one = count_queries(client.get, menage.get_absolute_url())
+    assert one <= 32  # 47 before the file and its timeline shared their reads
     Contact.objects.bulk_create(
         [
             Contact(menage=menage, auteur=programme.ts_adaff, note=f"n{i}", date=timezone.now())
@@ -236,6 +237,73 @@ def test_tisf_hours_are_counted_apart(client, programme, menage, suivi):
     ContactFactory(menage=menage, auteur=programme.ts_adaff, type="vad", duree_minutes=60)
     client.force_login(programme.ts_adaff)
     assert client.get(menage.get_absolute_url()).context["heures_tisf"] == 3.5
+
+
+def test_file_sums_up_every_contact_not_only_the_newest_shown(client, programme, menage, suivi):
+    from menages.views import CHRONOLOGIE_MAX
+
+    now = timezone.now()
+    ContactFactory(
+        menage=menage,
+        auteur=programme.tisf_afc,
+        type="tisf",
+        duree_minutes=90,
+        date=now - datetime.timedelta(400),
+    )
+    vad = ContactFactory(menage=menage, auteur=programme.ts_adaff, date=now - datetime.timedelta(200))
+    Contact.objects.bulk_create(
+        Contact(
+            menage=menage, auteur=programme.ts_adaff, type="coordination", date=now - datetime.timedelta(i)
+        )
+        for i in range(1, CHRONOLOGIE_MAX + 10)
+    )
+    client.force_login(programme.ts_adaff)
+    context = client.get(menage.get_absolute_url()).context
+    assert context["nombre_contacts"] == CHRONOLOGIE_MAX + 11
+    assert context["heures_tisf"] == 1.5
+    # Coordination meetings are about the household, not with it.
+    assert context["dernier_contact"] == vad.date
+    assert len(context["contacts"]) == 10
+    assert context["contacts"][0].date == now - datetime.timedelta(1)
+    chronologie = context["chronologie"]
+    assert len(chronologie) == CHRONOLOGIE_MAX
+    dates = [e.date for e in chronologie]
+    assert dates == sorted(dates, reverse=True)
+    contacts = [e.date for e in chronologie if e.categorie == "contact"]
+    assert contacts[0] == now - datetime.timedelta(1)
+    assert vad.date not in contacts  # too old for the newest events
+
+
+def test_contact_figures_leave_out_the_notes_the_reader_may_not_read(client, programme, menage, notes):
+    ContactFactory(
+        menage=menage,
+        auteur=programme.tisf_afc,
+        type="tisf",
+        duree_minutes=60,
+        confidentialite="travailleurs_sociaux",
+    )
+    client.force_login(programme.ts_adaff)
+    context = client.get(menage.get_absolute_url()).context
+    assert (context["nombre_contacts"], context["heures_tisf"]) == (3, 1)
+    client.force_login(programme.cesf_habitat)
+    context = client.get(menage.get_absolute_url()).context
+    assert (context["nombre_contacts"], context["heures_tisf"]) == (1, 0)
+
+
+def test_file_and_timeline_name_each_author(client, programme, menage, suivi):
+    from menages.tests.factories import DiagnosticFactory, PreDiagnosticFactory
+
+    ContactFactory(menage=menage, auteur=programme.tisf_afc, type="tisf")
+    DiagnosticFactory(menage=menage, auteur=programme.ts_adaff, type="entree")
+    PreDiagnosticFactory(menage=menage, auteur=programme.cesf_habitat)
+    client.force_login(programme.ts_adaff)
+    response = client.get(menage.get_absolute_url())
+    auteurs = {e.categorie: e.auteur for e in response.context["chronologie"]}
+    assert auteurs["contact"] == str(programme.tisf_afc)
+    assert auteurs["diagnostic"] == str(programme.ts_adaff)
+    assert auteurs["pre_diagnostic"] == str(programme.cesf_habitat)
+    assert f"par {programme.tisf_afc}" in response.text
+    assert f"par {programme.cesf_habitat}" in response.text
 
 
 def test_exit_diagnostic_shows_progress_per_domain(client, programme, menage, suivi):
