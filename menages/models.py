@@ -152,6 +152,10 @@ class Menage(models.Model):
         verbose_name = "ménage"
         verbose_name_plural = "ménages"
         ordering = ["nom", "reference"]
+        indexes = [
+            # The dashboards list the most recently active files first (comptes.selectors).
+            models.Index(models.F("modifie_le").desc(), name="menage_modifie_le"),
+        ]
 
     def __str__(self):
         return f"{self.nom} ({self.reference})"
