@@ -245,10 +245,11 @@ ROLES_DOSSIER_LOCATIF = (Role.CESF,)
 
 
 class DossierLocatifQuerySet(models.QuerySet):
-    def visible_to(self, user):
+    def visible_to(self, user, menages=None):
         """The tenant-file records `user` may read: administrators all of them; a landlord's CESF
         those of the households she may open (her own landlord's, in her programmes); nobody
-        else (social workers, caretakers, funders, committee members)."""
+        else (social workers, caretakers, funders, committee members). `menages`, when the caller
+        already holds `Menage.objects.visible_to(user)`, is used instead of building it again."""
         from menages.models import Menage
 
         if not user or not user.is_authenticated or not user.is_active:
@@ -257,7 +258,7 @@ class DossierLocatifQuerySet(models.QuerySet):
             return self
         if not (user.est_personnel_bailleur and user.has_role(*ROLES_DOSSIER_LOCATIF)):
             return self.none()
-        return self.filter(menage__in=Menage.objects.visible_to(user))
+        return self.filter(menage__in=Menage.objects.visible_to(user) if menages is None else menages)
 
 
 def locataires_signalables(user):

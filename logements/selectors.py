@@ -130,10 +130,12 @@ def tableau_cesf(user, nombre_locataires: int | None = None) -> dict:
     from menages.models import Menage
 
     locataires = Menage.objects.visible_to(user)
-    ouvertes = Reclamation.objects.visible_to(user).filter(statut=StatutReclamation.OUVERTE)
+    ouvertes = Reclamation.objects.visible_to(user, menages=locataires).filter(
+        statut=StatutReclamation.OUVERTE
+    )
     debut = timezone.localdate().replace(day=1) - relativedelta(months=MOIS_TENDANCE - 1)
     totaux = dict(
-        SoldeLocatif.objects.visible_to(user)
+        SoldeLocatif.objects.visible_to(user, menages=locataires)
         .filter(mois__gte=debut)
         .values_list("mois")
         .annotate(total=Sum("solde"))
@@ -145,7 +147,7 @@ def tableau_cesf(user, nombre_locataires: int | None = None) -> dict:
     ]
     derniere = EtapeExpulsion.objects.filter(menage=OuterRef("pk")).order_by("-date", "-pk")
     procedures = (
-        locataires.filter(pk__in=EtapeExpulsion.objects.visible_to(user).values("menage"))
+        locataires.filter(pk__in=EtapeExpulsion.objects.visible_to(user, menages=locataires).values("menage"))
         .annotate(
             derniere_etape=Subquery(derniere.values("etape")[:1]),
             date_etape=Subquery(derniere.values("date")[:1]),
