@@ -156,14 +156,15 @@ def ajouter_point(*, seance, menage, type: str, motif: str = "") -> PointOrdreDu
 @transaction.atomic
 def deplacer_point(*, point: PointOrdreDuJour, vers: int) -> None:
     """Move an item one place up (vers=-1) or down (vers=+1)."""
-    points = list(point.seance.points.order_by("ordre", "pk"))
-    i = points.index(point)
+    # (pk, ordre) only: an agenda may hold hundreds of items.
+    points = list(point.seance.points.order_by("ordre", "pk").values_list("pk", "ordre"))
+    i = [pk for pk, _ in points].index(point.pk)
     j = i + vers
     if 0 <= j < len(points):
         points[i], points[j] = points[j], points[i]
-    for n, p in enumerate(points, start=1):
-        if p.ordre != n:
-            PointOrdreDuJour.objects.filter(pk=p.pk).update(ordre=n)
+    for n, (pk, ordre) in enumerate(points, start=1):
+        if ordre != n:
+            PointOrdreDuJour.objects.filter(pk=pk).update(ordre=n)
 
 
 @transaction.atomic

@@ -1,6 +1,8 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
+from django.core.paginator import Paginator
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -71,13 +73,34 @@ def _seance(request, pk):
     )
 
 
+# A session's agenda can hold hundreds of items (every file due in a large programme): it is read
+# a page at a time, the items numbered across pages.
+POINTS_PAR_PAGE = 50
+
+
+def _page_du_point(point) -> int:
+    """The agenda page on which `point` stands, by its place in the session's order."""
+    avant = point.seance.points.filter(
+        Q(ordre__lt=point.ordre) | Q(ordre=point.ordre, pk__lt=point.pk)
+    ).count()
+    return avant // POINTS_PAR_PAGE + 1
+
+
 @never_cache
 def seance(request, pk):
     seance = _seance(request, pk)
-    points = seance.points.select_related("menage", "decide_par").annotate(nb_avis=Count("avis"))
-    mes_avis = dict(
-        AvisMembre.objects.filter(point__seance=seance, membre__utilisateur=request.user).values_list(
-            "point_id", "avis"
+    ordre = seance.points.order_by("ordre", "pk")
+    page = Paginator(ordre.values_list("pk", flat=True), POINTS_PAR_PAGE).get_page(request.GET.get("page"))
+    # The page's items are picked by their place first, so that the opinions are counted for
+    # these items only.
+    avis = AvisMembre.objects.filter(point=OuterRef("pk")).order_by()
+    page.object_list = list(
+        ordre.filter(pk__in=page.object_list)
+        .select_related("menage")
+        .only("seance_id", "menage__nom", "menage__reference", "type", "ordre", "decision")
+        .annotate(
+            nb_avis=Coalesce(Subquery(avis.values("point").annotate(n=Count("pk")).values("n")), 0),
+            mon_avis=Subquery(avis.filter(membre__utilisateur=request.user).values("avis")[:1]),
         )
     )
     membres = seance.instance.membres.actifs().select_related("utilisateur__organisation")
@@ -85,15 +108,14 @@ def seance(request, pk):
     presents, requis, atteint = services.quorum(seance)
     context = {
         "seance": seance,
-        "points": points,
-        "mes_avis": mes_avis,
+        "page": page,
         "membres": [(m, presences.get(m.pk)) for m in membres],
         "quorum": {"presents": presents, "requis": requis, "atteint": atteint},
         "anime": services.peut_animer(request.user, seance),
         "initiales": seance.initiales_seulement,
         "noms_visibles": set(
             Menage.objects.visible_to(request.user)
-            .filter(pk__in=points.values("menage_id"))
+            .filter(pk__in=[p.menage_id for p in page])
             .values_list("pk", flat=True)
         ),
     }
@@ -178,13 +200,16 @@ def point_deplacer(request, pk, sens):
     if not services.peut_animer(request.user, point.seance):
         raise PermissionDenied
     if sens == "retirer":
+        page = _page_du_point(point)
         try:
             services.retirer_point(point=point)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
-    else:
-        services.deplacer_point(point=point, vers=-1 if sens == "monter" else 1)
-    return redirect(point.seance)
+        return redirect(f"{point.seance.get_absolute_url()}?page={page}#ordre-du-jour")
+    services.deplacer_point(point=point, vers=-1 if sens == "monter" else 1)
+    point.refresh_from_db(fields=["ordre"])
+    # Back to the page where the item now stands, on the item.
+    return redirect(f"{point.seance.get_absolute_url()}?page={_page_du_point(point)}#point-{point.pk}")
 
 
 def resume_point(point, initiales: bool) -> dict:

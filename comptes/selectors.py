@@ -1,6 +1,11 @@
 """Reads for the landing dashboard of each role."""
 
+import datetime
+from dataclasses import dataclass
+
 from django.db.models import Count
+from django.urls import reverse
+from django.utils import timezone
 
 from comptes.enums import TypeOrganisation
 from comptes.models import Dispositif, Organisation, Utilisateur
@@ -18,7 +23,14 @@ def dispositifs_of(user):
 
 def counts_by_etat(menages) -> list[tuple[str, int]]:
     """(label, count) for every step of the path, in the path's order, zeros included."""
-    counts = dict(menages.order_by().values_list("etat").annotate(n=Count("pk")))
+    return _par_etat(_counts(menages))
+
+
+def _counts(menages) -> dict[str, int]:
+    return dict(menages.order_by().values_list("etat").annotate(n=Count("pk")))
+
+
+def _par_etat(counts: dict[str, int]) -> list[tuple[str, int]]:
     return [(etat.label, counts.get(etat.value, 0)) for etat in EtatParcours]
 
 
@@ -39,31 +51,64 @@ def programme_figures(user):
 MAX_SUIVIS = 300
 
 
+@dataclass(frozen=True)
+class Suivi:
+    """A line of "my households": what the dashboard shows of a household, read as plain values
+    so that sorting a few hundred of them by lateness costs no model instances."""
+
+    pk: int
+    nom: str
+    etat: str
+    dernier_contact: datetime.datetime | None
+    en_retard: bool
+
+    def get_absolute_url(self):
+        return reverse("menages:detail", args=[self.pk])
+
+    def get_etat_display(self):
+        return _LIBELLES_ETAT.get(self.etat, self.etat)
+
+
+_LIBELLES_ETAT = dict(EtatParcours.choices)
+
+
 def my_households(user, limit=10):
     """The households the user follows (all visible ones for landlord staff and administrators),
     late ones first: late means the last contact is older than the household's rythme allows."""
     from accompagnement.selectors import annotate_suivi, en_retard
 
+    def en_cours(suivis):
+        # The most recently modified ones come from the index on modifie_le, without sorting
+        # every visible household; only the values shown or needed for lateness are read.
+        return list(
+            annotate_suivi(suivis)
+            .exclude(etat__in=[EtatParcours.CLOS, EtatParcours.REFUSE])
+            .order_by("-modifie_le")
+            .values_list("pk", "nom", "etat", "dernier_contact", "rythme_actuel", "debut_accompagnement")[
+                :MAX_SUIVIS
+            ]
+        )
+
     menages = Menage.objects.visible_to(user)
     suivis = menages.followed_by(user)
-    if not suivis.exists():
-        suivis = menages
-    rows = list(
-        annotate_suivi(suivis.select_related("commune", "bailleur"))
-        .exclude(etat__in=[EtatParcours.CLOS, EtatParcours.REFUSE])
-        .order_by("-modifie_le")[:MAX_SUIVIS]
-    )
-    for menage in rows:
-        menage.en_retard = en_retard(
-            menage.rythme_actuel, menage.dernier_contact, menage.debut_accompagnement
-        )
-    rows.sort(key=lambda m: (not m.en_retard, m.nom))
+    rows = en_cours(suivis)
+    # Someone who follows no household personally (landlord staff, administrators) sees all the
+    # visible ones; one whose followed households are all closed sees none in progress.
+    if not rows and not suivis.exists():
+        rows = en_cours(menages)
+    today = timezone.localdate()
+    lignes = [
+        Suivi(pk, nom, etat, dernier, en_retard(rythme, dernier, debut, le=today))
+        for pk, nom, etat, dernier, rythme, debut in rows
+    ]
+    lignes.sort(key=lambda m: (not m.en_retard, m.nom))
+    counts = _counts(menages)  # one query for the total and the steps
     return {
-        "total": menages.count(),
-        "par_etat": counts_by_etat(menages),
-        "en_retard": sum(1 for m in rows if m.en_retard),
-        "suivis": rows[:limit],
-        "nombre_suivis": len(rows),
+        "total": sum(counts.values()),
+        "par_etat": _par_etat(counts),
+        "en_retard": sum(1 for m in lignes if m.en_retard),
+        "suivis": lignes[:limit],
+        "nombre_suivis": len(lignes),
     }
 
 

@@ -28,16 +28,18 @@ RECOVERY_CODES_SESSION_KEY = "asea_codes_de_secours"
 @never_cache
 def tableau_de_bord(request):
     user = request.user
+    est_membre_comite = is_membre_comite(user)
     context = {
-        "dispositifs": list(selectors.dispositifs_of(user)),
         "voit_menages": user.has_perm("menages.voir_menages"),
-        "voit_indicateurs": is_financeur(user) or is_membre_comite(user),
-        "est_membre_comite": is_membre_comite(user),
+        "voit_indicateurs": is_financeur(user) or est_membre_comite,
+        "est_membre_comite": est_membre_comite,
         "est_administrateur": user.est_administrateur,
     }
     if context["voit_menages"]:
         context["mes_menages"] = selectors.my_households(user)
     if context["voit_indicateurs"]:
+        # The programmes are shown with the figures only.
+        context["dispositifs"] = list(selectors.dispositifs_of(user))
         context["chiffres"] = selectors.programme_figures(user)
     if context["est_membre_comite"]:
         from comites.selectors import tableau_comite
@@ -48,7 +50,9 @@ def tableau_de_bord(request):
     elif user.has_perm("logements.voir_dossier_locatif"):
         from logements.selectors import tableau_cesf
 
-        context["cesf"] = tableau_cesf(user)
+        # Her tenants are the households she sees: counted once, for both widgets.
+        total = context["mes_menages"]["total"] if context["voit_menages"] else None
+        context["cesf"] = tableau_cesf(user, nombre_locataires=total)
     return render(request, "comptes/tableau_de_bord.html", context)
 
 

@@ -252,17 +252,18 @@ def _lit_les_dossiers_locatifs(user) -> bool:
 
 
 class DossierLocatifQuerySet(models.QuerySet):
-    def visible_to(self, user):
+    def visible_to(self, user, menages=None):
         """The tenant-file records `user` may read: administrators all of them; a landlord's CESF
         those of the households she may open (her own landlord's, in her programmes); nobody
-        else (social workers, caretakers, funders, committee members)."""
+        else (social workers, caretakers, funders, committee members). `menages`, when the caller
+        already holds `Menage.objects.visible_to(user)`, is used instead of building it again."""
         from menages.models import Menage
 
         if not _lit_les_dossiers_locatifs(user):
             return self.none()
         if user.est_administrateur:
             return self
-        return self.filter(menage__in=Menage.objects.visible_to(user))
+        return self.filter(menage__in=Menage.objects.visible_to(user) if menages is None else menages)
 
     def du_menage(self, menage, user):
         """The records of `menage`'s tenant file that `user` may read, for a household loaded

@@ -6,7 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.db import models
-from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, OuterRef, Q, Subquery, Sum, Window
 from django.utils import timezone
 
 from comptes.selectors import dispositifs_of
@@ -120,19 +120,22 @@ MOIS_TENDANCE = 6
 LIGNES_WIDGET = 8
 
 
-def tableau_cesf(user) -> dict:
+def tableau_cesf(user, nombre_locataires: int | None = None) -> dict:
     """The CESF's dashboard widget, in a fixed number of queries whatever the number of tenants:
     her landlord's programme tenants, open complaints, the arrears trend (total of the balances
     over the last months), the eviction procedures in progress (last step of each household) and
-    the key moments to come."""
+    the key moments to come. `nombre_locataires`, when the caller has already counted the
+    households visible to `user`, saves counting them again."""
     from accompagnement.models import TempsFort
     from menages.models import Menage
 
     locataires = Menage.objects.visible_to(user)
-    ouvertes = Reclamation.objects.visible_to(user).filter(statut=StatutReclamation.OUVERTE)
+    ouvertes = Reclamation.objects.visible_to(user, menages=locataires).filter(
+        statut=StatutReclamation.OUVERTE
+    )
     debut = timezone.localdate().replace(day=1) - relativedelta(months=MOIS_TENDANCE - 1)
     totaux = dict(
-        SoldeLocatif.objects.visible_to(user)
+        SoldeLocatif.objects.visible_to(user, menages=locataires)
         .filter(mois__gte=debut)
         .values_list("mois")
         .annotate(total=Sum("solde"))
@@ -144,7 +147,7 @@ def tableau_cesf(user) -> dict:
     ]
     derniere = EtapeExpulsion.objects.filter(menage=OuterRef("pk")).order_by("-date", "-pk")
     procedures = (
-        locataires.filter(pk__in=EtapeExpulsion.objects.visible_to(user).values("menage"))
+        locataires.filter(pk__in=EtapeExpulsion.objects.visible_to(user, menages=locataires).values("menage"))
         .annotate(
             derniere_etape=Subquery(derniere.values("etape")[:1]),
             date_etape=Subquery(derniere.values("date")[:1]),
@@ -152,17 +155,26 @@ def tableau_cesf(user) -> dict:
         .order_by("-date_etape", "pk")
     )
     libelles = dict(EtapeProcedure.choices)
+    # The first complaints carry the number of all open ones (a window over the whole selection,
+    # computed before the limit): one query for the list and its count.
+    reclamations = list(
+        ouvertes.select_related("menage")
+        .only("menage__nom", "type", "date")
+        .annotate(nombre=Window(Count("pk")))[:LIGNES_WIDGET]
+    )
     return {
-        "nombre_locataires": locataires.count(),
-        "nombre_reclamations": ouvertes.count(),
-        "reclamations": list(ouvertes.select_related("menage")[:LIGNES_WIDGET]),
+        "nombre_locataires": locataires.count() if nombre_locataires is None else nombre_locataires,
+        "nombre_reclamations": reclamations[0].nombre if reclamations else 0,
+        "reclamations": reclamations,
         "tendance": tendance,
         "procedures": [
-            (m, libelles.get(m.derniere_etape, ""), m.date_etape) for m in procedures[:LIGNES_WIDGET]
+            (m, libelles.get(m.derniere_etape, ""), m.date_etape)
+            for m in procedures.only("nom")[:LIGNES_WIDGET]
         ],
         "temps_forts": list(
             TempsFort.objects.filter(menage__in=locataires, realise=False, date_prevue__gte=timezone.now())
             .select_related("menage")
+            .only("menage__nom", "type", "date_prevue")
             .order_by("date_prevue")[:LIGNES_WIDGET]
         ),
     }

@@ -166,8 +166,12 @@ class Menage(models.Model):
         verbose_name = "ménage"
         verbose_name_plural = "ménages"
         ordering = ["nom", "reference"]
-        # The household list's order: its first page is read from the index, not sorted.
-        indexes = [models.Index(fields=["nom", "reference"], name="menage_ordre_liste")]
+        indexes = [
+            # The household list's order: its first page is read from the index, not sorted.
+            models.Index(fields=["nom", "reference"], name="menage_ordre_liste"),
+            # The dashboards list the most recently active files first (comptes.selectors).
+            models.Index(models.F("modifie_le").desc(), name="menage_modifie_le"),
+        ]
 
     def __str__(self):
         return f"{self.nom} ({self.reference})"

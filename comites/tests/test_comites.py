@@ -302,3 +302,58 @@ def test_other_landlords_member_reads_initials_only(client, programme, seance):
         assert response.status_code == 200 and "Durand" not in response.text and "D. H." in response.text
     client.force_login(programme.cesf_habitat)  # her own landlord's household
     assert "Durand Hélène" in client.get(point.get_absolute_url()).text
+
+
+def _grand_ordre_du_jour(programme, seance, n):
+    """`n` items on the agenda, in this order, without building every file's history."""
+    menages = [
+        MenageFactory(dispositif=programme.dispositif, bailleur=programme.habitat, nom=f"Famille {i:03d}")
+        for i in range(n)
+    ]
+    return [
+        PointOrdreDuJour.objects.create(seance=seance, menage=m, type="autre", ordre=i + 1)
+        for i, m in enumerate(menages)
+    ]
+
+
+def test_long_agenda_is_read_a_page_at_a_time_numbered_across_pages(client, programme, seance):
+    from comites.views import POINTS_PAR_PAGE
+
+    points = _grand_ordre_du_jour(programme, seance, POINTS_PAR_PAGE + 3)
+    services.donner_avis(point=points[POINTS_PAR_PAGE + 1], user=programme.financeur, avis="defavorable")
+    IntervenantFactory(menage=points[POINTS_PAR_PAGE].menage, utilisateur=programme.ts_adaff)
+
+    client.force_login(programme.financeur)
+    premiere = client.get(seance.get_absolute_url()).text
+    assert f"Points 1 à {POINTS_PAR_PAGE} sur {POINTS_PAR_PAGE + 3}." in premiere
+    assert points[0].menage.reference in premiere
+    assert points[POINTS_PAR_PAGE].menage.reference not in premiere
+    suivante = client.get(seance.get_absolute_url(), {"page": 2}).text
+    assert f"<td>{POINTS_PAR_PAGE + 2}</td>" in suivante  # numbered across pages
+    assert "<td>Defavorable</td>" in suivante  # my opinion on that item
+    assert "Famille" not in suivante and ">F.</a>" in suivante  # a funder reads initials only
+
+    client.force_login(programme.ts_adaff)  # the secretary sees the name of a household she follows
+    suivante = client.get(seance.get_absolute_url(), {"page": 2}).text
+    assert f"Famille {POINTS_PAR_PAGE:03d}" in suivante
+    assert f"Famille {POINTS_PAR_PAGE + 1:03d}" not in suivante
+    assert 'aria-label="Monter le point 51"' in suivante
+
+
+def test_moving_an_item_across_a_page_boundary_follows_it(client, programme, seance):
+    from comites.views import POINTS_PAR_PAGE
+
+    points = _grand_ordre_du_jour(programme, seance, POINTS_PAR_PAGE + 2)
+    client.force_login(programme.ts_adaff)
+    premier_de_la_page_2 = points[POINTS_PAR_PAGE]
+    response = client.post(reverse("comites:point_deplacer", args=[premier_de_la_page_2.pk, "monter"]))
+    assert response["Location"] == f"{seance.get_absolute_url()}?page=1#point-{premier_de_la_page_2.pk}"
+    ordre = list(seance.points.order_by("ordre", "pk").values_list("pk", flat=True))
+    assert ordre[POINTS_PAR_PAGE - 1] == premier_de_la_page_2.pk
+    response = client.post(reverse("comites:point_deplacer", args=[premier_de_la_page_2.pk, "descendre"]))
+    assert response["Location"] == f"{seance.get_absolute_url()}?page=2#point-{premier_de_la_page_2.pk}"
+    assert list(seance.points.order_by("ordre", "pk")) == points
+    dernier = points[-1]
+    response = client.post(reverse("comites:point_deplacer", args=[dernier.pk, "retirer"]))
+    assert response["Location"] == f"{seance.get_absolute_url()}?page=2#ordre-du-jour"
+    assert seance.points.count() == POINTS_PAR_PAGE + 1

@@ -57,3 +57,48 @@ def test_dashboard_query_count_does_not_grow_with_households(client, programme, 
         IntervenantFactory(menage=m, utilisateur=programme.ts_adaff)
     many = count_queries(client.get, reverse("tableau_de_bord"))
     assert few == many
+
+
+def test_my_households_puts_late_ones_first_and_counts_them(programme):
+    import datetime
+
+    from django.utils import timezone
+
+    from accompagnement.tests.factories import AccompagnementFactory, ContactFactory
+    from comptes.selectors import my_households
+
+    user = programme.ts_adaff
+    a_jour, en_retard = (
+        MenageFactory(dispositif=programme.dispositif, nom=nom, etat="accompagnement")
+        for nom in ("Albert", "Zola")
+    )
+    for menage in (a_jour, en_retard):
+        IntervenantFactory(menage=menage, utilisateur=user)
+        AccompagnementFactory(menage=menage, rythme="hebdomadaire")
+    ContactFactory(menage=a_jour, auteur=user, date=timezone.now() - datetime.timedelta(days=2))
+    ContactFactory(menage=en_retard, auteur=user, date=timezone.now() - datetime.timedelta(days=20))
+    clos = MenageFactory(dispositif=programme.dispositif, nom="Clos", etat="clos")
+    IntervenantFactory(menage=clos, utilisateur=user)
+
+    result = my_households(user)
+
+    assert [(m.nom, m.en_retard) for m in result["suivis"]] == [("Zola", True), ("Albert", False)]
+    assert (result["total"], result["nombre_suivis"], result["en_retard"]) == (3, 2, 1)
+    assert dict(result["par_etat"])["Accompagnement"] == 2
+    assert result["suivis"][0].get_absolute_url() == reverse("menages:detail", args=[en_retard.pk])
+    assert result["suivis"][0].get_etat_display() == "Accompagnement"
+
+
+def test_my_households_falls_back_on_visible_ones_only_for_who_follows_none(programme):
+    from comptes.selectors import my_households
+
+    ouvert = MenageFactory(dispositif=programme.dispositif, bailleur=programme.habitat, nom="Ouvert")
+    # The CESF follows no household personally: she sees her landlord's households in progress.
+    assert [m.nom for m in my_households(programme.cesf_habitat)["suivis"]] == ["Ouvert"]
+    # Once she follows one, even a closed one, "my households" are hers only.
+    clos = MenageFactory(dispositif=programme.dispositif, bailleur=programme.habitat, etat="clos")
+    IntervenantFactory(menage=clos, utilisateur=programme.cesf_habitat)
+    result = my_households(programme.cesf_habitat)
+    assert result["suivis"] == [] and result["nombre_suivis"] == 0
+    assert result["total"] == 2
+    assert ouvert.nom not in [m.nom for m in result["suivis"]]

@@ -271,6 +271,19 @@ def test_cesf_dashboard_widget(client, programme):
     assert "visite du logement, <a" in text
 
 
+def test_cesf_dashboard_counts_every_open_complaint_beyond_those_listed(programme):
+    _peupler(programme, selectors.LIGNES_WIDGET + 3)
+    Reclamation.objects.update(statut=StatutReclamation.OUVERTE)
+    Reclamation.objects.filter(pk=Reclamation.objects.first().pk).update(statut=StatutReclamation.TRAITEE)
+    widget = selectors.tableau_cesf(programme.cesf_habitat)
+    assert len(widget["reclamations"]) == selectors.LIGNES_WIDGET
+    assert widget["nombre_reclamations"] == selectors.LIGNES_WIDGET + 2
+    assert widget["nombre_locataires"] == selectors.LIGNES_WIDGET + 3
+    Reclamation.objects.update(statut=StatutReclamation.TRAITEE)
+    widget = selectors.tableau_cesf(programme.cesf_habitat)
+    assert (widget["reclamations"], widget["nombre_reclamations"]) == ([], 0)
+
+
 def test_cesf_dashboard_query_count_is_constant(client, programme, count_queries):
     client.force_login(programme.cesf_habitat)
     _peupler(programme, 1)
