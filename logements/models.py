@@ -363,6 +363,8 @@ class SoldeLocatif(EntreeDossierLocatif):
         verbose_name = "solde locatif"
         verbose_name_plural = "soldes locatifs"
         ordering = ["mois"]
+        # The CESF's arrears trend sums the last months' balances from this index alone.
+        indexes = [models.Index(fields=["mois", "menage", "solde"], name="solde_locatif_tendance")]
         constraints = [
             models.UniqueConstraint(fields=["menage", "mois"], name="solde_locatif_unique_par_mois"),
             models.CheckConstraint(condition=Q(solde__gte=0), name="solde_locatif_positif"),
