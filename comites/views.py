@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from accompagnement.models import Accompagnement, Objectif
 from comites import services
+from comites.enums import Avis
 from comites.forms import AvisForm, DecisionForm, DemandeForm, PointForm, SeanceForm
 from comites.models import AvisMembre, Instance, MembreInstance, PointOrdreDuJour, Presence, Seance
 from comptes.access import get_visible_or_404, require_perm
@@ -105,6 +106,9 @@ def seance(request, pk):
     )
     membres = seance.instance.membres.actifs().select_related("utilisateur__organisation")
     presences = {p.membre_id: p for p in Presence.objects.filter(seance=seance)}
+    libelles_avis = dict(Avis.choices)
+    for point in page:
+        point.mon_avis_libelle = libelles_avis.get(point.mon_avis, "")
     presents, requis, atteint = services.quorum(seance)
     context = {
         "seance": seance,

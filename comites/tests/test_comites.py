@@ -330,7 +330,7 @@ def test_long_agenda_is_read_a_page_at_a_time_numbered_across_pages(client, prog
     assert points[POINTS_PAR_PAGE].menage.reference not in premiere
     suivante = client.get(seance.get_absolute_url(), {"page": 2}).text
     assert f"<td>{POINTS_PAR_PAGE + 2}</td>" in suivante  # numbered across pages
-    assert "<td>Defavorable</td>" in suivante  # my opinion on that item
+    assert "<td>Défavorable</td>" in suivante  # my opinion on that item
     assert "Famille" not in suivante and ">F.</a>" in suivante  # a funder reads initials only
 
     client.force_login(programme.ts_adaff)  # the secretary sees the name of a household she follows
