@@ -1,10 +1,6 @@
 """Reads for the landing dashboard of each role."""
 
-import datetime
-from dataclasses import dataclass
-
 from django.db.models import Count
-from django.urls import reverse
 from django.utils import timezone
 
 from comptes.enums import TypeOrganisation
@@ -51,27 +47,6 @@ def programme_figures(user):
 MAX_SUIVIS = 300
 
 
-@dataclass(frozen=True)
-class Suivi:
-    """A line of "my households": what the dashboard shows of a household, read as plain values
-    so that sorting a few hundred of them by lateness costs no model instances."""
-
-    pk: int
-    nom: str
-    etat: str
-    dernier_contact: datetime.datetime | None
-    en_retard: bool
-
-    def get_absolute_url(self):
-        return reverse("menages:detail", args=[self.pk])
-
-    def get_etat_display(self):
-        return _LIBELLES_ETAT.get(self.etat, self.etat)
-
-
-_LIBELLES_ETAT = dict(EtatParcours.choices)
-
-
 def my_households(user, limit=10):
     """The households the user follows (all visible ones for landlord staff and administrators),
     late ones first: late means the last contact is older than the household's rythme allows."""
@@ -97,17 +72,22 @@ def my_households(user, limit=10):
     if not rows and not suivis.exists():
         rows = en_cours(menages)
     today = timezone.localdate()
-    lignes = [
-        Suivi(pk, nom, etat, dernier, en_retard(rythme, dernier, debut, le=today))
-        for pk, nom, etat, dernier, rythme, debut in rows
-    ]
-    lignes.sort(key=lambda m: (not m.en_retard, m.nom))
+    lignes = sorted(
+        ((en_retard(rythme, dernier, debut, le=today), nom, pk, etat, dernier) for pk, nom, etat, dernier, rythme, debut in rows),
+        key=lambda ligne: (not ligne[0], ligne[1]),
+    )  # fmt: skip
+    # Households only for the lines shown: sorting a few hundred needs no model instances.
+    suivis = []
+    for retard, nom, pk, etat, dernier in lignes[:limit]:
+        menage = Menage(pk=pk, nom=nom, etat=etat)
+        menage.dernier_contact, menage.en_retard = dernier, retard
+        suivis.append(menage)
     counts = _counts(menages)  # one query for the total and the steps
     return {
         "total": sum(counts.values()),
         "par_etat": _par_etat(counts),
-        "en_retard": sum(1 for m in lignes if m.en_retard),
-        "suivis": lignes[:limit],
+        "en_retard": sum(1 for ligne in lignes if ligne[0]),
+        "suivis": suivis,
         "nombre_suivis": len(lignes),
     }
 
