@@ -6,4 +6,6 @@ class LogementsConfig(AppConfig):
     verbose_name = "Logements"
 
     def ready(self):
-        from logements import permissions  # noqa: F401  (registers the permission rules)
+        from logements import impayes, permissions  # noqa: F401  (registers the permission rules)
+
+        impayes.connecter()

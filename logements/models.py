@@ -324,6 +324,14 @@ class Reclamation(EntreeDossierLocatif):
         verbose_name = "réclamation"
         verbose_name_plural = "réclamations"
         ordering = ["-date", "-pk"]
+        # The CESF's dashboard lists the open complaints, latest first, among few of them.
+        indexes = [
+            models.Index(
+                fields=["-date", "-id"],
+                name="reclamation_ouverte",
+                condition=Q(statut=StatutReclamation.OUVERTE),
+            )
+        ]
 
     def __str__(self):
         return f"{self.get_type_display()} du {self.date:%d/%m/%Y}"
@@ -372,6 +380,42 @@ class SoldeLocatif(EntreeDossierLocatif):
 
     def __str__(self):
         return f"{self.mois:%m/%Y} : {self.solde} €"
+
+
+class ImpayesMensuelsQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The monthly totals `user` may read: administrators all of them; a landlord's CESF those
+        of her landlord in her organisation's programmes, the households whose balances she reads
+        (DossierLocatifQuerySet.visible_to); nobody else."""
+        if not _lit_les_dossiers_locatifs(user):
+            return self.none()
+        if user.est_administrateur:
+            return self
+        return self.filter(bailleur=user.organisation, dispositif__in=user.organisation.dispositifs.all())
+
+
+class ImpayesMensuels(models.Model):
+    """The sum of the arrears balances (SoldeLocatif) of one landlord's tenants in one programme
+    for one month, kept up to date by logements.impayes whenever a balance or a household's landlord
+    or programme changes: the CESF's arrears trend reads a few of these rows instead of summing
+    thousands of balances on each view."""
+
+    bailleur = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    dispositif = models.ForeignKey(Dispositif, on_delete=models.CASCADE, related_name="+")
+    mois = models.DateField("mois")
+    total = models.DecimalField("impayés cumulés (€)", max_digits=14, decimal_places=2)
+
+    objects = ImpayesMensuelsQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "impayés du mois"
+        verbose_name_plural = "impayés par mois"
+        constraints = [
+            models.UniqueConstraint(fields=["bailleur", "dispositif", "mois"], name="impayes_mensuels_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.mois:%m/%Y} : {self.total} €"
 
 
 class PlanApurement(EntreeDossierLocatif):

@@ -6,12 +6,12 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.db import models
-from django.db.models import Count, OuterRef, Q, Subquery, Sum, Window
+from django.db.models import Count, Exists, OuterRef, Q, Sum, Window
 from django.utils import timezone
 
 from comptes.selectors import dispositifs_of
-from logements.enums import EtapeProcedure, ModeMobilisation, StatutReclamation
-from logements.models import EtapeExpulsion, ImportLogements, Logement, Reclamation, SoldeLocatif
+from logements.enums import ModeMobilisation, StatutReclamation
+from logements.models import EtapeExpulsion, ImpayesMensuels, ImportLogements, Logement, Reclamation
 
 
 def mobilisation_progress(user) -> list[dict]:
@@ -123,8 +123,8 @@ LIGNES_WIDGET = 8
 def tableau_cesf(user, nombre_locataires: int | None = None) -> dict:
     """The CESF's dashboard widget, in a fixed number of queries whatever the number of tenants:
     her landlord's programme tenants, open complaints, the arrears trend (total of the balances
-    over the last months), the eviction procedures in progress (last step of each household) and
-    the key moments to come. `nombre_locataires`, when the caller has already counted the
+    over the last months, read from the monthly totals in ImpayesMensuels), the eviction
+    procedures in progress (last step of each household) and the key moments to come. `nombre_locataires`, when the caller has already counted the
     households visible to `user`, saves counting them again."""
     from accompagnement.models import TempsFort
     from menages.models import Menage
@@ -135,26 +135,29 @@ def tableau_cesf(user, nombre_locataires: int | None = None) -> dict:
     )
     debut = timezone.localdate().replace(day=1) - relativedelta(months=MOIS_TENDANCE - 1)
     totaux = dict(
-        SoldeLocatif.objects.visible_to(user, menages=locataires)
+        ImpayesMensuels.objects.visible_to(user)
         .filter(mois__gte=debut)
         .values_list("mois")
-        .annotate(total=Sum("solde"))
-        .values_list("mois", "total")
+        .annotate(somme=Sum("total"))
+        .values_list("mois", "somme")
+        .order_by()
     )
     tendance = [
         (mois, totaux.get(mois, Decimal("0")))
         for mois in (debut + relativedelta(months=i) for i in range(MOIS_TENDANCE))
     ]
-    derniere = EtapeExpulsion.objects.filter(menage=OuterRef("pk")).order_by("-date", "-pk")
-    procedures = (
-        locataires.filter(pk__in=EtapeExpulsion.objects.visible_to(user, menages=locataires).values("menage"))
-        .annotate(
-            derniere_etape=Subquery(derniere.values("etape")[:1]),
-            date_etape=Subquery(derniere.values("date")[:1]),
-        )
-        .order_by("-date_etape", "pk")
+    # Each household's last step (no later one, by date then entry), read from the few steps
+    # rather than from every tenant.
+    plus_recente = EtapeExpulsion.objects.filter(menage=OuterRef("menage")).filter(
+        Q(date__gt=OuterRef("date")) | Q(date=OuterRef("date"), pk__gt=OuterRef("pk"))
     )
-    libelles = dict(EtapeProcedure.choices)
+    procedures = (
+        EtapeExpulsion.objects.visible_to(user, menages=locataires)
+        .filter(~Exists(plus_recente))
+        .select_related("menage")
+        .only("etape", "date", "menage__nom")
+        .order_by("-date", "menage_id")
+    )
     # The first complaints carry the number of all open ones (a window over the whole selection,
     # computed before the limit): one query for the list and its count.
     reclamations = list(
@@ -167,10 +170,7 @@ def tableau_cesf(user, nombre_locataires: int | None = None) -> dict:
         "nombre_reclamations": reclamations[0].nombre if reclamations else 0,
         "reclamations": reclamations,
         "tendance": tendance,
-        "procedures": [
-            (m, libelles.get(m.derniere_etape, ""), m.date_etape)
-            for m in procedures.only("nom")[:LIGNES_WIDGET]
-        ],
+        "procedures": [(e.menage, e.get_etape_display(), e.date) for e in procedures[:LIGNES_WIDGET]],
         "temps_forts": list(
             TempsFort.objects.filter(menage__in=locataires, realise=False, date_prevue__gte=timezone.now())
             .select_related("menage")

@@ -23,6 +23,7 @@ from accompagnement.models import Accompagnement, ChangementNiveau, Contact, Obj
 from comites.models import Instance, PointOrdreDuJour, Seance
 from comptes.enums import Role
 from comptes.models import AttributionRole, Commune, Dispositif, Organisation, Utilisateur
+from logements import impayes
 from logements.models import (
     AideFsl,
     EtapeExpulsion,
@@ -331,6 +332,8 @@ class Command(BaseCommand):
             (PlanApurement, plans), (AideFsl, aides), (EtapeExpulsion, etapes),
         ):  # fmt: skip
             model.objects.bulk_create(rows, batch_size=BATCH)
+        # bulk_create sends no signal: the monthly arrears totals are computed once, at the end.
+        impayes.recalculer()
 
     def _comites(self, dispositif, menages, rng):
         from comites import services
