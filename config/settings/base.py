@@ -98,7 +98,10 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # The pages' queries are short. PostgreSQL's JIT compiler, which starts on plans it estimates
     # expensive, spent 200 to 590 ms compiling queries that then ran in a few milliseconds.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    # The tables fit in memory: with the default random_page_cost (4, for spinning disks), the
+    # planner read all 10,000 households to find the 150 a social worker follows rather than look
+    # them up by key (3 ms instead of 0.5 ms per query on "mes ménages" and the dashboard).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off -c random_page_cost=1.1"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "comptes.Utilisateur"
