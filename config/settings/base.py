@@ -102,6 +102,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # planner read all 10,000 households to find the 150 a social worker follows rather than look
     # them up by key (3 ms instead of 0.5 ms per query on "mes ménages" and the dashboard).
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off -c random_page_cost=1.1"
+    # QuerySet.iterator() reads through a server-side cursor (DECLARE, FETCH, CLOSE): three round
+    # trips for each select field's options, which Django reads that way, lists of a few dozen rows.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "comptes.Utilisateur"
