@@ -171,6 +171,9 @@ class Menage(models.Model):
             models.Index(fields=["nom", "reference"], name="menage_ordre_liste"),
             # The dashboards list the most recently active files first (comptes.selectors).
             models.Index(models.F("modifie_le").desc(), name="menage_modifie_le"),
+            # Counts by step of the visible households: read from this index alone, in the order of
+            # the intervenants' visibility index (a merge join), not from the households' rows.
+            models.Index(fields=["id", "etat", "dispositif", "bailleur"], name="menage_comptes"),
         ]
 
     def __str__(self):
