@@ -41,6 +41,15 @@ class MenageFilter(django_filters.FilterSet):
         model = Menage
         fields = []
 
+    def qs_sans_etat(self):
+        """The households matching every filter but the step, for the counts by step: the form
+        already validated, without a second filter set to build and validate. Only on a valid form."""
+        queryset = self.queryset.all()
+        for name, value in self.form.cleaned_data.items():
+            if name != "etat":
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
     def filter_q(self, queryset, name, value):
         return queryset.search(value)
 

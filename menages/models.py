@@ -173,6 +173,9 @@ class Menage(models.Model):
             models.Index(models.F("modifie_le").desc(), name="menage_modifie_le"),
             # A landlord's staff see their landlord's households: counted by step from the index.
             models.Index(fields=["bailleur", "dispositif", "etat", "id"], name="menage_bailleur_etat"),
+            # Counts by step of the visible households: read from this index alone, in the order of
+            # the intervenants' visibility index (a merge join), not from the households' rows.
+            models.Index(fields=["id", "etat", "dispositif", "bailleur"], name="menage_comptes"),
         ]
 
     def __str__(self):

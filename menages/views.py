@@ -58,6 +58,19 @@ def _menage_for(request, pk, perm=None):
     )
 
 
+def _sans_etat(request, filtre, base):
+    """The households of the list's filters but the step."""
+    if not filtre.is_bound:
+        return base
+    if filtre.is_valid():
+        return filtre.qs_sans_etat()
+    # An invalid form (a step that does not exist, say): the other filters apply if they are valid.
+    sans_etat = request.GET.copy()
+    sans_etat.pop("etat", None)
+    autre = MenageFilter(sans_etat or None, queryset=base, request=request)
+    return autre.qs if autre.is_bound and autre.is_valid() else base
+
+
 @never_cache
 def liste(request):
     require_perm(request.user, "menages.voir_menages")
@@ -65,11 +78,7 @@ def liste(request):
     filtre = MenageFilter(request.GET or None, queryset=base, request=request)
     menages = filtre.qs if filtre.is_bound and filtre.is_valid() else base
     # Counts by step for the current filters, whatever the step chosen.
-    sans_etat = request.GET.copy()
-    sans_etat.pop("etat", None)
-    filtre_sans_etat = MenageFilter(sans_etat or None, queryset=base, request=request)
-    pour_comptes = filtre_sans_etat.qs if filtre_sans_etat.is_bound and filtre_sans_etat.is_valid() else base
-    counts = selectors.counts_by_etat(pour_comptes)
+    counts = selectors.counts_by_etat(_sans_etat(request, filtre, base))
     menages = acc_selectors.annotate_suivi(
         menages.select_related("commune", "bailleur").order_by("nom", "reference")
     )

@@ -98,11 +98,13 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # The pages' queries are short. PostgreSQL's JIT compiler, which starts on plans it estimates
     # expensive, spent 200 to 590 ms compiling queries that then ran in a few milliseconds.
-    # The data lives in memory or on SSD, where reading a page at random costs about as much as in
-    # sequence: with the default cost (4, for spinning disks) the planner scanned the thousands of
-    # a landlord's households rather than looking up the few hundred a complaint or a procedure
-    # names.
+    # The tables fit in memory (or sit on SSD): with the default random_page_cost (4, for spinning
+    # disks), the planner read all 10,000 households to find the 150 a social worker follows, or
+    # the landlord's 5,000 to find the few a complaint names, rather than look them up by key.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off -c random_page_cost=1.1"
+    # QuerySet.iterator() reads through a server-side cursor (DECLARE, FETCH, CLOSE): three round
+    # trips for each select field's options, which Django reads that way, lists of a few dozen rows.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "comptes.Utilisateur"

@@ -35,6 +35,21 @@ def test_list_shows_visible_households_with_counts_by_step(client, programme):
     assert {e.value: n for e, n in response.context["etats"]}["saisine"] == 3
 
 
+def test_counts_by_step_keep_the_other_filters(client, programme):
+    make_households(programme, 2)
+    make_households(programme, 1, etat=EtatParcours.DIAGNOSTIC)
+    autre = MenageFactory(dispositif=programme.dispositif, bailleur=programme.alogea)
+    IntervenantFactory(menage=autre, utilisateur=programme.ts_adaff)
+    client.force_login(programme.ts_adaff)
+    habitat = {"bailleur": programme.habitat.pk}
+    response = client.get(reverse("menages:liste"), {**habitat, "etat": "diagnostic"})
+    assert "1 ménage correspond " in response.text
+    assert {e.value: n for e, n in response.context["etats"]}["saisine"] == 2
+    # A step that does not exist: the list is not filtered, the counts still are by landlord.
+    response = client.get(reverse("menages:liste"), {**habitat, "etat": "inconnue"})
+    assert {e.value: n for e, n in response.context["etats"]}["saisine"] == 2
+
+
 @pytest.mark.parametrize(
     "params",
     [

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('comptes', '0008_dispositif_seuil_impayes'),
-        ('menages', '0008_menage_modifie_le_index'),
+        ("menages", "0009_index_comptes_par_etat"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
