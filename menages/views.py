@@ -136,7 +136,9 @@ CHRONOLOGIE_MAX = 60
 def detail(request, pk):
     user = request.user
     menage = get_visible_or_404(
-        # The programme (a wide row) is read only at the funders' validation step.
+        # The programme (a wide row) is read only at the funders' validation step. The communes of
+        # the shown diagnostic are read by the page alone: a prefetch through the many-to-many
+        # table for every diagnostic costs more.
         Menage.objects.select_related("commune", "bailleur").prefetch_related(
             Prefetch("membres", queryset=Membre.objects.order_by("date_naissance", "pk")),
             # Within one household, the models' default orderings without their join on the household.
@@ -144,7 +146,6 @@ def detail(request, pk):
             Prefetch("dettes", queryset=Dette.objects.order_by("-montant", "pk")),
             Prefetch("problemes", queryset=ProblemeMenage.objects.order_by("code")),
             *selectors.prefetch_chronologie(),
-            "diagnostics__besoin_communes",
         ),
         user,
         pk=pk,

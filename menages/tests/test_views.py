@@ -83,6 +83,18 @@ def test_detail_query_count_does_not_grow_with_members_and_events(client, progra
     assert one <= 29  # 42 before the file and its timeline shared their reads
 
 
+def test_detail_lists_the_communes_wanted_in_the_diagnostic(client, programme):
+    from menages.tests.factories import DiagnosticFactory
+
+    (menage,) = make_households(programme, 1)
+    diagnostic = DiagnosticFactory(menage=menage, auteur=programme.ts_adaff)
+    client.force_login(programme.ts_adaff)
+    assert "– communes non précisées.</p>" in client.get(menage.get_absolute_url()).text
+    narbonne = CommuneFactory(nom="Narbonne", code_insee="11262", code_postal="11100")
+    diagnostic.besoin_communes.set([narbonne, CommuneFactory()])
+    assert "– Carcassonne, Narbonne.</p>" in client.get(menage.get_absolute_url()).text
+
+
 def test_list_is_paginated_and_survives_bad_parameters(client, programme):
     make_households(programme, 30)
     client.force_login(programme.ts_adaff)
