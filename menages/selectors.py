@@ -82,20 +82,27 @@ def _at(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(12)))
 
 
-def prefetch_chronologie() -> list[Prefetch]:
-    """The household's relations that its timeline reads. The household file prefetches them with
-    the household, so that the page and its timeline read each of them once. Their authors are
-    not joined: `chronologie` reads them all in one query (see `_attach_users`)."""
+def prefetch_dossier() -> list[Prefetch]:
+    """The household's relations that its file shows (besides members and budget). Their authors
+    are not joined: `auteurs_du_dossier` reads them all in one query (see `_attach_users`)."""
     from accompagnement.models import Accompagnement
 
     return [
-        Prefetch("evenements", queryset=EvenementParcours.objects.all()),
         Prefetch("pre_diagnostics", queryset=PreDiagnostic.objects.select_related("organisation")),
         Prefetch("validations", queryset=ValidationFinanceur.objects.select_related("financeur")),
         Prefetch("diagnostics", queryset=Diagnostic.objects.all()),
         Prefetch("intervenants", queryset=Intervenant.objects.select_related("organisation")),
         Prefetch("accompagnements", queryset=Accompagnement.objects.select_related("iml__partenaire")),
         "accompagnements__changements_niveau",
+    ]
+
+
+def prefetch_chronologie() -> list[Prefetch]:
+    """The household's relations that its timeline reads: those of its file, the changes of step
+    and the changes of rythme."""
+    return [
+        *prefetch_dossier(),
+        Prefetch("evenements", queryset=EvenementParcours.objects.all()),
         "accompagnements__changements_rythme",
     ]
 
@@ -119,40 +126,36 @@ def _attach_users(*groups) -> None:
         field.set_cached_value(record, users.get(getattr(record, field.attname)))
 
 
-def chronologie(
-    menage: Menage,
-    user,
-    *,
-    limite: int | None = None,
-    contacts=None,
-    objectifs=None,
-    temps_forts=None,
-    documents=None,
-) -> list[EvenementChronologie]:
+def auteurs_du_dossier(menage: Menage, contacts) -> None:
+    """Set the authors the household file shows (pre-diagnostics, validations, diagnostics,
+    intervenants, contacts), read in one query. `menage` carries `prefetch_dossier()`."""
+    _attach_users(
+        (menage.pre_diagnostics.all(), "auteur"),
+        (menage.validations.all(), "destinataire"),
+        (menage.diagnostics.all(), "auteur"),
+        (menage.intervenants.all(), "utilisateur"),
+        (contacts, "auteur"),
+    )
+
+
+def chronologie(menage: Menage, user) -> list[EvenementChronologie]:
     """Every event of the household, from every organisation, newest first, restricted to what
-    `user` may read; the `limite` newest only when given. `menage` has been loaded through
-    `Menage.objects.visible_to(user)`. The page that also lists the household's contacts (the
-    `limite` newest are enough), objectives, key moments and documents passes them, read through
-    their access rule, rather than have them read twice; their authors are set here, with those of
-    every other record, for the page to show too. One query per kind of event, whatever their
-    number."""
+    `user` may read. `menage` has been loaded through
+    `Menage.objects.visible_to(user)`. One query per kind of event, whatever their number, and one
+    for the authors of all of them."""
     from accompagnement.models import Contact, Document, Objectif, TempsFort
     from comites.models import PointOrdreDuJour
 
     prefetch_related_objects([menage], *prefetch_chronologie())
-    if contacts is None:
-        contacts = list(Contact.objects.of_visible_menage(menage, user)[:limite])
-    if objectifs is None:
-        objectifs = list(Objectif.objects.filter(menage=menage))
-    if temps_forts is None:
-        temps_forts = list(TempsFort.objects.filter(menage=menage))
-    if documents is None:
-        documents = list(Document.objects.of_visible_menage(menage, user))
+    contacts = list(Contact.objects.of_visible_menage(menage, user))
+    objectifs = list(Objectif.objects.filter(menage=menage))
+    temps_forts = list(TempsFort.objects.filter(menage=menage))
+    documents = list(Document.objects.of_visible_menage(menage, user))
     decisions = list(
         PointOrdreDuJour.objects.filter(menage=menage)
         .exclude(decision="")
         .select_related("seance__instance")
-        .order_by("-decide_le", "-pk")[:limite]
+        .order_by("-decide_le", "-pk")
     )
     accompagnements = menage.accompagnements.all()
     changements_niveau = [c for a in accompagnements for c in a.changements_niveau.all()]
@@ -254,4 +257,4 @@ def chronologie(
             )
         )
     events.sort(key=lambda e: e.date, reverse=True)
-    return events[:limite]
+    return events

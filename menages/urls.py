@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/validations/demander/", views.demander_validations, name="demander_validations"),
     path("<int:pk>/validations/saisir/", views.reponse_manuelle, name="reponse_manuelle"),
     path("<int:pk>/diagnostic/", views.diagnostic, name="diagnostic"),
+    path("<int:pk>/chronologie/", views.chronologie, name="chronologie"),
     path("<int:pk>/journal/", views.journal, name="journal"),
     path("<int:pk>/export/", views.export_dossier, name="export"),
     path("validation/<str:token>/", views.validation_publique, name="validation_publique"),

@@ -128,8 +128,9 @@ def creer(request):
     return render(request, "menages/form_menage.html", {"form": form, "titre": "Nouveau ménage"})
 
 
-# The file shows the latest events; the full list of contacts has its own paginated page.
-CHRONOLOGIE_MAX = 60
+# The file shows the latest contacts; all of them, and the timeline, have their own pages.
+DERNIERS_CONTACTS = 10
+EVENEMENTS_PAR_PAGE = 50
 
 
 @never_cache
@@ -145,7 +146,7 @@ def detail(request, pk):
             Prefetch("ressources", queryset=Ressource.objects.order_by("type", "pk")),
             Prefetch("dettes", queryset=Dette.objects.order_by("-montant", "pk")),
             Prefetch("problemes", queryset=ProblemeMenage.objects.order_by("code")),
-            *selectors.prefetch_chronologie(),
+            *selectors.prefetch_dossier(),
         ),
         user,
         pk=pk,
@@ -154,10 +155,10 @@ def detail(request, pk):
     parcours = menage.numero_parcours
     accompagnement = next((a for a in menage.accompagnements.all() if a.numero_parcours == parcours), None)
     # The household was loaded through the access rule: its records are read with their
-    # confidentiality rule only, each list once for the page and its timeline (which sets the
-    # authors of every record the page shows, read in one query).
+    # confidentiality rule only; the authors of those the page shows, in one query.
     contacts = Contact.objects.of_visible_menage(menage, user)
-    derniers_contacts, resume_contacts = acc_selectors.derniers_contacts(contacts, CHRONOLOGIE_MAX)
+    derniers_contacts, resume_contacts = acc_selectors.derniers_contacts(contacts, DERNIERS_CONTACTS)
+    selectors.auteurs_du_dossier(menage, derniers_contacts)
     objectifs = list(Objectif.objects.filter(menage=menage))
     temps_forts = list(TempsFort.objects.filter(menage=menage))
     documents = list(Document.objects.of_visible_menage(menage, user))
@@ -188,21 +189,12 @@ def detail(request, pk):
         "peut_pre_diagnostic": user.has_perm("menages.pre_diagnostic"),
         "peut_diagnostic": user.has_perm("menages.diagnostic"),
         "peut_saisir_validation": user.has_perm("menages.saisir_validation"),
-        "chronologie": selectors.chronologie(
-            menage,
-            user,
-            limite=CHRONOLOGIE_MAX,
-            contacts=derniers_contacts,
-            objectifs=objectifs,
-            temps_forts=temps_forts,
-            documents=documents,
-        ),
         "accompagnement": accompagnement,
         "en_retard": accompagnement is not None
         and accompagnement.en_cours
         and acc_selectors.en_retard(accompagnement.rythme, dernier, accompagnement.date_debut),
         "dernier_contact": dernier,
-        "contacts": derniers_contacts[:10],
+        "contacts": derniers_contacts,
         "nombre_contacts": resume_contacts["nombre"],
         "heures_tisf": resume_contacts["heures_tisf"],
         "objectifs": objectifs,
@@ -218,6 +210,18 @@ def detail(request, pk):
         "membres_presents": [m for m in menage.membres.all() if m.est_present],
     }
     return render(request, "menages/detail.html", context)
+
+
+@never_cache
+def chronologie(request, pk):
+    """Every event of the household, from every organisation, newest first, as `user` may see
+    them: changes of step, pre-diagnostics, validations, diagnostics, intervenants, levels and
+    rythmes, contacts, objectives, key moments, documents and committee decisions."""
+    menage = get_visible_or_404(Menage.objects, request.user, pk=pk)
+    record_view(menage)
+    evenements = selectors.chronologie(menage, request.user)
+    page = Paginator(evenements, EVENEMENTS_PAR_PAGE).get_page(request.GET.get("page"))
+    return render(request, "menages/chronologie.html", {"menage": menage, "page": page})
 
 
 @never_cache

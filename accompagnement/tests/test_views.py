@@ -240,8 +240,9 @@ def test_tisf_hours_are_counted_apart(client, programme, menage, suivi):
 
 
 def test_file_sums_up_every_contact_not_only_the_newest_shown(client, programme, menage, suivi):
-    from menages.views import CHRONOLOGIE_MAX
+    from menages.views import EVENEMENTS_PAR_PAGE
 
+    nombre = 60  # more contacts than a page of the timeline holds
     now = timezone.now()
     ContactFactory(
         menage=menage,
@@ -255,23 +256,28 @@ def test_file_sums_up_every_contact_not_only_the_newest_shown(client, programme,
         Contact(
             menage=menage, auteur=programme.ts_adaff, type="coordination", date=now - datetime.timedelta(i)
         )
-        for i in range(1, CHRONOLOGIE_MAX + 10)
+        for i in range(1, nombre + 10)
     )
     client.force_login(programme.ts_adaff)
     context = client.get(menage.get_absolute_url()).context
-    assert context["nombre_contacts"] == CHRONOLOGIE_MAX + 11
+    assert context["nombre_contacts"] == nombre + 11
     assert context["heures_tisf"] == 1.5
     # Coordination meetings are about the household, not with it.
     assert context["dernier_contact"] == vad.date
     assert len(context["contacts"]) == 10
     assert context["contacts"][0].date == now - datetime.timedelta(1)
-    chronologie = context["chronologie"]
-    assert len(chronologie) == CHRONOLOGIE_MAX
-    dates = [e.date for e in chronologie]
+    # The timeline has every event, newest first, page after page.
+    url = reverse("menages:chronologie", args=[menage.pk])
+    premiere = client.get(url).context["page"]
+    assert len(premiere) == EVENEMENTS_PAR_PAGE
+    evenements = [
+        e for n in premiere.paginator.page_range for e in client.get(url, {"page": n}).context["page"]
+    ]
+    dates = [e.date for e in evenements]
     assert dates == sorted(dates, reverse=True)
-    contacts = [e.date for e in chronologie if e.categorie == "contact"]
+    contacts = [e.date for e in evenements if e.categorie == "contact"]
+    assert len(contacts) == nombre + 11
     assert contacts[0] == now - datetime.timedelta(1)
-    assert vad.date not in contacts  # too old for the newest events
 
 
 def test_contact_figures_leave_out_the_notes_the_reader_may_not_read(client, programme, menage, notes):
@@ -297,11 +303,12 @@ def test_file_and_timeline_name_each_author(client, programme, menage, suivi):
     DiagnosticFactory(menage=menage, auteur=programme.ts_adaff, type="entree")
     PreDiagnosticFactory(menage=menage, auteur=programme.cesf_habitat)
     client.force_login(programme.ts_adaff)
-    response = client.get(menage.get_absolute_url())
-    auteurs = {e.categorie: e.auteur for e in response.context["chronologie"]}
+    page = client.get(reverse("menages:chronologie", args=[menage.pk])).context["page"]
+    auteurs = {e.categorie: e.auteur for e in page}
     assert auteurs["contact"] == str(programme.tisf_afc)
     assert auteurs["diagnostic"] == str(programme.ts_adaff)
     assert auteurs["pre_diagnostic"] == str(programme.cesf_habitat)
+    response = client.get(menage.get_absolute_url())
     assert f"par {programme.tisf_afc}" in response.text
     assert f"par {programme.cesf_habitat}" in response.text
 
@@ -347,10 +354,10 @@ def test_timeline_shows_support_events_but_not_confidential_contacts_to_the_land
     client, programme, menage, notes
 ):
     client.force_login(programme.cesf_habitat)
-    titres = [e.titre for e in client.get(menage.get_absolute_url()).context["chronologie"]]
+    titres = [e.titre for e in client.get(reverse("menages:chronologie", args=[menage.pk])).context["page"]]
     assert titres.count("Visite à domicile") == 1  # the shared contact only
     client.force_login(programme.ts_adaff)
-    titres = [e.titre for e in client.get(menage.get_absolute_url()).context["chronologie"]]
+    titres = [e.titre for e in client.get(reverse("menages:chronologie", args=[menage.pk])).context["page"]]
     assert titres.count("Visite à domicile") == 2
 
 

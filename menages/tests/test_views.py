@@ -70,17 +70,51 @@ def test_list_query_count_does_not_grow_with_households(client, programme, count
     assert one == fifty
 
 
-def test_detail_query_count_does_not_grow_with_members_and_events(client, programme, count_queries):
+def _evenements(programme, menage):
+    """A few records of each kind the file and its timeline show, by different authors."""
+    from accompagnement.tests.factories import ContactFactory, ObjectifFactory
+    from menages.tests.factories import DiagnosticFactory, PreDiagnosticFactory
+
+    MembreFactory(menage=menage)
+    IntervenantFactory(menage=menage, utilisateur=programme.ts_hdm)
+    ContactFactory(menage=menage, auteur=programme.ts_adaff)
+    ContactFactory(menage=menage, auteur=programme.tisf_afc, type="tisf")
+    ObjectifFactory(menage=menage, auteur=programme.ts_adaff)
+    DiagnosticFactory(menage=menage, auteur=programme.ts_adaff)
+    PreDiagnosticFactory(menage=menage, auteur=programme.cesf_habitat)
+
+
+@pytest.mark.parametrize("page", ["menages:detail", "menages:chronologie"])
+def test_file_and_timeline_query_counts_do_not_grow_with_records(client, programme, count_queries, page):
     client.force_login(programme.ts_adaff)
     (menage,) = make_households(programme, 1)
-    url = reverse("menages:detail", args=[menage.pk])
+    _evenements(programme, menage)
+    url = reverse(page, args=[menage.pk])
     one = count_queries(client.get, url)
-    for _ in range(49):
-        MembreFactory(menage=menage)
-        IntervenantFactory(menage=menage, utilisateur=programme.ts_hdm)
-    many = count_queries(client.get, url)
-    assert one == many
-    assert one <= 29  # 42 before the file and its timeline shared their reads
+    for _ in range(20):
+        _evenements(programme, menage)
+    assert count_queries(client.get, url) == one
+    # The file, with a diagnostic: 31 queries when it also held the timeline.
+    assert page != "menages:detail" or one <= 29
+
+
+def test_timeline_is_the_households_and_paginated(client, programme):
+    (menage,) = make_households(programme, 1)
+    for _ in range(12):
+        _evenements(programme, menage)
+    client.force_login(programme.ts_adaff)
+    url = reverse("menages:chronologie", args=[menage.pk])
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "Chronologie du ménage" in response.text
+    assert "Page 1 sur 2" in response.text
+    assert client.get(url, {"page": "2"}).context["page"].number == 2
+    assert client.get(url, {"page": "n'importe"}).status_code == 200  # the first page
+    # Linked from the file.
+    assert url in client.get(menage.get_absolute_url()).text
+    # Outside the user's scope: not found, like the file.
+    client.force_login(programme.cesf_alogea)
+    assert client.get(url).status_code == 404
 
 
 def test_detail_lists_the_communes_wanted_in_the_diagnostic(client, programme):

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -131,6 +132,11 @@ def test_social_worker_journey(journey, page):
     page.get_by_role("button", name="Enregistrer").click()
     expect(page.get_by_text("Le contact est enregistré.")).to_be_visible()
     j.check("household-after-contact")
+    page.get_by_role("link", name=re.compile("^Voir la chronologie")).click()
+    expect(page.get_by_role("heading", name=re.compile("^Chronologie du ménage"), level=1)).to_be_visible()
+    # The contact just noted is in it, dated today.
+    expect(page.locator("ol.chronologie")).to_contain_text(timezone.localdate().strftime("%d/%m/%Y"))
+    j.check("household-timeline")
     j.menu("Notifications")
     expect(page.get_by_role("heading", name="Notifications", level=1)).to_be_visible()
     expect(page.get_by_role("button", name=re.compile("^Ouvrir")).first).to_be_visible()

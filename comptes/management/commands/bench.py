@@ -41,6 +41,7 @@ def pages():
         ("recherche_nom", "ts.adaff", f"{liste}?q=lefevre"),
         ("mes_menages", "ts.adaff", f"{liste}?mes_menages=on"),
         ("dossier_menage", "ts.adaff", menage.get_absolute_url()),
+        ("chronologie_menage", "ts.adaff", reverse("menages:chronologie", args=[menage.pk])),
         ("tableau_de_bord_ts", "ts.adaff", reverse("tableau_de_bord")),
         ("ordre_du_jour", "comite.cg", seance.get_absolute_url()),
         ("tableau_de_bord_cesf", "cesf.habitat", reverse("tableau_de_bord")),
