@@ -57,6 +57,11 @@ class TravailleurSocial(Professionnel):
         self.fiche()
 
     @task(1)
+    def chronologie(self):
+        if self.menages:
+            self.client.get(f"/menages/{random.choice(self.menages)}/chronologie/", name="chronologie")
+
+    @task(1)
     def mes_menages(self):
         self.client.get("/menages/?mes_menages=on", name="mes ménages")
 
