@@ -13,6 +13,6 @@ urlpatterns = [
     path("seances/<int:pk>/pv/statut/", views.pv_statut, name="pv_statut"),
     path("seances/<int:pk>/<str:action>/", views.seance_action, name="seance_action"),
     path("points/<int:pk>/", views.point, name="point"),
-    path("points/<int:pk>/<str:sens>/", views.point_deplacer, name="point_deplacer"),
+    path("points/<int:pk>/deplacer/", views.point_deplacer, name="point_deplacer"),
     path("demande/<int:menage_pk>/", views.demande, name="demande"),
 ]

@@ -3,7 +3,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -199,10 +199,14 @@ def _point(request, pk):
 
 @never_cache
 @require_POST
-def point_deplacer(request, pk, sens):
+def point_deplacer(request, pk):
+    """Move an item up or down the agenda, or take it off (the button pressed: `sens`)."""
     point = _point(request, pk)
     if not services.peut_animer(request.user, point.seance):
         raise PermissionDenied
+    sens = request.POST.get("sens")
+    if sens not in ("monter", "descendre", "retirer"):
+        return HttpResponseBadRequest("Action inconnue : monter, descendre ou retirer.")
     if sens == "retirer":
         page = _page_du_point(point)
         try:

@@ -76,16 +76,22 @@ def test_secretary_reorders_adds_and_removes_items(client, programme, seance):
     services.construire_ordre_du_jour(seance=seance)
     pa = PointOrdreDuJour.objects.get(menage=a)
     client.force_login(programme.ts_adaff)
-    client.post(reverse("comites:point_deplacer", args=[pa.pk, "descendre"]))
+    client.post(reverse("comites:point_deplacer", args=[pa.pk]), {"sens": "descendre"})
     assert [p.menage.nom for p in seance.points.order_by("ordre")] == ["B", "A"]
-    client.post(reverse("comites:point_deplacer", args=[pa.pk, "retirer"]))
+    for sens in ("", "n'importe", "MONTER"):  # a forged action changes nothing
+        assert client.post(reverse("comites:point_deplacer", args=[pa.pk]), {"sens": sens}).status_code == 400
+    assert [p.menage.nom for p in seance.points.order_by("ordre")] == ["B", "A"]
+    client.post(reverse("comites:point_deplacer", args=[pa.pk]), {"sens": "retirer"})
     assert list(seance.points.values_list("menage__nom", flat=True)) == ["B"]
     client.post(
         reverse("comites:point_ajouter", args=[seance.pk]), {"reference": a.reference, "type": "autre"}
     )
     assert seance.points.count() == 2
     client.force_login(programme.financeur)  # a plain member cannot
-    assert client.post(reverse("comites:point_deplacer", args=[pa.pk, "monter"])).status_code in (403, 404)
+    assert client.post(reverse("comites:point_deplacer", args=[pa.pk]), {"sens": "monter"}).status_code in (
+        403,
+        404,
+    )
 
 
 def test_quorum(programme, seance):
@@ -346,14 +352,18 @@ def test_moving_an_item_across_a_page_boundary_follows_it(client, programme, sea
     points = _grand_ordre_du_jour(programme, seance, POINTS_PAR_PAGE + 2)
     client.force_login(programme.ts_adaff)
     premier_de_la_page_2 = points[POINTS_PAR_PAGE]
-    response = client.post(reverse("comites:point_deplacer", args=[premier_de_la_page_2.pk, "monter"]))
+    response = client.post(
+        reverse("comites:point_deplacer", args=[premier_de_la_page_2.pk]), {"sens": "monter"}
+    )
     assert response["Location"] == f"{seance.get_absolute_url()}?page=1#point-{premier_de_la_page_2.pk}"
     ordre = list(seance.points.order_by("ordre", "pk").values_list("pk", flat=True))
     assert ordre[POINTS_PAR_PAGE - 1] == premier_de_la_page_2.pk
-    response = client.post(reverse("comites:point_deplacer", args=[premier_de_la_page_2.pk, "descendre"]))
+    response = client.post(
+        reverse("comites:point_deplacer", args=[premier_de_la_page_2.pk]), {"sens": "descendre"}
+    )
     assert response["Location"] == f"{seance.get_absolute_url()}?page=2#point-{premier_de_la_page_2.pk}"
     assert list(seance.points.order_by("ordre", "pk")) == points
     dernier = points[-1]
-    response = client.post(reverse("comites:point_deplacer", args=[dernier.pk, "retirer"]))
+    response = client.post(reverse("comites:point_deplacer", args=[dernier.pk]), {"sens": "retirer"})
     assert response["Location"] == f"{seance.get_absolute_url()}?page=2#ordre-du-jour"
     assert seance.points.count() == POINTS_PAR_PAGE + 1

@@ -139,7 +139,7 @@ def monde(transactional_db):
         "comites:pv_statut": {"pk": point.seance_id},
         "comites:seance_action": {"pk": point.seance_id, "action": "construire"},
         "comites:point": {"pk": point.pk},
-        "comites:point_deplacer": {"pk": point.pk, "sens": "monter"},
+        "comites:point_deplacer": {"pk": point.pk},
         "rappels:lu": {"pk": rappel.pk},
         "journal_utilisateur": {"pk": users["cesf.habitat"].pk},
         "logements:detail": {"pk": logement.pk},
