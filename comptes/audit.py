@@ -19,12 +19,14 @@ from comptes.models import (
 
 AUDITED_APPS = ("comptes", "menages", "accompagnement", "logements", "comites", "financement", "rappels")
 # Sessions change on every request; the login journal and the reminders are themselves logs; the
-# funders' dashboard figures are derived data, computed again at will.
+# funders' dashboard figures and the monthly arrears totals are derived data, computed again at
+# will (the balances they sum are audited).
 NOT_AUDITED = {
     "comptes.battementservice",
     "comptes.sessionutilisateur",
     "comptes.evenementconnexion",
     "financement.indicateursarretes",
+    "logements.impayesmensuels",
     "rappels.rappel",
 }
 

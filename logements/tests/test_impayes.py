@@ -185,3 +185,15 @@ def test_procedures_show_each_households_last_step_latest_first(programme, locat
         (a.pk, "Assignation", datetime.date(2026, 3, 5)),
         (b.pk, "Assignation", datetime.date(2026, 2, 1)),
     ]
+
+
+def test_the_totals_being_derived_data_leave_no_audit_trail(programme, locataires):
+    from auditlog.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    _saisir(programme, locataires[0], JANVIER, "10")
+    _saisir(programme, locataires[0], JANVIER, "20")  # the month's total is deleted and written again
+    assert not LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(ImpayesMensuels)
+    ).exists()
+    assert LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(SoldeLocatif)).exists()
