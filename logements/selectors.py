@@ -124,8 +124,9 @@ def tableau_cesf(user, nombre_locataires: int | None = None) -> dict:
     """The CESF's dashboard widget, in a fixed number of queries whatever the number of tenants:
     her landlord's programme tenants, open complaints, the arrears trend (total of the balances
     over the last months, read from the monthly totals in ImpayesMensuels), the eviction
-    procedures in progress (last step of each household) and the key moments to come. `nombre_locataires`, when the caller has already counted the
-    households visible to `user`, saves counting them again."""
+    procedures in progress (last step of each household) and the key moments to come.
+    `nombre_locataires`, when the caller has already counted the households visible to `user`,
+    saves counting them again."""
     from accompagnement.models import TempsFort
     from menages.models import Menage
 

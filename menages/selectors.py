@@ -140,9 +140,8 @@ def auteurs_du_dossier(menage: Menage, contacts) -> None:
 
 def chronologie(menage: Menage, user) -> list[EvenementChronologie]:
     """Every event of the household, from every organisation, newest first, restricted to what
-    `user` may read. `menage` has been loaded through
-    `Menage.objects.visible_to(user)`. One query per kind of event, whatever their number, and one
-    for the authors of all of them."""
+    `user` may read. `menage` has been loaded through `Menage.objects.visible_to(user)`. One query
+    per kind of event, whatever their number, and one for the authors of all of them."""
     from accompagnement.models import Contact, Document, Objectif, TempsFort
     from comites.models import PointOrdreDuJour
 
