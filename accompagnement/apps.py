@@ -7,3 +7,7 @@ class AccompagnementConfig(AppConfig):
 
     def ready(self):
         from accompagnement import permissions  # noqa: F401  (registers the permission rules)
+        from accompagnement.partie_dossier import PARTIE
+        from menages.parties import enregistrer
+
+        enregistrer(PARTIE)  # its part of the household file, timeline, export and retention

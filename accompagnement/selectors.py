@@ -7,7 +7,6 @@ from django.utils import timezone
 
 from accompagnement.enums import DELAI_RYTHME_JOURS, TypeContact
 from accompagnement.models import Accompagnement, Contact
-from menages.enums import DomaineDiagnostic, TypeDiagnostic
 
 # Contacts that count as meeting the household for its rythme (meetings between professionals
 # about the household do not).
@@ -56,20 +55,6 @@ def en_retard(
     if reference is None:
         return False
     return (le - reference).days > DELAI_RYTHME_JOURS[rythme]
-
-
-def progression(menage) -> list[tuple[str, int | None, int | None, int | None]]:
-    """(domain, entry score, exit score, difference) for the household's current path."""
-    diagnostics = {d.type: d for d in menage.diagnostics.all() if d.numero_parcours == menage.numero_parcours}
-    entree, sortie = diagnostics.get(TypeDiagnostic.ENTREE), diagnostics.get(TypeDiagnostic.SORTIE)
-    if not entree or not sortie:
-        return []
-    rows = []
-    for domaine in DomaineDiagnostic:
-        a = getattr(entree, f"score_{domaine.value}")
-        b = getattr(sortie, f"score_{domaine.value}")
-        rows.append((domaine.label, a, b, b - a if a is not None and b is not None else None))
-    return rows
 
 
 def derniers_contacts(contacts, nombre: int) -> tuple[list[Contact], dict]:

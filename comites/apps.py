@@ -7,3 +7,7 @@ class ComitesConfig(AppConfig):
 
     def ready(self):
         from comites import permissions  # noqa: F401  (registers the permission rules)
+        from comites.partie_dossier import PARTIE
+        from menages.parties import enregistrer
+
+        enregistrer(PARTIE)  # its part of the household file, timeline, export and retention

@@ -1,12 +1,16 @@
-"""Helpers that views use to load records through the access rules."""
+"""The one way views load a record: among those the user may see, after the permission the page
+needs."""
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
 
-def get_visible_or_404(queryset, user, **lookup):
-    """Load one record among those `user` may see; anything else is a 404, so that the existence of
-    a household the user may not see is not revealed."""
+def get_visible_or_404(queryset, user, *, perm=None, **lookup):
+    """Load one record among those `user` may see (`queryset.visible_to(user)`); anything else is
+    a 404, so that the existence of a household the user may not see is not revealed. With `perm`,
+    a user without that permission gets a 403 first."""
+    if perm:
+        require_perm(user, perm)
     return get_object_or_404(queryset.visible_to(user), **lookup)
 
 

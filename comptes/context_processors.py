@@ -12,7 +12,7 @@ def navigation(request):
         return {"navigation": []}  # nothing to open before the second factor
     items = [("Tableau de bord", reverse("tableau_de_bord"))]
     if user.has_perm("menages.voir_menages"):
-        items.append(("Ménages", reverse("menages:liste")))
+        items.append(("Ménages", reverse("dossiers:liste")))
     if user.has_perm("logements.voir_logements"):
         items.append(("Logements", reverse("logements:liste")))
     if user.has_perm("comites.voir"):

@@ -9,6 +9,7 @@ urlpatterns = [
     path("plancher/", comptes_views.plancher, name="plancher"),
     path("comptes/", include("comptes.urls")),
     path("logements/", include("logements.urls")),
+    path("menages/", include("dossiers.urls")),
     path("menages/", include("menages.urls")),
     path("menages/", include("accompagnement.urls")),
     path("comites/", include("comites.urls")),

@@ -9,3 +9,7 @@ class LogementsConfig(AppConfig):
         from logements import impayes, permissions  # noqa: F401  (registers the permission rules)
 
         impayes.connecter()
+        from logements.partie_dossier import PARTIE
+        from menages.parties import enregistrer
+
+        enregistrer(PARTIE)  # its part of the household file, timeline, export and retention

@@ -7,3 +7,7 @@ class MenagesConfig(AppConfig):
 
     def ready(self):
         from menages import permissions  # noqa: F401  (registers the permission rules)
+        from menages.partie_dossier import PARTIE
+        from menages.parties import enregistrer
+
+        enregistrer(PARTIE)  # its part of the household file, timeline, export and retention

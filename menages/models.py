@@ -192,7 +192,7 @@ class Menage(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("menages:detail", args=[self.pk])
+        return reverse("dossiers:detail", args=[self.pk])
 
     @property
     def initiales(self):

@@ -6,6 +6,7 @@ import rules
 from comptes.enums import Role
 from comptes.permissions import has_role, is_administrateur, is_intervenant, is_personnel_bailleur
 from menages import workflow
+from menages.enums import EtatParcours
 
 # Landlord staff who handle files (the caretaker reports, but does not run files).
 is_gestionnaire_bailleur = is_personnel_bailleur & has_role(Role.CESF, Role.CHARGE_ATTRIBUTION)
@@ -36,3 +37,26 @@ def can_transition(user, menage, vers) -> bool:
 
 # The household's own file, for its right of access (CNIL), is produced by its social worker.
 rules.add_perm("menages.exporter_dossier", is_travailleur_social | is_administrateur)
+
+
+def can_add_pre_diagnostic(user, menage) -> bool:
+    """A pre-diagnostic is added at the referral, before the funders' validation."""
+    return user.has_perm("menages.pre_diagnostic") and menage.etat in {
+        EtatParcours.SAISINE,
+        EtatParcours.PRE_DIAGNOSTIC,
+    }
+
+
+def can_enter_diagnostic(user, menage, diagnostic=None) -> bool:
+    """The in-depth diagnostic is entered at its step, and corrected afterwards."""
+    return user.has_perm("menages.diagnostic") and (
+        diagnostic is not None or menage.etat == EtatParcours.DIAGNOSTIC
+    )
+
+
+def can_enter_exit_diagnostic(user, menage) -> bool:
+    """The exit diagnostic is entered at the exit relay or at closure."""
+    return user.has_perm("menages.diagnostic") and menage.etat in {
+        EtatParcours.RELAIS_SORTANT,
+        EtatParcours.CLOS,
+    }

@@ -4,9 +4,7 @@ from menages import views
 
 app_name = "menages"
 urlpatterns = [
-    path("", views.liste, name="liste"),
     path("nouveau/", views.creer, name="creer"),
-    path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/modifier/", views.modifier, name="modifier"),
     path("<int:pk>/composition/", views.composition, name="composition"),
     path("<int:pk>/budget/", views.budget, name="budget"),
@@ -16,8 +14,6 @@ urlpatterns = [
     path("<int:pk>/validations/demander/", views.demander_validations, name="demander_validations"),
     path("<int:pk>/validations/saisir/", views.reponse_manuelle, name="reponse_manuelle"),
     path("<int:pk>/diagnostic/", views.diagnostic, name="diagnostic"),
-    path("<int:pk>/chronologie/", views.chronologie, name="chronologie"),
     path("<int:pk>/journal/", views.journal, name="journal"),
-    path("<int:pk>/export/", views.export_dossier, name="export"),
     path("validation/<str:token>/", views.validation_publique, name="validation_publique"),
 ]

@@ -8,24 +8,14 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from accompagnement import selectors as acc_selectors
-from accompagnement.models import (
-    Contact,
-    Document,
-    Objectif,
-    Orientation,
-    TempsFort,
-)
 from comptes.access import get_visible_or_404, require_perm
-from comptes.audit import record_view
 from menages import selectors, services, workflow
 from menages.enums import EtatParcours, ModeReponse, TypeDiagnostic
-from menages.filters import MenageFilter
 from menages.forms import (
     DetteFormSet,
     DiagnosticForm,
@@ -38,68 +28,17 @@ from menages.forms import (
     TransitionForm,
 )
 from menages.models import (
-    Dette,
-    Membre,
     Menage,
-    ProblemeMenage,
-    Ressource,
     ValidationFinanceur,
 )
 from menages.permissions import can_transition
 from menages.tokens import LienInvalide, read_token
 
 
-def _menage_for(request, pk, perm=None):
-    """Load a household the user may see (404 otherwise) and check `perm` on it (403)."""
-    if perm:
-        require_perm(request.user, perm)
+def _menage(request, pk, perm):
     return get_visible_or_404(
-        Menage.objects.select_related("dispositif", "commune", "bailleur"), request.user, pk=pk
+        Menage.objects.select_related("dispositif", "commune", "bailleur"), request.user, perm=perm, pk=pk
     )
-
-
-def _sans_etat(request, filtre, base):
-    """The households of the list's filters but the step."""
-    if not filtre.is_bound:
-        return base
-    if filtre.is_valid():
-        return filtre.qs_sans_etat()
-    # An invalid form (a step that does not exist, say): the other filters apply if they are valid.
-    sans_etat = request.GET.copy()
-    sans_etat.pop("etat", None)
-    autre = MenageFilter(sans_etat or None, queryset=base, request=request)
-    return autre.qs if autre.is_bound and autre.is_valid() else base
-
-
-@never_cache
-def liste(request):
-    require_perm(request.user, "menages.voir_menages")
-    base = Menage.objects.visible_to(request.user)
-    filtre = MenageFilter(request.GET or None, queryset=base, request=request)
-    menages = filtre.qs if filtre.is_bound and filtre.is_valid() else base
-    # Counts by step for the current filters, whatever the step chosen.
-    counts = selectors.counts_by_etat(_sans_etat(request, filtre, base))
-    menages = acc_selectors.annotate_suivi(
-        menages.select_related("commune", "bailleur").order_by("nom", "reference")
-    )
-    paginator = Paginator(menages, 25)
-    if not filtre.is_bound or filtre.is_valid():
-        # The counts by step already hold the number of results: no second COUNT over the list.
-        etat = filtre.form.cleaned_data.get("etat") if filtre.is_bound else None
-        paginator.count = counts[etat] if etat else sum(counts.values())
-    page = paginator.get_page(request.GET.get("page"))
-    for menage in page:
-        menage.en_retard = acc_selectors.en_retard(
-            menage.rythme_actuel, menage.dernier_contact, menage.debut_accompagnement
-        )
-    context = {
-        "filtre": filtre,
-        "page": page,
-        "etats": [(etat, counts[etat.value]) for etat in EtatParcours],
-        "etat_actif": request.GET.get("etat", ""),
-    }
-    template = "menages/liste.html#resultats" if request.headers.get("HX-Request") else "menages/liste.html"
-    return render(request, template, context)
 
 
 @never_cache
@@ -128,105 +67,9 @@ def creer(request):
     return render(request, "menages/form_menage.html", {"form": form, "titre": "Nouveau ménage"})
 
 
-# The file shows the latest contacts; all of them, and the timeline, have their own pages.
-DERNIERS_CONTACTS = 10
-EVENEMENTS_PAR_PAGE = 50
-
-
-@never_cache
-def detail(request, pk):
-    user = request.user
-    menage = get_visible_or_404(
-        # The programme (a wide row) is read only at the funders' validation step. The communes of
-        # the shown diagnostic are read by the page alone: a prefetch through the many-to-many
-        # table for every diagnostic costs more.
-        Menage.objects.select_related("commune", "bailleur").prefetch_related(
-            Prefetch("membres", queryset=Membre.objects.order_by("date_naissance", "pk")),
-            # Within one household, the models' default orderings without their join on the household.
-            Prefetch("ressources", queryset=Ressource.objects.order_by("type", "pk")),
-            Prefetch("dettes", queryset=Dette.objects.order_by("-montant", "pk")),
-            Prefetch("problemes", queryset=ProblemeMenage.objects.order_by("code")),
-            *selectors.prefetch_dossier(),
-        ),
-        user,
-        pk=pk,
-    )
-    record_view(menage)
-    parcours = menage.numero_parcours
-    accompagnement = next((a for a in menage.accompagnements.all() if a.numero_parcours == parcours), None)
-    # The household was loaded through the access rule: its records are read with their
-    # confidentiality rule only; the authors of those the page shows, in one query.
-    contacts = Contact.objects.of_visible_menage(menage, user)
-    derniers_contacts, resume_contacts = acc_selectors.derniers_contacts(contacts, DERNIERS_CONTACTS)
-    selectors.auteurs_du_dossier(menage, derniers_contacts)
-    objectifs = list(Objectif.objects.filter(menage=menage))
-    temps_forts = list(TempsFort.objects.filter(menage=menage))
-    documents = list(Document.objects.of_visible_menage(menage, user))
-    diagnostics = {}  # the latest of each type in the current path
-    for d in menage.diagnostics.all():
-        if d.numero_parcours == parcours:
-            diagnostics.setdefault(d.type, d)
-    diagnostic = diagnostics.get(TypeDiagnostic.ENTREE)
-    voir_confidentiel = user.has_perm("menages.voir_confidentiel")
-    dernier = resume_contacts["dernier"]
-    context = {
-        "menage": menage,
-        "resume": selectors.resume_anonymise(menage),
-        "actions": [
-            (vers, workflow.ACTIONS[vers])
-            for vers in workflow.next_steps(menage.etat)
-            if can_transition(user, menage, vers)
-        ],
-        "pre_diagnostics": [p for p in menage.pre_diagnostics.all() if p.numero_parcours == parcours],
-        "validations": [v for v in menage.validations.all() if v.numero_parcours == parcours],
-        "validations_manquantes": services.validations_manquantes(menage)
-        if menage.etat == EtatParcours.VALIDATION_FINANCEURS
-        else [],
-        "diagnostic": diagnostic,
-        "diagnostic_domaines": diagnostic.domaines(voir_confidentiel) if diagnostic else [],
-        "voir_confidentiel": voir_confidentiel,
-        "peut_modifier": user.has_perm("menages.modifier_menage"),
-        "peut_pre_diagnostic": user.has_perm("menages.pre_diagnostic"),
-        "peut_diagnostic": user.has_perm("menages.diagnostic"),
-        "peut_saisir_validation": user.has_perm("menages.saisir_validation"),
-        "accompagnement": accompagnement,
-        "en_retard": accompagnement is not None
-        and accompagnement.en_cours
-        and acc_selectors.en_retard(accompagnement.rythme, dernier, accompagnement.date_debut),
-        "dernier_contact": dernier,
-        "contacts": derniers_contacts,
-        "nombre_contacts": resume_contacts["nombre"],
-        "heures_tisf": resume_contacts["heures_tisf"],
-        "objectifs": objectifs,
-        "orientations": Orientation.objects.of_visible_menage(menage, user),
-        "temps_forts": temps_forts,
-        "documents": documents,
-        "progression": acc_selectors.progression(menage),
-        "diagnostic_sortie": diagnostics.get(TypeDiagnostic.SORTIE),
-        "peut_gerer": user.has_perm("accompagnement.gerer"),
-        "peut_saisir_contact": user.has_perm("accompagnement.saisir_contact"),
-        "peut_temps_forts": user.has_perm("accompagnement.temps_forts"),
-        "peut_deposer": user.has_perm("accompagnement.deposer_document"),
-        "membres_presents": [m for m in menage.membres.all() if m.est_present],
-    }
-    return render(request, "menages/detail.html", context)
-
-
-@never_cache
-def chronologie(request, pk):
-    """Every event of the household, from every organisation, newest first, as `user` may see
-    them: changes of step, pre-diagnostics, validations, diagnostics, intervenants, levels and
-    rythmes, contacts, objectives, key moments, documents and committee decisions."""
-    menage = get_visible_or_404(Menage.objects, request.user, pk=pk)
-    record_view(menage)
-    evenements = selectors.chronologie(menage, request.user)
-    page = Paginator(evenements, EVENEMENTS_PAR_PAGE).get_page(request.GET.get("page"))
-    return render(request, "menages/chronologie.html", {"menage": menage, "page": page})
-
-
 @never_cache
 def modifier(request, pk):
-    menage = _menage_for(request, pk, "menages.modifier_menage")
+    menage = _menage(request, pk, "menages.modifier_menage")
     form = MenageForm(request.POST or None, instance=menage, dispositif=menage.dispositif, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -256,7 +99,7 @@ def _formsets_page(request, menage, formset_classes, template, titre):
 
 @never_cache
 def composition(request, pk):
-    menage = _menage_for(request, pk, "menages.modifier_menage")
+    menage = _menage(request, pk, "menages.modifier_menage")
     return _formsets_page(
         request, menage, {"membres": MembreFormSet}, "menages/formsets.html", "Composition du ménage"
     )
@@ -264,7 +107,7 @@ def composition(request, pk):
 
 @never_cache
 def budget(request, pk):
-    menage = _menage_for(request, pk, "menages.modifier_menage")
+    menage = _menage(request, pk, "menages.modifier_menage")
     return _formsets_page(
         request,
         menage,
@@ -276,7 +119,7 @@ def budget(request, pk):
 
 @never_cache
 def transition(request, pk):
-    menage = _menage_for(request, pk, "menages.voir_menages")
+    menage = _menage(request, pk, "menages.voir_menages")
     vers = request.POST.get("vers") or request.GET.get("vers", "")
     if vers not in EtatParcours.values or not can_transition(request.user, menage, vers):
         raise PermissionDenied
@@ -315,7 +158,7 @@ def transition(request, pk):
 
 @never_cache
 def pre_diagnostic(request, pk, pre_pk=None):
-    menage = _menage_for(request, pk, "menages.pre_diagnostic")
+    menage = _menage(request, pk, "menages.pre_diagnostic")
     instance = get_object_or_404(menage.pre_diagnostics, pk=pre_pk) if pre_pk else None
     if instance is None and menage.etat not in {EtatParcours.SAISINE, EtatParcours.PRE_DIAGNOSTIC}:
         messages.error(request, "Le pré-diagnostic se fait à la saisine, avant la validation des financeurs.")
@@ -334,7 +177,7 @@ def pre_diagnostic(request, pk, pre_pk=None):
 @never_cache
 @require_POST
 def demander_validations(request, pk):
-    menage = _menage_for(request, pk, "menages.voir_menages")
+    menage = _menage(request, pk, "menages.voir_menages")
     if not can_transition(request.user, menage, EtatParcours.VALIDATION_FINANCEURS) and not (
         menage.etat == EtatParcours.VALIDATION_FINANCEURS
         and request.user.has_perm("menages.saisir_validation")
@@ -352,7 +195,7 @@ def demander_validations(request, pk):
 
 @never_cache
 def reponse_manuelle(request, pk):
-    menage = _menage_for(request, pk, "menages.saisir_validation")
+    menage = _menage(request, pk, "menages.saisir_validation")
     if menage.etat != EtatParcours.VALIDATION_FINANCEURS:
         messages.error(request, "Ce ménage n’attend pas de validation des financeurs.")
         return redirect(menage)
@@ -427,7 +270,7 @@ def validation_publique(request, token):
 
 @never_cache
 def diagnostic(request, pk):
-    menage = _menage_for(request, pk, "menages.diagnostic")
+    menage = _menage(request, pk, "menages.diagnostic")
     type_ = (
         TypeDiagnostic.SORTIE if request.GET.get("type") == TypeDiagnostic.SORTIE else TypeDiagnostic.ENTREE
     )
@@ -477,17 +320,3 @@ def journal(request, pk):
     )
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(request, "menages/journal.html", {"menage": menage, "page": page})
-
-
-@never_cache
-def export_dossier(request, pk):
-    """The household's own file (right of access), produced by its social worker."""
-    from django.http import HttpResponse
-
-    from menages.export import dossier_pdf
-
-    menage = _menage_for(request, pk, "menages.exporter_dossier")
-    record_view(menage)
-    response = HttpResponse(dossier_pdf(menage), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="dossier-{menage.reference}.pdf"'
-    return response

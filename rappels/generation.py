@@ -47,7 +47,7 @@ def _intervenants(menage_ids, types=(TypeIntervention.REFERENT,)):
 
 
 def _fiche(menage_id):
-    return reverse("menages:detail", args=[menage_id])
+    return reverse("dossiers:detail", args=[menage_id])
 
 
 def contacts_en_retard(now):

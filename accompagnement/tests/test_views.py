@@ -105,7 +105,7 @@ def test_file_shows_lateness_against_the_rythme(client, programme, menage, suivi
     client.force_login(programme.ts_adaff)
     assert "En retard" in client.get(menage.get_absolute_url()).text
     assert "En retard" in client.get(reverse("tableau_de_bord")).text
-    assert "En retard" in client.get(reverse("menages:liste")).text
+    assert "En retard" in client.get(reverse("dossiers:liste")).text
     ContactFactory(menage=menage, auteur=programme.ts_adaff, date=timezone.now())
     assert "En retard" not in client.get(menage.get_absolute_url()).text
 
@@ -236,11 +236,11 @@ def test_tisf_hours_are_counted_apart(client, programme, menage, suivi):
     ContactFactory(menage=menage, auteur=programme.tisf_afc, type="tisf", duree_minutes=120)
     ContactFactory(menage=menage, auteur=programme.ts_adaff, type="vad", duree_minutes=60)
     client.force_login(programme.ts_adaff)
-    assert client.get(menage.get_absolute_url()).context["heures_tisf"] == 3.5
+    assert client.get(menage.get_absolute_url()).context["sections"]["accompagnement"]["heures_tisf"] == 3.5
 
 
 def test_file_sums_up_every_contact_not_only_the_newest_shown(client, programme, menage, suivi):
-    from menages.views import EVENEMENTS_PAR_PAGE
+    from dossiers.views import EVENEMENTS_PAR_PAGE
 
     nombre = 60  # more contacts than a page of the timeline holds
     now = timezone.now()
@@ -259,7 +259,7 @@ def test_file_sums_up_every_contact_not_only_the_newest_shown(client, programme,
         for i in range(1, nombre + 10)
     )
     client.force_login(programme.ts_adaff)
-    context = client.get(menage.get_absolute_url()).context
+    context = client.get(menage.get_absolute_url()).context["sections"]["contacts"]
     assert context["nombre_contacts"] == nombre + 11
     assert context["heures_tisf"] == 1.5
     # Coordination meetings are about the household, not with it.
@@ -267,7 +267,7 @@ def test_file_sums_up_every_contact_not_only_the_newest_shown(client, programme,
     assert len(context["contacts"]) == 10
     assert context["contacts"][0].date == now - datetime.timedelta(1)
     # The timeline has every event, newest first, page after page.
-    url = reverse("menages:chronologie", args=[menage.pk])
+    url = reverse("dossiers:chronologie", args=[menage.pk])
     premiere = client.get(url).context["page"]
     assert len(premiere) == EVENEMENTS_PAR_PAGE
     evenements = [
@@ -289,10 +289,10 @@ def test_contact_figures_leave_out_the_notes_the_reader_may_not_read(client, pro
         confidentialite="travailleurs_sociaux",
     )
     client.force_login(programme.ts_adaff)
-    context = client.get(menage.get_absolute_url()).context
+    context = client.get(menage.get_absolute_url()).context["sections"]["contacts"]
     assert (context["nombre_contacts"], context["heures_tisf"]) == (3, 1)
     client.force_login(programme.cesf_habitat)
-    context = client.get(menage.get_absolute_url()).context
+    context = client.get(menage.get_absolute_url()).context["sections"]["contacts"]
     assert (context["nombre_contacts"], context["heures_tisf"]) == (1, 0)
 
 
@@ -303,7 +303,7 @@ def test_file_and_timeline_name_each_author(client, programme, menage, suivi):
     DiagnosticFactory(menage=menage, auteur=programme.ts_adaff, type="entree")
     PreDiagnosticFactory(menage=menage, auteur=programme.cesf_habitat)
     client.force_login(programme.ts_adaff)
-    page = client.get(reverse("menages:chronologie", args=[menage.pk])).context["page"]
+    page = client.get(reverse("dossiers:chronologie", args=[menage.pk])).context["page"]
     auteurs = {e.categorie: e.auteur for e in page}
     assert auteurs["contact"] == str(programme.tisf_afc)
     assert auteurs["diagnostic"] == str(programme.ts_adaff)
@@ -319,7 +319,7 @@ def test_exit_diagnostic_shows_progress_per_domain(client, programme, menage, su
     DiagnosticFactory(menage=menage, auteur=programme.ts_adaff, type="entree", score_budget=1)
     DiagnosticFactory(menage=menage, auteur=programme.ts_adaff, type="sortie", score_budget=3)
     client.force_login(programme.ts_adaff)
-    rows = client.get(menage.get_absolute_url()).context["progression"]
+    rows = client.get(menage.get_absolute_url()).context["sections"]["diagnostic"]["progression"]
     progression = {row[0]: row[3] for row in rows}
     assert progression["Budget"] == 2
 
@@ -354,10 +354,10 @@ def test_timeline_shows_support_events_but_not_confidential_contacts_to_the_land
     client, programme, menage, notes
 ):
     client.force_login(programme.cesf_habitat)
-    titres = [e.titre for e in client.get(reverse("menages:chronologie", args=[menage.pk])).context["page"]]
+    titres = [e.titre for e in client.get(reverse("dossiers:chronologie", args=[menage.pk])).context["page"]]
     assert titres.count("Visite à domicile") == 1  # the shared contact only
     client.force_login(programme.ts_adaff)
-    titres = [e.titre for e in client.get(reverse("menages:chronologie", args=[menage.pk])).context["page"]]
+    titres = [e.titre for e in client.get(reverse("dossiers:chronologie", args=[menage.pk])).context["page"]]
     assert titres.count("Visite à domicile") == 2
 
 

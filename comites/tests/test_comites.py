@@ -273,7 +273,7 @@ def test_decision_appears_in_the_households_timeline(client, programme, seance):
     all_present(seance)
     services.decider(point=point, decision="valider", niveau="niveau_2", auteur=programme.comite)
     client.force_login(programme.ts_adaff)
-    titres = [e.titre for e in client.get(reverse("menages:chronologie", args=[menage.pk])).context["page"]]
+    titres = [e.titre for e in client.get(reverse("dossiers:chronologie", args=[menage.pk])).context["page"]]
     assert f"{seance} : valider l’accompagnement" in titres
 
 

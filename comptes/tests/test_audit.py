@@ -32,7 +32,7 @@ def test_change_is_recorded_with_author_before_and_after(programme):
 def test_opening_a_household_file_records_who_viewed_it(client, programme):
     menage = MenageFactory(dispositif=programme.dispositif, bailleur=programme.habitat)
     client.force_login(programme.cesf_habitat)
-    client.get(reverse("menages:detail", args=[menage.pk]))
+    client.get(reverse("dossiers:detail", args=[menage.pk]))
     entry = LogEntry.objects.get_for_object(menage).get(action=LogEntry.Action.ACCESS)
     assert entry.actor == programme.cesf_habitat
 
@@ -40,14 +40,14 @@ def test_opening_a_household_file_records_who_viewed_it(client, programme):
 def test_refused_opening_records_nothing(client, programme):
     menage = MenageFactory(dispositif=programme.dispositif, bailleur=programme.alogea)
     client.force_login(programme.cesf_habitat)
-    assert client.get(reverse("menages:detail", args=[menage.pk])).status_code == 404
+    assert client.get(reverse("dossiers:detail", args=[menage.pk])).status_code == 404
     assert not LogEntry.objects.get_for_object(menage).filter(action=LogEntry.Action.ACCESS).exists()
 
 
 def test_administrator_sees_who_viewed_and_changed_a_household(client, programme):
     menage = MenageFactory(dispositif=programme.dispositif, bailleur=programme.habitat)
     client.force_login(programme.cesf_habitat)
-    client.get(reverse("menages:detail", args=[menage.pk]))
+    client.get(reverse("dossiers:detail", args=[menage.pk]))
     with set_actor(programme.ts_adaff):
         IntervenantFactory(menage=menage, utilisateur=programme.ts_hdm)
         menage.nom = "Nouveau nom"
@@ -71,7 +71,7 @@ def test_only_administrators_see_the_journal(client, programme):
 def test_administrator_sees_what_one_user_opened(client, programme):
     menage = MenageFactory(dispositif=programme.dispositif, bailleur=programme.habitat, nom="Durand")
     client.force_login(programme.cesf_habitat)
-    client.get(reverse("menages:detail", args=[menage.pk]))
+    client.get(reverse("dossiers:detail", args=[menage.pk]))
     client.force_login(programme.admin)
     url = reverse("journal_utilisateur", args=[programme.cesf_habitat.pk])
     response = client.get(url)

@@ -40,9 +40,9 @@ def test_funder_dashboard_masks_small_counts(client, programme, menage):
 
 def test_navigation_follows_roles(client, programme, menage):
     client.force_login(programme.financeur)
-    assert reverse("menages:liste") not in client.get(reverse("tableau_de_bord")).text
+    assert reverse("dossiers:liste") not in client.get(reverse("tableau_de_bord")).text
     client.force_login(programme.ts_adaff)
-    assert reverse("menages:liste") in client.get(reverse("tableau_de_bord")).text
+    assert reverse("dossiers:liste") in client.get(reverse("tableau_de_bord")).text
 
 
 @pytest.mark.parametrize("persona", ["ts_adaff", "financeur", "admin"])
@@ -85,7 +85,7 @@ def test_my_households_puts_late_ones_first_and_counts_them(programme):
     assert [(m.nom, m.en_retard) for m in result["suivis"]] == [("Zola", True), ("Albert", False)]
     assert (result["total"], result["nombre_suivis"], result["en_retard"]) == (3, 2, 1)
     assert dict(result["par_etat"])["Accompagnement"] == 2
-    assert result["suivis"][0].get_absolute_url() == reverse("menages:detail", args=[en_retard.pk])
+    assert result["suivis"][0].get_absolute_url() == reverse("dossiers:detail", args=[en_retard.pk])
     assert result["suivis"][0].get_etat_display() == "Accompagnement"
 
 

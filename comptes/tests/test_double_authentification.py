@@ -62,7 +62,7 @@ def test_first_login_leads_to_enrolment_with_an_inline_qr_code(client, worker):
     assert secret in client.get(response.url).text
     assert TOTPDevice.objects.filter(user=worker).count() == 1
     # Nothing else is reachable before the second factor.
-    assert client.get(reverse("menages:liste")).url.startswith(reverse("double_authentification_activer"))
+    assert client.get(reverse("dossiers:liste")).url.startswith(reverse("double_authentification_activer"))
     assert client.get(reverse("double_authentification")).status_code == 302
     assert device.pk
 
@@ -98,7 +98,7 @@ def test_enrolled_user_gives_a_code_after_the_password(client, enrolled, time_ma
     time_machine.move_to(NOW, tick=False)
     response = password_step(client)
     assert response.url.startswith(reverse("double_authentification_verifier"))
-    assert client.get(reverse("menages:liste")).status_code == 302
+    assert client.get(reverse("dossiers:liste")).status_code == 302
     device = TOTPDevice.objects.get(user=enrolled)
 
     refused = client.post(reverse("double_authentification_verifier"), {"code": code_of(device, drift=-5)})

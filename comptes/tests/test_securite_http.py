@@ -22,7 +22,7 @@ def worker(db):
 
 def test_pages_of_a_logged_in_user_are_never_stored(client, worker):
     client.force_login(worker)
-    for url in (reverse("tableau_de_bord"), reverse("menages:liste"), reverse("double_authentification")):
+    for url in (reverse("tableau_de_bord"), reverse("dossiers:liste"), reverse("double_authentification")):
         cache_control = client.get(url).headers["Cache-Control"]
         assert "no-store" in cache_control and "private" in cache_control
 

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "comites",
     "financement",
     "rappels",
+    "dossiers",
 ]
 
 MIDDLEWARE = [

@@ -168,9 +168,9 @@ def test_household_page_links_the_tenant_file_for_the_cesf_only(client, programm
     IntervenantFactory(menage=locataire, utilisateur=programme.ts_adaff)
     url = reverse("logements:dossier_locatif", args=[locataire.pk])
     client.force_login(programme.cesf_habitat)
-    assert url in client.get(reverse("menages:detail", args=[locataire.pk])).text
+    assert url in client.get(reverse("dossiers:detail", args=[locataire.pk])).text
     client.force_login(programme.ts_adaff)
-    assert url not in client.get(reverse("menages:detail", args=[locataire.pk])).text
+    assert url not in client.get(reverse("dossiers:detail", args=[locataire.pk])).text
 
 
 def test_caretaker_reports_on_his_landlords_tenant_offered_by_reference_and_name(

@@ -131,5 +131,5 @@ def test_matching_query_count_does_not_grow(
 
 def test_household_page_links_the_matching(client, programme, menage_diagnostique):
     client.force_login(programme.cesf_habitat)
-    text = client.get(reverse("menages:detail", args=[menage_diagnostique.pk])).text
+    text = client.get(reverse("dossiers:detail", args=[menage_diagnostique.pk])).text
     assert reverse("logements:rapprochement", args=[menage_diagnostique.pk]) in text

@@ -36,13 +36,13 @@ def test_cesf_sees_only_her_own_landlords_households(programme, menages):
 def test_cesf_cannot_open_other_landlords_household(client, programme, menages):
     _, alogea = menages
     client.force_login(programme.cesf_habitat)
-    assert client.get(reverse("menages:detail", args=[alogea.pk])).status_code == 404
+    assert client.get(reverse("dossiers:detail", args=[alogea.pk])).status_code == 404
 
 
 def test_cesf_opens_her_own_landlords_household(client, programme, menages):
     habitat, _ = menages
     client.force_login(programme.cesf_habitat)
-    assert client.get(reverse("menages:detail", args=[habitat.pk])).status_code == 200
+    assert client.get(reverse("dossiers:detail", args=[habitat.pk])).status_code == 200
 
 
 def test_social_worker_sees_households_their_organisation_follows(programme, menages):
@@ -68,8 +68,8 @@ def test_funders_and_committee_members_see_no_household(client, programme, menag
     assert visible(user) == set()
     client.force_login(user)
     for menage in menages:
-        assert client.get(reverse("menages:detail", args=[menage.pk])).status_code == 404
-    assert client.get(reverse("menages:liste")).status_code == 403
+        assert client.get(reverse("dossiers:detail", args=[menage.pk])).status_code == 404
+    assert client.get(reverse("dossiers:liste")).status_code == 403
 
 
 def test_administrator_sees_every_household(programme, menages):
@@ -109,6 +109,6 @@ def test_landlord_role_in_a_non_landlord_organisation_gives_no_access(programme,
 
 def test_anonymous_user_is_sent_to_login(client, menages):
     habitat, _ = menages
-    response = client.get(reverse("menages:detail", args=[habitat.pk]))
+    response = client.get(reverse("dossiers:detail", args=[habitat.pk]))
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))

@@ -112,7 +112,7 @@ def test_right_of_access_export_has_the_households_data_and_no_third_party(clien
         confidentialite="travailleurs_sociaux",
     )
     client.force_login(programme.ts_adaff)
-    response = client.get(reverse("menages:export", args=[ferme.pk]))
+    response = client.get(reverse("dossiers:export", args=[ferme.pk]))
     assert response["Content-Type"] == "application/pdf"
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
     assert "Durand" in text and "Hélène" in text and ferme.reference in text
@@ -121,7 +121,7 @@ def test_right_of_access_export_has_the_households_data_and_no_third_party(clien
     assert "Échange entre professionnels" not in text
     for persona in ("cesf_habitat", "financeur", "cesf_alogea"):
         client.force_login(getattr(programme, persona))
-        assert client.get(reverse("menages:export", args=[ferme.pk])).status_code in (403, 404)
+        assert client.get(reverse("dossiers:export", args=[ferme.pk])).status_code in (403, 404)
 
 
 def test_funder_indicators_of_a_past_period_are_the_same_after_anonymisation(ferme, programme):

@@ -49,7 +49,7 @@ def test_search_ignores_accents_and_case(menages, query, expected):
 
 def test_search_page_respects_access_rules(client, programme, menages):
     client.force_login(programme.cesf_habitat)
-    response = client.get(reverse("menages:liste"), {"q": "durand"})
+    response = client.get(reverse("dossiers:liste"), {"q": "durand"})
     assert "Durand Hélène" in response.text
     assert "Durand Noël" not in response.text  # ALOGEA's household
 

@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.template import Context, Template
 
-from menages.selectors import EvenementChronologie
+from menages.parties import Evenement
 
 
 @pytest.mark.parametrize(
@@ -14,6 +14,6 @@ from menages.selectors import EvenementChronologie
     ],
 )
 def test_timeline_dates_read_as_the_date_filter_would_write_them(moment):
-    evenement = EvenementChronologie(moment, "Visite à domicile")
+    evenement = Evenement(moment, "Visite à domicile")
     rendered = Template('{{ d|date:"c" }} {{ d|date:"d/m/Y" }}').render(Context({"d": moment}))
     assert f"{evenement.date_iso} {evenement.jour}" == rendered

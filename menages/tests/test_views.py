@@ -24,13 +24,13 @@ def test_list_shows_visible_households_with_counts_by_step(client, programme):
     make_households(programme, 3)
     make_households(programme, 2, etat=EtatParcours.DIAGNOSTIC)
     client.force_login(programme.ts_adaff)
-    response = client.get(reverse("menages:liste"))
+    response = client.get(reverse("dossiers:liste"))
     assert response.status_code == 200
     assert "5 ménages correspondent" in response.text
     counts = {etat.value: n for etat, n in response.context["etats"]}
     assert counts["saisine"] == 3 and counts["diagnostic"] == 2
     # Filtering on a step keeps the counts of the other steps.
-    response = client.get(reverse("menages:liste"), {"etat": "diagnostic"})
+    response = client.get(reverse("dossiers:liste"), {"etat": "diagnostic"})
     assert "2 ménages correspondent" in response.text
     assert {e.value: n for e, n in response.context["etats"]}["saisine"] == 3
 
@@ -42,11 +42,11 @@ def test_counts_by_step_keep_the_other_filters(client, programme):
     IntervenantFactory(menage=autre, utilisateur=programme.ts_adaff)
     client.force_login(programme.ts_adaff)
     habitat = {"bailleur": programme.habitat.pk}
-    response = client.get(reverse("menages:liste"), {**habitat, "etat": "diagnostic"})
+    response = client.get(reverse("dossiers:liste"), {**habitat, "etat": "diagnostic"})
     assert "1 ménage correspond " in response.text
     assert {e.value: n for e, n in response.context["etats"]}["saisine"] == 2
     # A step that does not exist: the list is not filtered, the counts still are by landlord.
-    response = client.get(reverse("menages:liste"), {**habitat, "etat": "inconnue"})
+    response = client.get(reverse("dossiers:liste"), {**habitat, "etat": "inconnue"})
     assert {e.value: n for e, n in response.context["etats"]}["saisine"] == 2
 
 
@@ -64,9 +64,9 @@ def test_counts_by_step_keep_the_other_filters(client, programme):
 def test_list_query_count_does_not_grow_with_households(client, programme, count_queries, params):
     client.force_login(programme.ts_adaff)
     make_households(programme, 1)
-    one = count_queries(client.get, reverse("menages:liste"), params)
+    one = count_queries(client.get, reverse("dossiers:liste"), params)
     make_households(programme, 49)
-    fifty = count_queries(client.get, reverse("menages:liste"), params)
+    fifty = count_queries(client.get, reverse("dossiers:liste"), params)
     assert one == fifty
 
 
@@ -84,7 +84,7 @@ def _evenements(programme, menage):
     PreDiagnosticFactory(menage=menage, auteur=programme.cesf_habitat)
 
 
-@pytest.mark.parametrize("page", ["menages:detail", "menages:chronologie"])
+@pytest.mark.parametrize("page", ["dossiers:detail", "dossiers:chronologie"])
 def test_file_and_timeline_query_counts_do_not_grow_with_records(client, programme, count_queries, page):
     client.force_login(programme.ts_adaff)
     (menage,) = make_households(programme, 1)
@@ -95,7 +95,7 @@ def test_file_and_timeline_query_counts_do_not_grow_with_records(client, program
         _evenements(programme, menage)
     assert count_queries(client.get, url) == one
     # The file, with a diagnostic: 31 queries when it also held the timeline.
-    assert page != "menages:detail" or one <= 29
+    assert page != "dossiers:detail" or one <= 29
 
 
 def test_timeline_is_the_households_and_paginated(client, programme):
@@ -103,7 +103,7 @@ def test_timeline_is_the_households_and_paginated(client, programme):
     for _ in range(12):
         _evenements(programme, menage)
     client.force_login(programme.ts_adaff)
-    url = reverse("menages:chronologie", args=[menage.pk])
+    url = reverse("dossiers:chronologie", args=[menage.pk])
     response = client.get(url)
     assert response.status_code == 200
     assert "Chronologie du ménage" in response.text
@@ -132,16 +132,16 @@ def test_detail_lists_the_communes_wanted_in_the_diagnostic(client, programme):
 def test_list_is_paginated_and_survives_bad_parameters(client, programme):
     make_households(programme, 30)
     client.force_login(programme.ts_adaff)
-    response = client.get(reverse("menages:liste"), {"page": 2})
+    response = client.get(reverse("dossiers:liste"), {"page": 2})
     assert "Page 2 sur 2" in response.text
     for params in ({"page": "n’importe quoi"}, {"etat": "inconnu"}, {"commune": "abc"}, {"referent": "-1"}):
-        assert client.get(reverse("menages:liste"), params).status_code == 200
+        assert client.get(reverse("dossiers:liste"), params).status_code == 200
 
 
 def test_htmx_request_gets_only_the_results(client, programme):
     make_households(programme, 2)
     client.force_login(programme.ts_adaff)
-    response = client.get(reverse("menages:liste"), headers={"HX-Request": "true"})
+    response = client.get(reverse("dossiers:liste"), headers={"HX-Request": "true"})
     assert "<html" not in response.text
     assert "ménages correspondent" in response.text
 
@@ -241,11 +241,19 @@ def test_composition_and_budget_are_edited_with_formsets(client, programme):
 def test_funder_never_sees_a_name_on_any_household_page(client, programme):
     (menage,) = make_households(programme, 1)
     client.force_login(programme.financeur)
-    for name in ("detail", "modifier", "composition", "budget", "pre_diagnostic", "diagnostic", "journal"):
-        response = client.get(reverse(f"menages:{name}", args=[menage.pk]))
+    for name in (
+        "dossiers:detail",
+        "menages:modifier",
+        "menages:composition",
+        "menages:budget",
+        "menages:pre_diagnostic",
+        "menages:diagnostic",
+        "menages:journal",
+    ):
+        response = client.get(reverse(name, args=[menage.pk]))
         assert response.status_code in (403, 404), name
         assert menage.nom not in response.text
-    for url in (reverse("menages:liste"), reverse("menages:creer"), reverse("tableau_de_bord")):
+    for url in (reverse("dossiers:liste"), reverse("menages:creer"), reverse("tableau_de_bord")):
         assert menage.nom not in client.get(url).text
 
 
@@ -267,7 +275,7 @@ def test_filter_form_keeps_what_was_chosen_and_explains_a_bad_value(client, prog
     make_households(programme, 2)
     client.force_login(programme.ts_adaff)
     response = client.get(
-        reverse("menages:liste"),
+        reverse("dossiers:liste"),
         {"q": "Durand <Hélène>", "etat": "inconnu", "bailleur": programme.habitat.pk, "mes_menages": "on"},
     )
     text = response.text

@@ -202,7 +202,7 @@ def test_timeline_lists_events_of_every_organisation_newest_first(client, progra
     )
     services.changer_etat(menage=menage, vers=E.VALIDATION_FINANCEURS, auteur=programme.ts_adaff)
     client.force_login(programme.ts_adaff)
-    chronologie = client.get(reverse("menages:chronologie", args=[menage.pk])).context["page"]
+    chronologie = client.get(reverse("dossiers:chronologie", args=[menage.pk])).context["page"]
     titres = [e.titre for e in chronologie]
     assert "Pré-diagnostic → Validation des financeurs" in titres
     assert any(t.startswith("Pré-diagnostic (Habitat Audois)") for t in titres)

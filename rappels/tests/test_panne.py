@@ -56,7 +56,7 @@ def test_pages_answer_while_the_broker_is_down_and_work_catches_up(client, progr
     assert response.status_code == 302
     for url in (
         reverse("tableau_de_bord"),
-        reverse("menages:liste"),
+        reverse("dossiers:liste"),
         menage.get_absolute_url(),
         reverse("rappels:centre"),
     ):

@@ -35,7 +35,7 @@ def no_server_error(response):
                               texte, max_size=6))  # fmt: skip
 def test_household_list_with_any_query_string(connecte, params):
     client, _ = connecte
-    no_server_error(client.get(reverse("menages:liste"), params))
+    no_server_error(client.get(reverse("dossiers:liste"), params))
 
 
 @ENTREES
@@ -121,7 +121,7 @@ def test_detail_pages_with_any_query_string(connecte, page, initiales):
 )
 def test_awkward_characters_in_search_and_forms(connecte, value):
     client, menage = connecte
-    no_server_error(client.get(reverse("menages:liste"), {"q": value, "commune": value}))
+    no_server_error(client.get(reverse("dossiers:liste"), {"q": value, "commune": value}))
     no_server_error(client.post(reverse("menages:creer"), {"nom": value, "email": value}))
     no_server_error(
         client.post(

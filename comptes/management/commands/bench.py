@@ -34,14 +34,14 @@ def pages():
         .first()
     )
     seance = Seance.objects.filter(date__gte=timezone.now()).order_by("date").first() or Seance.objects.last()
-    liste = reverse("menages:liste")
+    liste = reverse("dossiers:liste")
     result = [
         ("plancher", "ts.adaff", reverse("plancher")),
         ("liste_filtree", "ts.adaff", f"{liste}?etat=accompagnement&bailleur={menage.bailleur_id}"),
         ("recherche_nom", "ts.adaff", f"{liste}?q=lefevre"),
         ("mes_menages", "ts.adaff", f"{liste}?mes_menages=on"),
         ("dossier_menage", "ts.adaff", menage.get_absolute_url()),
-        ("chronologie_menage", "ts.adaff", reverse("menages:chronologie", args=[menage.pk])),
+        ("chronologie_menage", "ts.adaff", reverse("dossiers:chronologie", args=[menage.pk])),
         ("tableau_de_bord_ts", "ts.adaff", reverse("tableau_de_bord")),
         ("ordre_du_jour", "comite.cg", seance.get_absolute_url()),
         ("tableau_de_bord_cesf", "cesf.habitat", reverse("tableau_de_bord")),

@@ -1,0 +1,191 @@
+"""What accompagnement contributes to the household file: the support episode (level, rythme,
+lateness, IML, exit), objectives and orientations, contacts, key moments and documents; their
+timeline events, their part of the right-of-access export and of retention. Each record is read
+through its own confidentiality rule (notes reserved to social workers stay hidden)."""
+
+from django.db.models import Max, Prefetch, prefetch_related_objects
+from django.utils import timezone
+
+from accompagnement import selectors
+from accompagnement.enums import Confidentialite
+from accompagnement.models import Accompagnement, Contact, Document, Objectif, Orientation, TempsFort
+from menages.parties import LATERALE, PRINCIPALE, Evenement, Export, Partie, Section, a_midi
+
+ANONYME = "—"
+
+# The file shows the latest contacts; all of them have their own page.
+DERNIERS_CONTACTS = 10
+
+EPISODES = (
+    Prefetch("accompagnements", queryset=Accompagnement.objects.select_related("iml__partenaire")),
+    "accompagnements__changements_niveau",
+)
+
+
+def lire(menage, user, auteurs) -> dict:
+    prefetch_related_objects([menage], *EPISODES)
+    accompagnement = next(
+        (a for a in menage.accompagnements.all() if a.numero_parcours == menage.numero_parcours), None
+    )
+    contacts, resume = selectors.derniers_contacts(
+        Contact.objects.of_visible_menage(menage, user), DERNIERS_CONTACTS
+    )
+    auteurs.ajouter(contacts, "auteur")
+    dernier = resume["dernier"]
+    objectifs = list(Objectif.objects.filter(menage=menage))
+    temps_forts = list(TempsFort.objects.filter(menage=menage))
+    peut_gerer = user.has_perm("accompagnement.gerer")
+    return {
+        "accompagnement": accompagnement,
+        "peut_gerer": peut_gerer,
+        "peut_changer": peut_gerer and accompagnement is not None and accompagnement.en_cours,
+        "en_retard": accompagnement is not None
+        and accompagnement.en_cours
+        and selectors.en_retard(accompagnement.rythme, dernier, accompagnement.date_debut),
+        "dernier_contact": dernier,
+        "heures_tisf": resume["heures_tisf"],
+        "contacts": contacts,
+        "nombre_contacts": resume["nombre"],
+        "tous_les_contacts": resume["nombre"] > DERNIERS_CONTACTS,
+        "reservee": Confidentialite.TRAVAILLEURS_SOCIAUX,
+        "peut_saisir_contact": user.has_perm("accompagnement.saisir_contact"),
+        "objectifs": objectifs,
+        "orientations": list(Orientation.objects.of_visible_menage(menage, user)),
+        "temps_forts": temps_forts,
+        "peut_temps_forts": user.has_perm("accompagnement.temps_forts"),
+        "documents": list(Document.objects.of_visible_menage(menage, user)),
+        "peut_deposer": user.has_perm("accompagnement.deposer_document"),
+    }
+
+
+def _si_suivi(d):
+    """Objectives and contacts are shown once the support has begun (or if any were recorded)."""
+    return d if d["accompagnement"] or d["objectifs"] else None
+
+
+def _si_temps_forts(d):
+    return d if d["accompagnement"] or d["temps_forts"] else None
+
+
+def evenements(menage, user, auteurs):
+    """Level and rythme changes, contacts, objectives, key moments and documents."""
+    prefetch_related_objects([menage], *EPISODES, "accompagnements__changements_rythme")
+    accompagnements = menage.accompagnements.all()
+    changements_niveau = [c for a in accompagnements for c in a.changements_niveau.all()]
+    changements_rythme = [r for a in accompagnements for r in a.changements_rythme.all()]
+    contacts = list(Contact.objects.of_visible_menage(menage, user))
+    objectifs = list(Objectif.objects.filter(menage=menage))
+    temps_forts = list(TempsFort.objects.filter(menage=menage))
+    documents = list(Document.objects.of_visible_menage(menage, user))
+    for records, champ in (
+        (changements_niveau, "auteur"),
+        (changements_rythme, "auteur"),
+        (contacts, "auteur"),
+        (objectifs, "auteur"),
+        (documents, "auteur"),
+    ):
+        auteurs.ajouter(records, champ)
+
+    def construire() -> list[Evenement]:
+        events = []
+        for c in changements_niveau:
+            events.append(
+                Evenement(a_midi(c.date_effet), f"Niveau : {c}", c.motif, str(c.auteur or ""), "niveau")
+            )
+        for r in changements_rythme:
+            events.append(
+                Evenement(
+                    a_midi(r.date),
+                    f"Rythme : {r.get_rythme_display().lower()}",
+                    r.motif,
+                    str(r.auteur or ""),
+                )
+            )
+        for c in contacts:
+            events.append(
+                Evenement(c.date, c.get_type_display(), c.prochaine_etape, str(c.auteur), "contact")
+            )
+        for o in objectifs:
+            events.append(
+                Evenement(
+                    a_midi(o.date_debut),
+                    f"Objectif ({o.get_axe_display().lower()})",
+                    o.libelle,
+                    str(o.auteur or ""),
+                )
+            )
+        for t in temps_forts:
+            etat = "réalisé" if t.realise else "prévu"
+            events.append(
+                Evenement(t.date_prevue, f"{t.get_type_display()} ({etat})", t.get_modalite_display())
+            )
+        for d in documents:
+            events.append(
+                Evenement(d.depose_le, f"Document déposé : {d.titre}", "", str(d.auteur), "document")
+            )
+        return events
+
+    return construire
+
+
+def export_niveaux(menage) -> dict:
+    return {"accompagnements": Accompagnement.objects.filter(menage=menage)}
+
+
+def export_suivi(menage) -> dict:
+    """The objectives, and the contacts whose notes are shared (no note reserved to social
+    workers, no professional's name)."""
+    return {
+        "objectifs": Objectif.objects.filter(menage=menage).order_by("date_debut"),
+        "contacts": Contact.objects.filter(menage=menage, confidentialite=Confidentialite.PARTAGE).order_by(
+            "date"
+        ),
+    }
+
+
+def derniere_activite(menage):
+    """The latest contact, or the end of the latest support episode."""
+    dates = [
+        Contact.objects.filter(menage=menage).aggregate(m=Max("date"))["m"],
+        Accompagnement.objects.filter(menage=menage).aggregate(m=Max("date_fin"))["m"],
+    ]
+    if dates[0]:
+        dates[0] = timezone.localtime(dates[0]).date()
+    return max((d for d in dates if d), default=None)
+
+
+def anonymiser(menage) -> None:
+    """Notes, wordings, places and participants go, and the documents' files with them."""
+    Contact.objects.filter(menage=menage).update(note="", prochaine_etape="", lieu="", autres_participants="")
+    Objectif.objects.filter(menage=menage).update(libelle=ANONYME, actions="")
+    Orientation.objects.filter(menage=menage).update(partenaire=ANONYME, motif=ANONYME)
+    TempsFort.objects.filter(menage=menage).update(participants="", commentaire="")
+    for document in Document.objects.filter(menage=menage):
+        document.fichier.delete(save=False)
+        document.delete()
+
+
+PARTIE = Partie(
+    app="accompagnement",
+    lire=lire,
+    sections=(
+        Section(
+            "accompagnement",
+            "accompagnement/dossier/accompagnement.html",
+            PRINCIPALE,
+            10,
+            lambda d: d if d["accompagnement"] else None,
+        ),
+        Section("objectifs", "accompagnement/dossier/objectifs.html", PRINCIPALE, 20, _si_suivi),
+        Section("contacts", "accompagnement/dossier/contacts.html", PRINCIPALE, 30, _si_suivi),
+        Section("temps-forts", "accompagnement/dossier/temps_forts.html", LATERALE, 20, _si_temps_forts),
+        Section("documents", "accompagnement/dossier/documents.html", LATERALE, 30, lambda d: d),
+    ),
+    evenements=evenements,
+    exports=(
+        Export("pdf/dossier/niveaux.html", 20, export_niveaux),
+        Export("pdf/dossier/suivi.html", 40, export_suivi),
+    ),
+    derniere_activite=derniere_activite,
+    anonymiser=anonymiser,
+)

@@ -1,0 +1,59 @@
+"""The household file assembled from the parts the apps register (`menages.parties`)."""
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from menages import parties
+from menages.parties import Auteurs, Bloc
+
+
+def blocs(menage, user) -> dict:
+    """The sections of the household file `user` may read, by column, each with its context; and
+    the header's actions. Each part reads its records once for all its sections; the authors they
+    show are read in one query for the whole page."""
+    auteurs = Auteurs()
+    lus = []
+    for partie in parties.parties():
+        donnees = partie.lire(menage, user, auteurs) if partie.lire else None
+        for section in partie.sections:
+            contexte = section.contexte(donnees)
+            if contexte is not None:
+                lus.append((section, Bloc(section.template, contexte, section.id)))
+    auteurs.lire()
+    lus.sort(key=lambda lu: lu[0].ordre)
+    actions = sorted(
+        (a for p in parties.parties() if p.actions for a in p.actions(menage, user)), key=lambda a: a.ordre
+    )
+    return {
+        "principale": [bloc for section, bloc in lus if section.colonne == parties.PRINCIPALE],
+        "laterale": [bloc for section, bloc in lus if section.colonne == parties.LATERALE],
+        "actions": actions,
+        "sections": {bloc.id: bloc.s for section, bloc in lus},
+    }
+
+
+def chronologie(menage, user) -> list:
+    """Every event of the household that `user` may read, from every app, newest first. One query
+    per kind of event, whatever their number, and one for the authors of all of them."""
+    auteurs = Auteurs()
+    construire = [p.evenements(menage, user, auteurs) for p in parties.parties() if p.evenements]
+    auteurs.lire()
+    events = [e for evenements in construire for e in evenements()]
+    events.sort(key=lambda e: e.date, reverse=True)
+    return events
+
+
+def dossier_pdf(menage) -> bytes:
+    """The household's own file (right of access), every app's part in turn, without third
+    parties' information (no professional's name, no other person than the household's
+    members)."""
+    from weasyprint import HTML
+
+    context = {
+        "menage": menage,
+        "parties": [Bloc(export.template, export.contexte(menage)) for export in parties.exports()],
+        "genere_le": timezone.now(),
+    }
+    html = render_to_string("pdf/dossier.html", context)
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()

@@ -1,0 +1,238 @@
+"""What menages contributes to the household file: who the household is (identity, members,
+budget), its path (pre-diagnostics, funders' validations, diagnostics, step changes) and who
+intervenes; their timeline events, their part of the right-of-access export and of retention."""
+
+from django.db.models import Max, Prefetch, prefetch_related_objects
+from django.urls import reverse
+from django.utils import timezone
+
+from menages import permissions, selectors, services, workflow
+from menages.enums import EtatParcours, TypeDiagnostic
+from menages.models import (
+    Dette,
+    Diagnostic,
+    EvenementParcours,
+    Intervenant,
+    Membre,
+    Menage,
+    PreDiagnostic,
+    ProblemeMenage,
+    Ressource,
+    ValidationFinanceur,
+)
+from menages.parties import LATERALE, PRINCIPALE, Action, Evenement, Export, Partie, Section, a_midi
+
+ANONYME = "—"
+
+# The household's relations its file reads, in one query each. Within one household, the models'
+# default orderings without their join on the household. The communes of the shown diagnostic are
+# read by the page alone: a prefetch through the many-to-many table for every diagnostic costs more.
+LECTURES = (
+    Prefetch("membres", queryset=Membre.objects.order_by("date_naissance", "pk")),
+    Prefetch("ressources", queryset=Ressource.objects.order_by("type", "pk")),
+    Prefetch("dettes", queryset=Dette.objects.order_by("-montant", "pk")),
+    Prefetch("problemes", queryset=ProblemeMenage.objects.order_by("code")),
+    Prefetch("pre_diagnostics", queryset=PreDiagnostic.objects.select_related("organisation")),
+    Prefetch("validations", queryset=ValidationFinanceur.objects.select_related("financeur")),
+    Prefetch("diagnostics", queryset=Diagnostic.objects.all()),
+    Prefetch("intervenants", queryset=Intervenant.objects.select_related("organisation")),
+)
+
+
+def lire(menage, user, auteurs) -> dict:
+    prefetch_related_objects([menage], *LECTURES)
+    parcours = menage.numero_parcours
+    auteurs.ajouter(menage.pre_diagnostics.all(), "auteur")
+    auteurs.ajouter(menage.validations.all(), "destinataire")
+    auteurs.ajouter(menage.diagnostics.all(), "auteur")
+    auteurs.ajouter(menage.intervenants.all(), "utilisateur")
+    diagnostics = {}  # the latest of each type in the current path
+    for d in menage.diagnostics.all():
+        if d.numero_parcours == parcours:
+            diagnostics.setdefault(d.type, d)
+    diagnostic = diagnostics.get(TypeDiagnostic.ENTREE)
+    voir_confidentiel = user.has_perm("menages.voir_confidentiel")
+    peut_modifier = user.has_perm("menages.modifier_menage")
+    attend_validations = menage.etat == EtatParcours.VALIDATION_FINANCEURS
+    return {
+        "resume": selectors.resume_anonymise(menage),
+        "peut_modifier": peut_modifier,
+        "pre_diagnostics": [p for p in menage.pre_diagnostics.all() if p.numero_parcours == parcours],
+        "peut_modifier_pre_diagnostic": user.has_perm("menages.pre_diagnostic"),
+        "peut_ajouter_pre_diagnostic": permissions.can_add_pre_diagnostic(user, menage),
+        "validations": [v for v in menage.validations.all() if v.numero_parcours == parcours],
+        "validations_manquantes": services.validations_manquantes(menage) if attend_validations else [],
+        "peut_relancer_validations": attend_validations and user.has_perm("menages.saisir_validation"),
+        "diagnostic": diagnostic,
+        "diagnostic_domaines": diagnostic.domaines(voir_confidentiel) if diagnostic else [],
+        "lien_diagnostic": permissions.can_enter_diagnostic(user, menage, diagnostic),
+        "lien_diagnostic_sortie": permissions.can_enter_exit_diagnostic(user, menage),
+        "diagnostic_sortie": diagnostics.get(TypeDiagnostic.SORTIE),
+        "progression": selectors.progression(menage),
+        "peut_gerer_intervenants": user.has_perm("accompagnement.gerer"),
+    }
+
+
+def actions(menage, user) -> list[Action]:
+    """The next steps of the path the reader may take."""
+    result = []
+    for vers in workflow.next_steps(menage.etat):
+        if not permissions.can_transition(user, menage, vers):
+            continue
+        libelle = workflow.ACTIONS[vers]
+        if vers == EtatParcours.VALIDATION_FINANCEURS:
+            url = reverse("menages:demander_validations", args=[menage.pk])
+            result.append(Action(libelle, url, ordre=100, style="btn-primary", post=True))
+        else:
+            url = f"{reverse('menages:transition', args=[menage.pk])}?vers={vers}"
+            fin = vers in {EtatParcours.REFUSE, EtatParcours.CLOS}
+            result.append(
+                Action(libelle, url, ordre=100, style="btn-outline-danger" if fin else "btn-primary")
+            )
+    return result
+
+
+def evenements(menage, user, auteurs):
+    """Step changes, pre-diagnostics, funders' validations, diagnostics and intervenants."""
+    prefetch_related_objects(
+        [menage], *LECTURES, Prefetch("evenements", queryset=EvenementParcours.objects.all())
+    )
+    auteurs.ajouter(menage.evenements.all(), "auteur")
+    auteurs.ajouter(menage.pre_diagnostics.all(), "auteur")
+    auteurs.ajouter(menage.validations.all(), "destinataire")
+    auteurs.ajouter(menage.validations.all(), "saisie_par")
+    auteurs.ajouter(menage.diagnostics.all(), "auteur")
+    auteurs.ajouter(menage.intervenants.all(), "utilisateur")
+
+    def construire() -> list[Evenement]:
+        events = []
+        for e in menage.evenements.all():
+            titre = (
+                f"{e.get_etat_avant_display()} → {e.get_etat_apres_display()}"
+                if e.etat_avant
+                else f"Saisine du dispositif (parcours n° {e.numero_parcours})"
+            )
+            events.append(Evenement(e.date, titre, e.motif, str(e.auteur or "Système")))
+        for p in menage.pre_diagnostics.all():
+            events.append(
+                Evenement(
+                    a_midi(p.date),
+                    f"Pré-diagnostic ({p.organisation})",
+                    "",
+                    str(p.auteur),
+                    "pre_diagnostic",
+                )
+            )
+        for v in menage.validations.all():
+            events.append(
+                Evenement(
+                    v.demandee_le,
+                    f"Validation demandée à {v.financeur}",
+                    "",
+                    str(v.destinataire or ""),
+                    "validation",
+                )
+            )
+            if v.repondue_le:
+                events.append(
+                    Evenement(
+                        v.repondue_le,
+                        f"{v.financeur} : {v.get_decision_display().lower()}",
+                        v.commentaire,
+                        str(v.saisie_par or v.destinataire or v.financeur),
+                        "validation",
+                    )
+                )
+        for d in menage.diagnostics.all():
+            events.append(Evenement(a_midi(d.date), str(d), "", str(d.auteur), "diagnostic"))
+        for i in menage.intervenants.all():
+            events.append(
+                Evenement(
+                    a_midi(i.date_debut),
+                    f"{i.get_type_display()} : {i.utilisateur or i.nom_externe or i.organisation}",
+                    "",
+                    "",
+                    "intervenant",
+                )
+            )
+        return events
+
+    return construire
+
+
+def export_foyer(menage) -> dict:
+    return {
+        "membres": menage.membres.all(),
+        "ressources": menage.ressources.all(),
+        "dettes": menage.dettes.all(),
+        "evenements": menage.evenements.order_by("date"),
+    }
+
+
+def export_diagnostics(menage) -> dict:
+    return {"diagnostics": [(d, d.domaines(True)) for d in menage.diagnostics.order_by("date")]}
+
+
+def derniere_activite(menage):
+    """The referral, or the latest change of step."""
+    derniere = menage.evenements.aggregate(m=Max("date"))["m"]
+    return max(menage.date_saisine, timezone.localtime(derniere).date()) if derniere else menage.date_saisine
+
+
+def anonymiser(menage) -> None:
+    """Names, contact details and free text of the household, its members, budget, path and
+    intervenants go; what the statistics need stays (the year of birth for age bands)."""
+    Menage.objects.filter(pk=menage.pk).update(
+        nom=f"Ménage anonymisé {menage.reference}",
+        nom_recherche=f"menage anonymise {menage.reference.lower()}",
+        adresse="",
+        telephone="",
+        email="",
+        orienteur="",
+        situation_logement_precision="",
+    )
+    for membre in menage.membres.all():
+        membre.nom = ANONYME
+        membre.prenom = ANONYME
+        if membre.date_naissance:
+            membre.date_naissance = membre.date_naissance.replace(month=1, day=1)
+        membre.save()
+    Menage.objects.filter(pk=menage.pk).rafraichir_recherche()
+    menage.ressources.update(precision="")
+    menage.dettes.update(creancier=ANONYME)
+    menage.evenements.update(motif="")
+    menage.pre_diagnostics.update(
+        situation=ANONYME, difficultes=ANONYME, dispositifs_mobilises="", motif_orientation=ANONYME
+    )
+    menage.validations.update(commentaire="")
+    menage.diagnostics.update(
+        **{
+            f"observations_{d}": ""
+            for d in ("logement", "budget", "droits", "sante", "vie_sociale", "insertion")
+        },
+        objectifs_envisages="",
+    )
+    menage.intervenants.update(nom_externe="", fonction="")
+
+
+PARTIE = Partie(
+    app="menages",
+    lire=lire,
+    sections=(
+        Section("identite", "menages/dossier/identite.html", PRINCIPALE, 40, lambda d: d),
+        Section("composition", "menages/dossier/composition.html", PRINCIPALE, 50, lambda d: d),
+        Section("budget", "menages/dossier/budget.html", PRINCIPALE, 60, lambda d: d),
+        Section("pre-diagnostic", "menages/dossier/pre_diagnostic.html", PRINCIPALE, 70, lambda d: d),
+        Section("validations", "menages/dossier/validations.html", PRINCIPALE, 80, lambda d: d),
+        Section("diagnostic", "menages/dossier/diagnostic.html", PRINCIPALE, 90, lambda d: d),
+        Section("intervenants", "menages/dossier/intervenants.html", LATERALE, 10, lambda d: d),
+    ),
+    actions=actions,
+    evenements=evenements,
+    exports=(
+        Export("pdf/dossier/foyer.html", 10, export_foyer),
+        Export("pdf/dossier/diagnostics.html", 30, export_diagnostics),
+    ),
+    derniere_activite=derniere_activite,
+    anonymiser=anonymiser,
+)
