@@ -22,21 +22,17 @@ from accompagnement.forms import (
     TempsFortForm,
 )
 from accompagnement.models import Contact, Document, Objectif, Orientation, TempsFort
-from comptes.access import get_visible_or_404, require_perm
+from comptes.access import require_perm
 from comptes.audit import record_view
 from menages.enums import EtatParcours
-from menages.models import Intervenant, Menage
+from menages.models import Intervenant
+from menages.selectors import charger_menage
 from menages.services import ajouter_intervenant
 
 CONFLIT = (
     "Quelqu’un d’autre a enregistré cette fiche pendant que vous la modifiiez. Votre saisie est conservée "
     "ci-dessous : relisez la version actuelle (lien ci-dessous), puis enregistrez de nouveau."
 )
-
-
-def _menage(request, pk, perm):
-    require_perm(request.user, perm)
-    return get_visible_or_404(Menage.objects.select_related("dispositif"), request.user, pk=pk)
 
 
 def _page(request, template, menage, form, titre, **extra):
@@ -66,7 +62,7 @@ def _accompagnement_en_cours(menage):
 
 @never_cache
 def demarrer(request, pk):
-    menage = _menage(request, pk, "accompagnement.gerer")
+    menage = charger_menage(request.user, pk, perm="accompagnement.gerer")
     if menage.etat != EtatParcours.PROPOSITION_COMITE:
         messages.error(request, "L’accompagnement démarre après la proposition au comité de suivi.")
         return redirect(menage)
@@ -93,7 +89,7 @@ def demarrer(request, pk):
 
 @never_cache
 def niveau(request, pk):
-    menage = _menage(request, pk, "accompagnement.gerer")
+    menage = charger_menage(request.user, pk, perm="accompagnement.gerer")
     accompagnement = _accompagnement_en_cours(menage)
     form = NiveauForm(request.POST or None, initial={"niveau": accompagnement.niveau})
 
@@ -116,7 +112,7 @@ def niveau(request, pk):
 
 @never_cache
 def rythme(request, pk):
-    menage = _menage(request, pk, "accompagnement.gerer")
+    menage = charger_menage(request.user, pk, perm="accompagnement.gerer")
     accompagnement = _accompagnement_en_cours(menage)
     form = RythmeForm(request.POST or None, initial={"rythme": accompagnement.rythme})
     if request.method == "POST" and form.is_valid():
@@ -128,7 +124,7 @@ def rythme(request, pk):
 
 @never_cache
 def cloture(request, pk):
-    menage = _menage(request, pk, "accompagnement.gerer")
+    menage = charger_menage(request.user, pk, perm="accompagnement.gerer")
     accompagnement = _accompagnement_en_cours(menage)
     form = ClotureForm(request.POST or None)
 
@@ -147,7 +143,7 @@ def cloture(request, pk):
 
 @never_cache
 def contact(request, pk, contact_pk=None):
-    menage = _menage(request, pk, "accompagnement.saisir_contact")
+    menage = charger_menage(request.user, pk, perm="accompagnement.saisir_contact")
     instance = (
         get_object_or_404(Contact.objects.visible_to(request.user), pk=contact_pk, menage=menage)
         if contact_pk
@@ -187,7 +183,7 @@ def contact(request, pk, contact_pk=None):
 
 @never_cache
 def contacts(request, pk):
-    menage = _menage(request, pk, "menages.voir_menages")
+    menage = charger_menage(request.user, pk, perm="menages.voir_menages")
     qs = (
         Contact.objects.visible_to(request.user)
         .filter(menage=menage)
@@ -200,7 +196,7 @@ def contacts(request, pk):
 
 @never_cache
 def objectif(request, pk, objectif_pk=None):
-    menage = _menage(request, pk, "accompagnement.gerer")
+    menage = charger_menage(request.user, pk, perm="accompagnement.gerer")
     instance = get_object_or_404(Objectif, pk=objectif_pk, menage=menage) if objectif_pk else None
     form = ObjectifForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
@@ -231,7 +227,7 @@ def objectif(request, pk, objectif_pk=None):
 
 
 def _simple_form(request, pk, perm, form_class, model, obj_pk, titre):
-    menage = _menage(request, pk, perm)
+    menage = charger_menage(request.user, pk, perm=perm)
     instance = (
         get_object_or_404(model.objects.visible_to(request.user), pk=obj_pk, menage=menage)
         if obj_pk
@@ -272,7 +268,7 @@ def temps_fort(request, pk, obj_pk=None):
 @never_cache
 def suivi_post_sortie(request, pk):
     """Record the household's situation 6 or 12 months after its support ended."""
-    menage = _menage(request, pk, "accompagnement.gerer")
+    menage = charger_menage(request.user, pk, perm="accompagnement.gerer")
     accompagnement = menage.accompagnements.filter(date_fin__isnull=False).order_by("-date_fin").first()
     if accompagnement is None:
         messages.error(request, "Ce ménage n’a pas d’accompagnement terminé.")
@@ -295,7 +291,7 @@ def suivi_post_sortie(request, pk):
 
 @never_cache
 def document_deposer(request, pk):
-    menage = _menage(request, pk, "accompagnement.deposer_document")
+    menage = charger_menage(request.user, pk, perm="accompagnement.deposer_document")
     form = DocumentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -318,7 +314,7 @@ def document(request, pk, doc_pk):
 
 @never_cache
 def intervenant(request, pk):
-    menage = _menage(request, pk, "accompagnement.intervenants")
+    menage = charger_menage(request.user, pk, perm="accompagnement.intervenants")
     form = IntervenantForm(request.POST or None, dispositif=menage.dispositif)
     if request.method == "POST" and form.is_valid():
         ajouter_intervenant(menage=menage, **form.cleaned_data)
@@ -330,7 +326,7 @@ def intervenant(request, pk):
 @never_cache
 @require_POST
 def intervenant_terminer(request, pk, intervenant_pk):
-    menage = _menage(request, pk, "accompagnement.intervenants")
+    menage = charger_menage(request.user, pk, perm="accompagnement.intervenants")
     intervenant = get_object_or_404(Intervenant, pk=intervenant_pk, menage=menage, date_fin__isnull=True)
     intervenant.date_fin = max(timezone.localdate(), intervenant.date_debut)
     intervenant.save(update_fields=["date_fin"])

@@ -14,7 +14,7 @@ from accompagnement.enums import OrigineChangementNiveau, Rythme
 from accompagnement.models import Accompagnement
 from comites.enums import Decision, RoleMembre, StatutSeance, TypePoint
 from comites.models import AvisMembre, DemandeComite, MembreInstance, PointOrdreDuJour, Presence, Seance
-from config.celery import enqueue
+from comptes.taches import enqueue
 from menages import services as menages_services
 from menages.enums import EtatParcours, MotifRefus, TypeDiagnostic
 

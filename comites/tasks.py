@@ -63,7 +63,7 @@ def generer_pv(seance_id: int):
 @shared_task
 def reprendre_pv():
     """Queue again the minutes whose production was asked but not done (broker or worker down)."""
-    from config.celery import enqueue
+    from comptes.taches import enqueue
 
     limite = timezone.now() - datetime.timedelta(minutes=5)
     for pk in Seance.objects.filter(pv_en_cours=True, close_le__lt=limite).values_list("pk", flat=True):

@@ -67,7 +67,7 @@ def _check_database():
 
 
 def _check_broker():
-    from config.celery import app
+    from celery import current_app as app
 
     try:
         with app.connection_for_write() as conn:

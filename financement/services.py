@@ -26,7 +26,7 @@ class DemandeInvalide(ValidationError):
 def _enqueue(rapport):
     """Queue the production after the commit. If the broker cannot be reached, the report stays
     waiting and the periodic sweep (reprendre_rapports) queues it again later."""
-    from config.celery import enqueue
+    from comptes.taches import enqueue
     from financement.tasks import generer_rapport
 
     transaction.on_commit(lambda: enqueue(generer_rapport, rapport.pk))

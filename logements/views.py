@@ -36,7 +36,7 @@ from logements.models import (
     locataires_signalables,
 )
 from logements.services import COLONNES, EXEMPLE, LIBELLES_COLONNES, OBLIGATOIRES
-from menages.models import Menage
+from menages.selectors import charger_menage
 
 PAR_PAGE = 25
 # Errors shown on the import page; the count of the others is given (a file with thousands of
@@ -196,12 +196,6 @@ def modele(request):
     return response
 
 
-def _locataire_for(request, pk, perm):
-    """Load a household whose tenant file the user may read (403 by role, 404 out of scope)."""
-    require_perm(request.user, perm)
-    return get_visible_or_404(Menage.objects.select_related("dispositif", "bailleur"), request.user, pk=pk)
-
-
 # The arrears chart and table show the latest months; the whole history is one click away.
 MOIS_AFFICHES = 24
 
@@ -209,7 +203,7 @@ MOIS_AFFICHES = 24
 @never_cache
 def dossier_locatif(request, pk):
     user = request.user
-    menage = _locataire_for(request, pk, "logements.voir_dossier_locatif")
+    menage = charger_menage(request.user, pk, perm="logements.voir_dossier_locatif")
     aujourdhui = timezone.localdate()
     historique = request.GET.get("historique") == "tout"
     soldes = SoldeLocatif.objects.du_menage(menage, user).order_by("-mois")
@@ -249,7 +243,7 @@ def dossier_locatif(request, pk):
 
 @never_cache
 def reclamation(request, pk):
-    menage = _locataire_for(request, pk, "logements.modifier_dossier_locatif")
+    menage = charger_menage(request.user, pk, perm="logements.modifier_dossier_locatif")
     form = ReclamationForm(request.POST or None, initial={"date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         services.enregistrer_reclamation(menage=menage, auteur=request.user, **form.cleaned_data)
@@ -264,7 +258,7 @@ def reclamation(request, pk):
 
 @never_cache
 def solde(request, pk):
-    menage = _locataire_for(request, pk, "logements.modifier_dossier_locatif")
+    menage = charger_menage(request.user, pk, perm="logements.modifier_dossier_locatif")
     form = SoldeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.enregistrer_solde(menage=menage, auteur=request.user, **form.cleaned_data)
@@ -294,8 +288,7 @@ def signalement(request):
 
 @never_cache
 def rapprochement(request, pk):
-    require_perm(request.user, "logements.voir_logements")
-    menage = get_visible_or_404(Menage.objects.select_related("dispositif"), request.user, pk=pk)
+    menage = charger_menage(request.user, pk, perm="logements.voir_logements")
     return render(
         request,
         "logements/rapprochement.html",
@@ -310,8 +303,7 @@ def rapprochement(request, pk):
 @never_cache
 def attribution_nouvelle(request, pk, logement_pk):
     """Propose a matching dwelling to a household."""
-    require_perm(request.user, "logements.attribuer")
-    menage = get_visible_or_404(Menage.objects.select_related("dispositif"), request.user, pk=pk)
+    menage = charger_menage(request.user, pk, perm="logements.attribuer")
     logement = get_visible_or_404(
         Logement.objects.select_related("bailleur", "commune"), request.user, pk=logement_pk
     )
@@ -374,7 +366,7 @@ def entree(request, pk, nature):
     if nature not in ENTREES:
         raise Http404
     model, fields, titre, succes = ENTREES[nature]
-    menage = _locataire_for(request, pk, "logements.modifier_dossier_locatif")
+    menage = charger_menage(request.user, pk, perm="logements.modifier_dossier_locatif")
     form = _formulaire_entree(model, fields)(request.POST or None)
     if request.method == "POST" and form.is_valid():
         objet = form.save(commit=False)

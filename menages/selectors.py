@@ -61,3 +61,13 @@ def progression(menage) -> list[tuple[str, int | None, int | None, int | None]]:
         b = getattr(sortie, f"score_{domaine.value}")
         rows.append((domaine.label, a, b, b - a if a is not None and b is not None else None))
     return rows
+
+
+def charger_menage(user, pk, *, perm=None) -> Menage:
+    """The household `pk` for a page about it: among those `user` may see (404 otherwise, so that
+    its existence is not revealed), after the permission the page needs (403)."""
+    from comptes.access import get_visible_or_404
+
+    return get_visible_or_404(
+        Menage.objects.select_related("dispositif", "commune", "bailleur"), user, perm=perm, pk=pk
+    )

@@ -215,7 +215,7 @@ def demander_validations(*, menage: Menage, auteur) -> list[ValidationFinanceur]
     """Ask every representative of the required funders (of every funder of the programme if none
     is required) to validate the household, by email with signed links; the household moves to the
     funders' validation step."""
-    from config.celery import enqueue
+    from comptes.taches import enqueue
     from menages.tasks import envoyer_demande_validation
 
     if menage.etat == EtatParcours.PRE_DIAGNOSTIC:

@@ -25,7 +25,7 @@ def envoyer_demande_validation(validation_id: int):
 @shared_task
 def reprendre_envois():
     """Queue again the validation emails that could not be queued (broker down)."""
-    from config.celery import enqueue
+    from comptes.taches import enqueue
 
     limite = timezone.now() - datetime.timedelta(minutes=2)
     for pk in ValidationFinanceur.objects.filter(

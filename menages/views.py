@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from comptes.access import get_visible_or_404, require_perm
+from comptes.access import require_perm
 from menages import selectors, services, workflow
 from menages.enums import EtatParcours, ModeReponse, TypeDiagnostic
 from menages.forms import (
@@ -32,13 +32,8 @@ from menages.models import (
     ValidationFinanceur,
 )
 from menages.permissions import can_transition
+from menages.selectors import charger_menage
 from menages.tokens import LienInvalide, read_token
-
-
-def _menage(request, pk, perm):
-    return get_visible_or_404(
-        Menage.objects.select_related("dispositif", "commune", "bailleur"), request.user, perm=perm, pk=pk
-    )
 
 
 @never_cache
@@ -69,7 +64,7 @@ def creer(request):
 
 @never_cache
 def modifier(request, pk):
-    menage = _menage(request, pk, "menages.modifier_menage")
+    menage = charger_menage(request.user, pk, perm="menages.modifier_menage")
     form = MenageForm(request.POST or None, instance=menage, dispositif=menage.dispositif, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -99,7 +94,7 @@ def _formsets_page(request, menage, formset_classes, template, titre):
 
 @never_cache
 def composition(request, pk):
-    menage = _menage(request, pk, "menages.modifier_menage")
+    menage = charger_menage(request.user, pk, perm="menages.modifier_menage")
     return _formsets_page(
         request, menage, {"membres": MembreFormSet}, "menages/formsets.html", "Composition du ménage"
     )
@@ -107,7 +102,7 @@ def composition(request, pk):
 
 @never_cache
 def budget(request, pk):
-    menage = _menage(request, pk, "menages.modifier_menage")
+    menage = charger_menage(request.user, pk, perm="menages.modifier_menage")
     return _formsets_page(
         request,
         menage,
@@ -119,7 +114,7 @@ def budget(request, pk):
 
 @never_cache
 def transition(request, pk):
-    menage = _menage(request, pk, "menages.voir_menages")
+    menage = charger_menage(request.user, pk, perm="menages.voir_menages")
     vers = request.POST.get("vers") or request.GET.get("vers", "")
     if vers not in EtatParcours.values or not can_transition(request.user, menage, vers):
         raise PermissionDenied
@@ -158,7 +153,7 @@ def transition(request, pk):
 
 @never_cache
 def pre_diagnostic(request, pk, pre_pk=None):
-    menage = _menage(request, pk, "menages.pre_diagnostic")
+    menage = charger_menage(request.user, pk, perm="menages.pre_diagnostic")
     instance = get_object_or_404(menage.pre_diagnostics, pk=pre_pk) if pre_pk else None
     if instance is None and menage.etat not in {EtatParcours.SAISINE, EtatParcours.PRE_DIAGNOSTIC}:
         messages.error(request, "Le pré-diagnostic se fait à la saisine, avant la validation des financeurs.")
@@ -177,7 +172,7 @@ def pre_diagnostic(request, pk, pre_pk=None):
 @never_cache
 @require_POST
 def demander_validations(request, pk):
-    menage = _menage(request, pk, "menages.voir_menages")
+    menage = charger_menage(request.user, pk, perm="menages.voir_menages")
     if not can_transition(request.user, menage, EtatParcours.VALIDATION_FINANCEURS) and not (
         menage.etat == EtatParcours.VALIDATION_FINANCEURS
         and request.user.has_perm("menages.saisir_validation")
@@ -195,7 +190,7 @@ def demander_validations(request, pk):
 
 @never_cache
 def reponse_manuelle(request, pk):
-    menage = _menage(request, pk, "menages.saisir_validation")
+    menage = charger_menage(request.user, pk, perm="menages.saisir_validation")
     if menage.etat != EtatParcours.VALIDATION_FINANCEURS:
         messages.error(request, "Ce ménage n’attend pas de validation des financeurs.")
         return redirect(menage)
@@ -270,7 +265,7 @@ def validation_publique(request, token):
 
 @never_cache
 def diagnostic(request, pk):
-    menage = _menage(request, pk, "menages.diagnostic")
+    menage = charger_menage(request.user, pk, perm="menages.diagnostic")
     type_ = (
         TypeDiagnostic.SORTIE if request.GET.get("type") == TypeDiagnostic.SORTIE else TypeDiagnostic.ENTREE
     )
@@ -308,8 +303,7 @@ def diagnostic(request, pk):
 @never_cache
 def journal(request, pk):
     """Who viewed and who changed one household (and what hangs off it): administrators only."""
-    require_perm(request.user, "comptes.voir_journal_audit")
-    menage = get_visible_or_404(Menage.objects, request.user, pk=pk)
+    menage = charger_menage(request.user, pk, perm="comptes.voir_journal_audit")
     entries = (
         LogEntry.objects.filter(
             Q(content_type=ContentType.objects.get_for_model(Menage), object_id=menage.pk)
