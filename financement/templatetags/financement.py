@@ -1,8 +1,10 @@
-"""French number formats for the funding pages and reports."""
+"""French number formats and statistical secrecy for the funding pages and reports."""
 
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
+
+from financement import secret_statistique as secret
 
 register = template.Library()
 
@@ -53,3 +55,28 @@ def heures(minutes):
     minutes = int(minutes or 0)
     h, m = divmod(minutes, 60)
     return f"{format_nombre(h)}{NBSP}h{NBSP}{m:02d}" if m else f"{format_nombre(h)}{NBSP}h"
+
+
+@register.filter
+def secret_statistique(value):
+    """A count of households or people under statistical secrecy."""
+    return secret.masquer_effectif(value)
+
+
+@register.filter
+def moyenne_secret(value, n):
+    """`moyenne|moyenne_secret:n`: an average or a duration computed on `n` households, under
+    statistical secrecy."""
+    return secret.masquer_moyenne(value, n)
+
+
+@register.filter
+def moyenne_publiable(n):
+    """Whether figures computed on `n` households may be shown."""
+    return secret.moyenne_publiable(n)
+
+
+@register.simple_tag
+def libelle_secret_statistique():
+    """What funders see instead of a masked figure, for the notes that explain it."""
+    return secret.LIBELLE_MASQUE
