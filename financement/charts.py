@@ -7,8 +7,8 @@ threshold's length, and labelled as in the tables, so that the picture reveals n
 import zlib
 from xml.sax.saxutils import escape
 
+from comptes.formats import format_nombre
 from financement.secret_statistique import SEUIL, effectif_masque, masquer_effectif
-from financement.templatetags.financement import format_nombre
 
 COULEURS = ["#1b3a5c", "#3d7ab8", "#7fb0dd", "#c7ddf0", "#e3a33b", "#8a8a8a", "#5c8a3a"]
 

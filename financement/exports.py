@@ -5,8 +5,8 @@ import csv
 import io
 from decimal import Decimal
 
+from comptes.formats import format_heures
 from financement.secret_statistique import LIBELLE_MASQUE, masquer_effectif, masquer_moyenne
-from financement.templatetags.financement import heures
 
 ENTETES = ["Rubrique", "Indicateur", "Valeur"]
 
@@ -57,8 +57,8 @@ def lignes(i) -> list[tuple[str, str, object]]:
     c = i["contacts"]
     rows += [
         ("Contacts", "Nombre de contacts", s(c["nombre"])),
-        ("Contacts", "Temps passé", heures(c["minutes"])),
-        ("Contacts", "Heures TISF", heures(c["minutes_tisf"])),
+        ("Contacts", "Temps passé", format_heures(c["minutes"])),
+        ("Contacts", "Heures TISF", format_heures(c["minutes_tisf"])),
     ]
     rows += [
         ("Progression à la sortie", row["domaine"], masquer_moyenne(row["progression"], row["n"]))
