@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
 from comptes.tests.factories import CommuneFactory
-from logements import services
+from logements import importation, services
 from logements.enums import ModeMobilisation, StatutLogement, Typologie
 from logements.models import ImportLogements, Logement, MobilisationLogement
 from logements.tests.factories import LogementFactory
@@ -30,7 +30,7 @@ def xlsx_file(rows, name="patrimoine.xlsx"):
 
 
 def importer(programme, fichier, bailleur=None):
-    return services.importer_logements(
+    return importation.importer_logements(
         bailleur=bailleur or programme.habitat, fichier=fichier, auteur=programme.cesf_habitat
     )
 
@@ -207,7 +207,7 @@ def test_homonym_communes_require_the_insee_code(programme, communes_aude):
             "HA-1;3 rue Voltaire;Narbonne;T4;80;555;60;vacant",
         ),
     )
-    assert rapport.erreurs[0].message == services.typographie(
+    assert rapport.erreurs[0].message == importation.typographie(
         "Plusieurs communes s’appellent « Narbonne » : indiquez son code INSEE."
     )
 
@@ -261,7 +261,7 @@ def test_mobilising_a_dwelling_twice_for_a_programme_updates_it(programme):
     "fabrique", [lambda rows: csv_file(*[";".join(map(str, r)) for r in rows]), xlsx_file]
 )
 def test_files_beyond_the_size_bounds_are_refused(programme, communes_aude, monkeypatch, fabrique):
-    monkeypatch.setattr(services, "LIGNES_MAX", 3)
+    monkeypatch.setattr(importation, "LIGNES_MAX", 3)
     entete = ["Référence", "Adresse", "Commune", "Typologie", "Surface", "Loyer", "Charges", "Statut"]
     lignes = [[f"HA-{i}", "1 rue", "Carcassonne", "T1", "30", "300", "30", "vacant"] for i in range(5)]
     rapport = importer(programme, fabrique([entete, *lignes]))
@@ -270,6 +270,6 @@ def test_files_beyond_the_size_bounds_are_refused(programme, communes_aude, monk
 
 
 def test_xlsx_that_unpacks_too_large_is_refused(programme, communes_aude, monkeypatch):
-    monkeypatch.setattr(services, "XLSX_DECOMPRESSE_MAX", 1000)
+    monkeypatch.setattr(importation, "XLSX_DECOMPRESSE_MAX", 1000)
     rapport = importer(programme, xlsx_file([["Référence"], ["HA-1"]]))
     assert "trop volumineux" in rapport.erreurs[0].message
