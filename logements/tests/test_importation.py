@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
 from comptes.tests.factories import CommuneFactory
-from logements import importation, services
+from logements import importation
 from logements.enums import ModeMobilisation, StatutLogement, Typologie
 from logements.models import ImportLogements, Logement, MobilisationLogement
 from logements.tests.factories import LogementFactory
@@ -244,17 +244,6 @@ def test_ten_thousand_dwellings_import_well_under_a_minute(programme, communes_a
     # Measured on a shared 2-core machine: 1.1 to 2 s each on SQLite, 0.8 s on PostgreSQL.
     assert creation < 20, f"création de 10 000 logements : {creation:.1f} s"
     assert mise_a_jour < 20, f"mise à jour de 10 000 logements : {mise_a_jour:.1f} s"
-
-
-def test_mobilising_a_dwelling_twice_for_a_programme_updates_it(programme):
-    logement = LogementFactory(bailleur=programme.habitat, vacant=True)
-    services.mobiliser_logement(
-        logement=logement, dispositif=programme.dispositif, mode=ModeMobilisation.SANS_AMENAGEMENT
-    )
-    services.mobiliser_logement(
-        logement=logement, dispositif=programme.dispositif, mode=ModeMobilisation.AMENAGEMENT
-    )
-    assert list(logement.mobilisations.values_list("mode", flat=True)) == [ModeMobilisation.AMENAGEMENT]
 
 
 @pytest.mark.parametrize(
