@@ -135,6 +135,7 @@ EXEMPLE = {
 
 TYPOLOGIES = {normalise(t.value): t for t in Typologie} | {str(i): Typologie(f"T{i}") for i in range(1, 7)}
 TYPOLOGIES |= {"t6 et plus": Typologie.T6, "t6 ou plus": Typologie.T6, "t7": Typologie.T6}
+# The words a landlord's file may use for each state (normalised), not the stored values.
 STATUTS = {
     "occupe": StatutLogement.OCCUPE,
     "vacant": StatutLogement.VACANT,

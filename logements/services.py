@@ -9,8 +9,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from accompagnement.enums import ModaliteTempsFort, TypeTempsFort
 from comptes.models import Dispositif
-from logements.enums import ModeMobilisation, TypeReclamation
+from logements.enums import DecisionCal, ModeMobilisation, StatutLogement, TypeReclamation
 from logements.models import (
     Logement,
     MobilisationLogement,
@@ -86,9 +87,9 @@ def enregistrer_signalement(
 
 
 MOMENTS = (
-    ("date_visite", "visite_logement"),
-    ("date_bail", "signature_bail"),
-    ("date_entree", "entree_lieux"),
+    ("date_visite", TypeTempsFort.VISITE),
+    ("date_bail", TypeTempsFort.SIGNATURE),
+    ("date_entree", TypeTempsFort.ENTREE),
 )
 
 
@@ -100,9 +101,9 @@ def enregistrer_attribution(*, attribution, auteur, **fields):
 
     for name, value in fields.items():
         setattr(attribution, name, value)
-    if attribution.decision_cal == "refusee" and not attribution.motif_refus.strip():
+    if attribution.decision_cal == DecisionCal.REFUSEE and not attribution.motif_refus.strip():
         raise ValidationError({"motif_refus": "Indiquez le motif du refus."})
-    if attribution.date_entree and attribution.decision_cal != "acceptee":
+    if attribution.date_entree and attribution.decision_cal != DecisionCal.ACCEPTEE:
         raise ValidationError(
             {"date_entree": "L’entrée dans les lieux suit une attribution prononcée par la CAL."}
         )
@@ -118,8 +119,14 @@ def enregistrer_attribution(*, attribution, auteur, **fields):
             TempsFort.objects.update_or_create(
                 menage=attribution.menage,
                 type=type_moment,
-                defaults={"date_prevue": quand, "realise": jour <= today, "modalite": "avec_association"},
+                defaults={
+                    "date_prevue": quand,
+                    "realise": jour <= today,
+                    "modalite": ModaliteTempsFort.AVEC_ASSOCIATION,
+                },
             )
     if attribution.date_entree and attribution.date_entree <= today:
-        type(attribution.logement).objects.filter(pk=attribution.logement_id).update(statut="occupe")
+        type(attribution.logement).objects.filter(pk=attribution.logement_id).update(
+            statut=StatutLogement.OCCUPE
+        )
     return attribution
