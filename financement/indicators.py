@@ -610,7 +610,7 @@ def calculer(dispositif, debut: datetime.date, fin: datetime.date) -> dict:
 NON_ARRETES = ("convention",)
 
 
-def figures(indicateurs) -> dict:
+def chiffres(indicateurs) -> dict:
     """The indicators of `calculer` without the records that come with them (NON_ARRETES)."""
     return {cle: valeur for cle, valeur in indicateurs.items() if cle not in NON_ARRETES}
 

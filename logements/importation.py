@@ -69,7 +69,7 @@ class FichierIllisible(Exception):
     pass
 
 
-def normalise(text: str) -> str:
+def normaliser(text: str) -> str:
     """Lower case, no accents, words joined by single spaces: « Lézignan-Corbières » and
     « LEZIGNAN CORBIERES » compare equal."""
     text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode("ascii")
@@ -133,7 +133,7 @@ EXEMPLE = {
     "statut": "vacant",
 }
 
-TYPOLOGIES = {normalise(t.value): t for t in Typologie} | {str(i): Typologie(f"T{i}") for i in range(1, 7)}
+TYPOLOGIES = {normaliser(t.value): t for t in Typologie} | {str(i): Typologie(f"T{i}") for i in range(1, 7)}
 TYPOLOGIES |= {"t6 et plus": Typologie.T6, "t6 ou plus": Typologie.T6, "t7": Typologie.T6}
 # The words a landlord's file may use for each state (normalised), not the stored values.
 STATUTS = {
@@ -224,7 +224,7 @@ class ValeurInvalide(Exception):
     pass
 
 
-def as_text(value) -> str:
+def en_texte(value) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -234,14 +234,14 @@ def as_text(value) -> str:
     return str(value).replace("\u00a0", " ").strip()
 
 
-def parse_decimal(value, *, maximum: Decimal) -> Decimal:
+def lire_decimal(value, *, maximum: Decimal) -> Decimal:
     """A French or English decimal: 512,50 · 512.50 · 1 234,56 · 1.234,56 · 512,50 €."""
     if isinstance(value, bool):
         raise ValeurInvalide(f"« {value} » n’est pas un nombre.")
     if isinstance(value, int | float):
         number = Decimal(str(value))
     else:
-        text = re.sub(r"[\s\u00a0\u202f€]", "", as_text(value))
+        text = re.sub(r"[\s\u00a0\u202f€]", "", en_texte(value))
         if "," in text and "." in text:
             # The last separator is the decimal one, the other groups thousands.
             if text.rfind(",") > text.rfind("."):
@@ -253,9 +253,9 @@ def parse_decimal(value, *, maximum: Decimal) -> Decimal:
         try:
             number = Decimal(text)
         except InvalidOperation:
-            raise ValeurInvalide(f"« {as_text(value)} » n’est pas un nombre (exemple : 512,50).") from None
+            raise ValeurInvalide(f"« {en_texte(value)} » n’est pas un nombre (exemple : 512,50).") from None
     if not number.is_finite():
-        raise ValeurInvalide(f"« {as_text(value)} » n’est pas un nombre (exemple : 512,50).")
+        raise ValeurInvalide(f"« {en_texte(value)} » n’est pas un nombre (exemple : 512,50).")
     number = number.quantize(Decimal("0.01"))
     if number < 0:
         raise ValeurInvalide("La valeur ne peut pas être négative.")
@@ -264,19 +264,19 @@ def parse_decimal(value, *, maximum: Decimal) -> Decimal:
     return number
 
 
-def parse_bool(value) -> bool:
+def lire_booleen(value) -> bool:
     if isinstance(value, bool):
         return value
-    text = normalise(as_text(value))
+    text = normaliser(en_texte(value))
     if text in OUI:
         return True
     if text in NON:
         return False
-    raise ValeurInvalide(f"« {as_text(value)} » n’est pas compris : indiquez oui ou non.")
+    raise ValeurInvalide(f"« {en_texte(value)} » n’est pas compris : indiquez oui ou non.")
 
 
-def parse_etage(value) -> int | None:
-    text = normalise(as_text(value))
+def lire_etage(value) -> int | None:
+    text = normaliser(en_texte(value))
     if text == "":
         return None
     if text in REZ_DE_CHAUSSEE:
@@ -285,11 +285,11 @@ def parse_etage(value) -> int | None:
         value = int(value)
     if isinstance(value, int) and not isinstance(value, bool):
         number = value
-    elif re.fullmatch(r"-?\d+", as_text(value)):
-        number = int(as_text(value))
+    elif re.fullmatch(r"-?\d+", en_texte(value)):
+        number = int(en_texte(value))
     else:
         raise ValeurInvalide(
-            f"« {as_text(value)} » n’est pas un étage : indiquez un nombre entier (0 ou RDC pour le "
+            f"« {en_texte(value)} » n’est pas un étage : indiquez un nombre entier (0 ou RDC pour le "
             "rez-de-chaussée)."
         )
     if not -5 <= number <= 60:
@@ -301,19 +301,19 @@ class Communes:
     """The communes known to the app, found by INSEE code or by name (accents and case ignored)."""
 
     def __init__(self):
-        self.by_insee = {}
-        self.by_name = {}
+        self.par_insee = {}
+        self.par_nom = {}
         for commune in Commune.objects.all():
-            self.by_insee[commune.code_insee.upper()] = commune
-            self.by_name.setdefault(normalise(commune.nom), []).append(commune)
+            self.par_insee[commune.code_insee.upper()] = commune
+            self.par_nom.setdefault(normaliser(commune.nom), []).append(commune)
 
-    def find(self, value) -> Commune:
-        text = as_text(value)
+    def trouver(self, value) -> Commune:
+        text = en_texte(value)
         if re.fullmatch(r"\d{4}", text):
             text = "0" + text  # an INSEE code read as a number lost its leading zero
-        if commune := self.by_insee.get(text.upper()):
+        if commune := self.par_insee.get(text.upper()):
             return commune
-        found = self.by_name.get(normalise(text), [])
+        found = self.par_nom.get(normaliser(text), [])
         if len(found) == 1:
             return found[0]
         if len(found) > 1:
@@ -322,14 +322,14 @@ class Communes:
 
 
 def _choice(value, choices: dict, attendu: str):
-    text = normalise(as_text(value))
+    text = normaliser(en_texte(value))
     if text in choices:
         return choices[text]
-    raise ValeurInvalide(f"« {as_text(value)} » n’est pas reconnu : attendu {attendu}.")
+    raise ValeurInvalide(f"« {en_texte(value)} » n’est pas reconnu : attendu {attendu}.")
 
 
 def _text(value, max_length: int) -> str:
-    text = as_text(value)
+    text = en_texte(value)
     if len(text) > max_length:
         raise ValeurInvalide(f"Le texte est trop long ({max_length} caractères au plus).")
     return text
@@ -339,17 +339,17 @@ def _parsers(communes: Communes):
     return {
         "reference_bailleur": lambda v: _text(v, 50),
         "adresse": lambda v: _text(v, 255),
-        "commune": communes.find,
+        "commune": communes.trouver,
         "typologie": lambda v: _choice(v, TYPOLOGIES, "T1, T2, T3, T4, T5 ou T6"),
-        "surface": lambda v: parse_decimal(v, maximum=SURFACE_MAX),
-        "loyer": lambda v: parse_decimal(v, maximum=MONTANT_MAX),
-        "charges": lambda v: parse_decimal(v, maximum=MONTANT_MAX),
-        "etage": parse_etage,
-        "ascenseur": parse_bool,
-        "accessible_pmr": parse_bool,
+        "surface": lambda v: lire_decimal(v, maximum=SURFACE_MAX),
+        "loyer": lambda v: lire_decimal(v, maximum=MONTANT_MAX),
+        "charges": lambda v: lire_decimal(v, maximum=MONTANT_MAX),
+        "etage": lire_etage,
+        "ascenseur": lire_booleen,
+        "accessible_pmr": lire_booleen,
         "etiquette_energetique": lambda v: (
             _choice(v, {e.value.lower(): e for e in EtiquetteEnergetique}, "une lettre de A à G")
-            if as_text(v)
+            if en_texte(v)
             else ""
         ),
         "statut": lambda v: _choice(v, STATUTS, "occupé, vacant ou en rotation"),
@@ -363,10 +363,10 @@ def _map_columns(header: list, rapport: RapportImport) -> dict[str, tuple[int, s
     """field name -> (column index, header as written in the file)."""
     colonnes = {}
     for index, titre in enumerate(header):
-        cle = normalise(as_text(titre))
+        cle = normaliser(en_texte(titre))
         for nom, alias in COLONNES.items():
             if cle in alias and nom not in colonnes:
-                colonnes[nom] = (index, as_text(titre))
+                colonnes[nom] = (index, en_texte(titre))
     manquantes = [LIBELLES_COLONNES[nom] for nom in OBLIGATOIRES if nom not in colonnes]
     if manquantes:
         rapport.erreur_fichier(
@@ -382,13 +382,13 @@ def _check_rows(rows, colonnes, parsers, rapport) -> dict[str, dict]:
     valeurs_par_reference = {}
     ligne_par_reference = {}
     for numero, row in enumerate(rows, start=2):
-        if all(as_text(cell) == "" for cell in row):
+        if all(en_texte(cell) == "" for cell in row):
             continue
         rapport.lignes += 1
         valeurs, erreurs = {}, []
         for nom, (index, titre) in colonnes.items():
             brut = row[index] if index < len(row) else None
-            if nom in OBLIGATOIRES and as_text(brut) == "":
+            if nom in OBLIGATOIRES and en_texte(brut) == "":
                 erreurs.append(ErreurImport(numero, titre, "Ce champ est obligatoire."))
                 continue
             try:
@@ -428,7 +428,7 @@ def importer_logements(*, bailleur: Organisation, fichier, auteur) -> RapportImp
         rows = lire_lignes(fichier)
     except FichierIllisible as exc:
         return rapport.erreur_fichier(str(exc))
-    if not rows or all(as_text(cell) == "" for cell in rows[0]):
+    if not rows or all(en_texte(cell) == "" for cell in rows[0]):
         return rapport.erreur_fichier("La première ligne doit contenir le nom des colonnes.")
 
     colonnes = _map_columns(rows[0], rapport)

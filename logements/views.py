@@ -134,7 +134,7 @@ def importer(request, bailleur_pk):
             "erreurs": rapport.erreurs[:ERREURS_AFFICHEES] if rapport else [],
             "erreurs_masquees": max(0, len(rapport.erreurs) - ERREURS_AFFICHEES) if rapport else 0,
             "colonnes": colonnes,
-            "imports": selectors.recent_imports(bailleur),
+            "imports": selectors.imports_recents(bailleur),
         },
     )
 
@@ -151,8 +151,8 @@ def mobilisations(request):
         "logements/mobilisations.html",
         {
             "page": page,
-            "avancement": selectors.mobilisation_progress(request.user),
-            "par_mode": selectors.mobilisations_by_mode(visibles),
+            "avancement": selectors.avancement_mobilisation(request.user),
+            "par_mode": selectors.mobilisations_par_mode(visibles),
         },
     )
 
