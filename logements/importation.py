@@ -18,6 +18,7 @@ from django.db import transaction
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
+from comptes.formats import format_nombre
 from comptes.models import Commune, Organisation
 from logements.enums import EtiquetteEnergetique, StatutLogement, Typologie
 from logements.models import ImportLogements, Logement
@@ -28,9 +29,7 @@ BATCH_SIZE = 1000
 LIGNES_MAX = 50_000
 COLONNES_MAX = 100
 XLSX_DECOMPRESSE_MAX = 200 * 1024 * 1024
-TROP_DE_LIGNES = "Le fichier dépasse {} lignes : découpez-le en plusieurs fichiers.".format(
-    f"{LIGNES_MAX:,}".replace(",", "\u202f")  # French thousands separator: a narrow no-break space
-)
+TROP_DE_LIGNES = f"Le fichier dépasse {format_nombre(LIGNES_MAX)} lignes : découpez-le en plusieurs fichiers."
 
 
 def typographie(text: str) -> str:
