@@ -1,14 +1,14 @@
 """Charts drawn as SVG on the server (no JavaScript), for the pages and the PDF reports.
 
-Counts under the statistical secrecy threshold are not drawn to scale: their bar is hatched, at
-the threshold's length, and labelled "< 3", so that the picture reveals no more than the tables.
+Counts masked by statistical secrecy are not drawn to scale: their bar is hatched, at the
+threshold's length, and labelled as in the tables, so that the picture reveals no more than they do.
 """
 
 import zlib
 from xml.sax.saxutils import escape
 
-from comptes.templatetags.asea import SEUIL_SECRET_STATISTIQUE, secret_statistique
-from financement.templatetags.financement import format_nombre
+from comptes.formats import format_nombre
+from financement.secret_statistique import SEUIL, effectif_masque, masquer_effectif
 
 COULEURS = ["#1b3a5c", "#3d7ab8", "#7fb0dd", "#c7ddf0", "#e3a33b", "#8a8a8a", "#5c8a3a"]
 
@@ -34,10 +34,10 @@ def barres(donnees, *, titre, secret=True, largeur=520, objectif=None, unite="")
     ]
     for i, (label, valeur) in enumerate(donnees):
         y = marge_haut + i * (hauteur_barre + 6)
-        masque = secret and 0 < valeur < SEUIL_SECRET_STATISTIQUE
-        longueur = zone * (SEUIL_SECRET_STATISTIQUE if masque else valeur) / maximum
+        masque = secret and effectif_masque(valeur)
+        longueur = zone * (SEUIL if masque else valeur) / maximum
         remplissage = f"url(#{motif})" if masque else COULEURS[i % len(COULEURS)]
-        texte = secret_statistique(valeur) if secret else format_nombre(valeur)
+        texte = masquer_effectif(valeur) if secret else format_nombre(valeur)
         parts.append(
             f'<text x="{marge_gauche - 6}" y="{y + 15}" font-size="11" text-anchor="end" fill="#111">'
             f"{escape(_court(str(label)))}</text>"

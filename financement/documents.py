@@ -1,5 +1,5 @@
 """The funder report (PDF, WeasyPrint): cover, summary, indicator tables, SVG charts, budget and
-targets. Aggregated and anonymised: no name, counts under 3 shown as "< 3"."""
+targets. Aggregated and anonymised: no name, small counts masked (statistical secrecy)."""
 
 from django.conf import settings
 from django.template.loader import render_to_string

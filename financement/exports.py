@@ -1,18 +1,18 @@
-"""The indicators as a flat table (section, indicator, value) for CSV and XLSX exports. Counts go
-through statistical secrecy like in the reports."""
+"""The indicators as a flat table (section, indicator, value) for CSV and XLSX exports. Counts and
+averages go through statistical secrecy like in the reports."""
 
 import csv
 import io
 from decimal import Decimal
 
-from comptes.templatetags.asea import secret_statistique
-from financement.templatetags.financement import heures
+from comptes.formats import format_heures
+from financement.secret_statistique import LIBELLE_MASQUE, masquer_effectif, masquer_moyenne
 
 ENTETES = ["Rubrique", "Indicateur", "Valeur"]
 
 
 def lignes(i) -> list[tuple[str, str, object]]:
-    s = secret_statistique
+    s = masquer_effectif
     rows = [
         ("Période", "Du", i["periode"].debut.strftime("%d/%m/%Y")),
         ("Période", "Au", i["periode"].fin.strftime("%d/%m/%Y")),
@@ -26,7 +26,9 @@ def lignes(i) -> list[tuple[str, str, object]]:
     rows += [("Composition", label, s(n)) for label, n, _avec in i["composition"]]
     for row in i["par_niveau"]:
         rows.append(("Niveaux", row["niveau"], s(row["n"])))
-        rows.append(("Durée moyenne (jours)", row["niveau"], row["jours_moyen"] if row["n"] >= 3 else "< 3"))
+        # A level without any household shows its mean duration masked too, as it always has.
+        jours_moyen = masquer_moyenne(row["jours_moyen"], row["n"], sans_menage=LIBELLE_MASQUE)
+        rows.append(("Durée moyenne (jours)", row["niveau"], jours_moyen))
     rows += [("Changements de niveau", f"{a} → {b}", s(n)) for a, b, n in i["changements_niveau"]]
     rows += [("Motifs de sortie", label, s(n)) for label, n in i["motifs_sortie"]]
     rows += [("Situation à la sortie", label, s(n)) for label, n in i["situations_sortie"]]
@@ -55,14 +57,13 @@ def lignes(i) -> list[tuple[str, str, object]]:
     c = i["contacts"]
     rows += [
         ("Contacts", "Nombre de contacts", s(c["nombre"])),
-        ("Contacts", "Temps passé", heures(c["minutes"])),
-        ("Contacts", "Heures TISF", heures(c["minutes_tisf"])),
+        ("Contacts", "Temps passé", format_heures(c["minutes"])),
+        ("Contacts", "Heures TISF", format_heures(c["minutes_tisf"])),
     ]
-    for row in i["progression"]:
-        if row["n"] >= 3:
-            rows.append(("Progression à la sortie", row["domaine"], row["progression"]))
-        else:
-            rows.append(("Progression à la sortie", row["domaine"], "< 3" if row["n"] else "–"))
+    rows += [
+        ("Progression à la sortie", row["domaine"], masquer_moyenne(row["progression"], row["n"]))
+        for row in i["progression"]
+    ]
     rows.append(("Comité de suivi", "Séances", i["comite"]["seances"]))
     rows += [("Décisions du comité", label, n) for label, n in i["comite"]["decisions"]]
     if i["budget"]:

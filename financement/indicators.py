@@ -3,7 +3,8 @@
 
 Each function is pure: it takes querysets and dates and returns plain values, aggregated in the
 database with a fixed number of queries whatever the number of households. `calculer` gathers them
-for a report. Counts here are exact; statistical secrecy ("< 3") is applied when they are shown.
+for a report. Counts here are exact; statistical secrecy (`financement.secret_statistique`) is
+applied when they are shown.
 """
 
 import datetime
@@ -609,7 +610,7 @@ def calculer(dispositif, debut: datetime.date, fin: datetime.date) -> dict:
 NON_ARRETES = ("convention",)
 
 
-def figures(indicateurs) -> dict:
+def chiffres(indicateurs) -> dict:
     """The indicators of `calculer` without the records that come with them (NON_ARRETES)."""
     return {cle: valeur for cle, valeur in indicateurs.items() if cle not in NON_ARRETES}
 

@@ -162,7 +162,7 @@ def arreter_indicateurs(*, dispositif, debut: datetime.date, fin: datetime.date)
     from financement import indicators
 
     calcule_le = timezone.now()
-    donnees = indicators.vers_json(indicators.figures(indicators.calculer(dispositif, debut, fin)))
+    donnees = indicators.vers_json(indicators.chiffres(indicators.calculer(dispositif, debut, fin)))
     with transaction.atomic():
         arretes, _created = IndicateursArretes.objects.update_or_create(
             dispositif=dispositif,

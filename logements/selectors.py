@@ -14,7 +14,7 @@ from logements.enums import ModeMobilisation, StatutReclamation
 from logements.models import EtapeExpulsion, ImpayesMensuels, ImportLogements, Logement, Reclamation
 
 
-def mobilisation_progress(user) -> list[dict]:
+def avancement_mobilisation(user) -> list[dict]:
     """For each programme of the user: dwellings mobilised (all landlords, a count only) against the
     programme's target, and the count by way of mobilisation."""
     dispositifs = dispositifs_of(user).annotate(mobilises=Count("mobilisations")).order_by("nom")
@@ -33,11 +33,11 @@ def mobilisation_progress(user) -> list[dict]:
     ]
 
 
-def recent_imports(bailleur, limit=5):
+def imports_recents(bailleur, limit=5):
     return ImportLogements.objects.filter(bailleur=bailleur).select_related("auteur")[:limit]
 
 
-def mobilisations_by_mode(mobilisations):
+def mobilisations_par_mode(mobilisations):
     counts = mobilisations.aggregate(
         **{mode.value: Count("pk", filter=Q(mode=mode.value)) for mode in ModeMobilisation}
     )

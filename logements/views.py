@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 
 from comptes.access import get_visible_or_404, require_perm
 from comptes.selectors import dispositifs_of
-from logements import selectors, services
+from logements import importation, selectors, services
 from logements.filters import LogementFilter
 from logements.forms import (
     AttributionForm,
@@ -22,6 +22,7 @@ from logements.forms import (
     SignalementGardienForm,
     SoldeForm,
 )
+from logements.importation import COLONNES, EXEMPLE, LIBELLES_COLONNES, OBLIGATOIRES
 from logements.models import (
     AideFsl,
     Attribution,
@@ -35,7 +36,6 @@ from logements.models import (
     bailleurs_visible_to,
     locataires_signalables,
 )
-from logements.services import COLONNES, EXEMPLE, LIBELLES_COLONNES, OBLIGATOIRES
 from menages.selectors import charger_menage
 
 PAR_PAGE = 25
@@ -103,13 +103,13 @@ def importer(request, bailleur_pk):
     form = ImportLogementsForm(request.POST or None, request.FILES or None)
     rapport = None
     if request.method == "POST" and form.is_valid():
-        rapport = services.importer_logements(
+        rapport = importation.importer_logements(
             bailleur=bailleur, fichier=form.cleaned_data["fichier"], auteur=user
         )
         if rapport.reussi:
             messages.success(
                 request,
-                services.typographie(
+                importation.typographie(
                     f"Import réussi : {rapport.crees} logement{'s' if rapport.crees > 1 else ''} "
                     f"créé{'s' if rapport.crees > 1 else ''}, {rapport.mis_a_jour} mis à jour."
                 ),
@@ -118,7 +118,7 @@ def importer(request, bailleur_pk):
         n = len(rapport.erreurs)
         form.add_error(
             "fichier",
-            services.typographie(
+            importation.typographie(
                 f"Le fichier contient {n} erreur{'s' if n > 1 else ''} : aucun logement n’a été importé. "
                 "Corrigez les lignes signalées ci-dessous, puis déposez de nouveau le fichier."
             ),
@@ -134,7 +134,7 @@ def importer(request, bailleur_pk):
             "erreurs": rapport.erreurs[:ERREURS_AFFICHEES] if rapport else [],
             "erreurs_masquees": max(0, len(rapport.erreurs) - ERREURS_AFFICHEES) if rapport else 0,
             "colonnes": colonnes,
-            "imports": selectors.recent_imports(bailleur),
+            "imports": selectors.imports_recents(bailleur),
         },
     )
 
@@ -151,8 +151,8 @@ def mobilisations(request):
         "logements/mobilisations.html",
         {
             "page": page,
-            "avancement": selectors.mobilisation_progress(request.user),
-            "par_mode": selectors.mobilisations_by_mode(visibles),
+            "avancement": selectors.avancement_mobilisation(request.user),
+            "par_mode": selectors.mobilisations_par_mode(visibles),
         },
     )
 

@@ -13,8 +13,8 @@ from django.utils import timezone
 from accompagnement.models import Accompagnement, Objectif, SuiviPostSortie, TempsFort
 from accompagnement.selectors import annotate_suivi, en_retard
 from comites.models import AvisMembre, PointOrdreDuJour, Seance
+from comptes.formats import format_euros
 from comptes.models import Dispositif
-from financement.templatetags.financement import euros
 from logements.models import SoldeLocatif
 from logements.selectors import seuil_impayes
 from menages.enums import EtatParcours, TypeDiagnostic, TypeIntervention
@@ -308,8 +308,8 @@ def impayes(now):
                 f"impayes:{menage_id}:{depuis.mois:%Y%m}:{user_id}",
                 TypeRappel.IMPAYES,
                 user_id,
-                f"{dernier.menage.nom} : {euros(dernier.solde)} d’impayés en {dernier.mois:%m/%Y}, "
-                f"au-delà du seuil de {euros(seuil)}.",
+                f"{dernier.menage.nom} : {format_euros(dernier.solde)} d’impayés en {dernier.mois:%m/%Y}, "
+                f"au-delà du seuil de {format_euros(seuil)}.",
                 reverse("logements:dossier_locatif", args=[menage_id]),
                 menage_id,
             )

@@ -36,7 +36,7 @@ def test_kept_figures_are_exactly_a_fresh_computation(jeu):
     services.arreter_indicateurs(dispositif=jeu.dispositif, debut=DEBUT, fin=FIN)
     kept = IndicateursArretes.objects.get(dispositif=jeu.dispositif, debut=DEBUT, fin=FIN).indicateurs
     fresh = indicators.calculer(jeu.dispositif, DEBUT, FIN)
-    assert kept == indicators.figures(fresh)
+    assert kept == indicators.chiffres(fresh)
     assert set(fresh) - set(kept) == set(indicators.NON_ARRETES)
     # Same types, not only equal values: tuples stay tuples, amounts stay decimals.
     assert kept["composition"][0] == ("1 personne", 2, 0)
@@ -107,7 +107,7 @@ def test_periodic_task_computes_the_current_period_and_drops_old_figures(jeu):
     debut, fin = periode_par_defaut(jeu.dispositif)
     courant = IndicateursArretes.objects.get()
     assert (courant.dispositif, courant.debut, courant.fin) == (jeu.dispositif, debut, fin)
-    assert courant.indicateurs == indicators.figures(indicators.calculer(jeu.dispositif, debut, fin))
+    assert courant.indicateurs == indicators.chiffres(indicators.calculer(jeu.dispositif, debut, fin))
     schedule = {entry["task"]: entry["schedule"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     # Recomputed more often than the figures expire: the dashboard opens on figures ready.
     assert schedule["financement.tasks.arreter_indicateurs"] < VALIDITE_INDICATEURS.total_seconds()

@@ -4,8 +4,8 @@ from django.urls import reverse
 
 from comptes.tests.factories import CommuneFactory
 from logements.enums import StatutLogement
+from logements.importation import typographie
 from logements.models import ImportLogements, Logement, MobilisationLogement
-from logements.services import typographie
 from logements.tests.factories import LogementFactory, MobilisationLogementFactory, logements_en_masse
 
 
