@@ -9,7 +9,7 @@ from menages.enums import EtatParcours
 from menages.models import Menage
 
 
-def dispositifs_of(user):
+def dispositifs_de(user):
     if user.est_administrateur:
         return Dispositif.objects.filter(actif=True)
     if user.organisation_id is None:
@@ -32,7 +32,7 @@ def _par_etat(counts: dict[str, int]) -> list[tuple[str, int]]:
 
 def programme_figures(user):
     """Aggregated figures of the programmes the user's organisation takes part in: no names."""
-    menages = Menage.objects.filter(dispositif__in=dispositifs_of(user))
+    menages = Menage.objects.filter(dispositif__in=dispositifs_de(user))
     par_bailleur = (
         menages.order_by().values("bailleur__nom").annotate(n=Count("pk")).order_by("bailleur__nom")
     )

@@ -39,7 +39,7 @@ def tableau_de_bord(request):
         context["mes_menages"] = selectors.my_households(user)
     if context["voit_indicateurs"]:
         # The programmes are shown with the figures only.
-        context["dispositifs"] = list(selectors.dispositifs_of(user))
+        context["dispositifs"] = list(selectors.dispositifs_de(user))
         context["chiffres"] = selectors.programme_figures(user)
     if context["est_membre_comite"]:
         from comites.selectors import tableau_comite
