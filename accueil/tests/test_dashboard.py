@@ -65,7 +65,7 @@ def test_my_households_puts_late_ones_first_and_counts_them(programme):
     from django.utils import timezone
 
     from accompagnement.tests.factories import AccompagnementFactory, ContactFactory
-    from comptes.selectors import my_households
+    from accueil.selectors import my_households
 
     user = programme.ts_adaff
     a_jour, en_retard = (
@@ -90,7 +90,7 @@ def test_my_households_puts_late_ones_first_and_counts_them(programme):
 
 
 def test_my_households_falls_back_on_visible_ones_only_for_who_follows_none(programme):
-    from comptes.selectors import my_households
+    from accueil.selectors import my_households
 
     ouvert = MenageFactory(dispositif=programme.dispositif, bailleur=programme.habitat, nom="Ouvert")
     # The CESF follows no household personally: she sees her landlord's households in progress.
