@@ -11,7 +11,7 @@ from menages.enums import EtatParcours
 from menages.models import Menage
 
 
-def counts_by_etat(menages) -> list[tuple[str, int]]:
+def nombres_par_etat(menages) -> list[tuple[str, int]]:
     """(label, count) for every step of the path, in the path's order, zeros included."""
     return _par_etat(_counts(menages))
 
@@ -24,7 +24,7 @@ def _par_etat(counts: dict[str, int]) -> list[tuple[str, int]]:
     return [(etat.label, counts.get(etat.value, 0)) for etat in EtatParcours]
 
 
-def programme_figures(user):
+def chiffres_dispositifs(user):
     """Aggregated figures of the programmes the user's organisation takes part in: no names."""
     menages = Menage.objects.filter(dispositif__in=dispositifs_de(user))
     par_bailleur = (
@@ -32,7 +32,7 @@ def programme_figures(user):
     )
     return {
         "total": menages.count(),
-        "par_etat": counts_by_etat(menages),
+        "par_etat": nombres_par_etat(menages),
         "par_bailleur": [(row["bailleur__nom"] or "Sans bailleur", row["n"]) for row in par_bailleur],
     }
 
@@ -41,7 +41,7 @@ def programme_figures(user):
 MAX_SUIVIS = 300
 
 
-def my_households(user, limit=10):
+def mes_menages(user, limit=10):
     """The households the user follows (all visible ones for landlord staff and administrators),
     late ones first: late means the last contact is older than the household's rythme allows."""
 
@@ -85,7 +85,7 @@ def my_households(user, limit=10):
     }
 
 
-def admin_figures():
+def chiffres_administration():
     return {
         "organisations": Organisation.objects.count(),
         "bailleurs": Organisation.objects.filter(type=TypeOrganisation.BAILLEUR).count(),

@@ -21,15 +21,15 @@ def tableau_de_bord(request):
         "est_administrateur": user.est_administrateur,
     }
     if context["voit_menages"]:
-        context["mes_menages"] = selectors.my_households(user)
+        context["mes_menages"] = selectors.mes_menages(user)
     if context["voit_indicateurs"]:
         # The programmes are shown with the figures only.
         context["dispositifs"] = list(dispositifs_de(user))
-        context["chiffres"] = selectors.programme_figures(user)
+        context["chiffres"] = selectors.chiffres_dispositifs(user)
     if context["est_membre_comite"]:
         context["comite"] = tableau_comite(user)
     if context["est_administrateur"]:
-        context["admin"] = selectors.admin_figures()
+        context["admin"] = selectors.chiffres_administration()
     elif user.has_perm("logements.voir_dossier_locatif"):
         # Her tenants are the households she sees: counted once, for both widgets.
         total = context["mes_menages"]["total"] if context["voit_menages"] else None
