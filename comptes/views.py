@@ -16,44 +16,12 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from comptes import lockout, selectors, services
+from comptes import lockout, services
 from comptes.forms import ActivationForm, CodeForm
 from comptes.middleware import two_factor_not_required
 from comptes.models import BattementService
-from comptes.permissions import is_financeur, is_membre_comite
 
 RECOVERY_CODES_SESSION_KEY = "asea_codes_de_secours"
-
-
-@never_cache
-def tableau_de_bord(request):
-    user = request.user
-    est_membre_comite = is_membre_comite(user)
-    context = {
-        "voit_menages": user.has_perm("menages.voir_menages"),
-        "voit_indicateurs": is_financeur(user) or est_membre_comite,
-        "est_membre_comite": est_membre_comite,
-        "est_administrateur": user.est_administrateur,
-    }
-    if context["voit_menages"]:
-        context["mes_menages"] = selectors.my_households(user)
-    if context["voit_indicateurs"]:
-        # The programmes are shown with the figures only.
-        context["dispositifs"] = list(selectors.dispositifs_of(user))
-        context["chiffres"] = selectors.programme_figures(user)
-    if context["est_membre_comite"]:
-        from comites.selectors import tableau_comite
-
-        context["comite"] = tableau_comite(user)
-    if context["est_administrateur"]:
-        context["admin"] = selectors.admin_figures()
-    elif user.has_perm("logements.voir_dossier_locatif"):
-        from logements.selectors import tableau_cesf
-
-        # Her tenants are the households she sees: counted once, for both widgets.
-        total = context["mes_menages"]["total"] if context["voit_menages"] else None
-        context["cesf"] = tableau_cesf(user, nombre_locataires=total)
-    return render(request, "comptes/tableau_de_bord.html", context)
 
 
 def _check_database():
@@ -220,13 +188,3 @@ def journal_utilisateur(request, pk):
     entries = LogEntry.objects.filter(actor=utilisateur).select_related("content_type").order_by("-timestamp")
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(request, "comptes/journal_utilisateur.html", {"utilisateur": utilisateur, "page": page})
-
-
-@never_cache
-def plancher(request):
-    """The benchmarks' floor: a logged-in page of the same layout that makes one query itself."""
-    from comptes.models import Dispositif
-
-    return render(
-        request, "comptes/plancher.html", {"dispositifs": Dispositif.objects.filter(actif=True).count()}
-    )

@@ -1,12 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from accueil import views as accueil_views
 from comptes import views as comptes_views
 
 urlpatterns = [
-    path("", comptes_views.tableau_de_bord, name="tableau_de_bord"),
+    path("", accueil_views.tableau_de_bord, name="tableau_de_bord"),
     path("sante/", comptes_views.sante, name="sante"),
-    path("plancher/", comptes_views.plancher, name="plancher"),
+    path("plancher/", accueil_views.plancher, name="plancher"),
     path("comptes/", include("comptes.urls")),
     path("logements/", include("logements.urls")),
     path("menages/", include("dossiers.urls")),

@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, Sum, Window
 from django.utils import timezone
 
-from comptes.selectors import dispositifs_of
+from comptes.selectors import dispositifs_de
 from logements.enums import ModeMobilisation, StatutReclamation
 from logements.models import EtapeExpulsion, ImpayesMensuels, ImportLogements, Logement, Reclamation
 
@@ -17,7 +17,7 @@ from logements.models import EtapeExpulsion, ImpayesMensuels, ImportLogements, L
 def avancement_mobilisation(user) -> list[dict]:
     """For each programme of the user: dwellings mobilised (all landlords, a count only) against the
     programme's target, and the count by way of mobilisation."""
-    dispositifs = dispositifs_of(user).annotate(mobilises=Count("mobilisations")).order_by("nom")
+    dispositifs = dispositifs_de(user).annotate(mobilises=Count("mobilisations")).order_by("nom")
     return [
         {
             "dispositif": dispositif,

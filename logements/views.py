@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from comptes.access import get_visible_or_404, require_perm
-from comptes.selectors import dispositifs_of
+from comptes.selectors import dispositifs_de
 from logements import importation, selectors, services
 from logements.filters import LogementFilter
 from logements.forms import (
@@ -162,7 +162,7 @@ def mobiliser(request, pk):
     user = request.user
     logement = get_visible_or_404(Logement.objects.select_related("bailleur", "commune"), user, pk=pk)
     require_perm(user, "logements.mobiliser_logement", logement)
-    dispositifs = dispositifs_of(user).filter(organisations=logement.bailleur)
+    dispositifs = dispositifs_de(user).filter(organisations=logement.bailleur)
     if not dispositifs:
         raise PermissionDenied
     existante = logement.mobilisations.filter(dispositif__in=dispositifs).first()

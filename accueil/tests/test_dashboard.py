@@ -59,13 +59,13 @@ def test_dashboard_query_count_does_not_grow_with_households(client, programme, 
     assert few == many
 
 
-def test_my_households_puts_late_ones_first_and_counts_them(programme):
+def test_mes_menages_puts_late_ones_first_and_counts_them(programme):
     import datetime
 
     from django.utils import timezone
 
     from accompagnement.tests.factories import AccompagnementFactory, ContactFactory
-    from comptes.selectors import my_households
+    from accueil.selectors import mes_menages
 
     user = programme.ts_adaff
     a_jour, en_retard = (
@@ -80,7 +80,7 @@ def test_my_households_puts_late_ones_first_and_counts_them(programme):
     clos = MenageFactory(dispositif=programme.dispositif, nom="Clos", etat="clos")
     IntervenantFactory(menage=clos, utilisateur=user)
 
-    result = my_households(user)
+    result = mes_menages(user)
 
     assert [(m.nom, m.en_retard) for m in result["suivis"]] == [("Zola", True), ("Albert", False)]
     assert (result["total"], result["nombre_suivis"], result["en_retard"]) == (3, 2, 1)
@@ -89,16 +89,16 @@ def test_my_households_puts_late_ones_first_and_counts_them(programme):
     assert result["suivis"][0].get_etat_display() == "Accompagnement"
 
 
-def test_my_households_falls_back_on_visible_ones_only_for_who_follows_none(programme):
-    from comptes.selectors import my_households
+def test_mes_menages_falls_back_on_visible_ones_only_for_who_follows_none(programme):
+    from accueil.selectors import mes_menages
 
     ouvert = MenageFactory(dispositif=programme.dispositif, bailleur=programme.habitat, nom="Ouvert")
     # The CESF follows no household personally: she sees her landlord's households in progress.
-    assert [m.nom for m in my_households(programme.cesf_habitat)["suivis"]] == ["Ouvert"]
+    assert [m.nom for m in mes_menages(programme.cesf_habitat)["suivis"]] == ["Ouvert"]
     # Once she follows one, even a closed one, "my households" are hers only.
     clos = MenageFactory(dispositif=programme.dispositif, bailleur=programme.habitat, etat="clos")
     IntervenantFactory(menage=clos, utilisateur=programme.cesf_habitat)
-    result = my_households(programme.cesf_habitat)
+    result = mes_menages(programme.cesf_habitat)
     assert result["suivis"] == [] and result["nombre_suivis"] == 0
     assert result["total"] == 2
     assert ouvert.nom not in [m.nom for m in result["suivis"]]

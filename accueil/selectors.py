@@ -1,0 +1,94 @@
+"""Reads for the home page of each role: the figures and lists the domain apps do not own."""
+
+from django.db.models import Count
+from django.utils import timezone
+
+from accompagnement.selectors import annotate_suivi, en_retard
+from comptes.enums import TypeOrganisation
+from comptes.models import Organisation, Utilisateur
+from comptes.selectors import dispositifs_de
+from menages.enums import EtatParcours
+from menages.models import Menage
+
+
+def nombres_par_etat(menages) -> list[tuple[str, int]]:
+    """(label, count) for every step of the path, in the path's order, zeros included."""
+    return _par_etat(_counts(menages))
+
+
+def _counts(menages) -> dict[str, int]:
+    return dict(menages.order_by().values_list("etat").annotate(n=Count("pk")))
+
+
+def _par_etat(counts: dict[str, int]) -> list[tuple[str, int]]:
+    return [(etat.label, counts.get(etat.value, 0)) for etat in EtatParcours]
+
+
+def chiffres_dispositifs(user):
+    """Aggregated figures of the programmes the user's organisation takes part in: no names."""
+    menages = Menage.objects.filter(dispositif__in=dispositifs_de(user))
+    par_bailleur = (
+        menages.order_by().values("bailleur__nom").annotate(n=Count("pk")).order_by("bailleur__nom")
+    )
+    return {
+        "total": menages.count(),
+        "par_etat": nombres_par_etat(menages),
+        "par_bailleur": [(row["bailleur__nom"] or "Sans bailleur", row["n"]) for row in par_bailleur],
+    }
+
+
+# A landlord's or an administrator's dashboard looks at the most recently active files only.
+MAX_SUIVIS = 300
+
+
+def mes_menages(user, limit=10):
+    """The households the user follows (all visible ones for landlord staff and administrators),
+    late ones first: late means the last contact is older than the household's rythme allows."""
+
+    def en_cours(suivis):
+        # The most recently modified ones come from the index on modifie_le, without sorting
+        # every visible household; only the values shown or needed for lateness are read.
+        return list(
+            annotate_suivi(suivis)
+            .exclude(etat__in=[EtatParcours.CLOS, EtatParcours.REFUSE])
+            .order_by("-modifie_le")
+            .values_list("pk", "nom", "etat", "dernier_contact", "rythme_actuel", "debut_accompagnement")[
+                :MAX_SUIVIS
+            ]
+        )
+
+    menages = Menage.objects.visible_to(user)
+    suivis = menages.followed_by(user)
+    rows = en_cours(suivis)
+    # Someone who follows no household personally (landlord staff, administrators) sees all the
+    # visible ones; one whose followed households are all closed sees none in progress.
+    if not rows and not suivis.exists():
+        rows = en_cours(menages)
+    today = timezone.localdate()
+    lignes = sorted(
+        ((en_retard(rythme, dernier, debut, le=today), nom, pk, etat, dernier) for pk, nom, etat, dernier, rythme, debut in rows),
+        key=lambda ligne: (not ligne[0], ligne[1]),
+    )  # fmt: skip
+    # Households only for the lines shown: sorting a few hundred needs no model instances.
+    suivis = []
+    for retard, nom, pk, etat, dernier in lignes[:limit]:
+        menage = Menage(pk=pk, nom=nom, etat=etat)
+        menage.dernier_contact, menage.en_retard = dernier, retard
+        suivis.append(menage)
+    counts = _counts(menages)  # one query for the total and the steps
+    return {
+        "total": sum(counts.values()),
+        "par_etat": _par_etat(counts),
+        "en_retard": sum(1 for ligne in lignes if ligne[0]),
+        "suivis": suivis,
+        "nombre_suivis": len(lignes),
+    }
+
+
+def chiffres_administration():
+    return {
+        "organisations": Organisation.objects.count(),
+        "bailleurs": Organisation.objects.filter(type=TypeOrganisation.BAILLEUR).count(),
+        "utilisateurs": Utilisateur.objects.filter(is_active=True).count(),
+        "menages": Menage.objects.count(),
+    }

@@ -1,0 +1,45 @@
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from accueil import selectors
+from comites.selectors import tableau_comite
+from comptes.models import Dispositif
+from comptes.permissions import is_financeur, is_membre_comite
+from comptes.selectors import dispositifs_de
+from logements.selectors import tableau_cesf
+
+
+@never_cache
+def tableau_de_bord(request):
+    """The home page of every role: one widget for each thing the user's roles give access to."""
+    user = request.user
+    est_membre_comite = is_membre_comite(user)
+    context = {
+        "voit_menages": user.has_perm("menages.voir_menages"),
+        "voit_indicateurs": is_financeur(user) or est_membre_comite,
+        "est_membre_comite": est_membre_comite,
+        "est_administrateur": user.est_administrateur,
+    }
+    if context["voit_menages"]:
+        context["mes_menages"] = selectors.mes_menages(user)
+    if context["voit_indicateurs"]:
+        # The programmes are shown with the figures only.
+        context["dispositifs"] = list(dispositifs_de(user))
+        context["chiffres"] = selectors.chiffres_dispositifs(user)
+    if context["est_membre_comite"]:
+        context["comite"] = tableau_comite(user)
+    if context["est_administrateur"]:
+        context["admin"] = selectors.chiffres_administration()
+    elif user.has_perm("logements.voir_dossier_locatif"):
+        # Her tenants are the households she sees: counted once, for both widgets.
+        total = context["mes_menages"]["total"] if context["voit_menages"] else None
+        context["cesf"] = tableau_cesf(user, nombre_locataires=total)
+    return render(request, "accueil/tableau_de_bord.html", context)
+
+
+@never_cache
+def plancher(request):
+    """The benchmarks' floor: a logged-in page of the same layout that makes one query itself."""
+    return render(
+        request, "accueil/plancher.html", {"dispositifs": Dispositif.objects.filter(actif=True).count()}
+    )
