@@ -169,7 +169,7 @@ class Menage(models.Model):
         indexes = [
             # The household list's order: its first page is read from the index, not sorted.
             models.Index(fields=["nom", "reference"], name="menage_ordre_liste"),
-            # The dashboards list the most recently active files first (comptes.selectors).
+            # The dashboards list the most recently active files first (accueil.selectors).
             models.Index(models.F("modifie_le").desc(), name="menage_modifie_le"),
             # A landlord's staff see their landlord's households: counted by step from the index.
             models.Index(fields=["bailleur", "dispositif", "etat", "id"], name="menage_bailleur_etat"),
