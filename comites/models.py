@@ -13,7 +13,7 @@ from django.utils import timezone
 from comites.enums import Avis, Decision, RoleMembre, StatutSeance, TypeInstance, TypePoint
 from comptes.enums import CodeNiveau
 from comptes.models import Dispositif
-from menages.models import Menage
+from menages.models import Menage, RattacheAuMenage
 
 
 class Instance(models.Model):
@@ -143,7 +143,7 @@ class PointQuerySet(models.QuerySet):
         )
 
 
-class PointOrdreDuJour(models.Model):
+class PointOrdreDuJour(RattacheAuMenage):
     seance = models.ForeignKey(Seance, on_delete=models.CASCADE, related_name="points")
     menage = models.ForeignKey(Menage, on_delete=models.CASCADE, related_name="points_comite")
     type = models.CharField("objet", max_length=30, choices=TypePoint.choices)
@@ -177,16 +177,15 @@ class PointOrdreDuJour(models.Model):
     def get_absolute_url(self):
         return reverse("comites:point", args=[self.pk])
 
-    def get_additional_data(self):
-        return {"menage_id": self.menage_id}
 
-
-class AvisMembre(models.Model):
+class AvisMembre(RattacheAuMenage):
     point = models.ForeignKey(PointOrdreDuJour, on_delete=models.CASCADE, related_name="avis")
     membre = models.ForeignKey(MembreInstance, on_delete=models.CASCADE, related_name="avis")
     avis = models.CharField("avis", max_length=20, choices=Avis.choices)
     commentaire = models.TextField("commentaire", blank=True)
     donne_le = models.DateTimeField(default=timezone.now)
+
+    menage_via = "point"
 
     class Meta:
         verbose_name = "avis d’un membre"
@@ -196,11 +195,8 @@ class AvisMembre(models.Model):
     def __str__(self):
         return f"{self.membre.utilisateur} : {self.get_avis_display()}"
 
-    def get_additional_data(self):
-        return {"menage_id": self.point.menage_id}
 
-
-class DemandeComite(models.Model):
+class DemandeComite(RattacheAuMenage):
     """A worker's request that the next committee examine a household (level change, IML, exit,
     renewal); it feeds the agenda."""
 
@@ -222,6 +218,3 @@ class DemandeComite(models.Model):
 
     def __str__(self):
         return f"{self.get_type_display()} – {self.menage.reference}"
-
-    def get_additional_data(self):
-        return {"menage_id": self.menage_id}

@@ -31,6 +31,7 @@ from logements.enums import (
     TypeReclamation,
     Typologie,
 )
+from menages.models import RattacheAuMenage
 
 # The landlord's staff who manage its stock and look for a dwelling for a household: they see
 # their landlord's stock and the other landlord's available dwellings (pooled for matching).
@@ -492,7 +493,7 @@ class AttributionQuerySet(models.QuerySet):
         return self.filter(menage__in=Menage.objects.visible_to(user))
 
 
-class Attribution(models.Model):
+class Attribution(RattacheAuMenage):
     """A dwelling proposed to a household, up to the move-in: visit, decision of the commission
     d'attribution (CAL), lease, move-in; or its refusal. The IML variant: the lease is held by HDM,
     the household signs an occupancy agreement, then the lease glides to the household."""
@@ -526,6 +527,3 @@ class Attribution(models.Model):
 
     def get_absolute_url(self):
         return reverse("logements:attribution", args=[self.pk])
-
-    def get_additional_data(self):
-        return {"menage_id": self.menage_id}

@@ -37,6 +37,22 @@ telephone_validator = RegexValidator(
 )
 
 
+class RattacheAuMenage(models.Model):
+    """A record of a household's file. Its audit entries carry the household's id, so that the
+    household's trail (`/menages/<id>/journal/`) includes the changes to it."""
+
+    # The relation that leads to the household, for a record attached to another record of the
+    # file (a level change reaches it through its support episode); None: the record's own `menage`.
+    menage_via: str | None = None
+
+    class Meta:
+        abstract = True
+
+    def get_additional_data(self):
+        porteur = getattr(self, self.menage_via) if self.menage_via else self
+        return {"menage_id": porteur.menage_id}
+
+
 class IntervenantQuerySet(models.QuerySet):
     def actifs(self, le=None):
         le = le or timezone.localdate()
@@ -206,7 +222,7 @@ class Menage(models.Model):
         return self.etat not in {EtatParcours.CLOS, EtatParcours.REFUSE}
 
 
-class Intervenant(models.Model):
+class Intervenant(RattacheAuMenage):
     """Who intervenes on a household, from when to when. This list drives who may see it."""
 
     menage = models.ForeignKey(Menage, on_delete=models.CASCADE, related_name="intervenants")
@@ -250,12 +266,8 @@ class Intervenant(models.Model):
         qui = self.utilisateur or self.nom_externe or self.organisation
         return f"{self.get_type_display()} : {qui}"
 
-    def get_additional_data(self):
-        # Lets the audit trail of a household include the changes to its intervenants.
-        return {"menage_id": self.menage_id}
 
-
-class Membre(models.Model):
+class Membre(RattacheAuMenage):
     menage = models.ForeignKey(Menage, on_delete=models.CASCADE, related_name="membres")
     nom = models.CharField("nom", max_length=100)
     prenom = models.CharField("prénom", max_length=100)
@@ -292,15 +304,12 @@ class Membre(models.Model):
         Menage.objects.filter(pk=menage_id).rafraichir_recherche()
         return result
 
-    def get_additional_data(self):
-        return {"menage_id": self.menage_id}
-
     @property
     def est_present(self):
         return self.date_sortie is None or self.date_sortie >= timezone.localdate()
 
 
-class Ressource(models.Model):
+class Ressource(RattacheAuMenage):
     menage = models.ForeignKey(Menage, on_delete=models.CASCADE, related_name="ressources")
     type = models.CharField("type", max_length=30, choices=TypeRessource.choices)
     montant_mensuel = models.DecimalField(
@@ -316,11 +325,8 @@ class Ressource(models.Model):
     def __str__(self):
         return f"{self.get_type_display()} : {self.montant_mensuel} €"
 
-    def get_additional_data(self):
-        return {"menage_id": self.menage_id}
 
-
-class Dette(models.Model):
+class Dette(RattacheAuMenage):
     menage = models.ForeignKey(Menage, on_delete=models.CASCADE, related_name="dettes")
     creancier = models.CharField("créancier", max_length=150)
     montant = models.DecimalField(
@@ -338,11 +344,8 @@ class Dette(models.Model):
     def __str__(self):
         return f"{self.creancier} : {self.montant} €"
 
-    def get_additional_data(self):
-        return {"menage_id": self.menage_id}
 
-
-class ProblemeMenage(models.Model):
+class ProblemeMenage(RattacheAuMenage):
     menage = models.ForeignKey(Menage, on_delete=models.CASCADE, related_name="problemes")
     code = models.CharField("difficulté", max_length=30, choices=Probleme.choices)
 
@@ -354,11 +357,8 @@ class ProblemeMenage(models.Model):
     def __str__(self):
         return self.get_code_display()
 
-    def get_additional_data(self):
-        return {"menage_id": self.menage_id}
 
-
-class EvenementParcours(models.Model):
+class EvenementParcours(RattacheAuMenage):
     """A step change of a household's path: dated, with its author and reason."""
 
     menage = models.ForeignKey(Menage, on_delete=models.CASCADE, related_name="evenements")
@@ -379,11 +379,8 @@ class EvenementParcours(models.Model):
     def __str__(self):
         return f"{self.get_etat_avant_display() or 'Création'} → {self.get_etat_apres_display()}"
 
-    def get_additional_data(self):
-        return {"menage_id": self.menage_id}
 
-
-class PreDiagnostic(models.Model):
+class PreDiagnostic(RattacheAuMenage):
     """First look at the household by the landlord and/or the association, before the funders."""
 
     menage = models.ForeignKey(Menage, on_delete=models.CASCADE, related_name="pre_diagnostics")
@@ -411,11 +408,8 @@ class PreDiagnostic(models.Model):
     def __str__(self):
         return f"Pré-diagnostic du {self.date:%d/%m/%Y} ({self.organisation})"
 
-    def get_additional_data(self):
-        return {"menage_id": self.menage_id}
 
-
-class ValidationFinanceur(models.Model):
+class ValidationFinanceur(RattacheAuMenage):
     """A funder's answer on a proposed household, asked by email with signed single-use links."""
 
     menage = models.ForeignKey(Menage, on_delete=models.CASCADE, related_name="validations")
@@ -454,9 +448,6 @@ class ValidationFinanceur(models.Model):
     def __str__(self):
         return f"{self.financeur} : {self.get_decision_display()}"
 
-    def get_additional_data(self):
-        return {"menage_id": self.menage_id}
-
     @property
     def en_attente(self):
         return self.decision == DecisionFinanceur.EN_ATTENTE
@@ -472,7 +463,7 @@ def _comment_field(domaine):
     return models.TextField(f"observations – {domaine.label.lower()}", blank=True)
 
 
-class Diagnostic(models.Model):
+class Diagnostic(RattacheAuMenage):
     """The in-depth diagnostic by life domain, scored on an autonomy scale so that the same grid at
     exit measures progress. The health part is confidential (social workers only)."""
 
@@ -532,9 +523,6 @@ class Diagnostic(models.Model):
 
     def __str__(self):
         return f"{self.get_type_display()} du {self.date:%d/%m/%Y}"
-
-    def get_additional_data(self):
-        return {"menage_id": self.menage_id}
 
     def domaines(self, include_confidential=True):
         """(domain, score label, score, observations) for each life domain; the health
