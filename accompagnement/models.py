@@ -23,7 +23,7 @@ from accompagnement.enums import (
     TypeDocument,
     TypeTempsFort,
 )
-from comptes.enums import CodeNiveau
+from comptes.enums import CodeNiveau, TypeOrganisation
 from comptes.models import Organisation
 from menages.enums import MotifSortie
 from menages.models import Membre, Menage, RattacheAuMenage
@@ -54,6 +54,12 @@ class ConfidentielQuerySet(ParMenageQuerySet):
 class AccompagnementQuerySet(ParMenageQuerySet):
     def en_cours(self):
         return self.filter(date_fin__isnull=True)
+
+
+class ObjectifQuerySet(ParMenageQuerySet):
+    def a_revoir(self, le):
+        """Objectives still in progress whose review date has come by `le`."""
+        return self.filter(statut=StatutObjectif.EN_COURS, date_revision__lte=le)
 
 
 class Accompagnement(RattacheAuMenage):
@@ -139,7 +145,7 @@ class MesureIml(RattacheAuMenage):
         Organisation,
         on_delete=models.PROTECT,
         verbose_name="partenaire",
-        limit_choices_to={"type": "partenaire_iml"},
+        limit_choices_to={"type": TypeOrganisation.PARTENAIRE_IML},
     )
     forme = models.CharField("forme", max_length=20, choices=FormeIml.choices)
     date_debut_contrat = models.DateField("début du contrat")
@@ -205,7 +211,7 @@ class Objectif(RattacheAuMenage, Versionne):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
 
-    objects = ParMenageQuerySet.as_manager()
+    objects = ObjectifQuerySet.as_manager()
 
     class Meta:
         verbose_name = "objectif"

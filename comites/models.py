@@ -81,6 +81,10 @@ class SeanceQuerySet(models.QuerySet):
         membres = MembreInstance.objects.actifs().filter(utilisateur=user).values("instance_id")
         return self.filter(instance__in=membres)
 
+    def ouvertes(self):
+        """Sessions not closed yet (planned or convened)."""
+        return self.exclude(statut=StatutSeance.CLOSE)
+
 
 class Seance(models.Model):
     instance = models.ForeignKey(Instance, on_delete=models.CASCADE, related_name="seances")
@@ -142,6 +146,17 @@ class PointQuerySet(models.QuerySet):
             Q(seance__in=Seance.objects.visible_to(user)) | Q(menage__in=Menage.objects.visible_to(user))
         )
 
+    def a_decider(self):
+        """Items the chair has not decided yet."""
+        return self.filter(decision="")
+
+    def decides(self):
+        return self.exclude(decision="")
+
+    def ouverts(self):
+        """Items awaiting a decision in a session still open: the agenda's pending work."""
+        return self.a_decider().exclude(seance__statut=StatutSeance.CLOSE)
+
 
 class PointOrdreDuJour(RattacheAuMenage):
     seance = models.ForeignKey(Seance, on_delete=models.CASCADE, related_name="points")
@@ -176,6 +191,10 @@ class PointOrdreDuJour(RattacheAuMenage):
 
     def get_absolute_url(self):
         return reverse("comites:point", args=[self.pk])
+
+    @property
+    def est_decide(self):
+        return bool(self.decision)
 
 
 class AvisMembre(RattacheAuMenage):

@@ -279,10 +279,9 @@ class DossierLocatifQuerySet(models.QuerySet):
 def locataires_signalables(user):
     """The households a caretaker may report on, offered by reference and name only: his
     landlord's, in his programmes, still followed (administrators: all followed households)."""
-    from menages.enums import EtatParcours
     from menages.models import Menage
 
-    menages = Menage.objects.exclude(etat__in=[EtatParcours.CLOS, EtatParcours.REFUSE]).order_by("nom", "pk")
+    menages = Menage.objects.en_cours().order_by("nom", "pk")
     if user.est_administrateur:
         return menages
     if user.organisation_id is None or not user.organisation.est_bailleur:

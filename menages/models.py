@@ -9,9 +9,11 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from comptes.enums import CodeNiveau, Role
+from comptes.enums import CodeNiveau, Role, TypeOrganisation
 from comptes.models import Commune, Dispositif, Organisation
 from menages.enums import (
+    ETATS_ACCOMPAGNEMENT,
+    ETATS_TERMINES,
     Autonomie,
     DecisionFinanceur,
     DomaineDiagnostic,
@@ -104,6 +106,14 @@ class MenageQuerySet(models.QuerySet):
         ]
         self.model.objects.bulk_update(menages, ["texte_recherche"], batch_size=2000)
 
+    def en_cours(self):
+        """Households whose path is still open: neither closed nor refused."""
+        return self.exclude(etat__in=ETATS_TERMINES)
+
+    def en_accompagnement(self):
+        """Households in support: at a level, or in the exit relay."""
+        return self.filter(etat__in=ETATS_ACCOMPAGNEMENT)
+
     def followed_by(self, user):
         """Households where `user` is personally an active intervenant ("mes ménages")."""
         return self.filter(
@@ -124,7 +134,7 @@ class Menage(models.Model):
         null=True,
         blank=True,
         verbose_name="bailleur concerné",
-        limit_choices_to={"type": "bailleur"},
+        limit_choices_to={"type": TypeOrganisation.BAILLEUR},
     )
     commune = models.ForeignKey(
         Commune, on_delete=models.PROTECT, null=True, blank=True, verbose_name="commune"
@@ -219,7 +229,7 @@ class Menage(models.Model):
 
     @property
     def est_actif(self):
-        return self.etat not in {EtatParcours.CLOS, EtatParcours.REFUSE}
+        return self.etat not in ETATS_TERMINES
 
 
 class Intervenant(RattacheAuMenage):
@@ -409,6 +419,12 @@ class PreDiagnostic(RattacheAuMenage):
         return f"Pré-diagnostic du {self.date:%d/%m/%Y} ({self.organisation})"
 
 
+class ValidationFinanceurQuerySet(models.QuerySet):
+    def en_attente(self):
+        """Validations the funder has not answered yet."""
+        return self.filter(decision=DecisionFinanceur.EN_ATTENTE)
+
+
 class ValidationFinanceur(RattacheAuMenage):
     """A funder's answer on a proposed household, asked by email with signed single-use links."""
 
@@ -439,6 +455,8 @@ class ValidationFinanceur(RattacheAuMenage):
     saisie_par = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+
+    objects = ValidationFinanceurQuerySet.as_manager()
 
     class Meta:
         verbose_name = "validation d’un financeur"

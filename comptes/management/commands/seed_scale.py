@@ -20,10 +20,12 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accompagnement.models import Accompagnement, ChangementNiveau, Contact, Objectif
+from comites.enums import Decision, StatutSeance, TypeInstance, TypePoint
 from comites.models import Instance, PointOrdreDuJour, Seance
-from comptes.enums import Role
+from comptes.enums import Role, TypeOrganisation
 from comptes.models import AttributionRole, Commune, Dispositif, Organisation, Utilisateur
 from logements import impayes
+from logements.enums import DecisionFsl, StatutPlanApurement, StatutReclamation
 from logements.models import (
     AideFsl,
     EtapeExpulsion,
@@ -97,7 +99,7 @@ class Command(BaseCommand):
         )
 
     def _menages(self, dispositif, n, rng):
-        bailleurs = list(Organisation.objects.filter(type="bailleur"))
+        bailleurs = list(Organisation.objects.filter(type=TypeOrganisation.BAILLEUR))
         communes = list(Commune.objects.all())
         today = timezone.localdate()
         etats = [EtatParcours.ACCOMPAGNEMENT] * 5 + [EtatParcours.CLOS] * 3 + [
@@ -140,10 +142,10 @@ class Command(BaseCommand):
                 membres.append(Membre(menage_id=pk, nom=famille, prenom=f"Enfant {k + 1}", nom_recherche=normalize(f"{famille} enfant"),
                                       lien=LienMembre.ENFANT, date_naissance=datetime.date(2012 + k, 6, 1)))  # fmt: skip
             ressources.append(Ressource(menage_id=pk, type="rsa", montant_mensuel=Decimal("607.75")))
-            evenements.append(EvenementParcours(menage_id=pk, numero_parcours=1, etat_apres="saisine",
+            evenements.append(EvenementParcours(menage_id=pk, numero_parcours=1, etat_apres=EtatParcours.SAISINE,
                                                 date=timezone.make_aware(datetime.datetime.combine(saisine, datetime.time(9)))))  # fmt: skip
-            if etat != "saisine":
-                evenements.append(EvenementParcours(menage_id=pk, numero_parcours=1, etat_avant="saisine", etat_apres=etat,
+            if etat != EtatParcours.SAISINE:
+                evenements.append(EvenementParcours(menage_id=pk, numero_parcours=1, etat_avant=EtatParcours.SAISINE, etat_apres=etat,
                                                     date=timezone.make_aware(datetime.datetime.combine(saisine + datetime.timedelta(days=20), datetime.time(9)))))  # fmt: skip
         Membre.objects.bulk_create(membres, batch_size=BATCH)
         Menage.objects.filter(reference__startswith="ECH-").rafraichir_recherche()
@@ -208,13 +210,13 @@ class Command(BaseCommand):
                         date_debut=saisine,
                     )
                 )
-            if etat in ("accompagnement", "relais_sortant", "clos"):
+            if etat in {EtatParcours.ACCOMPAGNEMENT, EtatParcours.RELAIS_SORTANT, EtatParcours.CLOS}:
                 debut = saisine + datetime.timedelta(days=60)
                 episodes.append(Accompagnement(
                     menage_id=pk, numero_parcours=1, niveau="niveau_2" if pk % 2 else "niveau_1", date_debut=debut,
                     date_fin_prevue=debut + datetime.timedelta(days=364 if pk % 2 else 90),
-                    date_fin=debut + datetime.timedelta(days=200) if etat == "clos" else None,
-                    motif_sortie="autonomie" if etat == "clos" else "", situation_sortie="maintien" if etat == "clos" else "",
+                    date_fin=debut + datetime.timedelta(days=200) if etat == EtatParcours.CLOS else None,
+                    motif_sortie="autonomie" if etat == EtatParcours.CLOS else "", situation_sortie="maintien" if etat == EtatParcours.CLOS else "",
                     rythme=["hebdomadaire", "bimensuel", "mensuel"][pk % 3],
                 ))  # fmt: skip
         Intervenant.objects.bulk_create(intervenants, batch_size=BATCH)
@@ -298,7 +300,7 @@ class Command(BaseCommand):
                 type_ = rng.choice(types)
                 reclamations.append(Reclamation(
                     menage_id=pk, auteur_id=auteur, type=type_, date=jour, description=TEXTES_RECLAMATION[type_],
-                    statut="ouverte" if (today - jour).days < 60 and rng.random() < 0.6 else "traitee",
+                    statut=StatutReclamation.OUVERTE if (today - jour).days < 60 and rng.random() < 0.6 else StatutReclamation.TRAITEE,
                 ))  # fmt: skip
             if rng.random() < 0.3:
                 for _ in range(rng.randint(1, 2)):
@@ -312,14 +314,16 @@ class Command(BaseCommand):
                 debut_plan = mois_pic + relativedelta(months=1)
                 plans.append(PlanApurement(
                     menage_id=pk, auteur_id=auteur, date_debut=debut_plan, montant_dette=pic,
-                    mensualite=Decimal(rng.choice((50, 80, 100, 150))), statut=rng.choice(("en_cours", "respecte", "rompu")),
+                    mensualite=Decimal(rng.choice((50, 80, 100, 150))), statut=rng.choice(list(StatutPlanApurement)),
                 ))  # fmt: skip
             if pic >= loyer and mois_pic < courant and rng.random() < 0.5:
-                decision = rng.choice(("accordee", "accordee", "accordee", "refusee", "demandee"))
+                decision = rng.choice(
+                    [DecisionFsl.ACCORDEE] * 3 + [DecisionFsl.REFUSEE, DecisionFsl.DEMANDEE]
+                )
                 demande = mois_pic + datetime.timedelta(days=rng.randint(5, 25))
                 aides.append(AideFsl(
                     menage_id=pk, auteur_id=auteur, date_demande=demande, montant=min(pic, Decimal("1500")), decision=decision,
-                    date_decision=None if decision == "demandee" else min(demande + datetime.timedelta(days=45), today),
+                    date_decision=None if decision == DecisionFsl.DEMANDEE else min(demande + datetime.timedelta(days=45), today),
                 ))  # fmt: skip
             if pic >= 3 * loyer and rng.random() < 0.25:
                 for k, etape in enumerate(
@@ -338,19 +342,29 @@ class Command(BaseCommand):
     def _comites(self, dispositif, menages, rng):
         from comites import services
 
-        instance = Instance.objects.get(dispositif=dispositif, type="comite_suivi")
+        instance = Instance.objects.get(dispositif=dispositif, type=TypeInstance.COMITE_SUIVI)
         services.proposer_seances(instance=instance)
         seances = list(instance.seances.order_by("date"))
         passees = [s for s in seances if s.date < timezone.now()]
         president = Utilisateur.objects.get(username="comite.cg")
         points = []
         for n, (pk, _saisine, etat, _nom) in enumerate(menages):
-            if etat in ("accompagnement", "relais_sortant", "clos", "refuse") and passees:
+            if (
+                etat
+                in {
+                    EtatParcours.ACCOMPAGNEMENT,
+                    EtatParcours.RELAIS_SORTANT,
+                    EtatParcours.CLOS,
+                    EtatParcours.REFUSE,
+                }
+                and passees
+            ):
                 seance = passees[n % len(passees)]
                 points.append(PointOrdreDuJour(
-                    seance=seance, menage_id=pk, type="nouvelle_proposition", ordre=n, niveau_propose="niveau_2",
-                    decision="refuser" if etat == "refuse" else "valider", decision_niveau="" if etat == "refuse" else "niveau_2",
+                    seance=seance, menage_id=pk, type=TypePoint.NOUVELLE_PROPOSITION, ordre=n, niveau_propose="niveau_2",
+                    decision=Decision.REFUSER if etat == EtatParcours.REFUSE else Decision.VALIDER,
+                    decision_niveau="" if etat == EtatParcours.REFUSE else "niveau_2",
                     decide_le=seance.date, decide_par=president,
                 ))  # fmt: skip
         PointOrdreDuJour.objects.bulk_create(points, batch_size=BATCH)
-        Seance.objects.filter(pk__in=[s.pk for s in passees]).update(statut="close")
+        Seance.objects.filter(pk__in=[s.pk for s in passees]).update(statut=StatutSeance.CLOSE)

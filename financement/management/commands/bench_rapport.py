@@ -20,13 +20,21 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from accompagnement.enums import OrigineChangementNiveau
 from accompagnement.models import Accompagnement, ChangementNiveau, Contact
 from comptes.enums import TypeOrganisation
 from comptes.models import Dispositif, Organisation, Utilisateur
 from financement import documents, indicators
 from financement.enums import TypeLigne
 from financement.models import Convention, LigneBudgetaire, MontantAnnuel, PartFinanceur, RapportFinanceur
-from menages.enums import MotifSortie, Problematique, SituationLogement, SourceOrientation
+from menages.enums import (
+    EtatParcours,
+    MotifSortie,
+    Problematique,
+    SituationLogement,
+    SourceOrientation,
+    TypeDiagnostic,
+)
 from menages.models import Diagnostic, Membre, Menage
 from menages.search import normalize
 
@@ -133,7 +141,7 @@ class Command(BaseCommand):
                 source_orientation=rng.choice(SourceOrientation.values),
                 problematique=rng.choice(Problematique.values),
                 situation_logement=rng.choice(SituationLogement.values),
-                etat="accompagnement",
+                etat=EtatParcours.ACCOMPAGNEMENT,
             )
             for i in range(existants, n_menages)
         ]
@@ -169,7 +177,7 @@ class Command(BaseCommand):
                     nouveau_niveau=ep.niveau,
                     date_effet=ep.date_debut,
                     date_fin_prevue=ep.date_fin_prevue,
-                    origine="entree",
+                    origine=OrigineChangementNiveau.ENTREE,
                     motif="Entrée",
                 )
             )
@@ -181,11 +189,13 @@ class Command(BaseCommand):
                         nouveau_niveau=ep.niveau,
                         date_effet=ep.date_debut + datetime.timedelta(days=20),
                         date_fin_prevue=ep.date_fin_prevue,
-                        origine="comite",
+                        origine=OrigineChangementNiveau.COMITE,
                         motif="Comité",
                     )
                 )
-            for type_ in ("entree", "sortie") if ep.date_fin else ("entree",):
+            for type_ in (
+                (TypeDiagnostic.ENTREE, TypeDiagnostic.SORTIE) if ep.date_fin else (TypeDiagnostic.ENTREE,)
+            ):
                 diagnostics.append(
                     Diagnostic(
                         menage=ep.menage,
