@@ -313,6 +313,10 @@ class Contact(RattacheAuMenage, Versionne):
         return f"{self.get_type_display()} du {timezone.localtime(self.date):%d/%m/%Y}"
 
     @property
+    def est_reservee_travailleurs_sociaux(self):
+        return self.confidentialite == Confidentialite.TRAVAILLEURS_SOCIAUX
+
+    @property
     def libelles_axes(self):
         libelles = dict(Axe.choices)
         return [libelles[a] for a in self.axes if a in libelles]

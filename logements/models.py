@@ -336,6 +336,10 @@ class Reclamation(EntreeDossierLocatif):
     def __str__(self):
         return f"{self.get_type_display()} du {self.date:%d/%m/%Y}"
 
+    @property
+    def est_ouverte(self):
+        return self.statut == StatutReclamation.OUVERTE
+
 
 class SignalementGardien(EntreeDossierLocatif):
     """A caretaker's short report on a tenant household."""
