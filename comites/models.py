@@ -10,10 +10,19 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from comites.enums import Avis, Decision, RoleMembre, StatutSeance, TypeInstance, TypePoint
+from comites.enums import ROLES_ANIMATION, Avis, Decision, RoleMembre, StatutSeance, TypeInstance, TypePoint
 from comptes.enums import CodeNiveau
 from comptes.models import Dispositif
 from menages.models import Menage, RattacheAuMenage
+
+
+class InstanceQuerySet(models.QuerySet):
+    def animees_par(self, user):
+        """The bodies whose sessions `user` runs, as chair or secretary (administrators: all)."""
+        if user.est_administrateur:
+            return self
+        mandats = MembreInstance.objects.actifs().filter(utilisateur=user, role__in=ROLES_ANIMATION)
+        return self.filter(membres__in=mandats).distinct()
 
 
 class Instance(models.Model):
@@ -27,6 +36,8 @@ class Instance(models.Model):
         "quorum (% des membres votants présents)", default=50, validators=[MaxValueValidator(100)]
     )
     lieu_habituel = models.CharField("lieu habituel", max_length=200, blank=True)
+
+    objects = InstanceQuerySet.as_manager()
 
     class Meta:
         verbose_name = "instance"
@@ -195,6 +206,11 @@ class PointOrdreDuJour(RattacheAuMenage):
     @property
     def est_decide(self):
         return bool(self.decision)
+
+    @property
+    def retirable(self):
+        """An item decided stays on the agenda: the minutes report it."""
+        return not self.est_decide
 
 
 class AvisMembre(RattacheAuMenage):
