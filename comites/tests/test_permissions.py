@@ -1,13 +1,6 @@
 from comites import permissions
-from comites.enums import StatutSeance, TypePoint
-from comites.models import Instance, MembreInstance, PointOrdreDuJour
-from menages.tests.factories import MenageFactory
-
-
-def _point(programme, seance, **kwargs):
-    return PointOrdreDuJour.objects.create(
-        seance=seance, menage=MenageFactory(dispositif=programme.dispositif), type=TypePoint.AUTRE, **kwargs
-    )
+from comites.models import Instance, MembreInstance
+from comites.tests.factories import PointOrdreDuJourFactory, SeanceFactory
 
 
 def test_chair_and_secretary_run_the_session_plain_members_do_not(programme, seance):
@@ -18,7 +11,7 @@ def test_chair_and_secretary_run_the_session_plain_members_do_not(programme, sea
 
 
 def test_only_the_chair_and_administrators_decide(programme, seance):
-    point = _point(programme, seance)
+    point = PointOrdreDuJourFactory(seance=seance)
     assert permissions.can_decide_point(programme.comite, point)
     assert permissions.can_decide_point(programme.admin, point)
     assert not permissions.can_decide_point(programme.ts_adaff, point)  # the secretary
@@ -28,7 +21,7 @@ def test_only_the_chair_and_administrators_decide(programme, seance):
 
 
 def test_a_decided_item_is_neither_decided_again_nor_taken_off(programme, seance):
-    point = _point(programme, seance, decision="ajourner")
+    point = PointOrdreDuJourFactory(seance=seance, ajourne=True)
     assert not permissions.can_decide_point(programme.comite, point)
     assert not permissions.can_give_avis(programme.financeur, point)
     assert not point.retirable
@@ -36,13 +29,13 @@ def test_a_decided_item_is_neither_decided_again_nor_taken_off(programme, seance
 
 def test_a_closed_session_offers_no_change_but_still_belongs_to_who_runs_it(programme, seance):
     assert permissions.can_change_seance(programme.ts_adaff, seance)
-    seance.statut = StatutSeance.CLOSE
-    assert not permissions.can_change_seance(programme.ts_adaff, seance)
-    assert permissions.can_run_seance(programme.ts_adaff, seance)
+    close = SeanceFactory(instance=seance.instance, close=True)
+    assert not permissions.can_change_seance(programme.ts_adaff, close)
+    assert permissions.can_run_seance(programme.ts_adaff, close)
 
 
 def test_voting_members_give_an_opinion_members_without_a_vote_do_not(programme, seance):
-    point = _point(programme, seance)
+    point = PointOrdreDuJourFactory(seance=seance)
     assert permissions.can_give_avis(programme.financeur, point)
     MembreInstance.objects.filter(utilisateur=programme.financeur).update(voix_deliberative=False)
     assert not permissions.can_give_avis(programme.financeur, point)
