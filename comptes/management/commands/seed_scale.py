@@ -19,13 +19,20 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from accompagnement.enums import Axe, OrigineChangementNiveau, Rythme, SituationSortie, TypeContact
 from accompagnement.models import Accompagnement, ChangementNiveau, Contact, Objectif
 from comites.enums import Decision, StatutSeance, TypeInstance, TypePoint
 from comites.models import Instance, PointOrdreDuJour, Seance
-from comptes.enums import Role, TypeOrganisation
+from comptes.enums import CodeNiveau, Role, TypeOrganisation
 from comptes.models import AttributionRole, Commune, Dispositif, Organisation, Utilisateur
 from logements import impayes
-from logements.enums import DecisionFsl, StatutPlanApurement, StatutReclamation
+from logements.enums import (
+    DecisionFsl,
+    EtapeProcedure,
+    StatutPlanApurement,
+    StatutReclamation,
+    TypeReclamation,
+)
 from logements.models import (
     AideFsl,
     EtapeExpulsion,
@@ -34,7 +41,16 @@ from logements.models import (
     SignalementGardien,
     SoldeLocatif,
 )
-from menages.enums import EtatParcours, LienMembre, Problematique, SituationLogement, SourceOrientation
+from menages.enums import (
+    EtatParcours,
+    LienMembre,
+    MotifSortie,
+    Problematique,
+    SituationLogement,
+    SourceOrientation,
+    TypeIntervention,
+    TypeRessource,
+)
 from menages.models import Diagnostic, EvenementParcours, Intervenant, Membre, Menage, Ressource
 from menages.search import normalize
 
@@ -60,10 +76,10 @@ BATCH = 5000
 MENAGES_PAR_TS = 100
 MOIS_SOLDES = 36  # rent balances kept over three years at most
 TEXTES_RECLAMATION = {
-    "technique": "Fuite sous l’évier signalée à l’agence ; intervention de l’entreprise à programmer.",
-    "troubles_voisinage": "Plainte d’un voisin pour du bruit en soirée ; rappel au règlement intérieur.",
-    "impayes": "Le ménage appelle au sujet de son échéancier et de la régularisation des charges.",
-    "hygiene": "Encombrement du balcon signalé ; visite conjointe à prévoir avec la CESF.",
+    TypeReclamation.TECHNIQUE: "Fuite sous l’évier signalée à l’agence ; intervention de l’entreprise à programmer.",
+    TypeReclamation.TROUBLES_VOISINAGE: "Plainte d’un voisin pour du bruit en soirée ; rappel au règlement intérieur.",
+    TypeReclamation.IMPAYES: "Le ménage appelle au sujet de son échéancier et de la régularisation des charges.",
+    TypeReclamation.HYGIENE: "Encombrement du balcon signalé ; visite conjointe à prévoir avec la CESF.",
 }
 
 
@@ -124,7 +140,7 @@ class Command(BaseCommand):
                     situation_logement=SituationLogement.HEBERGE_TIERS
                     if i % 3 == 0
                     else SituationLogement.LOCATAIRE_SOCIAL,
-                    niveau="niveau_2" if i % 2 else "niveau_1",
+                    niveau=CodeNiveau.NIVEAU_2 if i % 2 else CodeNiveau.NIVEAU_1,
                 )
             )
         Menage.objects.bulk_create(rows, batch_size=BATCH)
@@ -141,7 +157,9 @@ class Command(BaseCommand):
             for k in range(pk % 3):
                 membres.append(Membre(menage_id=pk, nom=famille, prenom=f"Enfant {k + 1}", nom_recherche=normalize(f"{famille} enfant"),
                                       lien=LienMembre.ENFANT, date_naissance=datetime.date(2012 + k, 6, 1)))  # fmt: skip
-            ressources.append(Ressource(menage_id=pk, type="rsa", montant_mensuel=Decimal("607.75")))
+            ressources.append(
+                Ressource(menage_id=pk, type=TypeRessource.RSA, montant_mensuel=Decimal("607.75"))
+            )
             evenements.append(EvenementParcours(menage_id=pk, numero_parcours=1, etat_apres=EtatParcours.SAISINE,
                                                 date=timezone.make_aware(datetime.datetime.combine(saisine, datetime.time(9)))))  # fmt: skip
             if etat != EtatParcours.SAISINE:
@@ -193,7 +211,7 @@ class Command(BaseCommand):
             intervenants.append(
                 Intervenant(
                     menage_id=pk,
-                    type="referent",
+                    type=TypeIntervention.REFERENT,
                     organisation_id=ts.organisation_id,
                     utilisateur=ts,
                     date_debut=saisine,
@@ -204,7 +222,7 @@ class Command(BaseCommand):
                 intervenants.append(
                     Intervenant(
                         menage_id=pk,
-                        type="cesf",
+                        type=TypeIntervention.CESF,
                         organisation_id=user.organisation_id,
                         utilisateur=user,
                         date_debut=saisine,
@@ -213,11 +231,12 @@ class Command(BaseCommand):
             if etat in {EtatParcours.ACCOMPAGNEMENT, EtatParcours.RELAIS_SORTANT, EtatParcours.CLOS}:
                 debut = saisine + datetime.timedelta(days=60)
                 episodes.append(Accompagnement(
-                    menage_id=pk, numero_parcours=1, niveau="niveau_2" if pk % 2 else "niveau_1", date_debut=debut,
+                    menage_id=pk, numero_parcours=1, niveau=CodeNiveau.NIVEAU_2 if pk % 2 else CodeNiveau.NIVEAU_1, date_debut=debut,
                     date_fin_prevue=debut + datetime.timedelta(days=364 if pk % 2 else 90),
                     date_fin=debut + datetime.timedelta(days=200) if etat == EtatParcours.CLOS else None,
-                    motif_sortie="autonomie" if etat == EtatParcours.CLOS else "", situation_sortie="maintien" if etat == EtatParcours.CLOS else "",
-                    rythme=["hebdomadaire", "bimensuel", "mensuel"][pk % 3],
+                    motif_sortie=MotifSortie.AUTONOMIE if etat == EtatParcours.CLOS else "",
+                    situation_sortie=SituationSortie.MAINTIEN if etat == EtatParcours.CLOS else "",
+                    rythme=[Rythme.HEBDOMADAIRE, Rythme.BIMENSUEL, Rythme.MENSUEL][pk % 3],
                 ))  # fmt: skip
         Intervenant.objects.bulk_create(intervenants, batch_size=BATCH)
         Accompagnement.objects.bulk_create(episodes, batch_size=BATCH)
@@ -228,7 +247,7 @@ class Command(BaseCommand):
         )
         ChangementNiveau.objects.bulk_create(
             [ChangementNiveau(accompagnement_id=a, nouveau_niveau=niv, date_effet=d, date_fin_prevue=d + datetime.timedelta(days=300),
-                              origine="entree", motif="Décision du comité", auteur=referent_of[m]) for a, m, d, niv in episodes],
+                              origine=OrigineChangementNiveau.ENTREE, motif="Décision du comité", auteur=referent_of[m]) for a, m, d, niv in episodes],
             batch_size=BATCH,
         )  # fmt: skip
         Diagnostic.objects.bulk_create(
@@ -237,7 +256,7 @@ class Command(BaseCommand):
             batch_size=BATCH,
         )  # fmt: skip
         Objectif.objects.bulk_create(
-            [Objectif(menage_id=m, accompagnement_id=a, axe="budget", libelle="Payer le loyer courant", date_debut=d, auteur=referent_of[m])
+            [Objectif(menage_id=m, accompagnement_id=a, axe=Axe.BUDGET, libelle="Payer le loyer courant", date_debut=d, auteur=referent_of[m])
              for a, m, d, _niv in episodes], batch_size=BATCH,
         )  # fmt: skip
         per_episode = max(1, total_contacts // max(1, len(episodes)))
@@ -247,8 +266,8 @@ class Command(BaseCommand):
             start = timezone.make_aware(datetime.datetime.combine(d, datetime.time(10)))
             for k in range(per_episode):
                 when = min(start + datetime.timedelta(days=k * 3), now)
-                batch.append(Contact(menage_id=m, auteur=referent_of[m], date=when, type="vad" if k % 3 else "telephone", duree_minutes=45,
-                                     axes=["budget"], note="Point sur le budget et le logement."))  # fmt: skip
+                batch.append(Contact(menage_id=m, auteur=referent_of[m], date=when, type=TypeContact.VAD if k % 3 else TypeContact.TELEPHONE, duree_minutes=45,
+                                     axes=[Axe.BUDGET], note="Point sur le budget et le logement."))  # fmt: skip
                 if len(batch) >= BATCH:
                     Contact.objects.bulk_create(batch)
                     batch = []
@@ -326,9 +345,7 @@ class Command(BaseCommand):
                     date_decision=None if decision == DecisionFsl.DEMANDEE else min(demande + datetime.timedelta(days=45), today),
                 ))  # fmt: skip
             if pic >= 3 * loyer and rng.random() < 0.25:
-                for k, etape in enumerate(
-                    ("saisine_ccapex", "commandement_payer", "assignation", "jugement")[: rng.randint(1, 4)]
-                ):
+                for k, etape in enumerate(list(EtapeProcedure)[: rng.randint(1, 4)]):
                     jour = min(mois_pic + relativedelta(months=2 * k), today)
                     etapes.append(EtapeExpulsion(menage_id=pk, auteur_id=auteur, etape=etape, date=jour))  # fmt: skip
         for model, rows in (
@@ -361,9 +378,9 @@ class Command(BaseCommand):
             ):
                 seance = passees[n % len(passees)]
                 points.append(PointOrdreDuJour(
-                    seance=seance, menage_id=pk, type=TypePoint.NOUVELLE_PROPOSITION, ordre=n, niveau_propose="niveau_2",
+                    seance=seance, menage_id=pk, type=TypePoint.NOUVELLE_PROPOSITION, ordre=n, niveau_propose=CodeNiveau.NIVEAU_2,
                     decision=Decision.REFUSER if etat == EtatParcours.REFUSE else Decision.VALIDER,
-                    decision_niveau="" if etat == EtatParcours.REFUSE else "niveau_2",
+                    decision_niveau="" if etat == EtatParcours.REFUSE else CodeNiveau.NIVEAU_2,
                     decide_le=seance.date, decide_par=president,
                 ))  # fmt: skip
         PointOrdreDuJour.objects.bulk_create(points, batch_size=BATCH)
