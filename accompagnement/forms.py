@@ -71,7 +71,7 @@ class ImlFieldsMixin(forms.Form):
 
 class DemarrerForm(ImlFieldsMixin):
     niveau = forms.ChoiceField(
-        label="Niveau décidé", choices=[c for c in CodeNiveau.choices if c[0] != "relais_sortant"]
+        label="Niveau décidé", choices=[c for c in CodeNiveau.choices if c[0] != CodeNiveau.RELAIS_SORTANT]
     )
     date_debut = forms.DateField(
         label="Début de l’accompagnement", widget=DateInput, initial=timezone.localdate

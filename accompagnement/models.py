@@ -23,10 +23,10 @@ from accompagnement.enums import (
     TypeDocument,
     TypeTempsFort,
 )
-from comptes.enums import CodeNiveau
+from comptes.enums import CodeNiveau, TypeOrganisation
 from comptes.models import Organisation
 from menages.enums import MotifSortie
-from menages.models import Membre, Menage
+from menages.models import Membre, Menage, RattacheAuMenage
 
 
 class ParMenageQuerySet(models.QuerySet):
@@ -56,7 +56,13 @@ class AccompagnementQuerySet(ParMenageQuerySet):
         return self.filter(date_fin__isnull=True)
 
 
-class Accompagnement(models.Model):
+class ObjectifQuerySet(ParMenageQuerySet):
+    def a_revoir(self, le):
+        """Objectives still in progress whose review date has come by `le`."""
+        return self.filter(statut=StatutObjectif.EN_COURS, date_revision__lte=le)
+
+
+class Accompagnement(RattacheAuMenage):
     """One support episode of a household: a level, from a start date to a planned end set by the
     programme's level settings (or by the committee), with the history of its level changes."""
 
@@ -93,9 +99,6 @@ class Accompagnement(models.Model):
     def __str__(self):
         return f"{self.get_niveau_display()} depuis le {self.date_debut:%d/%m/%Y}"
 
-    def get_additional_data(self):
-        return {"menage_id": self.menage_id}
-
     @property
     def en_cours(self):
         return self.date_fin is None
@@ -104,7 +107,7 @@ class Accompagnement(models.Model):
         return (self.date_fin_prevue - (le or timezone.localdate())).days
 
 
-class ChangementNiveau(models.Model):
+class ChangementNiveau(RattacheAuMenage):
     accompagnement = models.ForeignKey(
         Accompagnement, on_delete=models.CASCADE, related_name="changements_niveau"
     )
@@ -119,6 +122,8 @@ class ChangementNiveau(models.Model):
     )
     enregistre_le = models.DateTimeField(default=timezone.now)
 
+    menage_via = "accompagnement"
+
     class Meta:
         verbose_name = "changement de niveau"
         verbose_name_plural = "changements de niveau"
@@ -131,11 +136,8 @@ class ChangementNiveau(models.Model):
     def __str__(self):
         return f"{self.get_ancien_niveau_display() or '—'} → {self.get_nouveau_niveau_display()}"
 
-    def get_additional_data(self):
-        return {"menage_id": self.accompagnement.menage_id}
 
-
-class MesureIml(models.Model):
+class MesureIml(RattacheAuMenage):
     """The intermédiation locative of a reinforced support (or added by the committee)."""
 
     accompagnement = models.OneToOneField(Accompagnement, on_delete=models.CASCADE, related_name="iml")
@@ -143,12 +145,14 @@ class MesureIml(models.Model):
         Organisation,
         on_delete=models.PROTECT,
         verbose_name="partenaire",
-        limit_choices_to={"type": "partenaire_iml"},
+        limit_choices_to={"type": TypeOrganisation.PARTENAIRE_IML},
     )
     forme = models.CharField("forme", max_length=20, choices=FormeIml.choices)
     date_debut_contrat = models.DateField("début du contrat")
     date_fin_contrat = models.DateField("fin du contrat", null=True, blank=True)
     glissement_bail_prevu = models.DateField("glissement du bail prévu le", null=True, blank=True)
+
+    menage_via = "accompagnement"
 
     class Meta:
         verbose_name = "mesure d’intermédiation locative"
@@ -157,11 +161,8 @@ class MesureIml(models.Model):
     def __str__(self):
         return f"IML {self.get_forme_display().lower()} ({self.partenaire})"
 
-    def get_additional_data(self):
-        return {"menage_id": self.accompagnement.menage_id}
 
-
-class ChangementRythme(models.Model):
+class ChangementRythme(RattacheAuMenage):
     accompagnement = models.ForeignKey(
         Accompagnement, on_delete=models.CASCADE, related_name="changements_rythme"
     )
@@ -172,6 +173,8 @@ class ChangementRythme(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
 
+    menage_via = "accompagnement"
+
     class Meta:
         verbose_name = "changement de rythme"
         verbose_name_plural = "changements de rythme"
@@ -179,9 +182,6 @@ class ChangementRythme(models.Model):
 
     def __str__(self):
         return f"{self.get_rythme_display()} à partir du {self.date:%d/%m/%Y}"
-
-    def get_additional_data(self):
-        return {"menage_id": self.accompagnement.menage_id}
 
 
 class Versionne(models.Model):
@@ -194,7 +194,7 @@ class Versionne(models.Model):
         abstract = True
 
 
-class Objectif(Versionne):
+class Objectif(RattacheAuMenage, Versionne):
     menage = models.ForeignKey(Menage, on_delete=models.CASCADE, related_name="objectifs")
     accompagnement = models.ForeignKey(
         Accompagnement, on_delete=models.SET_NULL, null=True, blank=True, related_name="objectifs"
@@ -211,7 +211,7 @@ class Objectif(Versionne):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
 
-    objects = ParMenageQuerySet.as_manager()
+    objects = ObjectifQuerySet.as_manager()
 
     class Meta:
         verbose_name = "objectif"
@@ -221,11 +221,8 @@ class Objectif(Versionne):
     def __str__(self):
         return f"{self.get_axe_display()} : {self.libelle[:60]}"
 
-    def get_additional_data(self):
-        return {"menage_id": self.menage_id}
 
-
-class HistoriqueObjectif(models.Model):
+class HistoriqueObjectif(RattacheAuMenage):
     objectif = models.ForeignKey(Objectif, on_delete=models.CASCADE, related_name="historique")
     statut = models.CharField("statut", max_length=20, choices=StatutObjectif.choices)
     libelle = models.TextField("objectif")
@@ -235,6 +232,8 @@ class HistoriqueObjectif(models.Model):
     )
     commentaire = models.CharField("commentaire", max_length=250, blank=True)
 
+    menage_via = "objectif"
+
     class Meta:
         verbose_name = "historique d’un objectif"
         verbose_name_plural = "historiques des objectifs"
@@ -243,11 +242,8 @@ class HistoriqueObjectif(models.Model):
     def __str__(self):
         return f"{self.get_statut_display()} ({self.date:%d/%m/%Y})"
 
-    def get_additional_data(self):
-        return {"menage_id": self.objectif.menage_id}
 
-
-class Orientation(models.Model):
+class Orientation(RattacheAuMenage):
     """An orientation of the household to a partner (addiction care, MASP…) and its outcome."""
 
     menage = models.ForeignKey(Menage, on_delete=models.CASCADE, related_name="orientations")
@@ -277,11 +273,8 @@ class Orientation(models.Model):
     def __str__(self):
         return f"{self.partenaire} ({self.get_resultat_display().lower()})"
 
-    def get_additional_data(self):
-        return {"menage_id": self.menage_id}
 
-
-class Contact(Versionne):
+class Contact(RattacheAuMenage, Versionne):
     menage = models.ForeignKey(Menage, on_delete=models.CASCADE, related_name="contacts")
     type = models.CharField("type", max_length=20, choices=TypeContact.choices, default=TypeContact.VAD)
     date = models.DateTimeField("date et heure", default=timezone.now)
@@ -319,8 +312,9 @@ class Contact(Versionne):
     def __str__(self):
         return f"{self.get_type_display()} du {timezone.localtime(self.date):%d/%m/%Y}"
 
-    def get_additional_data(self):
-        return {"menage_id": self.menage_id}
+    @property
+    def est_reservee_travailleurs_sociaux(self):
+        return self.confidentialite == Confidentialite.TRAVAILLEURS_SOCIAUX
 
     @property
     def libelles_axes(self):
@@ -332,7 +326,7 @@ class Contact(Versionne):
         return self.duree_minutes / 60
 
 
-class TempsFort(models.Model):
+class TempsFort(RattacheAuMenage):
     menage = models.ForeignKey(Menage, on_delete=models.CASCADE, related_name="temps_forts")
     type = models.CharField("temps fort", max_length=20, choices=TypeTempsFort.choices)
     date_prevue = models.DateTimeField("date prévue")
@@ -351,16 +345,13 @@ class TempsFort(models.Model):
     def __str__(self):
         return f"{self.get_type_display()} le {timezone.localtime(self.date_prevue):%d/%m/%Y}"
 
-    def get_additional_data(self):
-        return {"menage_id": self.menage_id}
-
 
 def document_path(instance, filename):
     # The original name is kept in the row, never in the path.
     return f"menages/{instance.menage_id}/{timezone.now():%Y%m}/{instance.empreinte}"
 
 
-class Document(models.Model):
+class Document(RattacheAuMenage):
     menage = models.ForeignKey(Menage, on_delete=models.CASCADE, related_name="documents")
     type = models.CharField("type", max_length=20, choices=TypeDocument.choices)
     titre = models.CharField("titre", max_length=150)
@@ -385,15 +376,12 @@ class Document(models.Model):
     def __str__(self):
         return self.titre
 
-    def get_additional_data(self):
-        return {"menage_id": self.menage_id}
-
 
 def planned_end(date_debut, duree_mois):
     return date_debut + relativedelta(months=duree_mois, days=-1)
 
 
-class SuiviPostSortie(models.Model):
+class SuiviPostSortie(RattacheAuMenage):
     """The household's housing situation recorded 6 and 12 months after the end of its support."""
 
     accompagnement = models.ForeignKey(
@@ -407,6 +395,8 @@ class SuiviPostSortie(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
 
+    menage_via = "accompagnement"
+
     class Meta:
         verbose_name = "situation après la sortie"
         verbose_name_plural = "situations après la sortie"
@@ -419,6 +409,3 @@ class SuiviPostSortie(models.Model):
 
     def __str__(self):
         return f"{self.get_echeance_mois_display()} après la sortie : {self.get_situation_display()}"
-
-    def get_additional_data(self):
-        return {"menage_id": self.accompagnement.menage_id}

@@ -27,12 +27,14 @@ def annotate_suivi(menages):
         .values("date")[:1]
     )
     rythme = (
-        Accompagnement.objects.filter(menage=OuterRef("pk"), date_fin__isnull=True)
+        Accompagnement.objects.en_cours()
+        .filter(menage=OuterRef("pk"))
         .order_by("-date_debut")
         .values("rythme")[:1]
     )
     debut = (
-        Accompagnement.objects.filter(menage=OuterRef("pk"), date_fin__isnull=True)
+        Accompagnement.objects.en_cours()
+        .filter(menage=OuterRef("pk"))
         .order_by("-date_debut")
         .values("date_debut")[:1]
     )

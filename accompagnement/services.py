@@ -258,7 +258,7 @@ def modifier_contact(
 
 @transaction.atomic
 def creer_objectif(*, menage, auteur, **fields) -> Objectif:
-    accompagnement = menage.accompagnements.filter(date_fin__isnull=True).first()
+    accompagnement = menage.accompagnements.en_cours().first()
     objectif = Objectif(menage=menage, accompagnement=accompagnement, auteur=auteur, **fields)
     objectif.full_clean()
     objectif.save()

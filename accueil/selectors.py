@@ -50,7 +50,7 @@ def mes_menages(user, limit=10):
         # every visible household; only the values shown or needed for lateness are read.
         return list(
             annotate_suivi(suivis)
-            .exclude(etat__in=[EtatParcours.CLOS, EtatParcours.REFUSE])
+            .en_cours()
             .order_by("-modifie_le")
             .values_list("pk", "nom", "etat", "dernier_contact", "rythme_actuel", "debut_accompagnement")[
                 :MAX_SUIVIS

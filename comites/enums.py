@@ -43,3 +43,7 @@ class Decision(models.TextChoices):
     REFUSER = "refuser", "Refuser"
     AJOURNER = "ajourner", "Ajourner"
     TERMINER = "terminer", "Mettre fin à l’accompagnement"
+
+
+# Members who run a session: agenda, attendance, convocation, closing and minutes.
+ROLES_ANIMATION = frozenset({RoleMembre.PRESIDENT, RoleMembre.SECRETAIRE})

@@ -10,10 +10,19 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from comites.enums import Avis, Decision, RoleMembre, StatutSeance, TypeInstance, TypePoint
+from comites.enums import ROLES_ANIMATION, Avis, Decision, RoleMembre, StatutSeance, TypeInstance, TypePoint
 from comptes.enums import CodeNiveau
 from comptes.models import Dispositif
-from menages.models import Menage
+from menages.models import Menage, RattacheAuMenage
+
+
+class InstanceQuerySet(models.QuerySet):
+    def animees_par(self, user):
+        """The bodies whose sessions `user` runs, as chair or secretary (administrators: all)."""
+        if user.est_administrateur:
+            return self
+        mandats = MembreInstance.objects.actifs().filter(utilisateur=user, role__in=ROLES_ANIMATION)
+        return self.filter(membres__in=mandats).distinct()
 
 
 class Instance(models.Model):
@@ -27,6 +36,8 @@ class Instance(models.Model):
         "quorum (% des membres votants présents)", default=50, validators=[MaxValueValidator(100)]
     )
     lieu_habituel = models.CharField("lieu habituel", max_length=200, blank=True)
+
+    objects = InstanceQuerySet.as_manager()
 
     class Meta:
         verbose_name = "instance"
@@ -80,6 +91,10 @@ class SeanceQuerySet(models.QuerySet):
             return self
         membres = MembreInstance.objects.actifs().filter(utilisateur=user).values("instance_id")
         return self.filter(instance__in=membres)
+
+    def ouvertes(self):
+        """Sessions not closed yet (planned or convened)."""
+        return self.exclude(statut=StatutSeance.CLOSE)
 
 
 class Seance(models.Model):
@@ -142,8 +157,19 @@ class PointQuerySet(models.QuerySet):
             Q(seance__in=Seance.objects.visible_to(user)) | Q(menage__in=Menage.objects.visible_to(user))
         )
 
+    def a_decider(self):
+        """Items the chair has not decided yet."""
+        return self.filter(decision="")
 
-class PointOrdreDuJour(models.Model):
+    def decides(self):
+        return self.exclude(decision="")
+
+    def ouverts(self):
+        """Items awaiting a decision in a session still open: the agenda's pending work."""
+        return self.a_decider().exclude(seance__statut=StatutSeance.CLOSE)
+
+
+class PointOrdreDuJour(RattacheAuMenage):
     seance = models.ForeignKey(Seance, on_delete=models.CASCADE, related_name="points")
     menage = models.ForeignKey(Menage, on_delete=models.CASCADE, related_name="points_comite")
     type = models.CharField("objet", max_length=30, choices=TypePoint.choices)
@@ -177,16 +203,24 @@ class PointOrdreDuJour(models.Model):
     def get_absolute_url(self):
         return reverse("comites:point", args=[self.pk])
 
-    def get_additional_data(self):
-        return {"menage_id": self.menage_id}
+    @property
+    def est_decide(self):
+        return bool(self.decision)
+
+    @property
+    def retirable(self):
+        """An item decided stays on the agenda: the minutes report it."""
+        return not self.est_decide
 
 
-class AvisMembre(models.Model):
+class AvisMembre(RattacheAuMenage):
     point = models.ForeignKey(PointOrdreDuJour, on_delete=models.CASCADE, related_name="avis")
     membre = models.ForeignKey(MembreInstance, on_delete=models.CASCADE, related_name="avis")
     avis = models.CharField("avis", max_length=20, choices=Avis.choices)
     commentaire = models.TextField("commentaire", blank=True)
     donne_le = models.DateTimeField(default=timezone.now)
+
+    menage_via = "point"
 
     class Meta:
         verbose_name = "avis d’un membre"
@@ -196,11 +230,8 @@ class AvisMembre(models.Model):
     def __str__(self):
         return f"{self.membre.utilisateur} : {self.get_avis_display()}"
 
-    def get_additional_data(self):
-        return {"menage_id": self.point.menage_id}
 
-
-class DemandeComite(models.Model):
+class DemandeComite(RattacheAuMenage):
     """A worker's request that the next committee examine a household (level change, IML, exit,
     renewal); it feeds the agenda."""
 
@@ -222,6 +253,3 @@ class DemandeComite(models.Model):
 
     def __str__(self):
         return f"{self.get_type_display()} – {self.menage.reference}"
-
-    def get_additional_data(self):
-        return {"menage_id": self.menage_id}

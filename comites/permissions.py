@@ -1,7 +1,24 @@
+"""Who may do what in the committees. Which sessions and items: Seance.objects.visible_to and
+PointOrdreDuJour.objects.visible_to (membership of the body, or the household's file).
+
+The object-level rules are django-rules predicates, `can_<verb>_<object>(user, obj)`.
+Administrators run and chair every session; otherwise a member's role in the body decides
+(MembreInstance, active today). Rules that also depend on the state of the session or the item are
+called directly, not through `user.has_perm`, which grants everything to a superuser whatever the
+state."""
+
 import rules
 
+from comites.enums import ROLES_ANIMATION, RoleMembre
 from comptes.permissions import is_administrateur, is_membre_comite
 from menages.permissions import is_travailleur_social
+
+
+def mandat(user, instance):
+    """The user's active membership of the body `instance`, or None."""
+    from comites.models import MembreInstance
+
+    return MembreInstance.objects.actifs().filter(instance=instance, utilisateur=user).first()
 
 
 @rules.predicate
@@ -12,6 +29,58 @@ def a_un_mandat(user):
     return user.is_authenticated and MembreInstance.objects.actifs().filter(utilisateur=user).exists()
 
 
+@rules.predicate
+def anime_la_seance(user, seance):
+    """Chair or secretary of the session's body."""
+    m = mandat(user, seance.instance)
+    return m is not None and m.role in ROLES_ANIMATION
+
+
+@rules.predicate
+def preside_la_seance(user, seance):
+    m = mandat(user, seance.instance)
+    return m is not None and m.role == RoleMembre.PRESIDENT
+
+
+@rules.predicate
+def seance_ouverte(user, seance):
+    return not seance.close
+
+
+@rules.predicate
+def point_a_decider(user, point):
+    return not point.est_decide
+
+
+@rules.predicate
+def seance_du_point_ouverte(user, point):
+    return not point.seance.close
+
+
+@rules.predicate
+def vote_sur_le_point(user, point):
+    """A voting member of the body examining the item."""
+    m = mandat(user, point.seance.instance)
+    return m is not None and m.voix_deliberative
+
+
+@rules.predicate
+def preside_la_seance_du_point(user, point):
+    return preside_la_seance(user, point.seance)
+
+
+# Running a session: building and ordering its agenda, attendance, convocation, closing it.
+can_run_seance = is_administrateur | anime_la_seance
+# What the session's page offers to change: only while the session is open.
+can_change_seance = seance_ouverte & can_run_seance
+# Deciding: the chair records the committee's decisions.
+can_chair_seance = is_administrateur | preside_la_seance
+# A voting member gives an opinion, which may change until the item is decided or the session
+# closed (the cheap checks first: no query for a decided item).
+can_give_avis = point_a_decider & seance_du_point_ouverte & vote_sur_le_point
+can_decide_point = point_a_decider & (is_administrateur | preside_la_seance_du_point)
+
 # Which sessions: Seance.objects.visible_to (membership). This only opens the section.
 rules.add_perm("comites.voir", is_membre_comite | is_administrateur | a_un_mandat)
 rules.add_perm("comites.demander", is_travailleur_social | is_administrateur)
+rules.add_perm("comites.animer_seance", can_run_seance)

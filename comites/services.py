@@ -1,5 +1,6 @@
 """Committee work: sessions, agendas built from the files, members' opinions, the chair's
-decisions applied to the files (atomically), and the minutes."""
+decisions applied to the files (atomically), and the minutes. Who may run, chair or vote:
+comites.permissions."""
 
 import datetime
 
@@ -12,8 +13,9 @@ from django.utils import timezone
 from accompagnement import services as acc_services
 from accompagnement.enums import OrigineChangementNiveau, Rythme
 from accompagnement.models import Accompagnement
-from comites.enums import Decision, RoleMembre, StatutSeance, TypePoint
-from comites.models import AvisMembre, DemandeComite, MembreInstance, PointOrdreDuJour, Presence, Seance
+from comites import permissions
+from comites.enums import Decision, StatutSeance, TypePoint
+from comites.models import AvisMembre, DemandeComite, PointOrdreDuJour, Presence, Seance
 from comptes.taches import enqueue
 from menages import services as menages_services
 from menages.enums import EtatParcours, MotifRefus, TypeDiagnostic
@@ -23,25 +25,6 @@ JOURS_AVANT_ECHEANCE = 30
 
 class ActionImpossible(ValidationError):
     """A committee action that the rules do not allow; its message is shown to the user."""
-
-
-def mandat(user, instance) -> MembreInstance | None:
-    return MembreInstance.objects.actifs().filter(instance=instance, utilisateur=user).first()
-
-
-def peut_animer(user, seance) -> bool:
-    """Chair and secretary run the session (agenda, attendance, convocation)."""
-    if user.est_administrateur:
-        return True
-    m = mandat(user, seance.instance)
-    return m is not None and m.role in (RoleMembre.PRESIDENT, RoleMembre.SECRETAIRE)
-
-
-def peut_decider(user, seance) -> bool:
-    if user.est_administrateur:
-        return True
-    m = mandat(user, seance.instance)
-    return m is not None and m.role == RoleMembre.PRESIDENT
 
 
 @transaction.atomic
@@ -61,9 +44,7 @@ def proposer_seances(*, instance, heure=datetime.time(14, 0)) -> list[Seance]:
 
 def _points_ouverts(menage_ids):
     return set(
-        PointOrdreDuJour.objects.filter(menage_id__in=menage_ids, decision="")
-        .exclude(seance__statut=StatutSeance.CLOSE)
-        .values_list("menage_id", "type")
+        PointOrdreDuJour.objects.ouverts().filter(menage_id__in=menage_ids).values_list("menage_id", "type")
     )
 
 
@@ -100,8 +81,8 @@ def construire_ordre_du_jour(*, seance: Seance) -> list[PointOrdreDuJour]:
                 None,
             )
         )
-    for acc in Accompagnement.objects.filter(
-        menage__dispositif=dispositif, date_fin__isnull=True, date_fin_prevue__lte=limite
+    for acc in Accompagnement.objects.en_cours().filter(
+        menage__dispositif=dispositif, date_fin_prevue__lte=limite
     ):
         motif = f"L’accompagnement arrive à sa fin prévue le {acc.date_fin_prevue:%d/%m/%Y}."
         candidats.append((acc.menage_id, TypePoint.ECHEANCE, acc.niveau, None, motif, None))
@@ -169,7 +150,7 @@ def deplacer_point(*, point: PointOrdreDuJour, vers: int) -> None:
 
 @transaction.atomic
 def retirer_point(*, point: PointOrdreDuJour) -> None:
-    if point.decision:
+    if not point.retirable:
         raise ActionImpossible("Un point déjà décidé ne peut être retiré.")
     point.demandes.update(point=None)
     point.delete()
@@ -181,12 +162,12 @@ def donner_avis(*, point: PointOrdreDuJour, user, avis: str, commentaire: str = 
     closed. Only voting members of this programme's body may give one."""
     point = PointOrdreDuJour.objects.select_related("seance__instance", "menage").get(pk=point.pk)
     seance = point.seance
-    m = mandat(user, seance.instance)
+    m = permissions.mandat(user, seance.instance)
     if m is None or not m.voix_deliberative:
         raise ActionImpossible("Vous n’êtes pas membre votant de cette instance.")
     if seance.instance.dispositif_id != point.menage.dispositif_id:
         raise ActionImpossible("Ce ménage ne relève pas du dispositif de cette instance.")
-    if seance.close or point.decision:
+    if seance.close or point.est_decide:
         raise ActionImpossible("La décision est prise : les avis ne peuvent plus changer.")
     obj, _ = AvisMembre.objects.update_or_create(
         point=point,
@@ -246,9 +227,9 @@ def decider(
         .get(pk=point.pk)
     )
     seance, menage = point.seance, point.menage
-    if not peut_decider(auteur, seance):
+    if not permissions.can_chair_seance(auteur, seance):
         raise ActionImpossible("Seul le président de séance enregistre les décisions.")
-    if point.decision:
+    if point.est_decide:
         raise ActionImpossible("Ce point est déjà décidé.")
     if seance.close:
         raise ActionImpossible("La séance est close.")
@@ -258,7 +239,7 @@ def decider(
     date_debut = date_debut or timezone.localtime(seance.date).date()
     libelle = f"Décision du {seance}"
     motif = f"{libelle}. {commentaire}".strip()
-    accompagnement = menage.accompagnements.filter(date_fin__isnull=True).first()
+    accompagnement = menage.accompagnements.en_cours().first()
 
     if decision == Decision.VALIDER:
         if menage.etat != EtatParcours.PROPOSITION_COMITE:

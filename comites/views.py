@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -10,24 +10,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accompagnement.models import Accompagnement, Objectif
-from comites import services
+from comites import permissions, services
 from comites.enums import Avis
 from comites.forms import AvisForm, DecisionForm, DemandeForm, PointForm, SeanceForm
-from comites.models import AvisMembre, Instance, MembreInstance, PointOrdreDuJour, Presence, Seance
+from comites.models import AvisMembre, Instance, PointOrdreDuJour, Presence, Seance
 from comptes.access import get_visible_or_404, require_perm
 from menages.enums import TypeDiagnostic
 from menages.models import Menage
 from menages.selectors import resume_anonymise
-
-
-def _instances_animees(user):
-    if user.est_administrateur:
-        return Instance.objects.all()
-    return Instance.objects.filter(
-        membres__in=MembreInstance.objects.actifs().filter(
-            utilisateur=user, role__in=["president", "secretaire"]
-        )
-    ).distinct()
 
 
 @never_cache
@@ -40,14 +30,14 @@ def seances(request):
     context = {
         "a_venir": qs.filter(date__gte=maintenant).order_by("date")[:12],
         "passees": qs.filter(date__lt=maintenant).order_by("-date")[:12],
-        "instances": _instances_animees(request.user),
+        "instances": Instance.objects.animees_par(request.user),
     }
     return render(request, "comites/seances.html", context)
 
 
 @never_cache
 def seance_creer(request, instance_pk):
-    instance = get_object_or_404(_instances_animees(request.user), pk=instance_pk)
+    instance = get_object_or_404(Instance.objects.animees_par(request.user), pk=instance_pk)
     form = SeanceForm(request.POST or None, initial={"lieu": instance.lieu_habituel})
     if request.method == "POST" and form.is_valid():
         seance = form.save(commit=False)
@@ -61,7 +51,7 @@ def seance_creer(request, instance_pk):
 @never_cache
 @require_POST
 def proposer(request, instance_pk):
-    instance = get_object_or_404(_instances_animees(request.user), pk=instance_pk)
+    instance = get_object_or_404(Instance.objects.animees_par(request.user), pk=instance_pk)
     creees = services.proposer_seances(instance=instance)
     messages.success(request, f"{len(creees)} séance(s) planifiée(s) sur la durée de la convention.")
     return redirect("comites:seances")
@@ -107,15 +97,18 @@ def seance(request, pk):
     membres = seance.instance.membres.actifs().select_related("utilisateur__organisation")
     presences = {p.membre_id: p for p in Presence.objects.filter(seance=seance)}
     libelles_avis = dict(Avis.choices)
+    # Asked once for the page, not once per item (the answer depends on the session only).
+    peut_modifier = permissions.can_change_seance(request.user, seance)
     for point in page:
         point.mon_avis_libelle = libelles_avis.get(point.mon_avis, "")
+        point.peut_retirer = peut_modifier and point.retirable
     presents, requis, atteint = services.quorum(seance)
     context = {
         "seance": seance,
         "page": page,
         "membres": [(m, presences.get(m.pk)) for m in membres],
         "quorum": {"presents": presents, "requis": requis, "atteint": atteint},
-        "anime": services.peut_animer(request.user, seance),
+        "peut_modifier": peut_modifier,
         "initiales": seance.initiales_seulement,
         "noms_visibles": set(
             Menage.objects.visible_to(request.user)
@@ -130,8 +123,7 @@ def seance(request, pk):
 @require_POST
 def seance_action(request, pk, action):
     seance = _seance(request, pk)
-    if not services.peut_animer(request.user, seance):
-        raise PermissionDenied
+    require_perm(request.user, "comites.animer_seance", seance)
     try:
         if action == "construire":
             crees = services.construire_ordre_du_jour(seance=seance)
@@ -162,8 +154,7 @@ def seance_action(request, pk, action):
 @never_cache
 def point_ajouter(request, pk):
     seance = _seance(request, pk)
-    if not services.peut_animer(request.user, seance):
-        raise PermissionDenied
+    require_perm(request.user, "comites.animer_seance", seance)
     form = PointForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         menage = Menage.objects.filter(
@@ -202,8 +193,7 @@ def _point(request, pk):
 def point_deplacer(request, pk):
     """Move an item up or down the agenda, or take it off (the button pressed: `sens`)."""
     point = _point(request, pk)
-    if not services.peut_animer(request.user, point.seance):
-        raise PermissionDenied
+    require_perm(request.user, "comites.animer_seance", point.seance)
     sens = request.POST.get("sens")
     if sens not in ("monter", "descendre", "retirer"):
         return HttpResponseBadRequest("Action inconnue : monter, descendre ou retirer.")
@@ -243,7 +233,7 @@ def resume_point(point, initiales: bool) -> dict:
         "scores": [(d.label, libelle) for d, libelle, _score, _obs in diagnostic.domaines(False)]
         if diagnostic
         else [],
-        "accompagnement": Accompagnement.objects.filter(menage=menage, date_fin__isnull=True).first(),
+        "accompagnement": Accompagnement.objects.en_cours().filter(menage=menage).first(),
         "objectifs": Objectif.objects.filter(menage=menage),
     }
 
@@ -253,7 +243,7 @@ def point(request, pk):
     point = _point(request, pk)
     seance = point.seance
     user = request.user
-    mandat = services.mandat(user, seance.instance)
+    mandat = permissions.mandat(user, seance.instance)
     mon_avis = AvisMembre.objects.filter(point=point, membre=mandat).first() if mandat else None
     avis_form = AvisForm(
         request.POST if request.POST.get("action") == "avis" else None,
@@ -292,12 +282,8 @@ def point(request, pk):
         "initiales": initiales,
         "peut_voir_nom": peut_voir_nom,
         "avis": point.avis.select_related("membre__utilisateur__organisation"),
-        "avis_form": avis_form
-        if mandat and mandat.voix_deliberative and not point.decision and not seance.close
-        else None,
-        "decision_form": decision_form
-        if services.peut_decider(user, seance) and not point.decision
-        else None,
+        "avis_form": avis_form if permissions.can_give_avis(user, point) else None,
+        "decision_form": decision_form if permissions.can_decide_point(user, point) else None,
         "quorum": dict(zip(("presents", "requis", "atteint"), services.quorum(seance, point), strict=True)),
     }
     return render(request, "comites/point.html", context)

@@ -2,6 +2,7 @@
 
 import datetime
 
+from comites.enums import RoleMembre
 from comptes.enums import CodeNiveau, Role, TypeOrganisation
 
 DEMO_PASSWORD = "Demo-ASEA-2026"
@@ -123,9 +124,9 @@ COMPTES = [
 
 # The comité de suivi of the demo: (username, role)
 COMITE = [
-    ("comite.cg", "president"),
-    ("ts.adaff", "secretaire"),
-    ("financeur.ddcspp", "membre"),
-    ("cesf.habitat", "membre"),
-    ("cesf.alogea", "membre"),
+    ("comite.cg", RoleMembre.PRESIDENT),
+    ("ts.adaff", RoleMembre.SECRETAIRE),
+    ("financeur.ddcspp", RoleMembre.MEMBRE),
+    ("cesf.habitat", RoleMembre.MEMBRE),
+    ("cesf.alogea", RoleMembre.MEMBRE),
 ]

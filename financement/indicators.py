@@ -31,7 +31,14 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 
-from accompagnement.enums import OrigineChangementNiveau, SituationSortie, TypeContact, TypeTempsFort
+from accompagnement.enums import (
+    Axe,
+    OrigineChangementNiveau,
+    SituationSortie,
+    StatutObjectif,
+    TypeContact,
+    TypeTempsFort,
+)
 from accompagnement.models import Accompagnement, ChangementNiveau, Contact, TempsFort
 from comites.enums import Decision, TypeInstance
 from comites.models import PointOrdreDuJour, Seance
@@ -39,6 +46,7 @@ from comptes.enums import CodeNiveau
 from comptes.models import NiveauAccompagnement
 from financement.enums import TypeLigne
 from financement.models import Convention, LigneBudgetaire, PartFinanceur
+from logements.enums import DecisionFsl
 from menages.enums import (
     DomaineDiagnostic,
     EtapeBdf,
@@ -46,6 +54,7 @@ from menages.enums import (
     MotifSortie,
     Problematique,
     SourceOrientation,
+    TypeDiagnostic,
 )
 from menages.models import Dette, Diagnostic, Menage
 
@@ -297,16 +306,20 @@ def mesures_obtenues(menages_periode, p: Periode) -> dict:
         ),
         fsl=Count(
             "pk",
-            filter=parmi(AideFsl.objects.filter(decision="accordee", date_decision__range=(p.debut, p.fin))),
+            filter=parmi(
+                AideFsl.objects.filter(decision=DecisionFsl.ACCORDEE, date_decision__range=(p.debut, p.fin))
+            ),
         ),
         droits_ouverts=Count(
-            "pk", filter=parmi(Objectif.objects.filter(axe="administratif", statut="atteint"))
+            "pk", filter=parmi(Objectif.objects.filter(axe=Axe.ADMINISTRATIF, statut=StatutObjectif.ATTEINT))
         ),
         relogement=Count(
             "pk",
             filter=Q(problematique=Problematique.MAINTIEN)
             & parmi(
-                Accompagnement.objects.filter(situation_sortie="reloge", date_fin__range=(p.debut, p.fin))
+                Accompagnement.objects.filter(
+                    situation_sortie=SituationSortie.RELOGE, date_fin__range=(p.debut, p.fin)
+                )
             ),
         ),
     )
@@ -366,7 +379,7 @@ def dossiers_bdf(menages_periode) -> list:
     """Households followed with an over-indebtedness file (Banque de France), by step."""
     rows = (
         Dette.objects.filter(menage__in=menages_periode)
-        .exclude(etape_bdf="")
+        .exclude(etape_bdf=EtapeBdf.AUCUN)
         .order_by()
         .values(cle=F("etape_bdf"))
         .annotate(n=Count("menage", distinct=True))
@@ -412,8 +425,8 @@ def progression_domaines(accompagnements, p: Periode) -> list:
 
     annotations = {}
     for d in DomaineDiagnostic.values:
-        annotations[f"e_{d}"] = score("entree", d)
-        annotations[f"s_{d}"] = score("sortie", d)
+        annotations[f"e_{d}"] = score(TypeDiagnostic.ENTREE, d)
+        annotations[f"s_{d}"] = score(TypeDiagnostic.SORTIE, d)
     # values("pk").distinct(): the scores are looked up in a subquery that PostgreSQL keeps as it is,
     # once per episode; flattened into the aggregate, each would be looked up once per reference.
     qs = episodes_sortis(accompagnements, p).annotate(**annotations).values("pk", *annotations).distinct()
@@ -448,10 +461,8 @@ def activite_comite(dispositif, p: Periode) -> dict:
         date__date__range=(p.debut, p.fin),
     ).count()
     rows = (
-        PointOrdreDuJour.objects.filter(
-            seance__instance__dispositif=dispositif, decide_le__date__range=(p.debut, p.fin)
-        )
-        .exclude(decision="")
+        PointOrdreDuJour.objects.decides()
+        .filter(seance__instance__dispositif=dispositif, decide_le__date__range=(p.debut, p.fin))
         .order_by()
         .values(cle=F("decision"))
         .annotate(n=Count("pk"))

@@ -214,6 +214,10 @@ class RapportFinanceur(models.Model):
         return self.statut in (StatutRapport.EN_ATTENTE, StatutRapport.EN_COURS)
 
     @property
+    def est_pret(self):
+        return self.statut == StatutRapport.TERMINE
+
+    @property
     def nom_fichier(self):
         periode = f"{self.date_debut:%Y%m%d}-{self.date_fin:%Y%m%d}"
         return f"rapport-financeur-{self.dispositif_id}-{self.financeur_id}-{periode}.pdf"

@@ -4,7 +4,14 @@ import datetime
 from decimal import Decimal
 
 from logements import services
-from logements.enums import EtiquetteEnergetique, ModeMobilisation, StatutLogement, Typologie
+from logements.enums import (
+    EtapeProcedure,
+    EtiquetteEnergetique,
+    ModeMobilisation,
+    StatutLogement,
+    TypeReclamation,
+    Typologie,
+)
 from logements.models import Logement
 
 RUES = [
@@ -82,11 +89,12 @@ def seed_dossiers_locatifs(*, dispositif):
     from django.utils import timezone
 
     from logements.models import EtapeExpulsion, Reclamation, SoldeLocatif
+    from menages.enums import Problematique
     from menages.models import Menage
 
-    locataires = Menage.objects.filter(dispositif=dispositif, problematique="maintien").order_by("reference")[
-        :6
-    ]
+    locataires = Menage.objects.filter(dispositif=dispositif, problematique=Problematique.MAINTIEN).order_by(
+        "reference"
+    )[:6]
     premier = timezone.localdate().replace(day=1)
     for n, menage in enumerate(locataires):
         if menage.soldes_locatifs.exists():
@@ -97,14 +105,16 @@ def seed_dossiers_locatifs(*, dispositif):
             SoldeLocatif.objects.create(menage=menage, mois=mois, solde=solde)
         Reclamation.objects.create(
             menage=menage,
-            type=["troubles_voisinage", "impayes", "technique"][n % 3],
+            type=[TypeReclamation.TROUBLES_VOISINAGE, TypeReclamation.IMPAYES, TypeReclamation.TECHNIQUE][
+                n % 3
+            ],
             date=premier - datetime.timedelta(days=20 + n),
             description="Signalement reçu à l’agence ; à voir avec le ménage lors de la prochaine visite.",
         )
         if n == 0:
             EtapeExpulsion.objects.create(
-                menage=menage, etape="saisine_ccapex", date=premier - relativedelta(months=8)
+                menage=menage, etape=EtapeProcedure.SAISINE_CCAPEX, date=premier - relativedelta(months=8)
             )
             EtapeExpulsion.objects.create(
-                menage=menage, etape="commandement_payer", date=premier - relativedelta(months=7)
+                menage=menage, etape=EtapeProcedure.COMMANDEMENT_PAYER, date=premier - relativedelta(months=7)
             )

@@ -31,6 +31,7 @@ from logements.enums import (
     TypeReclamation,
     Typologie,
 )
+from menages.models import RattacheAuMenage
 
 # The landlord's staff who manage its stock and look for a dwelling for a household: they see
 # their landlord's stock and the other landlord's available dwellings (pooled for matching).
@@ -278,10 +279,9 @@ class DossierLocatifQuerySet(models.QuerySet):
 def locataires_signalables(user):
     """The households a caretaker may report on, offered by reference and name only: his
     landlord's, in his programmes, still followed (administrators: all followed households)."""
-    from menages.enums import EtatParcours
     from menages.models import Menage
 
-    menages = Menage.objects.exclude(etat__in=[EtatParcours.CLOS, EtatParcours.REFUSE]).order_by("nom", "pk")
+    menages = Menage.objects.en_cours().order_by("nom", "pk")
     if user.est_administrateur:
         return menages
     if user.organisation_id is None or not user.organisation.est_bailleur:
@@ -335,6 +335,10 @@ class Reclamation(EntreeDossierLocatif):
 
     def __str__(self):
         return f"{self.get_type_display()} du {self.date:%d/%m/%Y}"
+
+    @property
+    def est_ouverte(self):
+        return self.statut == StatutReclamation.OUVERTE
 
 
 class SignalementGardien(EntreeDossierLocatif):
@@ -492,7 +496,7 @@ class AttributionQuerySet(models.QuerySet):
         return self.filter(menage__in=Menage.objects.visible_to(user))
 
 
-class Attribution(models.Model):
+class Attribution(RattacheAuMenage):
     """A dwelling proposed to a household, up to the move-in: visit, decision of the commission
     d'attribution (CAL), lease, move-in; or its refusal. The IML variant: the lease is held by HDM,
     the household signs an occupancy agreement, then the lease glides to the household."""
@@ -526,6 +530,3 @@ class Attribution(models.Model):
 
     def get_absolute_url(self):
         return reverse("logements:attribution", args=[self.pk])
-
-    def get_additional_data(self):
-        return {"menage_id": self.menage_id}

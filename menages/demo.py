@@ -10,12 +10,13 @@ from django.db.models import Case, Value, When
 from django.utils import timezone
 
 from accompagnement import services as acc_services
-from accompagnement.enums import Axe, Rythme, TypeContact
+from accompagnement.enums import Axe, FormeIml, OrigineChangementNiveau, Rythme, SituationSortie, TypeContact
 from accompagnement.models import Contact
 from comptes.enums import CodeNiveau
 from menages import services
 from menages.enums import (
     DecisionFinanceur,
+    EtapeBdf,
     EtatParcours,
     LienMembre,
     MotifRefus,
@@ -24,6 +25,7 @@ from menages.enums import (
     Probleme,
     SituationLogement,
     SourceOrientation,
+    TypeDiagnostic,
     TypeIntervention,
     TypeRessource,
 )
@@ -160,7 +162,7 @@ def seed_menages(*, dispositif, organisations, communes, comptes, count=50):
                 menage=menage,
                 creancier=str(organisations[bailleur_key]),
                 montant=Decimal(800 + i * 45),
-                etape_bdf="depot" if i % 5 == 0 else "",
+                etape_bdf=EtapeBdf.DEPOT if i % 5 == 0 else EtapeBdf.AUCUN,
             )
         _advance(menage, target, ts=ts, cesf=cesf, financeurs=financeurs, comptes=comptes, rng=rng, i=i)
 
@@ -231,7 +233,7 @@ def _advance(menage, target, *, ts, cesf, financeurs, comptes, rng, i):
         services.enregistrer_diagnostic(
             menage=menage,
             auteur=ts,
-            type="entree",
+            type=TypeDiagnostic.ENTREE,
             date=menage.date_saisine + datetime.timedelta(days=40),
             observations_budget="Budget à reprendre avec le ménage ; priorité au loyer courant.",
             observations_sante="Suivi médical à reprendre (information confidentielle).",
@@ -257,7 +259,7 @@ def _advance(menage, target, *, ts, cesf, financeurs, comptes, rng, i):
     if niveau == CodeNiveau.NIVEAU_3:
         iml = {
             "partenaire": comptes["ts.hdm"].organisation,
-            "forme": "sous_location",
+            "forme": FormeIml.SOUS_LOCATION,
             "date_debut_contrat": debut,
         }
     accompagnement = acc_services.demarrer_accompagnement(
@@ -304,7 +306,7 @@ def _advance(menage, target, *, ts, cesf, financeurs, comptes, rng, i):
         niveau=CodeNiveau.RELAIS_SORTANT,
         duree_mois=3,
         date_effet=min(debut + datetime.timedelta(days=150), timezone.localdate()),
-        origine="comite",
+        origine=OrigineChangementNiveau.COMITE,
         motif="Situation stabilisée : relais vers le droit commun.",
         auteur=ts,
     )
@@ -315,7 +317,7 @@ def _advance(menage, target, *, ts, cesf, financeurs, comptes, rng, i):
         auteur=ts,
         date_fin=min(debut + datetime.timedelta(days=200), timezone.localdate()),
         motif_sortie=[MotifSortie.AUTONOMIE, MotifSortie.RELAIS_DROIT_COMMUN][i % 2],
-        situation_sortie="maintien",
+        situation_sortie=SituationSortie.MAINTIEN,
     )
 
 

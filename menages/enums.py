@@ -13,6 +13,12 @@ class EtatParcours(models.TextChoices):
     REFUSE = "refuse", "Refusé"
 
 
+# Steps that end a path: the household is no longer followed (a new referral opens a new path).
+ETATS_TERMINES = frozenset({EtatParcours.CLOS, EtatParcours.REFUSE})
+# Steps of the support itself (a level, then the exit relay): contacts follow a rythme.
+ETATS_ACCOMPAGNEMENT = frozenset({EtatParcours.ACCOMPAGNEMENT, EtatParcours.RELAIS_SORTANT})
+
+
 class TypeIntervention(models.TextChoices):
     REFERENT = "referent", "Travailleur social référent"
     CESF = "cesf", "CESF du bailleur"

@@ -109,6 +109,15 @@ class TransitionForm(forms.Form):
         label="Motif du refus", choices=[("", "—")] + MotifRefus.choices, required=False
     )
 
+    # The step the form leads to is given as its initial `vers`; it decides which reason is asked.
+    @property
+    def demande_motif_sortie(self):
+        return self.initial.get("vers") == EtatParcours.CLOS
+
+    @property
+    def demande_motif_refus(self):
+        return self.initial.get("vers") == EtatParcours.REFUSE
+
 
 class PreDiagnosticForm(forms.ModelForm):
     class Meta:

@@ -9,9 +9,11 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from comptes.enums import CodeNiveau, Role
+from comptes.enums import CodeNiveau, Role, TypeOrganisation
 from comptes.models import Commune, Dispositif, Organisation
 from menages.enums import (
+    ETATS_ACCOMPAGNEMENT,
+    ETATS_TERMINES,
     Autonomie,
     DecisionFinanceur,
     DomaineDiagnostic,
@@ -35,6 +37,22 @@ from menages.search import normalize, texte_recherche
 telephone_validator = RegexValidator(
     r"^\+?[0-9 .()-]{6,20}$", "Saisissez un numéro de téléphone valide (chiffres, espaces, points, +)."
 )
+
+
+class RattacheAuMenage(models.Model):
+    """A record of a household's file. Its audit entries carry the household's id, so that the
+    household's trail (`/menages/<id>/journal/`) includes the changes to it."""
+
+    # The relation that leads to the household, for a record attached to another record of the
+    # file (a level change reaches it through its support episode); None: the record's own `menage`.
+    menage_via: str | None = None
+
+    class Meta:
+        abstract = True
+
+    def get_additional_data(self):
+        porteur = getattr(self, self.menage_via) if self.menage_via else self
+        return {"menage_id": porteur.menage_id}
 
 
 class IntervenantQuerySet(models.QuerySet):
@@ -88,6 +106,14 @@ class MenageQuerySet(models.QuerySet):
         ]
         self.model.objects.bulk_update(menages, ["texte_recherche"], batch_size=2000)
 
+    def en_cours(self):
+        """Households whose path is still open: neither closed nor refused."""
+        return self.exclude(etat__in=ETATS_TERMINES)
+
+    def en_accompagnement(self):
+        """Households in support: at a level, or in the exit relay."""
+        return self.filter(etat__in=ETATS_ACCOMPAGNEMENT)
+
     def followed_by(self, user):
         """Households where `user` is personally an active intervenant ("mes ménages")."""
         return self.filter(
@@ -108,7 +134,7 @@ class Menage(models.Model):
         null=True,
         blank=True,
         verbose_name="bailleur concerné",
-        limit_choices_to={"type": "bailleur"},
+        limit_choices_to={"type": TypeOrganisation.BAILLEUR},
     )
     commune = models.ForeignKey(
         Commune, on_delete=models.PROTECT, null=True, blank=True, verbose_name="commune"
@@ -203,10 +229,10 @@ class Menage(models.Model):
 
     @property
     def est_actif(self):
-        return self.etat not in {EtatParcours.CLOS, EtatParcours.REFUSE}
+        return self.etat not in ETATS_TERMINES
 
 
-class Intervenant(models.Model):
+class Intervenant(RattacheAuMenage):
     """Who intervenes on a household, from when to when. This list drives who may see it."""
 
     menage = models.ForeignKey(Menage, on_delete=models.CASCADE, related_name="intervenants")
@@ -250,12 +276,8 @@ class Intervenant(models.Model):
         qui = self.utilisateur or self.nom_externe or self.organisation
         return f"{self.get_type_display()} : {qui}"
 
-    def get_additional_data(self):
-        # Lets the audit trail of a household include the changes to its intervenants.
-        return {"menage_id": self.menage_id}
 
-
-class Membre(models.Model):
+class Membre(RattacheAuMenage):
     menage = models.ForeignKey(Menage, on_delete=models.CASCADE, related_name="membres")
     nom = models.CharField("nom", max_length=100)
     prenom = models.CharField("prénom", max_length=100)
@@ -292,15 +314,12 @@ class Membre(models.Model):
         Menage.objects.filter(pk=menage_id).rafraichir_recherche()
         return result
 
-    def get_additional_data(self):
-        return {"menage_id": self.menage_id}
-
     @property
     def est_present(self):
         return self.date_sortie is None or self.date_sortie >= timezone.localdate()
 
 
-class Ressource(models.Model):
+class Ressource(RattacheAuMenage):
     menage = models.ForeignKey(Menage, on_delete=models.CASCADE, related_name="ressources")
     type = models.CharField("type", max_length=30, choices=TypeRessource.choices)
     montant_mensuel = models.DecimalField(
@@ -316,11 +335,8 @@ class Ressource(models.Model):
     def __str__(self):
         return f"{self.get_type_display()} : {self.montant_mensuel} €"
 
-    def get_additional_data(self):
-        return {"menage_id": self.menage_id}
 
-
-class Dette(models.Model):
+class Dette(RattacheAuMenage):
     menage = models.ForeignKey(Menage, on_delete=models.CASCADE, related_name="dettes")
     creancier = models.CharField("créancier", max_length=150)
     montant = models.DecimalField(
@@ -338,11 +354,8 @@ class Dette(models.Model):
     def __str__(self):
         return f"{self.creancier} : {self.montant} €"
 
-    def get_additional_data(self):
-        return {"menage_id": self.menage_id}
 
-
-class ProblemeMenage(models.Model):
+class ProblemeMenage(RattacheAuMenage):
     menage = models.ForeignKey(Menage, on_delete=models.CASCADE, related_name="problemes")
     code = models.CharField("difficulté", max_length=30, choices=Probleme.choices)
 
@@ -354,11 +367,8 @@ class ProblemeMenage(models.Model):
     def __str__(self):
         return self.get_code_display()
 
-    def get_additional_data(self):
-        return {"menage_id": self.menage_id}
 
-
-class EvenementParcours(models.Model):
+class EvenementParcours(RattacheAuMenage):
     """A step change of a household's path: dated, with its author and reason."""
 
     menage = models.ForeignKey(Menage, on_delete=models.CASCADE, related_name="evenements")
@@ -379,11 +389,8 @@ class EvenementParcours(models.Model):
     def __str__(self):
         return f"{self.get_etat_avant_display() or 'Création'} → {self.get_etat_apres_display()}"
 
-    def get_additional_data(self):
-        return {"menage_id": self.menage_id}
 
-
-class PreDiagnostic(models.Model):
+class PreDiagnostic(RattacheAuMenage):
     """First look at the household by the landlord and/or the association, before the funders."""
 
     menage = models.ForeignKey(Menage, on_delete=models.CASCADE, related_name="pre_diagnostics")
@@ -411,11 +418,14 @@ class PreDiagnostic(models.Model):
     def __str__(self):
         return f"Pré-diagnostic du {self.date:%d/%m/%Y} ({self.organisation})"
 
-    def get_additional_data(self):
-        return {"menage_id": self.menage_id}
+
+class ValidationFinanceurQuerySet(models.QuerySet):
+    def en_attente(self):
+        """Validations the funder has not answered yet."""
+        return self.filter(decision=DecisionFinanceur.EN_ATTENTE)
 
 
-class ValidationFinanceur(models.Model):
+class ValidationFinanceur(RattacheAuMenage):
     """A funder's answer on a proposed household, asked by email with signed single-use links."""
 
     menage = models.ForeignKey(Menage, on_delete=models.CASCADE, related_name="validations")
@@ -446,6 +456,8 @@ class ValidationFinanceur(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
+    objects = ValidationFinanceurQuerySet.as_manager()
+
     class Meta:
         verbose_name = "validation d’un financeur"
         verbose_name_plural = "validations des financeurs"
@@ -453,9 +465,6 @@ class ValidationFinanceur(models.Model):
 
     def __str__(self):
         return f"{self.financeur} : {self.get_decision_display()}"
-
-    def get_additional_data(self):
-        return {"menage_id": self.menage_id}
 
     @property
     def en_attente(self):
@@ -472,7 +481,7 @@ def _comment_field(domaine):
     return models.TextField(f"observations – {domaine.label.lower()}", blank=True)
 
 
-class Diagnostic(models.Model):
+class Diagnostic(RattacheAuMenage):
     """The in-depth diagnostic by life domain, scored on an autonomy scale so that the same grid at
     exit measures progress. The health part is confidential (social workers only)."""
 
@@ -532,9 +541,6 @@ class Diagnostic(models.Model):
 
     def __str__(self):
         return f"{self.get_type_display()} du {self.date:%d/%m/%Y}"
-
-    def get_additional_data(self):
-        return {"menage_id": self.menage_id}
 
     def domaines(self, include_confidential=True):
         """(domain, score label, score, observations) for each life domain; the health

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from comptes.enums import Role
+from comptes.enums import Role, TypeOrganisation
 from comptes.models import Dispositif, Organisation
 from menages import workflow
 from menages.enums import DecisionFinanceur, EtatParcours, ModeReponse, TypeDiagnostic, TypeIntervention
@@ -225,12 +225,12 @@ def demander_validations(*, menage: Menage, auteur) -> list[ValidationFinanceur]
         raise TransitionRefusee("Ce ménage n’en est pas à l’étape de la validation par les financeurs.")
 
     financeurs = list(menage.dispositif.financeurs_validation_requise.all()) or list(
-        menage.dispositif.organisations.filter(type="financeur")
+        menage.dispositif.organisations.filter(type=TypeOrganisation.FINANCEUR)
     )
     deja = set(
-        menage.validations.filter(
-            numero_parcours=menage.numero_parcours, decision=DecisionFinanceur.EN_ATTENTE
-        ).values_list("destinataire_id", flat=True)
+        menage.validations.en_attente()
+        .filter(numero_parcours=menage.numero_parcours)
+        .values_list("destinataire_id", flat=True)
     )
     creees = []
     for financeur in financeurs:
@@ -289,8 +289,8 @@ def enregistrer_reponse_manuelle(
     *, menage: Menage, financeur: Organisation, decision: str, commentaire: str, auteur
 ) -> ValidationFinanceur:
     """An answer received by other means (phone, letter, meeting), entered by a professional."""
-    validation = menage.validations.filter(
-        numero_parcours=menage.numero_parcours, financeur=financeur, decision=DecisionFinanceur.EN_ATTENTE
+    validation = menage.validations.en_attente().filter(
+        numero_parcours=menage.numero_parcours, financeur=financeur
     ).first() or ValidationFinanceur.objects.create(
         menage=menage, numero_parcours=menage.numero_parcours, financeur=financeur, demandee_par=auteur
     )

@@ -28,12 +28,15 @@ def reprendre_envois():
     from comptes.taches import enqueue
 
     limite = timezone.now() - datetime.timedelta(minutes=2)
-    for pk in ValidationFinanceur.objects.filter(
-        decision="en_attente",
-        destinataire__isnull=False,
-        courriel_envoye_le__isnull=True,
-        demandee_le__lt=limite,
-    ).values_list("pk", flat=True):
+    for pk in (
+        ValidationFinanceur.objects.en_attente()
+        .filter(
+            destinataire__isnull=False,
+            courriel_envoye_le__isnull=True,
+            demandee_le__lt=limite,
+        )
+        .values_list("pk", flat=True)
+    ):
         enqueue(envoyer_demande_validation, pk)
 
 

@@ -5,6 +5,8 @@ import datetime
 
 from django.core import signing
 
+from menages.enums import DecisionFinanceur
+
 SALT = "menages.validation-financeur"
 
 
@@ -32,11 +34,7 @@ def read_token(token: str, max_age: datetime.timedelta | None = None) -> tuple[i
     if (
         not isinstance(data, dict)
         or not isinstance(data.get("v"), int)
-        or data.get("d")
-        not in {
-            "validee",
-            "refusee",
-        }
+        or data.get("d") not in {DecisionFinanceur.VALIDEE, DecisionFinanceur.REFUSEE}
     ):
         raise LienInvalide("Ce lien n’est pas valide.")
     return data["v"], data["d"]

@@ -51,9 +51,7 @@ def _fiche(menage_id):
 
 
 def contacts_en_retard(now):
-    menages = annotate_suivi(
-        Menage.objects.filter(etat__in=[EtatParcours.ACCOMPAGNEMENT, EtatParcours.RELAIS_SORTANT])
-    )
+    menages = annotate_suivi(Menage.objects.en_accompagnement())
     en_retard_ = [
         m
         for m in menages
@@ -76,9 +74,9 @@ def contacts_en_retard(now):
 def echeances(now):
     today = timezone.localdate(now)
     accompagnements = list(
-        Accompagnement.objects.filter(
-            date_fin__isnull=True, date_fin_prevue__lte=today + datetime.timedelta(days=30)
-        ).select_related("menage")
+        Accompagnement.objects.en_cours()
+        .filter(date_fin_prevue__lte=today + datetime.timedelta(days=30))
+        .select_related("menage")
     )
     destinataires = _intervenants(
         [a.menage_id for a in accompagnements], (TypeIntervention.REFERENT, TypeIntervention.CESF)
@@ -103,8 +101,8 @@ def seances(now):
         horizon = now + datetime.timedelta(days=dispositif.rappel_seance_jours)
         avis_horizon = now + datetime.timedelta(days=dispositif.rappel_avis_jours)
         for seance in (
-            Seance.objects.filter(instance__dispositif=dispositif, date__gte=now, date__lte=horizon)
-            .exclude(statut="close")
+            Seance.objects.ouvertes()
+            .filter(instance__dispositif=dispositif, date__gte=now, date__lte=horizon)
             .select_related("instance")
         ):
             membres = list(seance.instance.membres.actifs().select_related("utilisateur"))
@@ -122,7 +120,8 @@ def seances(now):
                 if not m.voix_deliberative:
                     continue
                 sans_avis = (
-                    PointOrdreDuJour.objects.filter(seance=seance, decision="")
+                    PointOrdreDuJour.objects.a_decider()
+                    .filter(seance=seance)
                     .exclude(Exists(AvisMembre.objects.filter(point=OuterRef("pk"), membre=m)))
                     .count()
                 )
@@ -137,9 +136,11 @@ def seances(now):
 
 
 def validations(now):
-    for v in ValidationFinanceur.objects.filter(
-        decision="en_attente", demandee_par__isnull=False
-    ).select_related("menage__dispositif", "financeur"):
+    for v in (
+        ValidationFinanceur.objects.en_attente()
+        .filter(demandee_par__isnull=False)
+        .select_related("menage__dispositif", "financeur")
+    ):
         if v.demandee_le > now - datetime.timedelta(
             days=v.menage.dispositif.rappel_validation_financeurs_jours
         ):
@@ -186,9 +187,7 @@ def diagnostics(now):
 
 def objectifs(now):
     today = timezone.localdate(now)
-    objectifs_ = list(
-        Objectif.objects.filter(statut="en_cours", date_revision__lte=today).select_related("menage")
-    )
+    objectifs_ = list(Objectif.objects.a_revoir(today).select_related("menage"))
     referents = _intervenants([o.menage_id for o in objectifs_])
     for o in objectifs_:
         for user_id in referents.get(o.menage_id, []):
@@ -257,9 +256,7 @@ def suivis_post_sortie(now):
 def consentements(now):
     today = timezone.localdate(now)
     menages = list(
-        Menage.objects.exclude(etat__in=[EtatParcours.CLOS, EtatParcours.REFUSE])
-        .filter(date_information__isnull=False)
-        .select_related("dispositif")
+        Menage.objects.en_cours().filter(date_information__isnull=False).select_related("dispositif")
     )
     dus = [
         m
@@ -284,7 +281,7 @@ def impayes(now):
     month the balance reached it, after a month below or none), to the household's référent and
     its landlord's CESF."""
     soldes = SoldeLocatif.objects.filter(
-        menage__in=Menage.objects.exclude(etat__in=[EtatParcours.CLOS, EtatParcours.REFUSE]),
+        menage__in=Menage.objects.en_cours(),
         mois__lte=timezone.localdate(now),
     ).select_related("menage__dispositif")
     par_menage = {}

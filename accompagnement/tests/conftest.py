@@ -18,7 +18,7 @@ def menage(niveaux):
     menage = MenageFactory(
         dispositif=programme.dispositif,
         bailleur=programme.habitat,
-        etat="proposition_comite",
+        propose_au_comite=True,
         nom="Durand Hélène",
     )
     MembreFactory(menage=menage, nom="Durand", prenom="Hélène")

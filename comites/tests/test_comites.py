@@ -10,7 +10,8 @@ from pypdf import PdfReader
 from accompagnement.models import Accompagnement
 from accompagnement.tests.factories import AccompagnementFactory, ContactFactory
 from comites import services
-from comites.models import DemandeComite, MembreInstance, PointOrdreDuJour, Seance
+from comites.models import DemandeComite, MembreInstance, PointOrdreDuJour
+from comites.tests.factories import SeanceFactory
 from comptes.tests.factories import DispositifFactory
 from menages.enums import EtatParcours
 from menages.tests.factories import DiagnosticFactory, IntervenantFactory, MenageFactory
@@ -20,7 +21,7 @@ def proposition(programme, nom="Durand Hélène", niveau="niveau_2"):
     menage = MenageFactory(
         dispositif=programme.dispositif,
         bailleur=programme.habitat,
-        etat=EtatParcours.PROPOSITION_COMITE,
+        propose_au_comite=True,
         nom=nom,
     )
     DiagnosticFactory(
@@ -43,22 +44,20 @@ def test_planning_proposes_the_sessions_of_the_convention(comite):
 def test_agenda_is_built_from_the_files(programme, seance):
     nouveau = proposition(programme)
     echeance = AccompagnementFactory(
-        menage=MenageFactory(dispositif=programme.dispositif, etat="accompagnement"),
+        menage=MenageFactory(dispositif=programme.dispositif, en_accompagnement=True),
         date_fin_prevue=timezone.localdate() + datetime.timedelta(days=35),  # within 30 days of the session
     )
     AccompagnementFactory(
-        menage=MenageFactory(dispositif=programme.dispositif, etat="accompagnement"),
+        menage=MenageFactory(dispositif=programme.dispositif, en_accompagnement=True),
         date_fin_prevue=timezone.localdate() + datetime.timedelta(days=90),  # not yet
     )
     demandeur = AccompagnementFactory(
-        menage=MenageFactory(dispositif=programme.dispositif, etat="accompagnement")
+        menage=MenageFactory(dispositif=programme.dispositif, en_accompagnement=True)
     )
     DemandeComite.objects.create(
         menage=demandeur.menage, type="iml", motif="Impayés répétés", auteur=programme.ts_adaff
     )
-    MenageFactory(
-        dispositif=DispositifFactory(code="autre"), etat=EtatParcours.PROPOSITION_COMITE
-    )  # other programme
+    MenageFactory(dispositif=DispositifFactory(code="autre"), propose_au_comite=True)  # other programme
 
     points = services.construire_ordre_du_jour(seance=seance)
     assert {(p.menage_id, p.type) for p in points} == {
@@ -176,7 +175,7 @@ def test_decision_is_rolled_back_wholly_if_the_file_refuses_it(programme, seance
 
 
 def test_change_of_level_and_iml_by_decision(programme, seance):
-    acc = AccompagnementFactory(menage=MenageFactory(dispositif=programme.dispositif, etat="accompagnement"))
+    acc = AccompagnementFactory(menage=MenageFactory(dispositif=programme.dispositif, en_accompagnement=True))
     DemandeComite.objects.create(
         menage=acc.menage, type="changement_niveau", motif="x", auteur=programme.ts_adaff
     )
@@ -209,7 +208,7 @@ def test_committee_member_never_sees_confidential_notes_nor_a_funder_a_name(clie
         menage=menage,
         auteur=programme.ts_adaff,
         note="Rendez-vous CSAPA",
-        confidentialite="travailleurs_sociaux",
+        reserve_travailleurs_sociaux=True,
     )
     (point,) = services.construire_ordre_du_jour(seance=seance)
     for persona in ("comite", "financeur", "cesf_habitat"):
@@ -289,7 +288,7 @@ def test_session_page_query_count_does_not_grow_with_items(client, programme, se
 
 
 def test_urgent_consultation_counts_opinions_for_quorum(programme, comite):
-    seance = Seance.objects.create(instance=comite, date=timezone.now(), urgente=True)
+    seance = SeanceFactory(instance=comite, consultation_urgente=True)
     proposition(programme)
     (point,) = services.construire_ordre_du_jour(seance=seance)
     services.donner_avis(point=point, user=programme.financeur, avis="favorable")

@@ -125,3 +125,15 @@ def test_household_journal_query_count_does_not_grow_with_entries(client, progra
         for _ in range(30):
             record_view(menage)
     assert count_queries(client.get, url) == one
+
+
+def test_records_of_the_file_carry_their_household_in_the_trail(programme):
+    from accompagnement.models import ChangementRythme
+    from accompagnement.tests.factories import AccompagnementFactory
+
+    accompagnement = AccompagnementFactory(menage__dispositif=programme.dispositif)
+    # Directly attached (its own `menage`) and through another record (its support episode).
+    rythme = ChangementRythme.objects.create(accompagnement=accompagnement, rythme="mensuel")
+    for record in (accompagnement, rythme):
+        entry = LogEntry.objects.get_for_object(record).get(action=LogEntry.Action.CREATE)
+        assert entry.additional_data == {"menage_id": accompagnement.menage_id}

@@ -1,7 +1,15 @@
 import factory
 
+from comptes.enums import CodeNiveau
 from comptes.tests.factories import CommuneFactory, DispositifFactory
-from menages.enums import LienMembre, Problematique, SituationLogement, SourceOrientation, TypeIntervention
+from menages.enums import (
+    EtatParcours,
+    LienMembre,
+    Problematique,
+    SituationLogement,
+    SourceOrientation,
+    TypeIntervention,
+)
 from menages.models import Diagnostic, Intervenant, Membre, Menage, PreDiagnostic
 
 
@@ -16,6 +24,17 @@ class MenageFactory(factory.django.DjangoModelFactory):
     source_orientation = SourceOrientation.SIAO
     problematique = Problematique.ACCES
     situation_logement = SituationLogement.HEBERGE_TIERS
+
+    class Params:
+        # One trait per step of the path (the default is the referral, EtatParcours.SAISINE).
+        en_pre_diagnostic = factory.Trait(etat=EtatParcours.PRE_DIAGNOSTIC)
+        en_validation_financeurs = factory.Trait(etat=EtatParcours.VALIDATION_FINANCEURS)
+        en_diagnostic = factory.Trait(etat=EtatParcours.DIAGNOSTIC)
+        propose_au_comite = factory.Trait(etat=EtatParcours.PROPOSITION_COMITE)
+        en_accompagnement = factory.Trait(etat=EtatParcours.ACCOMPAGNEMENT)
+        en_relais_sortant = factory.Trait(etat=EtatParcours.RELAIS_SORTANT)
+        clos = factory.Trait(etat=EtatParcours.CLOS)
+        refuse = factory.Trait(etat=EtatParcours.REFUSE)
 
 
 class IntervenantFactory(factory.django.DjangoModelFactory):
@@ -50,7 +69,7 @@ class DiagnosticFactory(factory.django.DjangoModelFactory):
     score_sante = 2
     score_vie_sociale = 3
     score_insertion = 2
-    niveau_propose = "niveau_2"
+    niveau_propose = CodeNiveau.NIVEAU_2
 
 
 class PreDiagnosticFactory(factory.django.DjangoModelFactory):

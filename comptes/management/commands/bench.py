@@ -18,13 +18,16 @@ from django.utils import timezone
 
 from comites.models import Seance
 from comptes.models import Utilisateur
+from menages.enums import EtatParcours
 from menages.models import Menage
 
 
 def pages():
     """(name, username, url) of the pages measured."""
     menage = (
-        Menage.objects.filter(etat="accompagnement", bailleur__sigle="Habitat Audois").order_by("-pk").first()
+        Menage.objects.filter(etat=EtatParcours.ACCOMPAGNEMENT, bailleur__sigle="Habitat Audois")
+        .order_by("-pk")
+        .first()
     )
     # The tenant of Habitat Audois with the longest rent account: the heaviest tenant file.
     locataire = (

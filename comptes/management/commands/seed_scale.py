@@ -19,11 +19,20 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from accompagnement.enums import Axe, OrigineChangementNiveau, Rythme, SituationSortie, TypeContact
 from accompagnement.models import Accompagnement, ChangementNiveau, Contact, Objectif
+from comites.enums import Decision, StatutSeance, TypeInstance, TypePoint
 from comites.models import Instance, PointOrdreDuJour, Seance
-from comptes.enums import Role
+from comptes.enums import CodeNiveau, Role, TypeOrganisation
 from comptes.models import AttributionRole, Commune, Dispositif, Organisation, Utilisateur
 from logements import impayes
+from logements.enums import (
+    DecisionFsl,
+    EtapeProcedure,
+    StatutPlanApurement,
+    StatutReclamation,
+    TypeReclamation,
+)
 from logements.models import (
     AideFsl,
     EtapeExpulsion,
@@ -32,7 +41,16 @@ from logements.models import (
     SignalementGardien,
     SoldeLocatif,
 )
-from menages.enums import EtatParcours, LienMembre, Problematique, SituationLogement, SourceOrientation
+from menages.enums import (
+    EtatParcours,
+    LienMembre,
+    MotifSortie,
+    Problematique,
+    SituationLogement,
+    SourceOrientation,
+    TypeIntervention,
+    TypeRessource,
+)
 from menages.models import Diagnostic, EvenementParcours, Intervenant, Membre, Menage, Ressource
 from menages.search import normalize
 
@@ -58,10 +76,10 @@ BATCH = 5000
 MENAGES_PAR_TS = 100
 MOIS_SOLDES = 36  # rent balances kept over three years at most
 TEXTES_RECLAMATION = {
-    "technique": "Fuite sous l’évier signalée à l’agence ; intervention de l’entreprise à programmer.",
-    "troubles_voisinage": "Plainte d’un voisin pour du bruit en soirée ; rappel au règlement intérieur.",
-    "impayes": "Le ménage appelle au sujet de son échéancier et de la régularisation des charges.",
-    "hygiene": "Encombrement du balcon signalé ; visite conjointe à prévoir avec la CESF.",
+    TypeReclamation.TECHNIQUE: "Fuite sous l’évier signalée à l’agence ; intervention de l’entreprise à programmer.",
+    TypeReclamation.TROUBLES_VOISINAGE: "Plainte d’un voisin pour du bruit en soirée ; rappel au règlement intérieur.",
+    TypeReclamation.IMPAYES: "Le ménage appelle au sujet de son échéancier et de la régularisation des charges.",
+    TypeReclamation.HYGIENE: "Encombrement du balcon signalé ; visite conjointe à prévoir avec la CESF.",
 }
 
 
@@ -97,7 +115,7 @@ class Command(BaseCommand):
         )
 
     def _menages(self, dispositif, n, rng):
-        bailleurs = list(Organisation.objects.filter(type="bailleur"))
+        bailleurs = list(Organisation.objects.filter(type=TypeOrganisation.BAILLEUR))
         communes = list(Commune.objects.all())
         today = timezone.localdate()
         etats = [EtatParcours.ACCOMPAGNEMENT] * 5 + [EtatParcours.CLOS] * 3 + [
@@ -122,7 +140,7 @@ class Command(BaseCommand):
                     situation_logement=SituationLogement.HEBERGE_TIERS
                     if i % 3 == 0
                     else SituationLogement.LOCATAIRE_SOCIAL,
-                    niveau="niveau_2" if i % 2 else "niveau_1",
+                    niveau=CodeNiveau.NIVEAU_2 if i % 2 else CodeNiveau.NIVEAU_1,
                 )
             )
         Menage.objects.bulk_create(rows, batch_size=BATCH)
@@ -139,11 +157,13 @@ class Command(BaseCommand):
             for k in range(pk % 3):
                 membres.append(Membre(menage_id=pk, nom=famille, prenom=f"Enfant {k + 1}", nom_recherche=normalize(f"{famille} enfant"),
                                       lien=LienMembre.ENFANT, date_naissance=datetime.date(2012 + k, 6, 1)))  # fmt: skip
-            ressources.append(Ressource(menage_id=pk, type="rsa", montant_mensuel=Decimal("607.75")))
-            evenements.append(EvenementParcours(menage_id=pk, numero_parcours=1, etat_apres="saisine",
+            ressources.append(
+                Ressource(menage_id=pk, type=TypeRessource.RSA, montant_mensuel=Decimal("607.75"))
+            )
+            evenements.append(EvenementParcours(menage_id=pk, numero_parcours=1, etat_apres=EtatParcours.SAISINE,
                                                 date=timezone.make_aware(datetime.datetime.combine(saisine, datetime.time(9)))))  # fmt: skip
-            if etat != "saisine":
-                evenements.append(EvenementParcours(menage_id=pk, numero_parcours=1, etat_avant="saisine", etat_apres=etat,
+            if etat != EtatParcours.SAISINE:
+                evenements.append(EvenementParcours(menage_id=pk, numero_parcours=1, etat_avant=EtatParcours.SAISINE, etat_apres=etat,
                                                     date=timezone.make_aware(datetime.datetime.combine(saisine + datetime.timedelta(days=20), datetime.time(9)))))  # fmt: skip
         Membre.objects.bulk_create(membres, batch_size=BATCH)
         Menage.objects.filter(reference__startswith="ECH-").rafraichir_recherche()
@@ -191,7 +211,7 @@ class Command(BaseCommand):
             intervenants.append(
                 Intervenant(
                     menage_id=pk,
-                    type="referent",
+                    type=TypeIntervention.REFERENT,
                     organisation_id=ts.organisation_id,
                     utilisateur=ts,
                     date_debut=saisine,
@@ -202,20 +222,21 @@ class Command(BaseCommand):
                 intervenants.append(
                     Intervenant(
                         menage_id=pk,
-                        type="cesf",
+                        type=TypeIntervention.CESF,
                         organisation_id=user.organisation_id,
                         utilisateur=user,
                         date_debut=saisine,
                     )
                 )
-            if etat in ("accompagnement", "relais_sortant", "clos"):
+            if etat in {EtatParcours.ACCOMPAGNEMENT, EtatParcours.RELAIS_SORTANT, EtatParcours.CLOS}:
                 debut = saisine + datetime.timedelta(days=60)
                 episodes.append(Accompagnement(
-                    menage_id=pk, numero_parcours=1, niveau="niveau_2" if pk % 2 else "niveau_1", date_debut=debut,
+                    menage_id=pk, numero_parcours=1, niveau=CodeNiveau.NIVEAU_2 if pk % 2 else CodeNiveau.NIVEAU_1, date_debut=debut,
                     date_fin_prevue=debut + datetime.timedelta(days=364 if pk % 2 else 90),
-                    date_fin=debut + datetime.timedelta(days=200) if etat == "clos" else None,
-                    motif_sortie="autonomie" if etat == "clos" else "", situation_sortie="maintien" if etat == "clos" else "",
-                    rythme=["hebdomadaire", "bimensuel", "mensuel"][pk % 3],
+                    date_fin=debut + datetime.timedelta(days=200) if etat == EtatParcours.CLOS else None,
+                    motif_sortie=MotifSortie.AUTONOMIE if etat == EtatParcours.CLOS else "",
+                    situation_sortie=SituationSortie.MAINTIEN if etat == EtatParcours.CLOS else "",
+                    rythme=[Rythme.HEBDOMADAIRE, Rythme.BIMENSUEL, Rythme.MENSUEL][pk % 3],
                 ))  # fmt: skip
         Intervenant.objects.bulk_create(intervenants, batch_size=BATCH)
         Accompagnement.objects.bulk_create(episodes, batch_size=BATCH)
@@ -226,7 +247,7 @@ class Command(BaseCommand):
         )
         ChangementNiveau.objects.bulk_create(
             [ChangementNiveau(accompagnement_id=a, nouveau_niveau=niv, date_effet=d, date_fin_prevue=d + datetime.timedelta(days=300),
-                              origine="entree", motif="Décision du comité", auteur=referent_of[m]) for a, m, d, niv in episodes],
+                              origine=OrigineChangementNiveau.ENTREE, motif="Décision du comité", auteur=referent_of[m]) for a, m, d, niv in episodes],
             batch_size=BATCH,
         )  # fmt: skip
         Diagnostic.objects.bulk_create(
@@ -235,7 +256,7 @@ class Command(BaseCommand):
             batch_size=BATCH,
         )  # fmt: skip
         Objectif.objects.bulk_create(
-            [Objectif(menage_id=m, accompagnement_id=a, axe="budget", libelle="Payer le loyer courant", date_debut=d, auteur=referent_of[m])
+            [Objectif(menage_id=m, accompagnement_id=a, axe=Axe.BUDGET, libelle="Payer le loyer courant", date_debut=d, auteur=referent_of[m])
              for a, m, d, _niv in episodes], batch_size=BATCH,
         )  # fmt: skip
         per_episode = max(1, total_contacts // max(1, len(episodes)))
@@ -245,8 +266,8 @@ class Command(BaseCommand):
             start = timezone.make_aware(datetime.datetime.combine(d, datetime.time(10)))
             for k in range(per_episode):
                 when = min(start + datetime.timedelta(days=k * 3), now)
-                batch.append(Contact(menage_id=m, auteur=referent_of[m], date=when, type="vad" if k % 3 else "telephone", duree_minutes=45,
-                                     axes=["budget"], note="Point sur le budget et le logement."))  # fmt: skip
+                batch.append(Contact(menage_id=m, auteur=referent_of[m], date=when, type=TypeContact.VAD if k % 3 else TypeContact.TELEPHONE, duree_minutes=45,
+                                     axes=[Axe.BUDGET], note="Point sur le budget et le logement."))  # fmt: skip
                 if len(batch) >= BATCH:
                     Contact.objects.bulk_create(batch)
                     batch = []
@@ -298,7 +319,7 @@ class Command(BaseCommand):
                 type_ = rng.choice(types)
                 reclamations.append(Reclamation(
                     menage_id=pk, auteur_id=auteur, type=type_, date=jour, description=TEXTES_RECLAMATION[type_],
-                    statut="ouverte" if (today - jour).days < 60 and rng.random() < 0.6 else "traitee",
+                    statut=StatutReclamation.OUVERTE if (today - jour).days < 60 and rng.random() < 0.6 else StatutReclamation.TRAITEE,
                 ))  # fmt: skip
             if rng.random() < 0.3:
                 for _ in range(rng.randint(1, 2)):
@@ -312,19 +333,19 @@ class Command(BaseCommand):
                 debut_plan = mois_pic + relativedelta(months=1)
                 plans.append(PlanApurement(
                     menage_id=pk, auteur_id=auteur, date_debut=debut_plan, montant_dette=pic,
-                    mensualite=Decimal(rng.choice((50, 80, 100, 150))), statut=rng.choice(("en_cours", "respecte", "rompu")),
+                    mensualite=Decimal(rng.choice((50, 80, 100, 150))), statut=rng.choice(list(StatutPlanApurement)),
                 ))  # fmt: skip
             if pic >= loyer and mois_pic < courant and rng.random() < 0.5:
-                decision = rng.choice(("accordee", "accordee", "accordee", "refusee", "demandee"))
+                decision = rng.choice(
+                    [DecisionFsl.ACCORDEE] * 3 + [DecisionFsl.REFUSEE, DecisionFsl.DEMANDEE]
+                )
                 demande = mois_pic + datetime.timedelta(days=rng.randint(5, 25))
                 aides.append(AideFsl(
                     menage_id=pk, auteur_id=auteur, date_demande=demande, montant=min(pic, Decimal("1500")), decision=decision,
-                    date_decision=None if decision == "demandee" else min(demande + datetime.timedelta(days=45), today),
+                    date_decision=None if decision == DecisionFsl.DEMANDEE else min(demande + datetime.timedelta(days=45), today),
                 ))  # fmt: skip
             if pic >= 3 * loyer and rng.random() < 0.25:
-                for k, etape in enumerate(
-                    ("saisine_ccapex", "commandement_payer", "assignation", "jugement")[: rng.randint(1, 4)]
-                ):
+                for k, etape in enumerate(list(EtapeProcedure)[: rng.randint(1, 4)]):
                     jour = min(mois_pic + relativedelta(months=2 * k), today)
                     etapes.append(EtapeExpulsion(menage_id=pk, auteur_id=auteur, etape=etape, date=jour))  # fmt: skip
         for model, rows in (
@@ -338,19 +359,29 @@ class Command(BaseCommand):
     def _comites(self, dispositif, menages, rng):
         from comites import services
 
-        instance = Instance.objects.get(dispositif=dispositif, type="comite_suivi")
+        instance = Instance.objects.get(dispositif=dispositif, type=TypeInstance.COMITE_SUIVI)
         services.proposer_seances(instance=instance)
         seances = list(instance.seances.order_by("date"))
         passees = [s for s in seances if s.date < timezone.now()]
         president = Utilisateur.objects.get(username="comite.cg")
         points = []
         for n, (pk, _saisine, etat, _nom) in enumerate(menages):
-            if etat in ("accompagnement", "relais_sortant", "clos", "refuse") and passees:
+            if (
+                etat
+                in {
+                    EtatParcours.ACCOMPAGNEMENT,
+                    EtatParcours.RELAIS_SORTANT,
+                    EtatParcours.CLOS,
+                    EtatParcours.REFUSE,
+                }
+                and passees
+            ):
                 seance = passees[n % len(passees)]
                 points.append(PointOrdreDuJour(
-                    seance=seance, menage_id=pk, type="nouvelle_proposition", ordre=n, niveau_propose="niveau_2",
-                    decision="refuser" if etat == "refuse" else "valider", decision_niveau="" if etat == "refuse" else "niveau_2",
+                    seance=seance, menage_id=pk, type=TypePoint.NOUVELLE_PROPOSITION, ordre=n, niveau_propose=CodeNiveau.NIVEAU_2,
+                    decision=Decision.REFUSER if etat == EtatParcours.REFUSE else Decision.VALIDER,
+                    decision_niveau="" if etat == EtatParcours.REFUSE else CodeNiveau.NIVEAU_2,
                     decide_le=seance.date, decide_par=president,
                 ))  # fmt: skip
         PointOrdreDuJour.objects.bulk_create(points, batch_size=BATCH)
-        Seance.objects.filter(pk__in=[s.pk for s in passees]).update(statut="close")
+        Seance.objects.filter(pk__in=[s.pk for s in passees]).update(statut=StatutSeance.CLOSE)

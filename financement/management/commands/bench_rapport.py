@@ -20,19 +20,35 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from accompagnement.enums import OrigineChangementNiveau, SituationSortie, TypeContact
 from accompagnement.models import Accompagnement, ChangementNiveau, Contact
-from comptes.enums import TypeOrganisation
+from comptes.enums import CodeNiveau, TypeOrganisation
 from comptes.models import Dispositif, Organisation, Utilisateur
 from financement import documents, indicators
 from financement.enums import TypeLigne
 from financement.models import Convention, LigneBudgetaire, MontantAnnuel, PartFinanceur, RapportFinanceur
-from menages.enums import MotifSortie, Problematique, SituationLogement, SourceOrientation
+from menages.enums import (
+    EtatParcours,
+    LienMembre,
+    MotifSortie,
+    Problematique,
+    SituationLogement,
+    SourceOrientation,
+    TypeDiagnostic,
+)
 from menages.models import Diagnostic, Membre, Menage
 from menages.search import normalize
 
 CODE = "bench-financement"
-NIVEAUX = ["niveau_1", "niveau_2", "niveau_3", "relais_sortant"]
-SITUATIONS = ["maintien", "reloge", "bail_direct", "iml", "heberge", "sans_logement"]
+NIVEAUX = list(CodeNiveau)
+SITUATIONS = [
+    SituationSortie.MAINTIEN,
+    SituationSortie.RELOGE,
+    SituationSortie.BAIL_DIRECT,
+    SituationSortie.IML,
+    SituationSortie.HEBERGE,
+    SituationSortie.SANS_LOGEMENT,
+]
 
 
 class Command(BaseCommand):
@@ -133,7 +149,7 @@ class Command(BaseCommand):
                 source_orientation=rng.choice(SourceOrientation.values),
                 problematique=rng.choice(Problematique.values),
                 situation_logement=rng.choice(SituationLogement.values),
-                etat="accompagnement",
+                etat=EtatParcours.ACCOMPAGNEMENT,
             )
             for i in range(existants, n_menages)
         ]
@@ -142,7 +158,12 @@ class Command(BaseCommand):
         for menage in menages:
             for k in range(rng.randint(1, 5)):
                 membres.append(
-                    Membre(menage=menage, nom="Essai", prenom=f"P{k}", lien="chef" if k == 0 else "enfant")
+                    Membre(
+                        menage=menage,
+                        nom="Essai",
+                        prenom=f"P{k}",
+                        lien=LienMembre.CHEF if k == 0 else LienMembre.ENFANT,
+                    )
                 )
             debut = premier + datetime.timedelta(days=rng.randint(0, 700))
             fin = debut + datetime.timedelta(days=rng.randint(30, 400)) if rng.random() < 0.5 else None
@@ -169,7 +190,7 @@ class Command(BaseCommand):
                     nouveau_niveau=ep.niveau,
                     date_effet=ep.date_debut,
                     date_fin_prevue=ep.date_fin_prevue,
-                    origine="entree",
+                    origine=OrigineChangementNiveau.ENTREE,
                     motif="Entrée",
                 )
             )
@@ -177,15 +198,17 @@ class Command(BaseCommand):
                 changements.append(
                     ChangementNiveau(
                         accompagnement=ep,
-                        ancien_niveau="niveau_2",
+                        ancien_niveau=CodeNiveau.NIVEAU_2,
                         nouveau_niveau=ep.niveau,
                         date_effet=ep.date_debut + datetime.timedelta(days=20),
                         date_fin_prevue=ep.date_fin_prevue,
-                        origine="comite",
+                        origine=OrigineChangementNiveau.COMITE,
                         motif="Comité",
                     )
                 )
-            for type_ in ("entree", "sortie") if ep.date_fin else ("entree",):
+            for type_ in (
+                (TypeDiagnostic.ENTREE, TypeDiagnostic.SORTIE) if ep.date_fin else (TypeDiagnostic.ENTREE,)
+            ):
                 diagnostics.append(
                     Diagnostic(
                         menage=ep.menage,
@@ -204,7 +227,9 @@ class Command(BaseCommand):
                 contacts.append(
                     Contact(
                         menage=ep.menage,
-                        type=rng.choice(["vad", "entretien", "telephone", "tisf"]),
+                        type=rng.choice(
+                            [TypeContact.VAD, TypeContact.ENTRETIEN, TypeContact.TELEPHONE, TypeContact.TISF]
+                        ),
                         date=timezone.make_aware(datetime.datetime.combine(jour, datetime.time(10))),
                         duree_minutes=rng.choice([15, 30, 60, 90, 120]),
                         auteur=auteur,
