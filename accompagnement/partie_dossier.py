@@ -47,7 +47,6 @@ def lire(menage, user, auteurs) -> dict:
         "contacts": contacts,
         "nombre_contacts": resume["nombre"],
         "tous_les_contacts": resume["nombre"] > DERNIERS_CONTACTS,
-        "reservee": Confidentialite.TRAVAILLEURS_SOCIAUX,
         "peut_saisir_contact": user.has_perm("accompagnement.saisir_contact"),
         "objectifs": objectifs,
         "orientations": list(Orientation.objects.of_visible_menage(menage, user)),

@@ -24,7 +24,7 @@ from accompagnement.forms import (
 from accompagnement.models import Contact, Document, Objectif, Orientation, TempsFort
 from comptes.access import require_perm
 from comptes.audit import record_view
-from menages.enums import EtatParcours
+from menages.enums import EtatParcours, TypeDiagnostic
 from menages.models import Intervenant
 from menages.selectors import charger_menage
 from menages.services import ajouter_intervenant
@@ -66,7 +66,9 @@ def demarrer(request, pk):
     if menage.etat != EtatParcours.PROPOSITION_COMITE:
         messages.error(request, "L’accompagnement démarre après la proposition au comité de suivi.")
         return redirect(menage)
-    diagnostic = menage.diagnostics.filter(numero_parcours=menage.numero_parcours, type="entree").first()
+    diagnostic = menage.diagnostics.filter(
+        numero_parcours=menage.numero_parcours, type=TypeDiagnostic.ENTREE
+    ).first()
     initial = {"niveau": diagnostic.niveau_propose} if diagnostic and diagnostic.niveau_propose else {}
     form = DemarrerForm(request.POST or None, initial=initial)
 

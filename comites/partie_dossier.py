@@ -3,17 +3,13 @@ committee's decisions on the household's timeline."""
 
 from django.urls import reverse
 
+from comites import permissions
 from comites.models import PointOrdreDuJour
-from menages.enums import EtatParcours
 from menages.parties import Action, Evenement, Partie
 
 
 def actions(menage, user) -> list[Action]:
-    """A referent asks the committee for a decision while the household is in support."""
-    if user.has_perm("comites.demander") and menage.etat in {
-        EtatParcours.ACCOMPAGNEMENT,
-        EtatParcours.RELAIS_SORTANT,
-    }:
+    if permissions.can_ask_committee(user, menage):
         return [Action("Demander au comité", reverse("comites:demande", args=[menage.pk]), ordre=30)]
     return []
 
@@ -22,7 +18,7 @@ def evenements(menage, user, auteurs):
     """The committee's decisions on the household."""
     decisions = list(
         PointOrdreDuJour.objects.filter(menage=menage)
-        .exclude(decision="")
+        .decides()
         .select_related("seance__instance")
         .order_by("-decide_le", "-pk")
     )

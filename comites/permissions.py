@@ -11,6 +11,7 @@ import rules
 
 from comites.enums import ROLES_ANIMATION, RoleMembre
 from comptes.permissions import is_administrateur, is_membre_comite
+from menages.enums import ETATS_ACCOMPAGNEMENT
 from menages.permissions import is_travailleur_social
 
 
@@ -84,3 +85,9 @@ can_decide_point = point_a_decider & (is_administrateur | preside_la_seance_du_p
 rules.add_perm("comites.voir", is_membre_comite | is_administrateur | a_un_mandat)
 rules.add_perm("comites.demander", is_travailleur_social | is_administrateur)
 rules.add_perm("comites.animer_seance", can_run_seance)
+
+
+def can_ask_committee(user, menage) -> bool:
+    """A referent asks the committee for a decision (level change, renewal, IML, exit) while the
+    household is in support."""
+    return user.has_perm("comites.demander") and menage.etat in ETATS_ACCOMPAGNEMENT

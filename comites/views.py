@@ -14,10 +14,10 @@ from comites import permissions, services
 from comites.enums import Avis
 from comites.forms import AvisForm, DecisionForm, DemandeForm, PointForm, SeanceForm
 from comites.models import AvisMembre, Instance, PointOrdreDuJour, Presence, Seance
-from comptes.access import get_visible_or_404, require_perm
+from comptes.access import require_perm
 from menages.enums import TypeDiagnostic
 from menages.models import Menage
-from menages.selectors import resume_anonymise
+from menages.selectors import charger_menage, resume_anonymise
 
 
 @never_cache
@@ -306,8 +306,7 @@ def pv_statut(request, pk):
 
 @never_cache
 def demande(request, menage_pk):
-    require_perm(request.user, "comites.demander")
-    menage = get_visible_or_404(Menage.objects, request.user, pk=menage_pk)
+    menage = charger_menage(request.user, menage_pk, perm="comites.demander")
     form = DemandeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         demande = form.save(commit=False)

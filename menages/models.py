@@ -106,6 +106,10 @@ class MenageQuerySet(models.QuerySet):
         ]
         self.model.objects.bulk_update(menages, ["texte_recherche"], batch_size=2000)
 
+    def termines(self):
+        """Closed or refused: the path has ended (a new referral may open another)."""
+        return self.filter(etat__in=ETATS_TERMINES)
+
     def en_cours(self):
         """Households whose path is still open: neither closed nor refused."""
         return self.exclude(etat__in=ETATS_TERMINES)

@@ -13,7 +13,6 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from menages.enums import EtatParcours
 from menages.models import Menage
 from menages.parties import parties
 
@@ -28,9 +27,7 @@ def a_anonymiser(now=None):
     """(household, last activity) for the closed files past the retention period."""
     today = timezone.localdate(now or timezone.now())
     resultat = []
-    for menage in Menage.objects.filter(
-        etat__in=[EtatParcours.CLOS, EtatParcours.REFUSE], anonymise_le__isnull=True
-    ).select_related("dispositif"):
+    for menage in Menage.objects.termines().filter(anonymise_le__isnull=True).select_related("dispositif"):
         derniere = derniere_activite(menage)
         if derniere <= today - relativedelta(months=menage.dispositif.retention_mois):
             resultat.append((menage, derniere))

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from comptes.access import require_perm
 from menages import selectors, services, workflow
-from menages.enums import EtatParcours, ModeReponse, TypeDiagnostic
+from menages.enums import DecisionFinanceur, EtatParcours, ModeReponse, TypeDiagnostic
 from menages.forms import (
     DetteFormSet,
     DiagnosticForm,
@@ -258,6 +258,7 @@ def validation_publique(request, token):
         "form": form,
         "validation": validation,
         "decision": decision,
+        "valide": decision == DecisionFinanceur.VALIDEE,
         "resume": selectors.resume_anonymise(validation.menage) if validation and erreur is None else None,
     }
     return render(request, "menages/validation_publique.html", context, status=400 if erreur else 200)
@@ -297,7 +298,11 @@ def diagnostic(request, pk):
         )
         messages.success(request, "Le diagnostic est enregistré.")
         return redirect(menage)
-    return render(request, "menages/form_diagnostic.html", {"menage": menage, "form": form, "type": type_})
+    return render(
+        request,
+        "menages/form_diagnostic.html",
+        {"menage": menage, "form": form, "sortie": type_ == TypeDiagnostic.SORTIE},
+    )
 
 
 @never_cache
