@@ -5,8 +5,8 @@ from django.utils import timezone
 
 from comites.enums import TypeInstance
 from comites.models import Instance, MembreInstance, Seance
-from comptes.demo import NIVEAUX
 from comptes.models import NiveauAccompagnement
+from comptes.tests.niveaux import NIVEAUX
 
 
 @pytest.fixture
