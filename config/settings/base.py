@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "financement",
     "rappels",
     "dossiers",
+    "demo",
 ]
 
 MIDDLEWARE = [
