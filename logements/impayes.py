@@ -3,7 +3,7 @@ of the balances (SoldeLocatif) they summarise.
 
 Every change that can move a total recomputes the totals it touches, in the transaction of the
 change: a balance saved or deleted (through the services, the admin or a cascade), a household
-moved to another landlord or programme. Bulk loads that bypass the signals (seed_scale) call
+moved to another landlord or programme. Bulk loads that bypass the signals (demo's seed_scale) call
 recalculer() at the end, and a nightly task recomputes everything as a safety net."""
 
 from django.db import transaction

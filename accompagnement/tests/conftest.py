@@ -1,7 +1,7 @@
 import pytest
 
-from comptes.demo import NIVEAUX
 from comptes.models import NiveauAccompagnement
+from comptes.tests.niveaux import NIVEAUX
 from menages.tests.factories import IntervenantFactory, MembreFactory, MenageFactory
 
 

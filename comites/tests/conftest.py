@@ -1,8 +1,8 @@
 import pytest
 
 from comites.tests.factories import InstanceFactory, MembreInstanceFactory, SeanceFactory
-from comptes.demo import NIVEAUX
 from comptes.models import NiveauAccompagnement
+from comptes.tests.niveaux import NIVEAUX
 
 
 @pytest.fixture

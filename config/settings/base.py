@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "rappels",
     "dossiers",
     "accueil",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -4,8 +4,8 @@ import datetime
 from decimal import Decimal
 
 from accompagnement.models import Accompagnement, Contact
-from comptes.demo import NIVEAUX
 from comptes.models import NiveauAccompagnement
+from comptes.tests.niveaux import NIVEAUX
 from financement import indicators
 from financement.tests.conftest import DEBUT, FIN, moment
 from menages.tests.factories import MembreFactory, MenageFactory

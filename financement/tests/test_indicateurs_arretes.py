@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accompagnement.models import Contact
-from comptes.demo import NIVEAUX
 from comptes.models import NiveauAccompagnement
+from comptes.tests.niveaux import NIVEAUX
 from financement import indicators, services
 from financement.forms import periode_par_defaut
 from financement.models import IndicateursArretes

@@ -281,21 +281,6 @@ def test_convention_page_shows_the_financing_plan_in_french_formats(client, conv
     assert "20\u00a0%" in page
 
 
-def test_demo_funding_data_is_seeded_idempotently(programme):
-    from financement.demo import seed_financement
-    from financement.models import LigneBudgetaire, MontantAnnuel, PartFinanceur, Versement
-
-    organisations = {
-        k: getattr(programme, k) for k in ("adaff", "habitat", "alogea", "hdm", "afc", "ddcspp", "cg")
-    }
-    for _ in range(2):
-        convention = seed_financement(dispositif=programme.dispositif, organisations=organisations)
-    counts = [m.objects.count() for m in (PartFinanceur, LigneBudgetaire, MontantAnnuel, Versement)]
-    assert counts == [4, 4, 12, 4]
-    assert sum(p.pourcentage for p in convention.parts.all()) == 100
-    assert convention.parts.get(financeur=programme.cg).statut == "a_confirmer"
-
-
 def test_asking_again_leaves_a_report_in_production_alone_unless_its_worker_died(
     convention, programme, django_capture_on_commit_callbacks
 ):

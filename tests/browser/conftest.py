@@ -41,7 +41,7 @@ def demo(transactional_db):
 
 @pytest.fixture
 def login(page, live_server):
-    from comptes.demo import DEMO_PASSWORD
+    from demo.comptes import DEMO_PASSWORD
 
     def run(username, password=DEMO_PASSWORD):
         page.goto(f"{live_server.url}/comptes/connexion/")

@@ -96,7 +96,7 @@ class Journey:
 
 @pytest.fixture(params=list(SIZES))
 def journey(request, demo, page, live_server):
-    from comptes.demo import DEMO_PASSWORD
+    from demo.comptes import DEMO_PASSWORD
 
     def start(username, role):
         journey = Journey(page, role, request.param)

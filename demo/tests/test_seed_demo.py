@@ -2,8 +2,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
-from comptes import demo
 from comptes.models import Organisation, Utilisateur
+from demo import comptes as demo
 from menages.models import Menage
 
 

@@ -6,7 +6,6 @@ from django.utils import timezone
 from comites import services as comites_services
 from comites.enums import TypeInstance
 from comites.models import Instance, MembreInstance
-from comptes import demo
 from comptes.enums import Role
 from comptes.models import (
     AttributionRole,
@@ -16,9 +15,10 @@ from comptes.models import (
     Organisation,
     Utilisateur,
 )
-from financement.demo import seed_financement
-from logements.demo import seed_dossiers_locatifs, seed_logements
-from menages import demo as menages_demo
+from demo import comptes as comptes_demo
+from demo import menages as menages_demo
+from demo.financement import seed_financement
+from demo.logements import seed_dossiers_locatifs, seed_logements
 
 
 class Command(BaseCommand):
@@ -40,9 +40,9 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Données de démonstration chargées."))
 
     def _dispositif(self):
-        values = dict(demo.DISPOSITIF)
+        values = dict(comptes_demo.DISPOSITIF)
         dispositif, _ = Dispositif.objects.update_or_create(code=values.pop("code"), defaults=values)
-        for niveau in demo.NIVEAUX:
+        for niveau in comptes_demo.NIVEAUX:
             values = dict(niveau)
             NiveauAccompagnement.objects.update_or_create(
                 dispositif=dispositif, code=values.pop("code"), defaults=values
@@ -51,7 +51,7 @@ class Command(BaseCommand):
 
     def _organisations(self, dispositif):
         organisations = {}
-        for key, nom, sigle, type_ in demo.ORGANISATIONS:
+        for key, nom, sigle, type_ in comptes_demo.ORGANISATIONS:
             organisation, _ = Organisation.objects.update_or_create(
                 nom=nom, defaults={"sigle": sigle, "type": type_}
             )
@@ -64,12 +64,12 @@ class Command(BaseCommand):
             nom: Commune.objects.update_or_create(code_insee=insee, defaults={"nom": nom, "code_postal": cp})[
                 0
             ]
-            for nom, insee, cp in demo.COMMUNES
+            for nom, insee, cp in comptes_demo.COMMUNES
         }
 
     def _comptes(self, organisations):
         comptes = {}
-        for username, first, last, org_key, roles, _description in demo.COMPTES:
+        for username, first, last, org_key, roles, _description in comptes_demo.COMPTES:
             user, created = Utilisateur.objects.update_or_create(
                 username=username,
                 defaults={
@@ -82,8 +82,8 @@ class Command(BaseCommand):
                     "is_staff": Role.ADMINISTRATEUR in roles,
                 },
             )
-            if created or not user.check_password(demo.DEMO_PASSWORD):
-                user.set_password(demo.DEMO_PASSWORD)
+            if created or not user.check_password(comptes_demo.DEMO_PASSWORD):
+                user.set_password(comptes_demo.DEMO_PASSWORD)
                 user.save(update_fields=["password"])
             for role in roles:
                 AttributionRole.objects.get_or_create(utilisateur=user, role=role)
@@ -107,7 +107,7 @@ class Command(BaseCommand):
                 "lieu_habituel": "Habitat Audois, Carcassonne",
             },
         )
-        for username, role in demo.COMITE:
+        for username, role in comptes_demo.COMITE:
             MembreInstance.objects.get_or_create(
                 instance=instance,
                 utilisateur=comptes[username],
