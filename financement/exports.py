@@ -24,12 +24,19 @@ def lignes(i) -> list[tuple[str, str, object]]:
     rows += [("Problématique", label, s(n)) for label, n in i["par_problematique"]]
     rows += [("Bailleur", label, s(n)) for label, n in i["par_bailleur"]]
     rows += [("Composition", label, s(n)) for label, n, _avec in i["composition"]]
+    rows += [("Typologie", label, s(n)) for label, n in i["typologie"]]
     for row in i["par_niveau"]:
         rows.append(("Niveaux", row["niveau"], s(row["n"])))
         # A level without any household shows its mean duration masked too, as it always has.
         jours_moyen = masquer_moyenne(row["jours_moyen"], row["n"], sans_menage=LIBELLE_MASQUE)
         rows.append(("Durée moyenne (jours)", row["niveau"], jours_moyen))
+        if row["depassements"] is not None:
+            rows.append(("Au-delà de la durée maximale du niveau", row["niveau"], s(row["depassements"])))
     rows += [("Changements de niveau", f"{a} → {b}", s(n)) for a, b, n in i["changements_niveau"]]
+    rows += [
+        ("Corrections de niveau par un administrateur", f"{a} → {b}", s(n))
+        for a, b, n in i["corrections_niveau"]
+    ]
     rows += [("Motifs de sortie", label, s(n)) for label, n in i["motifs_sortie"]]
     rows += [("Situation à la sortie", label, s(n)) for label, n in i["situations_sortie"]]
     r = i["resultats"]
@@ -59,6 +66,7 @@ def lignes(i) -> list[tuple[str, str, object]]:
         ("Contacts", "Nombre de contacts", s(c["nombre"])),
         ("Contacts", "Temps passé", format_heures(c["minutes"])),
         ("Contacts", "Heures TISF", format_heures(c["minutes_tisf"])),
+        ("Contacts", "Interventions TISF", c["interventions_tisf"]),
     ]
     rows += [
         ("Progression à la sortie", row["domaine"], masquer_moyenne(row["progression"], row["n"]))
@@ -80,6 +88,11 @@ def lignes(i) -> list[tuple[str, str, object]]:
     ]
     rows += [("Objectifs par bailleur", label, s(n)) for label, n in o["par_bailleur"]]
     rows += [("Objectifs par année", str(annee), s(n)) for annee, n in o["par_an"]]
+    # Dwellings, not households or people: no statistical secrecy.
+    for row in i["logements_mobilises"]:
+        rubrique = f"Logements mobilisés (objectif {row['objectif']})"
+        rows.append((rubrique, f"{row['bailleur']} : total à la fin de la période", row["total"]))
+        rows.append((rubrique, f"{row['bailleur']} : nouveaux sur la période", row["nouveaux"]))
     return rows
 
 
