@@ -146,35 +146,68 @@ def _saisine(champ):
     )
 
 
-def _par_saisine(accompagnements, p: Periode, champ):
-    return (
-        Accompagnement.objects.filter(pk__in=episodes_de_reference(accompagnements, p).values("pk"))
-        .annotate(cle=_saisine(champ))
-        .order_by()
-        .values("cle")
-        .annotate(n=Count("pk"))
-    )
+@dataclass(frozen=True)
+class Reference:
+    """What the household-level figures of a period read, fetched once (three queries): each
+    household followed with its reference episode's path and exit, the referrals of its paths, and
+    the members present on its composition day."""
+
+    # menage id -> (numero_parcours, date_fin) of its latest episode overlapping the period
+    episodes: dict
+    # (menage id, numero_parcours) -> (source, problematique, landlord's name)
+    saisines: dict
+    # menage id -> [(lien, est_enfant)] of the members present on its composition day
+    membres: dict
+
+    def saisine(self, menage_id):
+        return self.saisines.get((menage_id, self.episodes[menage_id][0]), (None, None, None))
 
 
-def par_source(accompagnements, p: Periode) -> list:
+def reference(accompagnements, p: Periode) -> Reference:
+    suivis = episodes_suivis(accompagnements, p)
+    episodes = {
+        menage_id: (parcours, date_fin)
+        for menage_id, parcours, date_fin in episodes_de_reference(accompagnements, p).values_list(
+            "menage_id", "numero_parcours", "date_fin"
+        )
+    }
+    saisines = {
+        (menage_id, parcours): (source, problematique, bailleur)
+        for menage_id, parcours, source, problematique, bailleur in Saisine.objects.filter(
+            menage__in=suivis.values("menage_id")
+        ).values_list("menage_id", "numero_parcours", "source_orientation", "problematique", "bailleur__nom")
+    }
+    return Reference(episodes, saisines, _membres_presents(suivis, episodes, p))
+
+
+def _par_saisine(accompagnements, p: Periode, rang, ref: Reference | None):
+    ref = ref or reference(accompagnements, p)
+    comptes = {}
+    for menage_id in ref.episodes:
+        cle = ref.saisine(menage_id)[rang]
+        comptes[cle] = comptes.get(cle, 0) + 1
+    return [{"cle": cle, "n": n} for cle, n in comptes.items()]
+
+
+def par_source(accompagnements, p: Periode, ref: Reference | None = None) -> list:
     """*Households followed by referral source* (DOMAINE, "Referral facts belong to the episode"):
     the source recorded at the referral of the household's episode (its latest of the period),
-    never rewritten by a later referral. One query."""
-    return _counts(_par_saisine(accompagnements, p, "source_orientation"), SourceOrientation.choices)
+    never rewritten by a later referral."""
+    return _counts(_par_saisine(accompagnements, p, 0, ref), SourceOrientation.choices)
 
 
-def par_problematique(accompagnements, p: Periode) -> list:
+def par_problematique(accompagnements, p: Periode, ref: Reference | None = None) -> list:
     """*Access vs maintien* (DOMAINE): "A household counts in access or maintien from its episode's
     referral" (access: no dwelling of its own at referral; maintien: a tenant whose tenancy is at
-    risk). One query."""
-    return _counts(_par_saisine(accompagnements, p, "problematique"), Problematique.choices)
+    risk)."""
+    return _counts(_par_saisine(accompagnements, p, 1, ref), Problematique.choices)
 
 
-def par_bailleur(accompagnements, p: Periode) -> list:
+def par_bailleur(accompagnements, p: Periode, ref: Reference | None = None) -> list:
     """Households followed by the landlord recorded at their episode's referral (DOMAINE, "Referral
-    facts belong to the episode"). One query."""
-    rows = _par_saisine(accompagnements, p, "bailleur__nom").order_by("cle")
-    return [(row["cle"] or "Sans bailleur", row["n"]) for row in rows]
+    facts belong to the episode")."""
+    rows = _par_saisine(accompagnements, p, 2, ref)
+    return sorted((row["cle"] or "Sans bailleur", row["n"]) for row in rows)
 
 
 def _jour_de_composition(date_fin, p: Periode):
@@ -183,19 +216,17 @@ def _jour_de_composition(date_fin, p: Periode):
     return date_fin if date_fin is not None and p.debut <= date_fin <= p.fin else p.fin
 
 
-def _compositions(accompagnements, p: Periode) -> list:
+def _membres_presents(suivis, episodes, p: Periode) -> dict:
     """For each household followed, its members present on its composition day, as
-    [(lien, est_enfant)] (two queries). A member is present from their arrival (their arrival date,
+    [(lien, est_enfant)] (one query). A member is present from their arrival (their arrival date,
     or their birth when none is recorded; with neither, since always) to their departure day
     included. A child is under 18 on that day; a member whose birth date is unknown counts as a
     child only if recorded as a child of the head."""
-    reference = episodes_de_reference(accompagnements, p)
     jours = {
-        menage_id: _jour_de_composition(date_fin, p)
-        for menage_id, date_fin in reference.values_list("menage_id", "date_fin")
+        menage_id: _jour_de_composition(date_fin, p) for menage_id, (_parcours, date_fin) in episodes.items()
     }
     presents = {menage_id: [] for menage_id in jours}
-    membres = Membre.objects.filter(menage__in=reference.values("menage_id")).values_list(
+    membres = Membre.objects.filter(menage__in=suivis.values("menage_id")).values_list(
         "menage_id", "lien", "date_naissance", "date_entree", "date_sortie"
     )
     for menage_id, lien, naissance, entree, sortie in membres.order_by():
@@ -208,30 +239,30 @@ def _compositions(accompagnements, p: Periode) -> list:
         else:
             enfant = lien == LienMembre.ENFANT
         presents[menage_id].append((lien, enfant))
-    return list(presents.values())
+    return presents
 
 
-def composition(accompagnements, p: Periode, compositions: list | None = None) -> list:
+def composition(accompagnements, p: Periode, ref: Reference | None = None) -> list:
     """*Composition* (DOMAINE, "Composition and typology"): households followed by number of
     persons, and of them those with children, from "the members present on the period's last day
     (for an exit: on the exit day), from the members' arrival and departure dates"; "a child is
     under 18 on that day". A household with no member present counts as 1 person."""
     lignes = [[label, 0, 0] for label in TAILLES]
-    for membres in compositions if compositions is not None else _compositions(accompagnements, p):
+    for membres in (ref or reference(accompagnements, p)).membres.values():
         ligne = lignes[min(max(len(membres), 1), len(TAILLES)) - 1]
         ligne[1] += 1
         ligne[2] += any(enfant for _lien, enfant in membres)
     return [tuple(ligne) for ligne in lignes]
 
 
-def typologie(accompagnements, p: Periode, compositions: list | None = None) -> list:
+def typologie(accompagnements, p: Periode, ref: Reference | None = None) -> list:
     """*Typology* (DOMAINE, "Composition and typology"): single person, single parent with
     children, couple without children, couple with children, other; from the members present on
     the period's last day (for an exit: the exit day), a child being under 18 on that day. A couple
     is the head and their spouse, the household's only adults; a household with no member present
     counts as a single person. [(label, n)]."""
     comptes = dict.fromkeys(TYPOLOGIES, 0)
-    for membres in compositions if compositions is not None else _compositions(accompagnements, p):
+    for membres in (ref or reference(accompagnements, p)).membres.values():
         adultes = [lien for lien, enfant in membres if not enfant]
         enfants = len(membres) - len(adultes)
         if len(adultes) <= 1:
@@ -743,15 +774,15 @@ def calculer(dispositif, debut: datetime.date, fin: datetime.date) -> dict:
     accompagnements = Accompagnement.objects.filter(menage__dispositif=dispositif)
     menages_periode = menages_suivis(menages, accompagnements, p)
     convention = Convention.objects.filter(dispositif=dispositif).first()
-    compositions = _compositions(accompagnements, p)
+    ref = reference(accompagnements, p)
     return {
         "periode": p,
         "effectifs": effectifs(menages, accompagnements, p),
-        "par_source": par_source(accompagnements, p),
-        "par_problematique": par_problematique(accompagnements, p),
-        "par_bailleur": par_bailleur(accompagnements, p),
-        "composition": composition(accompagnements, p, compositions),
-        "typologie": typologie(accompagnements, p, compositions),
+        "par_source": par_source(accompagnements, p, ref),
+        "par_problematique": par_problematique(accompagnements, p, ref),
+        "par_bailleur": par_bailleur(accompagnements, p, ref),
+        "composition": composition(accompagnements, p, ref),
+        "typologie": typologie(accompagnements, p, ref),
         "par_niveau": par_niveau(
             accompagnements,
             p,
