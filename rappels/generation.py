@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accompagnement.models import Accompagnement, Objectif, SuiviPostSortie, TempsFort
-from accompagnement.selectors import annotate_suivi, en_retard
+from accompagnement.selectors import annoter_suivi, en_retard
 from comites.models import AvisMembre, PointOrdreDuJour, Seance
 from comptes.formats import format_euros
 from comptes.models import Dispositif
@@ -51,7 +51,7 @@ def _fiche(menage_id):
 
 
 def contacts_en_retard(now):
-    menages = annotate_suivi(Menage.objects.en_accompagnement())
+    menages = annoter_suivi(Menage.objects.en_accompagnement())
     en_retard_ = [
         m
         for m in menages
