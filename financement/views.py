@@ -6,7 +6,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from comptes.access import get_visible_or_404, require_perm
-from financement import charts, exports, indicators, selectors, services
+from financement import charts, exports, indicators, secret_statistique, selectors, services
 from financement.forms import PeriodeForm, RapportForm, periode_par_defaut
 from financement.models import Convention, RapportFinanceur
 from financement.selectors import dispositifs_finances
@@ -57,7 +57,7 @@ def tableau(request, pk):
     arretes = selectors.indicateurs_arretes(dispositif, debut, fin) or services.arreter_indicateurs(
         dispositif=dispositif, debut=debut, fin=fin
     )
-    i = arretes.indicateurs
+    i = secret_statistique.masquer_indicateurs(arretes.indicateurs)
     context = {
         "dispositif": dispositif,
         "form": form,
@@ -85,7 +85,7 @@ def actualiser(request, pk):
 def export(request, pk, format):
     dispositif = _dispositif(request, pk)
     _form, debut, fin = _periode(request, dispositif)
-    i = indicators.calculer(dispositif, debut, fin)
+    i = secret_statistique.masquer_indicateurs(indicators.calculer(dispositif, debut, fin))
     nom = f"indicateurs-{dispositif.code}-{debut:%Y%m%d}-{fin:%Y%m%d}"
     if format == "csv":
         response = HttpResponse(exports.en_csv(i), content_type="text/csv; charset=utf-8")
