@@ -74,17 +74,6 @@ def effectif_masque(n: int) -> bool:
     return 0 < n < SEUIL
 
 
-def masquer_effectif(valeur):
-    """A count alone, under the primary rule only: the label if it is masked, the count otherwise.
-    A value that is not a count is returned as it is. For a count that adds up with others, use
-    `masquer_effectifs`."""
-    try:
-        n = int(valeur)
-    except (TypeError, ValueError):
-        return valeur
-    return LIBELLE_MASQUE if effectif_masque(n) else n
-
-
 def moyenne(valeur, n: int) -> Cellule:
     """An average (or a duration) computed on `n` households: masked on 1 or 2, none on 0."""
     if not n or valeur is None:
@@ -229,6 +218,19 @@ def _resoudre(valeur, cellules):
     if isinstance(valeur, list | tuple):
         return type(valeur)(_resoudre(v, cellules) for v in valeur)
     return valeur
+
+
+def masquer_repartitions(chiffres: Mapping, *, total="total") -> dict:
+    """A count of households (`chiffres[total]`) and breakdowns of it (every other key, as
+    [(label, n)], each adding up to it) as cells under both rules, in the same shape: the figures
+    of a programme on the home page."""
+    r = _Releve()
+    reference = r(total, chiffres[total])
+    publie = {
+        cle: reference if cle == total else r.repartition(cle, paires, reference)
+        for cle, paires in chiffres.items()
+    }
+    return _resoudre(publie, masquer_effectifs(r.valeurs, r.lignes))
 
 
 def masquer_indicateurs(i: dict) -> dict:

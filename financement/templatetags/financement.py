@@ -1,8 +1,8 @@
 """French number formats and statistical secrecy for the funding pages and reports: thin
 wrappers around `comptes.formats` and `financement.secret_statistique`.
 
-The funding figures reach the templates as cells (`secret_statistique.masquer_indicateurs`): the
-format filters show a masked cell's label, « – » for a figure that does not exist, and the value
+The figures shown to funders reach the templates as cells (`secret_statistique`'s
+`masquer_indicateurs`, `masquer_repartitions`): the format filters show a masked cell's label, « – » for a figure that does not exist, and the value
 in its French format otherwise."""
 
 from django import template
@@ -39,13 +39,6 @@ def pourcent(value, decimales=1):
 @register.filter
 def heures(minutes):
     return _cellule(minutes, formats.format_heures)
-
-
-@register.filter
-def secret_statistique(value):
-    """A count of households or people alone, under the primary rule of statistical secrecy (the
-    home dashboard's figures); the funding figures come masked as cells."""
-    return secret.masquer_effectif(value)
 
 
 @register.simple_tag

@@ -14,9 +14,10 @@ from financement.secret_statistique import (
     Masque,
     masquer_durees,
     masquer_effectifs,
+    masquer_repartitions,
     moyenne,
 )
-from financement.templatetags.financement import nombre, secret_statistique
+from financement.templatetags.financement import nombre
 
 
 def _vus(cellules) -> dict:
@@ -27,9 +28,9 @@ def _vus(cellules) -> dict:
 # --- Hand-written tables -----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("value", "shown"), [(0, 0), (1, "< 3"), (2, "< 3"), (3, 3), (40, 40), ("x", "x")])
-def test_a_count_alone_is_masked_when_it_is_1_or_2(value, shown):
-    assert secret_statistique(value) == shown
+@pytest.mark.parametrize(("n", "vu"), [(0, 0), (1, "< 3"), (2, "< 3"), (3, 3), (40, 40)])
+def test_a_count_alone_is_masked_when_it_is_1_or_2(n, vu):
+    assert _vus(masquer_effectifs({"n": n}))["n"] == vu
 
 
 def test_five_exits_made_of_two_and_three_mask_both():
@@ -110,6 +111,20 @@ def test_a_secondary_cell_no_longer_needed_is_shown_again():
     # 3 is masked first (the smallest), does not help, then the total is: the 3 is shown again.
     cellules = masquer_effectifs({"t": 5, "a": 1, "b": 1, "c": 3}, [Ligne("t", ("a", "b", "c"))])
     assert cellules["c"] == Cellule(3)
+
+
+def test_a_total_and_its_breakdowns_are_masked_together():
+    chiffres = masquer_repartitions(
+        {"total": 5, "par_bailleur": [("ALOGEA", 2), ("Habitat Audois", 3)], "par_etat": [("Accueil", 5)]}
+    )
+    assert chiffres == {
+        "total": Cellule(5),
+        "par_bailleur": [
+            ("ALOGEA", Cellule(masque=Masque.PRIMAIRE)),
+            ("Habitat Audois", Cellule(masque=Masque.SECONDAIRE)),
+        ],
+        "par_etat": [("Accueil", Cellule(5))],
+    }
 
 
 def test_durations_are_masked_on_few_contacts_and_against_their_total():
