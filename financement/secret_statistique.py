@@ -55,8 +55,8 @@ class Cellule:
 
     @property
     def libelle(self) -> str:
-        """What stands for the figure when it is masked."""
-        return LIBELLE_MASQUE if self.masque == Masque.PRIMAIRE else LIBELLE_SECONDAIRE
+        """What stands for the figure when it is masked ("" when it is shown)."""
+        return {Masque.PRIMAIRE: LIBELLE_MASQUE, Masque.SECONDAIRE: LIBELLE_SECONDAIRE}.get(self.masque, "")
 
 
 @dataclass(frozen=True)
@@ -85,7 +85,7 @@ def moyenne(valeur, n: int) -> Cellule:
 
 def masquer_effectifs(effectifs: Mapping, lignes: Iterable[Ligne] = ()) -> dict:
     """Counts of households or people (key -> count), with the lines they add up in, as cells:
-    1 and 2 masked, then as few other cells as the lines need (see `_masquer`). The labels tell a
+    1 and 2 masked, then other cells until no line gives one away (see `_masquer`). The labels tell a
     reader that a primary cell holds 1 or 2 and a secondary one at least 3 (zeros are never
     masked): the lines are checked knowing that."""
     primaires = {cle for cle, n in effectifs.items() if effectif_masque(n)}
@@ -95,8 +95,8 @@ def masquer_effectifs(effectifs: Mapping, lignes: Iterable[Ligne] = ()) -> dict:
 
 def masquer_durees(durees: Mapping, lignes: Iterable[Ligne] = (), *, effectifs: Mapping) -> dict:
     """Durations or amounts (key -> value), each computed on `effectifs[key]` households (or
-    people), with the lines they add up in, as cells: those computed on 1 or 2 masked, then as
-    few others as the lines need. A masked amount's label tells nothing of its size."""
+    people), with the lines they add up in, as cells: those computed on 1 or 2 masked, then others
+    until no line gives one away. A masked amount's label tells nothing of its size."""
     primaires = {cle for cle in durees if effectif_masque(effectifs[cle])}
     bornes = {Masque.PRIMAIRE: (0, math.inf), Masque.SECONDAIRE: (0, math.inf)}
     return _masquer(durees, lignes, primaires, bornes, reste_sensible=lambda reste: False)
