@@ -6,6 +6,7 @@ from comites.selectors import tableau_comite
 from comptes.models import Dispositif
 from comptes.permissions import is_financeur, is_membre_comite
 from comptes.selectors import dispositifs_de
+from financement.secret_statistique import masquer_repartitions
 from logements.selectors import tableau_cesf
 
 
@@ -25,7 +26,8 @@ def tableau_de_bord(request):
     if context["voit_indicateurs"]:
         # The programmes are shown with the figures only.
         context["dispositifs"] = list(dispositifs_de(user))
-        context["chiffres"] = selectors.chiffres_dispositifs(user)
+        # Under statistical secrecy: no « < 3 » recomputed from the total and the other rows.
+        context["chiffres"] = masquer_repartitions(selectors.chiffres_dispositifs(user))
     if context["est_membre_comite"]:
         context["comite"] = tableau_comite(user)
     if context["est_administrateur"]:
