@@ -174,7 +174,7 @@ def jeu(programme, convention):
     Dette.objects.create(menage=e, creancier="Banque", montant=Decimal("5000"), etape_bdf="recevable")
 
     instance = Instance.objects.create(dispositif=p.dispositif, type="comite_suivi", nom="Comité de suivi")
-    seance = Seance.objects.create(instance=instance, date=moment(2026, 3, 15, 14))
+    seance = Seance.objects.create(instance=instance, date=moment(2026, 3, 15, 14), statut="tenue")
     Seance.objects.create(instance=instance, date=moment(2026, 8, 15, 14))
     PointOrdreDuJour.objects.create(
         seance=seance,
