@@ -19,7 +19,7 @@ CONTACTS_AVEC_LE_MENAGE = [
 ]
 
 
-def annotate_suivi(menages):
+def annoter_suivi(menages):
     """Add `dernier_contact` (datetime) and `rythme_actuel` to each household, in the same query."""
     dernier = (
         Contact.objects.filter(menage=OuterRef("pk"), type__in=CONTACTS_AVEC_LE_MENAGE)

@@ -3,25 +3,18 @@
 from django.db.models import Count
 from django.utils import timezone
 
-from accompagnement.selectors import annotate_suivi, en_retard
+from accompagnement.selectors import annoter_suivi, en_retard
 from comptes.enums import TypeOrganisation
 from comptes.models import Organisation, Utilisateur
 from comptes.selectors import dispositifs_de
 from menages.enums import EtatParcours
 from menages.models import Menage
-
-
-def nombres_par_etat(menages) -> list[tuple[str, int]]:
-    """(label, count) for every step of the path, in the path's order, zeros included."""
-    return _par_etat(_counts(menages))
-
-
-def _counts(menages) -> dict[str, int]:
-    return dict(menages.order_by().values_list("etat").annotate(n=Count("pk")))
+from menages.selectors import nombres_par_etat
 
 
 def _par_etat(counts: dict[str, int]) -> list[tuple[str, int]]:
-    return [(etat.label, counts.get(etat.value, 0)) for etat in EtatParcours]
+    """(label, count) for every step of the path, in the path's order, zeros included."""
+    return [(etat.label, counts[etat.value]) for etat in EtatParcours]
 
 
 def chiffres_dispositifs(user):
@@ -32,7 +25,7 @@ def chiffres_dispositifs(user):
     )
     return {
         "total": menages.count(),
-        "par_etat": nombres_par_etat(menages),
+        "par_etat": _par_etat(nombres_par_etat(menages)),
         "par_bailleur": [(row["bailleur__nom"] or "Sans bailleur", row["n"]) for row in par_bailleur],
     }
 
@@ -49,7 +42,7 @@ def mes_menages(user, limit=10):
         # The most recently modified ones come from the index on modifie_le, without sorting
         # every visible household; only the values shown or needed for lateness are read.
         return list(
-            annotate_suivi(suivis)
+            annoter_suivi(suivis)
             .en_cours()
             .order_by("-modifie_le")
             .values_list("pk", "nom", "etat", "dernier_contact", "rythme_actuel", "debut_accompagnement")[
@@ -75,7 +68,7 @@ def mes_menages(user, limit=10):
         menage = Menage(pk=pk, nom=nom, etat=etat)
         menage.dernier_contact, menage.en_retard = dernier, retard
         suivis.append(menage)
-    counts = _counts(menages)  # one query for the total and the steps
+    counts = nombres_par_etat(menages)  # one query for the total and the steps
     return {
         "total": sum(counts.values()),
         "par_etat": _par_etat(counts),

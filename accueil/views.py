@@ -2,10 +2,11 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from accueil import selectors
-from comites.selectors import tableau_comite
+from comites.selectors import seances_a_regulariser, tableau_comite
 from comptes.models import Dispositif
 from comptes.permissions import is_financeur, is_membre_comite
 from comptes.selectors import dispositifs_de
+from financement.secret_statistique import masquer_repartitions
 from logements.selectors import tableau_cesf
 
 
@@ -25,9 +26,14 @@ def tableau_de_bord(request):
     if context["voit_indicateurs"]:
         # The programmes are shown with the figures only.
         context["dispositifs"] = list(dispositifs_de(user))
-        context["chiffres"] = selectors.chiffres_dispositifs(user)
+        # Under statistical secrecy: no « < 3 » recomputed from the total and the other rows.
+        context["chiffres"] = masquer_repartitions(selectors.chiffres_dispositifs(user))
     if context["est_membre_comite"]:
         context["comite"] = tableau_comite(user)
+    else:
+        # The secretary of a body is often a social worker: the sessions she runs that were left
+        # open after their day reach her here (committee members see them in their widget).
+        context["a_regulariser"] = seances_a_regulariser(user)
     if context["est_administrateur"]:
         context["admin"] = selectors.chiffres_administration()
     elif user.has_perm("logements.voir_dossier_locatif"):

@@ -53,7 +53,13 @@ def contexte_pv(seance) -> dict:
             }
         )
     presences = seance.presences.select_related("membre__utilisateur__organisation")
-    return {"seance": seance, "points": points, "presences": presences, "genere_le": timezone.now()}
+    return {
+        "seance": seance,
+        "points": points,
+        "presences": presences,
+        "pv_approuves": seance.pv_approuves.order_by("date"),
+        "genere_le": timezone.now(),
+    }
 
 
 def pv_pdf(seance) -> bytes:

@@ -15,8 +15,10 @@ class RoleMembre(models.TextChoices):
 
 class StatutSeance(models.TextChoices):
     PLANIFIEE = "planifiee", "Planifiée"
-    CONVOQUEE = "convoquee", "Convocation envoyée"
-    CLOSE = "close", "Close"
+    CONVOQUEE = "convoquee", "Planifiée, convocation envoyée"
+    TENUE = "tenue", "Tenue"
+    NON_TENUE = "non_tenue", "Non tenue"
+    ANNULEE = "annulee", "Annulée"
 
 
 class TypePoint(models.TextChoices):
@@ -44,6 +46,12 @@ class Decision(models.TextChoices):
     AJOURNER = "ajourner", "Ajourner"
     TERMINER = "terminer", "Mettre fin à l’accompagnement"
 
+
+# A session still to be held: its agenda, attendance and date may change. Once its day has passed it
+# must be settled (held, not held or cancelled): see SeanceQuerySet.a_regulariser.
+STATUTS_OUVERTS = frozenset({StatutSeance.PLANIFIEE, StatutSeance.CONVOQUEE})
+# Settling a session that did not take place: these need a reason.
+STATUTS_SANS_SEANCE = frozenset({StatutSeance.NON_TENUE, StatutSeance.ANNULEE})
 
 # Members who run a session: agenda, attendance, convocation, closing and minutes.
 ROLES_ANIMATION = frozenset({RoleMembre.PRESIDENT, RoleMembre.SECRETAIRE})

@@ -2,7 +2,8 @@ from django import forms
 
 from accompagnement.enums import FormeIml, SituationSortie
 from accompagnement.forms import DateTimeInput
-from comites.enums import Avis, Decision, TypePoint
+from comites.calendrier import valider_jour_ouvre
+from comites.enums import Avis, Decision, StatutSeance, TypePoint
 from comites.models import DemandeComite, Seance
 from comptes.enums import CodeNiveau, TypeOrganisation
 from comptes.models import Organisation
@@ -15,6 +16,31 @@ class SeanceForm(forms.ModelForm):
         model = Seance
         fields = ["date", "lieu", "lien_visio", "urgente", "initiales_seulement"]
         widgets = {"date": DateTimeInput}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["date"].validators.append(valider_jour_ouvre)
+
+
+class DeplacerSeanceForm(forms.Form):
+    date = forms.DateTimeField(
+        label="Nouvelle date et heure",
+        widget=DateTimeInput,
+        validators=[valider_jour_ouvre],
+        help_text="Un jour ouvré : ni week-end ni jour férié.",
+    )
+
+
+class SansSeanceForm(forms.Form):
+    statut = forms.ChoiceField(
+        label="La séance",
+        choices=[
+            (StatutSeance.NON_TENUE, "ne s’est pas tenue (quorum non atteint, empêchement le jour même…)"),
+            (StatutSeance.ANNULEE, "est annulée"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    motif = forms.CharField(label="Motif", widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class AvisForm(forms.Form):

@@ -10,7 +10,16 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from comites.enums import ROLES_ANIMATION, Avis, Decision, RoleMembre, StatutSeance, TypeInstance, TypePoint
+from comites.enums import (
+    ROLES_ANIMATION,
+    STATUTS_OUVERTS,
+    Avis,
+    Decision,
+    RoleMembre,
+    StatutSeance,
+    TypeInstance,
+    TypePoint,
+)
 from comptes.enums import CodeNiveau
 from comptes.models import Dispositif
 from menages.models import Menage, RattacheAuMenage
@@ -46,6 +55,14 @@ class Instance(models.Model):
 
     def __str__(self):
         return self.nom
+
+    @property
+    def rythme(self) -> int:
+        """Months between two sessions: the comité de suivi meets at the programme's rhythm (a
+        setting of the Dispositif); the other bodies at their own."""
+        if self.type == TypeInstance.COMITE_SUIVI:
+            return self.dispositif.rythme_comite_mois
+        return self.rythme_mois
 
     def quorum(self, votants: int) -> int:
         """Members with a vote who must be present for the session to decide."""
@@ -93,8 +110,18 @@ class SeanceQuerySet(models.QuerySet):
         return self.filter(instance__in=membres)
 
     def ouvertes(self):
-        """Sessions not closed yet (planned or convened)."""
-        return self.exclude(statut=StatutSeance.CLOSE)
+        """Sessions still to be held (planned or convened)."""
+        return self.filter(statut__in=STATUTS_OUVERTS)
+
+    def tenues(self):
+        """Sessions held: attendance recorded and quorum reached (or, for an urgent consultation,
+        decisions taken with the members' opinions)."""
+        return self.filter(statut=StatutSeance.TENUE)
+
+    def a_regulariser(self, aujourdhui=None):
+        """Sessions still open after their day: held, not held or cancelled, nobody said."""
+        aujourdhui = aujourdhui or timezone.localdate()
+        return self.ouvertes().filter(date__date__lt=aujourdhui)
 
 
 class Seance(models.Model):
@@ -111,11 +138,23 @@ class Seance(models.Model):
         "statut", max_length=20, choices=StatutSeance.choices, default=StatutSeance.PLANIFIEE
     )
     initiales_seulement = models.BooleanField("n’afficher que les initiales des ménages", default=False)
+    motif_statut = models.TextField(
+        "motif", blank=True, help_text="Pourquoi la séance ne s’est pas tenue ou a été annulée."
+    )
     convocation_envoyee_le = models.DateTimeField(null=True, blank=True)
+    # When the session was settled (held, not held or cancelled).
     close_le = models.DateTimeField(null=True, blank=True)
     pv = models.FileField("procès-verbal", upload_to="comites/pv/", blank=True)
     pv_genere_le = models.DateTimeField(null=True, blank=True)
     pv_en_cours = models.BooleanField(default=False)
+    pv_approuve_par = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="pv_approuves",
+        verbose_name="procès-verbal approuvé lors de la séance",
+    )
 
     objects = SeanceQuerySet.as_manager()
 
@@ -132,7 +171,17 @@ class Seance(models.Model):
 
     @property
     def close(self):
-        return self.statut == StatutSeance.CLOSE
+        """Settled (held, not held or cancelled): nothing about it changes any more."""
+        return self.statut not in STATUTS_OUVERTS
+
+    @property
+    def a_regulariser(self):
+        return not self.close and timezone.localtime(self.date).date() < timezone.localdate()
+
+    @property
+    def jour_passe(self):
+        """Its day has come: it can be recorded as held or not held."""
+        return timezone.localtime(self.date).date() <= timezone.localdate()
 
 
 class Presence(models.Model):
@@ -166,7 +215,7 @@ class PointQuerySet(models.QuerySet):
 
     def ouverts(self):
         """Items awaiting a decision in a session still open: the agenda's pending work."""
-        return self.a_decider().exclude(seance__statut=StatutSeance.CLOSE)
+        return self.a_decider().filter(seance__statut__in=STATUTS_OUVERTS)
 
 
 class PointOrdreDuJour(RattacheAuMenage):

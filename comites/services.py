@@ -13,8 +13,8 @@ from django.utils import timezone
 from accompagnement import services as acc_services
 from accompagnement.enums import OrigineChangementNiveau, Rythme
 from accompagnement.models import Accompagnement
-from comites import permissions
-from comites.enums import Decision, StatutSeance, TypePoint
+from comites import calendrier, permissions
+from comites.enums import STATUTS_SANS_SEANCE, Decision, StatutSeance, TypePoint
 from comites.models import AvisMembre, DemandeComite, PointOrdreDuJour, Presence, Seance
 from comptes.taches import enqueue
 from menages import services as menages_services
@@ -28,18 +28,45 @@ class ActionImpossible(ValidationError):
 
 
 @transaction.atomic
-def proposer_seances(*, instance, heure=datetime.time(14, 0)) -> list[Seance]:
-    """Plan the sessions of the whole convention, one every `rythme_mois` months."""
-    dispositif = instance.dispositif
-    existantes = {timezone.localtime(s.date).date() for s in instance.seances.all()}
+def proposer_seances(
+    *, instance, a_partir_du: datetime.date | None = None, heure=datetime.time(14, 0)
+) -> list[Seance]:
+    """Propose the sessions of the convention from `a_partir_du` (default: today), one every
+    `instance.rythme` months from the programme's start, each on the first working day on or after
+    its due date. A month that already has a session of the body (planned by hand, moved, settled)
+    gets no other one, so proposing again adds only what is missing."""
+    dispositif, rythme = instance.dispositif, instance.rythme
+    a_partir_du = a_partir_du or timezone.localdate()
+    mois_pris = {
+        (d.year, d.month)
+        for d in (timezone.localtime(s.date).date() for s in instance.seances.filter(urgente=False))
+    }
     creees = []
-    jour = dispositif.date_debut + relativedelta(months=instance.rythme_mois)
-    while jour <= dispositif.date_fin:
-        if jour not in existantes:
-            date = timezone.make_aware(datetime.datetime.combine(jour, heure))
-            creees.append(Seance.objects.create(instance=instance, date=date, lieu=instance.lieu_habituel))
-        jour += relativedelta(months=instance.rythme_mois)
+    n = 1
+    while (echeance := dispositif.date_debut + relativedelta(months=n * rythme)) <= dispositif.date_fin:
+        n += 1
+        jour = calendrier.jour_ouvre_a_partir_du(echeance)
+        if jour < a_partir_du or (jour.year, jour.month) in mois_pris:
+            continue
+        date = timezone.make_aware(datetime.datetime.combine(jour, heure))
+        creees.append(Seance.objects.create(instance=instance, date=date, lieu=instance.lieu_habituel))
+        mois_pris.add((jour.year, jour.month))
     return creees
+
+
+@transaction.atomic
+def deplacer_seance(*, seance: Seance, date: datetime.datetime) -> Seance:
+    """Move a session still to be held to another working day. A convocation already sent gave
+    the old date: the session goes back to planned so that a new one is sent."""
+    seance = Seance.objects.select_for_update().get(pk=seance.pk)
+    if seance.close:
+        raise ActionImpossible("La séance est close : sa date ne change plus.")
+    calendrier.valider_jour_ouvre(date)
+    seance.date = date
+    if seance.statut == StatutSeance.CONVOQUEE:
+        seance.statut = StatutSeance.PLANIFIEE
+    seance.save(update_fields=["date", "statut"])
+    return seance
 
 
 def _points_ouverts(menage_ids):
@@ -179,6 +206,8 @@ def donner_avis(*, point: PointOrdreDuJour, user, avis: str, commentaire: str = 
 
 @transaction.atomic
 def enregistrer_presences(*, seance: Seance, presents, excuses=()) -> None:
+    if seance.close:
+        raise ActionImpossible("La séance est close : les présences ne changent plus.")
     presents, excuses = {m.pk for m in presents}, {m.pk for m in excuses}
     for membre in seance.instance.membres.actifs(timezone.localtime(seance.date).date()):
         Presence.objects.update_or_create(
@@ -320,21 +349,85 @@ def envoyer_convocation(*, seance: Seance) -> None:
 
     if seance.close:
         raise ActionImpossible("La séance est close.")
+    if seance.a_regulariser:
+        raise ActionImpossible("La date de la séance est passée : déplacez-la d’abord.")
     seance.statut = StatutSeance.CONVOQUEE
     seance.convocation_envoyee_le = timezone.now()
     seance.save(update_fields=["statut", "convocation_envoyee_le"])
     transaction.on_commit(lambda: enqueue(task, seance.pk))
 
 
+def obstacles_a_la_tenue(seance: Seance) -> list[str]:
+    """Why the session cannot be recorded as held (an empty list: it can). A session is held when
+    its day has come, its attendance is recorded and the quorum of voting members was present; an
+    urgent consultation, when at least one decision was taken (each needed its quorum of opinions)."""
+    if seance.close:
+        return [f"La séance est déjà {seance.get_statut_display().lower()}."]
+    obstacles = []
+    if not seance.jour_passe:
+        obstacles.append("La séance n’a pas encore eu lieu.")
+    if seance.urgente:
+        if not seance.points.decides().exists():
+            obstacles.append("Aucune décision n’a été prise pendant cette consultation.")
+        return obstacles
+    if not seance.presences.exists():
+        obstacles.append("Les présences ne sont pas enregistrées.")
+    else:
+        presents, requis, atteint = quorum(seance)
+        if not atteint:
+            obstacles.append(
+                f"Le quorum n’est pas atteint : {presents} membre(s) votant(s) présent(s) "
+                f"sur {requis} requis."
+            )
+    return obstacles
+
+
+def pv_a_approuver(seance: Seance):
+    """The minutes this session approves: those of the body's earlier held sessions not approved
+    yet (an urgent consultation approves none; its own are approved at the next session)."""
+    if seance.urgente:
+        return Seance.objects.none()
+    return Seance.objects.tenues().filter(
+        instance=seance.instance, date__lt=seance.date, pv_approuve_par__isnull=True
+    )
+
+
 @transaction.atomic
-def clore_seance(*, seance: Seance) -> None:
-    """Close the session and have its minutes produced and sent in the background."""
+def clore_seance(*, seance: Seance) -> Seance:
+    """Record the session as held: the decisions taken in it are already applied to the files;
+    the minutes of the previous sessions are approved; its own minutes are produced and sent to
+    the members in the background, to be approved at the next session."""
     from comites.tasks import generer_pv
 
-    if seance.close:
-        raise ActionImpossible("La séance est déjà close.")
-    seance.statut = StatutSeance.CLOSE
+    seance = Seance.objects.select_for_update().select_related("instance").get(pk=seance.pk)
+    if obstacles := obstacles_a_la_tenue(seance):
+        raise ActionImpossible(" ".join(obstacles))
+    pv_a_approuver(seance).update(pv_approuve_par=seance)
+    seance.statut = StatutSeance.TENUE
     seance.pv_en_cours = True
     seance.close_le = timezone.now()
     seance.save(update_fields=["statut", "pv_en_cours", "close_le"])
     transaction.on_commit(lambda: enqueue(generer_pv, seance.pk))
+    return seance
+
+
+@transaction.atomic
+def constater_absence_de_seance(*, seance: Seance, statut: str, motif: str) -> Seance:
+    """Record that a session did not take place: not held (its day came, e.g. without quorum) or
+    cancelled, with the reason. No minutes; the items left undecided can go to the next session."""
+    seance = Seance.objects.select_for_update().get(pk=seance.pk)
+    if statut not in STATUTS_SANS_SEANCE:
+        raise ActionImpossible("Statut inconnu : non tenue ou annulée.")
+    if seance.close:
+        raise ActionImpossible(f"La séance est déjà {seance.get_statut_display().lower()}.")
+    if not motif.strip():
+        raise ActionImpossible("Indiquez le motif.")
+    if statut == StatutSeance.NON_TENUE and not seance.jour_passe:
+        raise ActionImpossible("La séance n’a pas encore eu lieu : annulez-la plutôt.")
+    if seance.points.decides().exists():
+        raise ActionImpossible("Des décisions ont été prises pendant cette séance : elle s’est tenue.")
+    seance.statut = statut
+    seance.motif_statut = motif.strip()
+    seance.close_le = timezone.now()
+    seance.save(update_fields=["statut", "motif_statut", "close_le"])
+    return seance

@@ -12,11 +12,9 @@ from comites.models import Seance
 
 
 def _destinataires(seance):
-    return [
-        m.utilisateur.email
-        for m in seance.instance.membres.actifs().select_related("utilisateur")
-        if m.utilisateur.email and m.utilisateur.is_active
-    ]
+    from comites.selectors import destinataires
+
+    return [u.email for u in destinataires(seance)]
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)

@@ -10,9 +10,17 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accompagnement.models import Accompagnement, Objectif
-from comites import permissions, services
-from comites.enums import Avis
-from comites.forms import AvisForm, DecisionForm, DemandeForm, PointForm, SeanceForm
+from comites import permissions, selectors, services
+from comites.enums import Avis, StatutSeance
+from comites.forms import (
+    AvisForm,
+    DecisionForm,
+    DemandeForm,
+    DeplacerSeanceForm,
+    PointForm,
+    SansSeanceForm,
+    SeanceForm,
+)
 from comites.models import AvisMembre, Instance, PointOrdreDuJour, Presence, Seance
 from comptes.access import require_perm
 from menages.enums import TypeDiagnostic
@@ -30,7 +38,8 @@ def seances(request):
     context = {
         "a_venir": qs.filter(date__gte=maintenant).order_by("date")[:12],
         "passees": qs.filter(date__lt=maintenant).order_by("-date")[:12],
-        "instances": Instance.objects.animees_par(request.user),
+        "instances": Instance.objects.animees_par(request.user).select_related("dispositif"),
+        "a_regulariser": selectors.seances_a_regulariser(request.user),
     }
     return render(request, "comites/seances.html", context)
 
@@ -53,14 +62,21 @@ def seance_creer(request, instance_pk):
 def proposer(request, instance_pk):
     instance = get_object_or_404(Instance.objects.animees_par(request.user), pk=instance_pk)
     creees = services.proposer_seances(instance=instance)
-    messages.success(request, f"{len(creees)} séance(s) planifiée(s) sur la durée de la convention.")
+    messages.success(
+        request,
+        f"{len(creees)} séance(s) proposée(s) d’ici la fin de la convention, chacune un jour ouvré. "
+        "Vous pouvez déplacer chaque séance depuis sa page.",
+    )
     return redirect("comites:seances")
 
 
 def _seance(request, pk):
     require_perm(request.user, "comites.voir")
     return get_object_or_404(
-        Seance.objects.visible_to(request.user).select_related("instance__dispositif"), pk=pk
+        Seance.objects.visible_to(request.user).select_related(
+            "instance__dispositif", "pv_approuve_par__instance"
+        ),
+        pk=pk,
     )
 
 
@@ -109,6 +125,7 @@ def seance(request, pk):
         "membres": [(m, presences.get(m.pk)) for m in membres],
         "quorum": {"presents": presents, "requis": requis, "atteint": atteint},
         "peut_modifier": peut_modifier,
+        "pv_approuves": seance.pv_approuves.order_by("date"),
         "initiales": seance.initiales_seulement,
         "noms_visibles": set(
             Menage.objects.visible_to(request.user)
@@ -117,6 +134,91 @@ def seance(request, pk):
         ),
     }
     return render(request, "comites/seance.html", context)
+
+
+def _seance_ouverte_a_animer(request, pk):
+    """(the session, still open): for whoever runs it; a settled session says so in a message."""
+    seance = _seance(request, pk)
+    require_perm(request.user, "comites.animer_seance", seance)
+    if seance.close:
+        messages.info(request, f"La séance est {seance.get_statut_display().lower()}.")
+        return seance, False
+    return seance, True
+
+
+@never_cache
+def seance_deplacer(request, pk):
+    seance, ouverte = _seance_ouverte_a_animer(request, pk)
+    if not ouverte:
+        return redirect(seance)
+    form = DeplacerSeanceForm(request.POST or None, initial={"date": timezone.localtime(seance.date)})
+    if request.method == "POST" and form.is_valid():
+        convoquee = seance.statut == StatutSeance.CONVOQUEE
+        try:
+            services.deplacer_seance(seance=seance, date=form.cleaned_data["date"])
+        except ValidationError as exc:
+            form.add_error("date", exc)
+        else:
+            message = "La séance est déplacée."
+            if convoquee:
+                message += " La convocation envoyée donnait l’ancienne date : envoyez-en une nouvelle."
+            messages.success(request, message)
+            return redirect(seance)
+    return render(
+        request,
+        "comites/form.html",
+        {"form": form, "titre": f"Déplacer la séance – {seance}", "seance": seance},
+    )
+
+
+@never_cache
+def seance_clore(request, pk):
+    """GET lists what closing the session does; POST does it."""
+    seance, ouverte = _seance_ouverte_a_animer(request, pk)
+    if not ouverte:
+        return redirect(seance)
+    if request.method == "POST":
+        try:
+            services.clore_seance(seance=seance)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("comites:seance_clore", pk=seance.pk)
+        messages.success(
+            request, "La séance est tenue et close : le procès-verbal est en cours de production."
+        )
+        return redirect(seance)
+    presents, requis, atteint = services.quorum(seance)
+    context = {
+        "seance": seance,
+        "bilan": selectors.bilan_cloture(seance),
+        "quorum": {"presents": presents, "requis": requis, "atteint": atteint},
+    }
+    return render(request, "comites/clore.html", context)
+
+
+@never_cache
+def seance_sans_seance(request, pk):
+    """Record that the session did not take place (not held, or cancelled), with the reason."""
+    seance, ouverte = _seance_ouverte_a_animer(request, pk)
+    if not ouverte:
+        return redirect(seance)
+    initial = {"statut": StatutSeance.NON_TENUE if seance.jour_passe else StatutSeance.ANNULEE}
+    form = SansSeanceForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            seance = services.constater_absence_de_seance(seance=seance, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request, f"La séance est enregistrée comme {seance.get_statut_display().lower()}."
+            )
+            return redirect(seance)
+    return render(
+        request,
+        "comites/form.html",
+        {"form": form, "titre": f"Séance non tenue ou annulée – {seance}", "seance": seance},
+    )
 
 
 @never_cache
@@ -133,9 +235,6 @@ def seance_action(request, pk, action):
         elif action == "convoquer":
             services.envoyer_convocation(seance=seance)
             messages.success(request, "La convocation est envoyée aux membres, avec l’invitation d’agenda.")
-        elif action == "clore":
-            services.clore_seance(seance=seance)
-            messages.success(request, "La séance est close : le procès-verbal est en cours de production.")
         elif action == "presences":
             membres = seance.instance.membres.actifs()
             ids = {int(i) for i in request.POST.getlist("presents") if i.isdigit()}

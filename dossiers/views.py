@@ -39,7 +39,7 @@ def liste(request):
     menages = filtre.qs if filtre.is_bound and filtre.is_valid() else base
     # Counts by step for the current filters, whatever the step chosen.
     counts = nombres_par_etat(_sans_etat(request, filtre, base))
-    menages = suivi.annotate_suivi(menages.select_related("commune", "bailleur").order_by("nom", "reference"))
+    menages = suivi.annoter_suivi(menages.select_related("commune", "bailleur").order_by("nom", "reference"))
     paginator = Paginator(menages, 25)
     if not filtre.is_bound or filtre.is_valid():
         # The counts by step already hold the number of results: no second COUNT over the list.

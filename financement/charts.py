@@ -1,27 +1,30 @@
 """Charts drawn as SVG on the server (no JavaScript), for the pages and the PDF reports.
 
-Counts masked by statistical secrecy are not drawn to scale: their bar is hatched, at the
-threshold's length, and labelled as in the tables, so that the picture reveals no more than they do.
+The bars are the cells of `secret_statistique.masquer_indicateurs`, as in the tables. A masked
+one is not drawn to scale: its bar is hatched, of a fixed small length whatever it stands for, and
+labelled as in the tables; the scale is set by the shown values only. The picture reveals no more
+than the tables do.
 """
 
 import zlib
 from xml.sax.saxutils import escape
 
 from comptes.formats import format_nombre
-from financement.secret_statistique import SEUIL, effectif_masque, masquer_effectif
 
 COULEURS = ["#1b3a5c", "#3d7ab8", "#7fb0dd", "#c7ddf0", "#e3a33b", "#8a8a8a", "#5c8a3a"]
+# The length of a masked value's bar, in pixels.
+LONGUEUR_MASQUEE = 12
 
 
 def _court(label, longueur=34):
     return label if len(label) <= longueur else label[: longueur - 1] + "…"
 
 
-def barres(donnees, *, titre, secret=True, largeur=520, objectif=None, unite=""):
-    """A horizontal bar chart of [(label, value)]. `objectif` draws a dashed target line."""
+def barres(donnees, *, titre, largeur=520, objectif=None):
+    """A horizontal bar chart of [(label, cell)]. `objectif` draws a dashed target line."""
     hauteur_barre, marge_gauche, marge_haut = 22, 210, 28
     hauteur = marge_haut + len(donnees) * (hauteur_barre + 6) + 10
-    maximum = max([v for _l, v in donnees] + [objectif or 0, 1])
+    maximum = max([c.valeur for _l, c in donnees if not c.masquee] + [objectif or 0, 1])
     zone = largeur - marge_gauche - 70
     motif = f"hachures-{zlib.crc32(titre.encode())}"
     parts = [
@@ -29,26 +32,31 @@ def barres(donnees, *, titre, secret=True, largeur=520, objectif=None, unite="")
         f'viewBox="0 0 {largeur} {hauteur}" role="img" aria-label="{escape(titre)}">',
         f"<title>{escape(titre)}</title>",
         f'<defs><pattern id="{motif}" width="6" height="6" patternUnits="userSpaceOnUse" '
-        'patternTransform="rotate(45)"><rect width="3" height="6" fill="#9aa9b8"/></pattern></defs>',
+        'patternTransform="rotate(45)"><rect width="3" height="6" fill="#6f8397"/></pattern></defs>',
         f'<text x="0" y="16" font-size="13" font-weight="bold" fill="#1b3a5c">{escape(titre)}</text>',
     ]
-    for i, (label, valeur) in enumerate(donnees):
+    for i, (label, cellule) in enumerate(donnees):
         y = marge_haut + i * (hauteur_barre + 6)
-        masque = secret and effectif_masque(valeur)
-        longueur = zone * (SEUIL if masque else valeur) / maximum
-        remplissage = f"url(#{motif})" if masque else COULEURS[i % len(COULEURS)]
-        texte = masquer_effectif(valeur) if secret else format_nombre(valeur)
         parts.append(
             f'<text x="{marge_gauche - 6}" y="{y + 15}" font-size="11" text-anchor="end" fill="#111">'
             f"{escape(_court(str(label)))}</text>"
         )
-        parts.append(
-            f'<rect x="{marge_gauche}" y="{y}" width="{longueur:.1f}" height="{hauteur_barre}" '
-            f'fill="{remplissage}"/>'
-        )
+        if cellule.masquee:
+            longueur, texte = LONGUEUR_MASQUEE, cellule.libelle
+            parts.append(
+                f'<rect class="masquee" x="{marge_gauche}" y="{y}" width="{longueur}" '
+                f'height="{hauteur_barre}" fill="url(#{motif})" stroke="#6f8397" stroke-width="1">'
+                "<title>Valeur masquée (secret statistique), non dessinée à l’échelle</title></rect>"
+            )
+        else:
+            longueur, texte = zone * cellule.valeur / maximum, format_nombre(cellule.valeur)
+            parts.append(
+                f'<rect x="{marge_gauche}" y="{y}" width="{longueur:.1f}" height="{hauteur_barre}" '
+                f'fill="{COULEURS[i % len(COULEURS)]}"/>'
+            )
         parts.append(
             f'<text x="{marge_gauche + longueur + 5:.1f}" y="{y + 15}" font-size="11" fill="#111">'
-            f"{escape(str(texte))}{escape(unite)}</text>"
+            f"{escape(texte)}</text>"
         )
     if objectif:
         x = marge_gauche + zone * objectif / maximum
@@ -104,7 +112,8 @@ def barres_budget(lignes, *, titre, largeur=520):
 
 
 def graphiques(indicateurs) -> dict:
-    """The charts of a report, as SVG strings."""
+    """The charts of a report, as SVG strings, from its masked indicators
+    (`secret_statistique.masquer_indicateurs`)."""
     objectifs = indicateurs["objectifs"]
     result = {
         "entrees_par_an": barres(

@@ -6,16 +6,19 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from financement import charts, indicators
+from financement import charts, indicators, secret_statistique
 
 
 def contexte_rapport(rapport, indicateurs=None) -> dict:
+    """The report's context: its indicators as funders see them (masked once, for the tables and
+    the charts alike)."""
     indicateurs = indicateurs or indicators.calculer(rapport.dispositif, rapport.date_debut, rapport.date_fin)
+    i = secret_statistique.masquer_indicateurs(indicateurs)
     return {
         "rapport": rapport,
         "dispositif": rapport.dispositif,
-        "i": indicateurs,
-        "graphiques": {k: mark_safe(v) for k, v in charts.graphiques(indicateurs).items()},  # noqa: S308  (built from escaped parts)
+        "i": i,
+        "graphiques": {k: mark_safe(v) for k, v in charts.graphiques(i).items()},  # noqa: S308  (built from escaped parts)
         "genere_le": timezone.now(),
     }
 

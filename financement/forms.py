@@ -2,6 +2,7 @@ import datetime
 
 from django import forms
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from comptes.models import Organisation
 
@@ -13,15 +14,58 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+def date_longue(jour: datetime.date) -> str:
+    """« 1er janvier 2026 », « 31 décembre 2028 »."""
+    return f"{'1er' if jour.day == 1 else jour.day} {date_format(jour, 'F Y')}"
+
+
 class PeriodeForm(forms.Form):
+    """A period within the programme's dates (`dispositif`, or the one chosen in the form)."""
+
     debut = forms.DateField(label="Du", widget=DateInput())
     fin = forms.DateField(label="Au", widget=DateInput())
 
+    def __init__(self, *args, dispositif=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.dispositif = dispositif
+        if dispositif is not None:
+            self._bornes(dispositif)
+            debut, fin = periode_par_defaut(dispositif)
+            self.initial = {"debut": debut, "fin": fin, **self.initial}
+
+    def _bornes(self, dispositif):
+        """The browser's date pickers offer the programme's dates only."""
+        for nom in ("debut", "fin"):
+            self.fields[nom].widget.attrs.update(
+                min=f"{dispositif.date_debut:%Y-%m-%d}", max=f"{dispositif.date_fin:%Y-%m-%d}"
+            )
+
     def clean(self):
         data = super().clean()
-        if data.get("debut") and data.get("fin") and data["fin"] < data["debut"]:
-            raise forms.ValidationError("La fin de la période doit suivre son début.")
+        debut, fin = data.get("debut"), data.get("fin")
+        dispositif = data.get("dispositif", self.dispositif)
+        if dispositif is not None:
+            if debut and debut < dispositif.date_debut:
+                self.add_error(
+                    "debut",
+                    f"Le dispositif commence le {date_longue(dispositif.date_debut)}\u00a0: "
+                    "la période ne peut pas commencer avant.",
+                )
+            if fin and fin > dispositif.date_fin:
+                self.add_error(
+                    "fin",
+                    f"Le dispositif se termine le {date_longue(dispositif.date_fin)}\u00a0: "
+                    "la période ne peut pas finir après.",
+                )
+        if debut and fin and fin < debut:
+            self.add_error("fin", "La fin de la période doit suivre son début.")
         return data
+
+    def periode(self) -> tuple[datetime.date, datetime.date]:
+        """The period asked for if it is valid, otherwise the programme's default period."""
+        if self.is_bound and self.is_valid():
+            return self.cleaned_data["debut"], self.cleaned_data["fin"]
+        return periode_par_defaut(self.dispositif)
 
 
 def periode_par_defaut(dispositif) -> tuple[datetime.date, datetime.date]:
@@ -50,6 +94,7 @@ class RapportForm(PeriodeForm):
         if dispositifs.count() == 1:
             dispositif = dispositifs.get()
             self.fields["dispositif"].initial = dispositif.pk
+            self._bornes(dispositif)
             debut, fin = periode_par_defaut(dispositif)
             self.fields["debut"].initial = debut
             self.fields["fin"].initial = fin

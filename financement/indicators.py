@@ -643,12 +643,18 @@ def progression_domaines(accompagnements, p: Periode) -> list:
 
 
 def activite_comite(dispositif, p: Periode) -> dict:
-    """Sessions of the comité de suivi held in the period and the decisions taken (two queries)."""
-    seances = Seance.objects.filter(
-        instance__dispositif=dispositif,
-        instance__type=TypeInstance.COMITE_SUIVI,
-        date__date__range=(p.debut, p.fin),
-    ).count()
+    """Sessions of the comité de suivi held in the period (not the urgent consultations between
+    sessions) and the decisions taken (two queries)."""
+    seances = (
+        Seance.objects.tenues()
+        .filter(
+            instance__dispositif=dispositif,
+            instance__type=TypeInstance.COMITE_SUIVI,
+            urgente=False,
+            date__date__range=(p.debut, p.fin),
+        )
+        .count()
+    )
     rows = (
         PointOrdreDuJour.objects.decides()
         .filter(seance__instance__dispositif=dispositif, decide_le__date__range=(p.debut, p.fin))

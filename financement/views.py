@@ -6,8 +6,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from comptes.access import get_visible_or_404, require_perm
-from financement import charts, exports, indicators, selectors, services
-from financement.forms import PeriodeForm, RapportForm, periode_par_defaut
+from financement import charts, exports, indicators, secret_statistique, selectors, services
+from financement.forms import PeriodeForm, RapportForm, date_longue
 from financement.models import Convention, RapportFinanceur
 from financement.selectors import dispositifs_finances
 
@@ -40,24 +40,23 @@ def convention(request, pk):
     )
 
 
-def _periode(request, dispositif):
-    debut, fin = periode_par_defaut(dispositif)
-    form = PeriodeForm(request.GET or None, initial={"debut": debut, "fin": fin})
-    if form.is_bound and form.is_valid():
-        debut, fin = form.cleaned_data["debut"], form.cleaned_data["fin"]
-    return form, debut, fin
+def _url_tableau(dispositif, query=""):
+    url = reverse("financement:tableau", args=[dispositif.pk])
+    return f"{url}?{query}" if query else url
 
 
 @never_cache
 def tableau(request, pk):
     """Targets and cohort dashboard, and the indicators of a period: those computed less than
-    VALIDITE_INDICATEURS ago, shown with their date (computed now if there are none)."""
+    VALIDITE_INDICATEURS ago, shown with their date (computed now if there are none). A period
+    that is not valid is shown with its errors, next to the default period's figures."""
     dispositif = _dispositif(request, pk)
-    form, debut, fin = _periode(request, dispositif)
+    form = PeriodeForm(request.GET or None, dispositif=dispositif)
+    debut, fin = form.periode()
     arretes = selectors.indicateurs_arretes(dispositif, debut, fin) or services.arreter_indicateurs(
         dispositif=dispositif, debut=debut, fin=fin
     )
-    i = arretes.indicateurs
+    i = secret_statistique.masquer_indicateurs(arretes.indicateurs)
     context = {
         "dispositif": dispositif,
         "form": form,
@@ -71,33 +70,45 @@ def tableau(request, pk):
 
 @require_POST
 def actualiser(request, pk):
-    """Compute the dashboard's figures again now, for the period in the query string."""
+    """Compute the dashboard's figures again now, for the period in the query string (a period
+    that is not valid goes back to the dashboard, which shows why)."""
     dispositif = _dispositif(request, pk)
-    _form, debut, fin = _periode(request, dispositif)
+    form = PeriodeForm(request.GET or None, dispositif=dispositif)
+    if form.is_bound and not form.is_valid():
+        return redirect(_url_tableau(dispositif, request.GET.urlencode()))
+    debut, fin = form.periode()
     services.arreter_indicateurs(dispositif=dispositif, debut=debut, fin=fin)
     messages.success(request, "Les chiffres sont recalculés.")
-    return redirect(
-        f"{reverse('financement:tableau', args=[dispositif.pk])}?debut={debut:%Y-%m-%d}&fin={fin:%Y-%m-%d}"
-    )
+    return redirect(_url_tableau(dispositif, f"debut={debut:%Y-%m-%d}&fin={fin:%Y-%m-%d}"))
 
 
 @never_cache
 def export(request, pk, format):
+    """The indicators of a period as CSV or XLSX; a period that is not valid is a 400 that says
+    why."""
     dispositif = _dispositif(request, pk)
-    _form, debut, fin = _periode(request, dispositif)
-    i = indicators.calculer(dispositif, debut, fin)
+    if format not in ("csv", "xlsx"):
+        raise Http404
+    form = PeriodeForm(request.GET or None, dispositif=dispositif)
+    if form.is_bound and not form.is_valid():
+        context = {
+            "dispositif": dispositif,
+            "form": form,
+            "retour": _url_tableau(dispositif),
+            "bornes": (date_longue(dispositif.date_debut), date_longue(dispositif.date_fin)),
+        }
+        return render(request, "financement/periode_invalide.html", context, status=400)
+    debut, fin = form.periode()
+    i = secret_statistique.masquer_indicateurs(indicators.calculer(dispositif, debut, fin))
     nom = f"indicateurs-{dispositif.code}-{debut:%Y%m%d}-{fin:%Y%m%d}"
     if format == "csv":
         response = HttpResponse(exports.en_csv(i), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{nom}.csv"'
-    elif format == "xlsx":
+    else:
         response = HttpResponse(
             exports.en_xlsx(i),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
-        response["Content-Disposition"] = f'attachment; filename="{nom}.xlsx"'
-    else:
-        raise Http404
+    response["Content-Disposition"] = f'attachment; filename="{nom}.{format}"'
     return response
 
 

@@ -25,18 +25,23 @@ from menages.parties import LATERALE, PRINCIPALE, Action, Evenement, Export, Par
 
 ANONYME = "—"
 
-# The household's relations its file reads, in one query each. Within one household, the models'
-# default orderings without their join on the household. The communes of the shown diagnostic are
-# read by the page alone: a prefetch through the many-to-many table for every diagnostic costs more.
+# The path's records, which the file and the timeline both read, in one query each. The communes of
+# the shown diagnostic are read by the page alone: a prefetch through the many-to-many table for
+# every diagnostic costs more.
+PARCOURS = (
+    Prefetch("pre_diagnostics", queryset=PreDiagnostic.objects.select_related("organisation")),
+    Prefetch("validations", queryset=ValidationFinanceur.objects.select_related("financeur")),
+    Prefetch("diagnostics", queryset=Diagnostic.objects.all()),
+    Prefetch("intervenants", queryset=Intervenant.objects.select_related("organisation")),
+)
+# All that the file reads; within one household, the models' default orderings without their join
+# on the household.
 LECTURES = (
     Prefetch("membres", queryset=Membre.objects.order_by("date_naissance", "pk")),
     Prefetch("ressources", queryset=Ressource.objects.order_by("type", "pk")),
     Prefetch("dettes", queryset=Dette.objects.order_by("-montant", "pk")),
     Prefetch("problemes", queryset=ProblemeMenage.objects.order_by("code")),
-    Prefetch("pre_diagnostics", queryset=PreDiagnostic.objects.select_related("organisation")),
-    Prefetch("validations", queryset=ValidationFinanceur.objects.select_related("financeur")),
-    Prefetch("diagnostics", queryset=Diagnostic.objects.all()),
-    Prefetch("intervenants", queryset=Intervenant.objects.select_related("organisation")),
+    *PARCOURS,
 )
 
 
@@ -96,7 +101,7 @@ def actions(menage, user) -> list[Action]:
 def evenements(menage, user, auteurs):
     """Step changes, pre-diagnostics, funders' validations, diagnostics and intervenants."""
     prefetch_related_objects(
-        [menage], *LECTURES, Prefetch("evenements", queryset=EvenementParcours.objects.all())
+        [menage], *PARCOURS, Prefetch("evenements", queryset=EvenementParcours.objects.all())
     )
     auteurs.ajouter(menage.evenements.all(), "auteur")
     auteurs.ajouter(menage.pre_diagnostics.all(), "auteur")

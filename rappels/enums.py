@@ -6,6 +6,7 @@ class TypeRappel(models.TextChoices):
     ECHEANCE_NIVEAU = "echeance_niveau", "Fin de durée du niveau proche"
     SEANCE = "seance", "Séance de comité à venir"
     AVIS_ATTENDU = "avis_attendu", "Avis attendu avant une séance"
+    SEANCE_A_REGULARISER = "seance_a_regulariser", "Séance passée à régulariser"
     VALIDATION_EN_ATTENTE = "validation_en_attente", "Validation de financeur sans réponse"
     DIAGNOSTIC_EN_ATTENTE = "diagnostic_en_attente", "Diagnostic non réalisé"
     REVUE_OBJECTIF = "revue_objectif", "Objectif à revoir"

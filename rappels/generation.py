@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accompagnement.models import Accompagnement, Objectif, SuiviPostSortie, TempsFort
-from accompagnement.selectors import annotate_suivi, en_retard
+from accompagnement.selectors import annoter_suivi, en_retard
+from comites.enums import RoleMembre
 from comites.models import AvisMembre, PointOrdreDuJour, Seance
 from comptes.formats import format_euros
 from comptes.models import Dispositif
@@ -51,7 +52,7 @@ def _fiche(menage_id):
 
 
 def contacts_en_retard(now):
-    menages = annotate_suivi(Menage.objects.en_accompagnement())
+    menages = annoter_suivi(Menage.objects.en_accompagnement())
     en_retard_ = [
         m
         for m in menages
@@ -133,6 +134,29 @@ def seances(now):
                         f"{seance} : {sans_avis} point(s) attendent votre avis.",
                         seance.get_absolute_url(),
                     )
+
+
+def seances_a_regulariser(now):
+    """A session left planned after its day: its secretary (or, without one, its chair) says
+    whether it was held. One reminder per session and person."""
+    for seance in (
+        Seance.objects.a_regulariser(timezone.localdate(now))
+        .filter(instance__dispositif__actif=True)
+        .select_related("instance")
+    ):
+        mandats = list(seance.instance.membres.actifs(timezone.localdate(now)))
+        animateurs = [m for m in mandats if m.role == RoleMembre.SECRETAIRE] or [
+            m for m in mandats if m.role == RoleMembre.PRESIDENT
+        ]
+        for m in animateurs:
+            yield Candidat(
+                f"regulariser:{seance.pk}:{m.utilisateur_id}",
+                TypeRappel.SEANCE_A_REGULARISER,
+                m.utilisateur_id,
+                f"{seance} : la séance est toujours planifiée. Indiquez si elle s’est tenue "
+                f"(présences et clôture) ou non, avec son motif.",
+                seance.get_absolute_url(),
+            )
 
 
 def validations(now):
@@ -316,6 +340,7 @@ GENERATEURS = [
     contacts_en_retard,
     echeances,
     seances,
+    seances_a_regulariser,
     validations,
     diagnostics,
     objectifs,

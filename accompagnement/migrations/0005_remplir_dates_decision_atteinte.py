@@ -2,7 +2,7 @@
 
 - `ChangementNiveau.date_decision` takes the day the change was recorded (`enregistre_le`, Paris
   time), the best this app knows; the committee's changes are then dated by their session's day
-  from the agenda (comites 0003). What could not be known: the decision day of a change recorded
+  from the agenda (comites 0005). What could not be known: the decision day of a change recorded
   later than its decision without a matching agenda item (an administrator's correction has none:
   its recording day is its decision day).
 - `Objectif.date_atteint`: for a reached objective, the first day of its last run of "reached" in

@@ -102,3 +102,18 @@ def test_mes_menages_falls_back_on_visible_ones_only_for_who_follows_none(progra
     assert result["suivis"] == [] and result["nombre_suivis"] == 0
     assert result["total"] == 2
     assert ouvert.nom not in [m.nom for m in result["suivis"]]
+
+
+def test_funder_dashboard_masks_a_count_its_total_would_give_back(client, programme, menage):
+    # 5 households: 2 with ALOGEA, 3 with Habitat Audois. « 5 = < 3 + 3 » would give the 2 back.
+    MenageFactory(dispositif=programme.dispositif, bailleur=programme.habitat)
+    MenageFactory(dispositif=programme.dispositif, bailleur=programme.habitat)
+    for _ in range(2):
+        MenageFactory(dispositif=programme.dispositif, bailleur=programme.alogea)
+    client.force_login(programme.financeur)
+    response = client.get(reverse("tableau_de_bord"))
+    assert "5 ménages" in response.text
+    bailleurs = dict(response.context["chiffres"]["par_bailleur"])
+    assert (bailleurs["ALOGEA"].libelle, bailleurs["Habitat Audois"].libelle) == ("< 3", "secret")
+    assert '<td>ALOGEA</td><td class="text-end">&lt; 3</td>' in response.text
+    assert '<td>Habitat Audois</td><td class="text-end">secret</td>' in response.text

@@ -37,7 +37,8 @@ class MembreInstanceFactory(factory.django.DjangoModelFactory):
 
 
 class SeanceFactory(factory.django.DjangoModelFactory):
-    """A session planned in ten days (traits: convened, closed, an urgent consultation now)."""
+    """A session planned in ten days (traits: convened, past (held yesterday, not recorded yet),
+    held, an urgent consultation now)."""
 
     class Meta:
         model = Seance
@@ -50,7 +51,8 @@ class SeanceFactory(factory.django.DjangoModelFactory):
         convoquee = factory.Trait(
             statut=StatutSeance.CONVOQUEE, convocation_envoyee_le=factory.LazyFunction(timezone.now)
         )
-        close = factory.Trait(statut=StatutSeance.CLOSE, close_le=factory.LazyFunction(timezone.now))
+        passee = factory.Trait(date=factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1)))
+        tenue = factory.Trait(statut=StatutSeance.TENUE, close_le=factory.LazyFunction(timezone.now))
         consultation_urgente = factory.Trait(urgente=True, date=factory.LazyFunction(timezone.now))
 
 

@@ -36,9 +36,10 @@ def all_present(seance):
 
 
 def test_planning_proposes_the_sessions_of_the_convention(comite):
-    seances = services.proposer_seances(instance=comite)
+    debut = comite.dispositif.date_debut
+    seances = services.proposer_seances(instance=comite, a_partir_du=debut)
     assert len(seances) == 17  # every 2 months over 36 months, after the start
-    assert services.proposer_seances(instance=comite) == []
+    assert services.proposer_seances(instance=comite, a_partir_du=debut) == []
 
 
 def test_agenda_is_built_from_the_files(programme, seance):
@@ -242,6 +243,8 @@ def test_convocation_is_emailed_with_an_ics_invitation(programme, seance, django
 
 
 def test_minutes_pdf_contains_each_decision(client, programme, seance, django_capture_on_commit_callbacks):
+    seance.date = timezone.now() - datetime.timedelta(hours=1)
+    seance.save()
     a, b = proposition(programme, "Durand Hélène"), proposition(programme, "Bonnet Zoé")
     pa, pb = services.construire_ordre_du_jour(seance=seance)
     all_present(seance)

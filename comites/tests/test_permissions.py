@@ -29,7 +29,7 @@ def test_a_decided_item_is_neither_decided_again_nor_taken_off(programme, seance
 
 def test_a_closed_session_offers_no_change_but_still_belongs_to_who_runs_it(programme, seance):
     assert permissions.can_change_seance(programme.ts_adaff, seance)
-    close = SeanceFactory(instance=seance.instance, close=True)
+    close = SeanceFactory(instance=seance.instance, tenue=True)
     assert not permissions.can_change_seance(programme.ts_adaff, close)
     assert permissions.can_run_seance(programme.ts_adaff, close)
 

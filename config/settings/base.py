@@ -116,6 +116,14 @@ AUTHENTICATION_BACKENDS = [
     "comptes.backends.DemoAwareModelBackend",
     "comptes.backends.AdministrateurBackend",
 ]
+# Argon2id first (comptes.hachage); the older hashers only check the passwords saved before, which
+# are hashed again with Argon2id at the user's next login.
+PASSWORD_HASHERS = [
+    "comptes.hachage.Argon2idAsea",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {

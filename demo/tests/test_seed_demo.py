@@ -1,7 +1,12 @@
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import override_settings
+from django.utils import timezone
 
+from comites import services
+from comites.calendrier import est_jour_ouvre
+from comites.enums import StatutSeance
+from comites.models import Seance
 from comptes.models import Organisation, Utilisateur
 from demo import comptes as demo
 from menages.models import Menage
@@ -28,3 +33,19 @@ def test_seed_demo_has_the_sheets_organisations(db):
 def test_seed_demo_refused_outside_demo_mode(db):
     with override_settings(DEMO_MODE=False), pytest.raises(CommandError):
         call_command("seed_demo")
+
+
+def test_demo_sessions_fall_on_working_days_and_none_is_left_planned_in_the_past(db):
+    call_command("seed_demo")
+    call_command("seed_demo")  # settling the past sessions is idempotent too
+    seances = list(Seance.objects.all())
+    assert seances
+    assert all(est_jour_ouvre(timezone.localtime(s.date).date()) for s in seances)
+    assert not Seance.objects.a_regulariser().exists()
+    passees = [s for s in seances if s.date < timezone.now()]
+    assert {s.statut for s in passees} == {StatutSeance.TENUE, StatutSeance.NON_TENUE}
+    for s in passees:
+        if s.statut == StatutSeance.TENUE:
+            assert services.quorum(s)[2]
+        else:
+            assert s.motif_statut

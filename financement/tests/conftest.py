@@ -186,7 +186,7 @@ def jeu(programme, convention):
     Bail.objects.create(menage=a, type="direct", date_signature=D(2026, 3, 1))
 
     instance = Instance.objects.create(dispositif=p.dispositif, type="comite_suivi", nom="Comité de suivi")
-    seance = Seance.objects.create(instance=instance, date=moment(2026, 3, 15, 14))
+    seance = Seance.objects.create(instance=instance, date=moment(2026, 3, 15, 14), statut="tenue")
     Seance.objects.create(instance=instance, date=moment(2026, 8, 15, 14))
     PointOrdreDuJour.objects.create(
         seance=seance,

@@ -18,6 +18,7 @@ from accompagnement.tests.factories import ObjectifFactory
 from comptes.models import NiveauAccompagnement
 from comptes.tests.niveaux import NIVEAUX
 from financement import exports, indicators
+from financement.secret_statistique import masquer_indicateurs
 from logements import services as logements_services
 from logements.models import AideFsl, Attribution, Bail, PlanApurement
 from logements.tests.factories import LogementFactory, MobilisationLogementFactory
@@ -336,13 +337,20 @@ def test_measures_steps_time_and_dwellings_each_by_its_own_date(programme_2025):
 
 
 def test_the_csv_export_carries_the_figures(programme_2025):
-    texte = exports.en_csv(_calculer(programme_2025)).decode("utf-8-sig")
+    texte = exports.en_csv(masquer_indicateurs(_calculer(programme_2025))).decode("utf-8-sig")
     for ligne in [
+        # One household of each typology: counts of 1, shown as « < 3 » (statistical secrecy).
         "Typologie;Couple sans enfant;< 3",
+        # Three episodes beyond level 1's maximum, 304 days over it in all.
+        "Au-delà de la durée maximale du niveau;Niveau 1 – Accompagnement vers le droit commun;3",
+        "Jours au-delà de la durée maximale;Niveau 1 – Accompagnement vers le droit commun;304",
+        f"Corrections de niveau par un administrateur;{N3} → {N2};< 3",
+        # Dwellings are neither households nor people: shown as they are, zeros included.
+        "Logements mobilisés (objectif 25);ALOGEA : total à la fin de la période;0",
         "Logements mobilisés (objectif 25);Habitat Audois : total à la fin de la période;3",
         "Logements mobilisés (objectif 25);Habitat Audois : nouveaux sur la période;2",
-        "Contacts;Temps passé;1\u00a0h\u00a030",
-        "Contacts;Heures TISF;2\u00a0h",
+        # The TISF's single intervention is apart from the time spent, and masked.
+        "Contacts;Interventions TISF;< 3",
     ]:
         assert ligne in texte, ligne
 

@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 from accompagnement.models import Accompagnement, Contact
+from comites.models import Instance, Seance
 from comptes.models import NiveauAccompagnement
 from comptes.tests.niveaux import NIVEAUX
 from financement import indicators
@@ -124,6 +125,16 @@ def test_activity_committee_budget_and_targets(jeu):
     assert dict(o["par_bailleur"]) == {"ALOGEA": 2, "Habitat Audois": 4}
     assert o["par_an"] == [(2025, 2), (2026, 4)]
     assert o["attendu_a_date"] == 8  # 50 households x 181 days / 1,096 days of convention
+
+
+def test_sessions_held_counts_neither_planned_nor_not_held_nor_cancelled_sessions(jeu):
+    instance = Instance.objects.get(dispositif=jeu.dispositif)
+    for jour, statut in ((5, "planifiee"), (12, "non_tenue"), (19, "annulee"), (26, "convoquee")):
+        Seance.objects.create(instance=instance, date=moment(2026, 5, jour, 14), statut=statut)
+    Seance.objects.create(instance=instance, date=moment(2026, 5, 28, 14), statut="tenue", urgente=True)
+    assert indicators.activite_comite(jeu.dispositif, indicators.Periode(DEBUT, FIN))["seances"] == 1
+    Seance.objects.create(instance=instance, date=moment(2026, 6, 2, 14), statut="tenue")
+    assert indicators.activite_comite(jeu.dispositif, indicators.Periode(DEBUT, FIN))["seances"] == 2
 
 
 def test_indicators_take_the_same_number_of_queries_with_many_households(jeu, count_queries):

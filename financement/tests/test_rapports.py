@@ -44,12 +44,19 @@ def test_funder_report_pdf_shows_the_golden_figures_without_names(
     for attendu in [
         "Rapport au financeur",
         "Destinataire : DDCSPP de l’Aude",
-        "Ménages suivis 5",
+        # 5 followed, 3 exits: masked, or the levels (3, 1, 1) and the exit reasons (1, 1, 1)
+        # would give their « < 3 » away.
+        "Ménages suivis secret",
         "Entrées 4",
-        "Sorties 3",
+        "Sorties secret",
+        # The social workers' 4 contacts and 3 hours; the TISF's intervention is apart, masked.
         "Contacts 4",
         "Temps passé auprès des ménages 3 h",
-        "Heures TISF 2 h",
+        "Heures TISF < 3",
+        "Visite à domicile < 3 < 3",
+        "Interventions et heures TISF (AFC, ligne budgétaire distincte) < 3 < 3",
+        "Personne seule < 3 Parent seul avec enfants < 3 Couple sans enfant < 3",
+        "Logements mobilisés par bailleur",
         "SIAO 3",
         "CCAPEX < 3",
         "Saisine interne du bailleur < 3",
@@ -63,7 +70,10 @@ def test_funder_report_pdf_shows_the_golden_figures_without_names(
         "DDCSPP de l’Aude 50 % Confirmée 52 000 € 20 000 € 20 000 €",
         "Conseil Général de l’Aude 20 % À confirmer 20 800 €",
         "Total 6 sur 50 (12,0 %)",
+        "ALOGEA < 3 sur 25 Habitat Audois secret sur 25",
         "Procédures d’expulsion stoppées 0",
+        "Décisions : valider l’accompagnement < 3",
+        "Relais vers le droit commun < 3",
     ]:
         assert attendu in texte, attendu
     for nom in ["Durand", "Martin", "Garcia", "Petit", "Faure", "ASEA-2026"]:
@@ -262,13 +272,16 @@ def test_indicators_export_to_csv_and_xlsx_with_statistical_secrecy(client, jeu)
     client.force_login(jeu.financeur)
     base = reverse("financement:export", args=[jeu.dispositif.pk, "csv"]) + "?debut=2026-01-01&fin=2026-06-30"
     csv = client.get(base).content.decode("utf-8-sig")
-    assert "Effectifs;Ménages suivis;5" in csv
+    assert "Effectifs;Ménages suivis;secret" in csv
+    assert "Effectifs;Entrées;4" in csv
     assert "Origine de la saisine;CCAPEX;< 3" in csv
+    assert "Décisions du comité;Changer de niveau;< 3" in csv
     assert "Budget réalisé (€);Travailleur social ADAFF (1 ETP);20000,00" in csv
     response = client.get(base.replace("indicateurs.csv", "indicateurs.xlsx"))
     feuille = load_workbook(io.BytesIO(response.content)).active
     lignes = {(r[0], r[1]): r[2] for r in feuille.iter_rows(min_row=2, values_only=True)}
-    assert lignes[("Effectifs", "Sorties")] == 3
+    assert lignes[("Effectifs", "Sorties")] == "secret"
+    assert lignes[("Effectifs", "Entrées")] == 4
     assert lignes[("Origine de la saisine", "CCAPEX")] == "< 3"
     assert client.get(base.replace("indicateurs.csv", "indicateurs.pdf")).status_code == 404
 

@@ -179,6 +179,32 @@ def test_committee_session_and_awaited_opinions(programme, frozen):
     ) == {"comite.cg"}
 
 
+def test_past_session_left_planned_reminds_its_secretary_once(programme, frozen):
+    instance = Instance.objects.create(dispositif=programme.dispositif, type="comite_suivi", nom="Comité")
+    for user, role in (
+        (programme.comite, "president"),
+        (programme.ts_adaff, "secretaire"),
+        (programme.financeur, "membre"),
+    ):
+        MembreInstance.objects.create(
+            instance=instance, utilisateur=user, role=role, date_debut=datetime.date(2026, 1, 1)
+        )
+    seance = Seance.objects.create(instance=instance, date=NOW - datetime.timedelta(hours=2))
+    Seance.objects.create(instance=instance, date=NOW - datetime.timedelta(days=30), statut="tenue")
+    Seance.objects.create(instance=instance, date=NOW - datetime.timedelta(days=60), statut="non_tenue")
+    assert generated(TypeRappel.SEANCE_A_REGULARISER) == set()  # its day is today
+    with time_machine.travel(NOW + datetime.timedelta(days=1), tick=False):
+        assert generated(TypeRappel.SEANCE_A_REGULARISER) == {"ts.adaff"}
+        generation.generer()
+    (rappel,) = Rappel.objects.filter(type=TypeRappel.SEANCE_A_REGULARISER)
+    assert rappel.lien == seance.get_absolute_url()
+    assert "toujours planifiée" in rappel.titre
+    # Without a secretary, the chair is reminded.
+    MembreInstance.objects.filter(role="secretaire").delete()
+    with time_machine.travel(NOW + datetime.timedelta(days=1), tick=False):
+        assert generated(TypeRappel.SEANCE_A_REGULARISER) == {"ts.adaff", "comite.cg"}
+
+
 def test_immediate_email_then_never_again(programme, suivi):
     ContactFactory(menage=suivi.menage, auteur=programme.ts_adaff, date=NOW)  # not late
     ObjectifFactory(menage=suivi.menage, date_revision=datetime.date(2026, 11, 1))

@@ -17,6 +17,7 @@ from comptes.models import (
 )
 from demo import comptes as comptes_demo
 from demo import menages as menages_demo
+from demo.comites import seed_seances
 from demo.financement import seed_financement
 from demo.logements import seed_dossiers_locatifs, seed_logements
 
@@ -113,7 +114,7 @@ class Command(BaseCommand):
                 utilisateur=comptes[username],
                 defaults={"role": role, "date_debut": dispositif.date_debut},
             )
-        comites_services.proposer_seances(instance=instance)
+        seed_seances(instance=instance)
         prochaine = instance.seances.filter(date__gte=timezone.now()).order_by("date").first()
         if prochaine is not None:
             comites_services.construire_ordre_du_jour(seance=prochaine)

@@ -28,10 +28,11 @@ from accompagnement.enums import (
     TypeContact,
 )
 from accompagnement.models import Accompagnement, ChangementNiveau, Contact, Objectif
-from comites.enums import Decision, StatutSeance, TypeInstance, TypePoint
-from comites.models import Instance, PointOrdreDuJour, Seance
+from comites.enums import Decision, TypeInstance, TypePoint
+from comites.models import Instance, PointOrdreDuJour
 from comptes.enums import CodeNiveau, Role, TypeOrganisation
 from comptes.models import AttributionRole, Commune, Dispositif, Organisation, Utilisateur
+from demo.comites import seed_seances
 from logements import impayes
 from logements.enums import (
     DecisionFsl,
@@ -384,12 +385,9 @@ class Command(BaseCommand):
         impayes.recalculer()
 
     def _comites(self, dispositif, menages, rng):
-        from comites import services
-
         instance = Instance.objects.get(dispositif=dispositif, type=TypeInstance.COMITE_SUIVI)
-        services.proposer_seances(instance=instance)
-        seances = list(instance.seances.order_by("date"))
-        passees = [s for s in seances if s.date < timezone.now()]
+        # The decisions go to the sessions held (settled by seed_demo).
+        passees = seed_seances(instance=instance)
         president = Utilisateur.objects.get(username="comite.cg")
         points = []
         for n, (pk, _saisine, etat, _nom) in enumerate(menages):
@@ -411,4 +409,3 @@ class Command(BaseCommand):
                     decide_le=seance.date, decide_par=president,
                 ))  # fmt: skip
         PointOrdreDuJour.objects.bulk_create(points, batch_size=BATCH)
-        Seance.objects.filter(pk__in=[s.pk for s in passees]).update(statut=StatutSeance.CLOSE)

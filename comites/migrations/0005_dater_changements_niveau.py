@@ -43,7 +43,7 @@ def dater(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("comites", "0002_seance_close_le"),
+        ("comites", "0004_seances_closes_tenues"),
         ("accompagnement", "0005_remplir_dates_decision_atteinte"),
     ]
 
