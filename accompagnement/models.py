@@ -114,6 +114,10 @@ class ChangementNiveau(RattacheAuMenage):
     ancien_niveau = models.CharField("ancien niveau", max_length=20, choices=CodeNiveau.choices, blank=True)
     nouveau_niveau = models.CharField("nouveau niveau", max_length=20, choices=CodeNiveau.choices)
     date_effet = models.DateField("date d’effet")
+    date_decision = models.DateField(
+        "date de la décision",
+        help_text="Le jour de la séance du comité (ou de la consultation urgente, ou de la correction).",
+    )
     date_fin_prevue = models.DateField("fin prévue")
     origine = models.CharField("origine", max_length=20, choices=OrigineChangementNiveau.choices)
     motif = models.TextField("motif")
@@ -205,6 +209,9 @@ class Objectif(RattacheAuMenage, Versionne):
     date_revision = models.DateField("à revoir le", null=True, blank=True)
     statut = models.CharField(
         "statut", max_length=20, choices=StatutObjectif.choices, default=StatutObjectif.EN_COURS
+    )
+    date_atteint = models.DateField(
+        "atteint le", null=True, blank=True, editable=False, help_text="Le jour où l’objectif a été atteint."
     )
     actions = models.TextField("actions prévues", blank=True, help_text="Une action par ligne.")
     auteur = models.ForeignKey(

@@ -75,6 +75,7 @@ def demarrer_accompagnement(
     rythme: str,
     duree_mois: int | None = None,
     iml: dict | None = None,
+    date_decision: datetime.date | None = None,
 ) -> Accompagnement:
     """Start the support decided by the committee: the household enters the support step, and a new
     episode holds its level, dates and rythme (and its IML for the reinforced level)."""
@@ -97,6 +98,7 @@ def demarrer_accompagnement(
         accompagnement=accompagnement,
         nouveau_niveau=niveau,
         date_effet=date_debut,
+        date_decision=date_decision or timezone.localdate(),
         date_fin_prevue=date_fin_prevue,
         origine=OrigineChangementNiveau.ENTREE,
         motif=motif,
@@ -122,9 +124,12 @@ def changer_niveau(
     origine: str,
     duree_mois: int | None = None,
     iml: dict | None = None,
+    date_decision: datetime.date | None = None,
 ) -> ChangementNiveau:
     """Change the level of a running support. Only a committee decision or an administrator with a
-    written reason may do it. Moving to (or back from) the exit relay moves the household's path."""
+    written reason may do it. Moving to (or back from) the exit relay moves the household's path.
+    The change is dated by its decision (`date_decision`: the committee session's day; today for an
+    administrator's correction) as well as by its effective date."""
     accompagnement = (
         Accompagnement.objects.select_for_update()
         .select_related("menage__dispositif")
@@ -152,6 +157,7 @@ def changer_niveau(
         ancien_niveau=accompagnement.niveau,
         nouveau_niveau=niveau,
         date_effet=date_effet,
+        date_decision=date_decision or timezone.localdate(),
         date_fin_prevue=date_fin_prevue,
         origine=origine,
         motif=motif,
@@ -256,10 +262,25 @@ def modifier_contact(
     return contact
 
 
+def _dater_atteinte(objectif: Objectif, *, avant: str | None) -> bool:
+    """Date the day an objective is reached (a right opened counts on that day); an objective taken
+    back from "reached" loses the date. Returns whether the date changed."""
+    from accompagnement.enums import StatutObjectif
+
+    if objectif.statut == StatutObjectif.ATTEINT and avant != StatutObjectif.ATTEINT:
+        objectif.date_atteint = timezone.localdate()
+        return True
+    if objectif.statut != StatutObjectif.ATTEINT and objectif.date_atteint is not None:
+        objectif.date_atteint = None
+        return True
+    return False
+
+
 @transaction.atomic
 def creer_objectif(*, menage, auteur, **fields) -> Objectif:
     accompagnement = menage.accompagnements.en_cours().first()
     objectif = Objectif(menage=menage, accompagnement=accompagnement, auteur=auteur, **fields)
+    _dater_atteinte(objectif, avant=None)
     objectif.full_clean()
     objectif.save()
     HistoriqueObjectif.objects.create(
@@ -276,6 +297,8 @@ def modifier_objectif(
     avant = (objectif.statut, objectif.libelle)
     for name, value in fields.items():
         setattr(objectif, name, value)
+    if "statut" in fields and _dater_atteinte(objectif, avant=avant[0]):
+        fields["date_atteint"] = objectif.date_atteint
     objectif.full_clean(exclude=["version"])
     save_versioned(objectif, version=version, fields=list(fields))
     if (objectif.statut, objectif.libelle) != avant or commentaire:

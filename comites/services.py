@@ -265,7 +265,9 @@ def decider(
     _presents, requis, atteint = quorum(seance, point)
     if not atteint:
         raise ActionImpossible(f"Le quorum n’est pas atteint ({requis} membres votants requis).")
-    date_debut = date_debut or timezone.localtime(seance.date).date()
+    # A decision is dated by its session's day (the funder figures date level changes by it).
+    jour_seance = timezone.localtime(seance.date).date()
+    date_debut = date_debut or jour_seance
     libelle = f"Décision du {seance}"
     motif = f"{libelle}. {commentaire}".strip()
     accompagnement = menage.accompagnements.en_cours().first()
@@ -282,6 +284,7 @@ def decider(
             motif=motif,
             auteur=auteur,
             iml=iml,
+            date_decision=jour_seance,
         )
     elif decision in (Decision.RENOUVELER, Decision.CHANGER_NIVEAU):
         if accompagnement is None:
@@ -298,6 +301,7 @@ def decider(
             motif=motif,
             auteur=auteur,
             iml=iml,
+            date_decision=jour_seance,
         )
     elif decision == Decision.AJOUTER_IML:
         if accompagnement is None:

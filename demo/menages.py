@@ -13,6 +13,8 @@ from accompagnement import services as acc_services
 from accompagnement.enums import Axe, FormeIml, OrigineChangementNiveau, Rythme, SituationSortie, TypeContact
 from accompagnement.models import Contact
 from comptes.enums import CodeNiveau
+from logements.enums import TypeBail
+from logements.models import Bail
 from menages import services
 from menages.enums import (
     DecisionFinanceur,
@@ -164,6 +166,8 @@ def seed_menages(*, dispositif, organisations, communes, comptes, count=50):
                 montant=Decimal(800 + i * 45),
                 etape_bdf=EtapeBdf.DEPOT if i % 5 == 0 else EtapeBdf.AUCUN,
             )
+            # The file was filed a month after the referral (the step is dated when recorded).
+            menage.etapes_bdf.update(date=saisine + datetime.timedelta(days=30))
         _advance(menage, target, ts=ts, cesf=cesf, financeurs=financeurs, comptes=comptes, rng=rng, i=i)
 
 
@@ -271,6 +275,7 @@ def _advance(menage, target, *, ts, cesf, financeurs, comptes, rng, i):
         motif=f"Décision du comité de suivi du {debut:%d/%m/%Y}.",
         auteur=ts,
         iml=iml,
+        date_decision=debut,
     )
     if niveau == CodeNiveau.NIVEAU_3:
         services.ajouter_intervenant(
@@ -284,6 +289,13 @@ def _advance(menage, target, *, ts, cesf, financeurs, comptes, rng, i):
             menage=menage, type=TypeIntervention.TISF, utilisateur=comptes["tisf.afc"], date_debut=debut
         )
     _contacts(menage, accompagnement, ts=ts, tisf=comptes["tisf.afc"] if i % 5 == 0 else None, rng=rng, i=i)
+    if menage.problematique == Problematique.ACCES and i % 2 == 0:
+        # An access household that signed its lease during its support (the lease's own dated fact).
+        Bail.objects.create(
+            menage=menage,
+            type=TypeBail.IML if niveau == CodeNiveau.NIVEAU_3 else TypeBail.DIRECT,
+            date_signature=min(debut + datetime.timedelta(days=45), timezone.localdate()),
+        )
     acc_services.creer_objectif(
         menage=menage,
         auteur=ts,
@@ -306,6 +318,7 @@ def _advance(menage, target, *, ts, cesf, financeurs, comptes, rng, i):
         niveau=CodeNiveau.RELAIS_SORTANT,
         duree_mois=3,
         date_effet=min(debut + datetime.timedelta(days=150), timezone.localdate()),
+        date_decision=min(debut + datetime.timedelta(days=150), timezone.localdate()),
         origine=OrigineChangementNiveau.COMITE,
         motif="Situation stabilisée : relais vers le droit commun.",
         auteur=ts,

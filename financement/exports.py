@@ -29,10 +29,18 @@ def lignes(i) -> list[tuple[str, str, object]]:
     rows += [("Problématique", label, n) for label, n in i["par_problematique"]]
     rows += [("Bailleur", label, n) for label, n in i["par_bailleur"]]
     rows += [("Composition", label, n) for label, n, _avec in i["composition"]]
+    rows += [("Typologie", label, n) for label, n in i["typologie"]]
     for row in i["par_niveau"]:
         rows.append(("Niveaux", row["niveau"], row["n"]))
         rows.append(("Durée moyenne (jours)", row["niveau"], row["jours_moyen"]))
+        if row["depassements"] is not None:
+            rows.append(("Au-delà de la durée maximale du niveau", row["niveau"], row["depassements"]))
+            rows.append(("Jours au-delà de la durée maximale", row["niveau"], row["jours_au_dela"]))
     rows += [("Changements de niveau", f"{a} → {b}", n) for a, b, n in i["changements_niveau"]]
+    rows += [
+        ("Corrections de niveau par un administrateur", f"{a} → {b}", n)
+        for a, b, n in i["corrections_niveau"]
+    ]
     rows += [("Motifs de sortie", label, n) for label, n in i["motifs_sortie"]]
     rows += [("Situation à la sortie", label, n) for label, n in i["situations_sortie"]]
     r = i["resultats"]
@@ -62,6 +70,7 @@ def lignes(i) -> list[tuple[str, str, object]]:
         ("Contacts", "Nombre de contacts", c["nombre"]),
         ("Contacts", "Temps passé", _heures(c["minutes"])),
         ("Contacts", "Heures TISF", _heures(c["minutes_tisf"])),
+        ("Contacts", "Interventions TISF", c["interventions_tisf"]),
     ]
     rows += [("Progression à la sortie", row["domaine"], row["progression"]) for row in i["progression"]]
     rows.append(("Comité de suivi", "Séances", i["comite"]["seances"]))
@@ -80,6 +89,11 @@ def lignes(i) -> list[tuple[str, str, object]]:
     ]
     rows += [("Objectifs par bailleur", label, n) for label, n in o["par_bailleur"]]
     rows += [("Objectifs par année", str(annee), n) for annee, n in o["par_an"]]
+    # Dwellings, not households or people: no statistical secrecy.
+    for row in i["logements_mobilises"]:
+        rubrique = f"Logements mobilisés (objectif {row['objectif']})"
+        rows.append((rubrique, f"{row['bailleur']} : total à la fin de la période", row["total"]))
+        rows.append((rubrique, f"{row['bailleur']} : nouveaux sur la période", row["nouveaux"]))
     rows += [
         ("Secret statistique", LIBELLE_MASQUE, "effectif de 1 ou 2, ou moyenne calculée sur 1 ou 2 ménages"),
         (

@@ -11,22 +11,18 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from dateutil.relativedelta import relativedelta
 from django.db.models import (
     Avg,
-    Case,
     Count,
-    DurationField,
     Exists,
-    ExpressionWrapper,
     F,
+    FilteredRelation,
     IntegerField,
-    Max,
     OuterRef,
     Q,
     Subquery,
     Sum,
-    Value,
-    When,
 )
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
@@ -35,18 +31,17 @@ from accompagnement.enums import (
     Axe,
     OrigineChangementNiveau,
     SituationSortie,
-    StatutObjectif,
     TypeContact,
-    TypeTempsFort,
 )
-from accompagnement.models import Accompagnement, ChangementNiveau, Contact, TempsFort
+from accompagnement.models import Accompagnement, ChangementNiveau, Contact
 from comites.enums import Decision, TypeInstance
 from comites.models import PointOrdreDuJour, Seance
-from comptes.enums import CodeNiveau
-from comptes.models import NiveauAccompagnement
+from comptes.enums import CodeNiveau, TypeOrganisation
+from comptes.models import NiveauAccompagnement, Organisation
 from financement.enums import TypeLigne
 from financement.models import Convention, LigneBudgetaire, PartFinanceur
 from logements.enums import DecisionFsl
+from logements.models import Bail, MobilisationLogement
 from menages.enums import (
     DomaineDiagnostic,
     EtapeBdf,
@@ -56,7 +51,7 @@ from menages.enums import (
     SourceOrientation,
     TypeDiagnostic,
 )
-from menages.models import Dette, Diagnostic, Menage
+from menages.models import Diagnostic, EtapeDossierBdf, Membre, Menage, Saisine
 
 # Exit situations that count as an achieved outcome (see DOMAINE.md).
 SITUATIONS_ACCES_REUSSI = (SituationSortie.BAIL_DIRECT, SituationSortie.IML)
@@ -68,6 +63,13 @@ SITUATIONS_MAINTIEN_REUSSI = (
 )
 JOURS_PAR_MOIS = 30.44
 TAILLES = ["1 personne", "2 personnes", "3 personnes", "4 personnes", "5 personnes et plus"]
+PERSONNE_SEULE = "Personne seule"
+PARENT_SEUL = "Parent seul avec enfants"
+COUPLE_SANS_ENFANT = "Couple sans enfant"
+COUPLE_AVEC_ENFANTS = "Couple avec enfants"
+AUTRE_TYPOLOGIE = "Autre composition"
+TYPOLOGIES = [PERSONNE_SEULE, PARENT_SEUL, COUPLE_SANS_ENFANT, COUPLE_AVEC_ENFANTS, AUTRE_TYPOLOGIE]
+AGE_ADULTE = 18
 
 
 @dataclass(frozen=True)
@@ -126,90 +128,221 @@ def effectifs(menages, accompagnements, p: Periode) -> dict:
     return row
 
 
-def par_source(menages_periode) -> list:
-    rows = menages_periode.order_by().values(cle=F("source_orientation")).annotate(n=Count("pk"))
-    return _counts(rows, SourceOrientation.choices)
-
-
-def par_problematique(menages_periode) -> list:
-    rows = menages_periode.order_by().values(cle=F("problematique")).annotate(n=Count("pk"))
-    return _counts(rows, Problematique.choices)
-
-
-def par_bailleur(menages_periode) -> list:
-    rows = (
-        menages_periode.order_by().values("bailleur__nom").annotate(n=Count("pk")).order_by("bailleur__nom")
-    )
-    return [(row["bailleur__nom"] or "Sans bailleur", row["n"]) for row in rows]
-
-
-def composition(menages_periode) -> list:
-    """Households by number of persons currently in the household, with or without children. One
-    query: each household's members are counted once (a join grouped by household), then the
-    households are counted by size (a household with no member recorded counts as 1 person)."""
-    presents = Q(membres__date_sortie__isnull=True)
-    par_menage = menages_periode.order_by().annotate(
-        nb=Count("membres", filter=presents),
-        enfants=Count("membres", filter=presents & Q(membres__lien=LienMembre.ENFANT)),
-    )
-    tailles = [Q(nb__lte=1), Q(nb=2), Q(nb=3), Q(nb=4), Q(nb__gte=5)]
-    aggregats = {}
-    for i, taille in enumerate(tailles):
-        aggregats[f"n_{i}"] = Count("pk", filter=taille)
-        aggregats[f"avec_{i}"] = Count("pk", filter=taille & Q(enfants__gt=0))
-    row = par_menage.aggregate(**aggregats)
-    return [(label, row[f"n_{i}"], row[f"avec_{i}"]) for i, label in enumerate(TAILLES)]
-
-
-def _niveau_a(date_limite):
-    """Subquery: the level of an episode on `date_limite` (its last level change up to then)."""
-    return Subquery(
-        ChangementNiveau.objects.filter(accompagnement=OuterRef("pk"), date_effet__lte=date_limite)
-        .order_by("-date_effet", "-pk")
-        .values("nouveau_niveau")[:1]
-    )
-
-
-def _annoter_niveau_et_duree(episodes, p: Periode):
-    """Each episode with its level at its end (or at the period's end) and its duration in days,
-    from its start to its end, or to the period's end if it is still open then."""
-    fin = Case(
-        When(date_fin__isnull=False, date_fin__lte=p.fin, then=F("date_fin")),
-        default=Value(p.fin),
-    )
+def episodes_de_reference(accompagnements, p: Periode):
+    """One episode per household followed in the period: its latest episode overlapping the period
+    (a household that re-entered counts once, from its latest episode)."""
     return (
-        episodes.annotate(fin_calcul=fin)
-        .annotate(niveau_periode=Coalesce(_niveau_a(OuterRef("fin_calcul")), F("niveau")))
-        .annotate(duree=ExpressionWrapper(F("fin_calcul") - F("date_debut"), output_field=DurationField()))
+        episodes_suivis(accompagnements, p).order_by("menage_id", "-date_debut", "-pk").distinct("menage_id")
     )
+
+
+def _saisine(champ):
+    """Subquery: a field of the referral of an episode's path (`Saisine`, recorded at referral and
+    never rewritten by a later referral of the household)."""
+    return Subquery(
+        Saisine.objects.filter(menage=OuterRef("menage"), numero_parcours=OuterRef("numero_parcours")).values(
+            champ
+        )[:1]
+    )
+
+
+@dataclass(frozen=True)
+class Reference:
+    """What the household-level figures of a period read, fetched once (three queries): each
+    household followed with its reference episode's path and exit, the referrals of its paths, and
+    the members present on its composition day."""
+
+    # menage id -> (numero_parcours, date_fin) of its latest episode overlapping the period
+    episodes: dict
+    # (menage id, numero_parcours) -> (source, problematique, landlord's name)
+    saisines: dict
+    # menage id -> [(lien, est_enfant)] of the members present on its composition day
+    membres: dict
+
+    def saisine(self, menage_id):
+        return self.saisines.get((menage_id, self.episodes[menage_id][0]), (None, None, None))
+
+
+def reference(accompagnements, p: Periode) -> Reference:
+    suivis = episodes_suivis(accompagnements, p)
+    episodes = {
+        menage_id: (parcours, date_fin)
+        for menage_id, parcours, date_fin in episodes_de_reference(accompagnements, p).values_list(
+            "menage_id", "numero_parcours", "date_fin"
+        )
+    }
+    saisines = {
+        (menage_id, parcours): (source, problematique, bailleur)
+        for menage_id, parcours, source, problematique, bailleur in Saisine.objects.filter(
+            menage__in=suivis.values("menage_id")
+        ).values_list("menage_id", "numero_parcours", "source_orientation", "problematique", "bailleur__nom")
+    }
+    return Reference(episodes, saisines, _membres_presents(suivis, episodes, p))
+
+
+def _par_saisine(accompagnements, p: Periode, rang, ref: Reference | None):
+    ref = ref or reference(accompagnements, p)
+    comptes = {}
+    for menage_id in ref.episodes:
+        cle = ref.saisine(menage_id)[rang]
+        comptes[cle] = comptes.get(cle, 0) + 1
+    return [{"cle": cle, "n": n} for cle, n in comptes.items()]
+
+
+def par_source(accompagnements, p: Periode, ref: Reference | None = None) -> list:
+    """*Households followed by referral source* (DOMAINE, "Referral facts belong to the episode"):
+    the source recorded at the referral of the household's episode (its latest of the period),
+    never rewritten by a later referral."""
+    return _counts(_par_saisine(accompagnements, p, 0, ref), SourceOrientation.choices)
+
+
+def par_problematique(accompagnements, p: Periode, ref: Reference | None = None) -> list:
+    """*Access vs maintien* (DOMAINE): "A household counts in access or maintien from its episode's
+    referral" (access: no dwelling of its own at referral; maintien: a tenant whose tenancy is at
+    risk)."""
+    return _counts(_par_saisine(accompagnements, p, 1, ref), Problematique.choices)
+
+
+def par_bailleur(accompagnements, p: Periode, ref: Reference | None = None) -> list:
+    """Households followed by the landlord recorded at their episode's referral (DOMAINE, "Referral
+    facts belong to the episode")."""
+    rows = _par_saisine(accompagnements, p, 2, ref)
+    return sorted((row["cle"] or "Sans bailleur", row["n"]) for row in rows)
+
+
+def _jour_de_composition(date_fin, p: Periode):
+    """The day a household's composition is read: its exit day if its episode ended in the period,
+    else the period's last day."""
+    return date_fin if date_fin is not None and p.debut <= date_fin <= p.fin else p.fin
+
+
+def _membres_presents(suivis, episodes, p: Periode) -> dict:
+    """For each household followed, its members present on its composition day, as
+    [(lien, est_enfant)] (one query). A member is present from their arrival (their arrival date,
+    or their birth when none is recorded; with neither, since always) to their departure day
+    included. A child is under 18 on that day; a member whose birth date is unknown counts as a
+    child only if recorded as a child of the head."""
+    jours = {
+        menage_id: _jour_de_composition(date_fin, p) for menage_id, (_parcours, date_fin) in episodes.items()
+    }
+    presents = {menage_id: [] for menage_id in jours}
+    membres = Membre.objects.filter(menage__in=suivis.values("menage_id")).values_list(
+        "menage_id", "lien", "date_naissance", "date_entree", "date_sortie"
+    )
+    for menage_id, lien, naissance, entree, sortie in membres.order_by():
+        jour = jours[menage_id]
+        arrivee = entree or naissance
+        if (arrivee is not None and arrivee > jour) or (sortie is not None and sortie < jour):
+            continue
+        if naissance is not None:
+            enfant = jour < naissance + relativedelta(years=AGE_ADULTE)
+        else:
+            enfant = lien == LienMembre.ENFANT
+        presents[menage_id].append((lien, enfant))
+    return presents
+
+
+def composition(accompagnements, p: Periode, ref: Reference | None = None) -> list:
+    """*Composition* (DOMAINE, "Composition and typology"): households followed by number of
+    persons, and of them those with children, from "the members present on the period's last day
+    (for an exit: on the exit day), from the members' arrival and departure dates"; "a child is
+    under 18 on that day". A household with no member present counts as 1 person."""
+    lignes = [[label, 0, 0] for label in TAILLES]
+    for membres in (ref or reference(accompagnements, p)).membres.values():
+        ligne = lignes[min(max(len(membres), 1), len(TAILLES)) - 1]
+        ligne[1] += 1
+        ligne[2] += any(enfant for _lien, enfant in membres)
+    return [tuple(ligne) for ligne in lignes]
+
+
+def typologie(accompagnements, p: Periode, ref: Reference | None = None) -> list:
+    """*Typology* (DOMAINE, "Composition and typology"): single person, single parent with
+    children, couple without children, couple with children, other; from the members present on
+    the period's last day (for an exit: the exit day), a child being under 18 on that day. A couple
+    is the head and their spouse, the household's only adults; a household with no member present
+    counts as a single person. [(label, n)]."""
+    comptes = dict.fromkeys(TYPOLOGIES, 0)
+    for membres in (ref or reference(accompagnements, p)).membres.values():
+        adultes = [lien for lien, enfant in membres if not enfant]
+        enfants = len(membres) - len(adultes)
+        if len(adultes) <= 1:
+            cle = PERSONNE_SEULE if not enfants else (PARENT_SEUL if adultes else AUTRE_TYPOLOGIE)
+        elif sorted(adultes) == sorted([LienMembre.CHEF, LienMembre.CONJOINT]):
+            cle = COUPLE_AVEC_ENFANTS if enfants else COUPLE_SANS_ENFANT
+        else:
+            cle = AUTRE_TYPOLOGIE
+        comptes[cle] += 1
+    return list(comptes.items())
+
+
+def _jours_max(mois):
+    return round(mois * JOURS_PAR_MOIS)
+
+
+def jours_par_niveau(accompagnements, p: Periode) -> dict:
+    """{(episode id, level code): days} for the episodes followed in the period and each level they
+    were in during it: the days from the day the level began (its change's effective date) to the
+    day it ended (the next change's effective date, the episode's end) or to the period's end,
+    counted from the level's start even before the period. A renewal of the same level, or a return
+    to it (even after a time in it before the period), adds to the same level's days. One query."""
+    rows = (
+        episodes_suivis(accompagnements, p)
+        .annotate(
+            changement=FilteredRelation(
+                "changements_niveau", condition=Q(changements_niveau__date_effet__lte=p.fin)
+            )
+        )
+        .order_by("pk", "changement__date_effet", "changement__pk")
+        .values_list(
+            "pk",
+            "niveau",
+            "date_debut",
+            "date_fin",
+            "changement__ancien_niveau",
+            "changement__nouveau_niveau",
+            "changement__date_effet",
+        )
+    )
+    episodes, par_episode, dans_la_periode = {}, {}, set()
+    for episode_id, niveau, debut, date_fin, ancien, nouveau, date_effet in rows:
+        episodes[episode_id] = (niveau, debut, date_fin)
+        if date_effet is not None:
+            par_episode.setdefault(episode_id, []).append((ancien, nouveau, date_effet))
+    jours = {}
+    for episode_id, (niveau, debut, date_fin) in episodes.items():
+        fin = min(date_fin, p.fin) if date_fin else p.fin
+        etapes = par_episode.get(episode_id) or [("", niveau, debut)]
+        if etapes[0][2] > debut:
+            # The level held before the first change recorded: the one that change left.
+            etapes.insert(0, ("", etapes[0][0] or etapes[0][1], debut))
+        for n, (_ancien, code, depuis) in enumerate(etapes):
+            jusqu_a = etapes[n + 1][2] if n + 1 < len(etapes) else fin
+            dernier_jour = jusqu_a - datetime.timedelta(days=1) if n + 1 < len(etapes) else fin
+            if dernier_jour < depuis:
+                continue  # replaced the day it began
+            cle = (episode_id, code)
+            jours[cle] = jours.get(cle, 0) + (jusqu_a - depuis).days
+            if dernier_jour >= p.debut:
+                dans_la_periode.add(cle)
+    return {cle: n for cle, n in jours.items() if cle in dans_la_periode}
 
 
 def par_niveau(accompagnements, p: Periode, durees_max: dict | None = None) -> list:
-    """Mix of levels and durations: for each level, the episodes of the period, their total, mean
-    and longest duration in days, and, against the programme's maximum duration of the level
-    (`durees_max`: code -> months, a month counted as 30.44 days), how many went beyond it (one
-    query)."""
+    """*Duration per level* and *beyond the maximum* (DOMAINE): for each level, the episodes followed
+    that were in it during the period, the "days spent in each level (from the day the level began
+    to the day it ended, or to the period's end)" (total, mean, longest) and, against the level's
+    maximum duration (`durees_max`: code -> months, a month counted as 30.44 days), the episodes
+    whose "days spent in a level (renewals of the same level added up)" went over it, and the days
+    over it. One query."""
     durees_max = {code: mois for code, mois in (durees_max or {}).items() if mois}
-    # Each row is one level; of its `depasse_<code>` counts, only its own level's is read. The
-    # filters do not name the level, so PostgreSQL looks it up once per episode, not once per filter.
-    depassements = {
-        f"depasse_{code}": Count(
-            "pk", filter=Q(duree__gt=datetime.timedelta(days=round(mois * JOURS_PAR_MOIS)))
-        )
-        for code, mois in durees_max.items()
-    }
-    rows = (
-        _annoter_niveau_et_duree(episodes_suivis(accompagnements, p), p)
-        .order_by()
-        .values(cle=F("niveau_periode"))
-        .annotate(n=Count("pk"), total=Sum("duree"), plus_longue=Max("duree"), **depassements)
-    )
-    found = {row["cle"]: row for row in rows}
+    par_code = {}
+    for (_episode, code), jours in jours_par_niveau(accompagnements, p).items():
+        par_code.setdefault(code, []).append(jours)
     result = []
     for value, label in CodeNiveau.choices:
-        row = found.get(value)
-        n = row["n"] if row else 0
-        total = row["total"].days if row and row["total"] is not None else 0
+        durees = par_code.get(value, [])
+        n, total = len(durees), sum(durees)
+        maximum = _jours_max(durees_max[value]) if value in durees_max else None
         result.append(
             {
                 "niveau": label,
@@ -217,22 +350,21 @@ def par_niveau(accompagnements, p: Periode, durees_max: dict | None = None) -> l
                 "n": n,
                 "jours_total": total,
                 "jours_moyen": round(total / n) if n else None,
-                "jours_max": row["plus_longue"].days if row and row["plus_longue"] is not None else None,
+                "jours_max": max(durees) if durees else None,
                 "duree_max_mois": durees_max.get(value),
-                "depassements": (row or {}).get(f"depasse_{value}", 0) if value in durees_max else None,
+                "depassements": sum(1 for d in durees if d > maximum) if maximum is not None else None,
+                "jours_au_dela": sum(d - maximum for d in durees if d > maximum)
+                if maximum is not None
+                else None,
             }
         )
     return result
 
 
-def changements_niveau(accompagnements, p: Periode) -> list:
-    """Committee decisions that changed a level, dated by their effective date, in the period:
-    [(from label, to label, n)]."""
+def _changements_decides(accompagnements, p: Periode, origine) -> list:
     rows = (
         ChangementNiveau.objects.filter(
-            accompagnement__in=accompagnements,
-            origine=OrigineChangementNiveau.COMITE,
-            date_effet__range=(p.debut, p.fin),
+            accompagnement__in=accompagnements, origine=origine, date_decision__range=(p.debut, p.fin)
         )
         .exclude(ancien_niveau=F("nouveau_niveau"))
         .order_by()
@@ -242,6 +374,19 @@ def changements_niveau(accompagnements, p: Periode) -> list:
     )
     labels = dict(CodeNiveau.choices)
     return [(labels.get(r["ancien_niveau"], "–"), labels[r["nouveau_niveau"]], r["n"]) for r in rows]
+
+
+def changements_niveau(accompagnements, p: Periode) -> list:
+    """*Level changes* (DOMAINE): "committee decisions that changed a level, dated by the decision
+    (the session's day), so that they agree with the committee table of the same report"; a renewal
+    at the same level is not a change. [(from label, to label, n)]."""
+    return _changements_decides(accompagnements, p, OrigineChangementNiveau.COMITE)
+
+
+def corrections_niveau(accompagnements, p: Periode) -> list:
+    """*Level changes*, "administrator corrections are shown apart" (DOMAINE): the corrections of a
+    level by an administrator, dated by the day they were made. [(from label, to label, n)]."""
+    return _changements_decides(accompagnements, p, OrigineChangementNiveau.ADMINISTRATEUR)
 
 
 def motifs_sortie(accompagnements, p: Periode) -> list:
@@ -262,25 +407,24 @@ def situations_sortie(accompagnements, p: Periode) -> list:
 
 
 def resultats(accompagnements, p: Periode) -> dict:
-    """Outcomes of the exits of the period, by the household's problem at referral: access achieved
-    (a lease signed, direct or through IML, before exit) and maintien achieved (still in the
-    dwelling, or rehoused, at exit). One query."""
-    bail_signe = TempsFort.objects.filter(
+    """Outcomes of the exits of the period, by the problem recorded at the episode's referral
+    (DOMAINE): *access achieved*, "an access episode in which a lease (direct, or through IML) was
+    signed between the episode's start and its exit", each lease being its own dated event; and
+    *maintien achieved*, "a maintien episode whose exit finds the household in its dwelling, or
+    rehoused". One query."""
+    bail_signe = Bail.objects.filter(
         menage=OuterRef("menage"),
-        type=TypeTempsFort.SIGNATURE,
-        realise=True,
-        date_prevue__date__lte=OuterRef("date_fin"),
+        date_signature__gte=OuterRef("date_debut"),
+        date_signature__lte=OuterRef("date_fin"),
     )
-    acces = Q(menage__problematique=Problematique.ACCES)
-    maintien = Q(menage__problematique=Problematique.MAINTIEN)
+    acces = Q(problematique_saisine=Problematique.ACCES)
+    maintien = Q(problematique_saisine=Problematique.MAINTIEN)
     row = (
         episodes_sortis(accompagnements, p)
-        .annotate(bail_signe=Exists(bail_signe))
+        .annotate(problematique_saisine=_saisine("problematique"), bail_signe=Exists(bail_signe))
         .aggregate(
             acces=Count("pk", filter=acces),
-            acces_reussi=Count(
-                "pk", filter=acces & (Q(situation_sortie__in=SITUATIONS_ACCES_REUSSI) | Q(bail_signe=True))
-            ),
+            acces_reussi=Count("pk", filter=acces & Q(bail_signe=True)),
             maintien=Count("pk", filter=maintien),
             maintien_reussi=Count("pk", filter=maintien & Q(situation_sortie__in=SITUATIONS_MAINTIEN_REUSSI)),
         )
@@ -289,10 +433,11 @@ def resultats(accompagnements, p: Periode) -> dict:
 
 
 def mesures_obtenues(menages_periode, p: Periode) -> dict:
-    """Among the households followed in the period: a repayment plan started in the period, an FSL
-    aid granted in the period, rights opened (an objective of the axis "gestion administrative et
-    ouverture de droits" reached), and rehousing (a maintien household that left with a new
-    dwelling). One query."""
+    """Among the households followed in the period, each measure "counted by its own date in the
+    period" (DOMAINE, "Rights opened, repayment plans, FSL aid"): a repayment plan started in the
+    period, an FSL aid granted in the period, rights opened in the period (an objective of the axis
+    "gestion administrative et ouverture de droits" reached in the period), and rehousing (an
+    episode referred for maintien that left in the period rehoused). One query."""
     from accompagnement.models import Objectif
     from logements.models import AideFsl, PlanApurement
 
@@ -300,6 +445,11 @@ def mesures_obtenues(menages_periode, p: Periode) -> dict:
         # The households of `queryset`, looked up once (a hashed list), not once per household.
         return Q(pk__in=queryset.values("menage_id"))
 
+    maintien = Saisine.objects.filter(
+        menage=OuterRef("menage"),
+        numero_parcours=OuterRef("numero_parcours"),
+        problematique=Problematique.MAINTIEN,
+    )
     row = menages_periode.aggregate(
         plan_apurement=Count(
             "pk", filter=parmi(PlanApurement.objects.filter(date_debut__range=(p.debut, p.fin)))
@@ -311,14 +461,18 @@ def mesures_obtenues(menages_periode, p: Periode) -> dict:
             ),
         ),
         droits_ouverts=Count(
-            "pk", filter=parmi(Objectif.objects.filter(axe=Axe.ADMINISTRATIF, statut=StatutObjectif.ATTEINT))
+            "pk",
+            filter=parmi(
+                Objectif.objects.filter(axe=Axe.ADMINISTRATIF, date_atteint__range=(p.debut, p.fin))
+            ),
         ),
         relogement=Count(
             "pk",
-            filter=Q(problematique=Problematique.MAINTIEN)
-            & parmi(
+            filter=parmi(
                 Accompagnement.objects.filter(
-                    situation_sortie=SituationSortie.RELOGE, date_fin__range=(p.debut, p.fin)
+                    Exists(maintien),
+                    situation_sortie=SituationSortie.RELOGE,
+                    date_fin__range=(p.debut, p.fin),
                 )
             ),
         ),
@@ -375,20 +529,23 @@ def suivi_apres_sortie(menages, p: Periode) -> dict:
     return [(label, n6, n12) for (label, n6), (_l, n12) in zip(six, douze, strict=True)]
 
 
-def dossiers_bdf(menages_periode) -> list:
-    """Households followed with an over-indebtedness file (Banque de France), by step."""
+def dossiers_bdf(menages_periode, p: Periode) -> list:
+    """*BDF files* (DOMAINE): "by the date of each step": the households followed whose
+    over-indebtedness file (Banque de France) reached a step in the period, by step. One query."""
     rows = (
-        Dette.objects.filter(menage__in=menages_periode)
-        .exclude(etape_bdf=EtapeBdf.AUCUN)
+        EtapeDossierBdf.objects.filter(menage__in=menages_periode, date__range=(p.debut, p.fin))
+        .exclude(etape=EtapeBdf.AUCUN)
         .order_by()
-        .values(cle=F("etape_bdf"))
+        .values(cle=F("etape"))
         .annotate(n=Count("menage", distinct=True))
     )
     return _counts(rows, [c for c in EtapeBdf.choices if c[0]])
 
 
 def contacts(menages, p: Periode) -> dict:
-    """Contacts of the period: number, time spent, by type, and the TISF hours (one query)."""
+    """*Time spent* (DOMAINE): "the social workers' contact time" of the period: their contacts,
+    time and contacts by type. "TISF hours are a separate figure (separate budget line), never added
+    into time spent": the TISF interventions' number and minutes apart. One query."""
     rows = (
         Contact.objects.filter(menage__in=menages, date__gte=_minuit(p.debut), date__lt=_minuit(p.fin, 1))
         .order_by()
@@ -399,13 +556,45 @@ def contacts(menages, p: Periode) -> dict:
     par_type = [
         (label, found[v]["n"] if v in found else 0, found[v]["minutes"] if v in found else 0)
         for v, label in TypeContact.choices
+        if v != TypeContact.TISF
     ]
+    tisf = found.get(TypeContact.TISF, {"n": 0, "minutes": 0})
     return {
         "nombre": sum(r[1] for r in par_type),
         "minutes": sum(r[2] for r in par_type),
         "par_type": par_type,
-        "minutes_tisf": found[TypeContact.TISF]["minutes"] if TypeContact.TISF in found else 0,
+        "interventions_tisf": tisf["n"],
+        "minutes_tisf": tisf["minutes"],
     }
+
+
+def logements_mobilises(dispositif, p: Periode) -> list:
+    """*Dwellings mobilised* (DOMAINE): "per landlord, against the target (25 per landlord): total at
+    the period's end and new in the period", by the mobilisation's date. Every landlord of the
+    programme has its row. [{"bailleur", "total", "nouveaux", "objectif"}] (two queries)."""
+    rows = (
+        MobilisationLogement.objects.filter(dispositif=dispositif, date_mobilisation__lte=p.fin)
+        .order_by()
+        .values(cle=F("logement__bailleur_id"))
+        .annotate(total=Count("pk"), nouveaux=Count("pk", filter=Q(date_mobilisation__gte=p.debut)))
+    )
+    found = {row["cle"]: row for row in rows}
+    bailleurs = (
+        Organisation.objects.filter(
+            Q(pk__in=list(found)) | Q(dispositifs=dispositif, type=TypeOrganisation.BAILLEUR)
+        )
+        .distinct()
+        .order_by("nom")
+    )
+    return [
+        {
+            "bailleur": bailleur.nom,
+            "total": found.get(bailleur.pk, {}).get("total", 0),
+            "nouveaux": found.get(bailleur.pk, {}).get("nouveaux", 0),
+            "objectif": dispositif.objectif_logements_mobilises,
+        }
+        for bailleur in bailleurs
+    ]
 
 
 def progression_domaines(accompagnements, p: Periode) -> list:
@@ -550,8 +739,11 @@ def objectifs(dispositif, accompagnements, p: Periode) -> dict:
     entered support since the start (total, per landlord, per year) and the intake pace (two
     queries)."""
     depuis_debut = accompagnements.filter(date_debut__lte=p.fin)
+    # Per landlord: the landlord recorded at the referral of each household's first episode.
+    premiers = depuis_debut.order_by("menage_id", "date_debut", "pk").distinct("menage_id")
     par_bailleur = (
-        Menage.objects.filter(pk__in=depuis_debut.values("menage_id"))
+        Accompagnement.objects.filter(pk__in=premiers.values("pk"))
+        .annotate(bailleur__nom=_saisine("bailleur__nom"))
         .order_by()
         .values("bailleur__nom")
         .annotate(n=Count("pk"))
@@ -588,13 +780,15 @@ def calculer(dispositif, debut: datetime.date, fin: datetime.date) -> dict:
     accompagnements = Accompagnement.objects.filter(menage__dispositif=dispositif)
     menages_periode = menages_suivis(menages, accompagnements, p)
     convention = Convention.objects.filter(dispositif=dispositif).first()
+    ref = reference(accompagnements, p)
     return {
         "periode": p,
         "effectifs": effectifs(menages, accompagnements, p),
-        "par_source": par_source(menages_periode),
-        "par_problematique": par_problematique(menages_periode),
-        "par_bailleur": par_bailleur(menages_periode),
-        "composition": composition(menages_periode),
+        "par_source": par_source(accompagnements, p, ref),
+        "par_problematique": par_problematique(accompagnements, p, ref),
+        "par_bailleur": par_bailleur(accompagnements, p, ref),
+        "composition": composition(accompagnements, p, ref),
+        "typologie": typologie(accompagnements, p, ref),
         "par_niveau": par_niveau(
             accompagnements,
             p,
@@ -605,19 +799,21 @@ def calculer(dispositif, debut: datetime.date, fin: datetime.date) -> dict:
             ),
         ),
         "changements_niveau": changements_niveau(accompagnements, p),
+        "corrections_niveau": corrections_niveau(accompagnements, p),
         "motifs_sortie": motifs_sortie(accompagnements, p),
         "situations_sortie": situations_sortie(accompagnements, p),
         "resultats": resultats(accompagnements, p),
         "expulsions_stoppees": expulsions_stoppees(accompagnements, p),
         "mesures": mesures_obtenues(menages_periode, p),
         "suivi_apres_sortie": suivi_apres_sortie(menages, p),
-        "dossiers_bdf": dossiers_bdf(menages_periode),
+        "dossiers_bdf": dossiers_bdf(menages_periode, p),
         "contacts": contacts(menages, p),
         "progression": progression_domaines(accompagnements, p),
         "comite": activite_comite(dispositif, p),
         "convention": convention,
         "budget": budget(convention, p),
         "objectifs": objectifs(dispositif, accompagnements, p),
+        "logements_mobilises": logements_mobilises(dispositif, p),
     }
 
 

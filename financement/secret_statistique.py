@@ -24,7 +24,6 @@ from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from accompagnement.enums import TypeContact
 from comites.enums import Decision
 
 SEUIL = 3
@@ -239,7 +238,7 @@ def masquer_indicateurs(i: dict) -> dict:
     Amounts of money, targets and the number of committee sessions (meetings, not people) stay as
     they are.
 
-    The lines: households followed add up by source, problem, landlord, size and level; exits by
+    The lines: households followed add up by source, problem, landlord, size and typology; exits by
     reason, by situation and by problem; a « dont » figure (with children, achieved, beyond the
     maximum) within its own; stopped evictions by last step; committee decisions by type, and the
     level changes within the « changer de niveau » decisions; contacts and their time by type;
@@ -255,6 +254,7 @@ def masquer_indicateurs(i: dict) -> dict:
     r.ligne(suivis, [n for _label, n, _avec in composition])
     for _label, n, avec in composition:
         r.ligne(n, [avec])
+    typologie = r.repartition("typologie", i["typologie"], suivis)
 
     par_niveau = []
     for rang, row in enumerate(i["par_niveau"]):
@@ -272,10 +272,14 @@ def masquer_indicateurs(i: dict) -> dict:
                 "jours_max": moyenne(row["jours_max"], row["n"]),
                 "duree_max_mois": row["duree_max_mois"],
                 "depassements": depassements,
+                # Days over the maximum, summed over the episodes beyond it: a duration.
+                "jours_au_dela": None
+                if row["depassements"] is None
+                else moyenne(row["jours_au_dela"], row["depassements"]),
             }
         )
-    # Episodes, not households: they add up to the households followed unless one came back.
-    r.ligne(suivis, [row["n"] for row in par_niveau])
+    # Episodes per level they were in during the period: an episode that changed level counts in
+    # each, so the levels add up to no published total (no line).
 
     resultats = {cle: r(("resultats", cle), n) for cle, n in i["resultats"].items()}
     r.ligne(sorties, [resultats["acces"], resultats["maintien"]])
@@ -299,7 +303,10 @@ def masquer_indicateurs(i: dict) -> dict:
     contacts_des_minutes = {("minutes", "total"): c["nombre"]} | {
         ("minutes", rang): n for rang, (_l, n, _m) in enumerate(c["par_type"])
     }
-    rang_tisf = TypeContact.values.index(TypeContact.TISF)
+    # The TISF interventions and hours, apart from the social workers' time (another budget line).
+    interventions_tisf = r(("contacts", "tisf"), c["interventions_tisf"])
+    minutes_tisf = m(("minutes", "tisf"), c["minutes_tisf"])
+    contacts_des_minutes[("minutes", "tisf")] = c["interventions_tisf"]
 
     comite = i["comite"]
     decisions = r.repartition("decisions", comite["decisions"])
@@ -310,6 +317,9 @@ def masquer_indicateurs(i: dict) -> dict:
     ]
     rang_changement = Decision.values.index(Decision.CHANGER_NIVEAU)
     r.ligne(decisions[rang_changement][1], [n for _a, _b, n in changements])
+    corrections = [
+        (a, b, r(("corrections_niveau", rang), n)) for rang, (a, b, n) in enumerate(i["corrections_niveau"])
+    ]
 
     o = i["objectifs"]
     objectifs_total = r(("objectifs", "total"), o["total"])
@@ -321,8 +331,10 @@ def masquer_indicateurs(i: dict) -> dict:
         "par_problematique": r.repartition("par_problematique", i["par_problematique"], suivis),
         "par_bailleur": r.repartition("par_bailleur", i["par_bailleur"], suivis),
         "composition": composition,
+        "typologie": typologie,
         "par_niveau": par_niveau,
         "changements_niveau": changements,
+        "corrections_niveau": corrections,
         "motifs_sortie": r.repartition("motifs_sortie", i["motifs_sortie"], sorties),
         "situations_sortie": r.repartition("situations_sortie", i["situations_sortie"], sorties),
         "resultats": resultats,
@@ -343,7 +355,8 @@ def masquer_indicateurs(i: dict) -> dict:
                 (label, n, minutes)
                 for (label, n), minutes in zip(contacts_par_type, minutes_par_type, strict=True)
             ],
-            "minutes_tisf": minutes_par_type[rang_tisf],
+            "interventions_tisf": interventions_tisf,
+            "minutes_tisf": minutes_tisf,
         },
         "progression": [
             {
@@ -364,6 +377,8 @@ def masquer_indicateurs(i: dict) -> dict:
             "par_bailleur": r.repartition("objectifs_par_bailleur", o["par_bailleur"], objectifs_total),
             "par_an": r.repartition("objectifs_par_an", o["par_an"], objectifs_total),
         },
+        # Dwellings, not households or people: shown as they are.
+        "logements_mobilises": i["logements_mobilises"],
     }
     cellules = masquer_effectifs(r.valeurs, r.lignes) | masquer_durees(
         m.valeurs, m.lignes, effectifs=contacts_des_minutes

@@ -86,3 +86,8 @@ class DecisionCal(models.TextChoices):
     ACCEPTEE = "acceptee", "Attribution prononcée"
     AJOURNEE = "ajournee", "Ajournée"
     REFUSEE = "refusee", "Refusée"
+
+
+class TypeBail(models.TextChoices):
+    DIRECT = "direct", "Bail direct"
+    IML = "iml", "Bail en intermédiation locative"

@@ -28,6 +28,7 @@ from logements.enums import (
     StatutLogement,
     StatutPlanApurement,
     StatutReclamation,
+    TypeBail,
     TypeReclamation,
     Typologie,
 )
@@ -530,3 +531,34 @@ class Attribution(RattacheAuMenage):
 
     def get_absolute_url(self):
         return reverse("logements:attribution", args=[self.pk])
+
+
+class Bail(RattacheAuMenage):
+    """A lease signed for a household, on its date: direct, or through an IML (the lease held by
+    HDM and the household's occupancy agreement). Each lease is its own row: a later lease never
+    moves an earlier one. A lease recorded in an attribution is kept in step with it (one row per
+    attribution and kind: the IML lease, then the direct lease when it glides to the household)."""
+
+    menage = models.ForeignKey("menages.Menage", on_delete=models.CASCADE, related_name="baux")
+    attribution = models.ForeignKey(
+        Attribution, on_delete=models.SET_NULL, null=True, blank=True, related_name="baux"
+    )
+    type = models.CharField("type de bail", max_length=10, choices=TypeBail.choices)
+    date_signature = models.DateField("signé le")
+    cree_le = models.DateTimeField("enregistré le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "bail"
+        verbose_name_plural = "baux"
+        ordering = ["menage", "date_signature", "pk"]
+        indexes = [models.Index(fields=["menage", "date_signature"], name="bail_menage_date")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["attribution", "type"],
+                condition=models.Q(attribution__isnull=False),
+                name="bail_unique_par_attribution",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_type_display()} signé le {self.date_signature:%d/%m/%Y}"

@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from accompagnement.enums import ModaliteTempsFort, TypeTempsFort
 from comptes.models import Dispositif
-from logements.enums import DecisionCal, ModeMobilisation, StatutLogement, TypeReclamation
+from logements.enums import DecisionCal, ModeMobilisation, StatutLogement, TypeBail, TypeReclamation
 from logements.models import (
+    Bail,
     Logement,
     MobilisationLogement,
     Reclamation,
@@ -93,6 +94,28 @@ MOMENTS = (
 )
 
 
+def _enregistrer_baux(attribution) -> None:
+    """Keep the attribution's leases as dated facts (Bail): the lease signed (through IML when the
+    attribution is an IML one), and the direct lease when an IML lease glides to the household. A
+    date cleared in the attribution removes its lease; the household's other leases are untouched."""
+    baux = {
+        TypeBail.IML if attribution.iml else TypeBail.DIRECT: attribution.date_bail,
+        TypeBail.DIRECT if attribution.iml else TypeBail.IML: None,
+    }
+    if attribution.iml and attribution.date_glissement:
+        baux[TypeBail.DIRECT] = attribution.date_glissement
+    for type_bail, jour in baux.items():
+        if jour:
+            Bail.objects.update_or_create(
+                attribution=attribution,
+                type=type_bail,
+                defaults={"menage_id": attribution.menage_id, "date_signature": jour},
+            )
+        else:
+            for bail in Bail.objects.filter(attribution=attribution, type=type_bail):
+                bail.delete()
+
+
 @transaction.atomic
 def enregistrer_attribution(*, attribution, auteur, **fields):
     """Record a proposal or its next steps. The visit, the lease and the move-in become (or update)
@@ -125,6 +148,7 @@ def enregistrer_attribution(*, attribution, auteur, **fields):
                     "modalite": ModaliteTempsFort.AVEC_ASSOCIATION,
                 },
             )
+    _enregistrer_baux(attribution)
     if attribution.date_entree and attribution.date_entree <= today:
         type(attribution.logement).objects.filter(pk=attribution.logement_id).update(
             statut=StatutLogement.OCCUPE

@@ -340,6 +340,52 @@ class Ressource(RattacheAuMenage):
         return f"{self.get_type_display()} : {self.montant_mensuel} €"
 
 
+class Saisine(RattacheAuMenage):
+    """The referral facts of one path (episode) of a household: its date, source, problem (access or
+    maintien) and landlord, as recorded at referral. A later referral of the same household (a
+    re-entry, a new path) gets its own row and never rewrites this one; the funder figures read
+    these rows, not the household's current fields."""
+
+    menage = models.ForeignKey(Menage, on_delete=models.CASCADE, related_name="saisines")
+    numero_parcours = models.PositiveSmallIntegerField("parcours")
+    date = models.DateField("date de saisine")
+    source_orientation = models.CharField(
+        "origine de la saisine", max_length=30, choices=SourceOrientation.choices
+    )
+    problematique = models.CharField("problématique", max_length=10, choices=Problematique.choices)
+    bailleur = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="bailleur concerné",
+    )
+
+    class Meta:
+        verbose_name = "saisine"
+        verbose_name_plural = "saisines"
+        ordering = ["menage", "numero_parcours"]
+        constraints = [
+            models.UniqueConstraint(fields=["menage", "numero_parcours"], name="saisine_unique_par_parcours")
+        ]
+
+    def __str__(self):
+        return f"Saisine du {self.date:%d/%m/%Y} ({self.get_source_orientation_display()})"
+
+    @classmethod
+    def du_parcours_actuel(cls, menage):
+        """The referral of `menage`'s current path, from its fields (unsaved)."""
+        return cls(
+            menage_id=menage.pk,
+            numero_parcours=menage.numero_parcours,
+            date=menage.date_saisine,
+            source_orientation=menage.source_orientation,
+            problematique=menage.problematique,
+            bailleur_id=menage.bailleur_id,
+        )
+
+
 class Dette(RattacheAuMenage):
     menage = models.ForeignKey(Menage, on_delete=models.CASCADE, related_name="dettes")
     creancier = models.CharField("créancier", max_length=150)
@@ -357,6 +403,38 @@ class Dette(RattacheAuMenage):
 
     def __str__(self):
         return f"{self.creancier} : {self.montant} €"
+
+    def save(self, *args, **kwargs):
+        """A new step of the over-indebtedness file is kept as its own dated fact (EtapeDossierBdf):
+        the funder figures count the steps by their date, whatever the debt's current step."""
+        avant = (
+            Dette.objects.filter(pk=self.pk).values_list("etape_bdf", flat=True).first() if self.pk else None
+        )
+        super().save(*args, **kwargs)
+        if self.etape_bdf and self.etape_bdf != avant:
+            EtapeDossierBdf.objects.create(
+                menage_id=self.menage_id, dette=self, etape=self.etape_bdf, date=timezone.localdate()
+            )
+
+
+class EtapeDossierBdf(RattacheAuMenage):
+    """A step reached by a household's over-indebtedness file (Banque de France), on its date."""
+
+    menage = models.ForeignKey(Menage, on_delete=models.CASCADE, related_name="etapes_bdf")
+    dette = models.ForeignKey(
+        Dette, on_delete=models.SET_NULL, null=True, blank=True, related_name="etapes_bdf"
+    )
+    etape = models.CharField("étape", max_length=30, choices=EtapeBdf.choices)
+    date = models.DateField("date", default=timezone.localdate)
+
+    class Meta:
+        verbose_name = "étape du dossier de surendettement"
+        verbose_name_plural = "étapes du dossier de surendettement"
+        ordering = ["menage", "date", "pk"]
+        indexes = [models.Index(fields=["date", "menage"], name="etape_bdf_date")]
+
+    def __str__(self):
+        return f"{self.get_etape_display()} le {self.date:%d/%m/%Y}"
 
 
 class ProblemeMenage(RattacheAuMenage):

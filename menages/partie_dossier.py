@@ -2,6 +2,7 @@
 budget), its path (pre-diagnostics, funders' validations, diagnostics, step changes) and who
 intervenes; their timeline events, their part of the right-of-access export and of retention."""
 
+from dateutil.relativedelta import relativedelta
 from django.db.models import Max, Prefetch, prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
@@ -186,7 +187,8 @@ def derniere_activite(menage):
 
 def anonymiser(menage) -> None:
     """Names, contact details and free text of the household, its members, budget, path and
-    intervenants go; what the statistics need stays (the year of birth for age bands)."""
+    intervenants go; what the statistics need stays: the year of birth (the whole date for a member
+    who came of age while followed), the members' arrival and departure dates."""
     Menage.objects.filter(pk=menage.pk).update(
         nom=f"Ménage anonymisé {menage.reference}",
         nom_recherche=f"menage anonymise {menage.reference.lower()}",
@@ -196,11 +198,26 @@ def anonymiser(menage) -> None:
         orienteur="",
         situation_logement_precision="",
     )
+    # The days the household was followed, from its first referral to its path's last event: the
+    # figures read a member's age (a child is under 18) and arrival on days within them only.
+    premiere_saisine = min([s.date for s in menage.saisines.all()] or [menage.date_saisine])
+    dernier_evenement = max(
+        [timezone.localtime(e.date).date() for e in menage.evenements.all()] or [timezone.localdate()]
+    )
     for membre in menage.membres.all():
         membre.nom = ANONYME
         membre.prenom = ANONYME
         if membre.date_naissance:
-            membre.date_naissance = membre.date_naissance.replace(month=1, day=1)
+            if membre.date_entree is None and membre.date_naissance > premiere_saisine:
+                # A child born during the follow-up arrived at birth: its arrival is kept as a date
+                # (the figures read it), not derived from a birth date that is about to be rounded.
+                membre.date_entree = membre.date_naissance
+            arrondie = membre.date_naissance.replace(month=1, day=1)
+            majorite = membre.date_naissance + relativedelta(years=18)
+            if majorite <= premiere_saisine or arrondie + relativedelta(years=18) > dernier_evenement:
+                # Only the year stays, unless rounding would make the member an adult on a day they
+                # were followed as a child: a past period's figures read their age on such days.
+                membre.date_naissance = arrondie
         membre.save()
     Menage.objects.filter(pk=menage.pk).rafraichir_recherche()
     menage.ressources.update(precision="")

@@ -18,6 +18,7 @@ from menages.models import (
     Menage,
     PreDiagnostic,
     ProblemeMenage,
+    Saisine,
     ValidationFinanceur,
 )
 
@@ -46,6 +47,27 @@ def _record_event(menage, *, etat_avant, auteur, motif="", date=None):
         motif=motif,
         date=date or timezone.now(),
     )
+
+
+# The household's fields that are facts of its current path's referral (Saisine).
+CHAMPS_SAISINE = ("date_saisine", "source_orientation", "problematique", "bailleur")
+
+
+def _enregistrer_saisine(menage: Menage) -> Saisine:
+    """Record (or correct) the referral facts of the household's current path. Only the current
+    path's row is written: the referrals of earlier paths are never rewritten."""
+    faits = Saisine.du_parcours_actuel(menage)
+    saisine, _created = Saisine.objects.update_or_create(
+        menage=menage,
+        numero_parcours=menage.numero_parcours,
+        defaults={
+            "date": faits.date,
+            "source_orientation": faits.source_orientation,
+            "problematique": faits.problematique,
+            "bailleur_id": faits.bailleur_id,
+        },
+    )
+    return saisine
 
 
 def set_problemes(menage: Menage, codes) -> None:
@@ -78,6 +100,7 @@ def creer_menage(
     menage.full_clean()
     menage.save()
     set_problemes(menage, problemes)
+    _enregistrer_saisine(menage)
     _record_event(menage, etat_avant="", auteur=auteur, motif="Saisine du dispositif")
     if auteur is not None and auteur.has_role(Role.TRAVAILLEUR_SOCIAL):
         ajouter_intervenant(menage=menage, type=TypeIntervention.REFERENT, utilisateur=auteur)
@@ -88,10 +111,13 @@ def creer_menage(
 
 @transaction.atomic
 def modifier_menage(*, menage: Menage, problemes=None, **fields) -> Menage:
+    """Update the household; a change of its referral facts corrects its current path's referral."""
     for name, value in fields.items():
         setattr(menage, name, value)
     menage.full_clean()
     menage.save()
+    if set(CHAMPS_SAISINE) & set(fields):
+        _enregistrer_saisine(menage)
     if problemes is not None:
         set_problemes(menage, problemes)
     return menage
@@ -191,6 +217,9 @@ def changer_etat(
         menage.motif_refus = motif_refus
     menage.etat = vers
     menage.save()
+    if vers == EtatParcours.SAISINE:
+        # A re-entry: the new path gets its own referral, which the household's form then completes.
+        _enregistrer_saisine(menage)
     return _record_event(menage, etat_avant=depuis, auteur=auteur, motif=motif)
 
 

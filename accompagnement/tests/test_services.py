@@ -124,3 +124,27 @@ def test_without_any_contact_lateness_counts_from_the_start():
     assert en_retard("hebdomadaire", None, datetime.date(2026, 11, 1), le=datetime.date(2026, 11, 29))
     assert not en_retard("hebdomadaire", None, datetime.date(2026, 11, 25), le=datetime.date(2026, 11, 29))
     assert not en_retard(None, None, None)
+
+
+def test_an_objective_reached_is_dated_and_loses_its_date_if_taken_back(menage, programme):
+    from django.utils import timezone
+
+    objectif = services.creer_objectif(
+        menage=menage, auteur=programme.ts_adaff, axe="administratif", libelle="Ouvrir les droits à l’APL"
+    )
+    assert objectif.date_atteint is None
+    services.modifier_objectif(
+        objectif=objectif, version=objectif.version, auteur=programme.ts_adaff, statut="atteint"
+    )
+    objectif.refresh_from_db()
+    assert objectif.date_atteint == timezone.localdate()
+    services.modifier_objectif(
+        objectif=objectif, version=objectif.version, auteur=programme.ts_adaff, libelle="APL"
+    )
+    objectif.refresh_from_db()
+    assert objectif.date_atteint == timezone.localdate()  # still reached: its date does not move
+    services.modifier_objectif(
+        objectif=objectif, version=objectif.version, auteur=programme.ts_adaff, statut="en_cours"
+    )
+    objectif.refresh_from_db()
+    assert objectif.date_atteint is None

@@ -369,3 +369,16 @@ def test_moving_an_item_across_a_page_boundary_follows_it(client, programme, sea
     response = client.post(reverse("comites:point_deplacer", args=[dernier.pk]), {"sens": "retirer"})
     assert response["Location"] == f"{seance.get_absolute_url()}?page=2#ordre-du-jour"
     assert seance.points.count() == POINTS_PAR_PAGE + 1
+
+
+def test_a_level_decided_in_session_is_dated_by_the_session(programme, seance):
+    menage = proposition(programme)
+    (point,) = services.construire_ordre_du_jour(seance=seance)
+    all_present(seance)
+    services.decider(
+        point=point, decision="valider", niveau="niveau_1", date_debut=datetime.date(2027, 1, 4),
+        auteur=programme.comite,
+    )  # fmt: skip
+    changement = Accompagnement.objects.get(menage=menage).changements_niveau.get()
+    assert changement.date_decision == timezone.localtime(seance.date).date()
+    assert changement.date_effet == datetime.date(2027, 1, 4)

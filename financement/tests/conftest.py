@@ -17,7 +17,8 @@ from financement.tests.factories import (
     PartFinanceurFactory,
     VersementFactory,
 )
-from menages.models import Dette
+from logements.models import Bail
+from menages.models import Dette, EtapeDossierBdf
 from menages.tests.factories import DiagnosticFactory, MembreFactory, MenageFactory
 
 DEBUT = datetime.date(2026, 1, 1)
@@ -141,6 +142,7 @@ def jeu(programme, convention):
             ancien_niveau=ancien,
             nouveau_niveau=nouveau,
             date_effet=date,
+            date_decision=date,
             date_fin_prevue=date + datetime.timedelta(days=300),
             origine=origine,
             motif="Décision",
@@ -172,6 +174,16 @@ def jeu(programme, convention):
     )
     Dette.objects.create(menage=c, creancier="Opérateur", montant=Decimal("300"), etape_bdf="depot")
     Dette.objects.create(menage=e, creancier="Banque", montant=Decimal("5000"), etape_bdf="recevable")
+    # Each step is dated (the day it was recorded): all in the period here.
+    for menage, etape, jour in [
+        (a, "depot", D(2026, 1, 1)),
+        (c, "plan_conventionnel", D(2026, 6, 30)),
+        (c, "depot", D(2026, 2, 15)),
+        (e, "recevable", D(2026, 3, 1)),
+    ]:
+        EtapeDossierBdf.objects.filter(menage=menage, etape=etape).update(date=jour)
+    # A (access) signed a direct lease during its episode: its access is achieved.
+    Bail.objects.create(menage=a, type="direct", date_signature=D(2026, 3, 1))
 
     instance = Instance.objects.create(dispositif=p.dispositif, type="comite_suivi", nom="Comité de suivi")
     seance = Seance.objects.create(instance=instance, date=moment(2026, 3, 15, 14), statut="tenue")

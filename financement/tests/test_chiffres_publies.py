@@ -107,9 +107,11 @@ def test_masked_indicators_keep_no_masked_value_and_share_their_cells(jeu):
     toutes = list(cellules(i))
     assert all(c.valeur is None for c in toutes if c.masquee)
     assert {c.masque for c in toutes} == {None, Masque.PRIMAIRE, Masque.SECONDAIRE}
-    # The TISF hours are the TISF row of the time by type: masked alike.
-    tisf = next(minutes for label, _n, minutes in i["contacts"]["par_type"] if label == "Intervention TISF")
-    assert tisf is i["contacts"]["minutes_tisf"] and tisf.masque == Masque.PRIMAIRE
+    # The TISF hours are apart from the social workers' time (DOMAINE, "Time spent"): one
+    # intervention, its count and its time masked.
+    assert "Intervention TISF" not in [label for label, _n, _m in i["contacts"]["par_type"]]
+    assert i["contacts"]["minutes_tisf"].masque == Masque.PRIMAIRE
+    assert i["contacts"]["interventions_tisf"].masque == Masque.PRIMAIRE
     # Committee decisions and contact types are counts too.
     assert dict(i["comite"]["decisions"])["Changer de niveau"].masque == Masque.PRIMAIRE
     assert all(n.masque == Masque.PRIMAIRE for _l, n, _m in i["contacts"]["par_type"] if n.valeur != 0)

@@ -57,21 +57,21 @@ def test_dashboard_shows_the_date_of_its_figures_and_serves_them_until_refreshed
     client.force_login(jeu.financeur)
     page = client.get(_url(jeu))
     arretes = page.context["arretes"]
-    assert page.context["arretes"].indicateurs["contacts"]["nombre"] == 5
+    assert page.context["arretes"].indicateurs["contacts"]["nombre"] == 4
     assert "Chiffres arrêtés au" in page.content.decode()
     assert timezone.localtime(arretes.calcule_le).strftime("%H:%M") in page.content.decode()
 
     _nouveau_contact(jeu)
     # Within their validity, the figures kept are shown, with their date.
     page = client.get(_url(jeu))
-    assert page.context["arretes"].indicateurs["contacts"]["nombre"] == 5
+    assert page.context["arretes"].indicateurs["contacts"]["nombre"] == 4
     assert page.context["arretes"].calcule_le == arretes.calcule_le
 
     # « Actualiser maintenant » computes them again at once.
     response = client.post(reverse("financement:actualiser", args=[jeu.dispositif.pk]) + PERIODE)
     assert response.status_code == 302 and response.url == _url(jeu)
     page = client.get(response.url)
-    assert page.context["arretes"].indicateurs["contacts"]["nombre"] == 6
+    assert page.context["arretes"].indicateurs["contacts"]["nombre"] == 5
     assert page.context["arretes"].calcule_le > arretes.calcule_le
     assert "Les chiffres sont recalculés." in page.content.decode()
 
@@ -82,7 +82,7 @@ def test_figures_older_than_their_validity_are_computed_again_when_shown(client,
     _nouveau_contact(jeu)
     IndicateursArretes.objects.update(calcule_le=timezone.now() - VALIDITE_INDICATEURS)
     page = client.get(_url(jeu))
-    assert page.context["arretes"].indicateurs["contacts"]["nombre"] == 6
+    assert page.context["arretes"].indicateurs["contacts"]["nombre"] == 5
     assert page.context["arretes"].calcule_le > timezone.now() - datetime.timedelta(minutes=1)
     assert IndicateursArretes.objects.count() == 1
 

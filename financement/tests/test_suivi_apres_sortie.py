@@ -93,7 +93,9 @@ def test_measures_obtained_by_the_households_followed(programme):
     AideFsl.objects.create(
         menage=menages[1], date_demande=datetime.date(2026, 3, 1), montant=800, decision="refusee"
     )
-    ObjectifFactory(menage=menages[1], axe="administratif", statut="atteint")
+    ObjectifFactory(
+        menage=menages[1], axe="administratif", statut="atteint", date_atteint=datetime.date(2026, 5, 4)
+    )
     ObjectifFactory(menage=menages[2], axe="administratif", statut="en_cours")
     sortie = menages[2].accompagnements.get()
     sortie.date_fin, sortie.situation_sortie = datetime.date(2026, 10, 1), "reloge"

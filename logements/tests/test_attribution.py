@@ -143,3 +143,44 @@ def test_unknown_tenant_file_entry_is_a_404(client, programme, cas):
     menage, _ = cas
     client.force_login(programme.cesf_habitat)
     assert client.get(reverse("logements:entree", args=[menage.pk, "autre"])).status_code == 404
+
+
+def test_each_lease_is_its_own_dated_fact(programme, cas):
+    from logements import services
+
+    menage, logement = cas
+    premiere = services.enregistrer_attribution(
+        attribution=Attribution(menage=menage, logement=logement, canal="rotation"),
+        auteur=programme.cesf_habitat,
+        iml=True,
+        decision_cal="acceptee",
+        date_bail=datetime.date(2026, 3, 2),
+    )
+    # The IML lease glides to the household; later, a second dwelling and its direct lease.
+    services.enregistrer_attribution(
+        attribution=premiere, auteur=programme.cesf_habitat, date_glissement=datetime.date(2026, 9, 1)
+    )
+    services.enregistrer_attribution(
+        attribution=Attribution(
+            menage=menage, logement=LogementFactory(bailleur=programme.habitat, vacant=True), canal="rotation"
+        ),
+        auteur=programme.cesf_habitat,
+        decision_cal="acceptee",
+        date_bail=datetime.date(2026, 11, 5),
+    )
+    assert list(menage.baux.order_by("date_signature").values_list("type", "date_signature")) == [
+        ("iml", datetime.date(2026, 3, 2)),
+        ("direct", datetime.date(2026, 9, 1)),
+        ("direct", datetime.date(2026, 11, 5)),
+    ]
+    # A correction of the first lease's date moves that lease only; a cleared date removes it.
+    services.enregistrer_attribution(
+        attribution=premiere,
+        auteur=programme.cesf_habitat,
+        date_bail=datetime.date(2026, 3, 3),
+        date_glissement=None,
+    )
+    assert list(menage.baux.order_by("date_signature").values_list("type", "date_signature")) == [
+        ("iml", datetime.date(2026, 3, 3)),
+        ("direct", datetime.date(2026, 11, 5)),
+    ]

@@ -10,12 +10,13 @@ from menages.enums import (
     SourceOrientation,
     TypeIntervention,
 )
-from menages.models import Diagnostic, Intervenant, Membre, Menage, PreDiagnostic
+from menages.models import Diagnostic, Intervenant, Membre, Menage, PreDiagnostic, Saisine
 
 
 class MenageFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Menage
+        skip_postgeneration_save = True
 
     dispositif = factory.SubFactory(DispositifFactory)
     reference = factory.Sequence(lambda n: f"ASEA-2026-{n + 1:04d}")
@@ -35,6 +36,21 @@ class MenageFactory(factory.django.DjangoModelFactory):
         en_relais_sortant = factory.Trait(etat=EtatParcours.RELAIS_SORTANT)
         clos = factory.Trait(etat=EtatParcours.CLOS)
         refuse = factory.Trait(etat=EtatParcours.REFUSE)
+
+    @factory.post_generation
+    def saisine(self, create, extracted, **kwargs):
+        """The referral of the household's current path, as `menages.services` records it."""
+        if create:
+            Saisine.objects.get_or_create(
+                menage=self,
+                numero_parcours=self.numero_parcours,
+                defaults={
+                    "date": self.date_saisine,
+                    "source_orientation": self.source_orientation,
+                    "problematique": self.problematique,
+                    "bailleur": self.bailleur,
+                },
+            )
 
 
 class IntervenantFactory(factory.django.DjangoModelFactory):

@@ -208,3 +208,41 @@ def test_timeline_lists_events_of_every_organisation_newest_first(client, progra
     assert any(t.startswith("Pré-diagnostic (Habitat Audois)") for t in titres)
     dates = [e.date for e in chronologie]
     assert dates == sorted(dates, reverse=True)
+
+
+def test_each_path_keeps_the_referral_recorded_for_it(programme):
+    menage = services.creer_menage(
+        dispositif=programme.dispositif,
+        auteur=programme.ts_adaff,
+        nom="Roux",
+        source_orientation="siao",
+        problematique="acces",
+        situation_logement="heberge_tiers",
+        bailleur=programme.habitat,
+    )
+    services.modifier_menage(menage=menage, source_orientation="commission_dalo")  # a correction
+    menage.etat = E.CLOS
+    menage.save()
+    services.changer_etat(menage=menage, vers=E.SAISINE, auteur=programme.ts_adaff, motif="Retour")
+    menage.refresh_from_db()
+    services.modifier_menage(
+        menage=menage, source_orientation="ccapex", problematique="maintien", bailleur=programme.alogea
+    )
+    assert list(
+        menage.saisines.values_list("numero_parcours", "source_orientation", "problematique", "bailleur")
+    ) == [
+        (1, "commission_dalo", "acces", programme.habitat.pk),
+        (2, "ccapex", "maintien", programme.alogea.pk),
+    ]
+
+
+def test_each_step_of_an_over_indebtedness_file_is_dated(programme):
+    from menages.models import Dette
+
+    menage = MenageFactory(dispositif=programme.dispositif)
+    dette = Dette.objects.create(menage=menage, creancier="Banque", montant=1000, etape_bdf="depot")
+    dette.montant = 900
+    dette.save()  # the same step: no new fact
+    dette.etape_bdf = "recevable"
+    dette.save()
+    assert list(menage.etapes_bdf.values_list("etape", flat=True)) == ["depot", "recevable"]

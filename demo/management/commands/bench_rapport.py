@@ -36,7 +36,7 @@ from menages.enums import (
     SourceOrientation,
     TypeDiagnostic,
 )
-from menages.models import Diagnostic, Membre, Menage
+from menages.models import Diagnostic, Membre, Menage, Saisine
 from menages.search import normalize
 
 CODE = "bench-financement"
@@ -154,6 +154,7 @@ class Command(BaseCommand):
             for i in range(existants, n_menages)
         ]
         Menage.objects.bulk_create(menages, batch_size=2000)
+        Saisine.objects.bulk_create([Saisine.du_parcours_actuel(m) for m in menages], batch_size=2000)
         membres, episodes = [], []
         for menage in menages:
             for k in range(rng.randint(1, 5)):
@@ -189,6 +190,7 @@ class Command(BaseCommand):
                     accompagnement=ep,
                     nouveau_niveau=ep.niveau,
                     date_effet=ep.date_debut,
+                    date_decision=ep.date_debut,
                     date_fin_prevue=ep.date_fin_prevue,
                     origine=OrigineChangementNiveau.ENTREE,
                     motif="Entrée",
@@ -201,6 +203,7 @@ class Command(BaseCommand):
                         ancien_niveau=CodeNiveau.NIVEAU_2,
                         nouveau_niveau=ep.niveau,
                         date_effet=ep.date_debut + datetime.timedelta(days=20),
+                        date_decision=ep.date_debut + datetime.timedelta(days=20),
                         date_fin_prevue=ep.date_fin_prevue,
                         origine=OrigineChangementNiveau.COMITE,
                         motif="Comité",
