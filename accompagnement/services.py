@@ -64,6 +64,23 @@ def fin_prevue(
     return planned_end(date_debut, duree_mois)
 
 
+def _origine(*, decision, correction: str, auteur, entree: bool = False) -> str:
+    """Where a level comes from: the committee decision that made it, or an administrator's
+    correction with its written reason. Nothing else gives a level, whatever the view."""
+    if decision is not None:
+        if not decision.est_decide:
+            raise RegleNonRespectee("Le niveau suit une décision enregistrée du comité de suivi.")
+        return OrigineChangementNiveau.ENTREE if entree else OrigineChangementNiveau.COMITE
+    if not (auteur and auteur.est_administrateur):
+        raise RegleNonRespectee(
+            "Un niveau ne commence ou ne change que par décision du comité de suivi "
+            "ou correction d’un administrateur."
+        )
+    if not correction.strip():
+        raise RegleNonRespectee("Le motif de la correction par un administrateur est obligatoire.")
+    return OrigineChangementNiveau.ADMINISTRATEUR
+
+
 @transaction.atomic
 def demarrer_accompagnement(
     *,
@@ -71,13 +88,20 @@ def demarrer_accompagnement(
     niveau: str,
     date_debut: datetime.date,
     auteur,
-    motif: str,
     rythme: str,
+    decision=None,
+    correction: str = "",
+    motif: str = "",
     duree_mois: int | None = None,
     iml: dict | None = None,
 ) -> Accompagnement:
-    """Start the support decided by the committee: the household enters the support step, and a new
-    episode holds its level, dates and rythme (and its IML for the reinforced level)."""
+    """Start the support decided by the committee (`decision`, the decided agenda item) or set by an
+    administrator's correction (`correction`, its written reason): the household enters the support
+    step, and a new episode holds its level, dates and rythme (and its IML for the reinforced
+    level)."""
+    origine = _origine(decision=decision, correction=correction, auteur=auteur, entree=True)
+    if origine == OrigineChangementNiveau.ADMINISTRATEUR:
+        motif = correction.strip()
     parametres = niveau_du_dispositif(menage.dispositif, niveau)
     if niveau == CodeNiveau.RELAIS_SORTANT:
         raise RegleNonRespectee("Le relais sortant suit un accompagnement renforcé : changez le niveau.")
@@ -98,7 +122,8 @@ def demarrer_accompagnement(
         nouveau_niveau=niveau,
         date_effet=date_debut,
         date_fin_prevue=date_fin_prevue,
-        origine=OrigineChangementNiveau.ENTREE,
+        origine=origine,
+        decision=decision,
         motif=motif,
         auteur=auteur,
     )
@@ -111,6 +136,35 @@ def demarrer_accompagnement(
     return accompagnement
 
 
+def verifier_duree_totale(*, accompagnement, parametres, date_effet, date_fin_prevue, decision) -> None:
+    """A level with a maximum (level 2: 12 months) is counted over the whole episode: the days
+    already spent in it, renewals included, plus the new period. Beyond the maximum, the committee's
+    decision must carry an explicit derogation with its reason."""
+    if parametres.duree_max_mois is None or decision is None:
+        return
+    changements = sorted(
+        accompagnement.changements_niveau.filter(date_effet__lt=date_effet),
+        key=lambda c: (c.date_effet, c.pk),
+    )
+    jours = 0
+    premier = None
+    for changement, suivant in zip(changements, [*changements[1:], None][: len(changements)], strict=True):
+        if changement.nouveau_niveau != parametres.code:
+            continue
+        premier = premier or changement.date_effet
+        jours += ((suivant.date_effet if suivant else date_effet) - changement.date_effet).days
+    if not jours:
+        return
+    jours += (date_fin_prevue - date_effet).days + 1
+    maximum = (planned_end(premier, parametres.duree_max_mois) - premier).days + 1
+    if jours > maximum and not (decision.derogation_duree and decision.derogation_motif.strip()):
+        raise RegleNonRespectee(
+            f"Le niveau « {parametres.libelle} » dure au plus {parametres.duree_max_mois} mois en tout, "
+            f"renouvellements compris : avec ce renouvellement, il durerait {jours} jours "
+            f"(au plus {maximum}). Le comité doit accorder une dérogation motivée."
+        )
+
+
 @transaction.atomic
 def changer_niveau(
     *,
@@ -118,13 +172,18 @@ def changer_niveau(
     niveau: str,
     date_effet: datetime.date,
     auteur,
-    motif: str,
-    origine: str,
+    decision=None,
+    correction: str = "",
+    motif: str = "",
     duree_mois: int | None = None,
     iml: dict | None = None,
 ) -> ChangementNiveau:
-    """Change the level of a running support. Only a committee decision or an administrator with a
-    written reason may do it. Moving to (or back from) the exit relay moves the household's path."""
+    """Change (or renew) the level of a running support. Only a committee decision (`decision`, the
+    decided agenda item) or an administrator's correction with its written reason (`correction`)
+    may do it. Moving to (or back from) the exit relay moves the household's path."""
+    origine = _origine(decision=decision, correction=correction, auteur=auteur)
+    if origine == OrigineChangementNiveau.ADMINISTRATEUR:
+        motif = correction.strip()
     accompagnement = (
         Accompagnement.objects.select_for_update()
         .select_related("menage__dispositif")
@@ -132,12 +191,6 @@ def changer_niveau(
     )
     if not accompagnement.en_cours:
         raise RegleNonRespectee("Cet accompagnement est terminé.")
-    if origine == OrigineChangementNiveau.ADMINISTRATEUR and not (auteur and auteur.est_administrateur):
-        raise RegleNonRespectee("Seul un administrateur peut corriger un niveau hors décision du comité.")
-    if origine not in (OrigineChangementNiveau.ADMINISTRATEUR, OrigineChangementNiveau.COMITE):
-        raise RegleNonRespectee(
-            "Un niveau ne change que par décision du comité ou correction d’un administrateur."
-        )
     if not motif.strip():
         raise RegleNonRespectee("Le motif du changement de niveau est obligatoire.")
     if date_effet < accompagnement.date_debut:
@@ -147,6 +200,13 @@ def changer_niveau(
     date_fin_prevue = fin_prevue(parametres, date_effet, duree_mois)
     if parametres.avec_iml and not hasattr(accompagnement, "iml") and not iml:
         raise RegleNonRespectee("Le niveau renforcé s’accompagne d’une mesure d’intermédiation locative.")
+    verifier_duree_totale(
+        accompagnement=accompagnement,
+        parametres=parametres,
+        date_effet=date_effet,
+        date_fin_prevue=date_fin_prevue,
+        decision=decision,
+    )
     changement = ChangementNiveau.objects.create(
         accompagnement=accompagnement,
         ancien_niveau=accompagnement.niveau,
@@ -154,6 +214,7 @@ def changer_niveau(
         date_effet=date_effet,
         date_fin_prevue=date_fin_prevue,
         origine=origine,
+        decision=decision,
         motif=motif,
         auteur=auteur,
     )

@@ -10,7 +10,7 @@ from django.db.models import Case, Value, When
 from django.utils import timezone
 
 from accompagnement import services as acc_services
-from accompagnement.enums import Axe, FormeIml, OrigineChangementNiveau, Rythme, SituationSortie, TypeContact
+from accompagnement.enums import Axe, FormeIml, Rythme, SituationSortie, TypeContact
 from accompagnement.models import Contact
 from comptes.enums import CodeNiveau
 from menages import services
@@ -268,8 +268,9 @@ def _advance(menage, target, *, ts, cesf, financeurs, comptes, rng, i):
         date_debut=debut,
         duree_mois=12 if niveau == CodeNiveau.NIVEAU_3 else None,
         rythme=[Rythme.HEBDOMADAIRE, Rythme.BIMENSUEL, Rythme.MENSUEL][i % 3],
-        motif=f"Décision du comité de suivi du {debut:%d/%m/%Y}.",
-        auteur=ts,
+        # The demo's past is taken over by the administrator, with the reason written (shown apart).
+        correction=f"Reprise de l’historique : accompagnement validé par le comité du {debut:%d/%m/%Y}.",
+        auteur=comptes["admin"],
         iml=iml,
     )
     if niveau == CodeNiveau.NIVEAU_3:
@@ -306,9 +307,8 @@ def _advance(menage, target, *, ts, cesf, financeurs, comptes, rng, i):
         niveau=CodeNiveau.RELAIS_SORTANT,
         duree_mois=3,
         date_effet=min(debut + datetime.timedelta(days=150), timezone.localdate()),
-        origine=OrigineChangementNiveau.COMITE,
-        motif="Situation stabilisée : relais vers le droit commun.",
-        auteur=ts,
+        correction="Reprise de l’historique : situation stabilisée, relais vers le droit commun.",
+        auteur=comptes["admin"],
     )
     if target == E.RELAIS_SORTANT:
         return
