@@ -114,12 +114,18 @@ class RythmeForm(forms.Form):
 
 
 class ClotureForm(forms.Form):
+    """An administrator's correction: the support ends without a committee decision."""
+
     date_fin = forms.DateField(label="Date de fin", widget=DateInput, initial=timezone.localdate)
     motif_sortie = forms.ChoiceField(label="Motif de sortie", choices=MotifSortie.choices)
     situation_sortie = forms.ChoiceField(
         label="Situation de logement à la sortie", choices=SituationSortie.choices
     )
-    motif = forms.CharField(label="Commentaire", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    correction = forms.CharField(
+        label="Motif de la correction (obligatoire)",
+        help_text="Hors décision du comité : la correction et son motif sont montrés à part dans le dossier.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 NOTE_AIDE = (

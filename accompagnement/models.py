@@ -79,6 +79,16 @@ class Accompagnement(RattacheAuMenage):
     situation_sortie = models.CharField(
         "situation de logement à la sortie", max_length=20, choices=SituationSortie.choices, blank=True
     )
+    # The end, like a level, comes from a committee decision or an administrator's correction.
+    decision_fin = models.ForeignKey(
+        "comites.PointOrdreDuJour",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="décision de fin du comité",
+    )
+    correction_fin = models.TextField("motif de la correction (fin)", blank=True)
 
     objects = AccompagnementQuerySet.as_manager()
 
@@ -102,6 +112,14 @@ class Accompagnement(RattacheAuMenage):
     @property
     def en_cours(self):
         return self.date_fin is None
+
+    @property
+    def source_fin(self) -> str:
+        if self.correction_fin:
+            return f"correction par un administrateur : {self.correction_fin}"
+        if self.decision_fin_id:
+            return f"décision du comité du {timezone.localtime(self.decision_fin.seance.date):%d/%m/%Y}"
+        return "décision antérieure, non rattachée"
 
     def jours_restants(self, le=None):
         return (self.date_fin_prevue - (le or timezone.localdate())).days

@@ -25,7 +25,10 @@ ANONYME = "—"
 DERNIERS_CONTACTS = 10
 
 EPISODES = (
-    Prefetch("accompagnements", queryset=Accompagnement.objects.select_related("iml__partenaire")),
+    Prefetch(
+        "accompagnements",
+        queryset=Accompagnement.objects.select_related("iml__partenaire", "decision_fin__seance"),
+    ),
     Prefetch(
         "accompagnements__changements_niveau",
         queryset=ChangementNiveau.objects.select_related("decision__seance"),

@@ -253,10 +253,18 @@ def clore_accompagnement(
     motif_sortie: str,
     situation_sortie: str,
     auteur,
+    decision=None,
+    correction: str = "",
     motif: str = "",
 ) -> Accompagnement:
-    """End the support: the episode gets its end, exit reason and housing situation, and the
-    household's path is closed."""
+    """End the support, by the committee's decision (`decision`) or an administrator's correction
+    with its reason (`correction`): the episode gets its end, exit reason and housing situation,
+    and the household's path is closed."""
+    origine = _origine(decision=decision, correction=correction, auteur=auteur)
+    if origine == OrigineChangementNiveau.ADMINISTRATEUR:
+        accompagnement.correction_fin = motif = correction.strip()
+    else:
+        accompagnement.decision_fin = decision
     if date_fin < accompagnement.date_debut:
         raise RegleNonRespectee("La date de fin ne peut précéder le début de l’accompagnement.")
     if situation_sortie not in SituationSortie.values:
@@ -372,8 +380,12 @@ def deposer_document(*, menage, fichier, format: str, auteur, **fields) -> Docum
 
 
 @transaction.atomic
-def ajouter_iml(*, accompagnement: Accompagnement, iml: dict) -> MesureIml:
-    """Put an intermédiation locative in place as reinforcement (committee decision)."""
+def ajouter_iml(
+    *, accompagnement: Accompagnement, iml: dict, auteur, decision=None, correction: str = ""
+) -> MesureIml:
+    """Put an intermédiation locative in place as reinforcement: by the committee's decision, or
+    an administrator's correction with its reason."""
+    _origine(decision=decision, correction=correction, auteur=auteur)
     if not accompagnement.en_cours:
         raise RegleNonRespectee("Cet accompagnement est terminé.")
     if not iml or not iml.get("partenaire") or not iml.get("forme") or not iml.get("date_debut_contrat"):

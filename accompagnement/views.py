@@ -168,6 +168,14 @@ def rythme(request, pk):
 def cloture(request, pk):
     menage = charger_menage(request.user, pk, perm="accompagnement.gerer")
     accompagnement = _accompagnement_en_cours(menage)
+    if not permissions.can_correct_level(request.user, menage):
+        return _decide_le_comite(
+            request,
+            menage,
+            "Clore l’accompagnement",
+            "L’accompagnement prend fin par décision du comité de suivi, qui fixe le motif de sortie "
+            "et la situation de logement. Proposez la sortie au comité.",
+        )
     form = ClotureForm(request.POST or None)
 
     def clore(data):
@@ -177,7 +185,7 @@ def cloture(request, pk):
         request,
         menage,
         form,
-        "Clore l’accompagnement",
+        "Clore l’accompagnement (correction par un administrateur)",
         clore,
         "L’accompagnement est clos. Pensez au diagnostic de sortie.",
     )

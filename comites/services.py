@@ -320,7 +320,7 @@ def decider(
     elif decision == Decision.AJOUTER_IML:
         if accompagnement is None:
             raise ActionImpossible("Ce ménage n’a pas d’accompagnement en cours.")
-        acc_services.ajouter_iml(accompagnement=accompagnement, iml=iml or {})
+        acc_services.ajouter_iml(accompagnement=accompagnement, iml=iml or {}, auteur=auteur, decision=point)
     elif decision == Decision.REFUSER:
         if menage.etat == EtatParcours.PROPOSITION_COMITE:
             menages_services.changer_etat(
@@ -339,6 +339,7 @@ def decider(
             motif_sortie=motif_sortie,
             situation_sortie=situation_sortie,
             auteur=auteur,
+            decision=point,
             motif=motif,
         )
     return point

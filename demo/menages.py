@@ -314,7 +314,8 @@ def _advance(menage, target, *, ts, cesf, financeurs, comptes, rng, i):
         return
     acc_services.clore_accompagnement(
         accompagnement=accompagnement,
-        auteur=ts,
+        auteur=comptes["admin"],
+        correction="Reprise de l’historique : sortie décidée par le comité.",
         date_fin=min(debut + datetime.timedelta(days=200), timezone.localdate()),
         motif_sortie=[MotifSortie.AUTONOMIE, MotifSortie.RELAIS_DROIT_COMMUN][i % 2],
         situation_sortie=SituationSortie.MAINTIEN,

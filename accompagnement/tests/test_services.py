@@ -90,7 +90,8 @@ def test_exit_relay_then_closure_move_the_path(menage, programme):
         date_fin=datetime.date(2026, 11, 1),
         motif_sortie="autonomie",
         situation_sortie="maintien",
-        auteur=programme.ts_adaff,
+        correction="Sortie décidée avant la mise en service",
+        auteur=programme.admin,
     )
     menage.refresh_from_db()
     accompagnement.refresh_from_db()

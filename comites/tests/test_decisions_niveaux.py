@@ -226,3 +226,48 @@ def test_derogation_without_reason_is_refused_in_the_decision_form(client, progr
     )
     assert "au plus 12 mois en tout" in response.content.decode()
     assert en_cours.changements_niveau.count() == 1
+
+
+def test_end_decided_by_the_committee_links_to_the_decision(client, programme, seance, en_cours):
+    DemandeComite.objects.create(menage=en_cours.menage, type="sortie", motif="x", auteur=programme.ts_adaff)
+    (point,) = services.construire_ordre_du_jour(seance=seance)
+    all_present(seance)
+    services.decider(
+        point=point,
+        decision="terminer",
+        motif_sortie="autonomie",
+        situation_sortie="maintien",
+        auteur=programme.comite,
+    )
+    en_cours.refresh_from_db()
+    assert en_cours.decision_fin == point and not en_cours.correction_fin
+    client.force_login(programme.ts_adaff)
+    jour = f"{timezone.localtime(seance.date):%d/%m/%Y}"
+    assert f"décision du comité du {jour}" in client.get(en_cours.menage.get_absolute_url()).text
+
+
+@pytest.mark.parametrize("persona", PERSONAS_SANS_DECISION)
+def test_no_view_lets_a_worker_close_a_support_without_a_decision(client, programme, en_cours, persona):
+    client.force_login(getattr(programme, persona))
+    data = {
+        "date_fin": en_cours.date_debut.isoformat(),
+        "motif_sortie": "autonomie",
+        "situation_sortie": "maintien",
+        "correction": "Je le décide",
+    }
+    response = client.post(reverse("accompagnement:cloture", args=[en_cours.menage.pk]), data)
+    assert response.status_code in (200, 403, 404)
+    en_cours.refresh_from_db()
+    assert en_cours.en_cours
+
+
+def test_iml_is_added_only_by_a_decision_or_an_admin_correction(programme, en_cours):
+    iml = {"partenaire": programme.hdm, "forme": "sous_location", "date_debut_contrat": en_cours.date_debut}
+    for persona in PERSONAS_SANS_DECISION:
+        with pytest.raises(acc_services.RegleNonRespectee, match="décision du comité"):
+            acc_services.ajouter_iml(accompagnement=en_cours, iml=iml, auteur=getattr(programme, persona))
+    acc_services.ajouter_iml(
+        accompagnement=en_cours, iml=iml, auteur=programme.admin, correction="IML signée hors application"
+    )
+    en_cours.refresh_from_db()
+    assert en_cours.iml.partenaire == programme.hdm
