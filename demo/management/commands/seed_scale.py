@@ -405,3 +405,7 @@ class Command(BaseCommand):
         ChangementNiveau.objects.filter(pk__in=[c for c, m in entrees if m not in validation_of]).update(
             origine=OrigineChangementNiveau.ADMINISTRATEUR, motif="Reprise des données du jeu à l’échelle."
         )
+        # The scale set has no « mettre fin » decisions: its ends are taken over the same way.
+        Accompagnement.objects.filter(menage__reference__startswith="ECH-", date_fin__isnull=False).update(
+            correction_fin="Reprise des données du jeu à l’échelle."
+        )
