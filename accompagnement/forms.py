@@ -6,7 +6,6 @@ from accompagnement.enums import (
     Axe,
     Confidentialite,
     FormeIml,
-    OrigineChangementNiveau,
     Rythme,
     SituationSortie,
     TypeDocument,
@@ -70,14 +69,16 @@ class ImlFieldsMixin(forms.Form):
 
 
 class DemarrerForm(ImlFieldsMixin):
+    """An administrator's correction: the support starts without a committee decision."""
+
     niveau = forms.ChoiceField(
-        label="Niveau décidé", choices=[c for c in CodeNiveau.choices if c[0] != CodeNiveau.RELAIS_SORTANT]
+        label="Niveau", choices=[c for c in CodeNiveau.choices if c[0] != CodeNiveau.RELAIS_SORTANT]
     )
     date_debut = forms.DateField(
         label="Début de l’accompagnement", widget=DateInput, initial=timezone.localdate
     )
     duree_mois = forms.IntegerField(
-        label="Durée décidée (mois)",
+        label="Durée (mois)",
         required=False,
         min_value=1,
         max_value=36,
@@ -86,24 +87,24 @@ class DemarrerForm(ImlFieldsMixin):
     rythme = forms.ChoiceField(
         label="Rythme des rencontres", choices=Rythme.choices, initial=Rythme.HEBDOMADAIRE
     )
-    motif = forms.CharField(
-        label="Décision du comité de suivi (date, références)", widget=forms.Textarea(attrs={"rows": 2})
+    correction = forms.CharField(
+        label="Motif de la correction (obligatoire)",
+        help_text="Hors décision du comité : la correction et son motif sont montrés à part dans le dossier.",
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
 class NiveauForm(ImlFieldsMixin):
+    """An administrator's correction of the level of a running support."""
+
     niveau = forms.ChoiceField(label="Nouveau niveau", choices=CodeNiveau.choices)
     date_effet = forms.DateField(label="Date d’effet", widget=DateInput, initial=timezone.localdate)
     duree_mois = forms.IntegerField(label="Durée (mois)", required=False, min_value=1, max_value=36)
-    origine = forms.ChoiceField(
-        label="Origine",
-        choices=[
-            (OrigineChangementNiveau.COMITE, "Décision du comité de suivi"),
-            (OrigineChangementNiveau.ADMINISTRATEUR, "Correction par un administrateur"),
-        ],
-        widget=forms.RadioSelect,
+    correction = forms.CharField(
+        label="Motif de la correction (obligatoire)",
+        help_text="Hors décision du comité : la correction et son motif sont montrés à part dans le dossier.",
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
-    motif = forms.CharField(label="Motif (obligatoire)", widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class RythmeForm(forms.Form):
@@ -113,12 +114,18 @@ class RythmeForm(forms.Form):
 
 
 class ClotureForm(forms.Form):
+    """An administrator's correction: the support ends without a committee decision."""
+
     date_fin = forms.DateField(label="Date de fin", widget=DateInput, initial=timezone.localdate)
     motif_sortie = forms.ChoiceField(label="Motif de sortie", choices=MotifSortie.choices)
     situation_sortie = forms.ChoiceField(
         label="Situation de logement à la sortie", choices=SituationSortie.choices
     )
-    motif = forms.CharField(label="Commentaire", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    correction = forms.CharField(
+        label="Motif de la correction (obligatoire)",
+        help_text="Hors décision du comité : la correction et son motif sont montrés à part dans le dossier.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 NOTE_AIDE = (

@@ -79,6 +79,16 @@ class Accompagnement(RattacheAuMenage):
     situation_sortie = models.CharField(
         "situation de logement à la sortie", max_length=20, choices=SituationSortie.choices, blank=True
     )
+    # The end, like a level, comes from a committee decision or an administrator's correction.
+    decision_fin = models.ForeignKey(
+        "comites.PointOrdreDuJour",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="décision de fin du comité",
+    )
+    correction_fin = models.TextField("motif de la correction (fin)", blank=True)
 
     objects = AccompagnementQuerySet.as_manager()
 
@@ -103,11 +113,23 @@ class Accompagnement(RattacheAuMenage):
     def en_cours(self):
         return self.date_fin is None
 
+    @property
+    def source_fin(self) -> str:
+        if self.correction_fin:
+            return f"correction par un administrateur : {self.correction_fin}"
+        if self.decision_fin_id:
+            return f"décision du comité du {timezone.localtime(self.decision_fin.seance.date):%d/%m/%Y}"
+        return "décision antérieure, non rattachée"
+
     def jours_restants(self, le=None):
         return (self.date_fin_prevue - (le or timezone.localdate())).days
 
 
 class ChangementNiveau(RattacheAuMenage):
+    """A level given to an episode (its start, a change, a renewal): by the committee decision that
+    made it (`decision`), or by an administrator's correction whose written reason is `motif`.
+    A row recorded before decisions were linked may have neither (« décision antérieure »)."""
+
     accompagnement = models.ForeignKey(
         Accompagnement, on_delete=models.CASCADE, related_name="changements_niveau"
     )
@@ -121,12 +143,34 @@ class ChangementNiveau(RattacheAuMenage):
     date_fin_prevue = models.DateField("fin prévue")
     origine = models.CharField("origine", max_length=20, choices=OrigineChangementNiveau.choices)
     motif = models.TextField("motif")
+    # A string reference: the committee app sits above this one and is never imported here.
+    decision = models.ForeignKey(
+        "comites.PointOrdreDuJour",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="changements_niveau",
+        verbose_name="décision du comité",
+    )
     auteur = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     enregistre_le = models.DateTimeField(default=timezone.now)
 
     menage_via = "accompagnement"
+
+    @property
+    def est_correction(self):
+        return self.origine == OrigineChangementNiveau.ADMINISTRATEUR
+
+    @property
+    def source(self) -> str:
+        """Where the level comes from, as the file and the timeline show it."""
+        if self.est_correction:
+            return f"correction par un administrateur : {self.motif}"
+        if self.decision_id:
+            return f"décision du comité du {timezone.localtime(self.decision.seance.date):%d/%m/%Y}"
+        return "décision antérieure, non rattachée"
 
     class Meta:
         verbose_name = "changement de niveau"

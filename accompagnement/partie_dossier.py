@@ -6,9 +6,17 @@ through its own confidentiality rule (notes reserved to social workers stay hidd
 from django.db.models import Max, Prefetch, prefetch_related_objects
 from django.utils import timezone
 
-from accompagnement import selectors
+from accompagnement import permissions, selectors
 from accompagnement.enums import Confidentialite
-from accompagnement.models import Accompagnement, Contact, Document, Objectif, Orientation, TempsFort
+from accompagnement.models import (
+    Accompagnement,
+    ChangementNiveau,
+    Contact,
+    Document,
+    Objectif,
+    Orientation,
+    TempsFort,
+)
 from menages.parties import LATERALE, PRINCIPALE, Evenement, Export, Partie, Section, a_midi
 
 ANONYME = "—"
@@ -17,8 +25,14 @@ ANONYME = "—"
 DERNIERS_CONTACTS = 10
 
 EPISODES = (
-    Prefetch("accompagnements", queryset=Accompagnement.objects.select_related("iml__partenaire")),
-    "accompagnements__changements_niveau",
+    Prefetch(
+        "accompagnements",
+        queryset=Accompagnement.objects.select_related("iml__partenaire", "decision_fin__seance"),
+    ),
+    Prefetch(
+        "accompagnements__changements_niveau",
+        queryset=ChangementNiveau.objects.select_related("decision__seance"),
+    ),
 )
 
 
@@ -39,6 +53,9 @@ def lire(menage, user, auteurs) -> dict:
         "accompagnement": accompagnement,
         "peut_gerer": peut_gerer,
         "peut_changer": peut_gerer and accompagnement is not None and accompagnement.en_cours,
+        # The level is the committee's: an administrator corrects it, the referent asks the committee.
+        "peut_corriger_niveau": permissions.can_correct_level(user, menage),
+        "peut_demander_niveau": permissions.can_propose_level(user, menage),
         "en_retard": accompagnement is not None
         and accompagnement.en_cours
         and selectors.en_retard(accompagnement.rythme, dernier, accompagnement.date_debut),
@@ -89,7 +106,13 @@ def evenements(menage, user, auteurs):
         events = []
         for c in changements_niveau:
             events.append(
-                Evenement(a_midi(c.date_effet), f"Niveau : {c}", c.motif, str(c.auteur or ""), "niveau")
+                Evenement(
+                    a_midi(c.date_effet),
+                    f"Niveau : {c} ({c.source})",
+                    "" if c.est_correction else c.motif,
+                    str(c.auteur or ""),
+                    "niveau",
+                )
             )
         for r in changements_rythme:
             events.append(

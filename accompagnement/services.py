@@ -64,6 +64,23 @@ def fin_prevue(
     return planned_end(date_debut, duree_mois)
 
 
+def _origine(*, decision, correction: str, auteur, entree: bool = False) -> str:
+    """Where a level comes from: the committee decision that made it, or an administrator's
+    correction with its written reason. Nothing else gives a level, whatever the view."""
+    if decision is not None:
+        if not decision.est_decide:
+            raise RegleNonRespectee("Le niveau suit une décision enregistrée du comité de suivi.")
+        return OrigineChangementNiveau.ENTREE if entree else OrigineChangementNiveau.COMITE
+    if not (auteur and auteur.est_administrateur):
+        raise RegleNonRespectee(
+            "Un niveau ne commence ou ne change que par décision du comité de suivi "
+            "ou correction d’un administrateur."
+        )
+    if not correction.strip():
+        raise RegleNonRespectee("Le motif de la correction par un administrateur est obligatoire.")
+    return OrigineChangementNiveau.ADMINISTRATEUR
+
+
 @transaction.atomic
 def demarrer_accompagnement(
     *,
@@ -71,14 +88,21 @@ def demarrer_accompagnement(
     niveau: str,
     date_debut: datetime.date,
     auteur,
-    motif: str,
     rythme: str,
+    decision=None,
+    correction: str = "",
+    motif: str = "",
     duree_mois: int | None = None,
     iml: dict | None = None,
     date_decision: datetime.date | None = None,
 ) -> Accompagnement:
-    """Start the support decided by the committee: the household enters the support step, and a new
-    episode holds its level, dates and rythme (and its IML for the reinforced level)."""
+    """Start the support decided by the committee (`decision`, the decided agenda item) or set by an
+    administrator's correction (`correction`, its written reason): the household enters the support
+    step, and a new episode holds its level, dates and rythme (and its IML for the reinforced
+    level)."""
+    origine = _origine(decision=decision, correction=correction, auteur=auteur, entree=True)
+    if origine == OrigineChangementNiveau.ADMINISTRATEUR:
+        motif = correction.strip()
     parametres = niveau_du_dispositif(menage.dispositif, niveau)
     if niveau == CodeNiveau.RELAIS_SORTANT:
         raise RegleNonRespectee("Le relais sortant suit un accompagnement renforcé : changez le niveau.")
@@ -100,7 +124,8 @@ def demarrer_accompagnement(
         date_effet=date_debut,
         date_decision=date_decision or timezone.localdate(),
         date_fin_prevue=date_fin_prevue,
-        origine=OrigineChangementNiveau.ENTREE,
+        origine=origine,
+        decision=decision,
         motif=motif,
         auteur=auteur,
     )
@@ -113,6 +138,35 @@ def demarrer_accompagnement(
     return accompagnement
 
 
+def verifier_duree_totale(*, accompagnement, parametres, date_effet, date_fin_prevue, decision) -> None:
+    """A level with a maximum (level 2: 12 months) is counted over the whole episode: the days
+    already spent in it, renewals included, plus the new period. Beyond the maximum, the committee's
+    decision must carry an explicit derogation with its reason."""
+    if parametres.duree_max_mois is None or decision is None:
+        return
+    changements = sorted(
+        accompagnement.changements_niveau.filter(date_effet__lt=date_effet),
+        key=lambda c: (c.date_effet, c.pk),
+    )
+    jours = 0
+    premier = None
+    for changement, suivant in zip(changements, [*changements[1:], None][: len(changements)], strict=True):
+        if changement.nouveau_niveau != parametres.code:
+            continue
+        premier = premier or changement.date_effet
+        jours += ((suivant.date_effet if suivant else date_effet) - changement.date_effet).days
+    if not jours:
+        return
+    jours += (date_fin_prevue - date_effet).days + 1
+    maximum = (planned_end(premier, parametres.duree_max_mois) - premier).days + 1
+    if jours > maximum and not (decision.derogation_duree and decision.derogation_motif.strip()):
+        raise RegleNonRespectee(
+            f"Le niveau « {parametres.libelle} » dure au plus {parametres.duree_max_mois} mois en tout, "
+            f"renouvellements compris : avec ce renouvellement, il durerait {jours} jours "
+            f"(au plus {maximum}). Le comité doit accorder une dérogation motivée."
+        )
+
+
 @transaction.atomic
 def changer_niveau(
     *,
@@ -120,16 +174,21 @@ def changer_niveau(
     niveau: str,
     date_effet: datetime.date,
     auteur,
-    motif: str,
-    origine: str,
+    decision=None,
+    correction: str = "",
+    motif: str = "",
     duree_mois: int | None = None,
     iml: dict | None = None,
     date_decision: datetime.date | None = None,
 ) -> ChangementNiveau:
-    """Change the level of a running support. Only a committee decision or an administrator with a
-    written reason may do it. Moving to (or back from) the exit relay moves the household's path.
-    The change is dated by its decision (`date_decision`: the committee session's day; today for an
+    """Change (or renew) the level of a running support. Only a committee decision (`decision`, the
+    decided agenda item) or an administrator's correction with its written reason (`correction`)
+    may do it. Moving to (or back from) the exit relay moves the household's path. The change is
+    dated by its decision (`date_decision`: the committee session's day; today for an
     administrator's correction) as well as by its effective date."""
+    origine = _origine(decision=decision, correction=correction, auteur=auteur)
+    if origine == OrigineChangementNiveau.ADMINISTRATEUR:
+        motif = correction.strip()
     accompagnement = (
         Accompagnement.objects.select_for_update()
         .select_related("menage__dispositif")
@@ -137,12 +196,6 @@ def changer_niveau(
     )
     if not accompagnement.en_cours:
         raise RegleNonRespectee("Cet accompagnement est terminé.")
-    if origine == OrigineChangementNiveau.ADMINISTRATEUR and not (auteur and auteur.est_administrateur):
-        raise RegleNonRespectee("Seul un administrateur peut corriger un niveau hors décision du comité.")
-    if origine not in (OrigineChangementNiveau.ADMINISTRATEUR, OrigineChangementNiveau.COMITE):
-        raise RegleNonRespectee(
-            "Un niveau ne change que par décision du comité ou correction d’un administrateur."
-        )
     if not motif.strip():
         raise RegleNonRespectee("Le motif du changement de niveau est obligatoire.")
     if date_effet < accompagnement.date_debut:
@@ -152,6 +205,13 @@ def changer_niveau(
     date_fin_prevue = fin_prevue(parametres, date_effet, duree_mois)
     if parametres.avec_iml and not hasattr(accompagnement, "iml") and not iml:
         raise RegleNonRespectee("Le niveau renforcé s’accompagne d’une mesure d’intermédiation locative.")
+    verifier_duree_totale(
+        accompagnement=accompagnement,
+        parametres=parametres,
+        date_effet=date_effet,
+        date_fin_prevue=date_fin_prevue,
+        decision=decision,
+    )
     changement = ChangementNiveau.objects.create(
         accompagnement=accompagnement,
         ancien_niveau=accompagnement.niveau,
@@ -160,6 +220,7 @@ def changer_niveau(
         date_decision=date_decision or timezone.localdate(),
         date_fin_prevue=date_fin_prevue,
         origine=origine,
+        decision=decision,
         motif=motif,
         auteur=auteur,
     )
@@ -198,10 +259,18 @@ def clore_accompagnement(
     motif_sortie: str,
     situation_sortie: str,
     auteur,
+    decision=None,
+    correction: str = "",
     motif: str = "",
 ) -> Accompagnement:
-    """End the support: the episode gets its end, exit reason and housing situation, and the
-    household's path is closed."""
+    """End the support, by the committee's decision (`decision`) or an administrator's correction
+    with its reason (`correction`): the episode gets its end, exit reason and housing situation,
+    and the household's path is closed."""
+    origine = _origine(decision=decision, correction=correction, auteur=auteur)
+    if origine == OrigineChangementNiveau.ADMINISTRATEUR:
+        accompagnement.correction_fin = motif = correction.strip()
+    else:
+        accompagnement.decision_fin = decision
     if date_fin < accompagnement.date_debut:
         raise RegleNonRespectee("La date de fin ne peut précéder le début de l’accompagnement.")
     if situation_sortie not in SituationSortie.values:
@@ -334,8 +403,12 @@ def deposer_document(*, menage, fichier, format: str, auteur, **fields) -> Docum
 
 
 @transaction.atomic
-def ajouter_iml(*, accompagnement: Accompagnement, iml: dict) -> MesureIml:
-    """Put an intermédiation locative in place as reinforcement (committee decision)."""
+def ajouter_iml(
+    *, accompagnement: Accompagnement, iml: dict, auteur, decision=None, correction: str = ""
+) -> MesureIml:
+    """Put an intermédiation locative in place as reinforcement: by the committee's decision, or
+    an administrator's correction with its reason."""
+    _origine(decision=decision, correction=correction, auteur=auteur)
     if not accompagnement.en_cours:
         raise RegleNonRespectee("Cet accompagnement est terminé.")
     if not iml or not iml.get("partenaire") or not iml.get("forme") or not iml.get("date_debut_contrat"):

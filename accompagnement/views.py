@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from accompagnement import services
+from accompagnement import permissions, services
 from accompagnement.forms import (
     ClotureForm,
     ContactForm,
@@ -60,12 +60,35 @@ def _accompagnement_en_cours(menage):
     return accompagnement
 
 
+def _decide_le_comite(request, menage, titre, explication):
+    """For everyone but an administrator, a level is the committee's: the page says so and leads
+    to a request to the committee (for the referent organisation's workers)."""
+    return render(
+        request,
+        "accompagnement/decision_du_comite.html",
+        {
+            "menage": menage,
+            "titre": titre,
+            "explication": explication,
+            "peut_demander": permissions.can_propose_level(request.user, menage),
+        },
+    )
+
+
 @never_cache
 def demarrer(request, pk):
     menage = charger_menage(request.user, pk, perm="accompagnement.gerer")
     if menage.etat != EtatParcours.PROPOSITION_COMITE:
         messages.error(request, "L’accompagnement démarre après la proposition au comité de suivi.")
         return redirect(menage)
+    if not permissions.can_correct_level(request.user, menage):
+        return _decide_le_comite(
+            request,
+            menage,
+            "Démarrer l’accompagnement",
+            "Le ménage est proposé au comité de suivi : l’accompagnement démarre quand le comité "
+            "valide la proposition et fixe le niveau. La décision s’applique alors au dossier.",
+        )
     diagnostic = menage.diagnostics.filter(
         numero_parcours=menage.numero_parcours, type=TypeDiagnostic.ENTREE
     ).first()
@@ -79,13 +102,18 @@ def demarrer(request, pk):
             date_debut=data["date_debut"],
             duree_mois=data["duree_mois"],
             rythme=data["rythme"],
-            motif=data["motif"],
+            correction=data["correction"],
             auteur=request.user,
             iml=form.iml(),
         )
 
     return _soumettre(
-        request, menage, form, "Démarrer l’accompagnement", demarrer, "L’accompagnement a démarré."
+        request,
+        menage,
+        form,
+        "Démarrer l’accompagnement (correction par un administrateur)",
+        demarrer,
+        "L’accompagnement a démarré.",
     )
 
 
@@ -93,6 +121,14 @@ def demarrer(request, pk):
 def niveau(request, pk):
     menage = charger_menage(request.user, pk, perm="accompagnement.gerer")
     accompagnement = _accompagnement_en_cours(menage)
+    if not permissions.can_correct_level(request.user, menage):
+        return _decide_le_comite(
+            request,
+            menage,
+            "Changer le niveau",
+            "Le niveau change ou se renouvelle par décision du comité de suivi. Demandez au comité "
+            "d’examiner le dossier : sa décision s’appliquera au dossier.",
+        )
     form = NiveauForm(request.POST or None, initial={"niveau": accompagnement.niveau})
 
     def changer(data):
@@ -101,14 +137,18 @@ def niveau(request, pk):
             niveau=data["niveau"],
             date_effet=data["date_effet"],
             duree_mois=data["duree_mois"],
-            origine=data["origine"],
-            motif=data["motif"],
+            correction=data["correction"],
             auteur=request.user,
             iml=form.iml(),
         )
 
     return _soumettre(
-        request, menage, form, "Changer le niveau", changer, "Le niveau d’accompagnement est modifié."
+        request,
+        menage,
+        form,
+        "Corriger le niveau (administrateur)",
+        changer,
+        "Le niveau d’accompagnement est corrigé.",
     )
 
 
@@ -128,6 +168,14 @@ def rythme(request, pk):
 def cloture(request, pk):
     menage = charger_menage(request.user, pk, perm="accompagnement.gerer")
     accompagnement = _accompagnement_en_cours(menage)
+    if not permissions.can_correct_level(request.user, menage):
+        return _decide_le_comite(
+            request,
+            menage,
+            "Clore l’accompagnement",
+            "L’accompagnement prend fin par décision du comité de suivi, qui fixe le motif de sortie "
+            "et la situation de logement. Proposez la sortie au comité.",
+        )
     form = ClotureForm(request.POST or None)
 
     def clore(data):
@@ -137,7 +185,7 @@ def cloture(request, pk):
         request,
         menage,
         form,
-        "Clore l’accompagnement",
+        "Clore l’accompagnement (correction par un administrateur)",
         clore,
         "L’accompagnement est clos. Pensez au diagnostic de sortie.",
     )

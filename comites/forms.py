@@ -58,6 +58,14 @@ class DecisionForm(forms.Form):
     commentaire = forms.CharField(
         label="Motifs de la décision", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    derogation_duree = forms.BooleanField(
+        label="Dérogation à la durée maximale du niveau",
+        required=False,
+        help_text="Pour renouveler au-delà de la durée maximale en tout (12 mois pour le niveau 2).",
+    )
+    derogation_motif = forms.CharField(
+        label="Motif de la dérogation", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     iml_partenaire = forms.ModelChoiceField(
         label="Partenaire IML",
         queryset=Organisation.objects.filter(type=TypeOrganisation.PARTENAIRE_IML),
@@ -76,17 +84,22 @@ class DecisionForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, avec_derogation=True, **kwargs):
         # Shown beside AvisForm, which also has a "commentaire": ids of its own, so that each label
         # names its own field.
         kwargs.setdefault("auto_id", "id_decision_%s")
         super().__init__(*args, **kwargs)
+        if not avec_derogation:
+            del self.fields["derogation_duree"]
+            del self.fields["derogation_motif"]
 
     def clean(self):
         data = super().clean()
         decision = data.get("decision")
         if decision in (Decision.VALIDER, Decision.CHANGER_NIVEAU) and not data.get("niveau"):
             self.add_error("niveau", "Indiquez le niveau décidé.")
+        if data.get("derogation_duree") and not (data.get("derogation_motif") or "").strip():
+            self.add_error("derogation_motif", "Motivez la dérogation à la durée maximale.")
         if decision == Decision.TERMINER:
             for name in ("motif_sortie", "situation_sortie"):
                 if not data.get(name):

@@ -231,6 +231,10 @@ class PointOrdreDuJour(RattacheAuMenage):
     decision_date_debut = models.DateField("à compter du", null=True, blank=True)
     decision_duree_mois = models.PositiveSmallIntegerField("durée décidée (mois)", null=True, blank=True)
     decision_commentaire = models.TextField("commentaire de la décision", blank=True)
+    # A level renewed beyond its maximum in total (renewals of the episode added up) needs the
+    # committee to say so, with its reason.
+    derogation_duree = models.BooleanField("dérogation à la durée maximale", default=False)
+    derogation_motif = models.TextField("motif de la dérogation", blank=True)
     decide_le = models.DateTimeField(null=True, blank=True)
     decide_par = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

@@ -9,6 +9,7 @@ state."""
 
 import rules
 
+from accompagnement.permissions import can_propose_level
 from comites.enums import ROLES_ANIMATION, RoleMembre
 from comptes.permissions import is_administrateur, is_membre_comite
 from menages.enums import ETATS_ACCOMPAGNEMENT
@@ -89,5 +90,8 @@ rules.add_perm("comites.animer_seance", can_run_seance)
 
 def can_ask_committee(user, menage) -> bool:
     """A referent asks the committee for a decision (level change, renewal, IML, exit) while the
-    household is in support."""
-    return user.has_perm("comites.demander") and menage.etat in ETATS_ACCOMPAGNEMENT
+    household is in support: an administrator, or a social worker of the household's referent
+    organisation (an HDM worker does not ask for the level of an ADAFF household)."""
+    if not (user.has_perm("comites.demander") and menage.etat in ETATS_ACCOMPAGNEMENT):
+        return False
+    return user.est_administrateur or can_propose_level(user, menage)

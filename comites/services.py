@@ -11,7 +11,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from accompagnement import services as acc_services
-from accompagnement.enums import OrigineChangementNiveau, Rythme
+from accompagnement.enums import Rythme
 from accompagnement.models import Accompagnement
 from comites import calendrier, permissions
 from comites.enums import STATUTS_SANS_SEANCE, Decision, StatutSeance, TypePoint
@@ -247,6 +247,8 @@ def decider(
     iml: dict | None = None,
     motif_sortie: str = "",
     situation_sortie: str = "",
+    derogation_duree: bool = False,
+    derogation_motif: str = "",
 ) -> PointOrdreDuJour:
     """Record the chair's decision on an item and apply it to the household's file, all or nothing:
     if the file cannot take the decision, nothing is recorded."""
@@ -260,6 +262,8 @@ def decider(
         raise ActionImpossible("Seul le président de séance enregistre les décisions.")
     if point.est_decide:
         raise ActionImpossible("Ce point est déjà décidé.")
+    if decision not in Decision.values:
+        raise ActionImpossible("Décision inconnue.")
     if seance.close:
         raise ActionImpossible("La séance est close.")
     _presents, requis, atteint = quorum(seance, point)
@@ -272,6 +276,22 @@ def decider(
     motif = f"{libelle}. {commentaire}".strip()
     accompagnement = menage.accompagnements.en_cours().first()
 
+    if decision == Decision.RENOUVELER and accompagnement is not None:
+        niveau = niveau or accompagnement.niveau
+        date_debut = accompagnement.date_fin_prevue + datetime.timedelta(days=1)
+    # The item is recorded first: the level it gives links to it (a failure below undoes both).
+    point.decision = decision
+    point.decision_niveau = (
+        niveau if decision in (Decision.VALIDER, Decision.RENOUVELER, Decision.CHANGER_NIVEAU) else ""
+    )
+    point.decision_date_debut = date_debut
+    point.decision_duree_mois = duree_mois
+    point.decision_commentaire = commentaire
+    point.derogation_duree = derogation_duree
+    point.derogation_motif = derogation_motif.strip() if derogation_duree else ""
+    point.decide_le = timezone.now()
+    point.decide_par = auteur
+    point.save()
     if decision == Decision.VALIDER:
         if menage.etat != EtatParcours.PROPOSITION_COMITE:
             raise ActionImpossible("Le ménage n’est pas proposé au comité.")
@@ -283,30 +303,28 @@ def decider(
             rythme=Rythme.HEBDOMADAIRE,
             motif=motif,
             auteur=auteur,
+            decision=point,
             iml=iml,
             date_decision=jour_seance,
         )
     elif decision in (Decision.RENOUVELER, Decision.CHANGER_NIVEAU):
         if accompagnement is None:
             raise ActionImpossible("Ce ménage n’a pas d’accompagnement en cours.")
-        if decision == Decision.RENOUVELER:
-            niveau = niveau or accompagnement.niveau
-            date_debut = accompagnement.date_fin_prevue + datetime.timedelta(days=1)
         acc_services.changer_niveau(
             accompagnement=accompagnement,
             niveau=niveau,
             date_effet=date_debut,
             duree_mois=duree_mois,
-            origine=OrigineChangementNiveau.COMITE,
             motif=motif,
             auteur=auteur,
+            decision=point,
             iml=iml,
             date_decision=jour_seance,
         )
     elif decision == Decision.AJOUTER_IML:
         if accompagnement is None:
             raise ActionImpossible("Ce ménage n’a pas d’accompagnement en cours.")
-        acc_services.ajouter_iml(accompagnement=accompagnement, iml=iml or {})
+        acc_services.ajouter_iml(accompagnement=accompagnement, iml=iml or {}, auteur=auteur, decision=point)
     elif decision == Decision.REFUSER:
         if menage.etat == EtatParcours.PROPOSITION_COMITE:
             menages_services.changer_etat(
@@ -325,21 +343,9 @@ def decider(
             motif_sortie=motif_sortie,
             situation_sortie=situation_sortie,
             auteur=auteur,
+            decision=point,
             motif=motif,
         )
-    elif decision != Decision.AJOURNER:
-        raise ActionImpossible("Décision inconnue.")
-
-    point.decision = decision
-    point.decision_niveau = (
-        niveau if decision in (Decision.VALIDER, Decision.RENOUVELER, Decision.CHANGER_NIVEAU) else ""
-    )
-    point.decision_date_debut = date_debut
-    point.decision_duree_mois = duree_mois
-    point.decision_commentaire = commentaire
-    point.decide_le = timezone.now()
-    point.decide_par = auteur
-    point.save()
     return point
 
 

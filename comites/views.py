@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accompagnement.models import Accompagnement, Objectif
+from accompagnement.permissions import can_propose_level
 from comites import permissions, selectors, services
 from comites.enums import Avis, StatutSeance
 from comites.forms import (
@@ -23,7 +24,7 @@ from comites.forms import (
 )
 from comites.models import AvisMembre, Instance, PointOrdreDuJour, Presence, Seance
 from comptes.access import require_perm
-from menages.enums import TypeDiagnostic
+from menages.enums import ETATS_ACCOMPAGNEMENT, TypeDiagnostic
 from menages.models import Menage
 from menages.selectors import charger_menage, resume_anonymise
 
@@ -351,6 +352,8 @@ def point(request, pk):
     decision_form = DecisionForm(
         request.POST if request.POST.get("action") == "decision" else None,
         initial={"niveau": point.niveau_propose, "duree_mois": point.duree_proposee_mois},
+        # A derogation to a level's maximum only matters for a household already in support.
+        avec_derogation=point.menage.etat in ETATS_ACCOMPAGNEMENT,
     )
     if request.method == "POST":
         try:
@@ -406,6 +409,8 @@ def pv_statut(request, pk):
 @never_cache
 def demande(request, menage_pk):
     menage = charger_menage(request.user, menage_pk, perm="comites.demander")
+    if not (request.user.est_administrateur or can_propose_level(request.user, menage)):
+        raise PermissionDenied
     form = DemandeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         demande = form.save(commit=False)

@@ -10,7 +10,7 @@ from django.db.models import Case, Value, When
 from django.utils import timezone
 
 from accompagnement import services as acc_services
-from accompagnement.enums import Axe, FormeIml, OrigineChangementNiveau, Rythme, SituationSortie, TypeContact
+from accompagnement.enums import Axe, FormeIml, Rythme, SituationSortie, TypeContact
 from accompagnement.models import Contact
 from comptes.enums import CodeNiveau
 from logements.enums import TypeBail
@@ -272,8 +272,9 @@ def _advance(menage, target, *, ts, cesf, financeurs, comptes, rng, i):
         date_debut=debut,
         duree_mois=12 if niveau == CodeNiveau.NIVEAU_3 else None,
         rythme=[Rythme.HEBDOMADAIRE, Rythme.BIMENSUEL, Rythme.MENSUEL][i % 3],
-        motif=f"Décision du comité de suivi du {debut:%d/%m/%Y}.",
-        auteur=ts,
+        # The demo's past is taken over by the administrator, with the reason written (shown apart).
+        correction=f"Reprise de l’historique : accompagnement validé par le comité du {debut:%d/%m/%Y}.",
+        auteur=comptes["admin"],
         iml=iml,
         date_decision=debut,
     )
@@ -319,15 +320,15 @@ def _advance(menage, target, *, ts, cesf, financeurs, comptes, rng, i):
         duree_mois=3,
         date_effet=min(debut + datetime.timedelta(days=150), timezone.localdate()),
         date_decision=min(debut + datetime.timedelta(days=150), timezone.localdate()),
-        origine=OrigineChangementNiveau.COMITE,
-        motif="Situation stabilisée : relais vers le droit commun.",
-        auteur=ts,
+        correction="Reprise de l’historique : situation stabilisée, relais vers le droit commun.",
+        auteur=comptes["admin"],
     )
     if target == E.RELAIS_SORTANT:
         return
     acc_services.clore_accompagnement(
         accompagnement=accompagnement,
-        auteur=ts,
+        auteur=comptes["admin"],
+        correction="Reprise de l’historique : sortie décidée par le comité.",
         date_fin=min(debut + datetime.timedelta(days=200), timezone.localdate()),
         motif_sortie=[MotifSortie.AUTONOMIE, MotifSortie.RELAIS_DROIT_COMMUN][i % 2],
         situation_sortie=SituationSortie.MAINTIEN,

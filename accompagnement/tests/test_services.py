@@ -17,57 +17,55 @@ def start(menage, user, niveau="niveau_2", duree=None, iml=None):
         date_debut=D,
         duree_mois=duree,
         rythme="mensuel",
-        motif="Comité du 01/03",
+        correction="Reprise d’un dossier validé hors application",
         auteur=user,
         iml=iml,
     )
 
 
 def test_planned_end_comes_from_the_programmes_level_settings(menage, programme):
-    accompagnement = start(menage, programme.ts_adaff)
+    accompagnement = start(menage, programme.admin)
     assert accompagnement.date_fin_prevue == datetime.date(2027, 2, 28)  # level 2: 12 months
     menage.refresh_from_db()
     assert menage.etat == EtatParcours.ACCOMPAGNEMENT and menage.niveau == "niveau_2"
-    assert accompagnement.changements_niveau.get().origine == "entree"
+    assert accompagnement.changements_niveau.get().origine == "administrateur"
 
 
 def test_level_1_cannot_be_planned_beyond_three_months(menage, programme):
     with pytest.raises(ValidationError, match="au plus 3 mois"):
-        start(menage, programme.ts_adaff, niveau="niveau_1", duree=4)
-    assert start(menage, programme.ts_adaff, niveau="niveau_1", duree=3).date_fin_prevue == datetime.date(
+        start(menage, programme.admin, niveau="niveau_1", duree=4)
+    assert start(menage, programme.admin, niveau="niveau_1", duree=3).date_fin_prevue == datetime.date(
         2026, 5, 31
     )
 
 
 def test_level_2_cannot_be_planned_beyond_twelve_months(menage, programme):
     with pytest.raises(ValidationError, match="au plus 12 mois"):
-        start(menage, programme.ts_adaff, duree=13)
+        start(menage, programme.admin, duree=13)
     menage.refresh_from_db()
     assert menage.etat == EtatParcours.PROPOSITION_COMITE  # nothing was applied
 
 
 def test_level_3_needs_a_duration_and_an_iml(menage, programme):
     with pytest.raises(ValidationError, match="intermédiation locative"):
-        start(menage, programme.ts_adaff, niveau="niveau_3", duree=12)
+        start(menage, programme.admin, niveau="niveau_3", duree=12)
     iml = {"partenaire": programme.hdm, "forme": "sous_location", "date_debut_contrat": D}
     with pytest.raises(ValidationError, match="fixée par le comité"):
-        start(menage, programme.ts_adaff, niveau="niveau_3", iml=iml)
-    accompagnement = start(menage, programme.ts_adaff, niveau="niveau_3", duree=18, iml=iml)
+        start(menage, programme.admin, niveau="niveau_3", iml=iml)
+    accompagnement = start(menage, programme.admin, niveau="niveau_3", duree=18, iml=iml)
     assert accompagnement.iml.partenaire == programme.hdm
 
 
 def test_level_changes_only_by_committee_or_by_administrator_with_reason(menage, programme):
-    accompagnement = start(menage, programme.ts_adaff)
+    accompagnement = start(menage, programme.admin)
     kwargs = {"accompagnement": accompagnement, "niveau": "niveau_1", "date_effet": D, "duree_mois": 2}
-    with pytest.raises(ValidationError, match="Seul un administrateur"):
-        services.changer_niveau(origine="administrateur", motif="Erreur", auteur=programme.ts_adaff, **kwargs)
-    with pytest.raises(ValidationError, match="motif"):
-        services.changer_niveau(origine="administrateur", motif=" ", auteur=programme.admin, **kwargs)
     with pytest.raises(ValidationError, match="par décision du comité"):
-        services.changer_niveau(origine="entree", motif="x", auteur=programme.admin, **kwargs)
-    services.changer_niveau(
-        origine="administrateur", motif="Erreur de saisie", auteur=programme.admin, **kwargs
-    )
+        services.changer_niveau(correction="Erreur", auteur=programme.ts_adaff, **kwargs)
+    with pytest.raises(ValidationError, match="par décision du comité"):
+        services.changer_niveau(motif="Décision du comité du 01/03", auteur=programme.ts_adaff, **kwargs)
+    with pytest.raises(ValidationError, match="motif de la correction"):
+        services.changer_niveau(correction=" ", auteur=programme.admin, **kwargs)
+    services.changer_niveau(correction="Erreur de saisie", auteur=programme.admin, **kwargs)
     accompagnement.refresh_from_db()
     assert accompagnement.niveau == "niveau_1" and accompagnement.date_fin_prevue == datetime.date(
         2026, 4, 30
@@ -76,15 +74,14 @@ def test_level_changes_only_by_committee_or_by_administrator_with_reason(menage,
 
 
 def test_exit_relay_then_closure_move_the_path(menage, programme):
-    accompagnement = start(menage, programme.ts_adaff)
+    accompagnement = start(menage, programme.admin)
     services.changer_niveau(
         accompagnement=accompagnement,
         niveau="relais_sortant",
         date_effet=datetime.date(2026, 9, 1),
         duree_mois=3,
-        origine="comite",
-        motif="Comité du 01/09",
-        auteur=programme.ts_adaff,
+        correction="Relais décidé avant la mise en service",
+        auteur=programme.admin,
     )
     menage.refresh_from_db()
     assert menage.etat == EtatParcours.RELAIS_SORTANT
@@ -93,7 +90,8 @@ def test_exit_relay_then_closure_move_the_path(menage, programme):
         date_fin=datetime.date(2026, 11, 1),
         motif_sortie="autonomie",
         situation_sortie="maintien",
-        auteur=programme.ts_adaff,
+        correction="Sortie décidée avant la mise en service",
+        auteur=programme.admin,
     )
     menage.refresh_from_db()
     accompagnement.refresh_from_db()

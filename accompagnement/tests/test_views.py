@@ -325,17 +325,28 @@ def test_exit_diagnostic_shows_progress_per_domain(client, programme, menage, su
 
 
 def test_closing_form_requires_reason_and_housing_situation(client, programme, menage, suivi):
+    client.force_login(programme.admin)
+    url = reverse("accompagnement:cloture", args=[menage.pk])
+    response = client.post(url, {"date_fin": "2026-11-20", "correction": "Sortie décidée hors application"})
+    assert response.status_code == 200 and "Ce champ est obligatoire" in response.text
+    assert "Sortie décidée hors application" in response.text
+    fin = {"date_fin": "2026-11-20", "motif_sortie": "autonomie", "situation_sortie": "maintien"}
+    assert client.post(url, fin).status_code == 200  # no reason for the correction
+    assert client.post(url, {**fin, "correction": "Sortie décidée hors application"}).status_code == 302
+    suivi.refresh_from_db()
+    assert suivi.correction_fin == "Sortie décidée hors application"
+    page = client.get(menage.get_absolute_url()).text
+    assert "correction par un administrateur : Sortie décidée hors application" in page
+
+
+def test_social_worker_cannot_close_without_the_committee(client, programme, menage, suivi):
     client.force_login(programme.ts_adaff)
     url = reverse("accompagnement:cloture", args=[menage.pk])
-    response = client.post(url, {"date_fin": "2026-11-20", "motif": "Bilan fait avec la famille"})
-    assert response.status_code == 200 and "Ce champ est obligatoire" in response.text
-    assert "Bilan fait avec la famille" in response.text
-    assert (
-        client.post(
-            url, {"date_fin": "2026-11-20", "motif_sortie": "autonomie", "situation_sortie": "maintien"}
-        ).status_code
-        == 302
-    )
+    fin = {"date_fin": "2026-11-20", "motif_sortie": "autonomie", "situation_sortie": "maintien"}
+    response = client.post(url, {**fin, "correction": "x", "motif": "x"})
+    assert response.status_code == 200 and "C’est le comité de suivi qui décide" in response.text
+    suivi.refresh_from_db()
+    assert suivi.en_cours
 
 
 def test_exit_diagnostic_is_entered_at_the_exit_relay(client, programme, menage, suivi):

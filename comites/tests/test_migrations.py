@@ -11,10 +11,11 @@ APRES = [("comites", "0004_seances_closes_tenues")]
 
 def migrer(cible):
     """Migrate comites to `cible`; the models of the other apps as they are in the database."""
+    MigrationExecutor(connection).migrate(cible)
+    # Migrating comites back also unapplies what depends on it (accompagnement's link to decisions).
     executor = MigrationExecutor(connection)
-    executor.migrate(cible)
-    autres = [n for n in executor.loader.graph.leaf_nodes() if n[0] != "comites"]
-    return executor.loader.project_state(autres + cible).apps
+    applied = [n for n in executor.loader.applied_migrations if n in executor.loader.graph.nodes]
+    return executor.loader.project_state(applied).apps
 
 
 @pytest.mark.django_db(transaction=True)

@@ -389,6 +389,12 @@ class Command(BaseCommand):
         # The decisions go to the sessions held (settled by seed_demo).
         passees = seed_seances(instance=instance)
         president = Utilisateur.objects.get(username="comite.cg")
+        episode_of = {
+            m: (niveau, debut)
+            for m, niveau, debut in Accompagnement.objects.filter(
+                menage__reference__startswith="ECH-"
+            ).values_list("menage_id", "niveau", "date_debut")
+        }
         points = []
         for n, (pk, _saisine, etat, _nom) in enumerate(menages):
             if (
@@ -405,7 +411,28 @@ class Command(BaseCommand):
                 points.append(PointOrdreDuJour(
                     seance=seance, menage_id=pk, type=TypePoint.NOUVELLE_PROPOSITION, ordre=n, niveau_propose=CodeNiveau.NIVEAU_2,
                     decision=Decision.REFUSER if etat == EtatParcours.REFUSE else Decision.VALIDER,
-                    decision_niveau="" if etat == EtatParcours.REFUSE else CodeNiveau.NIVEAU_2,
+                    decision_niveau=episode_of[pk][0] if pk in episode_of else "",
+                    decision_date_debut=episode_of[pk][1] if pk in episode_of else None,
                     decide_le=seance.date, decide_par=president,
                 ))  # fmt: skip
         PointOrdreDuJour.objects.bulk_create(points, batch_size=BATCH)
+        # Each episode's start links to the validation that made it; one without a decided item
+        # (no past session) is an administrator's correction with its reason.
+        validation_of = {p.menage_id: p.pk for p in points if p.decision == Decision.VALIDER}
+        entrees = list(
+            ChangementNiveau.objects.filter(
+                accompagnement__menage__reference__startswith="ECH-", origine=OrigineChangementNiveau.ENTREE
+            ).values_list("pk", "accompagnement__menage_id")
+        )
+        ChangementNiveau.objects.bulk_update(
+            [ChangementNiveau(pk=c, decision_id=validation_of[m]) for c, m in entrees if m in validation_of],
+            ["decision"],
+            batch_size=BATCH,
+        )
+        ChangementNiveau.objects.filter(pk__in=[c for c, m in entrees if m not in validation_of]).update(
+            origine=OrigineChangementNiveau.ADMINISTRATEUR, motif="Reprise des données du jeu à l’échelle."
+        )
+        # The scale set has no « mettre fin » decisions: its ends are taken over the same way.
+        Accompagnement.objects.filter(menage__reference__startswith="ECH-", date_fin__isnull=False).update(
+            correction_fin="Reprise des données du jeu à l’échelle."
+        )
