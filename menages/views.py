@@ -243,7 +243,9 @@ def validation_publique(request, token):
     if erreur is None and request.method == "POST" and form.is_valid():
         try:
             with set_actor(validation.destinataire):
-                services.repondre_validation(
+                # The service re-reads the row under lock and returns it with the answer: show that
+                # one, not the copy read before (still « en attente »).
+                validation = services.repondre_validation(
                     validation=validation,
                     decision=decision,
                     commentaire=form.cleaned_data["commentaire"],

@@ -75,9 +75,22 @@ def test_valid_link_shows_the_summary_and_records_the_answer_on_post(
 
 def test_refusal_link_records_a_refusal(client, programme, menage, django_capture_on_commit_callbacks):
     (validation,) = request_validation(programme, menage, django_capture_on_commit_callbacks)
-    client.post(validation_links(validation)[DecisionFinanceur.REFUSEE], {"commentaire": ""})
+    response = client.post(validation_links(validation)[DecisionFinanceur.REFUSEE], {"commentaire": ""})
     validation.refresh_from_db()
     assert validation.decision == DecisionFinanceur.REFUSEE
+    assert "Vous avez refusé l’entrée du ménage" in response.text
+    assert "en attente" not in response.text.lower()
+
+
+def test_funder_confirmation_says_what_they_answered(
+    client, programme, menage, django_capture_on_commit_callbacks
+):
+    (validation,) = request_validation(programme, menage, django_capture_on_commit_callbacks)
+    response = client.post(validation_links(validation)[DecisionFinanceur.VALIDEE], {"commentaire": ""})
+    assert response.status_code == 200
+    assert f"Vous avez validé l’entrée du ménage {menage.reference}" in response.text
+    assert "au nom de DDCSPP" in response.text
+    assert "en attente" not in response.text.lower()
 
 
 def test_reused_link_is_refused_with_a_clear_message(
