@@ -10,7 +10,13 @@ from comptes.tests.factories import user_with_role
 from menages import services
 from menages.emails import validation_links
 from menages.enums import DecisionFinanceur, EtatParcours, ModeReponse
-from menages.tests.factories import IntervenantFactory, MembreFactory, MenageFactory, PreDiagnosticFactory
+from menages.tests.factories import (
+    IntervenantFactory,
+    MembreFactory,
+    MenageFactory,
+    PreDiagnosticFactory,
+    RessourceFactory,
+)
 
 
 @pytest.fixture
@@ -23,6 +29,7 @@ def menage(programme):
         nom="Durand Hélène",
     )
     MembreFactory(menage=menage, nom="Durand", prenom="Hélène")
+    RessourceFactory(menage=menage)
     IntervenantFactory(menage=menage, utilisateur=programme.ts_adaff)
     PreDiagnosticFactory(menage=menage, auteur=programme.ts_adaff, situation="Suivi en addictologie")
     return menage
