@@ -1,5 +1,6 @@
 """Reads on households: anonymised summaries, counts, progress between diagnostics."""
 
+import datetime
 from dataclasses import dataclass
 
 from django.db.models import Count
@@ -7,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from comptes.enums import Role, TypeOrganisation
-from menages.enums import DomaineDiagnostic, EtatParcours, LienMembre, TypeDiagnostic
+from menages.enums import DomaineDiagnostic, EtatParcours, LienMembre, TypeDiagnostic, TypeIntervention
 from menages.models import Menage
 
 
@@ -105,6 +106,40 @@ def representants_financeur(financeur):
     return financeur.utilisateurs.filter(is_active=True, attributions_roles__role=Role.FINANCEUR).exclude(
         email=""
     )
+
+
+def effets_fin_intervention(intervenant) -> list[str]:
+    """What ending `intervenant` will change, beyond its end date: who loses access to the file
+    (`MenageQuerySet.visible_to`: landlord staff keep their own landlord's households) and whether
+    the household is left without a référent."""
+    menage = intervenant.menage
+    autres = menage.intervenants.actifs(le=timezone.localdate() + datetime.timedelta(days=1)).exclude(
+        pk=intervenant.pk
+    )
+    effets = []
+    organisation = intervenant.organisation
+    if (
+        organisation is not None
+        and organisation.pk != menage.bailleur_id
+        and organisation.type != TypeOrganisation.FINANCEUR
+        and not autres.filter(organisation=organisation).exists()
+    ):
+        effets.append(
+            f"Plus personne de l’organisation {organisation} n’interviendra auprès du ménage : à partir "
+            f"de demain, aucun compte de l’organisation {organisation} n’aura plus accès à ce dossier."
+        )
+    elif (
+        intervenant.type == TypeIntervention.TISF
+        and intervenant.utilisateur is not None
+        and not autres.filter(utilisateur=intervenant.utilisateur).exists()
+    ):
+        effets.append(f"À partir de demain, {intervenant.utilisateur} n’aura plus accès à ce dossier.")
+    if (
+        intervenant.type == TypeIntervention.REFERENT
+        and not autres.filter(type=TypeIntervention.REFERENT).exists()
+    ):
+        effets.append("Le ménage n’aura plus de travailleur social référent.")
+    return effets
 
 
 def nombres_par_etat(menages) -> dict[str, int]:

@@ -123,6 +123,18 @@ def ajouter_intervenant(
     return intervenant
 
 
+@transaction.atomic
+def terminer_intervenant(*, intervenant: Intervenant) -> Intervenant:
+    """End an intervention today (on its first day if it starts later). It stays in the file's
+    history; the access it gave ends with it (`MenageQuerySet.visible_to`), from the next day."""
+    intervenant = Intervenant.objects.select_for_update().get(pk=intervenant.pk)
+    if intervenant.date_fin is not None:
+        raise ValidationError("Cette intervention est déjà terminée.")
+    intervenant.date_fin = max(timezone.localdate(), intervenant.date_debut)
+    intervenant.save(update_fields=["date_fin"])
+    return intervenant
+
+
 class TransitionRefusee(ValidationError):
     """A step change that the path does not allow, or whose requirement is not met. A requirement
     met on another page has a `code` by which the views link to that page (`views.REMEDES`)."""

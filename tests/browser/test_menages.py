@@ -13,8 +13,8 @@ pytestmark = pytest.mark.browser
 def test_social_worker_creates_household_moves_it_to_diagnostic_and_finds_it(
     demo, login, live_server, page, size
 ):
-    """The submission to the funders is confirmed on a page that is screenshot and checked with
-    axe-core (test-results/parcours/)."""
+    """The submission to the funders and the end of an intervention are confirmed on pages that
+    are screenshot and checked with axe-core (test-results/parcours/)."""
     j = Journey(page, "household-path", size)
     login("ts.adaff")
     j.menu("Ménages")  # opens the collapsed menu first on a tablet
@@ -75,6 +75,13 @@ def test_social_worker_creates_household_moves_it_to_diagnostic_and_finds_it(
     page.get_by_role("link", name="Commencer le diagnostic approfondi").click()
     page.get_by_role("button", name="Confirmer").click()
     expect(page.get_by_text("est passé à l’étape « Diagnostic approfondi »")).to_be_visible()
+
+    # Ending her own intervention is confirmed first, with what it changes; she cancels.
+    page.get_by_role("link", name=re.compile("^Terminer l’intervention de")).first.click()
+    expect(page.get_by_text("Le ménage n’aura plus de travailleur social référent.")).to_be_visible()
+    j.check("end-intervention-confirmation")
+    page.get_by_role("link", name="Annuler").click()
+    expect(page.get_by_role("heading", name="Pérès Mélanie", level=1)).to_be_visible()
 
     j.menu("Ménages")
     page.get_by_label("Nom ou référence").fill("peres melanie")
