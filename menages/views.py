@@ -15,6 +15,7 @@ from django.utils.html import format_html, format_html_join
 from django.views.decorators.cache import never_cache
 
 from comptes.access import require_perm
+from comptes.formats import format_euros
 from menages import selectors, services, workflow
 from menages.enums import DecisionFinanceur, EtatParcours, ModeReponse, TypeDiagnostic
 from menages.forms import (
@@ -29,7 +30,9 @@ from menages.forms import (
     TransitionForm,
 )
 from menages.models import (
+    Dette,
     Menage,
+    Ressource,
     ValidationFinanceur,
 )
 from menages.permissions import can_transition
@@ -115,19 +118,37 @@ def modifier(request, pk):
     )
 
 
+def _ligne(obj) -> str:
+    """A row about to be deleted, as the confirmation names it."""
+    if isinstance(obj, Ressource):
+        return f"Ressource : {obj.get_type_display()}, {format_euros(obj.montant_mensuel)} par mois"
+    if isinstance(obj, Dette):
+        return f"Dette : {obj.creancier}, {format_euros(obj.montant)}"
+    return f"Membre du ménage : {obj}"
+
+
 def _formsets_page(request, menage, formset_classes, template, titre):
+    """Rows of the household's file edited together. Rows ticked « Supprimer » are deleted for good:
+    the first valid POST that deletes shows them, with everything typed kept, and only the
+    second (`confirmer_suppression`) saves."""
     prefixes = list(formset_classes)
     formsets = {
         prefix: cls(request.POST or None, instance=menage, prefix=prefix)
         for prefix, cls in formset_classes.items()
     }
+    a_supprimer = []
     if request.method == "POST" and all(fs.is_valid() for fs in formsets.values()):
-        with transaction.atomic():
-            for prefix in prefixes:
-                formsets[prefix].save()
-        messages.success(request, "Les modifications sont enregistrées.")
-        return redirect(menage)
-    return render(request, template, {"menage": menage, "formsets": formsets, "titre": titre})
+        a_supprimer = [
+            _ligne(form.instance) for fs in formsets.values() for form in fs.deleted_forms if form.instance.pk
+        ]
+        if not a_supprimer or "confirmer_suppression" in request.POST:
+            with transaction.atomic():
+                for prefix in prefixes:
+                    formsets[prefix].save()
+            messages.success(request, "Les modifications sont enregistrées.")
+            return redirect(menage)
+    context = {"menage": menage, "formsets": formsets, "titre": titre, "a_supprimer": a_supprimer}
+    return render(request, template, context)
 
 
 @never_cache

@@ -186,3 +186,53 @@ def test_a_link_in_a_message_survives_the_redirect(client, programme, menage, mo
         f'Un pré-diagnostic manque. <a class="alert-link" href="{lien}">Saisir le pré-diagnostic</a>'
         in response.text
     )
+
+
+def test_deleting_a_member_is_confirmed_first_with_what_was_typed_kept(client, programme, menage):
+    from menages.models import Membre
+
+    membre = MembreFactory(menage=menage, prenom="Léa", nom="Martin")
+    client.force_login(programme.ts_adaff)
+    url = reverse("menages:composition", args=[menage.pk])
+    data = {
+        "membres-TOTAL_FORMS": "2",
+        "membres-INITIAL_FORMS": "1",
+        "membres-MIN_NUM_FORMS": "0",
+        "membres-MAX_NUM_FORMS": "1000",
+        "membres-0-id": membre.pk,
+        "membres-0-menage": menage.pk,
+        "membres-0-prenom": "Léa",
+        "membres-0-nom": "Martin",
+        "membres-0-lien": membre.lien,
+        "membres-0-DELETE": "on",
+        "membres-1-prenom": "Noé",
+        "membres-1-nom": "Martin",
+        "membres-1-lien": "enfant",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200
+    text = response.text
+    assert "Confirmez la suppression" in text and "Membre du ménage : Léa Martin" in text
+    assert "Supprimer 1 ligne et enregistrer" in text and 'value="Noé"' in text
+    assert list(Membre.objects.filter(menage=menage)) == [membre]  # nothing saved yet
+
+    assert client.post(url, {**data, "confirmer_suppression": "1"}).status_code == 302
+    assert [m.prenom for m in Membre.objects.filter(menage=menage)] == ["Noé"]
+
+
+def test_saving_rows_without_deleting_needs_no_confirmation(client, programme, menage):
+    client.force_login(programme.ts_adaff)
+    data = {
+        "ressources-TOTAL_FORMS": "1",
+        "ressources-INITIAL_FORMS": "0",
+        "ressources-MIN_NUM_FORMS": "0",
+        "ressources-MAX_NUM_FORMS": "1000",
+        "ressources-0-type": "rsa",
+        "ressources-0-montant_mensuel": "635,71",
+        "dettes-TOTAL_FORMS": "1",
+        "dettes-INITIAL_FORMS": "0",
+        "dettes-MIN_NUM_FORMS": "0",
+        "dettes-MAX_NUM_FORMS": "1000",
+    }
+    assert client.post(reverse("menages:budget", args=[menage.pk]), data).status_code == 302
+    assert menage.ressources.count() == 1
