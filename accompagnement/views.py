@@ -5,7 +5,6 @@ from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
 
 from accompagnement import permissions, services
 from accompagnement.forms import (
@@ -26,8 +25,8 @@ from comptes.access import require_perm
 from comptes.audit import record_view
 from menages.enums import EtatParcours, TypeDiagnostic
 from menages.models import Intervenant
-from menages.selectors import charger_menage
-from menages.services import ajouter_intervenant
+from menages.selectors import charger_menage, effets_fin_intervention
+from menages.services import ajouter_intervenant, terminer_intervenant
 
 CONFLIT = (
     "Quelqu’un d’autre a enregistré cette fiche pendant que vous la modifiiez. Votre saisie est conservée "
@@ -39,9 +38,10 @@ def _page(request, template, menage, form, titre, **extra):
     return render(request, template, {"menage": menage, "form": form, "titre": titre, **extra})
 
 
-def _soumettre(request, menage, form, titre, action, succes):
+def _soumettre(request, menage, form, titre, action, succes, **extra):
     """Show the form; on a valid POST run `action(cleaned_data)` (one service call) and go back to
-    the file, or show the rule it broke next to the form, with everything typed kept."""
+    the file, or show the rule it broke next to the form, with everything typed kept. `extra` goes
+    to the template (`effets`: what saving will do, `bouton`: the submit button's label)."""
     if request.method == "POST" and form.is_valid():
         try:
             action(form.cleaned_data)
@@ -50,7 +50,7 @@ def _soumettre(request, menage, form, titre, action, succes):
         else:
             messages.success(request, succes)
             return redirect(menage)
-    return _page(request, "accompagnement/form.html", menage, form, titre)
+    return _page(request, "accompagnement/form.html", menage, form, titre, **extra)
 
 
 def _accompagnement_en_cours(menage):
@@ -188,6 +188,17 @@ def cloture(request, pk):
         "Clore l’accompagnement (correction par un administrateur)",
         clore,
         "L’accompagnement est clos. Pensez au diagnostic de sortie.",
+        effets=[
+            f"L’accompagnement de {menage.nom} ({accompagnement.get_niveau_display()}, commencé le "
+            f"{accompagnement.date_debut:%d/%m/%Y}) prendra fin à la date indiquée, avec le motif et "
+            "la situation de logement à la sortie.",
+            "Le parcours du ménage passera à l’étape « Clos », daté et signé de votre nom dans sa "
+            "chronologie.",
+            "La clôture ne s’annule pas : si le ménage revient, un nouveau parcours s’ouvrira par "
+            "une nouvelle saisine.",
+        ],
+        bouton="Clore l’accompagnement",
+        bouton_style="btn-danger",
     )
 
 
@@ -374,11 +385,27 @@ def intervenant(request, pk):
 
 
 @never_cache
-@require_POST
 def intervenant_terminer(request, pk, intervenant_pk):
+    """End an intervention: GET says whose and what follows (who loses access to the file), POST
+    ends it."""
     menage = charger_menage(request.user, pk, perm="accompagnement.intervenants")
-    intervenant = get_object_or_404(Intervenant, pk=intervenant_pk, menage=menage, date_fin__isnull=True)
-    intervenant.date_fin = max(timezone.localdate(), intervenant.date_debut)
-    intervenant.save(update_fields=["date_fin"])
-    messages.success(request, f"L’intervention de {intervenant} est terminée.")
-    return redirect(menage)
+    intervenant = get_object_or_404(
+        Intervenant.objects.select_related("organisation", "utilisateur"),
+        pk=intervenant_pk,
+        menage=menage,
+        date_fin__isnull=True,
+    )
+    if request.method == "POST":
+        terminer_intervenant(intervenant=intervenant)
+        messages.success(request, f"L’intervention de {intervenant} est terminée.")
+        return redirect(menage)
+    return render(
+        request,
+        "accompagnement/intervenant_terminer.html",
+        {
+            "menage": menage,
+            "intervenant": intervenant,
+            "effets": effets_fin_intervention(intervenant),
+            "aujourdhui": max(timezone.localdate(), intervenant.date_debut),
+        },
+    )

@@ -88,7 +88,7 @@ def actions(menage, user) -> list[Action]:
         libelle = workflow.ACTIONS[vers]
         if vers == EtatParcours.VALIDATION_FINANCEURS:
             url = reverse("menages:demander_validations", args=[menage.pk])
-            result.append(Action(libelle, url, ordre=100, style="btn-primary", post=True))
+            result.append(Action(libelle, url, ordre=100, style="btn-primary"))
         else:
             url = f"{reverse('menages:transition', args=[menage.pk])}?vers={vers}"
             fin = vers in {EtatParcours.REFUSE, EtatParcours.CLOS}

@@ -79,14 +79,14 @@ def a_midi(jour: date) -> datetime:
 
 @dataclass(frozen=True)
 class Action:
-    """A button in the household file's header, offered only when the reader may take it: the
-    template does not decide again from the household's state."""
+    """A link in the household file's header, offered only when the reader may take it: the
+    template does not decide again from the household's state. It opens a page (a form, or a
+    confirmation that says what the action will do): nothing is done in one click."""
 
     libelle: str
     url: str
     ordre: int
     style: str = "btn-outline-primary"
-    post: bool = False
 
 
 @dataclass(frozen=True)

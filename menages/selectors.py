@@ -1,9 +1,14 @@
 """Reads on households: anonymised summaries, counts, progress between diagnostics."""
 
+import datetime
+from dataclasses import dataclass
+
 from django.db.models import Count
+from django.urls import reverse
 from django.utils import timezone
 
-from menages.enums import DomaineDiagnostic, EtatParcours, LienMembre, TypeDiagnostic
+from comptes.enums import Role, TypeOrganisation
+from menages.enums import DomaineDiagnostic, EtatParcours, LienMembre, TypeDiagnostic, TypeIntervention
 from menages.models import Menage
 
 
@@ -41,6 +46,100 @@ def resume_anonymise(menage: Menage) -> dict:
         "date_saisine": menage.date_saisine,
         "age_dossier_jours": (today - menage.date_saisine).days,
     }
+
+
+@dataclass(frozen=True)
+class Manque:
+    """Something the file lacks, with the page where it is entered."""
+
+    libelle: str
+    url: str
+    lien: str
+
+
+def manques_pour_financeurs(menage: Menage) -> list[Manque]:
+    """What the funders' email is written from and the file still lacks: the composition (at least
+    one member present), the resources and a pre-diagnostic proposing the household."""
+    manques = []
+    if not any(m.est_present for m in menage.membres.all()):
+        manques.append(
+            Manque(
+                "La composition du ménage : aucune personne présente n’est enregistrée.",
+                reverse("menages:composition", args=[menage.pk]),
+                "Saisir la composition",
+            )
+        )
+    if not menage.ressources.exists():
+        manques.append(
+            Manque(
+                "Les ressources mensuelles du ménage : aucune n’est enregistrée.",
+                reverse("menages:budget", args=[menage.pk]),
+                "Saisir les ressources",
+            )
+        )
+    pre_diagnostics = menage.pre_diagnostics.filter(numero_parcours=menage.numero_parcours)
+    if not pre_diagnostics.filter(propose=True).exists():
+        dernier = pre_diagnostics.first()
+        manques.append(
+            Manque(
+                "Un pré-diagnostic qui propose le ménage au dispositif.",
+                reverse("menages:pre_diagnostic_modifier", args=[menage.pk, dernier.pk])
+                if dernier
+                else reverse("menages:pre_diagnostic", args=[menage.pk]),
+                "Modifier le pré-diagnostic" if dernier else "Saisir le pré-diagnostic",
+            )
+        )
+    return manques
+
+
+def financeurs_a_solliciter(menage: Menage) -> list:
+    """The funders asked to validate: those whose validation the programme requires, or every funder
+    of the programme if it requires none."""
+    dispositif = menage.dispositif
+    return list(dispositif.financeurs_validation_requise.all()) or list(
+        dispositif.organisations.filter(type=TypeOrganisation.FINANCEUR)
+    )
+
+
+def representants_financeur(financeur):
+    """The funder's active representatives who can receive the email."""
+    return financeur.utilisateurs.filter(is_active=True, attributions_roles__role=Role.FINANCEUR).exclude(
+        email=""
+    )
+
+
+def effets_fin_intervention(intervenant) -> list[str]:
+    """What ending `intervenant` will change, beyond its end date: who loses access to the file
+    (`MenageQuerySet.visible_to`: landlord staff keep their own landlord's households) and whether
+    the household is left without a référent."""
+    menage = intervenant.menage
+    autres = menage.intervenants.actifs(le=timezone.localdate() + datetime.timedelta(days=1)).exclude(
+        pk=intervenant.pk
+    )
+    effets = []
+    organisation = intervenant.organisation
+    if (
+        organisation is not None
+        and organisation.pk != menage.bailleur_id
+        and organisation.type != TypeOrganisation.FINANCEUR
+        and not autres.filter(organisation=organisation).exists()
+    ):
+        effets.append(
+            f"Plus personne de l’organisation {organisation} n’interviendra auprès du ménage : à partir "
+            f"de demain, aucun compte de l’organisation {organisation} n’aura plus accès à ce dossier."
+        )
+    elif (
+        intervenant.type == TypeIntervention.TISF
+        and intervenant.utilisateur is not None
+        and not autres.filter(utilisateur=intervenant.utilisateur).exists()
+    ):
+        effets.append(f"À partir de demain, {intervenant.utilisateur} n’aura plus accès à ce dossier.")
+    if (
+        intervenant.type == TypeIntervention.REFERENT
+        and not autres.filter(type=TypeIntervention.REFERENT).exists()
+    ):
+        effets.append("Le ménage n’aura plus de travailleur social référent.")
+    return effets
 
 
 def nombres_par_etat(menages) -> dict[str, int]:

@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from comptes.enums import Role, TypeOrganisation
+from comptes.enums import Role
 from comptes.models import Dispositif, Organisation
-from menages import workflow
+from menages import selectors, workflow
 from menages.enums import DecisionFinanceur, EtatParcours, ModeReponse, TypeDiagnostic, TypeIntervention
 from menages.models import (
     Diagnostic,
@@ -149,8 +149,21 @@ def ajouter_intervenant(
     return intervenant
 
 
+@transaction.atomic
+def terminer_intervenant(*, intervenant: Intervenant) -> Intervenant:
+    """End an intervention today (on its first day if it starts later). It stays in the file's
+    history; the access it gave ends with it (`MenageQuerySet.visible_to`), from the next day."""
+    intervenant = Intervenant.objects.select_for_update().get(pk=intervenant.pk)
+    if intervenant.date_fin is not None:
+        raise ValidationError("Cette intervention est déjà terminée.")
+    intervenant.date_fin = max(timezone.localdate(), intervenant.date_debut)
+    intervenant.save(update_fields=["date_fin"])
+    return intervenant
+
+
 class TransitionRefusee(ValidationError):
-    """A step change that the path does not allow, or whose requirement is not met."""
+    """A step change that the path does not allow, or whose requirement is not met. A requirement
+    met on another page has a `code` by which the views link to that page (`views.REMEDES`)."""
 
 
 def validations_manquantes(menage: Menage) -> list[Organisation]:
@@ -170,20 +183,29 @@ def _check_requirements(menage: Menage, vers: str, *, motif: str, motif_sortie: 
         vers == EtatParcours.VALIDATION_FINANCEURS
         and not menage.pre_diagnostics.filter(numero_parcours=parcours, propose=True).exists()
     ):
-        raise TransitionRefusee("Un pré-diagnostic proposant le ménage est nécessaire avant les financeurs.")
+        raise TransitionRefusee(
+            "Un pré-diagnostic proposant le ménage est nécessaire avant les financeurs.",
+            code="pre_diagnostic",
+        )
     if vers == EtatParcours.DIAGNOSTIC and menage.etat == EtatParcours.VALIDATION_FINANCEURS:
         if menage.validations.filter(numero_parcours=parcours, decision=DecisionFinanceur.REFUSEE).exists():
-            raise TransitionRefusee("Un financeur a refusé ce ménage : enregistrez un refus.")
+            raise TransitionRefusee("Un financeur a refusé ce ménage : enregistrez un refus.", code="refus")
         manquants = validations_manquantes(menage)
         if manquants:
             noms = ", ".join(str(f) for f in manquants)
-            raise TransitionRefusee(f"La validation de ces financeurs manque encore : {noms}.")
+            raise TransitionRefusee(
+                f"La validation de ces financeurs manque encore : {noms}.", code="validations_manquantes"
+            )
     if vers == EtatParcours.PROPOSITION_COMITE:
         diagnostic = menage.diagnostics.filter(numero_parcours=parcours, type=TypeDiagnostic.ENTREE).first()
         if diagnostic is None or not diagnostic.niveau_propose:
-            raise TransitionRefusee("Le diagnostic approfondi, avec le niveau proposé, doit être enregistré.")
+            raise TransitionRefusee(
+                "Le diagnostic approfondi, avec le niveau proposé, doit être enregistré.", code="diagnostic"
+            )
         if menage.date_adhesion is None:
-            raise TransitionRefusee("Enregistrez d’abord la date d’adhésion du ménage à l’accompagnement.")
+            raise TransitionRefusee(
+                "Enregistrez d’abord la date d’adhésion du ménage à l’accompagnement.", code="date_adhesion"
+            )
     if vers == EtatParcours.ACCOMPAGNEMENT and not motif.strip():
         raise TransitionRefusee("Indiquez la décision du comité de suivi (date et niveau) dans le motif.")
     if vers == EtatParcours.CLOS and not motif_sortie:
@@ -243,19 +265,24 @@ def enregistrer_pre_diagnostic(*, menage: Menage, auteur, instance: PreDiagnosti
 def demander_validations(*, menage: Menage, auteur) -> list[ValidationFinanceur]:
     """Ask every representative of the required funders (of every funder of the programme if none
     is required) to validate the household, by email with signed links; the household moves to the
-    funders' validation step."""
+    funders' validation step, once its file holds what the email is written from. A representative
+    already asked and who has not answered is not written to again."""
     from comptes.taches import enqueue
     from menages.tasks import envoyer_demande_validation
 
     if menage.etat == EtatParcours.PRE_DIAGNOSTIC:
+        manques = selectors.manques_pour_financeurs(menage)
+        if manques:
+            raise TransitionRefusee(
+                "Il manque au dossier ce que les financeurs doivent lire : "
+                + " ".join(m.libelle for m in manques)
+            )
         changer_etat(menage=menage, vers=EtatParcours.VALIDATION_FINANCEURS, auteur=auteur)
         menage.refresh_from_db()
     elif menage.etat != EtatParcours.VALIDATION_FINANCEURS:
         raise TransitionRefusee("Ce ménage n’en est pas à l’étape de la validation par les financeurs.")
 
-    financeurs = list(menage.dispositif.financeurs_validation_requise.all()) or list(
-        menage.dispositif.organisations.filter(type=TypeOrganisation.FINANCEUR)
-    )
+    financeurs = selectors.financeurs_a_solliciter(menage)
     deja = set(
         menage.validations.en_attente()
         .filter(numero_parcours=menage.numero_parcours)
@@ -263,10 +290,7 @@ def demander_validations(*, menage: Menage, auteur) -> list[ValidationFinanceur]
     )
     creees = []
     for financeur in financeurs:
-        representants = financeur.utilisateurs.filter(
-            is_active=True, attributions_roles__role=Role.FINANCEUR
-        ).exclude(email="")
-        for representant in representants:
+        for representant in selectors.representants_financeur(financeur):
             if representant.pk in deja:
                 continue
             validation = ValidationFinanceur.objects.create(

@@ -10,10 +10,12 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
 
 from comptes.access import require_perm
+from comptes.formats import format_euros
 from menages import selectors, services, workflow
 from menages.enums import DecisionFinanceur, EtatParcours, ModeReponse, TypeDiagnostic
 from menages.forms import (
@@ -28,12 +30,51 @@ from menages.forms import (
     TransitionForm,
 )
 from menages.models import (
+    Dette,
     Menage,
+    Ressource,
     ValidationFinanceur,
 )
 from menages.permissions import can_transition
 from menages.selectors import charger_menage
 from menages.tokens import LienInvalide, read_token
+
+# Where what a refused step change asks for is done, by the refusal's code: the link's wording and
+# its address for the household.
+REMEDES = {
+    "pre_diagnostic": ("Saisir le pré-diagnostic", lambda m: reverse("menages:pre_diagnostic", args=[m.pk])),
+    "refus": (
+        "Enregistrer le refus",
+        lambda m: f"{reverse('menages:transition', args=[m.pk])}?vers={EtatParcours.REFUSE}",
+    ),
+    "validations_manquantes": (
+        "Saisir une réponse reçue",
+        lambda m: reverse("menages:reponse_manuelle", args=[m.pk]),
+    ),
+    "diagnostic": ("Saisir le diagnostic approfondi", lambda m: reverse("menages:diagnostic", args=[m.pk])),
+    "date_adhesion": (
+        "Saisir la date d’adhésion",
+        lambda m: f"{reverse('menages:modifier', args=[m.pk])}#id_date_adhesion",
+    ),
+}
+
+
+def refus_avec_lien(exc: ValidationError, menage):
+    """The refusal's text, each requirement followed by a link to the page where it is met; built
+    with format_html, so the messages and form templates show the link and escape everything else.
+    It is shown in an alert, whose own link colour keeps the contrast."""
+    parts = []
+    for error in exc.error_list:
+        texte = " ".join(error)
+        remede = REMEDES.get(error.code)
+        if remede:
+            libelle, url = remede
+            parts.append(
+                format_html('{} <a class="alert-link" href="{}">{}</a>', texte, url(menage), libelle)
+            )
+        else:
+            parts.append(texte)
+    return format_html_join(" ", "{}", ((p,) for p in parts))
 
 
 @never_cache
@@ -77,19 +118,37 @@ def modifier(request, pk):
     )
 
 
+def _ligne(obj) -> str:
+    """A row about to be deleted, as the confirmation names it."""
+    if isinstance(obj, Ressource):
+        return f"Ressource : {obj.get_type_display()}, {format_euros(obj.montant_mensuel)} par mois"
+    if isinstance(obj, Dette):
+        return f"Dette : {obj.creancier}, {format_euros(obj.montant)}"
+    return f"Membre du ménage : {obj}"
+
+
 def _formsets_page(request, menage, formset_classes, template, titre):
+    """Rows of the household's file edited together. Rows ticked « Supprimer » are deleted for good:
+    the first valid POST that deletes shows them, with everything typed kept, and only the
+    second (`confirmer_suppression`) saves."""
     prefixes = list(formset_classes)
     formsets = {
         prefix: cls(request.POST or None, instance=menage, prefix=prefix)
         for prefix, cls in formset_classes.items()
     }
+    a_supprimer = []
     if request.method == "POST" and all(fs.is_valid() for fs in formsets.values()):
-        with transaction.atomic():
-            for prefix in prefixes:
-                formsets[prefix].save()
-        messages.success(request, "Les modifications sont enregistrées.")
-        return redirect(menage)
-    return render(request, template, {"menage": menage, "formsets": formsets, "titre": titre})
+        a_supprimer = [
+            _ligne(form.instance) for fs in formsets.values() for form in fs.deleted_forms if form.instance.pk
+        ]
+        if not a_supprimer or "confirmer_suppression" in request.POST:
+            with transaction.atomic():
+                for prefix in prefixes:
+                    formsets[prefix].save()
+            messages.success(request, "Les modifications sont enregistrées.")
+            return redirect(menage)
+    context = {"menage": menage, "formsets": formsets, "titre": titre, "a_supprimer": a_supprimer}
+    return render(request, template, context)
 
 
 @never_cache
@@ -138,7 +197,7 @@ def transition(request, pk):
                 motif_refus=form.cleaned_data["motif_refus"],
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            form.add_error(None, refus_avec_lien(exc, menage))
         else:
             messages.success(request, f"Le ménage est passé à l’étape « {EtatParcours(vers).label} ».")
             return redirect(menage)
@@ -170,22 +229,45 @@ def pre_diagnostic(request, pk, pre_pk=None):
 
 
 @never_cache
-@require_POST
 def demander_validations(request, pk):
+    """Submit the household to the funders (or write to representatives not asked yet): GET shows
+    what the file still lacks, or who will get the email; POST sends it."""
     menage = charger_menage(request.user, pk, perm="menages.voir_menages")
+    relance = menage.etat == EtatParcours.VALIDATION_FINANCEURS
     if not can_transition(request.user, menage, EtatParcours.VALIDATION_FINANCEURS) and not (
-        menage.etat == EtatParcours.VALIDATION_FINANCEURS
-        and request.user.has_perm("menages.saisir_validation")
+        relance and request.user.has_perm("menages.saisir_validation")
     ):
         raise PermissionDenied
-    try:
-        creees = services.demander_validations(menage=menage, auteur=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        s = "s" if len(creees) > 1 else ""
-        messages.success(request, f"{len(creees)} demande{s} de validation envoyée{s} par courriel.")
-    return redirect(menage)
+    manques = [] if relance else selectors.manques_pour_financeurs(menage)
+    if request.method == "POST" and not manques:
+        try:
+            creees = services.demander_validations(menage=menage, auteur=request.user)
+        except ValidationError as exc:
+            messages.error(request, refus_avec_lien(exc, menage))
+        else:
+            s = "s" if len(creees) > 1 else ""
+            messages.success(request, f"{len(creees)} demande{s} de validation envoyée{s} par courriel.")
+        return redirect(menage)
+    deja = set(
+        menage.validations.en_attente()
+        .filter(numero_parcours=menage.numero_parcours)
+        .values_list("destinataire_id", flat=True)
+    )
+    financeurs = [
+        (financeur, list(selectors.representants_financeur(financeur).order_by("last_name", "first_name")))
+        for financeur in selectors.financeurs_a_solliciter(menage)
+    ]
+    context = {
+        "menage": menage,
+        "relance": relance,
+        "manques": manques,
+        "financeurs": financeurs,
+        "deja": deja,
+        "a_ecrire": sum(1 for _, reps in financeurs for r in reps if r.pk not in deja),
+        "resume": selectors.resume_anonymise(menage),
+        "validite_jours": menage.dispositif.validite_lien_validation_jours,
+    }
+    return render(request, "menages/demander_validations.html", context)
 
 
 @never_cache
@@ -243,7 +325,9 @@ def validation_publique(request, token):
     if erreur is None and request.method == "POST" and form.is_valid():
         try:
             with set_actor(validation.destinataire):
-                services.repondre_validation(
+                # The service re-reads the row under lock and returns it with the answer: show that
+                # one, not the copy read before (still « en attente »).
+                validation = services.repondre_validation(
                     validation=validation,
                     decision=decision,
                     commentaire=form.cleaned_data["commentaire"],

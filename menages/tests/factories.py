@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 import factory
 
 from comptes.enums import CodeNiveau
@@ -9,8 +11,9 @@ from menages.enums import (
     SituationLogement,
     SourceOrientation,
     TypeIntervention,
+    TypeRessource,
 )
-from menages.models import Diagnostic, Intervenant, Membre, Menage, PreDiagnostic, Saisine
+from menages.models import Diagnostic, Intervenant, Membre, Menage, PreDiagnostic, Ressource, Saisine
 
 
 class MenageFactory(factory.django.DjangoModelFactory):
@@ -71,6 +74,15 @@ class MembreFactory(factory.django.DjangoModelFactory):
     nom = factory.LazyAttribute(lambda m: m.menage.nom.split()[0])
     prenom = factory.Sequence(lambda n: f"Prénom{n}")
     lien = LienMembre.CHEF
+
+
+class RessourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Ressource
+
+    menage = factory.SubFactory(MenageFactory)
+    type = TypeRessource.RSA
+    montant_mensuel = Decimal("635.71")
 
 
 class DiagnosticFactory(factory.django.DjangoModelFactory):

@@ -10,7 +10,13 @@ from comptes.tests.factories import user_with_role
 from menages import services
 from menages.emails import validation_links
 from menages.enums import DecisionFinanceur, EtatParcours, ModeReponse
-from menages.tests.factories import IntervenantFactory, MembreFactory, MenageFactory, PreDiagnosticFactory
+from menages.tests.factories import (
+    IntervenantFactory,
+    MembreFactory,
+    MenageFactory,
+    PreDiagnosticFactory,
+    RessourceFactory,
+)
 
 
 @pytest.fixture
@@ -23,6 +29,7 @@ def menage(programme):
         nom="Durand Hélène",
     )
     MembreFactory(menage=menage, nom="Durand", prenom="Hélène")
+    RessourceFactory(menage=menage)
     IntervenantFactory(menage=menage, utilisateur=programme.ts_adaff)
     PreDiagnosticFactory(menage=menage, auteur=programme.ts_adaff, situation="Suivi en addictologie")
     return menage
@@ -75,9 +82,22 @@ def test_valid_link_shows_the_summary_and_records_the_answer_on_post(
 
 def test_refusal_link_records_a_refusal(client, programme, menage, django_capture_on_commit_callbacks):
     (validation,) = request_validation(programme, menage, django_capture_on_commit_callbacks)
-    client.post(validation_links(validation)[DecisionFinanceur.REFUSEE], {"commentaire": ""})
+    response = client.post(validation_links(validation)[DecisionFinanceur.REFUSEE], {"commentaire": ""})
     validation.refresh_from_db()
     assert validation.decision == DecisionFinanceur.REFUSEE
+    assert "Vous avez refusé l’entrée du ménage" in response.text
+    assert "en attente" not in response.text.lower()
+
+
+def test_funder_confirmation_says_what_they_answered(
+    client, programme, menage, django_capture_on_commit_callbacks
+):
+    (validation,) = request_validation(programme, menage, django_capture_on_commit_callbacks)
+    response = client.post(validation_links(validation)[DecisionFinanceur.VALIDEE], {"commentaire": ""})
+    assert response.status_code == 200
+    assert f"Vous avez validé l’entrée du ménage {menage.reference}" in response.text
+    assert "au nom de DDCSPP" in response.text
+    assert "en attente" not in response.text.lower()
 
 
 def test_reused_link_is_refused_with_a_clear_message(

@@ -13,7 +13,13 @@ from accompagnement.tests.factories import AccompagnementFactory, ObjectifFactor
 from menages.enums import EtatParcours
 from menages.models import ValidationFinanceur
 from menages.tasks import reprendre_envois
-from menages.tests.factories import IntervenantFactory, MenageFactory, PreDiagnosticFactory
+from menages.tests.factories import (
+    IntervenantFactory,
+    MembreFactory,
+    MenageFactory,
+    PreDiagnosticFactory,
+    RessourceFactory,
+)
 from rappels import tasks
 from rappels.models import Rappel
 
@@ -43,6 +49,8 @@ def test_pages_answer_while_the_broker_is_down_and_work_catches_up(client, progr
     )
     IntervenantFactory(menage=menage, utilisateur=programme.ts_adaff)
     PreDiagnosticFactory(menage=menage, auteur=programme.ts_adaff)
+    MembreFactory(menage=menage)
+    RessourceFactory(menage=menage)
     AccompagnementFactory(
         menage=MenageFactory(dispositif=programme.dispositif), date_fin_prevue=timezone.localdate()
     )
