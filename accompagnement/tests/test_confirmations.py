@@ -58,7 +58,8 @@ def test_closing_page_says_what_closing_does(client, programme, menage):
     menage.etat = "accompagnement"
     menage.save()
     AccompagnementFactory(menage=menage)
-    client.force_login(programme.ts_adaff)
+    # Only an administrator closes a support outside a committee decision (a correction).
+    client.force_login(programme.admin)
     response = client.get(reverse("accompagnement:cloture", args=[menage.pk]))
     text = response.text
     assert "passera à l’étape « Clos »" in text
