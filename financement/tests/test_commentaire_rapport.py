@@ -8,6 +8,7 @@ from django.urls import reverse
 from financement import services
 from financement.models import COMMENTAIRE_MAX, RapportFinanceur
 from financement.tests.factories import RapportFinanceurFactory
+from financement.tests.test_rapports import _texte
 
 T2 = (datetime.date(2026, 4, 1), datetime.date(2026, 6, 30))
 COMMENTAIRE = "Trimestre marqué par l’arrivée d’une deuxième CESF.\nLes délais de saisine baissent."
@@ -30,6 +31,8 @@ def test_coordinator_commentary_is_saved_and_the_report_produced_again_with_it(
     rapport.refresh_from_db()
     assert rapport.commentaire == COMMENTAIRE
     assert rapport.statut == "termine"
+    texte = _texte(client.get(reverse("financement:rapport_telecharger", args=[rapport.pk])).getvalue())
+    assert "Les délais de saisine baissent." in texte
     page = client.get(reverse("financement:rapports")).content.decode()
     assert "Modifier le commentaire du coordinateur" in page
 
