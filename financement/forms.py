@@ -4,7 +4,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from comptes.formats import format_nombre
 from comptes.models import Organisation
+from financement.models import COMMENTAIRE_MAX
 
 
 class DateInput(forms.DateInput):
@@ -73,11 +75,27 @@ def periode_par_defaut(dispositif) -> tuple[datetime.date, datetime.date]:
     return dispositif.date_debut, min(timezone.localdate(), dispositif.date_fin)
 
 
+def champ_commentaire():
+    maximum = format_nombre(COMMENTAIRE_MAX)
+    return forms.CharField(
+        label="Commentaire du coordinateur (facultatif)",
+        required=False,
+        max_length=COMMENTAIRE_MAX,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text=f"Imprimé en première page du rapport, {maximum} caractères au plus.",
+        error_messages={
+            "max_length": f"Le commentaire ne doit pas dépasser {maximum} caractères "
+            "(il en compte actuellement %(show_value)s)."
+        },
+    )
+
+
 class RapportForm(PeriodeForm):
     dispositif = forms.ModelChoiceField(label="Dispositif", queryset=None)
     financeur = forms.ModelChoiceField(label="Financeur", queryset=None)
+    commentaire = champ_commentaire()
 
-    field_order = ["dispositif", "financeur", "debut", "fin"]
+    field_order = ["dispositif", "financeur", "debut", "fin", "commentaire"]
 
     def __init__(self, *args, dispositifs, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -98,3 +116,9 @@ class RapportForm(PeriodeForm):
             debut, fin = periode_par_defaut(dispositif)
             self.fields["debut"].initial = debut
             self.fields["fin"].initial = fin
+
+
+class CommentaireForm(forms.Form):
+    """The coordinator's commentary on a report already asked for."""
+
+    commentaire = champ_commentaire()

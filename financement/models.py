@@ -159,6 +159,10 @@ class RapportQuerySet(models.QuerySet):
         )
 
 
+# The coordinator's words on the report's first page: a short commentary, not a second report.
+COMMENTAIRE_MAX = 2000
+
+
 def rapport_path(instance, filename):
     return f"financement/rapports/{instance.dispositif_id}/{filename}"
 
@@ -189,6 +193,12 @@ class RapportFinanceur(models.Model):
     cree_le = models.DateTimeField("demandé le", auto_now_add=True)
     modifie_le = models.DateTimeField("modifié le", auto_now=True)
     genere_le = models.DateTimeField("produit le", null=True, blank=True)
+    commentaire = models.TextField(
+        "commentaire du coordinateur",
+        blank=True,
+        max_length=COMMENTAIRE_MAX,
+        help_text="Quelques lignes sur la période, imprimées en première page du rapport.",
+    )
 
     objects = RapportQuerySet.as_manager()
 
@@ -212,6 +222,11 @@ class RapportFinanceur(models.Model):
     @property
     def en_production(self):
         return self.statut in (StatutRapport.EN_ATTENTE, StatutRapport.EN_COURS)
+
+    @property
+    def commentaire_modifiable(self):
+        """Not while a worker renders it: it may already have read the previous commentary."""
+        return self.statut != StatutRapport.EN_COURS
 
     @property
     def est_pret(self):

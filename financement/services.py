@@ -34,11 +34,19 @@ def _enqueue(rapport):
 
 @transaction.atomic
 def demander_rapport(
-    *, dispositif, financeur, date_debut, date_fin, demande_par=None, periodicite=Periodicite.PONCTUEL
+    *,
+    dispositif,
+    financeur,
+    date_debut,
+    date_fin,
+    demande_par=None,
+    periodicite=Periodicite.PONCTUEL,
+    commentaire: str | None = None,
 ) -> RapportFinanceur:
     """Ask for the report of `financeur` on `dispositif` over [date_debut, date_fin], produced in the
     background. Asking again for the same funder and period refreshes the same report; a report
-    already being produced is left alone."""
+    already being produced is left alone. A `commentaire` (the coordinator's words, on the first
+    page) replaces the report's; None keeps it."""
     if date_fin < date_debut:
         raise DemandeInvalide("La fin de la période doit suivre son début.")
     if not Convention.objects.filter(dispositif=dispositif, parts__financeur=financeur).exists():
@@ -48,7 +56,7 @@ def demander_rapport(
         financeur=financeur,
         date_debut=date_debut,
         date_fin=date_fin,
-        defaults={"demande_par": demande_par, "periodicite": periodicite},
+        defaults={"demande_par": demande_par, "periodicite": periodicite, "commentaire": commentaire or ""},
     )
     if not created:
         # A report being produced is left alone, unless its worker seems to have died on it.
@@ -58,7 +66,32 @@ def demander_rapport(
         rapport.progression = 0
         rapport.erreur = ""
         rapport.demande_par = demande_par or rapport.demande_par
-        rapport.save(update_fields=["statut", "progression", "erreur", "demande_par", "modifie_le"])
+        if commentaire is not None:
+            rapport.commentaire = commentaire
+        rapport.save(
+            update_fields=["statut", "progression", "erreur", "demande_par", "commentaire", "modifie_le"]
+        )
+    _enqueue(rapport)
+    return rapport
+
+
+@transaction.atomic
+def commenter_rapport(*, rapport: RapportFinanceur, commentaire: str, par) -> RapportFinanceur:
+    """Save the coordinator's commentary on a report and produce its PDF again with it. A report
+    being produced is refused: the worker may already have read the previous words."""
+    rapport = RapportFinanceur.objects.select_for_update().get(pk=rapport.pk)
+    if rapport.statut == StatutRapport.EN_COURS and rapport.modifie_le > timezone.now() - DELAI_BLOCAGE:
+        raise DemandeInvalide(
+            "Le rapport est en cours de production\u00a0: enregistrez le commentaire dans un instant."
+        )
+    rapport.commentaire = commentaire
+    rapport.statut = StatutRapport.EN_ATTENTE
+    rapport.progression = 0
+    rapport.erreur = ""
+    rapport.demande_par = par
+    rapport.save(
+        update_fields=["commentaire", "statut", "progression", "erreur", "demande_par", "modifie_le"]
+    )
     _enqueue(rapport)
     return rapport
 

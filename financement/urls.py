@@ -11,5 +11,6 @@ urlpatterns = [
     path("dispositifs/<int:pk>/indicateurs.<str:format>", views.export, name="export"),
     path("rapports/", views.rapports, name="rapports"),
     path("rapports/<int:pk>/statut/", views.rapport_statut, name="rapport_statut"),
+    path("rapports/<int:pk>/commentaire/", views.rapport_commentaire, name="rapport_commentaire"),
     path("rapports/<int:pk>/pdf/", views.rapport_telecharger, name="rapport_telecharger"),
 ]

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from comptes.access import get_visible_or_404, require_perm
 from financement import charts, exports, indicators, secret_statistique, selectors, services
-from financement.forms import PeriodeForm, RapportForm, date_longue
+from financement.forms import CommentaireForm, PeriodeForm, RapportForm, date_longue
 from financement.models import Convention, RapportFinanceur
 from financement.selectors import dispositifs_finances
 
@@ -128,14 +128,62 @@ def rapports(request):
                     date_debut=form.cleaned_data["debut"],
                     date_fin=form.cleaned_data["fin"],
                     demande_par=user,
+                    commentaire=form.cleaned_data["commentaire"] or None,
                 )
             except services.DemandeInvalide as exc:
                 form.add_error(None, exc)
             else:
                 messages.success(request, "Le rapport est en cours de production : il apparaît ci-dessous.")
                 return redirect("financement:rapports")
-    liste = RapportFinanceur.objects.visible_to(user).select_related("dispositif", "financeur")[:100]
-    return render(request, "financement/rapports.html", {"rapports": liste, "form": form})
+    return _page_rapports(request, form)
+
+
+def _page_rapports(request, form, commentaire=None, status=200):
+    """The reports page; `commentaire` is a report's commentary form with its errors, shown in
+    that report's row."""
+    liste = list(
+        RapportFinanceur.objects.visible_to(request.user).select_related("dispositif", "financeur")[:100]
+    )
+    if request.user.has_perm("financement.demander_rapport"):
+        for rapport in liste:
+            rapport.form_commentaire = (
+                commentaire
+                if commentaire is not None and commentaire.rapport_pk == rapport.pk
+                else _form_commentaire(rapport)
+            )
+    return render(request, "financement/rapports.html", {"rapports": liste, "form": form}, status=status)
+
+
+def _form_commentaire(rapport, data=None):
+    form = CommentaireForm(data, initial={"commentaire": rapport.commentaire}, prefix=f"r{rapport.pk}")
+    form.rapport_pk = rapport.pk
+    return form
+
+
+@require_POST
+def rapport_commentaire(request, pk):
+    """Save the coordinator's commentary on a report, which is produced again with it."""
+    require_perm(request.user, "financement.demander_rapport")
+    rapport = get_visible_or_404(RapportFinanceur.objects, request.user, pk=pk)
+    form = _form_commentaire(rapport, request.POST)
+    if form.is_valid():
+        try:
+            services.commenter_rapport(
+                rapport=rapport, commentaire=form.cleaned_data["commentaire"], par=request.user
+            )
+        except services.DemandeInvalide as exc:
+            form.add_error("commentaire", exc)
+        else:
+            messages.success(
+                request, "Le commentaire est enregistré : le rapport est produit de nouveau avec lui."
+            )
+            return redirect("financement:rapports")
+    return _page_rapports(
+        request,
+        RapportForm(dispositifs=dispositifs_finances(request.user), user=request.user),
+        form,
+        status=400,
+    )
 
 
 @never_cache
@@ -145,6 +193,8 @@ def rapport_statut(request, pk):
     rapport = get_visible_or_404(
         RapportFinanceur.objects.select_related("dispositif", "financeur"), request.user, pk=pk
     )
+    if request.user.has_perm("financement.demander_rapport"):
+        rapport.form_commentaire = _form_commentaire(rapport)
     return render(request, "financement/rapports.html#rapport", {"rapport": rapport})
 
 

@@ -51,3 +51,46 @@ def libelle_secret_statistique():
 def libelle_secret_secondaire():
     """What funders see instead of a figure masked so that no « < 3 » can be recomputed."""
     return secret.LIBELLE_SECONDAIRE
+
+
+def _ecart(courante, precedente, format_):
+    """The signed change from `precedente` to `courante` (cells), or « – » when either is masked or
+    does not exist: no difference is ever worked out from a masked figure."""
+    cellules = [c if isinstance(c, secret.Cellule) else secret.Cellule(c) for c in (courante, precedente)]
+    if any(c.masquee or c.valeur is None for c in cellules):
+        return "–"
+    ecart = cellules[0].valeur - cellules[1].valeur
+    if not ecart:
+        return "0"
+    # A true minus sign, as French typography wants it.
+    return f"{'+' if ecart > 0 else '\u2212'}{format_(abs(ecart))}"
+
+
+@register.filter
+def evolution(courante, precedente):
+    """« +3 », « −2 », « 0 », or « – » if either count is masked."""
+    return _ecart(courante, precedente, formats.format_nombre)
+
+
+@register.filter
+def evolution_heures(courante, precedente):
+    """The same for times in minutes, in hours."""
+    return _ecart(courante, precedente, formats.format_heures)
+
+
+@register.simple_tag(takes_context=True)
+def avec_precedente(context, cle):
+    """The breakdown `cle` of this period's figures (`i`) as [(label, cell, previous cell)],
+    matched by label with the previous period's (`precedente`, when the context has it; None where
+    that period has no such line)."""
+    precedente = context.get("precedente")
+    avant = dict(precedente[cle]) if precedente else {}
+    return [(label, n, avant.get(label)) for label, n in context["i"][cle]]
+
+
+@register.filter
+def date_longue(jour):
+    """« 1er janvier 2026 »."""
+    from financement.forms import date_longue
+
+    return date_longue(jour) if jour else ""

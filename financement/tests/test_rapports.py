@@ -43,7 +43,7 @@ def test_funder_report_pdf_shows_the_golden_figures_without_names(
 
     for attendu in [
         "Rapport au financeur",
-        "Destinataire : DDCSPP de l’Aude",
+        "Destinataire DDCSPP de l’Aude",
         # 5 followed, 3 exits: masked, or the levels (3, 1, 1) and the exit reasons (1, 1, 1)
         # would give their « < 3 » away.
         "Ménages suivis secret",

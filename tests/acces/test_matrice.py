@@ -155,6 +155,7 @@ def monde(transactional_db):
         "financement:tableau": {"pk": menage.dispositif_id},
         "financement:actualiser": {"pk": menage.dispositif_id},
         "financement:export": {"pk": menage.dispositif_id, "format": "csv"},
+        "financement:rapport_commentaire": {"pk": rapport.pk},
         "financement:rapport_statut": {"pk": rapport.pk},
         "financement:rapport_telecharger": {"pk": rapport.pk},
     }
