@@ -16,8 +16,8 @@ def test_funder_starts_a_report_follows_its_progress_and_downloads_it(demo, logi
         "link", name="Financement"
     ).click()
     page.get_by_role("link", name="Rapports financeurs").click()
-    page.get_by_label("Du").fill("2026-01-01")
-    page.get_by_label("Au").fill("2026-06-30")
+    page.get_by_label("Du", exact=True).fill("2026-01-01")
+    page.get_by_label("Au", exact=True).fill("2026-06-30")
     page.get_by_role("button", name="Produire le rapport").click()
     expect(page.get_by_text("Le rapport est en cours de production")).to_be_visible()
     expect(page.get_by_text("En attente : 0 %")).to_be_visible()
