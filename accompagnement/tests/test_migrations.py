@@ -5,15 +5,10 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
+from tests.support.migrations import migrer
+
 AVANT = [("accompagnement", "0003_index_changement_niveau_date")]
 APRES = [("accompagnement", "0006_changement_niveau_decision")]
-
-
-def migrer(cible):
-    MigrationExecutor(connection).migrate(cible)
-    executor = MigrationExecutor(connection)
-    applied = [n for n in executor.loader.applied_migrations if n in executor.loader.graph.nodes]
-    return executor.loader.project_state(applied).apps
 
 
 @pytest.mark.django_db(transaction=True)

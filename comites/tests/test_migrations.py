@@ -5,17 +5,10 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
+from tests.support.migrations import migrer
+
 AVANT = [("comites", "0002_seance_close_le")]
 APRES = [("comites", "0004_seances_closes_tenues")]
-
-
-def migrer(cible):
-    """Migrate comites to `cible`; the models of the other apps as they are in the database."""
-    MigrationExecutor(connection).migrate(cible)
-    # Migrating comites back also unapplies what depends on it (accompagnement's link to decisions).
-    executor = MigrationExecutor(connection)
-    applied = [n for n in executor.loader.applied_migrations if n in executor.loader.graph.nodes]
-    return executor.loader.project_state(applied).apps
 
 
 @pytest.mark.django_db(transaction=True)
