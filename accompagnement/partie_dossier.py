@@ -11,10 +11,13 @@ from accompagnement.enums import Confidentialite
 from accompagnement.models import (
     Accompagnement,
     ChangementNiveau,
+    ChangementRythme,
     Contact,
     Document,
+    HistoriqueObjectif,
     Objectif,
     Orientation,
+    SuiviPostSortie,
     TempsFort,
 )
 from menages.parties import LATERALE, PRINCIPALE, Evenement, Export, Partie, Section, a_midi
@@ -177,9 +180,15 @@ def derniere_activite(menage):
 
 
 def anonymiser(menage) -> None:
-    """Notes, wordings, places and participants go, and the documents' files with them."""
+    """Notes, wordings, reasons, places and participants go (`menages.retention.REGISTRE`), and the
+    documents with their files; levels, rythmes, dates, durations and statuses stay."""
+    Accompagnement.objects.filter(menage=menage).update(correction_fin="")
+    ChangementNiveau.objects.filter(accompagnement__menage=menage).update(motif=ANONYME)
+    ChangementRythme.objects.filter(accompagnement__menage=menage).update(motif="")
+    SuiviPostSortie.objects.filter(accompagnement__menage=menage).update(commentaire="")
     Contact.objects.filter(menage=menage).update(note="", prochaine_etape="", lieu="", autres_participants="")
     Objectif.objects.filter(menage=menage).update(libelle=ANONYME, actions="")
+    HistoriqueObjectif.objects.filter(objectif__menage=menage).update(libelle=ANONYME, commentaire="")
     Orientation.objects.filter(menage=menage).update(partenaire=ANONYME, motif=ANONYME)
     TempsFort.objects.filter(menage=menage).update(participants="", commentaire="")
     for document in Document.objects.filter(menage=menage):

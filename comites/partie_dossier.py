@@ -4,8 +4,10 @@ committee's decisions on the household's timeline."""
 from django.urls import reverse
 
 from comites import permissions
-from comites.models import PointOrdreDuJour
+from comites.models import AvisMembre, DemandeComite, PointOrdreDuJour
 from menages.parties import Action, Evenement, Partie
+
+ANONYME = "—"
 
 
 def actions(menage, user) -> list[Action]:
@@ -35,6 +37,15 @@ def evenements(menage, user, auteurs):
     ]
 
 
-# The committee's records are kept as they are at retention for now: their free text (comments,
-# reasons) is the subject of the personal-data issue.
-PARTIE = Partie(app="comites", actions=actions, evenements=evenements)
+def anonymiser(menage) -> None:
+    """The reasons of the requests and proposals, the members' comments and the decisions'
+    comments go (`menages.retention.REGISTRE`); the decisions themselves (type, level, duration,
+    date) stay: the figures and the minutes read them."""
+    PointOrdreDuJour.objects.filter(menage=menage).update(
+        motif="", decision_commentaire="", derogation_motif=""
+    )
+    AvisMembre.objects.filter(point__menage=menage).update(commentaire="")
+    DemandeComite.objects.filter(menage=menage).update(motif=ANONYME)
+
+
+PARTIE = Partie(app="comites", actions=actions, evenements=evenements, anonymiser=anonymiser)

@@ -3,7 +3,10 @@ household, and to its tenant file at its landlord."""
 
 from django.urls import reverse
 
+from logements.models import Attribution, EtapeExpulsion, Reclamation, SignalementGardien
 from menages.parties import Action, Partie
+
+ANONYME = "—"
 
 
 def actions(menage, user) -> list[Action]:
@@ -19,7 +22,14 @@ def actions(menage, user) -> list[Action]:
     return result
 
 
-# The tenant file is the landlord's own record and has its own page: nothing of it is shown in the
-# household file, its export or its timeline yet, and retention keeps it as it is (the
-# personal-data issue decides its rule).
-PARTIE = Partie(app="logements", actions=actions)
+def anonymiser(menage) -> None:
+    """The free text of the tenant file (complaints, caretakers' reports, eviction steps'
+    comments) and the reasons of refused attributions go (`menages.retention.REGISTRE`); dates,
+    amounts, steps and statuses stay: the funder reports count them."""
+    Reclamation.objects.filter(menage=menage).update(description=ANONYME)
+    SignalementGardien.objects.filter(menage=menage).update(texte=ANONYME)
+    EtapeExpulsion.objects.filter(menage=menage).update(commentaire="")
+    Attribution.objects.filter(menage=menage).update(motif_refus="")
+
+
+PARTIE = Partie(app="logements", actions=actions, anonymiser=anonymiser)

@@ -35,7 +35,7 @@ def test_every_app_holding_household_records_contributes_its_part():
 
 def test_every_part_that_holds_household_text_has_a_retention_step():
     steps = {partie.app for partie in parties.parties() if partie.anonymiser}
-    assert steps >= {"menages", "accompagnement"}
+    assert steps >= {"menages", "accompagnement", "logements", "comites", "rappels"}
 
 
 @pytest.fixture
