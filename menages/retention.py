@@ -208,6 +208,9 @@ REGISTRE: tuple[Modele, ...] = (
     ),
     Modele("comites.AvisMembre", {"commentaire": ANONYMISE}, menage="point__menage"),
     Modele("comites.DemandeComite", {"motif": ANONYMISE}, menage="menage"),
+    # dossiers: the household's right-of-access requests
+    Modele("dossiers.DemandeAcces", {"fichier": SUPPRIME}, menage="menage"),
+    Modele("dossiers.NoteRetenue", {"motif": SUPPRIME}, menage="demande__menage"),
     # rappels
     Modele(
         "rappels.Rappel",

@@ -104,6 +104,7 @@ def test_after_retention_a_marker_planted_in_every_text_field_of_the_file_is_gon
         "logements",
         "comites",
         "rappels",
+        "dossiers",
     }
     # The admin site's history and the access log name the household too.
     menage.refresh_from_db()
@@ -117,9 +118,9 @@ def test_after_retention_a_marker_planted_in_every_text_field_of_the_file_is_gon
         retention.anonymiser(menage)
 
     assert _occurrences(MARQUE) == []
-    # The records stay for the figures, but the documents and the reminders.
+    # The records stay for the figures, but the documents, the reminders and the access requests.
     apres = _compte(menage)
-    supprimes = {"accompagnement.Document", "rappels.Rappel"}
+    supprimes = {"accompagnement.Document", "rappels.Rappel", "dossiers.DemandeAcces", "dossiers.NoteRetenue"}
     assert {label: n for label, n in apres.items() if label not in supprimes} == {
         label: n for label, n in avant.items() if label not in supprimes
     }

@@ -28,6 +28,7 @@ from comites.tests.factories import (
     SeanceFactory,
 )
 from comptes.enums import CodeNiveau
+from dossiers.models import DemandeAcces, NoteRetenue
 from logements.enums import CanalAttribution, EtapeProcedure, TypeBail, TypeReclamation
 from logements.models import (
     AideFsl,
@@ -154,6 +155,11 @@ def dossier_complet(programme, **menage):
     Rappel.objects.create(
         cle=f"test:{menage.pk}", type="contact_en_retard", destinataire=ts, menage=menage, titre="Rappel"
     )
+    # An earlier right-of-access request, released, with a note withheld.
+    demande = DemandeAcces.objects.create(
+        menage=menage, demandee_par=ts, publiee_le=timezone.now(), publiee_par=ts, fichier="acces/ancien.pdf"
+    )
+    NoteRetenue.objects.create(demande=demande, contact=menage.contacts.get(), motif="Tiers", retenue_par=ts)
     return menage
 
 
