@@ -135,6 +135,8 @@ def test_who_may_prepare_review_and_download(client, programme, dpo):
     assert client.get(relire).status_code == 200
     assert client.get(reverse("dossiers:acces_a_relire")).status_code == 200
     assert client.get(menage.get_absolute_url()).status_code == 404
+    accueil = client.get(reverse("tableau_de_bord"))
+    assert accueil.status_code == 200 and reverse("dossiers:acces_a_relire") in accueil.text
     # Preparing the export is the social worker's (and an administrator's).
     for persona in ("cesf_habitat", "financeur", "tisf_afc"):
         client.force_login(getattr(programme, persona))
