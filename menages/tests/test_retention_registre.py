@@ -82,6 +82,15 @@ def _occurrences(texte) -> list[str]:
     return trouve
 
 
+def _chiffres(dispositif):
+    from financement import indicators
+
+    data = indicators.calculer(dispositif, datetime.date(2023, 1, 1), datetime.date(2025, 12, 31))
+    data.pop("periode")
+    data.pop("convention")
+    return data
+
+
 def _compte(menage):
     return {
         modele.label: apps.get_model(modele.label)
@@ -112,12 +121,16 @@ def test_after_retention_a_marker_planted_in_every_text_field_of_the_file_is_gon
     record_view(menage)
     assert len(_occurrences(MARQUE)) > len(plantes) / 2  # the scan does find the marker
     avant = _compte(menage)
+    chiffres_avant = _chiffres(programme.dispositif)
+    assert chiffres_avant["contacts"]["nombre"] == 1  # the file is really counted
 
     with time_machine.travel(datetime.datetime(2026, 11, 29, 9, tzinfo=datetime.UTC), tick=False):
         assert menage in [m for m, _ in retention.a_anonymiser()]
         retention.anonymiser(menage)
 
     assert _occurrences(MARQUE) == []
+    # The funder figures of the past periods, every app's records anonymised, do not move.
+    assert _chiffres(programme.dispositif) == chiffres_avant
     # The records stay for the figures, but the documents, the reminders and the access requests.
     apres = _compte(menage)
     supprimes = {"accompagnement.Document", "rappels.Rappel", "dossiers.DemandeAcces", "dossiers.NoteRetenue"}
