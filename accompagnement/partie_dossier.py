@@ -7,14 +7,16 @@ from django.db.models import Max, Prefetch, prefetch_related_objects
 from django.utils import timezone
 
 from accompagnement import permissions, selectors
-from accompagnement.enums import Confidentialite
 from accompagnement.models import (
     Accompagnement,
     ChangementNiveau,
+    ChangementRythme,
     Contact,
     Document,
+    HistoriqueObjectif,
     Objectif,
     Orientation,
+    SuiviPostSortie,
     TempsFort,
 )
 from menages.parties import LATERALE, PRINCIPALE, Evenement, Export, Partie, Section, a_midi
@@ -150,18 +152,29 @@ def evenements(menage, user, auteurs):
     return construire
 
 
-def export_niveaux(menage) -> dict:
-    return {"accompagnements": Accompagnement.objects.filter(menage=menage)}
-
-
-def export_suivi(menage) -> dict:
-    """The objectives, and the contacts whose notes are shared (no note reserved to social
-    workers, no professional's name)."""
+def export_niveaux(menage, retenues) -> dict:
+    """The support episodes with their level changes, rythmes and follow-ups after exit."""
     return {
-        "objectifs": Objectif.objects.filter(menage=menage).order_by("date_debut"),
-        "contacts": Contact.objects.filter(menage=menage, confidentialite=Confidentialite.PARTAGE).order_by(
-            "date"
-        ),
+        "accompagnements": Accompagnement.objects.filter(menage=menage).prefetch_related(
+            "changements_niveau", "changements_rythme", "suivis_post_sortie"
+        )
+    }
+
+
+def export_suivi(menage, retenues) -> dict:
+    """Everything written in the follow-up: objectives, every contact's note whatever its
+    confidentiality (the household may read what is written about it), but those the data
+    protection officer withheld, orientations, key moments and the list of documents. No
+    professional's name."""
+    retenus = retenues.get("accompagnement.Contact", frozenset())
+    return {
+        "objectifs": Objectif.objects.filter(menage=menage)
+        .prefetch_related("historique")
+        .order_by("date_debut", "pk"),
+        "contacts": Contact.objects.filter(menage=menage).exclude(pk__in=retenus).order_by("date", "pk"),
+        "orientations": Orientation.objects.filter(menage=menage).order_by("date", "pk"),
+        "temps_forts": TempsFort.objects.filter(menage=menage).order_by("date_prevue", "pk"),
+        "documents": Document.objects.filter(menage=menage).order_by("depose_le", "pk"),
     }
 
 
@@ -177,9 +190,15 @@ def derniere_activite(menage):
 
 
 def anonymiser(menage) -> None:
-    """Notes, wordings, places and participants go, and the documents' files with them."""
+    """Notes, wordings, reasons, places and participants go (`menages.retention.REGISTRE`), and the
+    documents with their files; levels, rythmes, dates, durations and statuses stay."""
+    Accompagnement.objects.filter(menage=menage).update(correction_fin="")
+    ChangementNiveau.objects.filter(accompagnement__menage=menage).update(motif=ANONYME)
+    ChangementRythme.objects.filter(accompagnement__menage=menage).update(motif="")
+    SuiviPostSortie.objects.filter(accompagnement__menage=menage).update(commentaire="")
     Contact.objects.filter(menage=menage).update(note="", prochaine_etape="", lieu="", autres_participants="")
     Objectif.objects.filter(menage=menage).update(libelle=ANONYME, actions="")
+    HistoriqueObjectif.objects.filter(objectif__menage=menage).update(libelle=ANONYME, commentaire="")
     Orientation.objects.filter(menage=menage).update(partenaire=ANONYME, motif=ANONYME)
     TempsFort.objects.filter(menage=menage).update(participants="", commentaire="")
     for document in Document.objects.filter(menage=menage):

@@ -1,11 +1,13 @@
-"""What comites contributes to the household file: the request to the committee, and the
-committee's decisions on the household's timeline."""
+"""What comites contributes to the household file: the request to the committee, the committee's
+decisions on the household's timeline; its part of the right-of-access export and of retention."""
 
 from django.urls import reverse
 
 from comites import permissions
-from comites.models import PointOrdreDuJour
-from menages.parties import Action, Evenement, Partie
+from comites.models import AvisMembre, DemandeComite, PointOrdreDuJour
+from menages.parties import Action, Evenement, Export, Partie
+
+ANONYME = "—"
 
 
 def actions(menage, user) -> list[Action]:
@@ -35,6 +37,33 @@ def evenements(menage, user, auteurs):
     ]
 
 
-# The committee's records are kept as they are at retention for now: their free text (comments,
-# reasons) is the subject of the personal-data issue.
-PARTIE = Partie(app="comites", actions=actions, evenements=evenements)
+def export_comite(menage, retenues) -> dict:
+    """The requests to the committee and its decisions on the household, with the members'
+    opinions (not their names)."""
+    return {
+        "demandes": DemandeComite.objects.filter(menage=menage).order_by("cree_le", "pk"),
+        "points": PointOrdreDuJour.objects.filter(menage=menage)
+        .select_related("seance__instance")
+        .prefetch_related("avis")
+        .order_by("seance__date", "pk"),
+    }
+
+
+def anonymiser(menage) -> None:
+    """The reasons of the requests and proposals, the members' comments and the decisions'
+    comments go (`menages.retention.REGISTRE`); the decisions themselves (type, level, duration,
+    date) stay: the figures and the minutes read them."""
+    PointOrdreDuJour.objects.filter(menage=menage).update(
+        motif="", decision_commentaire="", derogation_motif=""
+    )
+    AvisMembre.objects.filter(point__menage=menage).update(commentaire="")
+    DemandeComite.objects.filter(menage=menage).update(motif=ANONYME)
+
+
+PARTIE = Partie(
+    app="comites",
+    actions=actions,
+    evenements=evenements,
+    exports=(Export("pdf/dossier/comite.html", 60, export_comite),),
+    anonymiser=anonymiser,
+)

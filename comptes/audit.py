@@ -17,7 +17,16 @@ from comptes.models import (
     Utilisateur,
 )
 
-AUDITED_APPS = ("comptes", "menages", "accompagnement", "logements", "comites", "financement", "rappels")
+AUDITED_APPS = (
+    "comptes",
+    "menages",
+    "accompagnement",
+    "logements",
+    "comites",
+    "financement",
+    "rappels",
+    "dossiers",
+)
 # Sessions change on every request; the login journal and the reminders are themselves logs; the
 # funders' dashboard figures and the monthly arrears totals are derived data, computed again at
 # will (the balances they sum are audited).

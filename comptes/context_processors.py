@@ -19,6 +19,8 @@ def navigation(request):
         items.append(("Comités", reverse("comites:seances")))
     if user.has_perm("financement.voir"):
         items.append(("Financement", reverse("financement:index")))
+    if user.has_perm("dossiers.relire_acces"):
+        items.append(("Droits d’accès", reverse("dossiers:acces_a_relire")))
     if user.est_administrateur:
         items.append(("Administration", reverse("admin:index")))
     current = request.path

@@ -19,6 +19,9 @@ class Role(models.TextChoices):
     FINANCEUR = "financeur", "Financeur"
     MEMBRE_COMITE = "membre_comite", "Membre du comité"
     ADMINISTRATEUR = "administrateur", "Administrateur"
+    # The data protection officer: reviews the household's right-of-access export before it is
+    # released (may withhold a note, with a written reason); sees no household otherwise.
+    DPO = "dpo", "DPO (protection des données)"
 
 
 # Roles of a landlord's staff who work on the households' files: they see those of their own

@@ -120,6 +120,14 @@ COMPTES = [
         "membre du comité (Conseil Général)",
     ),
     ("admin", "Agnès", "Rivière", "adaff", [Role.ADMINISTRATEUR], "administratrice du dispositif"),
+    (
+        "dpo.adaff",
+        "Hugo",
+        "Serres",
+        "adaff",
+        [Role.DPO],
+        "délégué à la protection des données (relit les droits d’accès)",
+    ),
 ]
 
 # The comité de suivi of the demo: (username, role)

@@ -44,15 +44,18 @@ def chronologie(menage, user) -> list:
     return events
 
 
-def dossier_pdf(menage) -> bytes:
-    """The household's own file (right of access), every app's part in turn, without third
-    parties' information (no professional's name, no other person than the household's
-    members)."""
+def dossier_pdf(menage, retenues=None) -> bytes:
+    """The household's own file (right of access): everything the programme holds on it, every
+    app's part in turn, without third parties' information (no professional's name, no other
+    person than the household's members) and without the records the data protection officer
+    withheld (`retenues`: their ids by model label, e.g. {"accompagnement.Contact": {12}})."""
     from weasyprint import HTML
 
+    retenues = retenues or {}
     context = {
         "menage": menage,
-        "parties": [Bloc(export.template, export.contexte(menage)) for export in parties.exports()],
+        "parties": [Bloc(export.template, export.contexte(menage, retenues)) for export in parties.exports()],
+        "nombre_retenues": sum(len(pks) for pks in retenues.values()),
         "genere_le": timezone.now(),
     }
     html = render_to_string("pdf/dossier.html", context)

@@ -1,15 +1,20 @@
 """The pages that gather every app's part of a household: the list of households with their
 follow-up, the household file, its timeline and its right-of-access export."""
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
-from django.shortcuts import render
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 
 from accompagnement import selectors as suivi
+from accompagnement.models import Contact
 from comptes.access import get_visible_or_404, require_perm
 from comptes.audit import record_view
-from dossiers import selectors
+from dossiers import selectors, services
+from dossiers.forms import RetenirNoteForm
+from dossiers.models import DemandeAcces
 from menages.enums import EtatParcours
 from menages.filters import MenageFilter
 from menages.models import Menage
@@ -84,11 +89,113 @@ def chronologie(request, pk):
 
 @never_cache
 def export(request, pk):
-    """The household's own file (right of access), produced by its social worker."""
-    menage = get_visible_or_404(
-        Menage.objects.select_related("commune"), request.user, perm="menages.exporter_dossier", pk=pk
-    )
+    """The household's right of access: its social worker prepares the export of its whole file
+    (POST), which the data protection officer reviews before it is released; the released PDFs
+    are listed here."""
+    menage = get_visible_or_404(Menage.objects, request.user, perm="menages.exporter_dossier", pk=pk)
     record_view(menage)
-    response = HttpResponse(selectors.dossier_pdf(menage), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="dossier-{menage.reference}.pdf"'
-    return response
+    if request.method == "POST":
+        services.demander_acces(menage=menage, auteur=request.user)
+        messages.success(
+            request,
+            "La demande est transmise au DPO (protection des données) : le dossier sera relu avant "
+            "d’être remis au ménage.",
+        )
+        return redirect("dossiers:export", pk=menage.pk)
+    demandes = menage.demandes_acces.order_by("-demandee_le", "-pk")
+    return render(
+        request,
+        "dossiers/export.html",
+        {"menage": menage, "demandes": demandes, "en_cours": any(not d.publiee for d in demandes)},
+    )
+
+
+@never_cache
+def acces_a_relire(request):
+    """The data protection officer's list: the right-of-access requests awaiting review, and the
+    latest released."""
+    require_perm(request.user, "dossiers.relire_acces")
+    demandes = DemandeAcces.objects.visible_to(request.user).select_related("menage")
+    return render(
+        request,
+        "dossiers/acces_liste.html",
+        {
+            "a_relire": demandes.a_relire().order_by("demandee_le", "pk"),
+            "publiees": demandes.filter(publiee_le__isnull=False).order_by("-publiee_le", "-pk")[:20],
+        },
+    )
+
+
+@never_cache
+def acces_relire(request, pk):
+    """The data protection officer reads every note of the household before its export is
+    released, and may withhold one with a written reason (recorded in the audit trail)."""
+    demande = get_visible_or_404(
+        DemandeAcces.objects.select_related("menage"), request.user, perm="dossiers.relire_acces", pk=pk
+    )
+    menage = demande.menage
+    record_view(menage)
+    contacts = Contact.objects.filter(menage=menage).order_by("date", "pk")
+    erreurs = None
+    if request.method == "POST" and not demande.publiee:
+        action = request.POST.get("action")
+        if action == "retenir":
+            contact = get_object_or_404(contacts, pk=request.POST.get("contact"))
+            form = RetenirNoteForm(request.POST, prefix=f"c{contact.pk}")
+            if form.is_valid():
+                try:
+                    services.retenir_note(
+                        demande=demande,
+                        contact=contact,
+                        motif=form.cleaned_data["motif"],
+                        auteur=request.user,
+                    )
+                except ValidationError as error:
+                    form.add_error("motif", error.messages)
+                else:
+                    messages.success(
+                        request, "La note ne sera pas communiquée au ménage ; le motif est consigné."
+                    )
+                    return redirect(demande)
+            erreurs = (contact.pk, form)
+        elif action == "retablir":
+            note = get_object_or_404(demande.notes_retenues, pk=request.POST.get("note"))
+            services.retablir_note(demande=demande, note=note)
+            messages.success(request, "La note sera communiquée au ménage.")
+            return redirect(demande)
+        elif action == "publier":
+            services.publier(demande=demande, auteur=request.user)
+            messages.success(request, f"Le dossier {menage.reference} est remis : son PDF est disponible.")
+            return redirect(demande)
+    retenues = {note.contact_id: note for note in demande.notes_retenues.all()}
+    lignes = []
+    for contact in contacts:
+        if erreurs and erreurs[0] == contact.pk:
+            form = erreurs[1]
+        else:
+            form = RetenirNoteForm(prefix=f"c{contact.pk}")
+        lignes.append({"contact": contact, "retenue": retenues.get(contact.pk), "form": form})
+    return render(
+        request,
+        "dossiers/acces_relire.html",
+        {"demande": demande, "menage": menage, "lignes": lignes, "nombre_retenues": len(retenues)},
+    )
+
+
+@never_cache
+def acces_pdf(request, pk):
+    """The released PDF, as it was given to the household: for its social worker (or an
+    administrator), who hands it over, and for the data protection officer."""
+    user = request.user
+    if not (user.has_perm("menages.exporter_dossier") or user.has_perm("dossiers.relire_acces")):
+        raise PermissionDenied
+    demande = get_visible_or_404(DemandeAcces.objects.select_related("menage"), user, pk=pk)
+    if not demande.publiee:
+        raise Http404
+    record_view(demande.menage)
+    return FileResponse(
+        demande.fichier.open("rb"),
+        as_attachment=True,
+        filename=f"dossier-{demande.menage.reference}.pdf",
+        content_type="application/pdf",
+    )

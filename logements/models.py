@@ -290,7 +290,7 @@ def locataires_signalables(user):
     return menages.filter(bailleur=user.organisation, dispositif__in=user.organisation.dispositifs.all())
 
 
-class EntreeDossierLocatif(models.Model):
+class EntreeDossierLocatif(RattacheAuMenage):
     """What every record of the tenant file has: the household, who wrote it, when."""
 
     menage = models.ForeignKey("menages.Menage", on_delete=models.CASCADE, verbose_name="ménage")

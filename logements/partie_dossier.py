@@ -1,9 +1,22 @@
 """What logements contributes to the household file: the way to the dwellings that fit the
-household, and to its tenant file at its landlord."""
+household, and to its tenant file at its landlord; its part of the right-of-access export and of
+retention."""
 
 from django.urls import reverse
 
-from menages.parties import Action, Partie
+from logements.models import (
+    AideFsl,
+    Attribution,
+    Bail,
+    EtapeExpulsion,
+    PlanApurement,
+    Reclamation,
+    SignalementGardien,
+    SoldeLocatif,
+)
+from menages.parties import Action, Export, Partie
+
+ANONYME = "—"
 
 
 def actions(menage, user) -> list[Action]:
@@ -19,7 +32,35 @@ def actions(menage, user) -> list[Action]:
     return result
 
 
-# The tenant file is the landlord's own record and has its own page: nothing of it is shown in the
-# household file, its export or its timeline yet, and retention keeps it as it is (the
-# personal-data issue decides its rule).
-PARTIE = Partie(app="logements", actions=actions)
+def export_dossier_locatif(menage, retenues) -> dict:
+    """The tenant file the landlord keeps on the household, and the dwellings proposed to it."""
+    return {
+        "attributions": Attribution.objects.filter(menage=menage)
+        .select_related("logement__commune")
+        .order_by("date_proposition", "pk"),
+        "baux": Bail.objects.filter(menage=menage).order_by("date_signature", "pk"),
+        "reclamations": Reclamation.objects.filter(menage=menage).order_by("date", "pk"),
+        "signalements": SignalementGardien.objects.filter(menage=menage).order_by("date", "pk"),
+        "soldes": SoldeLocatif.objects.filter(menage=menage).order_by("mois"),
+        "plans": PlanApurement.objects.filter(menage=menage).order_by("date_debut", "pk"),
+        "aides_fsl": AideFsl.objects.filter(menage=menage).order_by("date_demande", "pk"),
+        "etapes_expulsion": EtapeExpulsion.objects.filter(menage=menage).order_by("date", "pk"),
+    }
+
+
+def anonymiser(menage) -> None:
+    """The free text of the tenant file (complaints, caretakers' reports, eviction steps'
+    comments) and the reasons of refused attributions go (`menages.retention.REGISTRE`); dates,
+    amounts, steps and statuses stay: the funder reports count them."""
+    Reclamation.objects.filter(menage=menage).update(description=ANONYME)
+    SignalementGardien.objects.filter(menage=menage).update(texte=ANONYME)
+    EtapeExpulsion.objects.filter(menage=menage).update(commentaire="")
+    Attribution.objects.filter(menage=menage).update(motif_refus="")
+
+
+PARTIE = Partie(
+    app="logements",
+    actions=actions,
+    exports=(Export("pdf/dossier/logement.html", 50, export_dossier_locatif),),
+    anonymiser=anonymiser,
+)

@@ -166,7 +166,7 @@ def evenements(menage, user, auteurs):
     return construire
 
 
-def export_foyer(menage) -> dict:
+def export_foyer(menage, retenues) -> dict:
     return {
         "membres": menage.membres.all(),
         "ressources": menage.ressources.all(),
@@ -175,7 +175,17 @@ def export_foyer(menage) -> dict:
     }
 
 
-def export_diagnostics(menage) -> dict:
+def export_parcours(menage, retenues) -> dict:
+    """Before the support: the pre-diagnostics, the funders' answers, and the organisations that
+    intervene (the recipients of the data; no professional's name)."""
+    return {
+        "pre_diagnostics": menage.pre_diagnostics.select_related("organisation").order_by("date", "pk"),
+        "validations": menage.validations.select_related("financeur").order_by("demandee_le", "pk"),
+        "intervenants": menage.intervenants.select_related("organisation").order_by("date_debut", "pk"),
+    }
+
+
+def export_diagnostics(menage, retenues) -> dict:
     return {"diagnostics": [(d, d.domaines(True)) for d in menage.diagnostics.order_by("date")]}
 
 
@@ -253,6 +263,7 @@ PARTIE = Partie(
     evenements=evenements,
     exports=(
         Export("pdf/dossier/foyer.html", 10, export_foyer),
+        Export("pdf/dossier/parcours.html", 15, export_parcours),
         Export("pdf/dossier/diagnostics.html", 30, export_diagnostics),
     ),
     derniere_activite=derniere_activite,

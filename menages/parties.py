@@ -104,8 +104,9 @@ class Section:
 
 @dataclass(frozen=True)
 class Export:
-    """A part of the household's right-of-access PDF: `contexte(menage)` is what `template` reads
-    (as `s`)."""
+    """A part of the household's right-of-access PDF: `contexte(menage, retenues)` is what
+    `template` reads (as `s`). `retenues` maps a model label to the ids of the records the data
+    protection officer withheld from this export (a part leaves them out)."""
 
     template: str
     ordre: int

@@ -1,13 +1,10 @@
 """The household file, its timeline, its export and its retention are assembled from the parts the
 apps register (`menages.parties`): these tests fail when an app's part is missing."""
 
-import io
-
 import pytest
 from django.apps import apps
 from django.urls import reverse
 from django.utils import timezone
-from pypdf import PdfReader
 
 from accompagnement.tests.factories import AccompagnementFactory, ContactFactory, ObjectifFactory
 from comites.enums import Decision, TypeInstance, TypePoint
@@ -16,6 +13,7 @@ from menages import parties, retention
 from menages.enums import EtatParcours
 from menages.models import Menage
 from menages.tests.factories import DiagnosticFactory, IntervenantFactory, MembreFactory, MenageFactory
+from tests.support.droit_acces import dpo_de, pdf_remis
 
 
 def _apps_holding_household_records() -> set[str]:
@@ -35,7 +33,7 @@ def test_every_app_holding_household_records_contributes_its_part():
 
 def test_every_part_that_holds_household_text_has_a_retention_step():
     steps = {partie.app for partie in parties.parties() if partie.anonymiser}
-    assert steps >= {"menages", "accompagnement"}
+    assert steps >= {"menages", "accompagnement", "logements", "comites", "rappels"}
 
 
 @pytest.fixture
@@ -114,15 +112,19 @@ def test_timeline_gathers_the_events_of_every_part(client, programme, dossier):
 
 
 def test_right_of_access_export_holds_each_parts_pages(client, programme, dossier):
-    client.force_login(programme.ts_adaff)
-    response = client.get(reverse("dossiers:export", args=[dossier.pk]))
-    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    text = pdf_remis(client, dossier, referent=programme.ts_adaff, dpo=dpo_de(programme.adaff))
     for titre in (
-        "Vous et votre foyer",
+        "Vous et votre foyer",  # menages
         "Ressources et dettes",
         "Votre parcours",
+        "Avant l’accompagnement",
+        "Votre accompagnement",  # accompagnement
         "Vos objectifs",
         "Rencontres",
+        "Vos orientations vers des partenaires",
+        "Vos documents",
+        "Votre logement et votre dossier locatif",  # logements
+        "Le comité de suivi",  # comites
     ):
         assert titre in text
     assert "Ouvrir les droits à la CAF" in text and "Visite du logement avec la famille." in text

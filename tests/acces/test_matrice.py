@@ -115,6 +115,12 @@ def monde(transactional_db):
         dispositif=menage.dispositif, financeur=users["financeur.ddcspp"].organisation, periodicite="annuel",
         date_debut=timezone.localdate().replace(month=1, day=1), date_fin=timezone.localdate(),
     )  # fmt: skip
+    from django.core.files.base import ContentFile
+
+    from dossiers.models import DemandeAcces
+
+    demande = DemandeAcces(menage=menage, demandee_par=ts, publiee_le=timezone.now())
+    demande.fichier.save("dossier.pdf", ContentFile(b"%PDF-1.4 x"))
     kwargs = {
         "pk": menage.pk,
         "contact_pk": contact.pk,
@@ -158,6 +164,8 @@ def monde(transactional_db):
         "financement:rapport_commentaire": {"pk": rapport.pk},
         "financement:rapport_statut": {"pk": rapport.pk},
         "financement:rapport_telecharger": {"pk": rapport.pk},
+        "dossiers:acces_relire": {"pk": demande.pk},
+        "dossiers:acces_pdf": {"pk": demande.pk},
     }
     return users, kwargs, specific
 
