@@ -18,9 +18,9 @@ from comptes.models import (
 )
 
 AUDITED_APPS = ("comptes", "menages", "accompagnement", "logements", "comites", "financement", "rappels")
-# Sessions change on every request; the login journal and the reminders are themselves logs; the
-# funders' dashboard figures and the monthly arrears totals are derived data, computed again at
-# will (the balances they sum are audited).
+# Sessions change on every request; the login journal, the reminders and the dashboard visits are
+# themselves logs; the funders' dashboard figures and the monthly arrears totals are derived data,
+# computed again at will (the balances they sum are audited).
 NOT_AUDITED = {
     "comptes.battementservice",
     "comptes.sessionutilisateur",
@@ -28,6 +28,7 @@ NOT_AUDITED = {
     "financement.indicateursarretes",
     "logements.impayesmensuels",
     "rappels.rappel",
+    "rappels.visitetableaudebord",
 }
 
 auditlog.register(Dispositif)
