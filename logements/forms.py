@@ -102,7 +102,7 @@ class ClotureReclamationForm(forms.Form):
         label="Résolution",
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Ce qui a été fait, et avec qui : le ménage peut lire son dossier.",
-        error_messages={"required": "Indiquez comment la réclamation a été résolue."},
+        error_messages={"required": "Indiquez comment la situation a été résolue."},
     )
 
 

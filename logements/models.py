@@ -368,11 +368,22 @@ class Reclamation(EntreeDossierLocatif):
         return self.statut in STATUTS_RECLAMATION_ACTIFS
 
 
+class SignalementQuerySet(DossierLocatifQuerySet):
+    def visible_to(self, user, menages=None):
+        """As the other records of the tenant file, plus, for the landlord's CESF, the reports on
+        her landlord's dwellings where no household of the programme lives."""
+        visibles = super().visible_to(user, menages=menages)
+        if not _lit_les_dossiers_locatifs(user) or user.est_administrateur:
+            return visibles
+        return visibles | self.filter(menage__isnull=True, logement__bailleur_id=user.organisation_id)
+
+
 class SignalementGardien(EntreeDossierLocatif):
     """A caretaker's short report about a dwelling of his landlord. The caretaker chooses the
     dwelling, never a household: when a household of the programme lives there, the report is
     attached to its tenant file (`menage`); otherwise it stays on the dwelling, for the landlord's
-    CESF, and the caretaker is told the same thing either way."""
+    CESF, and the caretaker is told the same thing either way. The CESF closes it with what was
+    done."""
 
     menage = models.ForeignKey(
         "menages.Menage",
@@ -393,6 +404,13 @@ class SignalementGardien(EntreeDossierLocatif):
     date = models.DateField("date", default=timezone.localdate)
     nature = models.CharField("nature", max_length=30, choices=TypeReclamation.choices)
     texte = models.TextField("observations")
+    statut = models.CharField(
+        "statut", max_length=20, choices=StatutReclamation.choices, default=StatutReclamation.OUVERTE
+    )
+    date_cloture = models.DateField("close le", null=True, blank=True)
+    resolution = models.TextField("résolution", blank=True)
+
+    objects = SignalementQuerySet.as_manager()
 
     class Meta:
         verbose_name = "signalement du gardien"
@@ -401,6 +419,10 @@ class SignalementGardien(EntreeDossierLocatif):
 
     def __str__(self):
         return f"Signalement du {self.date:%d/%m/%Y}"
+
+    @property
+    def est_ouverte(self):
+        return self.statut in STATUTS_RECLAMATION_ACTIFS
 
 
 class SoldeLocatif(EntreeDossierLocatif):

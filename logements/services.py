@@ -103,32 +103,31 @@ def prendre_en_charge_reclamation(*, reclamation: Reclamation, auteur, date: dat
 
 
 @transaction.atomic
-def clore_reclamation(
-    *, reclamation: Reclamation, resolution: str, date_cloture: datetime.date, auteur
-) -> Reclamation:
-    """Close a complaint (open or in progress) with how it was resolved, on a day between its own
-    date and today."""
-    reclamation = Reclamation.objects.select_for_update().get(pk=reclamation.pk)
-    if not reclamation.est_ouverte:
-        raise ValidationError("Cette réclamation est déjà close.")
+def clore_entree(*, objet, resolution: str, date_cloture: datetime.date, auteur):
+    """Close a complaint (open or in progress) or a caretaker's report with how it was resolved,
+    on a day between its own date and today."""
+    objet = type(objet).objects.select_for_update().get(pk=objet.pk)
+    if not objet.est_ouverte:
+        raise ValidationError("Déjà close.")
     erreurs = {}
     if not resolution.strip():
-        erreurs["resolution"] = "Indiquez comment la réclamation a été résolue."
-    if date_cloture < reclamation.date:
+        erreurs["resolution"] = "Indiquez comment la situation a été résolue."
+    if date_cloture < objet.date:
         erreurs["date_cloture"] = (
-            f"La clôture ne peut pas précéder la réclamation ({reclamation.date:%d/%m/%Y})."
+            f"La clôture ne peut pas précéder la date de l’entrée ({objet.date:%d/%m/%Y})."
         )
     elif date_cloture > timezone.localdate():
         erreurs["date_cloture"] = "La date de clôture ne peut pas être dans le futur."
     if erreurs:
         raise ValidationError(erreurs)
-    reclamation.statut = StatutReclamation.TRAITEE
-    reclamation.resolution = resolution.strip()
-    reclamation.date_cloture = date_cloture
-    reclamation.date_prise_en_charge = reclamation.date_prise_en_charge or date_cloture
-    reclamation.full_clean()
-    reclamation.save()
-    return reclamation
+    objet.statut = StatutReclamation.TRAITEE
+    objet.resolution = resolution.strip()
+    objet.date_cloture = date_cloture
+    if isinstance(objet, Reclamation):
+        objet.date_prise_en_charge = objet.date_prise_en_charge or date_cloture
+    objet.full_clean()
+    objet.save()
+    return objet
 
 
 @transaction.atomic

@@ -32,7 +32,7 @@ urlpatterns = [
         views.reclamation_prendre_en_charge,
         name="reclamation_prendre_en_charge",
     ),
-    path("locataires/reclamations/<int:pk>/clore/", views.reclamation_clore, name="reclamation_clore"),
+    path("locataires/<str:nature>/<int:pk>/clore/", views.clore, name="clore"),
     path("locataires/plans/<int:pk>/statut/", views.plan_statut, name="plan_statut"),
     path("locataires/fsl/<int:pk>/decision/", views.fsl_decision, name="fsl_decision"),
     path("locataires/entrees/<str:nature>/<int:pk>/corriger/", views.corriger, name="corriger"),

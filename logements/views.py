@@ -303,26 +303,66 @@ def reclamation_prendre_en_charge(request, pk):
     return redirect("logements:dossier_locatif", pk=reclamation.menage_id)
 
 
+# What the CESF closes with a resolution: (model, what it is, its page's title, what it shows).
+CLOTURABLES = {
+    "reclamation": (Reclamation, "la réclamation", "Clore la réclamation", ("menage__bailleur",)),
+    "signalement": (
+        SignalementGardien,
+        "le signalement du gardien",
+        "Clore le signalement du gardien",
+        ("menage__bailleur", "logement__commune"),
+    ),
+}
+
+
 @never_cache
-def reclamation_clore(request, pk):
-    """Closing a complaint is final: the page says what it closes and asks for the resolution."""
-    reclamation = _entree(request, Reclamation, pk)
-    if not reclamation.est_ouverte:
-        messages.info(request, "Cette réclamation est déjà close.")
-        return redirect("logements:dossier_locatif", pk=reclamation.menage_id)
+def clore(request, nature, pk):
+    """Closing a complaint or a caretaker's report is final: the page shows what it closes and
+    asks for the resolution (GET), POST closes it."""
+    if nature not in CLOTURABLES:
+        raise Http404
+    model, libelle, titre, relations = CLOTURABLES[nature]
+    objet = get_visible_or_404(
+        model.objects.select_related(*relations),
+        request.user,
+        perm="logements.modifier_dossier_locatif",
+        pk=pk,
+    )
+    retour = (
+        reverse("logements:dossier_locatif", args=[objet.menage_id])
+        if objet.menage_id
+        else reverse("tableau_de_bord")
+    )
+    if not objet.est_ouverte:
+        messages.info(
+            request,
+            f"{libelle[0].upper()}{libelle[1:]} est déjà clos{'e' if nature == 'reclamation' else ''}.",
+        )
+        return redirect(retour)
     form = ClotureReclamationForm(request.POST or None, initial={"date_cloture": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
-            services.clore_reclamation(reclamation=reclamation, auteur=request.user, **form.cleaned_data)
+            services.clore_entree(objet=objet, auteur=request.user, **form.cleaned_data)
         except ValidationError as exc:
             _erreurs(form, exc)
         else:
-            messages.success(request, "La réclamation est close.")
-            return redirect("logements:dossier_locatif", pk=reclamation.menage_id)
+            messages.success(
+                request,
+                f"{libelle[0].upper()}{libelle[1:]} est clos{'e' if nature == 'reclamation' else ''}.",
+            )
+            return redirect(retour)
     return render(
         request,
-        "logements/locataire_clore_reclamation.html",
-        {"menage": reclamation.menage, "reclamation": reclamation, "form": form},
+        "logements/locataire_clore.html",
+        {
+            "menage": objet.menage,
+            "objet": objet,
+            "nature": nature,
+            "libelle": libelle,
+            "titre": titre,
+            "form": form,
+            "retour": retour,
+        },
     )
 
 

@@ -59,14 +59,14 @@ def _dans_son_perimetre(user, menage) -> bool:
     return Menage.objects.visible_to(user).filter(pk=menage.pk).exists()
 
 
-def destinataires(menage, logement) -> list[tuple[Utilisateur, str]]:
+def destinataires(menage, logement, objet) -> list[tuple[Utilisateur, str]]:
     """(person, link) for each person to tell: the CESF to the tenant file, the referent worker to
     the household file (she does not read the tenant file itself, only its summary there). A report
     on a dwelling where no household of the programme lives goes to the landlord's CESF, linked to
-    the dwelling."""
+    the page where she reads and closes it."""
     if menage is None:
         return [
-            (user, reverse("logements:detail", args=[logement.pk]))
+            (user, reverse("logements:clore", args=["signalement", objet.pk]))
             for user in _cesf_du_bailleur(None, logement.bailleur_id)
         ]
     result = []
@@ -93,7 +93,7 @@ def notifier_dossier_locatif(sender, *, nature, objet, menage, logement=None, au
     maintenant = timezone.now()
     vus = set()
     rappels = []
-    for user, lien in destinataires(menage, logement):
+    for user, lien in destinataires(menage, logement, objet):
         if user.pk in vus or (auteur is not None and user.pk == auteur.pk):
             continue
         vus.add(user.pk)

@@ -177,8 +177,8 @@ def test_caretaker_report_notifies_the_cesf_and_the_referent_by_reference_only(
         assert "Martin" not in rappel.titre
 
 
-def test_report_on_a_dwelling_outside_the_programme_reaches_the_cesf_only(programme, logement_libre):
-    services.enregistrer_signalement(
+def test_report_on_a_dwelling_outside_the_programme_reaches_the_cesf_only(client, programme, logement_libre):
+    signalement = services.enregistrer_signalement(
         logement=logement_libre,
         date=datetime.date(2026, 6, 10),
         nature=TypeReclamation.TECHNIQUE,
@@ -187,8 +187,18 @@ def test_report_on_a_dwelling_outside_the_programme_reaches_the_cesf_only(progra
     )
     notifies = _notifies()
     assert set(notifies) == {programme.cesf_habitat.pk}
-    assert notifies[programme.cesf_habitat.pk].lien == reverse("logements:detail", args=[logement_libre.pk])
+    lien = notifies[programme.cesf_habitat.pk].lien
+    assert lien == reverse("logements:clore", args=["signalement", signalement.pk])
     assert logement_libre.reference_bailleur in notifies[programme.cesf_habitat.pk].titre
+    # She reads it there and closes it; the other landlord's CESF may not.
+    client.force_login(programme.cesf_alogea)
+    assert client.get(lien).status_code == 404
+    client.force_login(programme.cesf_habitat)
+    assert "Fuite" in client.get(lien).text
+    response = client.post(lien, {"date_cloture": "2026-06-11", "resolution": "Plombier passé."})
+    assert response.status_code == 302
+    signalement.refresh_from_db()
+    assert (signalement.statut, signalement.resolution) == ("traitee", "Plombier passé.")
 
 
 def test_new_complaint_notifies_the_referent_not_its_author(programme, locataire):

@@ -50,7 +50,7 @@ def test_complaint_goes_from_open_to_in_progress_to_closed_with_its_resolution(c
     reclamation.refresh_from_db()
     assert reclamation.statut == StatutReclamation.EN_COURS and reclamation.date_prise_en_charge
 
-    url = reverse("logements:reclamation_clore", args=[reclamation.pk])
+    url = reverse("logements:clore", args=["reclamation", reclamation.pk])
     page = client.get(url)
     assert "Confirmer la clôture" in page.text and "Bruit la nuit" in page.text
     reclamation.refresh_from_db()
@@ -59,10 +59,10 @@ def test_complaint_goes_from_open_to_in_progress_to_closed_with_its_resolution(c
     # No resolution: refused next to the field, the date typed kept.
     response = client.post(url, {"date_cloture": "2026-06-20", "resolution": "  "})
     assert response.status_code == 200
-    assert "Indiquez comment la réclamation a été résolue." in response.text
+    assert "Indiquez comment la situation a été résolue." in response.text
     assert 'value="2026-06-20"' in response.text
     response = client.post(url, {"date_cloture": "2026-06-10", "resolution": "Médiation faite"})
-    assert "La clôture ne peut pas précéder la réclamation (15/06/2026)." in response.text
+    assert "La clôture ne peut pas précéder la date de l’entrée (15/06/2026)." in response.text
     assert "Médiation faite" in response.text
 
     response = client.post(url, {"date_cloture": "2026-06-20", "resolution": "Médiation avec les voisins."})
@@ -99,7 +99,7 @@ def test_complaints_in_progress_still_count_as_open_on_the_dashboard(programme, 
 def test_only_the_landlords_cesf_closes_its_complaints(client, programme, locataire, persona, statut):
     reclamation = _reclamation(locataire)
     client.force_login(getattr(programme, persona))
-    url = reverse("logements:reclamation_clore", args=[reclamation.pk])
+    url = reverse("logements:clore", args=["reclamation", reclamation.pk])
     assert client.get(url).status_code == statut
     client.post(url, {"date_cloture": "2026-06-20", "resolution": "x"})
     assert (

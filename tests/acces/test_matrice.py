@@ -161,7 +161,7 @@ def monde(transactional_db):
         "logements:signalement_logement": {"logement_pk": logement.pk},
         "logements:signalement_transmis": {"logement_pk": logement.pk},
         "logements:reclamation_prendre_en_charge": {"pk": reclamation.pk},
-        "logements:reclamation_clore": {"pk": reclamation.pk},
+        "logements:clore": {"nature": "reclamation", "pk": reclamation.pk},
         "logements:plan_statut": {"pk": plan.pk},
         "logements:fsl_decision": {"pk": aide.pk},
         "logements:corriger": {"nature": "reclamation", "pk": reclamation.pk},
