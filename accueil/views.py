@@ -8,6 +8,7 @@ from comptes.permissions import is_financeur, is_membre_comite
 from comptes.selectors import dispositifs_de
 from financement.secret_statistique import masquer_repartitions
 from logements.selectors import tableau_cesf
+from rappels.notifications import nouveautes_dossier_locatif
 
 
 @never_cache
@@ -40,6 +41,8 @@ def tableau_de_bord(request):
         # Her tenants are the households she sees: counted once, for both widgets.
         total = context["mes_menages"]["total"] if context["voit_menages"] else None
         context["cesf"] = tableau_cesf(user, nombre_locataires=total)
+        # Caretakers' reports, complaints and eviction steps since her last visit.
+        context["nouveautes"] = nouveautes_dossier_locatif(user)
     return render(request, "accueil/tableau_de_bord.html", context)
 
 

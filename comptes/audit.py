@@ -27,9 +27,9 @@ AUDITED_APPS = (
     "rappels",
     "dossiers",
 )
-# Sessions change on every request; the login journal and the reminders are themselves logs; the
-# funders' dashboard figures and the monthly arrears totals are derived data, computed again at
-# will (the balances they sum are audited).
+# Sessions change on every request; the login journal, the reminders and the dashboard visits are
+# themselves logs; the funders' dashboard figures and the monthly arrears totals are derived data,
+# computed again at will (the balances they sum are audited).
 NOT_AUDITED = {
     "comptes.battementservice",
     "comptes.sessionutilisateur",
@@ -37,6 +37,7 @@ NOT_AUDITED = {
     "financement.indicateursarretes",
     "logements.impayesmensuels",
     "rappels.rappel",
+    "rappels.visitetableaudebord",
 }
 
 auditlog.register(Dispositif)

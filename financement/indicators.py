@@ -505,8 +505,17 @@ def expulsions_stoppees(accompagnements, p: Periode) -> dict:
                 avant[menage_id] = etape
         else:
             apres.add(menage_id)
-    stoppees = [etape for menage_id, etape in avant.items() if menage_id not in apres]
-    par_etape = [(label, stoppees.count(value)) for value, label in EtapeProcedure.choices]
+    # A procedure that ended with the eviction carried out was not stopped: it is not counted.
+    stoppees = [
+        etape
+        for menage_id, etape in avant.items()
+        if menage_id not in apres and etape != EtapeProcedure.EXPULSION
+    ]
+    par_etape = [
+        (label, stoppees.count(value))
+        for value, label in EtapeProcedure.choices
+        if value != EtapeProcedure.EXPULSION
+    ]
     return {"total": len(stoppees), "par_etape": par_etape}
 
 

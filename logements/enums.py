@@ -47,8 +47,15 @@ class TypeReclamation(models.TextChoices):
 
 
 class StatutReclamation(models.TextChoices):
+    """A complaint's life: open, then taken in hand, then closed with its resolution."""
+
     OUVERTE = "ouverte", "Ouverte"
-    TRAITEE = "traitee", "Traitée"
+    EN_COURS = "en_cours", "En cours de traitement"
+    TRAITEE = "traitee", "Close"
+
+
+# A complaint not closed yet: the CESF still has something to do about it.
+STATUTS_RECLAMATION_ACTIFS = (StatutReclamation.OUVERTE, StatutReclamation.EN_COURS)
 
 
 class StatutPlanApurement(models.TextChoices):
@@ -72,6 +79,7 @@ class EtapeProcedure(models.TextChoices):
     JUGEMENT = "jugement", "Jugement"
     COMMANDEMENT_QUITTER = "commandement_quitter", "Commandement de quitter les lieux"
     CONCOURS_FORCE_PUBLIQUE = "concours_force_publique", "Concours de la force publique"
+    EXPULSION = "expulsion", "Expulsion exécutée (concours de la force publique)"
 
 
 class CanalAttribution(models.TextChoices):

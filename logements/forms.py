@@ -2,8 +2,19 @@ from pathlib import PurePath
 
 from django import forms
 
-from logements.enums import ModeMobilisation
-from logements.models import Attribution, MobilisationLogement, Reclamation, SignalementGardien, SoldeLocatif
+from logements.enums import DecisionFsl, ModeMobilisation, StatutPlanApurement
+from logements.models import (
+    AideFsl,
+    Attribution,
+    EtapeExpulsion,
+    MobilisationLogement,
+    PlanApurement,
+    Reclamation,
+    SignalementGardien,
+    SoldeLocatif,
+)
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 TAILLE_MAX_IMPORT = 20 * 1024 * 1024
 
@@ -75,32 +86,69 @@ class SoldeForm(forms.ModelForm):
         error_messages = {"solde": {"min_value": "Le montant de l’impayé ne peut pas être négatif."}}
 
 
-class LocataireChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.reference} – {obj.nom}"
-
-
 class SignalementGardienForm(forms.ModelForm):
-    """The caretaker's short form (on a phone): which tenant, when, what, a few words."""
-
-    menage = LocataireChoiceField(
-        label="Locataire",
-        queryset=None,
-        empty_label="Choisissez le locataire",
-        error_messages={"invalid_choice": "Choisissez un locataire de la liste."},
-    )
+    """The caretaker's short form (on a tablet or a phone), once the dwelling is chosen: when,
+    what, a few words."""
 
     class Meta:
         model = SignalementGardien
-        fields = ["menage", "date", "nature", "texte"]
-        widgets = {
-            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "texte": forms.Textarea(attrs={"rows": 3}),
-        }
+        fields = ["date", "nature", "texte"]
+        widgets = {"date": DATE, "texte": forms.Textarea(attrs={"rows": 4})}
 
-    def __init__(self, *args, menages, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["menage"].queryset = menages
+
+class ClotureReclamationForm(forms.Form):
+    date_cloture = forms.DateField(label="Close le", widget=DATE)
+    resolution = forms.CharField(
+        label="Résolution",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Ce qui a été fait, et avec qui : le ménage peut lire son dossier.",
+        error_messages={"required": "Indiquez comment la situation a été résolue."},
+    )
+
+
+class EtapeExpulsionForm(forms.ModelForm):
+    class Meta:
+        model = EtapeExpulsion
+        fields = ["etape", "date", "commentaire"]
+        widgets = {"date": DATE, "commentaire": forms.Textarea(attrs={"rows": 3})}
+
+
+class PlanApurementForm(forms.ModelForm):
+    class Meta:
+        model = PlanApurement
+        fields = ["date_debut", "montant_dette", "mensualite"]
+        widgets = {"date_debut": DATE}
+        localized_fields = ["montant_dette", "mensualite"]
+
+
+class StatutPlanForm(forms.Form):
+    statut = forms.ChoiceField(
+        label="Le plan est", choices=StatutPlanApurement.choices, widget=forms.RadioSelect
+    )
+    date_fin = forms.DateField(
+        label="Respecté ou rompu le",
+        required=False,
+        widget=DATE,
+        help_text="Sans objet pour un plan en cours.",
+    )
+
+
+class AideFslForm(forms.ModelForm):
+    class Meta:
+        model = AideFsl
+        fields = ["date_demande", "montant"]
+        widgets = {"date_demande": DATE}
+        localized_fields = ["montant"]
+
+
+class DecisionFslForm(forms.Form):
+    decision = forms.ChoiceField(label="Décision", choices=DecisionFsl.choices, widget=forms.RadioSelect)
+    date_decision = forms.DateField(
+        label="Date de la décision",
+        required=False,
+        widget=DATE,
+        help_text="Sans objet tant que la demande est en attente.",
+    )
 
 
 class AttributionForm(forms.ModelForm):

@@ -19,6 +19,7 @@ from comptes.enums import Role, TypeOrganisation
 from comptes.models import Commune, Dispositif, Organisation
 from logements.enums import (
     STATUTS_DISPONIBLES,
+    STATUTS_RECLAMATION_ACTIFS,
     CanalAttribution,
     DecisionCal,
     DecisionFsl,
@@ -277,21 +278,42 @@ class DossierLocatifQuerySet(models.QuerySet):
         return self.filter(menage=menage)
 
 
-def locataires_signalables(user):
-    """The households a caretaker may report on, offered by reference and name only: his
-    landlord's, in his programmes, still followed (administrators: all followed households)."""
+def logements_signalables(user):
+    """The dwellings a caretaker may report on: his landlord's whole stock, whether or not a
+    household of the programme lives there (administrators: every landlord's). The caretaker never
+    gets a list of the programme's households."""
+    if user.est_administrateur:
+        return Logement.objects.all()
+    if user.organisation_id is None or not user.organisation.est_bailleur:
+        return Logement.objects.none()
+    return Logement.objects.filter(bailleur=user.organisation)
+
+
+def occupant_du_dispositif(logement):
+    """The household of the programme living in `logement` today, or None: the latest one that
+    moved in there after an attribution pronounced by the CAL, still followed, tenant of the
+    dwelling's landlord."""
     from menages.models import Menage
 
-    menages = Menage.objects.en_cours().order_by("nom", "pk")
-    if user.est_administrateur:
-        return menages
-    if user.organisation_id is None or not user.organisation.est_bailleur:
-        return menages.none()
-    return menages.filter(bailleur=user.organisation, dispositif__in=user.organisation.dispositifs.all())
+    attributions = Attribution.objects.filter(
+        logement=logement,
+        decision_cal=DecisionCal.ACCEPTEE,
+        date_entree__lte=timezone.localdate(),
+        menage=models.OuterRef("pk"),
+    )
+    return (
+        Menage.objects.en_cours()
+        .filter(bailleur_id=logement.bailleur_id)
+        .annotate(entree=models.Subquery(attributions.order_by("-date_entree").values("date_entree")[:1]))
+        .filter(entree__isnull=False)
+        .order_by("-entree", "-pk")
+        .first()
+    )
 
 
 class EntreeDossierLocatif(RattacheAuMenage):
-    """What every record of the tenant file has: the household, who wrote it, when."""
+    """What every record of the tenant file has: the household, who wrote it, when. Its changes
+    and corrections are in the household's audit trail (RattacheAuMenage)."""
 
     menage = models.ForeignKey("menages.Menage", on_delete=models.CASCADE, verbose_name="ménage")
     auteur = models.ForeignKey(
@@ -320,17 +342,20 @@ class Reclamation(EntreeDossierLocatif):
     statut = models.CharField(
         "statut", max_length=20, choices=StatutReclamation.choices, default=StatutReclamation.OUVERTE
     )
+    date_prise_en_charge = models.DateField("prise en charge le", null=True, blank=True)
+    date_cloture = models.DateField("close le", null=True, blank=True)
+    resolution = models.TextField("résolution", blank=True)
 
     class Meta:
         verbose_name = "réclamation"
         verbose_name_plural = "réclamations"
         ordering = ["-date", "-pk"]
-        # The CESF's dashboard lists the open complaints, latest first, among few of them.
+        # The CESF's dashboard lists the complaints not closed yet, latest first, among few of them.
         indexes = [
             models.Index(
                 fields=["-date", "-id"],
-                name="reclamation_ouverte",
-                condition=Q(statut=StatutReclamation.OUVERTE),
+                name="reclamation_active",
+                condition=Q(statut__in=STATUTS_RECLAMATION_ACTIFS),
             )
         ]
 
@@ -339,18 +364,53 @@ class Reclamation(EntreeDossierLocatif):
 
     @property
     def est_ouverte(self):
-        return self.statut == StatutReclamation.OUVERTE
+        """Not closed yet (open or in progress)."""
+        return self.statut in STATUTS_RECLAMATION_ACTIFS
+
+
+class SignalementQuerySet(DossierLocatifQuerySet):
+    def visible_to(self, user, menages=None):
+        """As the other records of the tenant file, plus, for the landlord's CESF, the reports on
+        her landlord's dwellings where no household of the programme lives."""
+        visibles = super().visible_to(user, menages=menages)
+        if not _lit_les_dossiers_locatifs(user) or user.est_administrateur:
+            return visibles
+        return visibles | self.filter(menage__isnull=True, logement__bailleur_id=user.organisation_id)
 
 
 class SignalementGardien(EntreeDossierLocatif):
-    """A caretaker's short report on a tenant household."""
+    """A caretaker's short report about a dwelling of his landlord. The caretaker chooses the
+    dwelling, never a household: when a household of the programme lives there, the report is
+    attached to its tenant file (`menage`); otherwise it stays on the dwelling, for the landlord's
+    CESF, and the caretaker is told the same thing either way. The CESF closes it with what was
+    done."""
 
     menage = models.ForeignKey(
-        "menages.Menage", on_delete=models.CASCADE, related_name="signalements", verbose_name="ménage"
+        "menages.Menage",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="signalements",
+        verbose_name="ménage",
+    )
+    logement = models.ForeignKey(
+        Logement,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="signalements",
+        verbose_name="logement",
     )
     date = models.DateField("date", default=timezone.localdate)
     nature = models.CharField("nature", max_length=30, choices=TypeReclamation.choices)
     texte = models.TextField("observations")
+    statut = models.CharField(
+        "statut", max_length=20, choices=StatutReclamation.choices, default=StatutReclamation.OUVERTE
+    )
+    date_cloture = models.DateField("close le", null=True, blank=True)
+    resolution = models.TextField("résolution", blank=True)
+
+    objects = SignalementQuerySet.as_manager()
 
     class Meta:
         verbose_name = "signalement du gardien"
@@ -359,6 +419,10 @@ class SignalementGardien(EntreeDossierLocatif):
 
     def __str__(self):
         return f"Signalement du {self.date:%d/%m/%Y}"
+
+    @property
+    def est_ouverte(self):
+        return self.statut in STATUTS_RECLAMATION_ACTIFS
 
 
 class SoldeLocatif(EntreeDossierLocatif):
@@ -437,11 +501,20 @@ class PlanApurement(EntreeDossierLocatif):
     statut = models.CharField(
         "statut", max_length=20, choices=StatutPlanApurement.choices, default=StatutPlanApurement.EN_COURS
     )
+    date_fin = models.DateField(
+        "respecté ou rompu le", null=True, blank=True, help_text="Date du changement de statut."
+    )
 
     class Meta:
         verbose_name = "plan d’apurement"
         verbose_name_plural = "plans d’apurement"
         ordering = ["-date_debut", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(date_fin__isnull=True) | Q(date_fin__gte=models.F("date_debut")),
+                name="plan_apurement_fin_apres_debut",
+            )
+        ]
 
     def __str__(self):
         return f"Plan d’apurement du {self.date_debut:%d/%m/%Y}"

@@ -10,8 +10,18 @@ from django.db.models import Count, Exists, OuterRef, Q, Sum, Window
 from django.utils import timezone
 
 from comptes.selectors import dispositifs_de
-from logements.enums import ModeMobilisation, StatutReclamation
+from logements.enums import STATUTS_RECLAMATION_ACTIFS, ModeMobilisation
 from logements.models import EtapeExpulsion, ImpayesMensuels, ImportLogements, Logement, Reclamation
+
+
+def rechercher_logements(logements, recherche: str):
+    """The dwellings of `logements` whose address, town or landlord's reference contain every word
+    of `recherche`, by town and address: what the caretaker's search offers (never a household)."""
+    for mot in recherche.split()[:5]:
+        logements = logements.filter(
+            Q(adresse__icontains=mot) | Q(reference_bailleur__icontains=mot) | Q(commune__nom__icontains=mot)
+        )
+    return logements.select_related("commune").order_by("commune__nom", "adresse", "pk")
 
 
 def avancement_mobilisation(user) -> list[dict]:
@@ -132,7 +142,7 @@ def tableau_cesf(user, nombre_locataires: int | None = None) -> dict:
 
     locataires = Menage.objects.visible_to(user)
     ouvertes = Reclamation.objects.visible_to(user, menages=locataires).filter(
-        statut=StatutReclamation.OUVERTE
+        statut__in=STATUTS_RECLAMATION_ACTIFS
     )
     debut = timezone.localdate().replace(day=1) - relativedelta(months=MOIS_TENDANCE - 1)
     totaux = dict(

@@ -1,6 +1,10 @@
-"""Writes on the stock and the tenant files: the mobilisation of a dwelling, complaints, arrears
-balances, caretakers' reports and allocations. The import of a landlord's file is in
-`logements.importation`."""
+"""Writes on the stock and the tenant files: the mobilisation of a dwelling, complaints and their
+life (open, in progress, closed with a resolution), arrears balances, caretakers' reports, repayment
+plans, FSL aid, the eviction procedure's steps (rules in `logements.procedure`), corrections and
+deletions of wrong entries, and allocations. Each write is recorded in the audit trail by auditlog
+(the models are registered in comptes.audit). A caretaker's report, a new complaint and an eviction
+step are announced with `logements.signaux.evenement_dossier_locatif`. The import of a landlord's
+file is in `logements.importation`."""
 
 import datetime
 from decimal import Decimal
@@ -11,15 +15,30 @@ from django.utils import timezone
 
 from accompagnement.enums import ModaliteTempsFort, TypeTempsFort
 from comptes.models import Dispositif
-from logements.enums import DecisionCal, ModeMobilisation, StatutLogement, TypeBail, TypeReclamation
+from logements import procedure, signaux
+from logements.enums import (
+    DecisionCal,
+    DecisionFsl,
+    EtapeProcedure,
+    ModeMobilisation,
+    StatutLogement,
+    StatutPlanApurement,
+    StatutReclamation,
+    TypeBail,
+    TypeReclamation,
+)
 from logements.models import (
+    AideFsl,
     Bail,
+    EtapeExpulsion,
     Logement,
     MobilisationLogement,
+    PlanApurement,
     Reclamation,
     SignalementGardien,
     SoldeLocatif,
-    locataires_signalables,
+    logements_signalables,
+    occupant_du_dispositif,
 )
 
 
@@ -51,15 +70,64 @@ def mobiliser_logement(
     return mobilisation
 
 
+def _annoncer(nature, objet, *, menage, logement=None, auteur) -> None:
+    signaux.evenement_dossier_locatif.send(
+        sender=type(objet), nature=nature, objet=objet, menage=menage, logement=logement, auteur=auteur
+    )
+
+
 @transaction.atomic
 def enregistrer_reclamation(
     *, menage, type: TypeReclamation, date: datetime.date, description: str, auteur
 ) -> Reclamation:
-    """Record a tenant's complaint (or one about the tenant) in the tenant file, open."""
+    """Record a tenant's complaint (or one about the tenant) in the tenant file, open, and tell
+    the landlord's CESF and the household's referent worker."""
     reclamation = Reclamation(menage=menage, type=type, date=date, description=description, auteur=auteur)
     reclamation.full_clean()
     reclamation.save()
+    _annoncer(signaux.RECLAMATION, reclamation, menage=menage, auteur=auteur)
     return reclamation
+
+
+@transaction.atomic
+def prendre_en_charge_reclamation(*, reclamation: Reclamation, auteur, date: datetime.date | None = None):
+    """An open complaint is taken in hand (open → in progress)."""
+    reclamation = Reclamation.objects.select_for_update().get(pk=reclamation.pk)
+    if reclamation.statut != StatutReclamation.OUVERTE:
+        raise ValidationError("Seule une réclamation ouverte peut être prise en charge.")
+    reclamation.statut = StatutReclamation.EN_COURS
+    reclamation.date_prise_en_charge = date or timezone.localdate()
+    reclamation.full_clean()
+    reclamation.save()
+    return reclamation
+
+
+@transaction.atomic
+def clore_entree(*, objet, resolution: str, date_cloture: datetime.date, auteur):
+    """Close a complaint (open or in progress) or a caretaker's report with how it was resolved,
+    on a day between its own date and today."""
+    objet = type(objet).objects.select_for_update().get(pk=objet.pk)
+    if not objet.est_ouverte:
+        raise ValidationError("Déjà close.")
+    erreurs = {}
+    if not resolution.strip():
+        erreurs["resolution"] = "Indiquez comment la situation a été résolue."
+    if date_cloture < objet.date:
+        erreurs["date_cloture"] = (
+            f"La clôture ne peut pas précéder la date de l’entrée ({objet.date:%d/%m/%Y})."
+        )
+    elif date_cloture > timezone.localdate():
+        erreurs["date_cloture"] = "La date de clôture ne peut pas être dans le futur."
+    if erreurs:
+        raise ValidationError(erreurs)
+    objet.statut = StatutReclamation.TRAITEE
+    objet.resolution = resolution.strip()
+    objet.date_cloture = date_cloture
+    if isinstance(objet, Reclamation):
+        objet.date_prise_en_charge = objet.date_prise_en_charge or date_cloture
+    objet.full_clean()
+    objet.save()
+    return objet
 
 
 @transaction.atomic
@@ -76,15 +144,179 @@ def enregistrer_solde(*, menage, mois: datetime.date, solde: Decimal, auteur) ->
 
 @transaction.atomic
 def enregistrer_signalement(
-    *, menage, date: datetime.date, nature: TypeReclamation, texte: str, auteur
+    *, logement: Logement, date: datetime.date, nature: TypeReclamation, texte: str, auteur
 ) -> SignalementGardien:
-    """Record a caretaker's report about one of his landlord's tenants."""
-    if not locataires_signalables(auteur).filter(pk=menage.pk).exists():
-        raise ValueError("Ce ménage n’est pas un locataire de votre bailleur.")
-    signalement = SignalementGardien(menage=menage, date=date, nature=nature, texte=texte, auteur=auteur)
+    """Record a caretaker's report about a dwelling of his landlord. When a household of the
+    programme lives there, the report goes to its tenant file; otherwise it stays on the dwelling
+    for the landlord's CESF. Either way the CESF is told, and the caretaker learns nothing of who
+    is in the programme."""
+    if not logements_signalables(auteur).filter(pk=logement.pk).exists():
+        raise ValueError("Ce logement n’appartient pas à votre bailleur.")
+    menage = occupant_du_dispositif(logement)
+    signalement = SignalementGardien(
+        menage=menage, logement=logement, date=date, nature=nature, texte=texte, auteur=auteur
+    )
     signalement.full_clean()
     signalement.save()
+    _annoncer(signaux.SIGNALEMENT, signalement, menage=menage, logement=logement, auteur=auteur)
     return signalement
+
+
+def _etapes(menage, sauf=None) -> list[tuple[str, datetime.date]]:
+    etapes = EtapeExpulsion.objects.filter(menage=menage).select_for_update()
+    if sauf is not None:
+        etapes = etapes.exclude(pk=sauf.pk)
+    return list(etapes.values_list("etape", "date"))
+
+
+@transaction.atomic
+def enregistrer_etape_expulsion(
+    *, menage, etape: EtapeProcedure, date: datetime.date, commentaire: str = "", auteur
+) -> tuple[EtapeExpulsion, list[str]]:
+    """Add a step to the household's eviction procedure, in its legal order and dated on or after
+    the previous one; an eviction carried out during the winter truce is refused. Returns the step
+    and the warnings to show (other steps dated during the truce)."""
+    from menages.models import Menage
+
+    # One step at a time per household: the order is checked against the steps already there.
+    Menage.objects.select_for_update().filter(pk=menage.pk).first()
+    avertissements = procedure.verifier_treve(etape, date, timezone.localdate())
+    procedure.verifier_nouvelle(_etapes(menage), etape, date)
+    objet = EtapeExpulsion(menage=menage, etape=etape, date=date, commentaire=commentaire, auteur=auteur)
+    objet.full_clean()
+    objet.save()
+    _annoncer(signaux.ETAPE_EXPULSION, objet, menage=menage, auteur=auteur)
+    return objet, avertissements
+
+
+def _verifier_plan(plan: PlanApurement) -> None:
+    erreurs = {}
+    if plan.statut == StatutPlanApurement.EN_COURS:
+        plan.date_fin = None
+    elif plan.date_fin is None:
+        erreurs["date_fin"] = "Indiquez la date à laquelle le plan a été respecté ou rompu."
+    elif plan.date_fin < plan.date_debut:
+        erreurs["date_fin"] = (
+            f"Cette date ne peut pas précéder le début du plan ({plan.date_debut:%d/%m/%Y})."
+        )
+    elif plan.date_fin > timezone.localdate():
+        erreurs["date_fin"] = "Cette date ne peut pas être dans le futur."
+    if erreurs:
+        raise ValidationError(erreurs)
+
+
+def _verifier_aide(aide: AideFsl) -> None:
+    erreurs = {}
+    if aide.decision == DecisionFsl.DEMANDEE:
+        aide.date_decision = None
+    elif aide.date_decision is None:
+        erreurs["date_decision"] = "Indiquez la date de la décision du FSL."
+    elif aide.date_decision < aide.date_demande:
+        erreurs["date_decision"] = (
+            f"La décision ne peut pas précéder la demande ({aide.date_demande:%d/%m/%Y})."
+        )
+    elif aide.date_decision > timezone.localdate():
+        erreurs["date_decision"] = "La date de la décision ne peut pas être dans le futur."
+    if erreurs:
+        raise ValidationError(erreurs)
+
+
+@transaction.atomic
+def enregistrer_plan(
+    *,
+    menage,
+    date_debut: datetime.date,
+    montant_dette: Decimal,
+    mensualite: Decimal,
+    auteur,
+) -> PlanApurement:
+    """Record a repayment plan, in progress."""
+    plan = PlanApurement(
+        menage=menage,
+        date_debut=date_debut,
+        montant_dette=montant_dette,
+        mensualite=mensualite,
+        auteur=auteur,
+    )
+    plan.full_clean()
+    plan.save()
+    return plan
+
+
+@transaction.atomic
+def changer_statut_plan(
+    *, plan: PlanApurement, statut: StatutPlanApurement, date_fin: datetime.date | None, auteur
+) -> PlanApurement:
+    """A repayment plan respected or broken, on its date (or back in progress, the date cleared)."""
+    plan = PlanApurement.objects.select_for_update().get(pk=plan.pk)
+    plan.statut, plan.date_fin = statut, date_fin
+    _verifier_plan(plan)
+    plan.full_clean()
+    plan.save()
+    return plan
+
+
+@transaction.atomic
+def enregistrer_aide_fsl(*, menage, date_demande: datetime.date, montant: Decimal, auteur) -> AideFsl:
+    """Record a request to the FSL, awaiting its decision."""
+    aide = AideFsl(menage=menage, date_demande=date_demande, montant=montant, auteur=auteur)
+    aide.full_clean()
+    aide.save()
+    return aide
+
+
+@transaction.atomic
+def decider_aide_fsl(
+    *, aide: AideFsl, decision: DecisionFsl, date_decision: datetime.date | None, auteur
+) -> AideFsl:
+    """The FSL's decision on a request (granted or refused), on its date."""
+    aide = AideFsl.objects.select_for_update().get(pk=aide.pk)
+    aide.decision, aide.date_decision = decision, date_decision
+    _verifier_aide(aide)
+    aide.full_clean()
+    aide.save()
+    return aide
+
+
+@transaction.atomic
+def corriger_entree(*, objet, auteur, **champs) -> list[str]:
+    """Correct a wrong entry of the tenant file (a complaint, a repayment plan, an FSL aid, an
+    eviction step): the same rules as when it was entered; the former values stay in the audit
+    trail. Returns the warnings to show (an eviction step dated during the winter truce)."""
+    objet = type(objet).objects.select_for_update().get(pk=objet.pk)
+    for nom, valeur in champs.items():
+        setattr(objet, nom, valeur)
+    avertissements = []
+    if isinstance(objet, EtapeExpulsion):
+        avertissements = procedure.verifier_treve(objet.etape, objet.date, timezone.localdate())
+        try:
+            procedure.verifier_suite([*_etapes(objet.menage, sauf=objet), (objet.etape, objet.date)])
+        except ValidationError as exc:
+            raise ValidationError({"etape": exc.messages}) from exc
+    elif isinstance(objet, PlanApurement):
+        _verifier_plan(objet)
+    elif isinstance(objet, AideFsl):
+        _verifier_aide(objet)
+    elif isinstance(objet, Reclamation) and objet.date_cloture and objet.date_cloture < objet.date:
+        raise ValidationError({"date": "La réclamation ne peut pas être datée après sa clôture."})
+    objet.full_clean()
+    objet.save()
+    return avertissements
+
+
+@transaction.atomic
+def supprimer_entree(*, objet, auteur) -> None:
+    """Delete an entry recorded by mistake (its values stay in the audit trail). An eviction step
+    is deleted only if the rest of the procedure still follows the legal order."""
+    if isinstance(objet, EtapeExpulsion):
+        try:
+            procedure.verifier_suite(_etapes(objet.menage, sauf=objet))
+        except ValidationError as exc:
+            raise ValidationError(
+                "Cette étape ne peut pas être supprimée seule\u00a0: les étapes suivantes en dépendent. "
+                "Supprimez d’abord les étapes suivantes."
+            ) from exc
+    objet.delete()
 
 
 MOMENTS = (

@@ -19,6 +19,24 @@ urlpatterns = [
     ),
     path("attributions/<int:pk>/", views.attribution, name="attribution"),
     path("locataires/signalement/", views.signalement, name="signalement"),
+    path(
+        "locataires/signalement/<int:logement_pk>/", views.signalement_logement, name="signalement_logement"
+    ),
+    path(
+        "locataires/signalement/<int:logement_pk>/transmis/",
+        views.signalement_transmis,
+        name="signalement_transmis",
+    ),
+    path(
+        "locataires/reclamations/<int:pk>/prise-en-charge/",
+        views.reclamation_prendre_en_charge,
+        name="reclamation_prendre_en_charge",
+    ),
+    path("locataires/<str:nature>/<int:pk>/clore/", views.clore, name="clore"),
+    path("locataires/plans/<int:pk>/statut/", views.plan_statut, name="plan_statut"),
+    path("locataires/fsl/<int:pk>/decision/", views.fsl_decision, name="fsl_decision"),
+    path("locataires/entrees/<str:nature>/<int:pk>/corriger/", views.corriger, name="corriger"),
+    path("locataires/entrees/<str:nature>/<int:pk>/supprimer/", views.supprimer, name="supprimer"),
     path("locataires/<int:pk>/", views.dossier_locatif, name="dossier_locatif"),
     path("locataires/<int:pk>/reclamation/", views.reclamation, name="reclamation"),
     path("locataires/<int:pk>/impaye/", views.solde, name="solde"),

@@ -1,6 +1,5 @@
 import csv
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -9,18 +8,25 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from comptes.access import get_visible_or_404, require_perm
 from comptes.selectors import dispositifs_de
 from logements import importation, selectors, services
 from logements.filters import LogementFilter
 from logements.forms import (
+    AideFslForm,
     AttributionForm,
+    ClotureReclamationForm,
+    DecisionFslForm,
+    EtapeExpulsionForm,
     ImportLogementsForm,
     MobilisationForm,
+    PlanApurementForm,
     ReclamationForm,
     SignalementGardienForm,
     SoldeForm,
+    StatutPlanForm,
 )
 from logements.importation import COLONNES, EXEMPLE, LIBELLES_COLONNES, OBLIGATOIRES
 from logements.models import (
@@ -34,7 +40,7 @@ from logements.models import (
     SignalementGardien,
     SoldeLocatif,
     bailleurs_visible_to,
-    locataires_signalables,
+    logements_signalables,
 )
 from menages.selectors import charger_menage
 
@@ -241,6 +247,28 @@ def dossier_locatif(request, pk):
     )
 
 
+def _formulaire(request, menage, form, titre, **extra):
+    return render(
+        request,
+        "logements/dossier_locatif_form.html",
+        {"menage": menage, "form": form, "titre": titre, **extra},
+    )
+
+
+def _erreurs(form, exc: ValidationError) -> None:
+    """A rule of the service broken: its message next to the field it is about."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _avertir(request, avertissements) -> None:
+    for avertissement in avertissements:
+        messages.warning(request, avertissement)
+
+
 @never_cache
 def reclamation(request, pk):
     menage = charger_menage(request.user, pk, perm="logements.modifier_dossier_locatif")
@@ -249,10 +277,185 @@ def reclamation(request, pk):
         services.enregistrer_reclamation(menage=menage, auteur=request.user, **form.cleaned_data)
         messages.success(request, "La réclamation est enregistrée.")
         return redirect("logements:dossier_locatif", pk=menage.pk)
+    return _formulaire(request, menage, form, "Enregistrer une réclamation")
+
+
+def _entree(request, model, pk):
+    """A record of a tenant file the user may change, its household loaded with it."""
+    return get_visible_or_404(
+        model.objects.select_related("menage__bailleur"),
+        request.user,
+        perm="logements.modifier_dossier_locatif",
+        pk=pk,
+    )
+
+
+@never_cache
+@require_POST
+def reclamation_prendre_en_charge(request, pk):
+    reclamation = _entree(request, Reclamation, pk)
+    try:
+        services.prendre_en_charge_reclamation(reclamation=reclamation, auteur=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "La réclamation est en cours de traitement.")
+    return redirect("logements:dossier_locatif", pk=reclamation.menage_id)
+
+
+# What the CESF closes with a resolution: (model, what it is, its page's title, what it shows).
+CLOTURABLES = {
+    "reclamation": (Reclamation, "la réclamation", "Clore la réclamation", ("menage__bailleur",)),
+    "signalement": (
+        SignalementGardien,
+        "le signalement du gardien",
+        "Clore le signalement du gardien",
+        ("menage__bailleur", "logement__commune"),
+    ),
+}
+
+
+@never_cache
+def clore(request, nature, pk):
+    """Closing a complaint or a caretaker's report is final: the page shows what it closes and
+    asks for the resolution (GET), POST closes it."""
+    if nature not in CLOTURABLES:
+        raise Http404
+    model, libelle, titre, relations = CLOTURABLES[nature]
+    objet = get_visible_or_404(
+        model.objects.select_related(*relations),
+        request.user,
+        perm="logements.modifier_dossier_locatif",
+        pk=pk,
+    )
+    retour = (
+        reverse("logements:dossier_locatif", args=[objet.menage_id])
+        if objet.menage_id
+        else reverse("tableau_de_bord")
+    )
+    if not objet.est_ouverte:
+        messages.info(
+            request,
+            f"{libelle[0].upper()}{libelle[1:]} est déjà clos{'e' if nature == 'reclamation' else ''}.",
+        )
+        return redirect(retour)
+    form = ClotureReclamationForm(request.POST or None, initial={"date_cloture": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.clore_entree(objet=objet, auteur=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _erreurs(form, exc)
+        else:
+            messages.success(
+                request,
+                f"{libelle[0].upper()}{libelle[1:]} est clos{'e' if nature == 'reclamation' else ''}.",
+            )
+            return redirect(retour)
     return render(
         request,
-        "logements/dossier_locatif_form.html",
-        {"menage": menage, "form": form, "titre": "Enregistrer une réclamation"},
+        "logements/locataire_clore.html",
+        {
+            "menage": objet.menage,
+            "objet": objet,
+            "nature": nature,
+            "libelle": libelle,
+            "titre": titre,
+            "form": form,
+            "retour": retour,
+        },
+    )
+
+
+@never_cache
+def plan_statut(request, pk):
+    plan = _entree(request, PlanApurement, pk)
+    form = StatutPlanForm(
+        request.POST or None,
+        initial={"statut": plan.statut, "date_fin": plan.date_fin or timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.changer_statut_plan(plan=plan, auteur=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _erreurs(form, exc)
+        else:
+            messages.success(request, "Le statut du plan d’apurement est enregistré.")
+            return redirect("logements:dossier_locatif", pk=plan.menage_id)
+    return _formulaire(request, plan.menage, form, "Statut du plan d’apurement", objet=plan)
+
+
+@never_cache
+def fsl_decision(request, pk):
+    aide = _entree(request, AideFsl, pk)
+    form = DecisionFslForm(
+        request.POST or None,
+        initial={"decision": aide.decision, "date_decision": aide.date_decision or timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.decider_aide_fsl(aide=aide, auteur=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _erreurs(form, exc)
+        else:
+            messages.success(request, "La décision du FSL est enregistrée.")
+            return redirect("logements:dossier_locatif", pk=aide.menage_id)
+    return _formulaire(request, aide.menage, form, "Décision du FSL", objet=aide)
+
+
+# The records of the tenant file that can be corrected or deleted: (model, form, what it is).
+CORRIGEABLES = {
+    "reclamation": (Reclamation, ReclamationForm, "la réclamation"),
+    "plan": (PlanApurement, PlanApurementForm, "le plan d’apurement"),
+    "fsl": (AideFsl, AideFslForm, "la demande d’aide au FSL"),
+    "expulsion": (EtapeExpulsion, EtapeExpulsionForm, "l’étape de la procédure d’expulsion"),
+}
+
+
+def _corrigeable(nature):
+    if nature not in CORRIGEABLES:
+        raise Http404
+    return CORRIGEABLES[nature]
+
+
+@never_cache
+def corriger(request, nature, pk):
+    """Correct a wrong entry; its former values stay in the audit trail."""
+    model, form_class, libelle = _corrigeable(nature)
+    objet = _entree(request, model, pk)
+    form = form_class(request.POST or None, instance=model.objects.get(pk=objet.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            avertissements = services.corriger_entree(objet=objet, auteur=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _erreurs(form, exc)
+        else:
+            messages.success(request, f"La correction de {libelle} est enregistrée.")
+            _avertir(request, avertissements)
+            return redirect("logements:dossier_locatif", pk=objet.menage_id)
+    return _formulaire(request, objet.menage, form, f"Corriger {libelle}", objet=objet)
+
+
+@never_cache
+def supprimer(request, nature, pk):
+    """Delete an entry recorded by mistake: GET says what will be deleted, POST deletes it."""
+    model, _form, libelle = _corrigeable(nature)
+    objet = _entree(request, model, pk)
+    erreur = None
+    if request.method == "POST":
+        try:
+            services.supprimer_entree(objet=objet, auteur=request.user)
+        except ValidationError as exc:
+            erreur = " ".join(exc.messages)
+        else:
+            messages.success(
+                request, f"{libelle[0].upper()}{libelle[1:]} est supprimé{'e' if nature != 'plan' else ''}."
+            )
+            return redirect("logements:dossier_locatif", pk=objet.menage_id)
+    return render(
+        request,
+        "logements/locataire_supprimer.html",
+        {"menage": objet.menage, "objet": objet, "libelle": libelle, "erreur": erreur},
+        status=400 if erreur else 200,
     )
 
 
@@ -271,19 +474,50 @@ def solde(request, pk):
     )
 
 
+# The caretaker's search shows a few dwellings at a time: the stock is thousands of them.
+LOGEMENTS_PAR_PAGE = 10
+
+
 @never_cache
 def signalement(request):
-    """The caretaker's report form; he never opens the file, so he comes back to an empty form."""
+    """The caretaker's report starts from a dwelling of his landlord, found by its address or its
+    reference (htmx completes the results as he types; without JavaScript the form is submitted).
+    No household is listed: every dwelling is offered the same way."""
     user = request.user
     require_perm(user, "logements.signaler_locataire")
-    form = SignalementGardienForm(
-        request.POST or None, menages=locataires_signalables(user), initial={"date": timezone.localdate()}
+    recherche = request.GET.get("q", "").strip()[:100]
+    page = None
+    if recherche:
+        page = Paginator(
+            selectors.rechercher_logements(logements_signalables(user), recherche), LOGEMENTS_PAR_PAGE
+        ).get_page(request.GET.get("page"))
+    template = (
+        "logements/signalement.html#resultats"
+        if request.headers.get("HX-Request")
+        else "logements/signalement.html"
     )
+    return render(request, template, {"recherche": recherche, "page": page})
+
+
+@never_cache
+def signalement_logement(request, logement_pk):
+    user = request.user
+    require_perm(user, "logements.signaler_locataire")
+    logement = get_object_or_404(logements_signalables(user).select_related("commune"), pk=logement_pk)
+    form = SignalementGardienForm(request.POST or None, initial={"date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
-        services.enregistrer_signalement(auteur=user, **form.cleaned_data)
-        messages.success(request, "Votre signalement est transmis à la CESF.")
-        return redirect("logements:signalement")
-    return render(request, "logements/signalement.html", {"form": form})
+        services.enregistrer_signalement(logement=logement, auteur=user, **form.cleaned_data)
+        return redirect("logements:signalement_transmis", logement_pk=logement.pk)
+    return render(request, "logements/signalement_logement.html", {"form": form, "logement": logement})
+
+
+@never_cache
+def signalement_transmis(request, logement_pk):
+    """The same confirmation for every dwelling, whoever lives there."""
+    user = request.user
+    require_perm(user, "logements.signaler_locataire")
+    logement = get_object_or_404(logements_signalables(user).select_related("commune"), pk=logement_pk)
+    return render(request, "logements/signalement_transmis.html", {"logement": logement})
 
 
 @never_cache
@@ -343,38 +577,33 @@ def _attribution_form(request, instance, titre):
     return render(request, "logements/attribution.html", context)
 
 
-def _formulaire_entree(model, fields):
-    dates = {
-        f: forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d") for f in fields if f.startswith("date")
-    }
-    return forms.modelform_factory(
-        model, fields=fields, widgets=dates, localized_fields=["montant", "montant_dette", "mensualite"]
-    )
-
-
-# The other records of the tenant file the CESF enters: (model, fields, title, message).
+# The other records of the tenant file the CESF enters: (form, title, service, message).
 ENTREES = {
-    "plan": (PlanApurement, ["date_debut", "montant_dette", "mensualite", "statut"], "Plan d’apurement", "Le plan d’apurement est enregistré."),
-    "fsl": (AideFsl, ["date_demande", "montant", "decision", "date_decision"], "Aide du FSL", "L’aide du FSL est enregistrée."),
-    "expulsion": (EtapeExpulsion, ["etape", "date", "commentaire"], "Étape de la procédure d’expulsion", "L’étape est enregistrée."),
+    "plan": (PlanApurementForm, "Plan d’apurement", services.enregistrer_plan, "Le plan d’apurement est enregistré."),
+    "fsl": (AideFslForm, "Demande d’aide au FSL", services.enregistrer_aide_fsl, "La demande d’aide au FSL est enregistrée."),
+    "expulsion": (EtapeExpulsionForm, "Étape de la procédure d’expulsion", services.enregistrer_etape_expulsion, "L’étape est enregistrée."),
 }  # fmt: skip
 
 
 @never_cache
 def entree(request, pk, nature):
-    """A repayment plan, an FSL aid or a step of the eviction procedure, entered by the CESF."""
+    """A repayment plan, an FSL request or a step of the eviction procedure, entered by the CESF."""
     if nature not in ENTREES:
         raise Http404
-    model, fields, titre, succes = ENTREES[nature]
+    form_class, titre, service, succes = ENTREES[nature]
     menage = charger_menage(request.user, pk, perm="logements.modifier_dossier_locatif")
-    form = _formulaire_entree(model, fields)(request.POST or None)
+    form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        objet = form.save(commit=False)
-        objet.menage = menage
-        objet.auteur = request.user
-        objet.save()
-        messages.success(request, succes)
-        return redirect("logements:dossier_locatif", pk=menage.pk)
-    return render(
-        request, "logements/dossier_locatif_form.html", {"menage": menage, "form": form, "titre": titre}
-    )
+        try:
+            resultat = service(menage=menage, auteur=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _erreurs(form, exc)
+        else:
+            messages.success(request, succes)
+            if isinstance(resultat, tuple):
+                _avertir(request, resultat[1])
+            return redirect("logements:dossier_locatif", pk=menage.pk)
+    extra = {}
+    if nature == "expulsion":
+        extra["etapes"] = EtapeExpulsion.objects.du_menage(menage, request.user)
+    return _formulaire(request, menage, form, titre, **extra)

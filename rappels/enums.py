@@ -14,6 +14,7 @@ class TypeRappel(models.TextChoices):
     IMPAYES = "impayes", "Seuil d’impayés franchi"
     SUIVI_POST_SORTIE = "suivi_post_sortie", "Situation à 6 ou 12 mois après la sortie"
     CONSENTEMENT = "consentement", "Notice d’information et consentement à renouveler"
+    DOSSIER_LOCATIF = "dossier_locatif", "Nouveau au dossier locatif (signalement, réclamation, procédure)"
 
 
 class StatutEnvoi(models.TextChoices):

@@ -66,3 +66,22 @@ class PreferenceNotification(models.Model):
 
     def __str__(self):
         return f"{self.utilisateur} – {self.get_type_display()} : {self.get_mode_display()}"
+
+
+class VisiteTableauDeBord(models.Model):
+    """When a person last opened their dashboard, so that it can show what is new since then.
+    `precedente` is the visit before the current one: reloading the page within a visit
+    (DUREE_VISITE) keeps showing the same news."""
+
+    utilisateur = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="visite_tableau_de_bord"
+    )
+    derniere = models.DateTimeField("dernière visite")
+    precedente = models.DateTimeField("visite précédente", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "visite du tableau de bord"
+        verbose_name_plural = "visites du tableau de bord"
+
+    def __str__(self):
+        return f"{self.utilisateur} – {self.derniere:%d/%m/%Y %H:%M}"

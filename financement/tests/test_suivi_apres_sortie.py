@@ -56,6 +56,16 @@ def test_eviction_procedures_stopped_by_the_last_step_reached(programme):
     # Stopped? No: a judgment came after the support began.
     episode([("commandement_payer", datetime.date(2026, 1, 5)), ("jugement", datetime.date(2026, 6, 1))])
     episode([])  # no procedure at entry
+    # Not stopped: the eviction was carried out before the support began.
+    episode(
+        [
+            ("assignation", datetime.date(2025, 4, 1)),
+            ("jugement", datetime.date(2025, 5, 1)),
+            ("commandement_quitter", datetime.date(2025, 6, 1)),
+            ("concours_force_publique", datetime.date(2025, 7, 1)),
+            ("expulsion", datetime.date(2025, 7, 15)),
+        ]
+    )
     periode = indicators.Periode(datetime.date(2026, 1, 1), datetime.date(2026, 12, 31))
     from accompagnement.models import Accompagnement
 

@@ -173,61 +173,6 @@ def test_household_page_links_the_tenant_file_for_the_cesf_only(client, programm
     assert url not in client.get(reverse("dossiers:detail", args=[locataire.pk])).text
 
 
-def test_caretaker_reports_on_his_landlords_tenant_offered_by_reference_and_name(
-    client, programme, locataire
-):
-    from logements.models import SignalementGardien
-
-    autre = MenageFactory(dispositif=programme.dispositif, bailleur=programme.alogea, nom="Famille Autre")
-    client.force_login(programme.gardien_habitat)
-    url = reverse("logements:signalement")
-    assert url in client.get(reverse("tableau_de_bord")).text
-    page = client.get(url).text
-    assert f"{locataire.reference} – Famille Martin" in page
-    assert "Famille Autre" not in page
-    response = client.post(
-        url, {"menage": locataire.pk, "date": "2026-02-10", "nature": "hygiene", "texte": "Odeurs"}
-    )
-    assert response.status_code == 302
-    signalement = SignalementGardien.objects.get()
-    assert (signalement.menage, signalement.auteur) == (locataire, programme.gardien_habitat)
-    # The other landlord's tenant is refused next to the field, the text kept.
-    response = client.post(
-        url, {"menage": autre.pk, "date": "2026-02-10", "nature": "hygiene", "texte": "Gardé"}
-    )
-    assert response.status_code == 200
-    assert "Choisissez un locataire de la liste." in response.text
-    assert "Gardé" in response.text
-    assert SignalementGardien.objects.count() == 1
-    # He still may not read the tenant file.
-    assert client.get(reverse("logements:dossier_locatif", args=[locataire.pk])).status_code == 403
-
-
-def test_caretaker_report_shows_in_the_tenant_file(client, programme, locataire):
-    from logements import services
-
-    services.enregistrer_signalement(
-        menage=locataire,
-        date=datetime.date(2026, 2, 10),
-        nature=TypeReclamation.TROUBLES_VOISINAGE,
-        texte="Dispute dans l’escalier",
-        auteur=programme.gardien_habitat,
-    )
-    client.force_login(programme.cesf_habitat)
-    assert (
-        "Dispute dans l’escalier"
-        in client.get(reverse("logements:dossier_locatif", args=[locataire.pk])).text
-    )
-
-
-def test_caretaker_form_query_count_does_not_grow_with_tenants(client, programme, locataire, count_queries):
-    client.force_login(programme.gardien_habitat)
-    url = reverse("logements:signalement")
-    one = count_queries(client.get, url)
-    MenageFactory.create_batch(20, dispositif=programme.dispositif, bailleur=programme.habitat)
-    assert count_queries(client.get, url) == one
-
-
 @pytest.mark.parametrize("persona", ["cesf_habitat", "ts_adaff", "financeur"])
 def test_only_caretakers_use_the_report_form(client, programme, persona):
     client.force_login(getattr(programme, persona))

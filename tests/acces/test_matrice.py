@@ -111,6 +111,13 @@ def monde(transactional_db):
     from logements.models import Attribution
 
     attribution = Attribution.objects.create(menage=menage, logement=logement, canal="rotation", auteur=ts)
+    from logements.models import AideFsl, PlanApurement, Reclamation
+
+    reclamation = Reclamation.objects.create(menage=menage, type="technique", description="Fuite")
+    plan = PlanApurement.objects.create(
+        menage=menage, date_debut=timezone.localdate(), montant_dette=300, mensualite=50
+    )
+    aide = AideFsl.objects.create(menage=menage, date_demande=timezone.localdate(), montant=300)
     rapport = RapportFinanceur.objects.create(
         dispositif=menage.dispositif, financeur=users["financeur.ddcspp"].organisation, periodicite="annuel",
         date_debut=timezone.localdate().replace(month=1, day=1), date_fin=timezone.localdate(),
@@ -157,6 +164,14 @@ def monde(transactional_db):
         "logements:attribution": {"pk": attribution.pk},
         "logements:entree": {"pk": menage.pk, "nature": "plan"},
         "logements:attribution_nouvelle": {"pk": menage.pk, "logement_pk": logement.pk},
+        "logements:signalement_logement": {"logement_pk": logement.pk},
+        "logements:signalement_transmis": {"logement_pk": logement.pk},
+        "logements:reclamation_prendre_en_charge": {"pk": reclamation.pk},
+        "logements:clore": {"nature": "reclamation", "pk": reclamation.pk},
+        "logements:plan_statut": {"pk": plan.pk},
+        "logements:fsl_decision": {"pk": aide.pk},
+        "logements:corriger": {"nature": "reclamation", "pk": reclamation.pk},
+        "logements:supprimer": {"nature": "reclamation", "pk": reclamation.pk},
         "financement:convention": {"pk": menage.dispositif_id},
         "financement:tableau": {"pk": menage.dispositif_id},
         "financement:actualiser": {"pk": menage.dispositif_id},

@@ -345,9 +345,12 @@ class Command(BaseCommand):
             for _ in range(rng.choice((0, 0, 0, 1, 1, 2, 3))):
                 jour = mois[0] + datetime.timedelta(days=rng.randint(0, (today - mois[0]).days))
                 type_ = rng.choice(types)
+                ouverte = (today - jour).days < 60 and rng.random() < 0.6
                 reclamations.append(Reclamation(
                     menage_id=pk, auteur_id=auteur, type=type_, date=jour, description=TEXTES_RECLAMATION[type_],
-                    statut=StatutReclamation.OUVERTE if (today - jour).days < 60 and rng.random() < 0.6 else StatutReclamation.TRAITEE,
+                    statut=StatutReclamation.OUVERTE if ouverte else StatutReclamation.TRAITEE,
+                    date_cloture=None if ouverte else min(today, jour + datetime.timedelta(days=15)),
+                    resolution="" if ouverte else "Traitée avec le locataire.",
                 ))  # fmt: skip
             if rng.random() < 0.3:
                 for _ in range(rng.randint(1, 2)):
