@@ -349,6 +349,57 @@ def decider(
     return point
 
 
+class _Simulation(Exception):
+    """Raised to undo a decision tried for its confirmation page."""
+
+
+def simuler_decision(*, point: PointOrdreDuJour, auteur, **kwargs) -> dict:
+    """What `decider` would do, without doing it: the decision is applied in a savepoint that is
+    then undone, so the confirmation page states the file as it would be (level, state, planned
+    end) or the rule that refuses it (raised as `decider` raises it). Nothing is kept."""
+    resultat = {}
+    try:
+        with transaction.atomic():
+            decide = decider(point=point, auteur=auteur, **kwargs)
+            menage = decide.menage
+            menage.refresh_from_db()
+            accompagnement = menage.accompagnements.order_by("-date_debut", "-pk").first()
+            resultat = {
+                "etat": menage.get_etat_display(),
+                "niveau": menage.get_niveau_display() if menage.niveau else "",
+                "date_effet": decide.decision_date_debut,
+                "accompagnement": accompagnement,
+                "date_fin_prevue": accompagnement.date_fin_prevue if accompagnement else None,
+                "date_fin": accompagnement.date_fin if accompagnement else None,
+                "iml": getattr(accompagnement, "iml", None) if accompagnement else None,
+            }
+            if accompagnement and resultat["iml"] is not None:
+                resultat["iml_libelle"] = (
+                    f"{resultat['iml'].get_forme_display()} avec {resultat['iml'].partenaire}"
+                )
+            raise _Simulation
+    except _Simulation:
+        pass
+    return resultat
+
+
+@transaction.atomic
+def ecrire_synthese(*, point: PointOrdreDuJour, auteur, **champs) -> PointOrdreDuJour:
+    """The referent's case summary for the committee, until the session is held."""
+    point = PointOrdreDuJour.objects.select_for_update().select_related("seance", "menage").get(pk=point.pk)
+    if not permissions.can_write_summary(auteur, point):
+        raise ActionImpossible(
+            "La synthèse ne peut plus être modifiée : la séance est close ou le point décidé."
+        )
+    for name in ("synthese_niveau", "synthese_objectifs", "synthese_iml"):
+        setattr(point, name, (champs.get(name) or "").strip())
+    point.synthese_initiales = bool(champs.get("synthese_initiales"))
+    point.synthese_par = auteur
+    point.synthese_le = timezone.now()
+    point.save()
+    return point
+
+
 @transaction.atomic
 def envoyer_convocation(*, seance: Seance) -> None:
     from comites.tasks import envoyer_convocation as task
