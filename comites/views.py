@@ -111,7 +111,15 @@ def seance(request, pk):
     page.object_list = list(
         ordre.filter(pk__in=page.object_list)
         .select_related("menage")
-        .only("seance_id", "menage__nom", "menage__reference", "type", "ordre", "decision")
+        .only(
+            "seance_id",
+            "menage__nom",
+            "menage__reference",
+            "type",
+            "ordre",
+            "decision",
+            "synthese_initiales",
+        )
         .annotate(
             nb_avis=Coalesce(Subquery(avis.values("point").annotate(n=Count("pk")).values("n")), 0),
             mon_avis=Subquery(avis.filter(membre__utilisateur=request.user).values("avis")[:1]),
