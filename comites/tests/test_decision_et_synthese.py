@@ -23,8 +23,8 @@ def decision(client, point, **data):
 
 @pytest.fixture
 def a_decider(programme, seance):
-    """A new proposal on the agenda, quorum reached, the chair logged in."""
-    menage = proposition(programme)
+    """A new proposal on the agenda, quorum reached."""
+    proposition(programme)
     (point,) = services.construire_ordre_du_jour(seance=seance)
     all_present(seance)
     return point
