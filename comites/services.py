@@ -268,7 +268,14 @@ def decider(
         raise ActionImpossible("La séance est close.")
     _presents, requis, atteint = quorum(seance, point)
     if not atteint:
-        raise ActionImpossible(f"Le quorum n’est pas atteint ({requis} membres votants requis).")
+        if seance.urgente:
+            raise ActionImpossible(
+                f"Le quorum n’est pas atteint : {requis} avis de membres votants sont requis sur ce point.",
+                code="quorum_avis",
+            )
+        raise ActionImpossible(
+            f"Le quorum n’est pas atteint : {requis} membres votants présents sont requis.", code="quorum"
+        )
     # A decision is dated by its session's day (the funder figures date level changes by it).
     jour_seance = timezone.localtime(seance.date).date()
     date_debut = date_debut or jour_seance
@@ -407,7 +414,7 @@ def envoyer_convocation(*, seance: Seance) -> None:
     if seance.close:
         raise ActionImpossible("La séance est close.")
     if seance.a_regulariser:
-        raise ActionImpossible("La date de la séance est passée : déplacez-la d’abord.")
+        raise ActionImpossible("La date de la séance est passée : déplacez-la d’abord.", code="date_passee")
     seance.statut = StatutSeance.CONVOQUEE
     seance.convocation_envoyee_le = timezone.now()
     seance.save(update_fields=["statut", "convocation_envoyee_le"])

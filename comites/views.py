@@ -8,7 +8,9 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -33,6 +35,31 @@ from comptes.audit import record_view
 from menages.enums import ETATS_ACCOMPAGNEMENT, TypeDiagnostic
 from menages.models import Intervenant, Menage
 from menages.selectors import charger_menage, resume_anonymise
+
+# Where what a refused committee action asks for is done, by the refusal's code: the link's
+# wording and its address for the session.
+REMEDES = {
+    "quorum": ("Enregistrer les présences", lambda s: f"{s.get_absolute_url()}#presences"),
+    "quorum_avis": ("Voir l’ordre du jour", lambda s: f"{s.get_absolute_url()}#ordre-du-jour"),
+    "date_passee": ("Déplacer la séance", lambda s: reverse("comites:seance_deplacer", args=[s.pk])),
+}
+
+
+def refus_avec_lien(exc: ValidationError, seance):
+    """The refusal's text, each requirement followed by a link to the page where it is met (built
+    with format_html: the messages and form templates show the link and escape the rest)."""
+    parts = []
+    for error in exc.error_list:
+        texte = " ".join(error)
+        remede = REMEDES.get(error.code)
+        if remede:
+            libelle, url = remede
+            parts.append(
+                format_html('{} <a class="alert-link" href="{}">{}</a>', texte, url(seance), libelle)
+            )
+        else:
+            parts.append(texte)
+    return format_html_join(" ", "{}", ((p,) for p in parts))
 
 
 @never_cache
@@ -261,7 +288,7 @@ def seance_action(request, pk, action):
         else:
             raise Http404
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages.error(request, refus_avec_lien(exc, seance))
     return redirect(seance)
 
 
@@ -438,7 +465,7 @@ def point(request, pk):
                     return redirect("comites:point_decider", pk=point.pk)
         except ValidationError as exc:
             form = avis_form if request.POST.get("action") == "avis" else decision_form
-            form.add_error(None, exc)
+            form.add_error(None, ValidationError(refus_avec_lien(exc, seance)))
     peut_voir_nom = _peut_voir_nom(user, point)
     initiales = point.initiales_seulement or not peut_voir_nom or request.GET.get("initiales") == "1"
     if point.a_une_synthese:
@@ -501,7 +528,7 @@ def point_decider(request, pk):
         try:
             services.decider(point=point, auteur=request.user, **form.arguments())
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            messages.error(request, refus_avec_lien(exc, point.seance))
             return redirect(point)
         request.session.pop(_cle_brouillon(point), None)
         suivant = _prochain_a_decider(point)
@@ -518,7 +545,7 @@ def point_decider(request, pk):
         effet = services.simuler_decision(point=point, auteur=request.user, **form.arguments())
         obstacles = []
     except ValidationError as exc:
-        effet, obstacles = {}, exc.messages
+        effet, obstacles = {}, [refus_avec_lien(exc, point.seance)]
     initiales = point.initiales_seulement or not _peut_voir_nom(request.user, point)
     intervenants = (
         Intervenant.objects.actifs()

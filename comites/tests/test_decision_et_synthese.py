@@ -318,3 +318,24 @@ def test_initials_chosen_by_the_referent_replace_names_everywhere_the_committee_
     seance.refresh_from_db()
     texte = " ".join(p.extract_text() for p in PdfReader(seance.pv.open("rb")).pages)
     assert "H. D. a repris contact avec la CAF" in texte and "Durand" not in texte
+
+
+def test_a_refusal_links_to_where_it_is_resolved(client, programme, seance):
+    proposition(programme)
+    (point,) = services.construire_ordre_du_jour(seance=seance)  # no attendance recorded
+    client.force_login(programme.comite)
+    response = decision(client, point, decision="valider", niveau="niveau_2")
+    assert response.status_code == 200
+    assert (
+        "Le quorum n’est pas atteint : 2 membres votants présents sont requis. "
+        f'<a class="alert-link" href="{seance.get_absolute_url()}#presences">Enregistrer les présences</a>'
+    ) in response.text
+    point.refresh_from_db()
+    assert not point.est_decide
+
+    seance.date = seance.date.replace(year=2026, month=1, day=5)
+    seance.save()
+    client.force_login(programme.ts_adaff)  # the secretary
+    response = client.post(reverse("comites:seance_action", args=[seance.pk, "convoquer"]), follow=True)
+    lien = reverse("comites:seance_deplacer", args=[seance.pk])
+    assert f'déplacez-la d’abord. <a class="alert-link" href="{lien}">Déplacer la séance</a>' in response.text
