@@ -140,6 +140,7 @@ class DecisionForm(forms.Form):
         label="Partenaire IML",
         queryset=Organisation.objects.filter(type=TypeOrganisation.PARTENAIRE_IML),
         required=False,
+        empty_label="—",
     )
     iml_forme = forms.ChoiceField(
         label="Forme de l’IML", choices=[("", "—"), *FormeIml.choices], required=False
