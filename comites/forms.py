@@ -243,8 +243,26 @@ class PointForm(forms.Form):
 class DemandeForm(forms.ModelForm):
     class Meta:
         model = DemandeComite
-        fields = ["type", "niveau_propose", "duree_proposee_mois", "motif"]
-        widgets = {"motif": forms.Textarea(attrs={"rows": 3})}
+        fields = [
+            "type",
+            "niveau_propose",
+            "duree_proposee_mois",
+            "motif",
+            "synthese_niveau",
+            "synthese_objectifs",
+            "synthese_iml",
+            "synthese_initiales",
+        ]
+        widgets = {
+            "motif": forms.Textarea(attrs={"rows": 3}),
+            "synthese_niveau": forms.Textarea(attrs={"rows": 3}),
+            "synthese_objectifs": forms.Textarea(attrs={"rows": 3}),
+            "synthese_iml": forms.Textarea(attrs={"rows": 2}),
+        }
+        help_texts = {
+            "synthese_niveau": "La synthèse que lira le comité ; vous pourrez la compléter jusqu’à la séance.",
+            "synthese_iml": "Laissez vide si aucune intermédiation locative n’est demandée.",
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

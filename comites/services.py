@@ -142,6 +142,21 @@ def construire_ordre_du_jour(*, seance: Seance) -> list[PointOrdreDuJour]:
         if demande:
             demande.point = point
             demande.save(update_fields=["point"])
+            if any(
+                (
+                    demande.synthese_niveau,
+                    demande.synthese_objectifs,
+                    demande.synthese_iml,
+                    demande.synthese_initiales,
+                )
+            ):
+                point.synthese_niveau = demande.synthese_niveau
+                point.synthese_objectifs = demande.synthese_objectifs
+                point.synthese_iml = demande.synthese_iml
+                point.synthese_initiales = demande.synthese_initiales
+                point.synthese_par_id = demande.auteur_id
+                point.synthese_le = demande.cree_le
+                point.save()
         ouverts.add((menage_id, type_))
         crees.append(point)
         ordre += 1
@@ -438,9 +453,10 @@ def obstacles_a_la_tenue(seance: Seance) -> list[str]:
         obstacles.append("Les présences ne sont pas enregistrées.")
     else:
         presents, requis, atteint = quorum(seance)
+        s = "s" if presents > 1 else ""
         if not atteint:
             obstacles.append(
-                f"Le quorum n’est pas atteint : {presents} membre(s) votant(s) présent(s) "
+                f"Le quorum n’est pas atteint : {presents} membre{s} votant{s} présent{s} "
                 f"sur {requis} requis."
             )
     return obstacles

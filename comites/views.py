@@ -36,6 +36,12 @@ from menages.enums import ETATS_ACCOMPAGNEMENT, TypeDiagnostic
 from menages.models import Intervenant, Menage
 from menages.selectors import charger_menage, resume_anonymise
 
+
+def _s(n: int) -> str:
+    """The plural mark in French: 0 and 1 are singular."""
+    return "s" if n > 1 else ""
+
+
 # Where what a refused committee action asks for is done, by the refusal's code: the link's
 # wording and its address for the session.
 REMEDES = {
@@ -98,8 +104,12 @@ def proposer(request, instance_pk):
     creees = services.proposer_seances(instance=instance)
     messages.success(
         request,
-        f"{len(creees)} séance(s) proposée(s) d’ici la fin de la convention, chacune un jour ouvré. "
-        "Vous pouvez déplacer chaque séance depuis sa page.",
+        (
+            f"{len(creees)} séance{_s(len(creees))} proposée{_s(len(creees))} d’ici la fin de la convention, "
+            "chacune un jour ouvré. Vous pouvez déplacer chaque séance depuis sa page."
+            if creees
+            else "Aucune séance à proposer : chaque période de la convention a déjà la sienne."
+        ),
     )
     return redirect("comites:seances")
 
@@ -272,7 +282,8 @@ def seance_action(request, pk, action):
         if action == "construire":
             crees = services.construire_ordre_du_jour(seance=seance)
             messages.success(
-                request, f"{len(crees)} point(s) ajouté(s) à l’ordre du jour depuis les dossiers."
+                request,
+                f"{len(crees)} point{_s(len(crees))} ajouté{_s(len(crees))} à l’ordre du jour depuis les dossiers.",
             )
         elif action == "convoquer":
             services.envoyer_convocation(seance=seance)

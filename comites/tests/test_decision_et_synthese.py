@@ -339,3 +339,28 @@ def test_a_refusal_links_to_where_it_is_resolved(client, programme, seance):
     response = client.post(reverse("comites:seance_action", args=[seance.pk, "convoquer"]), follow=True)
     lien = reverse("comites:seance_deplacer", args=[seance.pk])
     assert f'déplacez-la d’abord. <a class="alert-link" href="{lien}">Déplacer la séance</a>' in response.text
+
+
+def test_the_summary_written_with_the_request_goes_to_the_agenda_item(client, programme, seance):
+    acc = AccompagnementFactory(
+        menage=MenageFactory(
+            dispositif=programme.dispositif, bailleur=programme.habitat, en_accompagnement=True
+        )
+    )
+    IntervenantFactory(menage=acc.menage, utilisateur=programme.ts_adaff)
+    client.force_login(programme.ts_adaff)
+    response = client.post(
+        reverse("comites:demande", args=[acc.menage.pk]),
+        {
+            "type": "iml",
+            "motif": "Bail glissant",
+            "synthese_iml": "Un bail glissant sécurise le bailleur.",
+            "synthese_initiales": "on",
+        },
+    )
+    assert response.status_code == 302
+    (point,) = services.construire_ordre_du_jour(seance=seance)
+    assert point.synthese_iml == "Un bail glissant sécurise le bailleur."
+    assert point.synthese_initiales and point.synthese_par == programme.ts_adaff
+    # Still the referent's to complete until the session.
+    assert client.get(synthese_url(point)).status_code == 200
