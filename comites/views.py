@@ -620,6 +620,7 @@ def point_synthese(request, pk):
 def ordre_du_jour(request, pk):
     """The agenda as a PDF, with the referents' summaries (households by reference and initials)."""
     seance = _seance(request, pk)
+    record_view(seance)  # it holds the referents' summaries
     contenu = documents.ordre_du_jour_pdf(seance)
     return HttpResponse(
         contenu,

@@ -364,3 +364,12 @@ def test_the_summary_written_with_the_request_goes_to_the_agenda_item(client, pr
     assert point.synthese_initiales and point.synthese_par == programme.ts_adaff
     # Still the referent's to complete until the session.
     assert client.get(synthese_url(point)).status_code == 200
+
+
+def test_the_admin_site_does_not_record_a_decision(client, programme, a_decider):
+    client.force_login(programme.admin)
+    programme.admin.is_staff = programme.admin.is_superuser = True
+    programme.admin.save()
+    url = reverse("admin:comites_pointordredujour_change", args=[a_decider.pk])
+    page = client.get(url)
+    assert page.status_code == 200 and 'name="decision"' not in page.text
