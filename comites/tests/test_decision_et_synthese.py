@@ -1,11 +1,13 @@
 """The chair's decision form by decision type, its confirmation page, the agenda navigation from
 an item, and the referent's case summary (with initials) on the item's page and documents."""
 
+import datetime
 import io
 
 import pytest
 from auditlog.models import LogEntry
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from accompagnement.models import Accompagnement
@@ -373,3 +375,21 @@ def test_the_admin_site_does_not_record_a_decision(client, programme, a_decider)
     url = reverse("admin:comites_pointordredujour_change", args=[a_decider.pk])
     page = client.get(url)
     assert page.status_code == 200 and 'name="decision"' not in page.text
+
+
+def test_the_confirmation_says_from_when_and_until_when(client, programme, en_cours):
+    acc = Accompagnement.objects.get(menage=en_cours.menage)
+    client.force_login(programme.comite)
+    url = reverse("comites:point_decider", args=[en_cours.pk])
+    decision(client, en_cours, decision="renouveler", duree_mois="3")
+    page = client.get(url).text
+    debut = acc.date_fin_prevue + datetime.timedelta(days=1)
+    assert f"À compter du {debut:%d/%m/%Y}, l’accompagnement est au Niveau 2" in page
+    assert "Durée du renouvellement (mois)" in page and ">3<" in page
+
+    decision(client, en_cours, decision="terminer", motif_sortie="autonomie", situation_sortie="maintien")
+    page = client.get(url).text
+    jour = timezone.localtime(en_cours.seance.date).date()
+    assert f"L’accompagnement prend fin le {jour:%d/%m/%Y}" in page
+    acc.refresh_from_db()
+    assert acc.date_fin is None and not acc.changements_niveau.exists()  # nothing done yet
