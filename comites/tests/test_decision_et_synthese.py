@@ -302,7 +302,9 @@ def test_initials_chosen_by_the_referent_replace_names_everywhere_the_committee_
         texte = client.get(url).text
         assert "Durand" not in texte and "Hélène" not in texte, url
         assert "D. H." in texte
-    assert "Mme H. D. a repris contact avec la CAF." in client.get(a_decider.get_absolute_url()).text
+    page = client.get(a_decider.get_absolute_url()).text
+    assert "Mme H. D. a repris contact avec la CAF." in page
+    assert "afficher le nom" not in page  # the referent's choice is not undone here
 
     pdf = client.get(reverse("comites:ordre_du_jour", args=[seance.pk]))
     assert pdf["Content-Type"] == "application/pdf"
