@@ -395,3 +395,26 @@ def test_the_confirmation_says_from_when_and_until_when(client, programme, en_co
     assert f"L’accompagnement prend fin le {jour:%d/%m/%Y}" in page
     acc.refresh_from_db()
     assert acc.date_fin is None and not acc.changements_niveau.exists()  # nothing done yet
+
+
+def test_confirmation_and_agenda_pdf_query_counts_do_not_grow_with_rows(
+    client, programme, seance, a_decider, count_queries
+):
+    client.force_login(programme.comite)
+    decision(client, a_decider, decision="valider", niveau="niveau_2")
+    url = reverse("comites:point_decider", args=[a_decider.pk])
+    pdf = reverse("comites:ordre_du_jour", args=[seance.pk])
+    confirmation, agenda = count_queries(client.get, url), count_queries(client.get, pdf)
+    for persona in ("ts_hdm", "tisf_afc", "cesf_habitat"):
+        IntervenantFactory(
+            menage=a_decider.menage, utilisateur=getattr(programme, persona), type="partenaire_externe"
+        )
+    for i in range(5):
+        point = PointOrdreDuJour.objects.create(
+            seance=seance, menage=proposition(programme, f"Famille {i}"), type="autre", ordre=10 + i
+        )
+        MembreFactory.create_batch(2, menage=point.menage)
+        point.synthese_niveau = f"Famille {i} : dettes."
+        point.save()
+    assert count_queries(client.get, url) <= confirmation
+    assert count_queries(client.get, pdf) <= agenda
