@@ -40,9 +40,13 @@ def ics(seance) -> str:
 
 
 def contexte_pv(seance) -> dict:
+    from comites.selectors import synthese
+
     points = []
-    for point in seance.points.select_related("menage", "decide_par").prefetch_related(
-        "avis__membre__utilisateur"
+    # The documents circulate: households by reference and initials only, in the referent's
+    # summary too (names written in it are replaced by initials).
+    for point in seance.points.select_related("menage", "decide_par", "seance").prefetch_related(
+        "avis__membre__utilisateur", "menage__membres"
     ):
         votes = Counter(a.avis for a in point.avis.all())
         points.append(
@@ -50,6 +54,7 @@ def contexte_pv(seance) -> dict:
                 "point": point,
                 "votes": [(label, votes.get(value, 0)) for value, label in Avis.choices],
                 "avis": list(point.avis.all()),
+                "synthese": synthese(point, initiales=True),
             }
         )
     presences = seance.presences.select_related("membre__utilisateur__organisation")
@@ -66,4 +71,12 @@ def pv_pdf(seance) -> bytes:
     from weasyprint import HTML
 
     html = render_to_string("pdf/pv.html", contexte_pv(seance))
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+
+
+def ordre_du_jour_pdf(seance) -> bytes:
+    """The agenda with each item's proposal and the referent's summary, for the members."""
+    from weasyprint import HTML
+
+    html = render_to_string("pdf/ordre_du_jour.html", contexte_pv(seance))
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()

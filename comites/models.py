@@ -239,6 +239,20 @@ class PointOrdreDuJour(RattacheAuMenage):
     decide_par = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # The case summary the referent writes for the committee, until the session is held.
+    synthese_niveau = models.TextField("pourquoi ce niveau", blank=True)
+    synthese_objectifs = models.TextField("les objectifs de l’accompagnement", blank=True)
+    synthese_iml = models.TextField("pourquoi une intermédiation locative", blank=True)
+    synthese_initiales = models.BooleanField(
+        "désigner le ménage par ses initiales",
+        default=False,
+        help_text="Le comité ne lira que les initiales du ménage, sur la page du point, "
+        "l’ordre du jour et le procès-verbal.",
+    )
+    synthese_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    synthese_le = models.DateTimeField(null=True, blank=True)
 
     objects = PointQuerySet.as_manager()
 
@@ -259,6 +273,16 @@ class PointOrdreDuJour(RattacheAuMenage):
     @property
     def est_decide(self):
         return bool(self.decision)
+
+    @property
+    def a_une_synthese(self):
+        return any((self.synthese_niveau, self.synthese_objectifs, self.synthese_iml))
+
+    @property
+    def initiales_seulement(self):
+        """The committee reads the household's initials only: asked for the whole session, or by
+        the referent for this item."""
+        return self.seance.initiales_seulement or self.synthese_initiales
 
     @property
     def retirable(self):
@@ -293,6 +317,17 @@ class DemandeComite(RattacheAuMenage):
     niveau_propose = models.CharField("niveau proposé", max_length=20, choices=CodeNiveau.choices, blank=True)
     duree_proposee_mois = models.PositiveSmallIntegerField("durée proposée (mois)", null=True, blank=True)
     motif = models.TextField("motifs")
+    # The case summary for the committee, copied to the agenda item the request becomes (where the
+    # referent can still change it until the session is held).
+    synthese_niveau = models.TextField("pourquoi ce niveau", blank=True)
+    synthese_objectifs = models.TextField("les objectifs de l’accompagnement", blank=True)
+    synthese_iml = models.TextField("pourquoi une intermédiation locative", blank=True)
+    synthese_initiales = models.BooleanField(
+        "désigner le ménage par ses initiales",
+        default=False,
+        help_text="Le comité ne lira que les initiales du ménage, sur la page du point, "
+        "l’ordre du jour et le procès-verbal.",
+    )
     auteur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     cree_le = models.DateTimeField(auto_now_add=True)
     point = models.ForeignKey(

@@ -11,9 +11,26 @@ ANONYME = "—"
 
 
 def actions(menage, user) -> list[Action]:
+    actions = []
     if permissions.can_ask_committee(user, menage):
-        return [Action("Demander au comité", reverse("comites:demande", args=[menage.pk]), ordre=30)]
-    return []
+        actions.append(Action("Demander au comité", reverse("comites:demande", args=[menage.pk]), ordre=30))
+    # The summary of the item awaiting the next session, for the referent who writes it.
+    point = (
+        PointOrdreDuJour.objects.ouverts()
+        .filter(menage=menage)
+        .select_related("seance")
+        .order_by("seance__date", "ordre")
+        .first()
+    )
+    if point is not None and permissions.can_write_summary(user, point):
+        point.menage = menage
+        libelle = (
+            "Modifier la synthèse pour le comité"
+            if point.a_une_synthese
+            else "Rédiger la synthèse pour le comité"
+        )
+        actions.append(Action(libelle, reverse("comites:point_synthese", args=[point.pk]), ordre=31))
+    return actions
 
 
 def evenements(menage, user, auteurs):

@@ -12,7 +12,7 @@ import rules
 from accompagnement.permissions import can_propose_level
 from comites.enums import ROLES_ANIMATION, RoleMembre
 from comptes.permissions import is_administrateur, is_membre_comite
-from menages.enums import ETATS_ACCOMPAGNEMENT
+from menages.enums import ETATS_ACCOMPAGNEMENT, EtatParcours
 from menages.permissions import is_travailleur_social
 
 
@@ -95,3 +95,15 @@ def can_ask_committee(user, menage) -> bool:
     if not (user.has_perm("comites.demander") and menage.etat in ETATS_ACCOMPAGNEMENT):
         return False
     return user.est_administrateur or can_propose_level(user, menage)
+
+
+def can_write_summary(user, point) -> bool:
+    """The referent writes the case summary of an item for the committee until the session is held
+    and the item decided: an administrator, or a social worker of the household's referent
+    organisation (the same people who ask the committee), for a household proposed or in support."""
+    if point.seance.close or point.est_decide:
+        return False
+    menage = point.menage
+    if menage.etat not in ETATS_ACCOMPAGNEMENT | {EtatParcours.PROPOSITION_COMITE}:
+        return False
+    return user.is_authenticated and (user.est_administrateur or can_propose_level(user, menage))

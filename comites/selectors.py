@@ -1,3 +1,5 @@
+import re
+
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
@@ -62,3 +64,43 @@ def tableau_comite(user, limit=10) -> dict:
         "decisions": list(decisions),
         "a_regulariser": seances_a_regulariser(user),
     }
+
+
+def _initiales(nom: str) -> str:
+    return " ".join(f"{part[0].upper()}." for part in nom.replace("-", " ").split() if part[0].isalpha())
+
+
+def masquer_noms(texte: str, menage) -> str:
+    """`texte` with the household's name and its members' first and last names replaced by their
+    initials (whole words, whatever the case). The members are read through `menage.membres.all()`:
+    prefetch them for a list."""
+    noms = {menage.nom: menage.initiales}
+    for membre in menage.membres.all():
+        for nom in (
+            membre.prenom,
+            membre.nom,
+            f"{membre.prenom} {membre.nom}",
+            f"{membre.nom} {membre.prenom}",
+        ):
+            if nom.strip():
+                noms[nom] = _initiales(nom)
+    # Longest first: "Durand Hélène" before "Durand".
+    for nom in sorted(noms, key=len, reverse=True):
+        if len(nom.strip()) < 2:
+            continue
+        texte = re.sub(rf"(?<!\w){re.escape(nom.strip())}(?!\w)", noms[nom], texte, flags=re.IGNORECASE)
+    return texte
+
+
+def synthese(point, initiales: bool) -> list[tuple[str, str]]:
+    """The referent's case summary as (title, text) pairs, names replaced by initials if asked."""
+    parties = [
+        ("Pourquoi ce niveau", point.synthese_niveau),
+        ("Les objectifs de l’accompagnement", point.synthese_objectifs),
+        ("Pourquoi une intermédiation locative", point.synthese_iml),
+    ]
+    return [
+        (titre, masquer_noms(texte, point.menage) if initiales else texte)
+        for titre, texte in parties
+        if texte
+    ]

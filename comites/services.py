@@ -142,6 +142,21 @@ def construire_ordre_du_jour(*, seance: Seance) -> list[PointOrdreDuJour]:
         if demande:
             demande.point = point
             demande.save(update_fields=["point"])
+            if any(
+                (
+                    demande.synthese_niveau,
+                    demande.synthese_objectifs,
+                    demande.synthese_iml,
+                    demande.synthese_initiales,
+                )
+            ):
+                point.synthese_niveau = demande.synthese_niveau
+                point.synthese_objectifs = demande.synthese_objectifs
+                point.synthese_iml = demande.synthese_iml
+                point.synthese_initiales = demande.synthese_initiales
+                point.synthese_par_id = demande.auteur_id
+                point.synthese_le = demande.cree_le
+                point.save()
         ouverts.add((menage_id, type_))
         crees.append(point)
         ordre += 1
@@ -268,7 +283,14 @@ def decider(
         raise ActionImpossible("La séance est close.")
     _presents, requis, atteint = quorum(seance, point)
     if not atteint:
-        raise ActionImpossible(f"Le quorum n’est pas atteint ({requis} membres votants requis).")
+        if seance.urgente:
+            raise ActionImpossible(
+                f"Le quorum n’est pas atteint : {requis} avis de membres votants sont requis sur ce point.",
+                code="quorum_avis",
+            )
+        raise ActionImpossible(
+            f"Le quorum n’est pas atteint : {requis} membres votants présents sont requis.", code="quorum"
+        )
     # A decision is dated by its session's day (the funder figures date level changes by it).
     jour_seance = timezone.localtime(seance.date).date()
     date_debut = date_debut or jour_seance
@@ -349,6 +371,57 @@ def decider(
     return point
 
 
+class _Simulation(Exception):
+    """Raised to undo a decision tried for its confirmation page."""
+
+
+def simuler_decision(*, point: PointOrdreDuJour, auteur, **kwargs) -> dict:
+    """What `decider` would do, without doing it: the decision is applied in a savepoint that is
+    then undone, so the confirmation page states the file as it would be (level, state, planned
+    end) or the rule that refuses it (raised as `decider` raises it). Nothing is kept."""
+    resultat = {}
+    try:
+        with transaction.atomic():
+            decide = decider(point=point, auteur=auteur, **kwargs)
+            menage = decide.menage
+            menage.refresh_from_db()
+            accompagnement = menage.accompagnements.order_by("-date_debut", "-pk").first()
+            resultat = {
+                "etat": menage.get_etat_display(),
+                "niveau": menage.get_niveau_display() if menage.niveau else "",
+                "date_effet": decide.decision_date_debut,
+                "accompagnement": accompagnement,
+                "date_fin_prevue": accompagnement.date_fin_prevue if accompagnement else None,
+                "date_fin": accompagnement.date_fin if accompagnement else None,
+                "iml": getattr(accompagnement, "iml", None) if accompagnement else None,
+            }
+            if accompagnement and resultat["iml"] is not None:
+                resultat["iml_libelle"] = (
+                    f"{resultat['iml'].get_forme_display()} avec {resultat['iml'].partenaire}"
+                )
+            raise _Simulation
+    except _Simulation:
+        pass
+    return resultat
+
+
+@transaction.atomic
+def ecrire_synthese(*, point: PointOrdreDuJour, auteur, **champs) -> PointOrdreDuJour:
+    """The referent's case summary for the committee, until the session is held."""
+    point = PointOrdreDuJour.objects.select_for_update().select_related("seance", "menage").get(pk=point.pk)
+    if not permissions.can_write_summary(auteur, point):
+        raise ActionImpossible(
+            "La synthèse ne peut plus être modifiée : la séance est close ou le point décidé."
+        )
+    for name in ("synthese_niveau", "synthese_objectifs", "synthese_iml"):
+        setattr(point, name, (champs.get(name) or "").strip())
+    point.synthese_initiales = bool(champs.get("synthese_initiales"))
+    point.synthese_par = auteur
+    point.synthese_le = timezone.now()
+    point.save()
+    return point
+
+
 @transaction.atomic
 def envoyer_convocation(*, seance: Seance) -> None:
     from comites.tasks import envoyer_convocation as task
@@ -356,7 +429,7 @@ def envoyer_convocation(*, seance: Seance) -> None:
     if seance.close:
         raise ActionImpossible("La séance est close.")
     if seance.a_regulariser:
-        raise ActionImpossible("La date de la séance est passée : déplacez-la d’abord.")
+        raise ActionImpossible("La date de la séance est passée : déplacez-la d’abord.", code="date_passee")
     seance.statut = StatutSeance.CONVOQUEE
     seance.convocation_envoyee_le = timezone.now()
     seance.save(update_fields=["statut", "convocation_envoyee_le"])
@@ -380,9 +453,10 @@ def obstacles_a_la_tenue(seance: Seance) -> list[str]:
         obstacles.append("Les présences ne sont pas enregistrées.")
     else:
         presents, requis, atteint = quorum(seance)
+        s = "s" if presents > 1 else ""
         if not atteint:
             obstacles.append(
-                f"Le quorum n’est pas atteint : {presents} membre(s) votant(s) présent(s) "
+                f"Le quorum n’est pas atteint : {presents} membre{s} votant{s} présent{s} "
                 f"sur {requis} requis."
             )
     return obstacles

@@ -10,6 +10,7 @@ urlpatterns = [
     path("seances/<int:pk>/", views.seance, name="seance"),
     path("seances/<int:pk>/points/nouveau/", views.point_ajouter, name="point_ajouter"),
     path("seances/<int:pk>/pv/", views.pv, name="pv"),
+    path("seances/<int:pk>/ordre-du-jour.pdf", views.ordre_du_jour, name="ordre_du_jour"),
     path("seances/<int:pk>/pv/statut/", views.pv_statut, name="pv_statut"),
     path("seances/<int:pk>/deplacer/", views.seance_deplacer, name="seance_deplacer"),
     path("seances/<int:pk>/clore/", views.seance_clore, name="seance_clore"),
@@ -17,5 +18,7 @@ urlpatterns = [
     path("seances/<int:pk>/<str:action>/", views.seance_action, name="seance_action"),
     path("points/<int:pk>/", views.point, name="point"),
     path("points/<int:pk>/deplacer/", views.point_deplacer, name="point_deplacer"),
+    path("points/<int:pk>/decider/", views.point_decider, name="point_decider"),
+    path("points/<int:pk>/synthese/", views.point_synthese, name="point_synthese"),
     path("demande/<int:menage_pk>/", views.demande, name="demande"),
 ]

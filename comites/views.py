@@ -1,19 +1,25 @@
+import datetime
+
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
-from django.http import FileResponse, Http404, HttpResponseBadRequest
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accompagnement.models import Accompagnement, Objectif
 from accompagnement.permissions import can_propose_level
-from comites import permissions, selectors, services
+from comites import documents, permissions, selectors, services
 from comites.enums import Avis, StatutSeance
 from comites.forms import (
+    DECISION_PAR_TYPE_POINT,
     AvisForm,
     DecisionForm,
     DemandeForm,
@@ -21,12 +27,45 @@ from comites.forms import (
     PointForm,
     SansSeanceForm,
     SeanceForm,
+    SyntheseForm,
 )
 from comites.models import AvisMembre, Instance, PointOrdreDuJour, Presence, Seance
 from comptes.access import require_perm
+from comptes.audit import record_view
 from menages.enums import ETATS_ACCOMPAGNEMENT, TypeDiagnostic
-from menages.models import Menage
+from menages.models import Intervenant, Menage
 from menages.selectors import charger_menage, resume_anonymise
+
+
+def _s(n: int) -> str:
+    """The plural mark in French: 0 and 1 are singular."""
+    return "s" if n > 1 else ""
+
+
+# Where what a refused committee action asks for is done, by the refusal's code: the link's
+# wording and its address for the session.
+REMEDES = {
+    "quorum": ("Enregistrer les présences", lambda s: f"{s.get_absolute_url()}#presences"),
+    "quorum_avis": ("Voir l’ordre du jour", lambda s: f"{s.get_absolute_url()}#ordre-du-jour"),
+    "date_passee": ("Déplacer la séance", lambda s: reverse("comites:seance_deplacer", args=[s.pk])),
+}
+
+
+def refus_avec_lien(exc: ValidationError, seance):
+    """The refusal's text, each requirement followed by a link to the page where it is met (built
+    with format_html: the messages and form templates show the link and escape the rest)."""
+    parts = []
+    for error in exc.error_list:
+        texte = " ".join(error)
+        remede = REMEDES.get(error.code)
+        if remede:
+            libelle, url = remede
+            parts.append(
+                format_html('{} <a class="alert-link" href="{}">{}</a>', texte, url(seance), libelle)
+            )
+        else:
+            parts.append(texte)
+    return format_html_join(" ", "{}", ((p,) for p in parts))
 
 
 @never_cache
@@ -65,8 +104,12 @@ def proposer(request, instance_pk):
     creees = services.proposer_seances(instance=instance)
     messages.success(
         request,
-        f"{len(creees)} séance(s) proposée(s) d’ici la fin de la convention, chacune un jour ouvré. "
-        "Vous pouvez déplacer chaque séance depuis sa page.",
+        (
+            f"{len(creees)} séance{_s(len(creees))} proposée{_s(len(creees))} d’ici la fin de la convention, "
+            "chacune un jour ouvré. Vous pouvez déplacer chaque séance depuis sa page."
+            if creees
+            else "Aucune séance à proposer : chaque période de la convention a déjà la sienne."
+        ),
     )
     return redirect("comites:seances")
 
@@ -105,7 +148,15 @@ def seance(request, pk):
     page.object_list = list(
         ordre.filter(pk__in=page.object_list)
         .select_related("menage")
-        .only("seance_id", "menage__nom", "menage__reference", "type", "ordre", "decision")
+        .only(
+            "seance_id",
+            "menage__nom",
+            "menage__reference",
+            "type",
+            "ordre",
+            "decision",
+            "synthese_initiales",
+        )
         .annotate(
             nb_avis=Coalesce(Subquery(avis.values("point").annotate(n=Count("pk")).values("n")), 0),
             mon_avis=Subquery(avis.filter(membre__utilisateur=request.user).values("avis")[:1]),
@@ -231,7 +282,8 @@ def seance_action(request, pk, action):
         if action == "construire":
             crees = services.construire_ordre_du_jour(seance=seance)
             messages.success(
-                request, f"{len(crees)} point(s) ajouté(s) à l’ordre du jour depuis les dossiers."
+                request,
+                f"{len(crees)} point{_s(len(crees))} ajouté{_s(len(crees))} à l’ordre du jour depuis les dossiers.",
             )
         elif action == "convoquer":
             services.envoyer_convocation(seance=seance)
@@ -247,7 +299,7 @@ def seance_action(request, pk, action):
         else:
             raise Http404
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages.error(request, refus_avec_lien(exc, seance))
     return redirect(seance)
 
 
@@ -338,24 +390,73 @@ def resume_point(point, initiales: bool) -> dict:
     }
 
 
+def _navigation(point):
+    """(previous item, next item) of the agenda, in its order: two queries of one row each."""
+    points = point.seance.points.only("pk", "ordre")
+    avant = Q(ordre__lt=point.ordre) | Q(ordre=point.ordre, pk__lt=point.pk)
+    apres = Q(ordre__gt=point.ordre) | Q(ordre=point.ordre, pk__gt=point.pk)
+    return (
+        points.filter(avant).order_by("-ordre", "-pk").first(),
+        points.filter(apres).order_by("ordre", "pk").first(),
+    )
+
+
+def _prochain_a_decider(point):
+    """The next item awaiting a decision after `point` in the agenda, else the first one left."""
+    restants = (
+        point.seance.points.a_decider().exclude(pk=point.pk).only("pk", "ordre").order_by("ordre", "pk")
+    )
+    apres = Q(ordre__gt=point.ordre) | Q(ordre=point.ordre, pk__gt=point.pk)
+    return restants.filter(apres).first() or restants.first()
+
+
+def _cle_brouillon(point) -> str:
+    return f"comites-decision-{point.pk}"
+
+
+def _decision_form(point, data=None, decision=None):
+    return DecisionForm(
+        data,
+        url_champs=point.get_absolute_url(),
+        decision=decision or DECISION_PAR_TYPE_POINT.get(point.type),
+        en_accompagnement=point.menage.etat in ETATS_ACCOMPAGNEMENT,
+        initial={"niveau": point.niveau_propose, "duree_mois": point.duree_proposee_mois},
+    )
+
+
+def _peut_voir_nom(user, point) -> bool:
+    """A name only for those who may open the household's file anyway (never a funder, never the
+    other landlord's staff); others read initials."""
+    return Menage.objects.visible_to(user).filter(pk=point.menage_id).exists()
+
+
 @never_cache
 def point(request, pk):
     point = _point(request, pk)
     seance = point.seance
     user = request.user
+    peut_decider = permissions.can_decide_point(user, point)
+    if request.headers.get("HX-Request") and "decision" in request.GET:
+        # The fields of the decision just chosen (htmx swap).
+        if not peut_decider:
+            raise PermissionDenied
+        form = _decision_form(point, decision=request.GET["decision"])
+        return render(request, "comites/point.html#champs_decision", {"decision_form": form, "point": point})
     mandat = permissions.mandat(user, seance.instance)
     mon_avis = AvisMembre.objects.filter(point=point, membre=mandat).first() if mandat else None
     avis_form = AvisForm(
         request.POST if request.POST.get("action") == "avis" else None,
         initial={"avis": mon_avis.avis, "commentaire": mon_avis.commentaire} if mon_avis else None,
     )
-    decision_form = DecisionForm(
-        request.POST if request.POST.get("action") == "decision" else None,
-        initial={"niveau": point.niveau_propose, "duree_mois": point.duree_proposee_mois},
-        # A derogation to a level's maximum only matters for a household already in support.
-        avec_derogation=point.menage.etat in ETATS_ACCOMPAGNEMENT,
-    )
-    if request.method == "POST":
+    # Without JavaScript, "Afficher les champs" posts the decision chosen to get its fields.
+    choisir = bool(request.POST.get("choisir"))
+    if request.POST.get("action") == "decision" and not choisir:
+        decision_form = _decision_form(point, request.POST)
+    else:
+        decision_form = _decision_form(
+            point, decision=request.POST.get("decision") or request.GET.get("decision")
+        )
+    if request.method == "POST" and not choisir:
         try:
             if request.POST.get("action") == "avis" and avis_form.is_valid():
                 services.donner_avis(point=point, user=user, **avis_form.cleaned_data)
@@ -363,32 +464,169 @@ def point(request, pk):
                     request, "Votre avis est enregistré. Vous pouvez le modifier jusqu’à la décision."
                 )
                 return redirect(point)
-            if request.POST.get("action") == "decision" and decision_form.is_valid():
-                data = dict(decision_form.cleaned_data)
-                for name in ("iml_partenaire", "iml_forme", "iml_date_debut_contrat"):
-                    data.pop(name)
-                services.decider(point=point, auteur=user, iml=decision_form.iml(), **data)
-                messages.success(request, "La décision est enregistrée et appliquée au dossier.")
-                return redirect(seance)
+            if request.POST.get("action") == "decision":
+                if not peut_decider:
+                    raise PermissionDenied
+                if decision_form.is_valid():
+                    # Tried and undone: a rule of the file that refuses it shows beside the form.
+                    services.simuler_decision(point=point, auteur=user, **decision_form.arguments())
+                    request.session[_cle_brouillon(point)] = {
+                        name: request.POST.get(name, "") for name in decision_form.fields
+                    }
+                    return redirect("comites:point_decider", pk=point.pk)
         except ValidationError as exc:
             form = avis_form if request.POST.get("action") == "avis" else decision_form
-            form.add_error(None, exc)
-    # A name only for those who may open the household's file anyway (never a funder, never the
-    # other landlord's staff); others read initials. Anyone may choose initials.
-    peut_voir_nom = Menage.objects.visible_to(user).filter(pk=point.menage_id).exists()
-    initiales = seance.initiales_seulement or not peut_voir_nom or request.GET.get("initiales") == "1"
+            form.add_error(None, ValidationError(refus_avec_lien(exc, seance)))
+    peut_voir_nom = _peut_voir_nom(user, point)
+    initiales = point.initiales_seulement or not peut_voir_nom or request.GET.get("initiales") == "1"
+    if point.a_une_synthese:
+        # Committee members read what the referent wrote about the household: logged.
+        record_view(point)
+    precedent, suivant = _navigation(point)
     context = {
         "point": point,
         "seance": seance,
         "resume": resume_point(point, initiales),
+        "synthese": selectors.synthese(point, initiales),
         "initiales": initiales,
         "peut_voir_nom": peut_voir_nom,
+        "precedent": precedent,
+        "suivant": suivant,
+        "peut_ecrire_synthese": permissions.can_write_summary(user, point),
         "avis": point.avis.select_related("membre__utilisateur__organisation"),
         "avis_form": avis_form if permissions.can_give_avis(user, point) else None,
-        "decision_form": decision_form if permissions.can_decide_point(user, point) else None,
+        "decision_form": decision_form if peut_decider else None,
         "quorum": dict(zip(("presents", "requis", "atteint"), services.quorum(seance, point), strict=True)),
     }
     return render(request, "comites/point.html", context)
+
+
+def _champs_lisibles(form) -> list[tuple[str, str]]:
+    """(label, value as read) of the decision's fields that were filled."""
+    lignes = []
+    for name, field in form.fields.items():
+        valeur = form.cleaned_data.get(name)
+        if name == "decision" or valeur in (None, "", False):
+            continue
+        if valeur is True:
+            texte = "oui"
+        elif isinstance(valeur, datetime.date):
+            texte = f"{valeur:%d/%m/%Y}"
+        elif isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+            texte = str(dict(field.choices).get(valeur, valeur))
+        else:
+            texte = str(valeur)
+        lignes.append((field.label, texte))
+    return lignes
+
+
+@never_cache
+def point_decider(request, pk):
+    """The decision chosen on the item's page: GET says what it will do to the household's file
+    and who will know; POST records and applies it."""
+    point = _point(request, pk)
+    if not permissions.can_decide_point(request.user, point):
+        if point.est_decide:
+            messages.info(request, "Ce point est déjà décidé.")
+            return redirect(point)
+        raise PermissionDenied
+    brouillon = request.session.get(_cle_brouillon(point))
+    form = _decision_form(point, brouillon) if brouillon else None
+    if form is None or not form.is_valid():
+        messages.info(request, "Choisissez d’abord la décision sur la page du point.")
+        return redirect(point)
+    if request.method == "POST":
+        try:
+            services.decider(point=point, auteur=request.user, **form.arguments())
+        except ValidationError as exc:
+            messages.error(request, refus_avec_lien(exc, point.seance))
+            return redirect(point)
+        request.session.pop(_cle_brouillon(point), None)
+        suivant = _prochain_a_decider(point)
+        if suivant is None:
+            messages.success(
+                request, "La décision est enregistrée et appliquée au dossier. Tous les points sont décidés."
+            )
+            return redirect(f"{point.seance.get_absolute_url()}#ordre-du-jour")
+        messages.success(
+            request, "La décision est enregistrée et appliquée au dossier. Voici le point suivant à décider."
+        )
+        return redirect(suivant)
+    try:
+        effet = services.simuler_decision(point=point, auteur=request.user, **form.arguments())
+        obstacles = []
+    except ValidationError as exc:
+        effet, obstacles = {}, [refus_avec_lien(exc, point.seance)]
+    initiales = point.initiales_seulement or not _peut_voir_nom(request.user, point)
+    intervenants = (
+        Intervenant.objects.actifs()
+        .filter(menage=point.menage)
+        .select_related("utilisateur", "organisation")
+        .order_by("organisation__nom")
+    )
+    context = {
+        "point": point,
+        "seance": point.seance,
+        "nom": point.menage.initiales if initiales else point.menage.nom,
+        "form": form,
+        "decision": form.cleaned_data["decision"],
+        "donnees": form.cleaned_data,
+        "libelle_decision": dict(form.fields["decision"].choices)[form.cleaned_data["decision"]],
+        "champs": _champs_lisibles(form),
+        "effet": effet,
+        "obstacles": obstacles,
+        "intervenants": intervenants,
+        "destinataires_pv": selectors.destinataires(point.seance),
+    }
+    return render(request, "comites/decider.html", context)
+
+
+@never_cache
+def point_synthese(request, pk):
+    """The referent's case summary for the committee. Loaded among the items of the households
+    the user may see (others: 404); written by the referent organisation's workers (others: 403)."""
+    point = get_object_or_404(
+        PointOrdreDuJour.objects.filter(menage__in=Menage.objects.visible_to(request.user)).select_related(
+            "seance__instance", "menage"
+        ),
+        pk=pk,
+    )
+    if not permissions.can_write_summary(request.user, point):
+        raise PermissionDenied
+    form = SyntheseForm(request.POST or None, instance=point)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.ecrire_synthese(point=point, auteur=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "La synthèse pour le comité est enregistrée.")
+            return redirect(point.menage)
+    return render(
+        request,
+        "comites/form.html",
+        {
+            "form": form,
+            "titre": f"Synthèse pour le comité – {point.get_type_display()}, séance du "
+            f"{timezone.localtime(point.seance.date):%d/%m/%Y}",
+            "menage": point.menage,
+            "aide": "Le comité lit cette synthèse sur la page du point, dans l’ordre du jour et dans "
+            "le procès-verbal. Vous pouvez la modifier jusqu’à la tenue de la séance.",
+        },
+    )
+
+
+@never_cache
+def ordre_du_jour(request, pk):
+    """The agenda as a PDF, with the referents' summaries (households by reference and initials)."""
+    seance = _seance(request, pk)
+    record_view(seance)  # it holds the referents' summaries
+    contenu = documents.ordre_du_jour_pdf(seance)
+    return HttpResponse(
+        contenu,
+        content_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="ordre-du-jour-{seance.pk}.pdf"'},
+    )
 
 
 @never_cache

@@ -41,3 +41,28 @@ def seed_seances(*, instance) -> list[Seance]:
             precedente = seance
         seance.save(update_fields=["statut", "motif_statut", "close_le"])
     return list(instance.seances.tenues().order_by("date"))
+
+
+SYNTHESE_DEMO = {
+    "synthese_niveau": "Le ménage cumule une dette de loyer ancienne et des démarches administratives "
+    "interrompues ; un accompagnement rapproché est nécessaire pour reprendre pied.",
+    "synthese_objectifs": "Mettre en place un plan d’apurement avec le bailleur, rouvrir les droits "
+    "auprès de la CAF, préparer le ménage à gérer seul son budget.",
+}
+
+
+def seed_synthese(*, seance) -> None:
+    """The referent's case summary on the first item of the next session, so that the committee's
+    pages show one. Idempotent: an item with a summary is left as it is."""
+    from menages.enums import TypeIntervention
+
+    point = seance.points.select_related("menage", "seance").order_by("ordre", "pk").first()
+    if point is None or point.a_une_synthese:
+        return
+    referent = (
+        point.menage.intervenants.filter(type=TypeIntervention.REFERENT, utilisateur__isnull=False)
+        .select_related("utilisateur")
+        .first()
+    )
+    if referent is not None:
+        services.ecrire_synthese(point=point, auteur=referent.utilisateur, **SYNTHESE_DEMO)

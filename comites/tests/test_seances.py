@@ -120,7 +120,7 @@ def test_closing_without_quorum_is_refused(client, programme, comite):
     assert "Confirmer" not in page
     services.enregistrer_presences(seance=seance, presents=[comite.membres.get(utilisateur=programme.comite)])
     page = client.get(url).content.decode()
-    assert "Le quorum n’est pas atteint : 1 membre(s) votant(s) présent(s) sur 2 requis." in page
+    assert "Le quorum n’est pas atteint : 1 membre votant présent sur 2 requis." in page
     response = client.post(url, follow=True)
     assert "Le quorum n’est pas atteint" in response.content.decode()
     seance.refresh_from_db()

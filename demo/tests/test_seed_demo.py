@@ -49,3 +49,13 @@ def test_demo_sessions_fall_on_working_days_and_none_is_left_planned_in_the_past
             assert services.quorum(s)[2]
         else:
             assert s.motif_statut
+
+
+def test_the_next_session_shows_a_referents_summary(db):
+    """Written by the household's referent through the service, as she would."""
+    from comites.models import PointOrdreDuJour
+
+    call_command("seed_demo")
+    call_command("seed_demo")  # idempotent
+    point = PointOrdreDuJour.objects.exclude(synthese_objectifs="").get()
+    assert point.synthese_par.organisation == point.menage.intervenants.get(type="referent").organisation

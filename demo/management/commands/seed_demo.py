@@ -17,7 +17,7 @@ from comptes.models import (
 )
 from demo import comptes as comptes_demo
 from demo import menages as menages_demo
-from demo.comites import seed_seances
+from demo.comites import seed_seances, seed_synthese
 from demo.financement import seed_financement
 from demo.logements import seed_dossiers_locatifs, seed_logements
 
@@ -118,3 +118,4 @@ class Command(BaseCommand):
         prochaine = instance.seances.filter(date__gte=timezone.now()).order_by("date").first()
         if prochaine is not None:
             comites_services.construire_ordre_du_jour(seance=prochaine)
+            seed_synthese(seance=prochaine)
