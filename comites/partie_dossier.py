@@ -67,14 +67,21 @@ def export_comite(menage, retenues) -> dict:
 
 
 def anonymiser(menage) -> None:
-    """The reasons of the requests and proposals, the members' comments and the decisions'
-    comments go (`menages.retention.REGISTRE`); the decisions themselves (type, level, duration,
+    """The reasons of the requests and proposals, the referent's case summaries, the members'
+    comments and the decisions' comments go (`menages.retention.REGISTRE`); the decisions themselves (type, level, duration,
     date) stay: the figures and the minutes read them."""
     PointOrdreDuJour.objects.filter(menage=menage).update(
-        motif="", decision_commentaire="", derogation_motif=""
+        motif="",
+        decision_commentaire="",
+        derogation_motif="",
+        synthese_niveau="",
+        synthese_objectifs="",
+        synthese_iml="",
     )
     AvisMembre.objects.filter(point__menage=menage).update(commentaire="")
-    DemandeComite.objects.filter(menage=menage).update(motif=ANONYME)
+    DemandeComite.objects.filter(menage=menage).update(
+        motif=ANONYME, synthese_niveau="", synthese_objectifs="", synthese_iml=""
+    )
 
 
 PARTIE = Partie(

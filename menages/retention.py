@@ -203,11 +203,27 @@ REGISTRE: tuple[Modele, ...] = (
     Modele("comites.Presence"),
     Modele(
         "comites.PointOrdreDuJour",
-        {"motif": ANONYMISE, "decision_commentaire": ANONYMISE, "derogation_motif": ANONYMISE},
+        {
+            "motif": ANONYMISE,
+            "decision_commentaire": ANONYMISE,
+            "derogation_motif": ANONYMISE,
+            "synthese_niveau": ANONYMISE,
+            "synthese_objectifs": ANONYMISE,
+            "synthese_iml": ANONYMISE,
+        },
         menage="menage",
     ),
     Modele("comites.AvisMembre", {"commentaire": ANONYMISE}, menage="point__menage"),
-    Modele("comites.DemandeComite", {"motif": ANONYMISE}, menage="menage"),
+    Modele(
+        "comites.DemandeComite",
+        {
+            "motif": ANONYMISE,
+            "synthese_niveau": ANONYMISE,
+            "synthese_objectifs": ANONYMISE,
+            "synthese_iml": ANONYMISE,
+        },
+        menage="menage",
+    ),
     # dossiers: the household's right-of-access requests
     Modele("dossiers.DemandeAcces", {"fichier": SUPPRIME}, menage="menage"),
     Modele("dossiers.NoteRetenue", {"motif": SUPPRIME}, menage="demande__menage"),
