@@ -91,6 +91,6 @@ def avec_precedente(context, cle):
 @register.filter
 def date_longue(jour):
     """« 1er janvier 2026 »."""
-    from financement.forms import date_longue
+    from financement.periodes import date_longue
 
     return date_longue(jour) if jour else ""

@@ -214,18 +214,51 @@ def test_headcounts_and_referral_facts_of_each_episode(programme_2025):
     # (starts 01/01/2026) nor F (ended 31/12/2024). A counts once. Entries: A's second episode,
     # B, G. Exits: A's first episode (01/01), B (31/12), G (30/09).
     assert i["effectifs"] == {"suivis": 5, "entrees": 3, "sorties": 3}
-    # From the referral of each household's latest episode: A's second path (CCAPEX, maintien,
-    # ALOGEA), B (DALO, access, Habitat), C (SIAO, maintien, ALOGEA), D (landlord, maintien,
-    # Habitat), G (SIAO, access, ALOGEA). Nobody came from a social worker: a zero cell.
+    # From the referral of each of a household's episodes of the period: A's first path (SIAO,
+    # access, Habitat) and A's second (CCAPEX, maintien, ALOGEA), so A counts under both; B (DALO,
+    # access, Habitat), C (SIAO, maintien, ALOGEA), D (landlord, maintien, Habitat), G (SIAO,
+    # access, ALOGEA). Nobody came from a social worker: a zero cell.
     assert i["par_source"] == [
-        ("Saisine interne du bailleur", 1),
-        ("Commission technique DALO", 1),
-        ("SIAO", 2),
-        ("CCAPEX", 1),
+        ("Saisine interne du bailleur", 1),  # D
+        ("Commission technique DALO", 1),  # B
+        ("SIAO", 3),  # A (first path), C, G
+        ("CCAPEX", 1),  # A (second path)
         ("Travailleur social du territoire", 0),
     ]
-    assert i["par_problematique"] == [("Accès au logement", 2), ("Maintien dans le logement", 3)]
-    assert i["par_bailleur"] == [("ALOGEA", 3), ("Habitat Audois", 2)]
+    # Access: A's first episode, B, G; maintien: A's second episode, C, D.
+    assert i["par_problematique"] == [("Accès au logement", 3), ("Maintien dans le logement", 3)]
+    # ALOGEA: A (second path), C, G; Habitat: A (first path), B, D.
+    assert i["par_bailleur"] == [("ALOGEA", 3), ("Habitat Audois", 3)]
+
+
+def test_a_household_with_two_episodes_counts_by_the_referral_of_each_in_its_period(programme_2025):
+    # First half of 2025: A is followed through its first episode only (it ended on 01/01): access,
+    # from the SIAO, Habitat, whatever its second referral of June says.
+    premier = _calculer(programme_2025, DEBUT, D(2025, 6, 30))
+    # Followed: A (first episode), B, C, D, G (from 01/03).
+    assert premier["effectifs"]["suivis"] == 5
+    assert dict(premier["par_problematique"]) == {
+        "Accès au logement": 3,  # A, B, G
+        "Maintien dans le logement": 2,  # C, D
+    }
+    assert dict(premier["par_source"])["CCAPEX"] == 0
+    assert dict(premier["par_source"])["SIAO"] == 3  # A, C, G
+    assert dict(premier["par_bailleur"]) == {"ALOGEA": 2, "Habitat Audois": 3}  # C, G; A, B, D
+    # Second half: A through its second episode only (from 01/07): maintien, CCAPEX, ALOGEA.
+    second = _calculer(programme_2025, D(2025, 7, 1), FIN)
+    # Followed: A (second episode), B, C, D, G (until 30/09).
+    assert second["effectifs"]["suivis"] == 5
+    assert dict(second["par_problematique"]) == {
+        "Accès au logement": 2,  # B, G
+        "Maintien dans le logement": 3,  # A, C, D
+    }
+    assert dict(second["par_source"])["CCAPEX"] == 1
+    assert dict(second["par_source"])["SIAO"] == 2  # C, G
+    assert dict(second["par_bailleur"]) == {"ALOGEA": 3, "Habitat Audois": 2}  # A, C, G; B, D
+    # A's first exit (01/01, access with its lease of 31/12/2024) is an access exit of the first
+    # half, achieved; the second half has no access exit achieved by a lease but B's IML on 31/12.
+    assert premier["resultats"] == {"acces": 1, "acces_reussi": 1, "maintien": 0, "maintien_reussi": 0}
+    assert second["resultats"] == {"acces": 2, "acces_reussi": 1, "maintien": 0, "maintien_reussi": 0}
 
 
 def test_a_past_period_reads_the_referral_of_its_own_episode(programme_2025):
