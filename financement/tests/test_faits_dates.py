@@ -626,8 +626,12 @@ def test_past_figures_do_not_move_when_a_household_re_enters(programme_2025):
     menages_services.modifier_menage(
         menage=g, source_orientation="ccapex", problematique="maintien", bailleur=programme_2025.habitat
     )
+    # Its new episode, from the CCAPEX for maintien, starts in 2026.
+    _entree(_episode(g, "niveau_2", D(2026, 2, 1), parcours=2))
     assert g.saisines.count() == 2
     assert _figures(programme_2025) == avant
+    # Yet 2026 sees it under its new referral: CCAPEX for A's second path and G's.
+    assert dict(_calculer(programme_2025, D(2026, 1, 1), D(2026, 3, 31))["par_source"])["CCAPEX"] == 2
 
 
 def test_past_figures_do_not_move_when_a_new_lease_is_signed(programme_2025):
