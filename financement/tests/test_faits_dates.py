@@ -534,6 +534,28 @@ CHIFFRES_2025 = [
 ]  # fmt: skip
 
 
+# In the PDF, the previous period of the same length (2024), masked on its own, follows 2025's
+# figure in the tables where a comparison is meaningful: (table, row, 2025 then 2024).
+AVEC_2024 = [
+    # Sessions held: three in 2025; in 2024 the one of 18/12 (D's level 3).
+    ("Comité de suivi", "Séances tenues", "3 1"),
+    # Changes of level decided: C's (20/04/2025); D's (18/12/2024).
+    ("Comité de suivi", "Décisions : changer de niveau", "< 3 < 3"),
+    # ALOGEA: A's second path, C, G; in 2024 C alone (A's first path is Habitat's).
+    ("Bailleur concerné", "ALOGEA", "3 < 3"),
+    # Access achieved: A's first episode and B; in 2024 F's exit had no lease signed.
+    ("Résultats logement", "dont accès au logement réalisé", "< 3 0"),
+    # No maintien episode left in either year.
+    ("Résultats logement", "Ménages « maintien » sortis", "0 0"),
+    # B's TISF intervention of 2025 (2 hours); none in 2024.
+    (
+        "Contacts avec les ménages",
+        "Interventions et heures TISF (AFC, ligne budgétaire distincte)",
+        "< 3 < 3 0 0 h",
+    ),
+]
+
+
 def _texte(brut: str) -> str:
     """Text with its spaces (new lines, no-break spaces) made single spaces."""
     return " ".join(brut.split())
@@ -547,8 +569,8 @@ def _lit_dans_le_texte(texte: str, tableau: str, ligne: str) -> str:
     return texte[texte.index(_texte(ligne), debut) + len(_texte(ligne)) :].strip()
 
 
-def _verifier_texte(texte: str):
-    for tableau, ligne, attendu, _csv in CHIFFRES_2025:
+def _verifier_texte(texte: str, chiffres=CHIFFRES_2025):
+    for tableau, ligne, attendu, *_csv in chiffres:
         suite = _lit_dans_le_texte(texte, tableau, ligne)
         assert (suite + " ").startswith(attendu + " "), (tableau, ligne, attendu, suite[:60])
 
@@ -599,7 +621,9 @@ def test_the_golden_figures_in_the_pdf_text(financeur_2025):
         dispositif=financeur_2025.dispositif, financeur=financeur_2025.ddcspp, date_debut=DEBUT, date_fin=FIN
     )
     lecteur = pypdf.PdfReader(io.BytesIO(documents.rapport_pdf(rapport)))
-    _verifier_texte(_texte(" ".join(page.extract_text() for page in lecteur.pages)))
+    texte = _texte(" ".join(page.extract_text() for page in lecteur.pages))
+    _verifier_texte(texte)
+    _verifier_texte(texte, AVEC_2024)
 
 
 def _figures(p):
