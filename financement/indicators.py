@@ -131,10 +131,12 @@ def effectifs(menages, accompagnements, p: Periode) -> dict:
 def _saisine(champ):
     """Subquery: a field of the referral of an episode's path (`Saisine`, recorded at referral and
     never rewritten by a later referral of the household)."""
+    # Unordered: a path has one referral, and Saisine's default ordering (by household, hence by
+    # the household's name) would join and sort the households for each row.
     return Subquery(
-        Saisine.objects.filter(menage=OuterRef("menage"), numero_parcours=OuterRef("numero_parcours")).values(
-            champ
-        )[:1]
+        Saisine.objects.filter(menage=OuterRef("menage"), numero_parcours=OuterRef("numero_parcours"))
+        .order_by()
+        .values(champ)[:1]
     )
 
 
@@ -176,7 +178,9 @@ def reference(accompagnements, p: Periode) -> Reference:
         (menage_id, numero): (source, problematique, bailleur)
         for menage_id, numero, source, problematique, bailleur in Saisine.objects.filter(
             menage__in=suivis.values("menage_id")
-        ).values_list("menage_id", "numero_parcours", "source_orientation", "problematique", "bailleur__nom")
+        )
+        .order_by()
+        .values_list("menage_id", "numero_parcours", "source_orientation", "problematique", "bailleur__nom")
     }
     return Reference(episodes, saisines, _membres_presents(suivis, episodes, p), parcours)
 
