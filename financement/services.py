@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from comptes.models import Dispositif
 from financement.enums import Periodicite, StatutRapport
-from financement.models import Convention, IndicateursArretes, RapportFinanceur
+from financement.models import PREFIXE_PERIODE_INVALIDE, Convention, IndicateursArretes, RapportFinanceur
 from financement.periodes import erreurs_periode
 
 logger = logging.getLogger(__name__)
@@ -153,7 +153,7 @@ def produire_rapport(*, rapport_id: int) -> RapportFinanceur | None:
         except DemandeInvalide as exc:
             rapport.statut = StatutRapport.ECHEC
             rapport.progression = 0
-            rapport.erreur = message_erreurs(exc)[:1000]
+            rapport.erreur = (PREFIXE_PERIODE_INVALIDE + message_erreurs(exc))[:1000]
             rapport.save(update_fields=["statut", "progression", "erreur", "modifie_le"])
             return rapport
         rapport.statut = StatutRapport.EN_COURS

@@ -2,6 +2,7 @@
 date is a form error in French on the page, a 400 that says why for the exports, never a 500."""
 
 import datetime
+import html
 
 import pytest
 from django.test import Client
@@ -171,7 +172,9 @@ def test_the_report_service_reads_a_period_given_as_iso_strings(convention, prog
     assert (rapport.date_debut, rapport.date_fin) == (D(2026, 1, 1), D(2026, 3, 31))
 
 
-def test_the_worker_fails_a_report_outside_its_programme_with_the_reason_and_no_retry(convention, programme):
+def test_the_worker_fails_a_report_outside_its_programme_with_the_reason_and_no_retry(
+    client, convention, programme
+):
     # Asked for when the programme's dates were others: now it starts on 1 January 2026.
     rapport = RapportFinanceurFactory(
         dispositif=programme.dispositif,
@@ -182,8 +185,12 @@ def test_the_worker_fails_a_report_outside_its_programme_with_the_reason_and_no_
     tasks.generer_rapport.apply(args=[rapport.pk]).get()  # no exception: nothing to retry
     rapport.refresh_from_db()
     assert rapport.statut == StatutRapport.ECHEC
-    assert rapport.erreur == COMMENCE
+    assert rapport.erreur == f"Période non valide\u00a0: {COMMENCE}"
     assert not rapport.fichier
+    # The reason is shown in the report's row.
+    client.force_login(programme.financeur)
+    page = client.get(reverse("financement:rapports")).content.decode()
+    assert html.escape(COMMENCE) in page
 
 
 def test_scheduled_reports_keep_to_the_programme_s_dates(
