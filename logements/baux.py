@@ -57,6 +57,22 @@ def enregistrer_bail_du_temps_fort(*, temps_fort: TempsFort) -> Bail | None:
             bail.delete()
         return None
     if bail is None:
+        # A lease of that day already recorded from this key moment before leases were tied to it
+        # (migration 0008) is this lease: it is tied to it now, not recorded twice.
+        bail = (
+            Bail.objects.select_for_update()
+            .filter(
+                menage_id=temps_fort.menage_id,
+                date_signature=jour,
+                attribution__isnull=True,
+                temps_fort__isnull=True,
+            )
+            .first()
+        )
+        if bail is not None:
+            bail.temps_fort = temps_fort
+            bail.save(update_fields=["temps_fort"])
+            return bail
         return Bail.objects.create(
             menage_id=temps_fort.menage_id,
             temps_fort=temps_fort,

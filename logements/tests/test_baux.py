@@ -135,3 +135,13 @@ def test_the_key_moment_s_lease_is_an_iml_one_while_the_household_s_attribution_
 def test_deleting_the_key_moment_keeps_its_lease(menage):
     _temps_fort(menage, D(2026, 5, 4)).delete()
     assert _baux(menage) == [("direct", D(2026, 5, 4), None)]
+
+
+def test_a_lease_recorded_from_the_key_moment_before_the_link_is_not_recorded_twice(menage):
+    # Recorded by the data migration of 2026 (untied), then the key moment is edited.
+    temps_fort = _temps_fort(menage, D(2026, 5, 4))
+    Bail.objects.filter(temps_fort=temps_fort).update(temps_fort=None)
+    temps_fort.participants = "CESF et ménage"
+    temps_fort.save()
+    assert _baux(menage) == [("direct", D(2026, 5, 4), None)]
+    assert Bail.objects.get().temps_fort == temps_fort
