@@ -2,11 +2,11 @@ import datetime
 
 from django import forms
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from comptes.formats import format_nombre
 from comptes.models import Organisation
 from financement.models import COMMENTAIRE_MAX
+from financement.periodes import erreurs_periode
 
 
 class DateInput(forms.DateInput):
@@ -14,11 +14,6 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-def date_longue(jour: datetime.date) -> str:
-    """« 1er janvier 2026 », « 31 décembre 2028 »."""
-    return f"{'1er' if jour.day == 1 else jour.day} {date_format(jour, 'F Y')}"
 
 
 class PeriodeForm(forms.Form):
@@ -44,23 +39,10 @@ class PeriodeForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        debut, fin = data.get("debut"), data.get("fin")
         dispositif = data.get("dispositif", self.dispositif)
-        if dispositif is not None:
-            if debut and debut < dispositif.date_debut:
-                self.add_error(
-                    "debut",
-                    f"Le dispositif commence le {date_longue(dispositif.date_debut)}\u00a0: "
-                    "la période ne peut pas commencer avant.",
-                )
-            if fin and fin > dispositif.date_fin:
-                self.add_error(
-                    "fin",
-                    f"Le dispositif se termine le {date_longue(dispositif.date_fin)}\u00a0: "
-                    "la période ne peut pas finir après.",
-                )
-        if debut and fin and fin < debut:
-            self.add_error("fin", "La fin de la période doit suivre son début.")
+        for champ, messages in erreurs_periode(dispositif, data.get("debut"), data.get("fin")).items():
+            for message in messages:
+                self.add_error(champ, message)
         return data
 
     def periode(self) -> tuple[datetime.date, datetime.date]:
@@ -71,8 +53,10 @@ class PeriodeForm(forms.Form):
 
 
 def periode_par_defaut(dispositif) -> tuple[datetime.date, datetime.date]:
-    """From the programme's start to today (or to its end, if it is over)."""
-    return dispositif.date_debut, min(timezone.localdate(), dispositif.date_fin)
+    """From the programme's start to today (or to its end, if it is over; to its first day, if it
+    has not started yet)."""
+    fin = min(timezone.localdate(), dispositif.date_fin)
+    return dispositif.date_debut, max(fin, dispositif.date_debut)
 
 
 def champ_commentaire():

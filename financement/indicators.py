@@ -128,29 +128,26 @@ def effectifs(menages, accompagnements, p: Periode) -> dict:
     return row
 
 
-def episodes_de_reference(accompagnements, p: Periode):
-    """One episode per household followed in the period: its latest episode overlapping the period
-    (a household that re-entered counts once, from its latest episode)."""
-    return (
-        episodes_suivis(accompagnements, p).order_by("menage_id", "-date_debut", "-pk").distinct("menage_id")
-    )
-
-
 def _saisine(champ):
     """Subquery: a field of the referral of an episode's path (`Saisine`, recorded at referral and
     never rewritten by a later referral of the household)."""
+    # Unordered: a path has one referral, and Saisine's default ordering (by household, hence by
+    # the household's name) would join and sort the households for each row.
     return Subquery(
-        Saisine.objects.filter(menage=OuterRef("menage"), numero_parcours=OuterRef("numero_parcours")).values(
-            champ
-        )[:1]
+        Saisine.objects.filter(menage=OuterRef("menage"), numero_parcours=OuterRef("numero_parcours"))
+        .order_by()
+        .values(champ)[:1]
     )
+
+
+SANS_SAISINE = (None, None, None)
 
 
 @dataclass(frozen=True)
 class Reference:
     """What the household-level figures of a period read, fetched once (three queries): each
-    household followed with its reference episode's path and exit, the referrals of its paths, and
-    the members present on its composition day."""
+    household followed with the paths of its episodes overlapping the period and the exit of its
+    latest one, the referrals of its paths, and the members present on its composition day."""
 
     # menage id -> (numero_parcours, date_fin) of its latest episode overlapping the period
     episodes: dict
@@ -158,54 +155,68 @@ class Reference:
     saisines: dict
     # menage id -> [(lien, est_enfant)] of the members present on its composition day
     membres: dict
+    # menage id -> the paths (numero_parcours) of all its episodes overlapping the period
+    parcours: dict
 
-    def saisine(self, menage_id):
-        return self.saisines.get((menage_id, self.episodes[menage_id][0]), (None, None, None))
+    def saisines_du_menage(self, menage_id) -> list:
+        """The referral of each of the household's episodes of the period, oldest first."""
+        return [self.saisines.get((menage_id, n), SANS_SAISINE) for n in self.parcours[menage_id]]
 
 
 def reference(accompagnements, p: Periode) -> Reference:
     suivis = episodes_suivis(accompagnements, p)
-    episodes = {
-        menage_id: (parcours, date_fin)
-        for menage_id, parcours, date_fin in episodes_de_reference(accompagnements, p).values_list(
-            "menage_id", "numero_parcours", "date_fin"
-        )
-    }
+    episodes, parcours = {}, {}
+    # Oldest first: the last row of a household is its latest episode.
+    for menage_id, numero, date_fin in suivis.order_by("menage_id", "date_debut", "pk").values_list(
+        "menage_id", "numero_parcours", "date_fin"
+    ):
+        episodes[menage_id] = (numero, date_fin)
+        chemins = parcours.setdefault(menage_id, [])
+        if numero not in chemins:
+            chemins.append(numero)
     saisines = {
-        (menage_id, parcours): (source, problematique, bailleur)
-        for menage_id, parcours, source, problematique, bailleur in Saisine.objects.filter(
+        (menage_id, numero): (source, problematique, bailleur)
+        for menage_id, numero, source, problematique, bailleur in Saisine.objects.filter(
             menage__in=suivis.values("menage_id")
-        ).values_list("menage_id", "numero_parcours", "source_orientation", "problematique", "bailleur__nom")
+        )
+        .order_by()
+        .values_list("menage_id", "numero_parcours", "source_orientation", "problematique", "bailleur__nom")
     }
-    return Reference(episodes, saisines, _membres_presents(suivis, episodes, p))
+    return Reference(episodes, saisines, _membres_presents(suivis, episodes, p), parcours)
 
 
 def _par_saisine(accompagnements, p: Periode, rang, ref: Reference | None):
+    """Households followed per value of a referral fact (`rang` in the referral's tuple), each
+    household counted once under the value of each of its episodes of the period: a household
+    that re-entered with a different referral counts under both, with the same referral once."""
     ref = ref or reference(accompagnements, p)
     comptes = {}
     for menage_id in ref.episodes:
-        cle = ref.saisine(menage_id)[rang]
-        comptes[cle] = comptes.get(cle, 0) + 1
+        for cle in dict.fromkeys(saisine[rang] for saisine in ref.saisines_du_menage(menage_id)):
+            comptes[cle] = comptes.get(cle, 0) + 1
     return [{"cle": cle, "n": n} for cle, n in comptes.items()]
 
 
 def par_source(accompagnements, p: Periode, ref: Reference | None = None) -> list:
     """*Households followed by referral source* (DOMAINE, "Referral facts belong to the episode"):
-    the source recorded at the referral of the household's episode (its latest of the period),
-    never rewritten by a later referral."""
+    the source "recorded at referral and never rewritten by a later referral of the same
+    household", read for each of the household's episodes of the period: a household that
+    re-entered with a different source counts under each (the rows may add up to more than the
+    households followed)."""
     return _counts(_par_saisine(accompagnements, p, 0, ref), SourceOrientation.choices)
 
 
 def par_problematique(accompagnements, p: Periode, ref: Reference | None = None) -> list:
     """*Access vs maintien* (DOMAINE): "A household counts in access or maintien from its episode's
     referral" (access: no dwelling of its own at referral; maintien: a tenant whose tenancy is at
-    risk)."""
+    risk), for each of its episodes of the period: a household that left as access and re-entered
+    as maintien in the same period counts in both."""
     return _counts(_par_saisine(accompagnements, p, 1, ref), Problematique.choices)
 
 
 def par_bailleur(accompagnements, p: Periode, ref: Reference | None = None) -> list:
-    """Households followed by the landlord recorded at their episode's referral (DOMAINE, "Referral
-    facts belong to the episode")."""
+    """Households followed by the landlord recorded at the referral of each of their episodes of the
+    period (DOMAINE, "Referral facts belong to the episode")."""
     rows = _par_saisine(accompagnements, p, 2, ref)
     return sorted((row["cle"] or "Sans bailleur", row["n"]) for row in rows)
 

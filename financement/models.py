@@ -167,6 +167,10 @@ def rapport_path(instance, filename):
     return f"financement/rapports/{instance.dispositif_id}/{filename}"
 
 
+# How `erreur` starts when a report failed because of its period (financement.services).
+PREFIXE_PERIODE_INVALIDE = "Période non valide\u00a0: "
+
+
 class RapportFinanceur(models.Model):
     """A funder report for a period, produced in the background; its parameters are kept with it."""
 
@@ -231,6 +235,15 @@ class RapportFinanceur(models.Model):
     @property
     def est_pret(self):
         return self.statut == StatutRapport.TERMINE
+
+    @property
+    def motif_echec(self) -> str:
+        """Why the report could not be produced, when it is a reason meant for its readers (a
+        period no longer within the programme's dates); "" otherwise (a technical error, kept in
+        `erreur` for the administrators)."""
+        if self.statut == StatutRapport.ECHEC and self.erreur.startswith(PREFIXE_PERIODE_INVALIDE):
+            return self.erreur
+        return ""
 
     @property
     def nom_fichier(self):

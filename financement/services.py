@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from comptes.models import Dispositif
 from financement.enums import Periodicite, StatutRapport
-from financement.models import Convention, IndicateursArretes, RapportFinanceur
+from financement.models import PREFIXE_PERIODE_INVALIDE, Convention, IndicateursArretes, RapportFinanceur
+from financement.periodes import erreurs_periode
 
 logger = logging.getLogger(__name__)
 
@@ -21,6 +22,36 @@ DELAI_BLOCAGE = datetime.timedelta(minutes=15)
 
 class DemandeInvalide(ValidationError):
     """A report request that the rules refuse; its message is shown to the user."""
+
+
+PAS_UNE_DATE = "Saisissez une date valide."
+
+
+def verifier_periode(*, dispositif, debut, fin) -> tuple[datetime.date, datetime.date]:
+    """The period [debut, fin] of `dispositif`'s figures, its dates read from ISO strings if they
+    come as such (a task's arguments); a date that cannot be read, a period outside the programme's
+    dates or reversed raises DemandeInvalide with the French message of each field, as the forms
+    show it."""
+    dates, erreurs = {}, {}
+    for champ, valeur in (("debut", debut), ("fin", fin)):
+        if isinstance(valeur, str):
+            try:
+                valeur = datetime.date.fromisoformat(valeur)
+            except ValueError:
+                valeur = None
+        if isinstance(valeur, datetime.datetime) or not isinstance(valeur, datetime.date):
+            erreurs[champ] = [PAS_UNE_DATE]
+        else:
+            dates[champ] = valeur
+    erreurs = erreurs_periode(dispositif, dates.get("debut"), dates.get("fin")) | erreurs
+    if erreurs:
+        raise DemandeInvalide(erreurs)
+    return dates["debut"], dates["fin"]
+
+
+def message_erreurs(exc: ValidationError) -> str:
+    """The messages of a DemandeInvalide in one French sentence list."""
+    return " ".join(exc.messages)
 
 
 def _enqueue(rapport):
@@ -46,9 +77,9 @@ def demander_rapport(
     """Ask for the report of `financeur` on `dispositif` over [date_debut, date_fin], produced in the
     background. Asking again for the same funder and period refreshes the same report; a report
     already being produced is left alone. A `commentaire` (the coordinator's words, on the first
-    page) replaces the report's; None keeps it."""
-    if date_fin < date_debut:
-        raise DemandeInvalide("La fin de la période doit suivre son début.")
+    page) replaces the report's; None keeps it. A period outside the programme's dates, reversed
+    or not made of dates raises DemandeInvalide (see `verifier_periode`)."""
+    date_debut, date_fin = verifier_periode(dispositif=dispositif, debut=date_debut, fin=date_fin)
     if not Convention.objects.filter(dispositif=dispositif, parts__financeur=financeur).exists():
         raise DemandeInvalide("Cet organisme ne finance pas ce dispositif.")
     rapport, created = RapportFinanceur.objects.select_for_update().get_or_create(
@@ -103,7 +134,9 @@ def _progression(rapport, pourcent):
 
 def produire_rapport(*, rapport_id: int) -> RapportFinanceur | None:
     """Compute the indicators, draw the charts, render the PDF and store it on the report. Running
-    it again for a report that is ready does nothing."""
+    it again for a report that is ready does nothing. A report whose period is not valid (outside
+    its programme's dates, which may have changed since it was asked for) fails with the French
+    reason, without being computed nor retried."""
     from financement.documents import rapport_pdf
 
     with transaction.atomic():
@@ -114,6 +147,14 @@ def produire_rapport(*, rapport_id: int) -> RapportFinanceur | None:
             .first()
         )
         if rapport is None or (rapport.statut == StatutRapport.TERMINE and rapport.fichier):
+            return rapport
+        try:
+            verifier_periode(dispositif=rapport.dispositif, debut=rapport.date_debut, fin=rapport.date_fin)
+        except DemandeInvalide as exc:
+            rapport.statut = StatutRapport.ECHEC
+            rapport.progression = 0
+            rapport.erreur = (PREFIXE_PERIODE_INVALIDE + message_erreurs(exc))[:1000]
+            rapport.save(update_fields=["statut", "progression", "erreur", "modifie_le"])
             return rapport
         rapport.statut = StatutRapport.EN_COURS
         rapport.progression = 5
@@ -149,14 +190,21 @@ def periodes_echues(aujourdhui: datetime.date) -> list[tuple[str, datetime.date,
 
 def planifier_rapports(*, aujourdhui: datetime.date | None = None) -> list[RapportFinanceur]:
     """Create (once) and enqueue the quarterly and annual report of every funder of every active
-    programme, for the periods that ended and overlap the convention. Idempotent: a report that
-    exists for a funder and period is not created again."""
+    programme, for the periods that ended and overlap the convention, cut to the programme's dates
+    (a period outside them is not valid, see `verifier_periode`). Idempotent: a report that exists
+    for a funder and period is not created again."""
     aujourdhui = aujourdhui or timezone.localdate()
     crees = []
     conventions = Convention.objects.filter(dispositif__actif=True).select_related("dispositif")
     for convention in conventions.prefetch_related("parts__financeur"):
         for periodicite, debut, fin in periodes_echues(aujourdhui):
             if fin < convention.date_debut or debut > convention.date_fin:
+                continue
+            dispositif = convention.dispositif
+            debut, fin = max(debut, dispositif.date_debut), min(fin, dispositif.date_fin)
+            try:
+                verifier_periode(dispositif=dispositif, debut=debut, fin=fin)
+            except DemandeInvalide:
                 continue
             for part in convention.parts.all():
                 with transaction.atomic():
@@ -191,9 +239,11 @@ def reprendre_rapports(*, maintenant=None) -> list[int]:
 def arreter_indicateurs(*, dispositif, debut: datetime.date, fin: datetime.date) -> IndicateursArretes:
     """Compute the indicators of `dispositif` over [debut, fin] now and keep them, dated, for the
     dashboard (replacing those kept for the same period). They are dated from the start of the
-    computation: nothing recorded after that moment is in them."""
+    computation: nothing recorded after that moment is in them. A period that is not valid raises
+    DemandeInvalide (see `verifier_periode`)."""
     from financement import indicators
 
+    debut, fin = verifier_periode(dispositif=dispositif, debut=debut, fin=fin)
     calcule_le = timezone.now()
     donnees = indicators.vers_json(indicators.chiffres(indicators.calculer(dispositif, debut, fin)))
     with transaction.atomic():

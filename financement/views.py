@@ -7,8 +7,9 @@ from django.views.decorators.http import require_POST
 
 from comptes.access import get_visible_or_404, require_perm
 from financement import charts, exports, indicators, secret_statistique, selectors, services
-from financement.forms import CommentaireForm, PeriodeForm, RapportForm, date_longue
+from financement.forms import CommentaireForm, PeriodeForm, RapportForm
 from financement.models import Convention, RapportFinanceur
+from financement.periodes import date_longue
 from financement.selectors import dispositifs_finances
 
 

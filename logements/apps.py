@@ -6,9 +6,10 @@ class LogementsConfig(AppConfig):
     verbose_name = "Logements"
 
     def ready(self):
-        from logements import impayes, permissions  # noqa: F401  (registers the permission rules)
+        from logements import baux, impayes, permissions  # noqa: F401  (registers the permission rules)
 
         impayes.connecter()
+        baux.connecter()
         from logements.partie_dossier import PARTIE
         from menages.parties import enregistrer
 

@@ -616,6 +616,15 @@ class Bail(RattacheAuMenage):
     attribution = models.ForeignKey(
         Attribution, on_delete=models.SET_NULL, null=True, blank=True, related_name="baux"
     )
+    # The « signature du bail » key moment this lease was recorded from (logements.baux), if any.
+    temps_fort = models.OneToOneField(
+        "accompagnement.TempsFort",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="bail",
+        verbose_name="temps fort",
+    )
     type = models.CharField("type de bail", max_length=10, choices=TypeBail.choices)
     date_signature = models.DateField("signé le")
     cree_le = models.DateTimeField("enregistré le", auto_now_add=True)

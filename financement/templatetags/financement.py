@@ -78,19 +78,33 @@ def evolution_heures(courante, precedente):
     return _ecart(courante, precedente, formats.format_heures)
 
 
+def _chemin(donnees, cle):
+    for morceau in cle.split("."):
+        donnees = donnees[morceau]
+    return donnees
+
+
 @register.simple_tag(takes_context=True)
 def avec_precedente(context, cle):
-    """The breakdown `cle` of this period's figures (`i`) as [(label, cell, previous cell)],
-    matched by label with the previous period's (`precedente`, when the context has it; None where
-    that period has no such line)."""
+    """The breakdown `cle` (a key of this period's figures `i`, or a dotted path such as
+    "comite.decisions") as [(label, cell, previous cell)], matched by label with the previous
+    period's (`precedente`, when the context has it; None where that period has no such line)."""
     precedente = context.get("precedente")
-    avant = dict(precedente[cle]) if precedente else {}
-    return [(label, n, avant.get(label)) for label, n in context["i"][cle]]
+    avant = dict(_chemin(precedente, cle)) if precedente else {}
+    return [(label, n, avant.get(label)) for label, n in _chemin(context["i"], cle)]
+
+
+@register.filter
+def montre(cellule):
+    """Whether a count is worth a row where zero rows are left out: masked, or not zero."""
+    if isinstance(cellule, secret.Cellule):
+        return cellule.masquee or bool(cellule.valeur)
+    return bool(cellule)
 
 
 @register.filter
 def date_longue(jour):
     """« 1er janvier 2026 »."""
-    from financement.forms import date_longue
+    from financement.periodes import date_longue
 
     return date_longue(jour) if jour else ""

@@ -7,17 +7,26 @@ hand next to the reason for it. Then the figures of a past period must not move 
 leaves, a household re-enters, a new lease is signed or retention anonymises the file.
 """
 
+import csv
 import datetime
+import html
+import io
+import re
 from decimal import Decimal
 
+import openpyxl
+import pypdf
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from accompagnement.models import Accompagnement, ChangementNiveau, Contact
 from accompagnement.tests.factories import ObjectifFactory
-from comptes.models import NiveauAccompagnement
+from comites.models import Instance, PointOrdreDuJour, Seance
+from comptes.models import Dispositif, NiveauAccompagnement
 from comptes.tests.niveaux import NIVEAUX
-from financement import exports, indicators
+from financement import documents, exports, indicators
+from financement.models import RapportFinanceur
 from financement.secret_statistique import masquer_indicateurs
 from logements import services as logements_services
 from logements.models import AideFsl, Attribution, Bail, PlanApurement
@@ -77,6 +86,9 @@ def _bdf(menage, etape, jour):
 def programme_2025(programme):
     """Households A, B, C, D, G followed in 2025; E and F just outside."""
     p = programme
+    # The programme runs from 2024 to 2028, so that 2024 and 2025 are periods a funder may ask for.
+    Dispositif.objects.filter(pk=p.dispositif.pk).update(date_debut=D(2024, 1, 1), duree_mois=60)
+    p.dispositif.refresh_from_db()
     for niveau in NIVEAUX:
         NiveauAccompagnement.objects.create(dispositif=p.dispositif, **niveau)
 
@@ -200,6 +212,30 @@ def programme_2025(programme):
         MobilisationLogementFactory(
             dispositif=p.dispositif, logement=LogementFactory(bailleur=p.habitat), date_mobilisation=jour
         )
+    # The comité de suivi: sessions held on the first day, on 20/04 (C's change of level) and late
+    # on the last day (Paris time); one planned for 01/06 and never held, one not held, one
+    # cancelled; those of 18/12/2024 (D's level 3) and 01/01/2026 are outside.
+    instance = Instance.objects.create(dispositif=p.dispositif, type="comite_suivi", nom="Comité de suivi")
+
+    def seance(quand, statut):
+        return Seance.objects.create(instance=instance, date=quand, statut=statut)
+
+    seance(moment(2025, 1, 1, 9), "tenue")
+    avril = seance(moment(2025, 4, 20, 14), "tenue")
+    seance(moment(2025, 12, 31, 23, 30), "tenue")
+    seance(moment(2025, 6, 1, 14), "planifiee")
+    seance(moment(2025, 3, 1, 14), "non_tenue")
+    seance(moment(2025, 4, 1, 14), "annulee")
+    decembre = seance(moment(2024, 12, 18, 14), "tenue")
+    seance(moment(2026, 1, 1, 9), "tenue")
+    PointOrdreDuJour.objects.create(
+        seance=avril, menage=c, type="changement_niveau", decision="changer_niveau",
+        decide_le=moment(2025, 4, 20, 15),
+    )  # fmt: skip
+    PointOrdreDuJour.objects.create(
+        seance=decembre, menage=d, type="changement_niveau", decision="changer_niveau",
+        decide_le=moment(2024, 12, 18, 15),
+    )  # fmt: skip
     p.menages = {"a": a, "b": b, "c": c, "d": d, "g": g}
     return p
 
@@ -214,18 +250,51 @@ def test_headcounts_and_referral_facts_of_each_episode(programme_2025):
     # (starts 01/01/2026) nor F (ended 31/12/2024). A counts once. Entries: A's second episode,
     # B, G. Exits: A's first episode (01/01), B (31/12), G (30/09).
     assert i["effectifs"] == {"suivis": 5, "entrees": 3, "sorties": 3}
-    # From the referral of each household's latest episode: A's second path (CCAPEX, maintien,
-    # ALOGEA), B (DALO, access, Habitat), C (SIAO, maintien, ALOGEA), D (landlord, maintien,
-    # Habitat), G (SIAO, access, ALOGEA). Nobody came from a social worker: a zero cell.
+    # From the referral of each of a household's episodes of the period: A's first path (SIAO,
+    # access, Habitat) and A's second (CCAPEX, maintien, ALOGEA), so A counts under both; B (DALO,
+    # access, Habitat), C (SIAO, maintien, ALOGEA), D (landlord, maintien, Habitat), G (SIAO,
+    # access, ALOGEA). Nobody came from a social worker: a zero cell.
     assert i["par_source"] == [
-        ("Saisine interne du bailleur", 1),
-        ("Commission technique DALO", 1),
-        ("SIAO", 2),
-        ("CCAPEX", 1),
+        ("Saisine interne du bailleur", 1),  # D
+        ("Commission technique DALO", 1),  # B
+        ("SIAO", 3),  # A (first path), C, G
+        ("CCAPEX", 1),  # A (second path)
         ("Travailleur social du territoire", 0),
     ]
-    assert i["par_problematique"] == [("Accès au logement", 2), ("Maintien dans le logement", 3)]
-    assert i["par_bailleur"] == [("ALOGEA", 3), ("Habitat Audois", 2)]
+    # Access: A's first episode, B, G; maintien: A's second episode, C, D.
+    assert i["par_problematique"] == [("Accès au logement", 3), ("Maintien dans le logement", 3)]
+    # ALOGEA: A (second path), C, G; Habitat: A (first path), B, D.
+    assert i["par_bailleur"] == [("ALOGEA", 3), ("Habitat Audois", 3)]
+
+
+def test_a_household_with_two_episodes_counts_by_the_referral_of_each_in_its_period(programme_2025):
+    # First half of 2025: A is followed through its first episode only (it ended on 01/01): access,
+    # from the SIAO, Habitat, whatever its second referral of June says.
+    premier = _calculer(programme_2025, DEBUT, D(2025, 6, 30))
+    # Followed: A (first episode), B, C, D, G (from 01/03).
+    assert premier["effectifs"]["suivis"] == 5
+    assert dict(premier["par_problematique"]) == {
+        "Accès au logement": 3,  # A, B, G
+        "Maintien dans le logement": 2,  # C, D
+    }
+    assert dict(premier["par_source"])["CCAPEX"] == 0
+    assert dict(premier["par_source"])["SIAO"] == 3  # A, C, G
+    assert dict(premier["par_bailleur"]) == {"ALOGEA": 2, "Habitat Audois": 3}  # C, G; A, B, D
+    # Second half: A through its second episode only (from 01/07): maintien, CCAPEX, ALOGEA.
+    second = _calculer(programme_2025, D(2025, 7, 1), FIN)
+    # Followed: A (second episode), B, C, D, G (until 30/09).
+    assert second["effectifs"]["suivis"] == 5
+    assert dict(second["par_problematique"]) == {
+        "Accès au logement": 2,  # B, G
+        "Maintien dans le logement": 3,  # A, C, D
+    }
+    assert dict(second["par_source"])["CCAPEX"] == 1
+    assert dict(second["par_source"])["SIAO"] == 2  # C, G
+    assert dict(second["par_bailleur"]) == {"ALOGEA": 3, "Habitat Audois": 2}  # A, C, G; B, D
+    # A's first exit (01/01, access with its lease of 31/12/2024) is an access exit of the first
+    # half, achieved; the second half has no access exit achieved by a lease but B's IML on 31/12.
+    assert premier["resultats"] == {"acces": 1, "acces_reussi": 1, "maintien": 0, "maintien_reussi": 0}
+    assert second["resultats"] == {"acces": 2, "acces_reussi": 1, "maintien": 0, "maintien_reussi": 0}
 
 
 def test_a_past_period_reads_the_referral_of_its_own_episode(programme_2025):
@@ -355,6 +424,208 @@ def test_the_csv_export_carries_the_figures(programme_2025):
         assert ligne in texte, ligne
 
 
+# --- The same figures in the page, the CSV, the XLSX and the PDF ----------------------------------
+#
+# Each figure of 2025 as a funder reads it: in the page and the PDF, the row `ligne` of the table
+# whose caption starts with `tableau` reads `page` (the PDF adds the previous period after it); in
+# the CSV and XLSX, the rows `csv` (section, indicator, value). Masked cells read « < 3 » (1 or 2
+# households) or « secret » (masked so that no « < 3 » can be worked back from a total).
+CHIFFRES_2025 = [
+    # Followed: A, B, C, D, G (5). Masked: each household is alone in its typology, five « < 3 »
+    # that a total of 5 would reveal as five 1s.
+    ("Ménages suivis, entrées", "Ménages suivis", "secret", [("Effectifs", "Ménages suivis", "secret")]),
+    # Entries: A's second episode (01/07), B (01/02), G (01/03); not E (01/01/2026).
+    ("Ménages suivis, entrées", "Entrées en accompagnement", "3", [("Effectifs", "Entrées", "3")]),
+    # Exits: A's first episode (01/01), B (31/12), G (30/09): 3, masked with its three exit
+    # situations of 1 each (direct lease, IML, hosted).
+    ("Ménages suivis, entrées", "Sorties d’accompagnement", "secret", [("Effectifs", "Sorties", "secret")]),
+    # By each episode's referral: SIAO for A's first path, C and G.
+    ("Origine de la saisine", "SIAO", "3", [("Origine de la saisine", "SIAO", "3")]),
+    # CCAPEX: A's second path only (1).
+    ("Origine de la saisine", "CCAPEX", "< 3", [("Origine de la saisine", "CCAPEX", "< 3")]),
+    # Nobody from a social worker: 0 stays 0.
+    (
+        "Origine de la saisine",
+        "Travailleur social du territoire",
+        "0",
+        [("Origine de la saisine", "Travailleur social du territoire", "0")],
+    ),
+    # Access: A's first episode, B, G; maintien: A's second episode, C, D.
+    ("Accès ou maintien", "Accès au logement", "3", [("Problématique", "Accès au logement", "3")]),
+    ("Accès ou maintien", "Maintien dans le logement", "3", [("Problématique", "Maintien dans le logement", "3")]),
+    # Landlords at referral: ALOGEA for A's second path, C, G; Habitat for A's first path, B, D.
+    ("Bailleur concerné", "ALOGEA", "3", [("Bailleur", "ALOGEA", "3")]),
+    ("Bailleur concerné", "Habitat Audois", "3", [("Bailleur", "Habitat Audois", "3")]),
+    # Nobody is four on their day (B's spouse left in June): a zero cell.
+    ("Composition des ménages", "4 personnes", "0 0", [("Composition", "4 personnes", "0")]),
+    # C and the spouse who arrived in March: the one couple without children.
+    ("Typologie des ménages", "Couple sans enfant", "< 3", [("Typologie", "Couple sans enfant", "< 3")]),
+    # Level 1: A's second episode 183 days, C 181 (its renewal added up), G 213: 3 episodes,
+    # 192 days on average, 213 at most, all three beyond the 3 months (91 days), 304 days over.
+    (
+        "Accompagnements par niveau",
+        N1,
+        "3 192 213 3 mois 3",
+        [
+            ("Niveaux", N1, "3"),
+            ("Durée moyenne (jours)", N1, "192"),
+            ("Au-delà de la durée maximale du niveau", N1, "3"),
+            ("Jours au-delà de la durée maximale", N1, "304"),
+        ],
+    ),
+    # C's change decided at the session of 20/04 (D's, decided on 18/12/2024, is not of 2025).
+    ("Changements de niveau", f"{N1} → {N2}", "< 3", [("Changements de niveau", f"{N1} → {N2}", "< 3")]),
+    # D's administrator correction of 31/12, apart.
+    (
+        "Corrections de niveau",
+        f"{N3} → {N2}",
+        "< 3",
+        [("Corrections de niveau par un administrateur", f"{N3} → {N2}", "< 3")],
+    ),
+    # Access achieved: A's first episode (lease of 31/12/2024, the day before its exit) and B (IML
+    # lease on its exit day); not G (leases the day before its start and the day after its exit).
+    (
+        "Résultats logement",
+        "dont accès au logement réalisé",
+        "< 3",
+        [("Résultats", "Accès réalisé", "< 3")],
+    ),
+    # No exit of a maintien episode in 2025: 0.
+    ("Résultats logement", "Ménages « maintien » sortis", "0", [("Résultats", "Sorties de ménages « maintien »", "0")]),
+    # Rights opened: C's of 01/01 only.
+    (
+        "Résultats logement",
+        "Ménages suivis dont les droits ont été ouverts",
+        "< 3",
+        [("Résultats", "Droits ouverts", "< 3")],
+    ),
+    # BDF: G's filing of 31/12; nobody reached the agreed plan in 2025 (G's is of 01/01/2026).
+    ("Dossiers de surendettement", "Dossier déposé", "< 3", [("Dossiers Banque de France", "Dossier déposé", "< 3")]),
+    ("Dossiers de surendettement", "Plan conventionnel", "0", [("Dossiers Banque de France", "Plan conventionnel", "0")]),
+    # The single TISF intervention and its 2 hours, apart from the social workers' time.
+    (
+        "Contacts avec les ménages",
+        "Interventions et heures TISF (AFC, ligne budgétaire distincte)",
+        "< 3 < 3",
+        [("Contacts", "Interventions TISF", "< 3"), ("Contacts", "Heures TISF", "< 3")],
+    ),
+    # Sessions held on 01/01, 20/04 and 31/12 at 23:30 (Paris); not the one planned for 01/06 and
+    # never held, the one not held, the one cancelled, nor those of 18/12/2024 and 01/01/2026.
+    # Meetings, not people: shown as they are.
+    ("Comité de suivi", "Séances tenues", "3", [("Comité de suivi", "Séances", "3")]),
+    # C's change of level at the session of 20/04.
+    ("Comité de suivi", "Décisions : changer de niveau", "< 3", [("Décisions du comité", "Changer de niveau", "< 3")]),
+    # Habitat: 3 dwellings by 31/12 (June 2024, 01/01, 31/12), 2 new; ALOGEA none. Against 25.
+    (
+        "Logements mobilisés",
+        "Habitat Audois",
+        "3 2 25",
+        [
+            ("Logements mobilisés (objectif 25)", "Habitat Audois : total à la fin de la période", "3"),
+            ("Logements mobilisés (objectif 25)", "Habitat Audois : nouveaux sur la période", "2"),
+        ],
+    ),
+    (
+        "Logements mobilisés",
+        "ALOGEA",
+        "0 0 25",
+        [("Logements mobilisés (objectif 25)", "ALOGEA : total à la fin de la période", "0")],
+    ),
+]  # fmt: skip
+
+
+# In the PDF, the previous period of the same length (2024), masked on its own, follows 2025's
+# figure in the tables where a comparison is meaningful: (table, row, 2025 then 2024).
+AVEC_2024 = [
+    # Sessions held: three in 2025; in 2024 the one of 18/12 (D's level 3).
+    ("Comité de suivi", "Séances tenues", "3 1"),
+    # Changes of level decided: C's (20/04/2025); D's (18/12/2024).
+    ("Comité de suivi", "Décisions : changer de niveau", "< 3 < 3"),
+    # ALOGEA: A's second path, C, G; in 2024 C alone (A's first path is Habitat's).
+    ("Bailleur concerné", "ALOGEA", "3 < 3"),
+    # Access achieved: A's first episode and B; in 2024 F's exit had no lease signed.
+    ("Résultats logement", "dont accès au logement réalisé", "< 3 0"),
+    # No maintien episode left in either year.
+    ("Résultats logement", "Ménages « maintien » sortis", "0 0"),
+    # B's TISF intervention of 2025 (2 hours); none in 2024.
+    (
+        "Contacts avec les ménages",
+        "Interventions et heures TISF (AFC, ligne budgétaire distincte)",
+        "< 3 < 3 0 0 h",
+    ),
+]
+
+
+def _texte(brut: str) -> str:
+    """Text with its spaces (new lines, no-break spaces) made single spaces."""
+    return " ".join(brut.split())
+
+
+def _lit_dans_le_texte(texte: str, tableau: str, ligne: str) -> str:
+    """What follows the row `ligne` of the table `tableau` in a document's text, from the tables of
+    the figures on (after the « Effectifs de la période » heading)."""
+    texte = texte[texte.index("Effectifs de la période") :]
+    debut = texte.index(_texte(tableau)) + len(_texte(tableau))
+    return texte[texte.index(_texte(ligne), debut) + len(_texte(ligne)) :].strip()
+
+
+def _verifier_texte(texte: str, chiffres=CHIFFRES_2025):
+    for tableau, ligne, attendu, *_csv in chiffres:
+        suite = _lit_dans_le_texte(texte, tableau, ligne)
+        assert (suite + " ").startswith(attendu + " "), (tableau, ligne, attendu, suite[:60])
+
+
+def _verifier_lignes(lignes):
+    lignes = {(rubrique, indicateur): str(valeur) for rubrique, indicateur, valeur in lignes}
+    for _tableau, _ligne, _attendu, attendues in CHIFFRES_2025:
+        for rubrique, indicateur, valeur in attendues:
+            assert lignes[(rubrique, indicateur)] == valeur, (rubrique, indicateur)
+
+
+PERIODE_2025 = {"debut": "2025-01-01", "fin": "2025-12-31"}
+
+
+@pytest.fixture
+def financeur_2025(client, convention, programme_2025):
+    client.force_login(programme_2025.financeur)
+    return programme_2025
+
+
+def test_the_golden_figures_in_the_page(client, financeur_2025):
+    response = client.get(reverse("financement:tableau", args=[financeur_2025.dispositif.pk]), PERIODE_2025)
+    assert response.status_code == 200
+    assert not response.context["form"].errors
+    page = html.unescape(re.sub(r"<[^>]+>", " ", response.content.decode()))
+    _verifier_texte(_texte(page))
+
+
+def test_the_golden_figures_in_the_csv(client, financeur_2025):
+    response = client.get(
+        reverse("financement:export", args=[financeur_2025.dispositif.pk, "csv"]), PERIODE_2025
+    )
+    assert response.status_code == 200
+    _verifier_lignes(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+
+
+def test_the_golden_figures_in_the_xlsx(client, financeur_2025):
+    response = client.get(
+        reverse("financement:export", args=[financeur_2025.dispositif.pk, "xlsx"]), PERIODE_2025
+    )
+    assert response.status_code == 200
+    feuille = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    _verifier_lignes(feuille.iter_rows(min_row=2, values_only=True))
+
+
+def test_the_golden_figures_in_the_pdf_text(financeur_2025):
+    rapport = RapportFinanceur.objects.create(
+        dispositif=financeur_2025.dispositif, financeur=financeur_2025.ddcspp, date_debut=DEBUT, date_fin=FIN
+    )
+    lecteur = pypdf.PdfReader(io.BytesIO(documents.rapport_pdf(rapport)))
+    texte = _texte(" ".join(page.extract_text() for page in lecteur.pages))
+    _verifier_texte(texte)
+    _verifier_texte(texte, AVEC_2024)
+
+
 def _figures(p):
     avant = {}
     # 2024, 2025, and two months that end before A's baby is born.
@@ -379,8 +650,12 @@ def test_past_figures_do_not_move_when_a_household_re_enters(programme_2025):
     menages_services.modifier_menage(
         menage=g, source_orientation="ccapex", problematique="maintien", bailleur=programme_2025.habitat
     )
+    # Its new episode, from the CCAPEX for maintien, starts in 2026.
+    _entree(_episode(g, "niveau_2", D(2026, 2, 1), parcours=2))
     assert g.saisines.count() == 2
     assert _figures(programme_2025) == avant
+    # Yet 2026 sees it under its new referral: CCAPEX for A's second path and G's.
+    assert dict(_calculer(programme_2025, D(2026, 1, 1), D(2026, 3, 31))["par_source"])["CCAPEX"] == 2
 
 
 def test_past_figures_do_not_move_when_a_new_lease_is_signed(programme_2025):

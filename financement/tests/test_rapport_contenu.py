@@ -109,3 +109,49 @@ def test_a_masked_figure_stays_masked_in_both_periods_and_gets_no_change(jeu):
     assert "Contacts 40 < 3 –" in texte
     # The previous period's column never holds the values it was given for masked cells.
     assert "Entrées < 3 2" not in texte and "Entrées 2" not in texte
+
+
+TITRES = {"h1", "h2", "h3", "caption"}
+
+
+def _pages_finissant_par_un_titre(html) -> list[int]:
+    """The pages (from 1) on which the last thing laid out is a heading or a table's caption (the
+    page numbers, in the page's margin, aside)."""
+    from django.conf import settings
+    from weasyprint import HTML
+
+    pages = []
+    for numero, page in enumerate(HTML(string=html, base_url=str(settings.BASE_DIR)).render().pages, 1):
+        corps = next(b for b in page._page_box.descendants() if getattr(b, "element_tag", None) == "body")
+        tags = [
+            b.element_tag
+            for b in corps.descendants()
+            if getattr(b, "element_tag", None) not in (None, "body")
+        ]
+        if tags and tags[-1] in TITRES:
+            pages.append(numero)
+    return pages
+
+
+def test_a_heading_left_at_the_bottom_of_a_page_is_found():
+    # Without the report's rules, a heading at the foot of a page, its table on the next.
+    tableau = "<table><tr><td>1</td></tr>" + "<tr><td>2</td></tr>" * 5 + "</table>"
+    html = (
+        "<style>@page { size: A4; margin: 2cm } h2 { break-after: auto } table { break-inside: avoid }</style>"
+        '<div style="height: 23.6cm"></div><h2>Titre</h2>' + tableau
+    )
+    assert _pages_finissant_par_un_titre(html) == [1]
+
+
+def test_no_page_of_the_report_ends_with_a_heading(jeu):
+    """Headings and captions are kept with what they introduce (the report's own rules)."""
+    rapport = RapportFinanceurFactory(
+        dispositif=jeu.dispositif,
+        financeur=jeu.ddcspp,
+        date_debut=T2[0],
+        date_fin=T2[1],
+        commentaire=COMMENTAIRE,
+    )
+    html = render_to_string("pdf/rapport_financeur.html", documents.contexte_rapport(rapport))
+    assert html.count("<h2") > 5
+    assert _pages_finissant_par_un_titre(html) == []
