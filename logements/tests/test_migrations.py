@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from tests.support.migrations import migrer
 
-AVANT = [("logements", "0009_bail_temps_fort")]
-APRES = [("logements", "0010_lier_baux_temps_forts")]
+AVANT = [("logements", "0010_bail_temps_fort")]
+APRES = [("logements", "0011_lier_baux_temps_forts")]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accompagnement', '0007_accompagnement_fin_decision'),
-        ('logements', '0008_remplir_baux'),
+        ('logements', '0009_vie_du_dossier_locatif'),
     ]
 
     operations = [

@@ -33,7 +33,7 @@ def lier(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("logements", "0009_bail_temps_fort"),
+        ("logements", "0010_bail_temps_fort"),
         ("accompagnement", "0007_accompagnement_fin_decision"),
     ]
 
