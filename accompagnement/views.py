@@ -258,8 +258,12 @@ def contacts(request, pk):
 @never_cache
 def objectif(request, pk, objectif_pk=None):
     menage = charger_menage(request.user, pk, perm="accompagnement.gerer")
-    instance = get_object_or_404(Objectif, pk=objectif_pk, menage=menage) if objectif_pk else None
-    form = ObjectifForm(request.POST or None, instance=instance)
+    instance = (
+        get_object_or_404(Objectif.objects.visible_to(request.user), pk=objectif_pk, menage=menage)
+        if objectif_pk
+        else None
+    )
+    form = ObjectifForm(request.POST or None, instance=instance, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         version = data.pop("version")

@@ -44,15 +44,21 @@ def chronologie(menage, user) -> list:
     return events
 
 
-def dossier_pdf(menage) -> bytes:
+def dossier_pdf(menage, lecteur) -> bytes:
     """The household's own file (right of access), every app's part in turn, without third
     parties' information (no professional's name, no other person than the household's
-    members)."""
+    members), and with what `lecteur` (who produces it) may not read masked
+    (comptes.confidentialite)."""
     from weasyprint import HTML
+
+    from comptes.confidentialite import masquer_contexte
 
     context = {
         "menage": menage,
-        "parties": [Bloc(export.template, export.contexte(menage)) for export in parties.exports()],
+        "parties": [
+            Bloc(export.template, masquer_contexte(export.contexte(menage), lecteur))
+            for export in parties.exports()
+        ],
         "genere_le": timezone.now(),
     }
     html = render_to_string("pdf/dossier.html", context)

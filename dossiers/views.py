@@ -89,6 +89,6 @@ def export(request, pk):
         Menage.objects.select_related("commune"), request.user, perm="menages.exporter_dossier", pk=pk
     )
     record_view(menage)
-    response = HttpResponse(selectors.dossier_pdf(menage), content_type="application/pdf")
+    response = HttpResponse(selectors.dossier_pdf(menage, request.user), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="dossier-{menage.reference}.pdf"'
     return response
