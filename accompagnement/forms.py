@@ -11,7 +11,7 @@ from accompagnement.enums import (
     TypeDocument,
 )
 from accompagnement.models import Contact, Objectif, Orientation, SuiviPostSortie, TempsFort
-from comptes.confidentialite import peut_lire
+from comptes.confidentialite import peut_lire, retirer_choix_du_niveau
 from comptes.enums import CodeNiveau, TypeOrganisation
 from comptes.models import Organisation, Utilisateur
 from menages.enums import MotifSortie, TypeIntervention
@@ -208,7 +208,7 @@ class ObjectifForm(VersionMixin, forms.ModelForm):
             self.initial["version"] = self.instance.version
         if not peut_lire(user, Confidentialite.TRAVAILLEURS_SOCIAUX):
             # Who may not read a reserved objective does not choose its level: the axis does.
-            del self.fields["confidentialite"]
+            retirer_choix_du_niveau(self, user)
             return
         champ = self.fields["confidentialite"]
         champ.required = False

@@ -160,6 +160,14 @@ def refuser_enregistrement_masque(sender, instance, **kwargs):
         raise RuntimeError(f"{sender.__name__} {instance.pk} was masked for display and cannot be saved.")
 
 
+def retirer_choix_du_niveau(form, user, champ="confidentialite"):
+    """Who may not read the reserved level does not choose it (they would not read back what they
+    wrote, nor could they tell what they hid): the record takes its model's default level."""
+    if not peut_lire(user, Confidentialite.TRAVAILLEURS_SOCIAUX):
+        form.fields.pop(champ, None)
+    return form
+
+
 # --- The audit journals -------------------------------------------------------------------------
 
 

@@ -1,7 +1,7 @@
 from django import forms
 from django.forms import inlineformset_factory
 
-from comptes.confidentialite import peut_lire
+from comptes.confidentialite import peut_lire, retirer_choix_du_niveau
 from comptes.enums import Confidentialite, TypeOrganisation
 from comptes.models import Commune, Organisation
 from menages.enums import (
@@ -145,7 +145,7 @@ class PreDiagnosticForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if not peut_lire(user, Confidentialite.TRAVAILLEURS_SOCIAUX):
             # Landlord staff write for everyone who works on the file: they would not read it back.
-            del self.fields["confidentialite"]
+            retirer_choix_du_niveau(self, user)
         elif not self.instance.pk:
             self.initial["confidentialite"] = PreDiagnostic.confidentialite_par_defaut(user)
 

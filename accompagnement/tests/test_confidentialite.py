@@ -96,3 +96,30 @@ def test_a_pre_diagnostic_is_reserved_by_default_when_a_social_worker_writes_it(
             data.pop("confidentialite")
         assert client.post(reverse("menages:pre_diagnostic", args=[menage.pk]), data).status_code == 302
         assert PreDiagnostic.objects.latest("pk").confidentialite == attendu
+
+
+@pytest.mark.parametrize(
+    ("url_name", "persona"),
+    [("accompagnement:contact", "cesf_habitat"), ("accompagnement:document_deposer", "cesf_habitat"),
+     ("accompagnement:orientation", "admin")],
+)  # fmt: skip
+def test_who_may_not_read_the_reserved_level_is_not_offered_it(
+    client, programme, menage, suivi, url_name, persona
+):
+    url = reverse(url_name, args=[menage.pk])
+    client.force_login(getattr(programme, persona))
+    assert "confidentialite" not in client.get(url).context["form"].fields
+    client.force_login(programme.ts_adaff)
+    assert "confidentialite" in client.get(url).context["form"].fields
+
+
+def test_a_contact_written_by_the_landlord_is_shared(client, programme, menage, suivi):
+    from django.utils import timezone
+
+    from accompagnement.models import Contact
+
+    client.force_login(programme.cesf_habitat)
+    data = {"type": "vad", "date": timezone.localtime().strftime("%Y-%m-%dT%H:%M"), "duree_minutes": "30",
+            "note": "Visite du logement", "confidentialite": "travailleurs_sociaux"}  # fmt: skip
+    assert client.post(reverse("accompagnement:contact", args=[menage.pk]), data).status_code == 302
+    assert Contact.objects.get().confidentialite == "partage"
