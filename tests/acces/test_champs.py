@@ -255,3 +255,23 @@ def test_a_text_field_that_looks_sensitive_is_classified_or_said_not_to_be():
                 ):
                     oublis.append(nom)
     assert not oublis, f"Classify these fields or say why not in NON_CLASSES: {oublis}"
+
+
+def test_the_helpers_that_messages_call_mask_or_leave_out(db):
+    """What emails and notifications call before naming anything (comptes.confidentialite)."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from accompagnement.models import Contact
+    from comptes.confidentialite import lisible, masquer, masquer_tout, valeur
+    from menages.models import Diagnostic
+
+    personne = AnonymousUser()
+    reserve = Contact(note="au CSAPA", confidentialite="travailleurs_sociaux")
+    partage = Contact(note="visite", confidentialite="partage")
+    assert not lisible(personne, reserve) and lisible(personne, partage)
+    assert (valeur(personne, reserve, "note"), valeur(personne, partage, "note")) == (MASQUE, "visite")
+    assert masquer_tout([reserve, partage], personne) == [partage]
+    diagnostic = masquer(Diagnostic(observations_sante="suivi", observations_budget="loyer"), personne)
+    assert (diagnostic.observations_sante, diagnostic.observations_budget) == (MASQUE, "loyer")
+    with pytest.raises(RuntimeError):
+        diagnostic.save()  # a record masked for display is never written back
