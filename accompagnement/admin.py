@@ -11,6 +11,7 @@ from accompagnement.models import (
     Orientation,
     TempsFort,
 )
+from comptes.confidentialite import ConfidentielAdmin
 
 
 class ChangementNiveauInline(admin.TabularInline):
@@ -27,17 +28,30 @@ class AccompagnementAdmin(admin.ModelAdmin):
     inlines = [ChangementNiveauInline]
 
 
-admin.site.register([ChangementRythme, MesureIml, Objectif, Orientation, TempsFort])
+admin.site.register([ChangementRythme, MesureIml, TempsFort])
+
+
+@admin.register(Objectif)
+class ObjectifAdmin(ConfidentielAdmin):
+    list_display = ["__str__", "menage", "axe", "statut", "confidentialite"]
+    list_select_related = ["menage"]
+    list_filter = ["axe", "statut", "confidentialite"]
+
+
+@admin.register(Orientation)
+class OrientationAdmin(ConfidentielAdmin):
+    list_display = ["__str__", "menage", "resultat", "confidentialite"]
+    list_select_related = ["menage"]
 
 
 @admin.register(Contact)
-class ContactAdmin(admin.ModelAdmin):
+class ContactAdmin(ConfidentielAdmin):
     list_display = ["menage", "type", "date", "duree_minutes", "auteur", "confidentialite"]
     list_select_related = ["menage", "auteur"]
     list_filter = ["type", "confidentialite"]
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(ConfidentielAdmin):
     list_display = ["menage", "titre", "type", "format", "taille", "depose_le"]
     readonly_fields = ["fichier", "nom_original", "format", "taille", "empreinte"]

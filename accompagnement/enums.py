@@ -1,5 +1,8 @@
 from django.db import models
 
+# The confidentiality levels are the programme's, shared by every app (comptes.confidentialite).
+from comptes.enums import Confidentialite  # noqa: F401
+
 
 class Rythme(models.TextChoices):
     INTENSIF = "intensif", "Intensif (plusieurs fois par semaine)"
@@ -58,11 +61,6 @@ class TypeContact(models.TextChoices):
     REUNION_COORDINATION = "coordination", "Réunion de coordination"
     SYNTHESE = "synthese", "Réunion de synthèse"
     TISF = "tisf", "Intervention TISF"
-
-
-class Confidentialite(models.TextChoices):
-    PARTAGE = "partage", "Partagée avec tous les intervenants"
-    TRAVAILLEURS_SOCIAUX = "travailleurs_sociaux", "Réservée aux travailleurs sociaux"
 
 
 class TypeTempsFort(models.TextChoices):

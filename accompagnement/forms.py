@@ -11,6 +11,7 @@ from accompagnement.enums import (
     TypeDocument,
 )
 from accompagnement.models import Contact, Objectif, Orientation, SuiviPostSortie, TempsFort
+from comptes.confidentialite import peut_lire, retirer_choix_du_niveau
 from comptes.enums import CodeNiveau, TypeOrganisation
 from comptes.models import Organisation, Utilisateur
 from menages.enums import MotifSortie, TypeIntervention
@@ -187,22 +188,36 @@ class ContactForm(VersionMixin, forms.ModelForm):
 
 class ObjectifForm(VersionMixin, forms.ModelForm):
     commentaire = forms.CharField(label="Commentaire sur ce changement", required=False, max_length=250)
+    SELON_AXE = ""
 
     class Meta:
         model = Objectif
-        fields = ["axe", "libelle", "date_debut", "date_revision", "statut", "actions"]
+        fields = ["axe", "libelle", "date_debut", "date_revision", "statut", "actions", "confidentialite"]
         widgets = {
             "date_debut": DateInput,
             "date_revision": DateInput,
             "libelle": forms.Textarea(attrs={"rows": 2}),
             "actions": forms.Textarea(attrs={"rows": 3}),
+            "confidentialite": forms.RadioSelect,
         }
         help_texts = {"libelle": "Formulé avec le ménage, avec ses mots."}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial["version"] = self.instance.version
+        if not peut_lire(user, Confidentialite.TRAVAILLEURS_SOCIAUX):
+            # Who may not read a reserved objective does not choose its level: the axis does.
+            retirer_choix_du_niveau(self, user)
+            return
+        champ = self.fields["confidentialite"]
+        champ.required = False
+        if not self.instance.pk:
+            champ.choices = [
+                (self.SELON_AXE, "Selon l’axe : réservée aux travailleurs sociaux pour l’accès aux soins"),
+                *Confidentialite.choices,
+            ]
+            self.initial["confidentialite"] = self.SELON_AXE
 
 
 class SuiviPostSortieForm(forms.ModelForm):

@@ -23,6 +23,7 @@ from accompagnement.enums import (
     TypeDocument,
     TypeTempsFort,
 )
+from comptes.confidentialite import Classement, lisibles
 from comptes.enums import CodeNiveau, TypeOrganisation
 from comptes.models import Organisation
 from menages.enums import MotifSortie
@@ -46,9 +47,7 @@ class ConfidentielQuerySet(ParMenageQuerySet):
         return self.filter(menage=menage)._readable_by(user)
 
     def _readable_by(self, user):
-        if user.has_perm("menages.voir_confidentiel"):
-            return self
-        return self.exclude(confidentialite=Confidentialite.TRAVAILLEURS_SOCIAUX)
+        return lisibles(self, user)
 
 
 class AccompagnementQuerySet(ParMenageQuerySet):
@@ -56,7 +55,7 @@ class AccompagnementQuerySet(ParMenageQuerySet):
         return self.filter(date_fin__isnull=True)
 
 
-class ObjectifQuerySet(ParMenageQuerySet):
+class ObjectifQuerySet(ConfidentielQuerySet):
     def a_revoir(self, le):
         """Objectives still in progress whose review date has come by `le`."""
         return self.filter(statut=StatutObjectif.EN_COURS, date_revision__lte=le)
@@ -258,11 +257,19 @@ class Objectif(RattacheAuMenage, Versionne):
         "atteint le", null=True, blank=True, editable=False, help_text="Le jour où l’objectif a été atteint."
     )
     actions = models.TextField("actions prévues", blank=True, help_text="Une action par ligne.")
+    confidentialite = models.CharField(
+        "confidentialité",
+        max_length=25,
+        choices=Confidentialite.choices,
+        default=Confidentialite.PARTAGE,
+        help_text="Un objectif d’accès aux soins est réservé aux travailleurs sociaux, sauf choix contraire.",
+    )
     auteur = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
 
     objects = ObjectifQuerySet.as_manager()
+    confidentiel = Classement(champs=("libelle", "actions"), niveau_via="confidentialite")
 
     class Meta:
         verbose_name = "objectif"
@@ -270,7 +277,13 @@ class Objectif(RattacheAuMenage, Versionne):
         ordering = ["statut", "date_revision", "pk"]
 
     def __str__(self):
-        return f"{self.get_axe_display()} : {self.libelle[:60]}"
+        # No wording: the name of a record shows in journals and admin pages, whoever reads them.
+        return f"Objectif du {self.date_debut:%d/%m/%Y}"
+
+    @staticmethod
+    def confidentialite_par_defaut(axe) -> str:
+        """Health objectives are for social workers only unless their author shares them."""
+        return Confidentialite.TRAVAILLEURS_SOCIAUX if axe == Axe.SOINS else Confidentialite.PARTAGE
 
 
 class HistoriqueObjectif(RattacheAuMenage):
@@ -284,6 +297,7 @@ class HistoriqueObjectif(RattacheAuMenage):
     commentaire = models.CharField("commentaire", max_length=250, blank=True)
 
     menage_via = "objectif"
+    confidentiel = Classement(champs=("libelle", "commentaire"), niveau_via="objectif__confidentialite")
 
     class Meta:
         verbose_name = "historique d’un objectif"
@@ -315,6 +329,7 @@ class Orientation(RattacheAuMenage):
     )
 
     objects = ConfidentielQuerySet.as_manager()
+    confidentiel = Classement(champs=("partenaire", "motif"), niveau_via="confidentialite")
 
     class Meta:
         verbose_name = "orientation"
@@ -322,7 +337,8 @@ class Orientation(RattacheAuMenage):
         ordering = ["-date", "-pk"]
 
     def __str__(self):
-        return f"{self.partenaire} ({self.get_resultat_display().lower()})"
+        # No partner: an addiction care centre says too much in a journal or an admin page.
+        return f"Orientation du {self.date:%d/%m/%Y} ({self.get_resultat_display().lower()})"
 
 
 class Contact(RattacheAuMenage, Versionne):
@@ -353,6 +369,10 @@ class Contact(RattacheAuMenage, Versionne):
     cree_le = models.DateTimeField(auto_now_add=True)
 
     objects = ConfidentielQuerySet.as_manager()
+    confidentiel = Classement(
+        champs=("note", "prochaine_etape", "lieu", "autres_participants", "axes"),
+        niveau_via="confidentialite",
+    )
 
     class Meta:
         verbose_name = "contact"
@@ -418,6 +438,7 @@ class Document(RattacheAuMenage):
     depose_le = models.DateTimeField(auto_now_add=True)
 
     objects = ConfidentielQuerySet.as_manager()
+    confidentiel = Classement(champs=("titre", "nom_original", "fichier"), niveau_via="confidentialite")
 
     class Meta:
         verbose_name = "document"
@@ -425,7 +446,12 @@ class Document(RattacheAuMenage):
         ordering = ["-depose_le", "-pk"]
 
     def __str__(self):
-        return self.titre
+        # No title: it may say what the document is about (a medical certificate…).
+        return (
+            f"{self.get_type_display()} du {timezone.localtime(self.depose_le):%d/%m/%Y}"
+            if self.depose_le
+            else self.get_type_display()
+        )
 
 
 def planned_end(date_debut, duree_mois):

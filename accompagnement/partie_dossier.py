@@ -48,7 +48,7 @@ def lire(menage, user, auteurs) -> dict:
     )
     auteurs.ajouter(contacts, "auteur")
     dernier = resume["dernier"]
-    objectifs = list(Objectif.objects.filter(menage=menage))
+    objectifs = list(Objectif.objects.of_visible_menage(menage, user))
     temps_forts = list(TempsFort.objects.filter(menage=menage))
     peut_gerer = user.has_perm("accompagnement.gerer")
     return {
@@ -92,7 +92,7 @@ def evenements(menage, user, auteurs):
     changements_niveau = [c for a in accompagnements for c in a.changements_niveau.all()]
     changements_rythme = [r for a in accompagnements for r in a.changements_rythme.all()]
     contacts = list(Contact.objects.of_visible_menage(menage, user))
-    objectifs = list(Objectif.objects.filter(menage=menage))
+    objectifs = list(Objectif.objects.of_visible_menage(menage, user))
     temps_forts = list(TempsFort.objects.filter(menage=menage))
     documents = list(Document.objects.of_visible_menage(menage, user))
     for records, champ in (

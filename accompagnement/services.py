@@ -347,6 +347,9 @@ def _dater_atteinte(objectif: Objectif, *, avant: str | None) -> bool:
 
 @transaction.atomic
 def creer_objectif(*, menage, auteur, **fields) -> Objectif:
+    """Record an objective; without a chosen level, a health objective is for social workers only."""
+    if not fields.get("confidentialite"):
+        fields["confidentialite"] = Objectif.confidentialite_par_defaut(fields.get("axe"))
     accompagnement = menage.accompagnements.en_cours().first()
     objectif = Objectif(menage=menage, accompagnement=accompagnement, auteur=auteur, **fields)
     _dater_atteinte(objectif, avant=None)
@@ -364,6 +367,8 @@ def modifier_objectif(
 ) -> Objectif:
     """Update an objective; a change of status or wording is kept in its history."""
     avant = (objectif.statut, objectif.libelle)
+    if not fields.get("confidentialite", True):
+        del fields["confidentialite"]  # left as it was
     for name, value in fields.items():
         setattr(objectif, name, value)
     if "statut" in fields and _dater_atteinte(objectif, avant=avant[0]):

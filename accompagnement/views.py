@@ -23,6 +23,7 @@ from accompagnement.forms import (
 from accompagnement.models import Contact, Document, Objectif, Orientation, TempsFort
 from comptes.access import require_perm
 from comptes.audit import record_view
+from comptes.confidentialite import retirer_choix_du_niveau
 from menages.enums import EtatParcours, TypeDiagnostic
 from menages.models import Intervenant
 from menages.selectors import charger_menage, effets_fin_intervention
@@ -212,7 +213,9 @@ def contact(request, pk, contact_pk=None):
     )
     if instance and not request.user.has_perm("accompagnement.modifier_contact", instance):
         raise PermissionDenied
-    form = ContactForm(request.POST or None, instance=instance, menage=menage)
+    form = retirer_choix_du_niveau(
+        ContactForm(request.POST or None, instance=instance, menage=menage), request.user
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         version = data.pop("version")
@@ -258,8 +261,12 @@ def contacts(request, pk):
 @never_cache
 def objectif(request, pk, objectif_pk=None):
     menage = charger_menage(request.user, pk, perm="accompagnement.gerer")
-    instance = get_object_or_404(Objectif, pk=objectif_pk, menage=menage) if objectif_pk else None
-    form = ObjectifForm(request.POST or None, instance=instance)
+    instance = (
+        get_object_or_404(Objectif.objects.visible_to(request.user), pk=objectif_pk, menage=menage)
+        if objectif_pk
+        else None
+    )
+    form = ObjectifForm(request.POST or None, instance=instance, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         version = data.pop("version")
@@ -294,7 +301,7 @@ def _simple_form(request, pk, perm, form_class, model, obj_pk, titre):
         if obj_pk
         else None
     )
-    form = form_class(request.POST or None, instance=instance)
+    form = retirer_choix_du_niveau(form_class(request.POST or None, instance=instance), request.user)
     if request.method == "POST" and form.is_valid():
         obj = form.save(commit=False)
         obj.menage = menage
@@ -353,7 +360,7 @@ def suivi_post_sortie(request, pk):
 @never_cache
 def document_deposer(request, pk):
     menage = charger_menage(request.user, pk, perm="accompagnement.deposer_document")
-    form = DocumentForm(request.POST or None, request.FILES or None)
+    form = retirer_choix_du_niveau(DocumentForm(request.POST or None, request.FILES or None), request.user)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         services.deposer_document(menage=menage, auteur=request.user, **data)

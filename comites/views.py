@@ -362,9 +362,10 @@ def point_deplacer(request, pk):
     return redirect(f"{point.seance.get_absolute_url()}?page={_page_du_point(point)}#point-{point.pk}")
 
 
-def resume_point(point, initiales: bool) -> dict:
+def resume_point(point, initiales: bool, user) -> dict:
     """The case summary a member reads: facts, diagnostic scores, support, objectives, the proposal
-    and its reasons. Never a contact note nor a diagnostic observation."""
+    and its reasons. Never a contact note nor a diagnostic observation; the health score and the
+    objectives classified confidential only for a reader who may read them."""
     menage = (
         Menage.objects.select_related("commune", "bailleur")
         .prefetch_related("membres", "ressources", "dettes", "problemes", "diagnostics")
@@ -382,11 +383,11 @@ def resume_point(point, initiales: bool) -> dict:
         "menage": menage,
         "nom": menage.initiales if initiales else menage.nom,
         "faits": resume_anonymise(menage),
-        "scores": [(d.label, libelle) for d, libelle, _score, _obs in diagnostic.domaines(False)]
+        "scores": [(d.label, libelle) for d, libelle, _score, _obs in diagnostic.domaines(user)]
         if diagnostic
         else [],
         "accompagnement": Accompagnement.objects.en_cours().filter(menage=menage).first(),
-        "objectifs": Objectif.objects.filter(menage=menage),
+        "objectifs": Objectif.objects.of_visible_menage(menage, user),
     }
 
 
@@ -486,7 +487,7 @@ def point(request, pk):
     context = {
         "point": point,
         "seance": seance,
-        "resume": resume_point(point, initiales),
+        "resume": resume_point(point, initiales, request.user),
         "synthese": selectors.synthese(point, initiales),
         "initiales": initiales,
         "peut_voir_nom": peut_voir_nom,

@@ -1,3 +1,4 @@
+from auditlog.models import LogEntry
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -13,6 +14,12 @@ from comptes.models import (
     Organisation,
     Utilisateur,
 )
+
+# django-auditlog's own list of entries shows every before/after value in the clear: the journals of
+# a household and of a user (comptes.confidentialite.lignes_journal) are where an administrator
+# reads the trail, with classified values masked.
+if admin.site.is_registered(LogEntry):
+    admin.site.unregister(LogEntry)
 
 # django-otp's own admin pages would show the recovery codes to administrators; they reset a
 # user's second factor from the user list instead.

@@ -9,3 +9,9 @@ class ComptesConfig(AppConfig):
         from comptes import audit, checks, permissions, signals  # noqa: F401  (registers them)
 
         audit.register_app_models()
+
+        from django.db.models.signals import pre_save
+
+        from comptes.confidentialite import refuser_enregistrement_masque
+
+        pre_save.connect(refuser_enregistrement_masque, dispatch_uid="confidentiel_masque")

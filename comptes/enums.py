@@ -45,3 +45,11 @@ class TypeEvenementConnexion(models.TextChoices):
     BLOQUEE = "bloquee", "Tentative refusée (trop d’échecs)"
     DECONNEXION = "deconnexion", "Déconnexion"
     EXPIRATION = "expiration", "Session expirée"
+
+
+class Confidentialite(models.TextChoices):
+    """Who may read a record or a field holding health, addiction or social-worker-only content
+    (see comptes.confidentialite)."""
+
+    PARTAGE = "partage", "Partagée avec tous les intervenants"
+    TRAVAILLEURS_SOCIAUX = "travailleurs_sociaux", "Réservée aux travailleurs sociaux"

@@ -41,4 +41,7 @@ is_membre_comite = has_role(Role.MEMBRE_COMITE)
 is_intervenant = is_travailleur_social | is_tisf | is_personnel_bailleur
 
 rules.add_perm("comptes.voir_journal_audit", is_administrateur)
+# Content classified "social workers only" (health, addiction; comptes.confidentialite): not the
+# administrator's, who manages users and settings.
+rules.add_perm("comptes.voir_confidentiel", is_travailleur_social)
 rules.add_perm("comptes.voir_indicateurs", is_financeur | is_membre_comite | is_administrateur)

@@ -181,10 +181,15 @@ def journal_utilisateur(request, pk):
     from django.shortcuts import get_object_or_404
 
     from comptes.access import require_perm
+    from comptes.confidentialite import lignes_journal
     from comptes.models import Utilisateur
 
     require_perm(request.user, "comptes.voir_journal_audit")
     utilisateur = get_object_or_404(Utilisateur, pk=pk)
     entries = LogEntry.objects.filter(actor=utilisateur).select_related("content_type").order_by("-timestamp")
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    return render(request, "comptes/journal_utilisateur.html", {"utilisateur": utilisateur, "page": page})
+    return render(
+        request,
+        "comptes/journal_utilisateur.html",
+        {"utilisateur": utilisateur, "page": page, "lignes": lignes_journal(page, request.user)},
+    )

@@ -312,6 +312,15 @@ def _advance(menage, target, *, ts, cesf, financeurs, comptes, rng, i):
         date_debut=debut,
         libelle="Entretenir le logement avec l’appui de la TISF",
     )
+    if i % 3 == 0:
+        # A health objective: reserved to social workers by default (comptes.confidentialite).
+        acc_services.creer_objectif(
+            menage=menage,
+            auteur=ts,
+            axe=Axe.SOINS,
+            date_debut=debut,
+            libelle="Reprendre le suivi médical auprès du médecin traitant",
+        )
     if target == E.ACCOMPAGNEMENT:
         return
     acc_services.changer_niveau(

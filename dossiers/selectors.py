@@ -44,17 +44,27 @@ def chronologie(menage, user) -> list:
     return events
 
 
-def dossier_pdf(menage, retenues=None) -> bytes:
+def dossier_pdf(menage, retenues=None, lecteur=None) -> bytes:
     """The household's own file (right of access): everything the programme holds on it, every
     app's part in turn, without third parties' information (no professional's name, no other
     person than the household's members) and without the records the data protection officer
-    withheld (`retenues`: their ids by model label, e.g. {"accompagnement.Contact": {12}})."""
+    withheld (`retenues`: their ids by model label, e.g. {"accompagnement.Contact": {12}}).
+    Released to the household, it is whole (`lecteur` None: the household reads its own data);
+    produced for a professional (`lecteur`), what they may not read is masked
+    (comptes.confidentialite)."""
     from weasyprint import HTML
 
+    from comptes.confidentialite import masquer_contexte
+
     retenues = retenues or {}
+
+    def contexte(export):
+        valeurs = export.contexte(menage, retenues)
+        return valeurs if lecteur is None else masquer_contexte(valeurs, lecteur)
+
     context = {
         "menage": menage,
-        "parties": [Bloc(export.template, export.contexte(menage, retenues)) for export in parties.exports()],
+        "parties": [Bloc(export.template, contexte(export)) for export in parties.exports()],
         "nombre_retenues": sum(len(pks) for pks in retenues.values()),
         "genere_le": timezone.now(),
     }

@@ -184,10 +184,12 @@ def acces_relire(request, pk):
 
 @never_cache
 def acces_pdf(request, pk):
-    """The released PDF, as it was given to the household: for its social worker (or an
-    administrator), who hands it over, and for the data protection officer."""
+    """The released PDF, as it was given to the household (whole, confidential content included):
+    for its social worker, who hands it over, and for the data protection officer; not for an
+    administrator, who reads confidential content only as « contenu confidentiel »."""
     user = request.user
-    if not (user.has_perm("menages.exporter_dossier") or user.has_perm("dossiers.relire_acces")):
+    peut_remettre = user.has_perm("menages.exporter_dossier") and user.has_perm("comptes.voir_confidentiel")
+    if not (peut_remettre or user.has_perm("dossiers.relire_acces")):
         raise PermissionDenied
     demande = get_visible_or_404(DemandeAcces.objects.select_related("menage"), user, pk=pk)
     if not demande.publiee:

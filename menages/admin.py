@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from comptes.confidentialite import ConfidentielAdmin
 from menages.models import (
     Dette,
     Diagnostic,
@@ -60,4 +61,16 @@ class EvenementParcoursAdmin(admin.ModelAdmin):
         return False  # the path's events are a record, not an editable list
 
 
-admin.site.register([PreDiagnostic, ValidationFinanceur, Diagnostic])
+admin.site.register([ValidationFinanceur])
+
+
+@admin.register(PreDiagnostic)
+class PreDiagnosticAdmin(ConfidentielAdmin):
+    list_display = ["__str__", "menage", "propose", "confidentialite"]
+    list_select_related = ["menage", "organisation"]
+
+
+@admin.register(Diagnostic)
+class DiagnosticAdmin(ConfidentielAdmin):
+    list_display = ["__str__", "menage", "numero_parcours", "type"]
+    list_select_related = ["menage"]

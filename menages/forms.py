@@ -1,7 +1,8 @@
 from django import forms
 from django.forms import inlineformset_factory
 
-from comptes.enums import TypeOrganisation
+from comptes.confidentialite import peut_lire, retirer_choix_du_niveau
+from comptes.enums import Confidentialite, TypeOrganisation
 from comptes.models import Commune, Organisation
 from menages.enums import (
     DecisionFinanceur,
@@ -122,14 +123,31 @@ class TransitionForm(forms.Form):
 class PreDiagnosticForm(forms.ModelForm):
     class Meta:
         model = PreDiagnostic
-        fields = ["date", "situation", "difficultes", "dispositifs_mobilises", "motif_orientation", "propose"]
+        fields = [
+            "date",
+            "situation",
+            "difficultes",
+            "dispositifs_mobilises",
+            "motif_orientation",
+            "propose",
+            "confidentialite",
+        ]
         widgets = {
             "date": DateInput,
             "situation": forms.Textarea(attrs={"rows": 4}),
             "difficultes": forms.Textarea(attrs={"rows": 3}),
             "dispositifs_mobilises": forms.Textarea(attrs={"rows": 2}),
             "motif_orientation": forms.Textarea(attrs={"rows": 3}),
+            "confidentialite": forms.RadioSelect,
         }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not peut_lire(user, Confidentialite.TRAVAILLEURS_SOCIAUX):
+            # Landlord staff write for everyone who works on the file: they would not read it back.
+            retirer_choix_du_niveau(self, user)
+        elif not self.instance.pk:
+            self.initial["confidentialite"] = PreDiagnostic.confidentialite_par_defaut(user)
 
 
 class ReponseManuelleForm(forms.Form):

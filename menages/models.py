@@ -9,7 +9,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from comptes.enums import CodeNiveau, Role, TypeOrganisation
+from comptes.confidentialite import MASQUE, Classement, champs_masques, peut_lire
+from comptes.enums import CodeNiveau, Confidentialite, Role, TypeOrganisation
 from comptes.models import Commune, Dispositif, Organisation
 from menages.enums import (
     ETATS_ACCOMPAGNEMENT,
@@ -490,7 +491,19 @@ class PreDiagnostic(RattacheAuMenage):
     )
     motif_orientation = models.TextField("pourquoi le dispositif ASEA")
     propose = models.BooleanField("proposer le ménage au dispositif", default=True)
+    confidentialite = models.CharField(
+        "confidentialité",
+        max_length=25,
+        choices=Confidentialite.choices,
+        default=Confidentialite.PARTAGE,
+        help_text="Réservé aux travailleurs sociaux : le bailleur et la TISF voient qu’il existe, pas ce qu’il dit.",
+    )
     modifie_le = models.DateTimeField(auto_now=True)
+
+    confidentiel = Classement(
+        champs=("situation", "difficultes", "dispositifs_mobilises", "motif_orientation"),
+        niveau_via="confidentialite",
+    )
 
     class Meta:
         verbose_name = "pré-diagnostic"
@@ -499,6 +512,14 @@ class PreDiagnostic(RattacheAuMenage):
 
     def __str__(self):
         return f"Pré-diagnostic du {self.date:%d/%m/%Y} ({self.organisation})"
+
+    @staticmethod
+    def confidentialite_par_defaut(auteur) -> str:
+        """A social worker's pre-diagnostic is for social workers unless shared; a landlord's is
+        shared (its author would not read it back otherwise)."""
+        if peut_lire(auteur, Confidentialite.TRAVAILLEURS_SOCIAUX):
+            return Confidentialite.TRAVAILLEURS_SOCIAUX
+        return Confidentialite.PARTAGE
 
 
 class ValidationFinanceurQuerySet(models.QuerySet):
@@ -610,6 +631,11 @@ class Diagnostic(RattacheAuMenage):
     )
     modifie_le = models.DateTimeField(auto_now=True)
 
+    # The health part is for social workers only (DOMAINE, Personal data).
+    confidentiel = Classement(
+        champs=("score_sante", "observations_sante"), niveau=Confidentialite.TRAVAILLEURS_SOCIAUX
+    )
+
     class Meta:
         verbose_name = "diagnostic"
         verbose_name_plural = "diagnostics"
@@ -624,14 +650,19 @@ class Diagnostic(RattacheAuMenage):
     def __str__(self):
         return f"{self.get_type_display()} du {self.date:%d/%m/%Y}"
 
-    def domaines(self, include_confidential=True):
-        """(domain, score label, score, observations) for each life domain; the health
-        observations are left out when the viewer may not read confidential information."""
+    def domaines(self, lecteur=None):
+        """(domain, score label, score, observations) for each life domain, as `lecteur` may read
+        them (comptes.confidentialite: the health part is « contenu confidentiel » beyond social
+        workers); without `lecteur`, as the record holds them (already masked for a PDF)."""
+        masques = champs_masques(lecteur, self) if lecteur is not None else set()
         rows = []
         for domaine in DomaineDiagnostic:
             score = getattr(self, f"score_{domaine.value}")
             observations = getattr(self, f"observations_{domaine.value}")
-            if domaine == DomaineDiagnostic.SANTE and not include_confidential:
-                observations = None
+            if f"score_{domaine.value}" in masques or score == MASQUE:
+                rows.append((domaine, MASQUE, None, MASQUE))
+                continue
+            if f"observations_{domaine.value}" in masques:
+                observations = MASQUE
             rows.append((domaine, Autonomie(score).label if score else "", score, observations))
         return rows

@@ -7,6 +7,7 @@ from django.db.models import Max, Prefetch, prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 
+from comptes.confidentialite import lisible, masquer
 from menages import permissions, selectors, services, workflow
 from menages.enums import EtatParcours, TypeDiagnostic
 from menages.models import (
@@ -57,24 +58,29 @@ def lire(menage, user, auteurs) -> dict:
         if d.numero_parcours == parcours:
             diagnostics.setdefault(d.type, d)
     diagnostic = diagnostics.get(TypeDiagnostic.ENTREE)
-    voir_confidentiel = user.has_perm("menages.voir_confidentiel")
     peut_modifier = user.has_perm("menages.modifier_menage")
     attend_validations = menage.etat == EtatParcours.VALIDATION_FINANCEURS
     return {
         "resume": selectors.resume_anonymise(menage),
         "peut_modifier": peut_modifier,
-        "pre_diagnostics": [p for p in menage.pre_diagnostics.all() if p.numero_parcours == parcours],
+        # A pre-diagnostic reserved to social workers shows to others that it exists, not what it says.
+        "pre_diagnostics": [
+            masquer(p, user, garder=True)
+            for p in menage.pre_diagnostics.all()
+            if p.numero_parcours == parcours
+        ],
+        "pre_diagnostics_lisibles": {p.pk for p in menage.pre_diagnostics.all() if lisible(user, p)},
         "peut_modifier_pre_diagnostic": user.has_perm("menages.pre_diagnostic"),
         "peut_ajouter_pre_diagnostic": permissions.can_add_pre_diagnostic(user, menage),
         "validations": [v for v in menage.validations.all() if v.numero_parcours == parcours],
         "validations_manquantes": services.validations_manquantes(menage) if attend_validations else [],
         "peut_relancer_validations": attend_validations and user.has_perm("menages.saisir_validation"),
         "diagnostic": diagnostic,
-        "diagnostic_domaines": diagnostic.domaines(voir_confidentiel) if diagnostic else [],
+        "diagnostic_domaines": diagnostic.domaines(user) if diagnostic else [],
         "lien_diagnostic": permissions.can_enter_diagnostic(user, menage, diagnostic),
         "lien_diagnostic_sortie": permissions.can_enter_exit_diagnostic(user, menage),
         "diagnostic_sortie": diagnostics.get(TypeDiagnostic.SORTIE),
-        "progression": selectors.progression(menage),
+        "progression": selectors.progression(menage, user),
         "peut_gerer_intervenants": user.has_perm("accompagnement.gerer"),
     }
 
@@ -186,7 +192,9 @@ def export_parcours(menage, retenues) -> dict:
 
 
 def export_diagnostics(menage, retenues) -> dict:
-    return {"diagnostics": [(d, d.domaines(True)) for d in menage.diagnostics.order_by("date")]}
+    """The diagnostics; what the reader may not read is masked by the export itself
+    (comptes.confidentialite.masquer_contexte) before the template reads `domaines`."""
+    return {"diagnostics": list(menage.diagnostics.order_by("date"))}
 
 
 def derniere_activite(menage):

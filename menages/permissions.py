@@ -22,7 +22,8 @@ rules.add_perm(
 rules.add_perm("menages.pre_diagnostic", is_travailleur_social | is_gestionnaire_bailleur | is_administrateur)
 rules.add_perm("menages.diagnostic", is_travailleur_social | is_administrateur)
 rules.add_perm("menages.saisir_validation", is_travailleur_social | is_administrateur)
-# Confidential information (health, addiction) is for social workers only.
+# Confidential information (health, addiction) is for social workers only: the same rule as
+# comptes.voir_confidentiel, which comptes.confidentialite applies everywhere.
 rules.add_perm("menages.voir_confidentiel", is_travailleur_social)
 
 

@@ -148,14 +148,21 @@ def nombres_par_etat(menages) -> dict[str, int]:
     return {etat.value: counts.get(etat.value, 0) for etat in EtatParcours}
 
 
-def progression(menage) -> list[tuple[str, int | None, int | None, int | None]]:
-    """(domain, entry score, exit score, difference) for the household's current path."""
+def progression(menage, lecteur) -> list[tuple[str, int | None, int | None, int | None]]:
+    """(domain, entry score, exit score, difference) for the household's current path, as
+    `lecteur` may read them (a classified score is « contenu confidentiel »)."""
+    from comptes.confidentialite import MASQUE, champs_masques
+
     diagnostics = {d.type: d for d in menage.diagnostics.all() if d.numero_parcours == menage.numero_parcours}
     entree, sortie = diagnostics.get(TypeDiagnostic.ENTREE), diagnostics.get(TypeDiagnostic.SORTIE)
     if not entree or not sortie:
         return []
     rows = []
+    masques = champs_masques(lecteur, entree) | champs_masques(lecteur, sortie)
     for domaine in DomaineDiagnostic:
+        if f"score_{domaine.value}" in masques:
+            rows.append((domaine.label, MASQUE, MASQUE, MASQUE))
+            continue
         a = getattr(entree, f"score_{domaine.value}")
         b = getattr(sortie, f"score_{domaine.value}")
         rows.append((domaine.label, a, b, b - a if a is not None and b is not None else None))

@@ -250,6 +250,8 @@ def enregistrer_pre_diagnostic(*, menage: Menage, auteur, instance: PreDiagnosti
     """Record (or update) a pre-diagnostic; the household moves to the pre-diagnostic step if it
     was only referred."""
     pre = instance or PreDiagnostic(menage=menage, numero_parcours=menage.numero_parcours, auteur=auteur)
+    if not instance and not fields.get("confidentialite"):
+        fields["confidentialite"] = PreDiagnostic.confidentialite_par_defaut(auteur)
     pre.organisation = pre.organisation if instance else auteur.organisation
     for name, value in fields.items():
         setattr(pre, name, value)

@@ -15,6 +15,7 @@ from django.utils.html import format_html, format_html_join
 from django.views.decorators.cache import never_cache
 
 from comptes.access import require_perm
+from comptes.confidentialite import lignes_journal, lisibles, retirer_champs
 from comptes.formats import format_euros
 from menages import selectors, services, workflow
 from menages.enums import DecisionFinanceur, EtatParcours, ModeReponse, TypeDiagnostic
@@ -213,13 +214,15 @@ def transition(request, pk):
 @never_cache
 def pre_diagnostic(request, pk, pre_pk=None):
     menage = charger_menage(request.user, pk, perm="menages.pre_diagnostic")
-    instance = get_object_or_404(menage.pre_diagnostics, pk=pre_pk) if pre_pk else None
+    instance = (
+        get_object_or_404(lisibles(menage.pre_diagnostics.all(), request.user), pk=pre_pk) if pre_pk else None
+    )
     if instance is None and menage.etat not in {EtatParcours.SAISINE, EtatParcours.PRE_DIAGNOSTIC}:
         messages.error(request, "Le pré-diagnostic se fait à la saisine, avant la validation des financeurs.")
         return redirect(menage)
-    form = PreDiagnosticForm(request.POST or None, instance=instance)
+    form = PreDiagnosticForm(request.POST or None, instance=instance, user=request.user)
     if request.method == "POST" and form.is_valid():
-        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        fields = {name: form.cleaned_data[name] for name in form.fields}
         services.enregistrer_pre_diagnostic(menage=menage, auteur=request.user, instance=instance, **fields)
         messages.success(request, "Le pré-diagnostic est enregistré.")
         return redirect(menage)
@@ -369,9 +372,10 @@ def diagnostic(request, pk):
     ):
         messages.error(request, "Le diagnostic de sortie se fait au relais sortant ou à la clôture.")
         return redirect(menage)
-    form = DiagnosticForm(request.POST or None, instance=instance)
+    # The health part is left out for a role that may not read it: neither shown nor changed.
+    form = retirer_champs(DiagnosticForm(request.POST or None, instance=instance), request.user, instance)
     if request.method == "POST" and form.is_valid():
-        fields = {name: form.cleaned_data[name] for name in form.Meta.fields if name != "besoin_communes"}
+        fields = {name: form.cleaned_data[name] for name in form.fields if name != "besoin_communes"}
         services.enregistrer_diagnostic(
             menage=menage,
             auteur=request.user,
@@ -402,4 +406,5 @@ def journal(request, pk):
         .order_by("-timestamp")
     )
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    return render(request, "menages/journal.html", {"menage": menage, "page": page})
+    lignes = lignes_journal(page, request.user)
+    return render(request, "menages/journal.html", {"menage": menage, "page": page, "lignes": lignes})

@@ -217,6 +217,8 @@ def test_committee_member_never_sees_confidential_notes_nor_a_funder_a_name(clie
         response = client.get(point.get_absolute_url())
         assert response.status_code == 200, persona
         assert "CSAPA" not in response.text
+        # Nor the health score (comptes.confidentialite).
+        assert '<th scope="row">Santé</th><td>contenu confidentiel</td>' in response.text, persona
         if persona in ("comite", "financeur"):
             assert "Durand" not in response.text and "Hélène" not in response.text
             assert "Durand" not in client.get(seance.get_absolute_url()).text

@@ -137,3 +137,26 @@ def test_records_of_the_file_carry_their_household_in_the_trail(programme):
     for record in (accompagnement, rythme):
         entry = LogEntry.objects.get_for_object(record).get(action=LogEntry.Action.CREATE)
         assert entry.additional_data == {"menage_id": accompagnement.menage_id}
+
+
+def test_household_journal_masks_classified_records_in_constant_queries(client, programme, count_queries):
+    """Reading the confidentiality of the records in the page costs one query per classified model,
+    however many entries."""
+    from accompagnement.tests.factories import ContactFactory
+
+    menage = MenageFactory(dispositif=programme.dispositif)
+    url = reverse("menages:journal", args=[menage.pk])
+    client.force_login(programme.admin)
+    with set_actor(programme.ts_adaff):
+        ContactFactory(
+            menage=menage, auteur=programme.ts_adaff, note="Au CSAPA", reserve_travailleurs_sociaux=True
+        )
+    one = count_queries(client.get, url)
+    with set_actor(programme.ts_adaff):
+        for _ in range(20):
+            ContactFactory(
+                menage=menage, auteur=programme.ts_adaff, note="Au CSAPA", reserve_travailleurs_sociaux=True
+            )
+    response = client.get(url)
+    assert "Au CSAPA" not in response.text and "contenu confidentiel" in response.text
+    assert count_queries(client.get, url) == one

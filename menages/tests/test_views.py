@@ -270,7 +270,7 @@ def test_health_observations_are_hidden_from_the_landlord(client, programme):
     response = client.get(menage.get_absolute_url())
     assert response.status_code == 200
     assert "Suivi en addictologie" not in response.text
-    assert "Confidentiel" in response.text
+    assert "contenu confidentiel" in response.text
 
 
 def test_filter_form_keeps_what_was_chosen_and_explains_a_bad_value(client, programme):
