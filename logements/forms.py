@@ -2,6 +2,7 @@ from pathlib import PurePath
 
 from django import forms
 
+from comptes.formats import ConfirmationMontantsMixin, MontantField, format_euros
 from logements.enums import ModeMobilisation
 from logements.models import Attribution, MobilisationLogement, Reclamation, SignalementGardien, SoldeLocatif
 
@@ -61,7 +62,12 @@ class ReclamationForm(forms.ModelForm):
         }
 
 
-class SoldeForm(forms.ModelForm):
+# A month's arrears above this many months of rent and charges is confirmed before it is saved (a
+# comma forgotten: « 123456 » for « 1234,56 »).
+MOIS_DE_LOYER_PLAUSIBLES = 10
+
+
+class SoldeForm(ConfirmationMontantsMixin, forms.ModelForm):
     mois = forms.DateField(
         label="Mois",
         input_formats=["%Y-%m"],
@@ -71,8 +77,23 @@ class SoldeForm(forms.ModelForm):
 
     class Meta:
         model = SoldeLocatif
-        fields = ["mois", "solde"]
-        error_messages = {"solde": {"min_value": "Le montant de l’impayé ne peut pas être négatif."}}
+        fields = ["mois", "solde", "loyer_charges"]
+        field_classes = {"solde": MontantField, "loyer_charges": MontantField}
+
+    def __init__(self, *args, loyer=None, **kwargs):
+        """`loyer`: the household's known monthly rent and charges (None when unknown)."""
+        super().__init__(*args, **kwargs)
+        self.loyer = loyer
+
+    def clean(self):
+        loyer = self.cleaned_data.get("loyer_charges") or self.loyer
+        if loyer:
+            champ = self.fields["solde"]
+            champ.plafond_plausible = MOIS_DE_LOYER_PLAUSIBLES * loyer
+            champ.message_plausible = (
+                f"Un impayé de {{montant}} dépasse dix fois le loyer et les charges ({format_euros(loyer)})"
+            )
+        return super().clean()
 
 
 class LocataireChoiceField(forms.ModelChoiceField):

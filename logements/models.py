@@ -362,7 +362,9 @@ class SignalementGardien(EntreeDossierLocatif):
 
 
 class SoldeLocatif(EntreeDossierLocatif):
-    """The household's arrears balance at the end of a month (0 when up to date)."""
+    """The household's arrears balance at the end of a month (0 when up to date), and the rent and
+    charges called that month when the CESF records them: the rent of a tenant housed outside the
+    programme's attributions, from which the arrears threshold is computed (seuils_impayes)."""
 
     menage = models.ForeignKey(
         "menages.Menage", on_delete=models.CASCADE, related_name="soldes_locatifs", verbose_name="ménage"
@@ -370,6 +372,15 @@ class SoldeLocatif(EntreeDossierLocatif):
     mois = models.DateField("mois", help_text="Le premier jour du mois.")
     solde = models.DecimalField(
         "impayé (€)", max_digits=9, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
+    loyer_charges = models.DecimalField(
+        "loyer et charges du mois (€)",
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text="Le montant appelé par le bailleur ; il fixe le seuil d’impayés du ménage.",
     )
 
     class Meta:

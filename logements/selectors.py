@@ -7,11 +7,20 @@ from decimal import ROUND_HALF_UP, Decimal
 from dateutil.relativedelta import relativedelta
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, Sum, Window
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from comptes.selectors import dispositifs_de
-from logements.enums import ModeMobilisation, StatutReclamation
-from logements.models import EtapeExpulsion, ImpayesMensuels, ImportLogements, Logement, Reclamation
+from logements.enums import DecisionCal, ModeMobilisation, StatutReclamation
+from logements.models import (
+    Attribution,
+    EtapeExpulsion,
+    ImpayesMensuels,
+    ImportLogements,
+    Logement,
+    Reclamation,
+    SoldeLocatif,
+)
 
 
 def avancement_mobilisation(user) -> list[dict]:
@@ -61,13 +70,52 @@ def treve_hivernale(jour: datetime.date) -> tuple[datetime.date, datetime.date]:
     return datetime.date(jour.year, *DEBUT_TREVE), datetime.date(jour.year + 1, *FIN_TREVE)
 
 
-def seuil_impayes(menage) -> Decimal:
-    """The arrears amount from which a tenant is flagged: the programme's number of months of rent
-    (Dispositif.seuil_impayes_mois) times the monthly rent, charges included. No dwelling is
-    attributed through the app yet, so the rent is the programme's reference rent
-    (Dispositif.loyer_reference)."""
-    dispositif = menage.dispositif
-    return (dispositif.seuil_impayes_mois * dispositif.loyer_reference).quantize(Decimal("0.01"))
+def loyers_mensuels(menage_ids) -> dict[int, Decimal]:
+    """Each household's monthly rent, charges included, where it is known (two queries):
+    - the dwelling attributed through the programme (an attribution pronounced by the CAL, with
+      its lease signed or its move-in), the latest one;
+    - the rent and charges the CESF records with a month's balance (SoldeLocatif.loyer_charges),
+      the latest month: the rent of a tenant housed before the programme, and the rent as revised.
+    The later of the two wins (a move-in after the last recorded rent: the new dwelling's rent)."""
+    connus = {}
+    recents = (
+        SoldeLocatif.objects.filter(menage_id__in=menage_ids, loyer_charges__isnull=False)
+        .order_by("menage_id", "-mois")
+        .distinct("menage_id")
+        .values_list("menage_id", "mois", "loyer_charges")
+    )
+    for menage_id, mois, loyer in recents:
+        connus[menage_id] = (mois, loyer)
+    attribues = (
+        Attribution.objects.filter(menage_id__in=menage_ids, decision_cal=DecisionCal.ACCEPTEE)
+        .filter(Q(date_bail__isnull=False) | Q(date_entree__isnull=False))
+        .annotate(debut=Coalesce("date_entree", "date_bail"))
+        .order_by("menage_id", "-debut", "-pk")
+        .distinct("menage_id")
+        .values_list("menage_id", "debut", "logement__loyer", "logement__charges")
+    )
+    for menage_id, debut, loyer, charges in attribues:
+        mois = debut.replace(day=1)
+        if menage_id not in connus or mois > connus[menage_id][0]:
+            connus[menage_id] = (mois, loyer + charges)
+    return {menage_id: loyer for menage_id, (_mois, loyer) in connus.items()}
+
+
+def seuils_impayes(menages) -> dict[int, Decimal | None]:
+    """For each household (its programme loaded), the arrears amount from which it is flagged: the
+    programme's number of months (Dispositif.seuil_impayes_mois) times the household's own monthly
+    rent and charges (loyers_mensuels); None while that rent is not known."""
+    loyers = loyers_mensuels([m.pk for m in menages])
+    return {
+        m.pk: (m.dispositif.seuil_impayes_mois * loyers[m.pk]).quantize(Decimal("0.01"))
+        if m.pk in loyers
+        else None
+        for m in menages
+    }
+
+
+def seuil_impayes(menage) -> Decimal | None:
+    return seuils_impayes([menage])[menage.pk]
 
 
 @dataclass(frozen=True)
@@ -88,15 +136,15 @@ class Courbe:
     hauteur: int
     barres: list[Barre]
     maximum: Decimal
-    seuil: Decimal
-    y_seuil: int | None  # None when the threshold is above the chart's scale
+    seuil: Decimal | None  # None while the household's rent is not known
+    y_seuil: int | None  # None without a threshold
 
 
-def courbe_impayes(soldes, seuil: Decimal, largeur=600, hauteur=200, marge=24) -> Courbe:
+def courbe_impayes(soldes, seuil: Decimal | None, largeur=600, hauteur=200, marge=24) -> Courbe:
     """Month-by-month bars of `soldes` (SoldeLocatif, by month), scaled to the highest of the
     balances and the threshold so that the threshold line is always drawn."""
     soldes = list(soldes)
-    maximum = max([s.solde for s in soldes] + [seuil, Decimal("1")])
+    maximum = max([s.solde for s in soldes] + [seuil or Decimal("0"), Decimal("1")])
     utile = hauteur - 2 * marge
     pas = (largeur - marge) // max(len(soldes), 1)
     barres = []

@@ -63,12 +63,17 @@ def enregistrer_reclamation(
 
 
 @transaction.atomic
-def enregistrer_solde(*, menage, mois: datetime.date, solde: Decimal, auteur) -> SoldeLocatif:
-    """Record (or correct) the household's arrears balance for a month."""
+def enregistrer_solde(
+    *, menage, mois: datetime.date, solde: Decimal, auteur, loyer_charges: Decimal | None = None
+) -> SoldeLocatif:
+    """Record (or correct) the household's arrears balance for a month, with the rent and charges
+    called that month when known (a correction without them keeps those recorded)."""
     mois = mois.replace(day=1)
     existant = SoldeLocatif.objects.select_for_update().filter(menage=menage, mois=mois).first()
     solde_locatif = existant or SoldeLocatif(menage=menage, mois=mois, auteur=auteur)
     solde_locatif.solde = solde
+    if loyer_charges is not None:
+        solde_locatif.loyer_charges = loyer_charges
     solde_locatif.full_clean()
     solde_locatif.save()
     return solde_locatif

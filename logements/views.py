@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from comptes.access import get_visible_or_404, require_perm
+from comptes.formats import MontantField
 from comptes.selectors import dispositifs_de
 from logements import importation, selectors, services
 from logements.filters import LogementFilter
@@ -228,7 +229,7 @@ def dossier_locatif(request, pk):
             "courbe": selectors.courbe_impayes(soldes, seuil),
             "seuil": seuil,
             "dernier_solde": dernier_solde,
-            "seuil_franchi": dernier_solde is not None and dernier_solde >= seuil,
+            "seuil_franchi": None not in (dernier_solde, seuil) and dernier_solde >= seuil,
             "plans": PlanApurement.objects.du_menage(menage, user),
             "aides_fsl": AideFsl.objects.du_menage(menage, user),
             "etapes": EtapeExpulsion.objects.du_menage(menage, user),
@@ -259,9 +260,15 @@ def reclamation(request, pk):
 @never_cache
 def solde(request, pk):
     menage = charger_menage(request.user, pk, perm="logements.modifier_dossier_locatif")
-    form = SoldeForm(request.POST or None)
+    form = SoldeForm(request.POST or None, loyer=selectors.loyers_mensuels([menage.pk]).get(menage.pk))
     if request.method == "POST" and form.is_valid():
-        services.enregistrer_solde(menage=menage, auteur=request.user, **form.cleaned_data)
+        services.enregistrer_solde(
+            menage=menage,
+            auteur=request.user,
+            mois=form.cleaned_data["mois"],
+            solde=form.cleaned_data["solde"],
+            loyer_charges=form.cleaned_data["loyer_charges"],
+        )
         messages.success(request, "L’impayé du mois est enregistré.")
         return redirect("logements:dossier_locatif", pk=menage.pk)
     return render(
@@ -348,7 +355,10 @@ def _formulaire_entree(model, fields):
         f: forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d") for f in fields if f.startswith("date")
     }
     return forms.modelform_factory(
-        model, fields=fields, widgets=dates, localized_fields=["montant", "montant_dette", "mensualite"]
+        model,
+        fields=fields,
+        widgets=dates,
+        field_classes=dict.fromkeys(["montant", "montant_dette", "mensualite"], MontantField),
     )
 
 

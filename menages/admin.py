@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from comptes.formats import MontantsAdminMixin
 from menages.models import (
     Dette,
     Diagnostic,
@@ -25,12 +26,14 @@ class MembreInline(admin.TabularInline):
     extra = 0
 
 
-class RessourceInline(admin.TabularInline):
+class RessourceInline(MontantsAdminMixin, admin.TabularInline):
+    champs_montants = ("montant_mensuel",)
     model = Ressource
     extra = 0
 
 
-class DetteInline(admin.TabularInline):
+class DetteInline(MontantsAdminMixin, admin.TabularInline):
+    champs_montants = ("montant",)
     model = Dette
     extra = 0
 
