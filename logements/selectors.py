@@ -263,17 +263,29 @@ def effort(*, loyer, charges, ressources, apl, personnes) -> Effort:
     return Effort(depense, taux, reste)
 
 
-def rapprochement(menage, user) -> dict:
+def membres_presents(menage, jour: datetime.date):
+    """The household's members present on `jour`, as the indicators count them (DOMAINE,
+    "Composition"): from their arrival (their arrival date, or their birth when none is recorded;
+    with neither, since always) to their departure day included."""
+    arrives = (
+        Q(date_entree__lte=jour)
+        | Q(date_entree__isnull=True, date_naissance__lte=jour)
+        | Q(date_entree__isnull=True, date_naissance__isnull=True)
+    )
+    return menage.membres.filter(arrives).exclude(date_sortie__lt=jour)
+
+
+def rapprochement(menage, user, jour: datetime.date | None = None) -> dict:
     """The available dwellings (both landlords' pooled stock, as `user` may see it) that fit the
     needs of the household's latest diagnostic, cheapest first, each with its taux d'effort and
-    reste à vivre."""
+    reste à vivre for the members present on `jour` (today by default)."""
     from menages.enums import TypeRessource
 
     diagnostic = menage.diagnostics.order_by("-date", "-pk").prefetch_related("besoin_communes").first()
     ressources = {TypeRessource.APL: Decimal("0"), "autres": Decimal("0")}
     for type_, montant in menage.ressources.values_list("type", "montant_mensuel"):
         ressources[TypeRessource.APL if type_ == TypeRessource.APL else "autres"] += montant
-    personnes = max(menage.membres.count(), 1)
+    personnes = max(membres_presents(menage, jour or timezone.localdate()).count(), 1)
     resultat = {
         "diagnostic": diagnostic,
         "ressources": ressources["autres"],
