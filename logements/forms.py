@@ -152,3 +152,15 @@ class AttributionForm(forms.ModelForm):
                 "date_glissement",
             )
         }
+
+
+class GlissementForm(forms.Form):
+    jour = forms.DateField(
+        label="Date du glissement",
+        help_text="Le jour où le ménage signe son propre bail.",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "required": "Indiquez la date du glissement.",
+            "invalid": "Saisissez une date valide.",
+        },
+    )

@@ -13,6 +13,7 @@ from accompagnement.enums import ModaliteTempsFort, TypeTempsFort
 from comptes.models import Dispositif
 from logements.enums import DecisionCal, ModeMobilisation, StatutLogement, TypeBail, TypeReclamation
 from logements.models import (
+    Attribution,
     Bail,
     Logement,
     MobilisationLogement,
@@ -144,18 +145,91 @@ def enregistrer_attribution(*, attribution, auteur, **fields):
         jour = getattr(attribution, champ)
         if jour:
             quand = timezone.make_aware(datetime.datetime.combine(jour, datetime.time(10)))
-            TempsFort.objects.update_or_create(
-                menage=attribution.menage,
-                type=type_moment,
-                defaults={
-                    "date_prevue": quand,
-                    "realise": jour <= today,
-                    "modalite": ModaliteTempsFort.AVEC_ASSOCIATION,
-                },
+            valeurs = {"date_prevue": quand, "realise": jour <= today}
+            # The glide's signature (glisser_bail) is a key moment of its own, never moved here.
+            moments = TempsFort.objects.filter(menage=attribution.menage, type=type_moment).exclude(
+                commentaire=COMMENTAIRE_GLISSEMENT
             )
+            if not moments.update(**valeurs):
+                TempsFort.objects.create(
+                    menage=attribution.menage,
+                    type=type_moment,
+                    modalite=ModaliteTempsFort.AVEC_ASSOCIATION,
+                    **valeurs,
+                )
     _enregistrer_baux(attribution)
     if attribution.date_entree and attribution.date_entree <= today:
         type(attribution.logement).objects.filter(pk=attribution.logement_id).update(
             statut=StatutLogement.OCCUPE
         )
     return attribution
+
+
+COMMENTAIRE_GLISSEMENT = "Glissement du bail : le ménage devient locataire en titre."
+
+
+def mesure_iml_a_glisser(menage):
+    """The household's latest IML measure if its lease has not glided yet (no direct lease signed
+    since the measure began), or None."""
+    from accompagnement.models import MesureIml
+
+    mesure = (
+        MesureIml.objects.filter(accompagnement__menage=menage)
+        .select_related("accompagnement", "partenaire")
+        .order_by("-date_debut_contrat", "-pk")
+        .first()
+    )
+    if (
+        mesure is None
+        or Bail.objects.filter(
+            menage=menage, type=TypeBail.DIRECT, date_signature__gte=mesure.date_debut_contrat
+        ).exists()
+    ):
+        return None
+    return mesure
+
+
+@transaction.atomic
+def glisser_bail(*, mesure, jour: datetime.date, auteur) -> Bail:
+    """The IML glide: on `jour`, the sub-let (the lease held by the IML partner) becomes the
+    household's own direct lease. The direct lease is recorded as a dated fact (Bail, which the
+    funders' *access achieved* counts), on the IML attribution when there is one (its glide date);
+    the measure ends that day; the signature becomes a key moment of the household."""
+    from accompagnement.models import TempsFort
+
+    menage = mesure.accompagnement.menage
+    if mesure_iml_a_glisser(menage) != mesure:
+        raise ValidationError("Le bail de cette mesure d’IML a déjà glissé au ménage.")
+    if jour < mesure.date_debut_contrat:
+        raise ValidationError(
+            {"jour": f"Le glissement suit le début du contrat d’IML ({mesure.date_debut_contrat:%d/%m/%Y})."}
+        )
+    if jour > timezone.localdate():
+        raise ValidationError(
+            {"jour": "Le glissement s’enregistre une fois le bail signé : la date ne peut pas être à venir."}
+        )
+    attribution = (
+        Attribution.objects.select_for_update()
+        .filter(menage=menage, iml=True, decision_cal=DecisionCal.ACCEPTEE)
+        .order_by("-date_proposition", "-pk")
+        .first()
+    )
+    if attribution is not None:
+        attribution.date_glissement = jour
+        attribution.full_clean()
+        attribution.save(update_fields=["date_glissement"])
+        _enregistrer_baux(attribution)
+        bail = Bail.objects.get(attribution=attribution, type=TypeBail.DIRECT)
+    else:
+        bail = Bail.objects.create(menage=menage, type=TypeBail.DIRECT, date_signature=jour)
+    mesure.date_fin_contrat = jour
+    mesure.save(update_fields=["date_fin_contrat"])
+    TempsFort.objects.create(
+        menage=menage,
+        type=TypeTempsFort.SIGNATURE,
+        date_prevue=timezone.make_aware(datetime.datetime.combine(jour, datetime.time(10))),
+        realise=True,
+        modalite=ModaliteTempsFort.AVEC_ASSOCIATION,
+        commentaire=COMMENTAIRE_GLISSEMENT,
+    )
+    return bail

@@ -18,6 +18,7 @@ urlpatterns = [
         name="attribution_nouvelle",
     ),
     path("attributions/<int:pk>/", views.attribution, name="attribution"),
+    path("menages/<int:pk>/glissement-iml/", views.glissement_iml, name="glissement_iml"),
     path("locataires/signalement/", views.signalement, name="signalement"),
     path("locataires/<int:pk>/", views.dossier_locatif, name="dossier_locatif"),
     path("locataires/<int:pk>/reclamation/", views.reclamation, name="reclamation"),

@@ -17,6 +17,7 @@ from logements import importation, selectors, services
 from logements.filters import LogementFilter
 from logements.forms import (
     AttributionForm,
+    GlissementForm,
     ImportLogementsForm,
     MobilisationForm,
     ReclamationForm,
@@ -327,6 +328,38 @@ def attribution(request, pk):
         pk=pk,
     )
     return _attribution_form(request, instance, "Suivi de l’attribution")
+
+
+@never_cache
+def glissement_iml(request, pk):
+    """The IML glide: a confirmation page (who, which measure, what will be recorded), then the
+    glide on the date given."""
+    menage = charger_menage(request.user, pk, perm="logements.glisser_bail")
+    mesure = services.mesure_iml_a_glisser(menage)
+    if mesure is None:
+        messages.info(request, "Ce ménage n’a pas de mesure d’IML dont le bail reste à faire glisser.")
+        return redirect(menage)
+    form = GlissementForm(
+        request.POST or None, initial={"jour": mesure.glissement_bail_prevu or timezone.localdate()}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.glisser_bail(mesure=mesure, jour=form.cleaned_data["jour"], auteur=request.user)
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, exc.messages)
+        else:
+            messages.success(
+                request,
+                f"Le bail a glissé au ménage le {form.cleaned_data['jour']:%d/%m/%Y} ; la mesure d’IML est close.",
+            )
+            return redirect(menage)
+    return render(
+        request, "logements/glissement_iml.html", {"menage": menage, "mesure": mesure, "form": form}
+    )
 
 
 def _attribution_form(request, instance, titre):
