@@ -65,6 +65,7 @@ def seed_logements(*, dispositif, organisations, communes):
                     "accessible_pmr": etage == 0 or n % 7 == 0,
                     "etiquette_energetique": list(EtiquetteEnergetique)[n % 7],
                     "statut": STATUTS[n % len(STATUTS)],
+                    "contingent_prefectoral": n % 9 == 0,
                 },
             )
     for key, n, mode in MOBILISATIONS:

@@ -3,7 +3,7 @@ from pathlib import PurePath
 from django import forms
 
 from comptes.formats import ConfirmationMontantsMixin, MontantField, format_euros
-from logements.enums import ModeMobilisation
+from logements.enums import CanalAttribution, ModeMobilisation
 from logements.models import Attribution, MobilisationLogement, Reclamation, SignalementGardien, SoldeLocatif
 
 TAILLE_MAX_IMPORT = 20 * 1024 * 1024
@@ -125,6 +125,26 @@ class SignalementGardienForm(forms.ModelForm):
 
 
 class AttributionForm(forms.ModelForm):
+    """The channel is chosen among the programme's channels, listed in their order of priority;
+    the contingent préfectoral is offered only for a dwelling in it."""
+
+    canal = forms.ChoiceField(
+        label="Canal d’attribution (par ordre de priorité)",
+        choices=[(c.value, f"{i}. {c.label}") for i, c in enumerate(CanalAttribution, start=1)],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choisissez le canal d’attribution."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.logement.contingent_prefectoral:
+            self.fields["canal"].choices = [
+                (value, label)
+                for value, label in self.fields["canal"].choices
+                if value != CanalAttribution.CONTINGENT_PREFECTORAL
+            ]
+            self.fields["canal"].help_text = "Ce logement n’appartient pas au contingent préfectoral."
+
     class Meta:
         model = Attribution
         fields = [

@@ -22,6 +22,7 @@ from logements.enums import (
     CanalAttribution,
     DecisionCal,
     DecisionFsl,
+    EtapeAttribution,
     EtapeProcedure,
     EtiquetteEnergetique,
     ModeMobilisation,
@@ -119,6 +120,11 @@ class Logement(models.Model):
     )
     statut = models.CharField(
         "statut", max_length=20, choices=StatutLogement.choices, default=StatutLogement.OCCUPE
+    )
+    contingent_prefectoral = models.BooleanField(
+        "contingent préfectoral",
+        default=False,
+        help_text="Logement réservé au contingent du préfet : le premier canal d’attribution.",
     )
     cree_le = models.DateTimeField("créé le", auto_now_add=True)
     modifie_le = models.DateTimeField("modifié le", auto_now=True)
@@ -507,6 +513,11 @@ class AttributionQuerySet(models.QuerySet):
 
         return self.filter(menage__in=Menage.objects.visible_to(user))
 
+    def en_cours(self):
+        """The proposals awaiting their outcome: neither refused nor moved in. Each reserves its
+        dwelling (no other household is proposed it meanwhile)."""
+        return self.exclude(decision_cal=DecisionCal.REFUSEE).filter(date_entree__isnull=True)
+
 
 class Attribution(RattacheAuMenage):
     """A dwelling proposed to a household, up to the move-in: visit, decision of the commission
@@ -524,7 +535,12 @@ class Attribution(RattacheAuMenage):
     date_cal = models.DateField("CAL du", null=True, blank=True)
     date_bail = models.DateField("bail signé le", null=True, blank=True)
     date_entree = models.DateField("entrée dans les lieux le", null=True, blank=True)
-    motif_refus = models.CharField("motif du refus (ménage, bailleur ou CAL)", max_length=250, blank=True)
+    motif_refus = models.CharField(
+        "motif du refus (ménage, bailleur ou CAL)",
+        max_length=250,
+        blank=True,
+        help_text="Gardé avec la proposition : il éclaire les propositions suivantes.",
+    )
     iml = models.BooleanField("en intermédiation locative (bail au nom de HDM)", default=False)
     date_convention_occupation = models.DateField("convention d’occupation signée le", null=True, blank=True)
     date_glissement = models.DateField("glissement du bail au ménage le", null=True, blank=True)
@@ -542,6 +558,27 @@ class Attribution(RattacheAuMenage):
 
     def get_absolute_url(self):
         return reverse("logements:attribution", args=[self.pk])
+
+    @property
+    def etape(self) -> EtapeAttribution:
+        """The furthest step reached (a refusal ends the attribution at any step)."""
+        if self.decision_cal == DecisionCal.REFUSEE:
+            return EtapeAttribution.REFUSE
+        if self.date_entree:
+            return EtapeAttribution.ENTRE
+        if self.date_bail:
+            return EtapeAttribution.BAIL
+        if self.decision_cal == DecisionCal.ACCEPTEE:
+            return EtapeAttribution.ATTRIBUE
+        if self.date_cal or self.decision_cal == DecisionCal.AJOURNEE:
+            return EtapeAttribution.CAL
+        if self.date_visite:
+            return EtapeAttribution.VISITE
+        return EtapeAttribution.PROPOSE
+
+    @property
+    def est_en_cours(self) -> bool:
+        return self.decision_cal != DecisionCal.REFUSEE and not self.date_entree
 
 
 class Bail(RattacheAuMenage):

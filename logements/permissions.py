@@ -54,3 +54,7 @@ rules.add_perm("logements.attribuer", is_gestionnaire_stock | is_travailleur_soc
 # The IML glide (the sub-let becoming the household's direct lease): the same people, on the
 # households they may open (charger_menage).
 rules.add_perm("logements.glisser_bail", is_gestionnaire_stock | is_travailleur_social | is_administrateur)
+
+# The attribution pipeline board (which attributions: AttributionQuerySet.visible_to): the
+# landlords' staff who place households (CESF, chargé d'attribution) and the administrators.
+rules.add_perm("logements.voir_attributions", is_gestionnaire_stock | is_administrateur)

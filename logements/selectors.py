@@ -6,12 +6,12 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q, Sum, Window
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum, Window
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from comptes.selectors import dispositifs_de
-from logements.enums import DecisionCal, ModeMobilisation, StatutReclamation
+from logements.enums import DecisionCal, EtapeAttribution, ModeMobilisation, StatutReclamation
 from logements.models import (
     Attribution,
     EtapeExpulsion,
@@ -304,7 +304,15 @@ def rapprochement(menage, user, jour: datetime.date | None = None) -> dict:
         logements = logements.filter(typologie=diagnostic.besoin_typologie)
     if diagnostic.besoin_accessibilite:
         logements = logements.filter(accessible_pmr=True)
-    logements = logements.alias(total=models.F("loyer") + models.F("charges"))
+    logements = logements.alias(total=models.F("loyer") + models.F("charges")).annotate(
+        # The household a proposal awaiting its outcome reserves the dwelling for, if any.
+        reserve_pour=Subquery(
+            Attribution.objects.filter(logement=OuterRef("pk"))
+            .en_cours()
+            .order_by("pk")
+            .values("menage_id")[:1]
+        )
+    )
     if diagnostic.besoin_loyer_max is not None:
         logements = logements.filter(total__lte=diagnostic.besoin_loyer_max)
     logements = logements.order_by("total", "commune__nom", "pk")
@@ -324,3 +332,39 @@ def rapprochement(menage, user, jour: datetime.date | None = None) -> dict:
         for logement in logements[:RESULTATS_RAPPROCHEMENT]
     ]
     return resultat
+
+
+# The board keeps the outcomes (move-ins, refusals) of the last few months beside the proposals
+# still in progress, and shows at most this many cards per column (the count says how many more).
+JOURS_ISSUES = 90
+CARTES_PAR_ETAPE = 30
+
+
+def tableau_attributions(user) -> dict:
+    """The attribution pipeline of the households `user` may see, by step (EtapeAttribution): the
+    proposals in progress, and the move-ins and refusals of the last JOURS_ISSUES days (a refusal
+    with its reason). One query whatever the number of attributions."""
+    depuis = timezone.localdate() - datetime.timedelta(days=JOURS_ISSUES)
+    attributions = (
+        Attribution.objects.visible_to(user)
+        .filter(
+            Q(decision_cal__in=[d for d in DecisionCal if d != DecisionCal.REFUSEE], date_entree__isnull=True)
+            | Q(date_entree__gte=depuis)
+            | Q(decision_cal=DecisionCal.REFUSEE, date_proposition__gte=depuis)
+            | Q(decision_cal=DecisionCal.REFUSEE, date_cal__gte=depuis)
+        )
+        .select_related("menage", "logement__commune", "logement__bailleur")
+        .order_by("date_proposition", "pk")
+    )
+    colonnes = {etape: [] for etape in EtapeAttribution}
+    for attribution in attributions:
+        colonnes[attribution.etape].append(attribution)
+    return {
+        "colonnes": [(etape, cartes[:CARTES_PAR_ETAPE], len(cartes)) for etape, cartes in colonnes.items()],
+        "en_cours": sum(
+            len(cartes)
+            for etape, cartes in colonnes.items()
+            if etape not in (EtapeAttribution.ENTRE, EtapeAttribution.REFUSE)
+        ),
+        "jours_issues": JOURS_ISSUES,
+    }

@@ -11,7 +11,14 @@ from django.utils import timezone
 
 from accompagnement.enums import ModaliteTempsFort, TypeTempsFort
 from comptes.models import Dispositif
-from logements.enums import DecisionCal, ModeMobilisation, StatutLogement, TypeBail, TypeReclamation
+from logements.enums import (
+    CanalAttribution,
+    DecisionCal,
+    ModeMobilisation,
+    StatutLogement,
+    TypeBail,
+    TypeReclamation,
+)
 from logements.models import (
     Attribution,
     Bail,
@@ -122,16 +129,60 @@ def _enregistrer_baux(attribution) -> None:
                 bail.delete()
 
 
+def canal_propose(menage, logement) -> CanalAttribution:
+    """The first channel, in the programme's order of priority, through which `logement` can go
+    to `menage`: the contingent préfectoral for a dwelling in it; the rotation of the household's
+    landlord's stock; the pooling of both landlords' stock for the other landlord's dwelling;
+    a new or adapted dwelling when it was mobilised so."""
+    if logement.contingent_prefectoral:
+        return CanalAttribution.CONTINGENT_PREFECTORAL
+    if menage.bailleur_id and logement.bailleur_id != menage.bailleur_id:
+        return CanalAttribution.MISE_EN_COMMUN
+    if logement.mobilisations.filter(
+        mode__in=(ModeMobilisation.CREATION_OFFRE_NOUVELLE, ModeMobilisation.AMENAGEMENT)
+    ).exists():
+        return CanalAttribution.OFFRE_NOUVELLE
+    return CanalAttribution.ROTATION
+
+
+def proposition_en_cours(logement, sauf=None):
+    """The proposal that reserves `logement` (awaiting its outcome), other than `sauf`, or None."""
+    en_cours = Attribution.objects.filter(logement=logement).en_cours().select_related("menage")
+    if sauf is not None and sauf.pk:
+        en_cours = en_cours.exclude(pk=sauf.pk)
+    return en_cours.order_by("date_proposition", "pk").first()
+
+
 @transaction.atomic
 def enregistrer_attribution(*, attribution, auteur, **fields):
-    """Record a proposal or its next steps. The visit, the lease and the move-in become (or update)
-    the household's key moments; a move-in after the CAL's decision marks the dwelling occupied."""
+    """Record a proposal or its next steps. A dwelling proposed to a household is reserved until
+    the outcome (refusal or move-in): no other proposal of it meanwhile. The contingent
+    préfectoral channel is for the dwellings in it. The visit, the lease and the move-in become
+    (or update) the household's key moments; a move-in after the CAL's decision marks the dwelling
+    occupied. A refusal keeps its reason."""
     from accompagnement.models import TempsFort
 
     for name, value in fields.items():
         setattr(attribution, name, value)
+    if attribution.est_en_cours:
+        # Lock the dwelling so that two proposals made at the same time cannot both pass.
+        type(attribution.logement).objects.select_for_update().get(pk=attribution.logement_id)
+        autre = proposition_en_cours(attribution.logement, sauf=attribution)
+        if autre is not None:
+            raise ValidationError(
+                f"Ce logement est déjà proposé à un autre ménage depuis le {autre.date_proposition:%d/%m/%Y} : "
+                "il reste réservé jusqu’à l’issue de cette proposition (refus ou entrée dans les lieux)."
+            )
+    erreurs = {}
+    if (
+        attribution.canal == CanalAttribution.CONTINGENT_PREFECTORAL
+        and not attribution.logement.contingent_prefectoral
+    ):
+        erreurs["canal"] = "Ce logement n’appartient pas au contingent préfectoral."
     if attribution.decision_cal == DecisionCal.REFUSEE and not attribution.motif_refus.strip():
-        raise ValidationError({"motif_refus": "Indiquez le motif du refus."})
+        erreurs["motif_refus"] = "Indiquez le motif du refus."
+    if erreurs:
+        raise ValidationError(erreurs)
     if attribution.date_entree and attribution.decision_cal != DecisionCal.ACCEPTEE:
         raise ValidationError(
             {"date_entree": "L’entrée dans les lieux suit une attribution prononcée par la CAL."}

@@ -17,6 +17,7 @@ urlpatterns = [
         views.attribution_nouvelle,
         name="attribution_nouvelle",
     ),
+    path("attributions/", views.attributions, name="attributions"),
     path("attributions/<int:pk>/", views.attribution, name="attribution"),
     path("menages/<int:pk>/glissement-iml/", views.glissement_iml, name="glissement_iml"),
     path("locataires/signalement/", views.signalement, name="signalement"),

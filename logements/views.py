@@ -303,6 +303,7 @@ def rapprochement(request, pk):
         {
             "menage": menage,
             "attributions": Attribution.objects.filter(menage=menage).select_related("logement__commune"),
+            "peut_attribuer": request.user.has_perm("logements.attribuer"),
             **selectors.rapprochement(menage, request.user),
         },
     )
@@ -310,12 +311,31 @@ def rapprochement(request, pk):
 
 @never_cache
 def attribution_nouvelle(request, pk, logement_pk):
-    """Propose a matching dwelling to a household."""
+    """Propose a matching dwelling to a household (not one already proposed, awaiting its outcome)."""
     menage = charger_menage(request.user, pk, perm="logements.attribuer")
     logement = get_visible_or_404(
         Logement.objects.select_related("bailleur", "commune"), request.user, pk=logement_pk
     )
-    return _attribution_form(request, Attribution(menage=menage, logement=logement), "Proposer ce logement")
+    reservation = services.proposition_en_cours(logement)
+    if reservation is not None:
+        # Only the household's own users learn which proposal it is.
+        propre = reservation.menage_id == menage.pk
+        return render(
+            request,
+            "logements/attribution_reservee.html",
+            {"menage": menage, "logement": logement, "reservation": reservation, "propre": propre},
+        )
+    attribution = Attribution(
+        menage=menage, logement=logement, canal=services.canal_propose(menage, logement)
+    )
+    return _attribution_form(request, attribution, "Proposer ce logement")
+
+
+@never_cache
+def attributions(request):
+    """The attribution pipeline board: proposals, visits, CAL, leases and move-ins by step."""
+    require_perm(request.user, "logements.voir_attributions")
+    return render(request, "logements/attributions.html", selectors.tableau_attributions(request.user))
 
 
 @never_cache
