@@ -5,7 +5,7 @@ balances, caretakers' reports and allocations. The import of a landlord's file i
 import datetime
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -170,8 +170,11 @@ def enregistrer_attribution(*, attribution, auteur, **fields):
         autre = proposition_en_cours(attribution.logement, sauf=attribution)
         if autre is not None:
             raise ValidationError(
-                f"Ce logement est déjà proposé à un autre ménage depuis le {autre.date_proposition:%d/%m/%Y} : "
-                "il reste réservé jusqu’à l’issue de cette proposition (refus ou entrée dans les lieux)."
+                {
+                    NON_FIELD_ERRORS: "Ce logement est déjà proposé à un autre ménage depuis le "
+                    f"{autre.date_proposition:%d/%m/%Y} : il reste réservé jusqu’à l’issue de cette "
+                    "proposition (refus ou entrée dans les lieux)."
+                }
             )
     erreurs = {}
     if (

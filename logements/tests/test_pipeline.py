@@ -250,3 +250,25 @@ def test_contingent_prefectoral_imported_with_the_stock(programme, communes_aude
     )
     assert not rapport.reussi
     assert rapport.erreurs[0].colonne == "contingent préfectoral"
+
+
+def test_reopening_a_refused_proposal_of_a_reserved_dwelling_is_refused_on_the_page(client, programme, cas):
+    menage, logement = cas
+    autre = MenageFactory(dispositif=programme.dispositif, bailleur=programme.habitat, etat="accompagnement")
+    premiere = _proposer(
+        menage, logement, programme.cesf_habitat, decision_cal="refusee", motif_refus="Refus"
+    )
+    _proposer(autre, logement, programme.cesf_habitat)
+    client.force_login(programme.cesf_habitat)
+    response = client.post(
+        reverse("logements:attribution", args=[premiere.pk]),
+        {
+            "canal": "rotation",
+            "date_proposition": premiere.date_proposition.isoformat(),
+            "decision_cal": "en_attente",
+        },
+    )
+    assert response.status_code == 200
+    assert "déjà proposé à un autre ménage" in response.text
+    premiere.refresh_from_db()
+    assert premiere.decision_cal == "refusee"

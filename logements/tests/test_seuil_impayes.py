@@ -145,3 +145,26 @@ def test_ambiguous_arrears_refused_with_the_reason(client, programme, locataire)
     assert response.status_code == 200
     assert "ambigu" in response.text
     assert not SoldeLocatif.objects.exists()
+
+
+def test_admin_reads_the_rent_typed_the_french_way(client, programme, communes_aude):
+    logement = LogementFactory(bailleur=programme.habitat, commune=communes_aude["narbonne"])
+    client.force_login(programme.admin)
+    url = reverse("admin:logements_logement_change", args=[logement.pk])
+    page = client.get(url)
+    assert 'value="420"' in page.text and 'inputmode="decimal"' in page.text
+    data = {
+        "bailleur": programme.habitat.pk,
+        "reference_bailleur": logement.reference_bailleur,
+        "adresse": logement.adresse,
+        "commune": logement.commune_id,
+        "typologie": "T3",
+        "surface": "65.50",
+        "loyer": "1 234,56 €",
+        "charges": "60",
+        "etage": "1",
+        "statut": "vacant",
+    }
+    assert client.post(url, data).status_code == 302
+    logement.refresh_from_db()
+    assert logement.loyer == Decimal("1234.56")
