@@ -137,7 +137,11 @@ class AttributionForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if not self.instance.logement.contingent_prefectoral:
+        # A proposal already made through the contingent keeps its channel on the page.
+        if (
+            not self.instance.logement.contingent_prefectoral
+            and self.instance.canal != CanalAttribution.CONTINGENT_PREFECTORAL
+        ):
             self.fields["canal"].choices = [
                 (value, label)
                 for value, label in self.fields["canal"].choices

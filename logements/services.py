@@ -153,6 +153,13 @@ def proposition_en_cours(logement, sauf=None):
     return en_cours.order_by("date_proposition", "pk").first()
 
 
+def _canal_avant(attribution):
+    """The channel recorded before this change (None for a new proposal)."""
+    if attribution.pk is None:
+        return None
+    return Attribution.objects.filter(pk=attribution.pk).values_list("canal", flat=True).first()
+
+
 @transaction.atomic
 def enregistrer_attribution(*, attribution, auteur, **fields):
     """Record a proposal or its next steps. A dwelling proposed to a household is reserved until
@@ -180,6 +187,8 @@ def enregistrer_attribution(*, attribution, auteur, **fields):
     if (
         attribution.canal == CanalAttribution.CONTINGENT_PREFECTORAL
         and not attribution.logement.contingent_prefectoral
+        # A proposal made through the contingent keeps its channel if the dwelling leaves it.
+        and _canal_avant(attribution) != CanalAttribution.CONTINGENT_PREFECTORAL
     ):
         erreurs["canal"] = "Ce logement n’appartient pas au contingent préfectoral."
     if attribution.decision_cal == DecisionCal.REFUSEE and not attribution.motif_refus.strip():

@@ -272,3 +272,31 @@ def test_reopening_a_refused_proposal_of_a_reserved_dwelling_is_refused_on_the_p
     assert "déjà proposé à un autre ménage" in response.text
     premiere.refresh_from_db()
     assert premiere.decision_cal == "refusee"
+
+
+def test_a_contingent_proposal_is_still_followed_when_the_dwelling_leaves_the_contingent(
+    client, programme, cas
+):
+    menage, logement = cas
+    logement.contingent_prefectoral = True
+    logement.save()
+    attribution = services.enregistrer_attribution(
+        attribution=Attribution(menage=menage, logement=logement, canal="contingent_prefectoral"),
+        auteur=programme.cesf_habitat,
+    )
+    Logement.objects.filter(pk=logement.pk).update(contingent_prefectoral=False)
+    client.force_login(programme.cesf_habitat)
+    url = reverse("logements:attribution", args=[attribution.pk])
+    assert 'value="contingent_prefectoral"' in client.get(url).text
+    response = client.post(
+        url,
+        {
+            "canal": "contingent_prefectoral",
+            "date_proposition": attribution.date_proposition.isoformat(),
+            "date_visite": timezone.localdate().isoformat(),
+            "decision_cal": "en_attente",
+        },
+    )
+    assert response.status_code == 302
+    attribution.refresh_from_db()
+    assert attribution.date_visite == timezone.localdate()
