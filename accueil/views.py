@@ -7,7 +7,7 @@ from comptes.models import Dispositif
 from comptes.permissions import is_financeur, is_membre_comite
 from comptes.selectors import dispositifs_de
 from financement.secret_statistique import masquer_repartitions
-from logements.selectors import tableau_cesf
+from logements.selectors import tableau_attributions, tableau_cesf
 from rappels.notifications import nouveautes_dossier_locatif
 
 
@@ -43,6 +43,9 @@ def tableau_de_bord(request):
         context["cesf"] = tableau_cesf(user, nombre_locataires=total)
         # Caretakers' reports, complaints and eviction steps since her last visit.
         context["nouveautes"] = nouveautes_dossier_locatif(user)
+    if user.has_perm("logements.voir_attributions") and not user.est_administrateur:
+        # The landlord's staff who place households: their attribution pipeline.
+        context["attributions"] = tableau_attributions(user)
     return render(request, "accueil/tableau_de_bord.html", context)
 
 

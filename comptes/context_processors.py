@@ -15,6 +15,8 @@ def navigation(request):
         items.append(("Ménages", reverse("dossiers:liste")))
     if user.has_perm("logements.voir_logements"):
         items.append(("Logements", reverse("logements:liste")))
+    if user.has_perm("logements.voir_attributions"):
+        items.append(("Attributions", reverse("logements:attributions")))
     if user.has_perm("comites.voir"):
         items.append(("Comités", reverse("comites:seances")))
     if user.has_perm("financement.voir"):
@@ -24,9 +26,11 @@ def navigation(request):
     if user.est_administrateur:
         items.append(("Administration", reverse("admin:index")))
     current = request.path
-    return {
-        "navigation": [
-            {"label": label, "url": url, "actif": current == url or (url != "/" and current.startswith(url))}
-            for label, url in items
-        ]
-    }
+    # The entry whose address is the longest start of the page's (« Attributions » under
+    # « Logements »).
+    actif = max(
+        (url for _label, url in items if current == url or (url != "/" and current.startswith(url))),
+        key=len,
+        default=None,
+    )
+    return {"navigation": [{"label": label, "url": url, "actif": url == actif} for label, url in items]}

@@ -62,21 +62,14 @@ class Dispositif(models.Model):
     retention_mois = models.PositiveSmallIntegerField(
         "anonymiser un dossier clos sans contact depuis (mois)", default=24, validators=[MinValueValidator(6)]
     )
-    # Arrears: a tenant whose balance reaches this many months of rent is flagged (tenant file,
-    # reminder to the CESF and the référent).
+    # Arrears: a tenant whose balance reaches this many months of their own rent and charges is
+    # flagged (tenant file, reminder to the CESF and the référent); see logements.selectors.
     seuil_impayes_mois = models.DecimalField(
         "seuil d’impayés (mois de loyer)",
         max_digits=4,
         decimal_places=1,
         default=Decimal("2"),
         validators=[MinValueValidator(Decimal("0.5"))],
-    )
-    loyer_reference = models.DecimalField(
-        "loyer de référence, charges comprises, d’un ménage sans logement attribué (€)",
-        max_digits=8,
-        decimal_places=2,
-        default=Decimal("450"),
-        validators=[MinValueValidator(Decimal("0"))],
     )
     actif = models.BooleanField("actif", default=True)
 

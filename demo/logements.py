@@ -65,6 +65,7 @@ def seed_logements(*, dispositif, organisations, communes):
                     "accessible_pmr": etage == 0 or n % 7 == 0,
                     "etiquette_energetique": list(EtiquetteEnergetique)[n % 7],
                     "statut": STATUTS[n % len(STATUTS)],
+                    "contingent_prefectoral": n % 9 == 0,
                 },
             )
     for key, n, mode in MOBILISATIONS:
@@ -102,7 +103,10 @@ def seed_dossiers_locatifs(*, dispositif):
         for k in range(6):
             mois = premier - relativedelta(months=5 - k)
             solde = Decimal(300 + 150 * k) if n % 2 == 0 else Decimal(max(0, 900 - 150 * k))
-            SoldeLocatif.objects.create(menage=menage, mois=mois, solde=solde)
+            # The rent called each month (fictitious): the arrears threshold is computed from it.
+            SoldeLocatif.objects.create(
+                menage=menage, mois=mois, solde=solde, loyer_charges=Decimal(410 + 20 * n)
+            )
         Reclamation.objects.create(
             menage=menage,
             type=[TypeReclamation.TROUBLES_VOISINAGE, TypeReclamation.IMPAYES, TypeReclamation.TECHNIQUE][

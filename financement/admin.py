@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from comptes.formats import MontantsAdminMixin
 from financement.models import (
     Convention,
     LigneBudgetaire,
@@ -27,7 +28,8 @@ class ConventionAdmin(admin.ModelAdmin):
     inlines = [PartInline, LigneInline]
 
 
-class MontantInline(admin.TabularInline):
+class MontantInline(MontantsAdminMixin, admin.TabularInline):
+    champs_montants = ("prevu", "realise")
     model = MontantAnnuel
     extra = 0
 
@@ -40,7 +42,8 @@ class LigneBudgetaireAdmin(admin.ModelAdmin):
 
 
 @admin.register(Versement)
-class VersementAdmin(admin.ModelAdmin):
+class VersementAdmin(MontantsAdminMixin, admin.ModelAdmin):
+    champs_montants = ("montant",)
     list_display = ["part", "date", "montant", "reference"]
     list_filter = ["part__convention", "part__financeur"]
     list_select_related = ["part__financeur"]

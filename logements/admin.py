@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from comptes.formats import MontantsAdminMixin
 from logements.models import (
     AideFsl,
     EtapeExpulsion,
@@ -14,7 +15,8 @@ from logements.models import (
 
 
 @admin.register(Logement)
-class LogementAdmin(admin.ModelAdmin):
+class LogementAdmin(MontantsAdminMixin, admin.ModelAdmin):
+    champs_montants = ("loyer", "charges")
     list_display = ["reference_bailleur", "bailleur", "adresse", "commune", "typologie", "loyer", "statut"]
     list_filter = ["bailleur", "statut", "typologie", "commune"]
     list_select_related = ["bailleur", "commune"]
@@ -44,7 +46,8 @@ class ImportLogementsAdmin(admin.ModelAdmin):
 
 # The tenant file: the CESF records complaints and arrears on her pages; the repayment plan, FSL
 # aid and eviction steps are entered here for now.
-class EntreeDossierLocatifAdmin(admin.ModelAdmin):
+class EntreeDossierLocatifAdmin(MontantsAdminMixin, admin.ModelAdmin):
+    champs_montants = ("solde", "montant_dette", "mensualite", "montant")
     list_select_related = ["menage"]
     raw_id_fields = ["menage", "auteur"]
     search_fields = ["menage__reference", "menage__nom"]

@@ -83,10 +83,26 @@ class EtapeProcedure(models.TextChoices):
 
 
 class CanalAttribution(models.TextChoices):
+    """The attribution channels, in the programme's order of priority (DOMAINE): a dwelling is
+    sought first in the contingent préfectoral, then in the rotation of the existing stock, then
+    in both landlords' pooled stock, then in new or adapted dwellings."""
+
     CONTINGENT_PREFECTORAL = "contingent_prefectoral", "Contingent préfectoral"
     ROTATION = "rotation", "Rotation du parc existant"
     MISE_EN_COMMUN = "mise_en_commun", "Mise en commun des patrimoines"
     OFFRE_NOUVELLE = "offre_nouvelle", "Offre nouvelle ou aménagement"
+
+
+class EtapeAttribution(models.TextChoices):
+    """Where an attribution stands, as the pipeline board shows it (Attribution.etape)."""
+
+    PROPOSE = "propose", "Logement proposé"
+    VISITE = "visite", "Visite faite"
+    CAL = "cal", "En commission (CAL)"
+    ATTRIBUE = "attribue", "Attribution prononcée"
+    BAIL = "bail", "Bail signé"
+    ENTRE = "entre", "Entrée dans les lieux"
+    REFUSE = "refuse", "Refusé"
 
 
 class DecisionCal(models.TextChoices):

@@ -1,10 +1,14 @@
 import django_filters
-from django import forms
 from django.db.models import Q
 
+from comptes.formats import MontantField
 from comptes.models import Commune
 from logements.enums import StatutLogement, Typologie
 from logements.models import Logement, bailleurs_visible_to
+
+
+class MontantFilter(django_filters.NumberFilter):
+    field_class = MontantField
 
 
 class LogementFilter(django_filters.FilterSet):
@@ -17,14 +21,7 @@ class LogementFilter(django_filters.FilterSet):
         label="Typologie", choices=Typologie.choices, empty_label="Toutes"
     )
     statut = django_filters.ChoiceFilter(label="Statut", choices=StatutLogement.choices, empty_label="Tous")
-    loyer_max = django_filters.NumberFilter(
-        label="Loyer maximal (€, hors charges)",
-        field_name="loyer",
-        lookup_expr="lte",
-        min_value=0,
-        localize=True,
-        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
-    )
+    loyer_max = MontantFilter(label="Loyer maximal (€, hors charges)", field_name="loyer", lookup_expr="lte")
 
     class Meta:
         model = Logement

@@ -2,7 +2,8 @@ from pathlib import PurePath
 
 from django import forms
 
-from logements.enums import DecisionFsl, ModeMobilisation, StatutPlanApurement
+from comptes.formats import ConfirmationMontantsMixin, MontantField, format_euros
+from logements.enums import CanalAttribution, DecisionFsl, ModeMobilisation, StatutPlanApurement
 from logements.models import (
     AideFsl,
     Attribution,
@@ -72,7 +73,12 @@ class ReclamationForm(forms.ModelForm):
         }
 
 
-class SoldeForm(forms.ModelForm):
+# A month's arrears above this many months of rent and charges is confirmed before it is saved (a
+# comma forgotten: « 123456 » for « 1234,56 »).
+MOIS_DE_LOYER_PLAUSIBLES = 10
+
+
+class SoldeForm(ConfirmationMontantsMixin, forms.ModelForm):
     mois = forms.DateField(
         label="Mois",
         input_formats=["%Y-%m"],
@@ -82,8 +88,23 @@ class SoldeForm(forms.ModelForm):
 
     class Meta:
         model = SoldeLocatif
-        fields = ["mois", "solde"]
-        error_messages = {"solde": {"min_value": "Le montant de l’impayé ne peut pas être négatif."}}
+        fields = ["mois", "solde", "loyer_charges"]
+        field_classes = {"solde": MontantField, "loyer_charges": MontantField}
+
+    def __init__(self, *args, loyer=None, **kwargs):
+        """`loyer`: the household's known monthly rent and charges (None when unknown)."""
+        super().__init__(*args, **kwargs)
+        self.loyer = loyer
+
+    def clean(self):
+        loyer = self.cleaned_data.get("loyer_charges") or self.loyer
+        if loyer:
+            champ = self.fields["solde"]
+            champ.plafond_plausible = MOIS_DE_LOYER_PLAUSIBLES * loyer
+            champ.message_plausible = (
+                f"Un impayé de {{montant}} dépasse dix fois le loyer et les charges ({format_euros(loyer)})"
+            )
+        return super().clean()
 
 
 class SignalementGardienForm(forms.ModelForm):
@@ -118,7 +139,7 @@ class PlanApurementForm(forms.ModelForm):
         model = PlanApurement
         fields = ["date_debut", "montant_dette", "mensualite"]
         widgets = {"date_debut": DATE}
-        localized_fields = ["montant_dette", "mensualite"]
+        field_classes = {"montant_dette": MontantField, "mensualite": MontantField}
 
 
 class StatutPlanForm(forms.Form):
@@ -138,7 +159,7 @@ class AideFslForm(forms.ModelForm):
         model = AideFsl
         fields = ["date_demande", "montant"]
         widgets = {"date_demande": DATE}
-        localized_fields = ["montant"]
+        field_classes = {"montant": MontantField}
 
 
 class DecisionFslForm(forms.Form):
@@ -152,6 +173,30 @@ class DecisionFslForm(forms.Form):
 
 
 class AttributionForm(forms.ModelForm):
+    """The channel is chosen among the programme's channels, listed in their order of priority;
+    the contingent préfectoral is offered only for a dwelling in it."""
+
+    canal = forms.ChoiceField(
+        label="Canal d’attribution (par ordre de priorité)",
+        choices=[(c.value, f"{i}. {c.label}") for i, c in enumerate(CanalAttribution, start=1)],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choisissez le canal d’attribution."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A proposal already made through the contingent keeps its channel on the page.
+        if (
+            not self.instance.logement.contingent_prefectoral
+            and self.instance.canal != CanalAttribution.CONTINGENT_PREFECTORAL
+        ):
+            self.fields["canal"].choices = [
+                (value, label)
+                for value, label in self.fields["canal"].choices
+                if value != CanalAttribution.CONTINGENT_PREFECTORAL
+            ]
+            self.fields["canal"].help_text = "Ce logement n’appartient pas au contingent préfectoral."
+
     class Meta:
         model = Attribution
         fields = [
@@ -179,3 +224,15 @@ class AttributionForm(forms.ModelForm):
                 "date_glissement",
             )
         }
+
+
+class GlissementForm(forms.Form):
+    jour = forms.DateField(
+        label="Date du glissement",
+        help_text="Le jour où le ménage signe son propre bail.",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "required": "Indiquez la date du glissement.",
+            "invalid": "Saisissez une date valide.",
+        },
+    )

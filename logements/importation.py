@@ -89,6 +89,12 @@ COLONNES = {
     "accessible_pmr": {"accessible pmr", "pmr", "accessibilite pmr", "accessible"},
     "etiquette_energetique": {"etiquette energetique", "etiquette", "dpe", "etiquette dpe", "classe energie"},
     "statut": {"statut", "etat"},
+    "contingent_prefectoral": {
+        "contingent prefectoral",
+        "contingent",
+        "reservation prefectorale",
+        "contingent prefet",
+    },
 }
 OBLIGATOIRES = (
     "reference_bailleur",
@@ -114,6 +120,7 @@ LIBELLES_COLONNES = {
     "accessible_pmr": "accessible PMR",
     "etiquette_energetique": "étiquette énergétique",
     "statut": "statut",
+    "contingent_prefectoral": "contingent préfectoral",
 }
 
 # One example line, shown on the import page and written in the template file.
@@ -130,6 +137,7 @@ EXEMPLE = {
     "accessible_pmr": "non",
     "etiquette_energetique": "D",
     "statut": "vacant",
+    "contingent_prefectoral": "non",
 }
 
 TYPOLOGIES = {normaliser(t.value): t for t in Typologie} | {str(i): Typologie(f"T{i}") for i in range(1, 7)}
@@ -352,6 +360,8 @@ def _parsers(communes: Communes):
             else ""
         ),
         "statut": lambda v: _choice(v, STATUTS, "occupé, vacant ou en rotation"),
+        # An empty cell: not in the contingent.
+        "contingent_prefectoral": lambda v: lire_booleen(v) if en_texte(v) else False,
     }
 
 

@@ -23,6 +23,7 @@ from logements.enums import (
     CanalAttribution,
     DecisionCal,
     DecisionFsl,
+    EtapeAttribution,
     EtapeProcedure,
     EtiquetteEnergetique,
     ModeMobilisation,
@@ -120,6 +121,11 @@ class Logement(models.Model):
     )
     statut = models.CharField(
         "statut", max_length=20, choices=StatutLogement.choices, default=StatutLogement.OCCUPE
+    )
+    contingent_prefectoral = models.BooleanField(
+        "contingent préfectoral",
+        default=False,
+        help_text="Logement réservé au contingent du préfet : le premier canal d’attribution.",
     )
     cree_le = models.DateTimeField("créé le", auto_now_add=True)
     modifie_le = models.DateTimeField("modifié le", auto_now=True)
@@ -426,7 +432,9 @@ class SignalementGardien(EntreeDossierLocatif):
 
 
 class SoldeLocatif(EntreeDossierLocatif):
-    """The household's arrears balance at the end of a month (0 when up to date)."""
+    """The household's arrears balance at the end of a month (0 when up to date), and the rent and
+    charges called that month when the CESF records them: the rent of a tenant housed outside the
+    programme's attributions, from which the arrears threshold is computed (seuils_impayes)."""
 
     menage = models.ForeignKey(
         "menages.Menage", on_delete=models.CASCADE, related_name="soldes_locatifs", verbose_name="ménage"
@@ -434,6 +442,15 @@ class SoldeLocatif(EntreeDossierLocatif):
     mois = models.DateField("mois", help_text="Le premier jour du mois.")
     solde = models.DecimalField(
         "impayé (€)", max_digits=9, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
+    loyer_charges = models.DecimalField(
+        "loyer et charges du mois (€)",
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text="Le montant appelé par le bailleur ; il fixe le seuil d’impayés du ménage.",
     )
 
     class Meta:
@@ -569,6 +586,11 @@ class AttributionQuerySet(models.QuerySet):
 
         return self.filter(menage__in=Menage.objects.visible_to(user))
 
+    def en_cours(self):
+        """The proposals awaiting their outcome: neither refused nor moved in. Each reserves its
+        dwelling (no other household is proposed it meanwhile)."""
+        return self.exclude(decision_cal=DecisionCal.REFUSEE).filter(date_entree__isnull=True)
+
 
 class Attribution(RattacheAuMenage):
     """A dwelling proposed to a household, up to the move-in: visit, decision of the commission
@@ -586,7 +608,12 @@ class Attribution(RattacheAuMenage):
     date_cal = models.DateField("CAL du", null=True, blank=True)
     date_bail = models.DateField("bail signé le", null=True, blank=True)
     date_entree = models.DateField("entrée dans les lieux le", null=True, blank=True)
-    motif_refus = models.CharField("motif du refus (ménage, bailleur ou CAL)", max_length=250, blank=True)
+    motif_refus = models.CharField(
+        "motif du refus (ménage, bailleur ou CAL)",
+        max_length=250,
+        blank=True,
+        help_text="Gardé avec la proposition : il éclaire les propositions suivantes.",
+    )
     iml = models.BooleanField("en intermédiation locative (bail au nom de HDM)", default=False)
     date_convention_occupation = models.DateField("convention d’occupation signée le", null=True, blank=True)
     date_glissement = models.DateField("glissement du bail au ménage le", null=True, blank=True)
@@ -604,6 +631,27 @@ class Attribution(RattacheAuMenage):
 
     def get_absolute_url(self):
         return reverse("logements:attribution", args=[self.pk])
+
+    @property
+    def etape(self) -> EtapeAttribution:
+        """The furthest step reached (a refusal ends the attribution at any step)."""
+        if self.decision_cal == DecisionCal.REFUSEE:
+            return EtapeAttribution.REFUSE
+        if self.date_entree:
+            return EtapeAttribution.ENTRE
+        if self.date_bail:
+            return EtapeAttribution.BAIL
+        if self.decision_cal == DecisionCal.ACCEPTEE:
+            return EtapeAttribution.ATTRIBUE
+        if self.date_cal or self.decision_cal == DecisionCal.AJOURNEE:
+            return EtapeAttribution.CAL
+        if self.date_visite:
+            return EtapeAttribution.VISITE
+        return EtapeAttribution.PROPOSE
+
+    @property
+    def est_en_cours(self) -> bool:
+        return self.decision_cal != DecisionCal.REFUSEE and not self.date_entree
 
 
 class Bail(RattacheAuMenage):

@@ -50,3 +50,11 @@ rules.add_perm("logements.signaler_locataire", is_gardien_bailleur | is_administ
 # Proposing a dwelling and following the attribution: the landlords' staff who manage the stock,
 # the social workers, the administrators (which households and dwellings: their visible_to).
 rules.add_perm("logements.attribuer", is_gestionnaire_stock | is_travailleur_social | is_administrateur)
+
+# The IML glide (the sub-let becoming the household's direct lease): the same people, on the
+# households they may open (charger_menage).
+rules.add_perm("logements.glisser_bail", is_gestionnaire_stock | is_travailleur_social | is_administrateur)
+
+# The attribution pipeline board (which attributions: AttributionQuerySet.visible_to): the
+# landlords' staff who place households (CESF, chargé d'attribution) and the administrators.
+rules.add_perm("logements.voir_attributions", is_gestionnaire_stock | is_administrateur)

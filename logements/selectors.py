@@ -6,12 +6,26 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q, Sum, Window
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum, Window
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from comptes.selectors import dispositifs_de
-from logements.enums import STATUTS_RECLAMATION_ACTIFS, ModeMobilisation
-from logements.models import EtapeExpulsion, ImpayesMensuels, ImportLogements, Logement, Reclamation
+from logements.enums import (
+    STATUTS_RECLAMATION_ACTIFS,
+    DecisionCal,
+    EtapeAttribution,
+    ModeMobilisation,
+)
+from logements.models import (
+    Attribution,
+    EtapeExpulsion,
+    ImpayesMensuels,
+    ImportLogements,
+    Logement,
+    Reclamation,
+    SoldeLocatif,
+)
 
 
 def rechercher_logements(logements, recherche: str):
@@ -71,13 +85,52 @@ def treve_hivernale(jour: datetime.date) -> tuple[datetime.date, datetime.date]:
     return datetime.date(jour.year, *DEBUT_TREVE), datetime.date(jour.year + 1, *FIN_TREVE)
 
 
-def seuil_impayes(menage) -> Decimal:
-    """The arrears amount from which a tenant is flagged: the programme's number of months of rent
-    (Dispositif.seuil_impayes_mois) times the monthly rent, charges included. No dwelling is
-    attributed through the app yet, so the rent is the programme's reference rent
-    (Dispositif.loyer_reference)."""
-    dispositif = menage.dispositif
-    return (dispositif.seuil_impayes_mois * dispositif.loyer_reference).quantize(Decimal("0.01"))
+def loyers_mensuels(menage_ids) -> dict[int, Decimal]:
+    """Each household's monthly rent, charges included, where it is known (two queries):
+    - the dwelling attributed through the programme (an attribution pronounced by the CAL, with
+      its lease signed or its move-in), the latest one;
+    - the rent and charges the CESF records with a month's balance (SoldeLocatif.loyer_charges),
+      the latest month: the rent of a tenant housed before the programme, and the rent as revised.
+    The later of the two wins (a move-in after the last recorded rent: the new dwelling's rent)."""
+    connus = {}
+    recents = (
+        SoldeLocatif.objects.filter(menage_id__in=menage_ids, loyer_charges__isnull=False)
+        .order_by("menage_id", "-mois")
+        .distinct("menage_id")
+        .values_list("menage_id", "mois", "loyer_charges")
+    )
+    for menage_id, mois, loyer in recents:
+        connus[menage_id] = (mois, loyer)
+    attribues = (
+        Attribution.objects.filter(menage_id__in=menage_ids, decision_cal=DecisionCal.ACCEPTEE)
+        .filter(Q(date_bail__isnull=False) | Q(date_entree__isnull=False))
+        .annotate(debut=Coalesce("date_entree", "date_bail"))
+        .order_by("menage_id", "-debut", "-pk")
+        .distinct("menage_id")
+        .values_list("menage_id", "debut", "logement__loyer", "logement__charges")
+    )
+    for menage_id, debut, loyer, charges in attribues:
+        mois = debut.replace(day=1)
+        if menage_id not in connus or mois > connus[menage_id][0]:
+            connus[menage_id] = (mois, loyer + charges)
+    return {menage_id: loyer for menage_id, (_mois, loyer) in connus.items()}
+
+
+def seuils_impayes(menages) -> dict[int, Decimal | None]:
+    """For each household (its programme loaded), the arrears amount from which it is flagged: the
+    programme's number of months (Dispositif.seuil_impayes_mois) times the household's own monthly
+    rent and charges (loyers_mensuels); None while that rent is not known."""
+    loyers = loyers_mensuels([m.pk for m in menages])
+    return {
+        m.pk: (m.dispositif.seuil_impayes_mois * loyers[m.pk]).quantize(Decimal("0.01"))
+        if m.pk in loyers
+        else None
+        for m in menages
+    }
+
+
+def seuil_impayes(menage) -> Decimal | None:
+    return seuils_impayes([menage])[menage.pk]
 
 
 @dataclass(frozen=True)
@@ -98,15 +151,15 @@ class Courbe:
     hauteur: int
     barres: list[Barre]
     maximum: Decimal
-    seuil: Decimal
-    y_seuil: int | None  # None when the threshold is above the chart's scale
+    seuil: Decimal | None  # None while the household's rent is not known
+    y_seuil: int | None  # None without a threshold
 
 
-def courbe_impayes(soldes, seuil: Decimal, largeur=600, hauteur=200, marge=24) -> Courbe:
+def courbe_impayes(soldes, seuil: Decimal | None, largeur=600, hauteur=200, marge=24) -> Courbe:
     """Month-by-month bars of `soldes` (SoldeLocatif, by month), scaled to the highest of the
     balances and the threshold so that the threshold line is always drawn."""
     soldes = list(soldes)
-    maximum = max([s.solde for s in soldes] + [seuil, Decimal("1")])
+    maximum = max([s.solde for s in soldes] + [seuil or Decimal("0"), Decimal("1")])
     utile = hauteur - 2 * marge
     pas = (largeur - marge) // max(len(soldes), 1)
     barres = []
@@ -225,17 +278,29 @@ def effort(*, loyer, charges, ressources, apl, personnes) -> Effort:
     return Effort(depense, taux, reste)
 
 
-def rapprochement(menage, user) -> dict:
+def membres_presents(menage, jour: datetime.date):
+    """The household's members present on `jour`, as the indicators count them (DOMAINE,
+    "Composition"): from their arrival (their arrival date, or their birth when none is recorded;
+    with neither, since always) to their departure day included."""
+    arrives = (
+        Q(date_entree__lte=jour)
+        | Q(date_entree__isnull=True, date_naissance__lte=jour)
+        | Q(date_entree__isnull=True, date_naissance__isnull=True)
+    )
+    return menage.membres.filter(arrives).exclude(date_sortie__lt=jour)
+
+
+def rapprochement(menage, user, jour: datetime.date | None = None) -> dict:
     """The available dwellings (both landlords' pooled stock, as `user` may see it) that fit the
     needs of the household's latest diagnostic, cheapest first, each with its taux d'effort and
-    reste à vivre."""
+    reste à vivre for the members present on `jour` (today by default)."""
     from menages.enums import TypeRessource
 
     diagnostic = menage.diagnostics.order_by("-date", "-pk").prefetch_related("besoin_communes").first()
     ressources = {TypeRessource.APL: Decimal("0"), "autres": Decimal("0")}
     for type_, montant in menage.ressources.values_list("type", "montant_mensuel"):
         ressources[TypeRessource.APL if type_ == TypeRessource.APL else "autres"] += montant
-    personnes = max(menage.membres.count(), 1)
+    personnes = max(membres_presents(menage, jour or timezone.localdate()).count(), 1)
     resultat = {
         "diagnostic": diagnostic,
         "ressources": ressources["autres"],
@@ -254,7 +319,15 @@ def rapprochement(menage, user) -> dict:
         logements = logements.filter(typologie=diagnostic.besoin_typologie)
     if diagnostic.besoin_accessibilite:
         logements = logements.filter(accessible_pmr=True)
-    logements = logements.alias(total=models.F("loyer") + models.F("charges"))
+    logements = logements.alias(total=models.F("loyer") + models.F("charges")).annotate(
+        # The household a proposal awaiting its outcome reserves the dwelling for, if any.
+        reserve_pour=Subquery(
+            Attribution.objects.filter(logement=OuterRef("pk"))
+            .en_cours()
+            .order_by("pk")
+            .values("menage_id")[:1]
+        )
+    )
     if diagnostic.besoin_loyer_max is not None:
         logements = logements.filter(total__lte=diagnostic.besoin_loyer_max)
     logements = logements.order_by("total", "commune__nom", "pk")
@@ -274,3 +347,39 @@ def rapprochement(menage, user) -> dict:
         for logement in logements[:RESULTATS_RAPPROCHEMENT]
     ]
     return resultat
+
+
+# The board keeps the outcomes (move-ins, refusals) of the last few months beside the proposals
+# still in progress, and shows at most this many cards per column (the count says how many more).
+JOURS_ISSUES = 90
+CARTES_PAR_ETAPE = 30
+
+
+def tableau_attributions(user) -> dict:
+    """The attribution pipeline of the households `user` may see, by step (EtapeAttribution): the
+    proposals in progress, and the move-ins and refusals of the last JOURS_ISSUES days (a refusal
+    with its reason). One query whatever the number of attributions."""
+    depuis = timezone.localdate() - datetime.timedelta(days=JOURS_ISSUES)
+    attributions = (
+        Attribution.objects.visible_to(user)
+        .filter(
+            Q(decision_cal__in=[d for d in DecisionCal if d != DecisionCal.REFUSEE], date_entree__isnull=True)
+            | Q(date_entree__gte=depuis)
+            | Q(decision_cal=DecisionCal.REFUSEE, date_proposition__gte=depuis)
+            | Q(decision_cal=DecisionCal.REFUSEE, date_cal__gte=depuis)
+        )
+        .select_related("menage", "logement__commune", "logement__bailleur")
+        .order_by("date_proposition", "pk")
+    )
+    colonnes = {etape: [] for etape in EtapeAttribution}
+    for attribution in attributions:
+        colonnes[attribution.etape].append(attribution)
+    return {
+        "colonnes": [(etape, cartes[:CARTES_PAR_ETAPE], len(cartes)) for etape, cartes in colonnes.items()],
+        "en_cours": sum(
+            len(cartes)
+            for etape, cartes in colonnes.items()
+            if etape not in (EtapeAttribution.ENTRE, EtapeAttribution.REFUSE)
+        ),
+        "jours_issues": JOURS_ISSUES,
+    }

@@ -9,7 +9,7 @@ file is in `logements.importation`."""
 import datetime
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -17,6 +17,7 @@ from accompagnement.enums import ModaliteTempsFort, TypeTempsFort
 from comptes.models import Dispositif
 from logements import procedure, signaux
 from logements.enums import (
+    CanalAttribution,
     DecisionCal,
     DecisionFsl,
     EtapeProcedure,
@@ -29,6 +30,7 @@ from logements.enums import (
 )
 from logements.models import (
     AideFsl,
+    Attribution,
     Bail,
     EtapeExpulsion,
     Logement,
@@ -131,12 +133,17 @@ def clore_entree(*, objet, resolution: str, date_cloture: datetime.date, auteur)
 
 
 @transaction.atomic
-def enregistrer_solde(*, menage, mois: datetime.date, solde: Decimal, auteur) -> SoldeLocatif:
-    """Record (or correct) the household's arrears balance for a month."""
+def enregistrer_solde(
+    *, menage, mois: datetime.date, solde: Decimal, auteur, loyer_charges: Decimal | None = None
+) -> SoldeLocatif:
+    """Record (or correct) the household's arrears balance for a month, with the rent and charges
+    called that month when known (a correction without them keeps those recorded)."""
     mois = mois.replace(day=1)
     existant = SoldeLocatif.objects.select_for_update().filter(menage=menage, mois=mois).first()
     solde_locatif = existant or SoldeLocatif(menage=menage, mois=mois, auteur=auteur)
     solde_locatif.solde = solde
+    if loyer_charges is not None:
+        solde_locatif.loyer_charges = loyer_charges
     solde_locatif.full_clean()
     solde_locatif.save()
     return solde_locatif
@@ -348,16 +355,72 @@ def _enregistrer_baux(attribution) -> None:
                 bail.delete()
 
 
+def canal_propose(menage, logement) -> CanalAttribution:
+    """The first channel, in the programme's order of priority, through which `logement` can go
+    to `menage`: the contingent préfectoral for a dwelling in it; the rotation of the household's
+    landlord's stock; the pooling of both landlords' stock for the other landlord's dwelling;
+    a new or adapted dwelling when it was mobilised so."""
+    if logement.contingent_prefectoral:
+        return CanalAttribution.CONTINGENT_PREFECTORAL
+    if menage.bailleur_id and logement.bailleur_id != menage.bailleur_id:
+        return CanalAttribution.MISE_EN_COMMUN
+    if logement.mobilisations.filter(
+        mode__in=(ModeMobilisation.CREATION_OFFRE_NOUVELLE, ModeMobilisation.AMENAGEMENT)
+    ).exists():
+        return CanalAttribution.OFFRE_NOUVELLE
+    return CanalAttribution.ROTATION
+
+
+def proposition_en_cours(logement, sauf=None):
+    """The proposal that reserves `logement` (awaiting its outcome), other than `sauf`, or None."""
+    en_cours = Attribution.objects.filter(logement=logement).en_cours().select_related("menage")
+    if sauf is not None and sauf.pk:
+        en_cours = en_cours.exclude(pk=sauf.pk)
+    return en_cours.order_by("date_proposition", "pk").first()
+
+
+def _canal_avant(attribution):
+    """The channel recorded before this change (None for a new proposal)."""
+    if attribution.pk is None:
+        return None
+    return Attribution.objects.filter(pk=attribution.pk).values_list("canal", flat=True).first()
+
+
 @transaction.atomic
 def enregistrer_attribution(*, attribution, auteur, **fields):
-    """Record a proposal or its next steps. The visit, the lease and the move-in become (or update)
-    the household's key moments; a move-in after the CAL's decision marks the dwelling occupied."""
+    """Record a proposal or its next steps. A dwelling proposed to a household is reserved until
+    the outcome (refusal or move-in): no other proposal of it meanwhile. The contingent
+    préfectoral channel is for the dwellings in it. The visit, the lease and the move-in become
+    (or update) the household's key moments; a move-in after the CAL's decision marks the dwelling
+    occupied. A refusal keeps its reason."""
     from accompagnement.models import TempsFort
 
     for name, value in fields.items():
         setattr(attribution, name, value)
+    if attribution.est_en_cours:
+        # Lock the dwelling so that two proposals made at the same time cannot both pass.
+        type(attribution.logement).objects.select_for_update().get(pk=attribution.logement_id)
+        autre = proposition_en_cours(attribution.logement, sauf=attribution)
+        if autre is not None:
+            raise ValidationError(
+                {
+                    NON_FIELD_ERRORS: "Ce logement est déjà proposé à un autre ménage depuis le "
+                    f"{autre.date_proposition:%d/%m/%Y} : il reste réservé jusqu’à l’issue de cette "
+                    "proposition (refus ou entrée dans les lieux)."
+                }
+            )
+    erreurs = {}
+    if (
+        attribution.canal == CanalAttribution.CONTINGENT_PREFECTORAL
+        and not attribution.logement.contingent_prefectoral
+        # A proposal made through the contingent keeps its channel if the dwelling leaves it.
+        and _canal_avant(attribution) != CanalAttribution.CONTINGENT_PREFECTORAL
+    ):
+        erreurs["canal"] = "Ce logement n’appartient pas au contingent préfectoral."
     if attribution.decision_cal == DecisionCal.REFUSEE and not attribution.motif_refus.strip():
-        raise ValidationError({"motif_refus": "Indiquez le motif du refus."})
+        erreurs["motif_refus"] = "Indiquez le motif du refus."
+    if erreurs:
+        raise ValidationError(erreurs)
     if attribution.date_entree and attribution.decision_cal != DecisionCal.ACCEPTEE:
         raise ValidationError(
             {"date_entree": "L’entrée dans les lieux suit une attribution prononcée par la CAL."}
@@ -371,18 +434,91 @@ def enregistrer_attribution(*, attribution, auteur, **fields):
         jour = getattr(attribution, champ)
         if jour:
             quand = timezone.make_aware(datetime.datetime.combine(jour, datetime.time(10)))
-            TempsFort.objects.update_or_create(
-                menage=attribution.menage,
-                type=type_moment,
-                defaults={
-                    "date_prevue": quand,
-                    "realise": jour <= today,
-                    "modalite": ModaliteTempsFort.AVEC_ASSOCIATION,
-                },
+            valeurs = {"date_prevue": quand, "realise": jour <= today}
+            # The glide's signature (glisser_bail) is a key moment of its own, never moved here.
+            moments = TempsFort.objects.filter(menage=attribution.menage, type=type_moment).exclude(
+                commentaire=COMMENTAIRE_GLISSEMENT
             )
+            if not moments.update(**valeurs):
+                TempsFort.objects.create(
+                    menage=attribution.menage,
+                    type=type_moment,
+                    modalite=ModaliteTempsFort.AVEC_ASSOCIATION,
+                    **valeurs,
+                )
     _enregistrer_baux(attribution)
     if attribution.date_entree and attribution.date_entree <= today:
         type(attribution.logement).objects.filter(pk=attribution.logement_id).update(
             statut=StatutLogement.OCCUPE
         )
     return attribution
+
+
+COMMENTAIRE_GLISSEMENT = "Glissement du bail : le ménage devient locataire en titre."
+
+
+def mesure_iml_a_glisser(menage):
+    """The household's latest IML measure if its lease has not glided yet (no direct lease signed
+    since the measure began), or None."""
+    from accompagnement.models import MesureIml
+
+    mesure = (
+        MesureIml.objects.filter(accompagnement__menage=menage)
+        .select_related("accompagnement", "partenaire")
+        .order_by("-date_debut_contrat", "-pk")
+        .first()
+    )
+    if (
+        mesure is None
+        or Bail.objects.filter(
+            menage=menage, type=TypeBail.DIRECT, date_signature__gte=mesure.date_debut_contrat
+        ).exists()
+    ):
+        return None
+    return mesure
+
+
+@transaction.atomic
+def glisser_bail(*, mesure, jour: datetime.date, auteur) -> Bail:
+    """The IML glide: on `jour`, the sub-let (the lease held by the IML partner) becomes the
+    household's own direct lease. The direct lease is recorded as a dated fact (Bail, which the
+    funders' *access achieved* counts), on the IML attribution when there is one (its glide date);
+    the measure ends that day; the signature becomes a key moment of the household."""
+    from accompagnement.models import TempsFort
+
+    menage = mesure.accompagnement.menage
+    if mesure_iml_a_glisser(menage) != mesure:
+        raise ValidationError("Le bail de cette mesure d’IML a déjà glissé au ménage.")
+    if jour < mesure.date_debut_contrat:
+        raise ValidationError(
+            {"jour": f"Le glissement suit le début du contrat d’IML ({mesure.date_debut_contrat:%d/%m/%Y})."}
+        )
+    if jour > timezone.localdate():
+        raise ValidationError(
+            {"jour": "Le glissement s’enregistre une fois le bail signé : la date ne peut pas être à venir."}
+        )
+    attribution = (
+        Attribution.objects.select_for_update()
+        .filter(menage=menage, iml=True, decision_cal=DecisionCal.ACCEPTEE)
+        .order_by("-date_proposition", "-pk")
+        .first()
+    )
+    if attribution is not None:
+        attribution.date_glissement = jour
+        attribution.full_clean()
+        attribution.save(update_fields=["date_glissement"])
+        _enregistrer_baux(attribution)
+        bail = Bail.objects.get(attribution=attribution, type=TypeBail.DIRECT)
+    else:
+        bail = Bail.objects.create(menage=menage, type=TypeBail.DIRECT, date_signature=jour)
+    mesure.date_fin_contrat = jour
+    mesure.save(update_fields=["date_fin_contrat"])
+    TempsFort.objects.create(
+        menage=menage,
+        type=TypeTempsFort.SIGNATURE,
+        date_prevue=timezone.make_aware(datetime.datetime.combine(jour, datetime.time(10))),
+        realise=True,
+        modalite=ModaliteTempsFort.AVEC_ASSOCIATION,
+        commentaire=COMMENTAIRE_GLISSEMENT,
+    )
+    return bail

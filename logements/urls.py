@@ -17,7 +17,9 @@ urlpatterns = [
         views.attribution_nouvelle,
         name="attribution_nouvelle",
     ),
+    path("attributions/", views.attributions, name="attributions"),
     path("attributions/<int:pk>/", views.attribution, name="attribution"),
+    path("menages/<int:pk>/glissement-iml/", views.glissement_iml, name="glissement_iml"),
     path("locataires/signalement/", views.signalement, name="signalement"),
     path(
         "locataires/signalement/<int:logement_pk>/", views.signalement_logement, name="signalement_logement"

@@ -20,6 +20,7 @@ from logements.forms import (
     ClotureReclamationForm,
     DecisionFslForm,
     EtapeExpulsionForm,
+    GlissementForm,
     ImportLogementsForm,
     MobilisationForm,
     PlanApurementForm,
@@ -234,7 +235,7 @@ def dossier_locatif(request, pk):
             "courbe": selectors.courbe_impayes(soldes, seuil),
             "seuil": seuil,
             "dernier_solde": dernier_solde,
-            "seuil_franchi": dernier_solde is not None and dernier_solde >= seuil,
+            "seuil_franchi": None not in (dernier_solde, seuil) and dernier_solde >= seuil,
             "plans": PlanApurement.objects.du_menage(menage, user),
             "aides_fsl": AideFsl.objects.du_menage(menage, user),
             "etapes": EtapeExpulsion.objects.du_menage(menage, user),
@@ -462,9 +463,15 @@ def supprimer(request, nature, pk):
 @never_cache
 def solde(request, pk):
     menage = charger_menage(request.user, pk, perm="logements.modifier_dossier_locatif")
-    form = SoldeForm(request.POST or None)
+    form = SoldeForm(request.POST or None, loyer=selectors.loyers_mensuels([menage.pk]).get(menage.pk))
     if request.method == "POST" and form.is_valid():
-        services.enregistrer_solde(menage=menage, auteur=request.user, **form.cleaned_data)
+        services.enregistrer_solde(
+            menage=menage,
+            auteur=request.user,
+            mois=form.cleaned_data["mois"],
+            solde=form.cleaned_data["solde"],
+            loyer_charges=form.cleaned_data["loyer_charges"],
+        )
         messages.success(request, "L’impayé du mois est enregistré.")
         return redirect("logements:dossier_locatif", pk=menage.pk)
     return render(
@@ -529,6 +536,7 @@ def rapprochement(request, pk):
         {
             "menage": menage,
             "attributions": Attribution.objects.filter(menage=menage).select_related("logement__commune"),
+            "peut_attribuer": request.user.has_perm("logements.attribuer"),
             **selectors.rapprochement(menage, request.user),
         },
     )
@@ -536,12 +544,31 @@ def rapprochement(request, pk):
 
 @never_cache
 def attribution_nouvelle(request, pk, logement_pk):
-    """Propose a matching dwelling to a household."""
+    """Propose a matching dwelling to a household (not one already proposed, awaiting its outcome)."""
     menage = charger_menage(request.user, pk, perm="logements.attribuer")
     logement = get_visible_or_404(
         Logement.objects.select_related("bailleur", "commune"), request.user, pk=logement_pk
     )
-    return _attribution_form(request, Attribution(menage=menage, logement=logement), "Proposer ce logement")
+    reservation = services.proposition_en_cours(logement)
+    if reservation is not None:
+        # Only the household's own users learn which proposal it is.
+        propre = reservation.menage_id == menage.pk
+        return render(
+            request,
+            "logements/attribution_reservee.html",
+            {"menage": menage, "logement": logement, "reservation": reservation, "propre": propre},
+        )
+    attribution = Attribution(
+        menage=menage, logement=logement, canal=services.canal_propose(menage, logement)
+    )
+    return _attribution_form(request, attribution, "Proposer ce logement")
+
+
+@never_cache
+def attributions(request):
+    """The attribution pipeline board: proposals, visits, CAL, leases and move-ins by step."""
+    require_perm(request.user, "logements.voir_attributions")
+    return render(request, "logements/attributions.html", selectors.tableau_attributions(request.user))
 
 
 @never_cache
@@ -554,6 +581,38 @@ def attribution(request, pk):
         pk=pk,
     )
     return _attribution_form(request, instance, "Suivi de l’attribution")
+
+
+@never_cache
+def glissement_iml(request, pk):
+    """The IML glide: a confirmation page (who, which measure, what will be recorded), then the
+    glide on the date given."""
+    menage = charger_menage(request.user, pk, perm="logements.glisser_bail")
+    mesure = services.mesure_iml_a_glisser(menage)
+    if mesure is None:
+        messages.info(request, "Ce ménage n’a pas de mesure d’IML dont le bail reste à faire glisser.")
+        return redirect(menage)
+    form = GlissementForm(
+        request.POST or None, initial={"jour": mesure.glissement_bail_prevu or timezone.localdate()}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.glisser_bail(mesure=mesure, jour=form.cleaned_data["jour"], auteur=request.user)
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, exc.messages)
+        else:
+            messages.success(
+                request,
+                f"Le bail a glissé au ménage le {form.cleaned_data['jour']:%d/%m/%Y} ; la mesure d’IML est close.",
+            )
+            return redirect(menage)
+    return render(
+        request, "logements/glissement_iml.html", {"menage": menage, "mesure": mesure, "form": form}
+    )
 
 
 def _attribution_form(request, instance, titre):

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from comptes.confidentialite import ConfidentielAdmin
+from comptes.formats import MontantsAdminMixin
 from menages.models import (
     Dette,
     Diagnostic,
@@ -26,12 +27,14 @@ class MembreInline(admin.TabularInline):
     extra = 0
 
 
-class RessourceInline(admin.TabularInline):
+class RessourceInline(MontantsAdminMixin, admin.TabularInline):
+    champs_montants = ("montant_mensuel",)
     model = Ressource
     extra = 0
 
 
-class DetteInline(admin.TabularInline):
+class DetteInline(MontantsAdminMixin, admin.TabularInline):
+    champs_montants = ("montant",)
     model = Dette
     extra = 0
 

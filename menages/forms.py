@@ -1,8 +1,11 @@
+from decimal import Decimal
+
 from django import forms
 from django.forms import inlineformset_factory
 
 from comptes.confidentialite import peut_lire, retirer_choix_du_niveau
 from comptes.enums import Confidentialite, TypeOrganisation
+from comptes.formats import ConfirmationMontantsMixin, MontantField
 from comptes.models import Commune, Organisation
 from menages.enums import (
     DecisionFinanceur,
@@ -72,6 +75,18 @@ class MenageForm(forms.ModelForm):
         self.fields["telephone"].widget.attrs.update({"type": "tel", "autocomplete": "off"})
 
 
+# A monthly resource above this is confirmed before it is saved (a comma forgotten, cents typed as
+# euros).
+PLAFOND_RESSOURCE_MENSUELLE = Decimal("10000")
+
+
+class RessourceForm(ConfirmationMontantsMixin, forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["montant_mensuel"].plafond_plausible = PLAFOND_RESSOURCE_MENSUELLE
+        self.fields["montant_mensuel"].message_plausible = "{montant} par mois dépasse {plafond}"
+
+
 MembreFormSet = inlineformset_factory(
     Menage,
     Membre,
@@ -83,8 +98,9 @@ MembreFormSet = inlineformset_factory(
 RessourceFormSet = inlineformset_factory(
     Menage,
     Ressource,
+    form=RessourceForm,
     fields=["type", "montant_mensuel", "precision"],
-    localized_fields=["montant_mensuel"],
+    field_classes={"montant_mensuel": MontantField},
     extra=1,
     can_delete=True,
 )
@@ -92,7 +108,7 @@ DetteFormSet = inlineformset_factory(
     Menage,
     Dette,
     fields=["creancier", "montant", "etape_bdf"],
-    localized_fields=["montant"],
+    field_classes={"montant": MontantField},
     extra=1,
     can_delete=True,
 )
@@ -196,7 +212,7 @@ class DiagnosticForm(forms.ModelForm):
             **{f"observations_{d.value}": forms.Textarea(attrs={"rows": 2}) for d in DomaineDiagnostic},
             "objectifs_envisages": forms.Textarea(attrs={"rows": 3}),
         }
-        localized_fields = ["besoin_loyer_max"]
+        field_classes = {"besoin_loyer_max": MontantField}
         help_texts = {
             "observations_sante": (
                 "Confidentiel : visible des seuls travailleurs sociaux, jamais du bailleur."

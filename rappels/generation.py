@@ -17,7 +17,7 @@ from comites.models import AvisMembre, PointOrdreDuJour, Seance
 from comptes.formats import format_euros
 from comptes.models import Dispositif
 from logements.models import SoldeLocatif
-from logements.selectors import seuil_impayes
+from logements.selectors import seuils_impayes
 from menages.enums import EtatParcours, TypeDiagnostic, TypeIntervention
 from menages.models import Diagnostic, Intervenant, Menage, ValidationFinanceur
 from rappels.enums import TypeRappel
@@ -312,9 +312,10 @@ def impayes(now):
     for solde in soldes.order_by("menage_id", "mois"):
         par_menage.setdefault(solde.menage_id, []).append(solde)
     franchis = {}
+    seuils = seuils_impayes([suite[0].menage for suite in par_menage.values()])
     for menage_id, suite in par_menage.items():
-        seuil = seuil_impayes(suite[0].menage)
-        if suite[-1].solde < seuil:
+        seuil = seuils[menage_id]
+        if seuil is None or suite[-1].solde < seuil:
             continue
         depuis = suite[-1]
         for solde in reversed(suite):

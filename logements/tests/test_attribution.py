@@ -54,7 +54,7 @@ def test_refusal_needs_its_reason_and_nothing_typed_is_lost(client, programme, c
     client.force_login(programme.ts_adaff)
     url = reverse("logements:attribution_nouvelle", args=[menage.pk, logement.pk])
     response = client.post(
-        url, {"canal": "contingent_prefectoral", "date_proposition": "2026-11-02", "decision_cal": "refusee"}
+        url, {"canal": "rotation", "date_proposition": "2026-11-02", "decision_cal": "refusee"}
     )
     assert response.status_code == 200
     assert "Indiquez le motif du refus" in response.text

@@ -15,10 +15,13 @@ def locataire(programme):
     return MenageFactory(dispositif=programme.dispositif, bailleur=programme.habitat, nom="Famille Martin")
 
 
-def _soldes(menage, montants, debut=datetime.date(2026, 1, 1)):
+def _soldes(menage, montants, debut=datetime.date(2026, 1, 1), loyer=Decimal("450")):
     for i, montant in enumerate(montants):
         SoldeLocatif.objects.create(
-            menage=menage, mois=debut.replace(month=debut.month + i), solde=Decimal(montant)
+            menage=menage,
+            mois=debut.replace(month=debut.month + i),
+            solde=Decimal(montant),
+            loyer_charges=loyer,
         )
 
 
@@ -35,7 +38,7 @@ def test_cesf_sees_her_landlords_tenant_file_with_the_arrears_chart(client, prog
     assert text.count("<rect ") == 3
     assert "1\u202f234,50\u00a0€" in text  # the table, the text alternative of the chart
     assert "<caption>Impayés mois par mois" in text
-    # 2 months of the 450 € reference rent: 900 €, crossed by the last month.
+    # 2 months of the tenant's 450 € rent and charges: 900 €, crossed by the last month.
     assert "Seuil d’impayés franchi" in text
     assert reverse("menages:pre_diagnostic", args=[locataire.pk]) in text
 

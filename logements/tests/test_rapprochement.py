@@ -133,3 +133,32 @@ def test_household_page_links_the_matching(client, programme, menage_diagnostiqu
     client.force_login(programme.cesf_habitat)
     text = client.get(reverse("dossiers:detail", args=[menage_diagnostique.pk])).text
     assert reverse("logements:rapprochement", args=[menage_diagnostique.pk]) in text
+
+
+def test_matching_counts_only_the_members_present_today(
+    client, programme, communes_aude, menage_diagnostique
+):
+    import datetime
+
+    from django.utils import timezone
+
+    from logements.selectors import membres_presents, rapprochement
+
+    today = timezone.localdate()
+    # Three present (fixture); one left yesterday, one arrives next month, one born tomorrow.
+    MembreFactory(menage=menage_diagnostique, date_sortie=today - datetime.timedelta(days=1))
+    MembreFactory(menage=menage_diagnostique, date_entree=today + datetime.timedelta(days=30))
+    MembreFactory(menage=menage_diagnostique, date_naissance=today + datetime.timedelta(days=1))
+    # One leaving today is still there today.
+    partant = MembreFactory(menage=menage_diagnostique, date_sortie=today)
+    assert membres_presents(menage_diagnostique, today).count() == 4
+    assert partant not in membres_presents(menage_diagnostique, today + datetime.timedelta(days=1))
+
+    LogementFactory(bailleur=programme.habitat, commune=communes_aude["narbonne"], vacant=True)
+    resultat = rapprochement(menage_diagnostique, programme.cesf_habitat)
+    assert resultat["personnes"] == 4
+    # 420 + 60 − 180 = 300 € for 1 200 €: (1 200 − 300) ÷ 4 ÷ 30 = 7,50 € a day.
+    assert resultat["logements"][0][1].reste_a_vivre == Decimal("7.50")
+    client.force_login(programme.cesf_habitat)
+    text = client.get(reverse("logements:rapprochement", args=[menage_diagnostique.pk])).text
+    assert "4 personnes" in text and "7,50\u00a0€" in text

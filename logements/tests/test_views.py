@@ -89,11 +89,11 @@ def test_invalid_filter_is_shown_next_to_its_field(client, programme):
     client.force_login(programme.cesf_habitat)
     response = client.get(reverse("logements:liste"), {"loyer_max": "beaucoup"})
     assert response.status_code == 200
-    assert "Saisissez un nombre" in response.text
+    assert "Saisissez un montant en chiffres" in response.text
     response = client.get(
         reverse("logements:liste"), {"loyer_max": "beaucoup"}, headers={"HX-Request": "true"}
     )
-    assert "ignoré" in response.text and "Saisissez un nombre" in response.text
+    assert "ignoré" in response.text and "Saisissez un montant en chiffres" in response.text
 
 
 def test_detail_shows_the_dwelling_and_its_mobilisation(client, programme):

@@ -234,7 +234,7 @@ def test_composition_and_budget_are_edited_with_formsets(client, programme):
     response = client.post(url, data)
     assert response.status_code == 200  # negative debt refused, nothing lost
     assert 'value="607,75"' in response.text
-    assert "supérieure ou égale à 0" in response.text
+    assert "Un montant ne peut pas être négatif" in response.text
     data["dettes-0-montant"] = "1250"
     assert client.post(url, data).status_code == 302
     assert str(menage.ressources.get().montant_mensuel) == "607.75"

@@ -286,8 +286,10 @@ def test_arrears_threshold_crossed_once_per_crossing(programme, suivi):
 
     from logements.models import SoldeLocatif
 
-    menage = suivi.menage  # threshold: 2 months of the 450 € reference rent, 900 €
-    SoldeLocatif.objects.create(menage=menage, mois=datetime.date(2026, 9, 1), solde=Decimal("899.99"))
+    menage = suivi.menage  # threshold: 2 months of the tenant's 450 € rent and charges, 900 €
+    SoldeLocatif.objects.create(
+        menage=menage, mois=datetime.date(2026, 9, 1), solde=Decimal("899.99"), loyer_charges=Decimal("450")
+    )
     assert generated(TypeRappel.IMPAYES) == set()  # not due
     SoldeLocatif.objects.create(menage=menage, mois=datetime.date(2026, 10, 1), solde=Decimal("900"))
     assert generated(TypeRappel.IMPAYES) == {"ts.adaff", "cesf.habitat"}  # due
@@ -315,5 +317,19 @@ def test_arrears_reminder_goes_only_to_who_may_see_the_household(programme, suiv
         utilisateur=programme.cesf_alogea,
         date_debut=datetime.date(2026, 1, 1),
     )
-    SoldeLocatif.objects.create(menage=suivi.menage, mois=datetime.date(2026, 10, 1), solde=Decimal("5000"))
+    SoldeLocatif.objects.create(
+        menage=suivi.menage,
+        mois=datetime.date(2026, 10, 1),
+        solde=Decimal("5000"),
+        loyer_charges=Decimal("500"),
+    )
     assert generated(TypeRappel.IMPAYES) == {"ts.adaff", "cesf.habitat"}
+
+
+def test_no_arrears_reminder_while_the_tenants_rent_is_unknown(programme, suivi):
+    from decimal import Decimal
+
+    from logements.models import SoldeLocatif
+
+    SoldeLocatif.objects.create(menage=suivi.menage, mois=datetime.date(2026, 10, 1), solde=Decimal("5000"))
+    assert generated(TypeRappel.IMPAYES) == set()

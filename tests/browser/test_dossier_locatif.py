@@ -12,8 +12,14 @@ def test_cesf_opens_a_tenant_file_records_a_complaint_and_sees_the_arrears_chart
     from menages.models import Menage
 
     menage = Menage.objects.filter(bailleur__sigle="Habitat Audois").order_by("pk").first()
+    # The tenant's rent and charges, 450 €: a threshold of two months, 900 €.
     for mois, solde in ((10, "380"), (11, "760"), (12, "1140.50")):
-        SoldeLocatif.objects.create(menage=menage, mois=datetime.date(2025, mois, 1), solde=Decimal(solde))
+        SoldeLocatif.objects.create(
+            menage=menage,
+            mois=datetime.date(2025, mois, 1),
+            solde=Decimal(solde),
+            loyer_charges=Decimal("450"),
+        )
 
     page = login("cesf.habitat")
     page.goto(f"{live_server.url}/menages/{menage.pk}/")

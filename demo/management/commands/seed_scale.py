@@ -318,7 +318,6 @@ class Command(BaseCommand):
         locataires = Menage.objects.filter(
             reference__startswith="ECH-", situation_logement=SituationLogement.LOCATAIRE_SOCIAL
         ).values_list("pk", "bailleur_id", "date_saisine")
-        seuil = dispositif.seuil_impayes_mois * dispositif.loyer_reference
         today = timezone.localdate()
         courant = today.replace(day=1)
         plus_ancien = courant - relativedelta(months=MOIS_SOLDES - 1)
@@ -331,6 +330,7 @@ class Command(BaseCommand):
             mois = [debut + relativedelta(months=k) for k in range(nb_mois)]
             profil = rng.random()  # < 0.55 up to date, < 0.85 occasional arrears, else growing
             loyer = Decimal(380 + rng.randint(0, 160))
+            seuil = dispositif.seuil_impayes_mois * loyer
             solde, pic, mois_pic = Decimal("0"), Decimal("0"), None
             for m in mois:
                 if profil >= 0.55:
@@ -341,7 +341,9 @@ class Command(BaseCommand):
                         solde = max(Decimal("0"), solde - Decimal(rng.randint(50, 300)))
                 if solde > pic:
                     pic, mois_pic = solde, m
-                soldes.append(SoldeLocatif(menage_id=pk, auteur_id=auteur, mois=m, solde=solde))
+                soldes.append(
+                    SoldeLocatif(menage_id=pk, auteur_id=auteur, mois=m, solde=solde, loyer_charges=loyer)
+                )
             for _ in range(rng.choice((0, 0, 0, 1, 1, 2, 3))):
                 jour = mois[0] + datetime.timedelta(days=rng.randint(0, (today - mois[0]).days))
                 type_ = rng.choice(types)
