@@ -31,7 +31,7 @@ from menages.enums import (
     TypeIntervention,
     TypeRessource,
 )
-from menages.models import Dette, Membre, Menage, Ressource, ValidationFinanceur
+from menages.models import Dette, Membre, Menage, Ressource
 
 NOMS = [
     "Durand", "Lefèvre", "Garcia", "Moreau", "Bonnet", "Roche", "Perrin", "Faure", "Mercier", "Blanc",
@@ -197,15 +197,9 @@ def _advance(menage, target, *, ts, cesf, financeurs, comptes, rng, i):
         return
     if target == E.PRE_DIAGNOSTIC:
         return
-    services.changer_etat(menage=menage, vers=E.VALIDATION_FINANCEURS, auteur=auteur_pre)
+    # The checked submission: the file holds what the funders read; their representatives are asked.
+    services.demander_validations(menage=menage, auteur=auteur_pre)
     if target == E.VALIDATION_FINANCEURS:
-        ValidationFinanceur.objects.create(
-            menage=menage,
-            numero_parcours=1,
-            financeur=financeurs[0],
-            destinataire=comptes["financeur.ddcspp"],
-            demandee_par=auteur_pre,
-        )
         return
     if target == E.REFUSE:
         services.enregistrer_reponse_manuelle(
