@@ -12,6 +12,7 @@ from django.utils import timezone
 from accompagnement import services as acc_services
 from accompagnement.enums import Axe, FormeIml, Rythme, SituationSortie, TypeContact
 from accompagnement.models import Contact
+from comites.enums import Decision, TypePoint
 from comptes.enums import CodeNiveau
 from logements.enums import TypeBail
 from logements.models import Bail
@@ -68,7 +69,8 @@ def _reached(target, etat):
     return ORDRE.index(etat) <= ORDRE.index(target)
 
 
-def seed_menages(*, dispositif, organisations, communes, comptes, count=50):
+def seed_menages(*, dispositif, organisations, communes, comptes, comite, count=50):
+    """`comite` (demo.comites.Comite) takes the committee's decisions that give every level."""
     if Menage.objects.filter(dispositif=dispositif).count() >= count:
         return
     rng = random.Random(2026)  # noqa: S311 (demo data, not security)
@@ -168,10 +170,20 @@ def seed_menages(*, dispositif, organisations, communes, comptes, count=50):
             )
             # The file was filed a month after the referral (the step is dated when recorded).
             menage.etapes_bdf.update(date=saisine + datetime.timedelta(days=30))
-        _advance(menage, target, ts=ts, cesf=cesf, financeurs=financeurs, comptes=comptes, rng=rng, i=i)
+        _advance(
+            menage,
+            target,
+            ts=ts,
+            cesf=cesf,
+            financeurs=financeurs,
+            comptes=comptes,
+            rng=rng,
+            i=i,
+            comite=comite,
+        )
 
 
-def _advance(menage, target, *, ts, cesf, financeurs, comptes, rng, i):
+def _advance(menage, target, *, ts, cesf, financeurs, comptes, rng, i, comite):
     E = EtatParcours
     if target == E.SAISINE:
         return
@@ -249,10 +261,15 @@ def _advance(menage, target, *, ts, cesf, financeurs, comptes, rng, i):
     services.changer_etat(menage=menage, vers=E.PROPOSITION_COMITE, auteur=ts)
     if target == E.PROPOSITION_COMITE:
         return
-    # Support starts about two months after referral, and never in the future.
-    debut = menage.date_saisine + datetime.timedelta(
-        days=min(60, (timezone.localdate() - menage.date_saisine).days // 2)
-    )
+    # The committee validates the proposal about two months after the referral (in the session
+    # nearest before, or by an urgent consultation): the support starts on the decision's day.
+    age = (timezone.localdate() - menage.date_saisine).days
+    proposee = menage.date_saisine + datetime.timedelta(days=min(45, age // 3))
+    voulu = menage.date_saisine + datetime.timedelta(days=min(60, age // 2))
+    seance = comite.seance_pour(apres=proposee, voulu=voulu)
+    if seance is None:
+        return
+    debut = timezone.localtime(seance.date).date()
     iml = None
     if niveau == CodeNiveau.NIVEAU_3:
         iml = {
@@ -260,18 +277,26 @@ def _advance(menage, target, *, ts, cesf, financeurs, comptes, rng, i):
             "forme": FormeIml.SOUS_LOCATION,
             "date_debut_contrat": debut,
         }
-    accompagnement = acc_services.demarrer_accompagnement(
+    comite.decider(
         menage=menage,
+        type_point=TypePoint.NOUVELLE_PROPOSITION,
+        decision=Decision.VALIDER,
+        apres=proposee,
+        voulu=voulu,
         niveau=niveau,
-        date_debut=debut,
         duree_mois=12 if niveau == CodeNiveau.NIVEAU_3 else None,
-        rythme=[Rythme.HEBDOMADAIRE, Rythme.BIMENSUEL, Rythme.MENSUEL][i % 3],
-        # The demo's past is taken over by the administrator, with the reason written (shown apart).
-        correction=f"Reprise de l’historique : accompagnement validé par le comité du {debut:%d/%m/%Y}.",
-        auteur=comptes["admin"],
         iml=iml,
-        date_decision=debut,
     )
+    menage.refresh_from_db()
+    accompagnement = menage.accompagnements.get(date_fin__isnull=True)
+    if i % 3:
+        # Weekly at the start; the rythme eases after the first month for most households.
+        acc_services.changer_rythme(
+            accompagnement=accompagnement,
+            rythme=[Rythme.HEBDOMADAIRE, Rythme.BIMENSUEL, Rythme.MENSUEL][i % 3],
+            auteur=ts,
+            date=min(debut + datetime.timedelta(days=30), timezone.localdate()),
+        )
     if niveau == CodeNiveau.NIVEAU_3:
         services.ajouter_intervenant(
             menage=menage,
@@ -308,22 +333,26 @@ def _advance(menage, target, *, ts, cesf, financeurs, comptes, rng, i):
     )
     if target == E.ACCOMPAGNEMENT:
         return
-    acc_services.changer_niveau(
-        accompagnement=accompagnement,
+    # The exit relay, then the end, each decided by the committee (a session or a consultation).
+    relais = comite.decider(
+        menage=menage,
+        type_point=TypePoint.CHANGEMENT_NIVEAU,
+        decision=Decision.CHANGER_NIVEAU,
+        apres=debut,
+        voulu=debut + datetime.timedelta(days=min(150, (timezone.localdate() - debut).days // 2)),
+        motif="Situation stabilisée : relais vers le droit commun proposé.",
         niveau=CodeNiveau.RELAIS_SORTANT,
         duree_mois=3,
-        date_effet=min(debut + datetime.timedelta(days=150), timezone.localdate()),
-        date_decision=min(debut + datetime.timedelta(days=150), timezone.localdate()),
-        correction="Reprise de l’historique : situation stabilisée, relais vers le droit commun.",
-        auteur=comptes["admin"],
     )
-    if target == E.RELAIS_SORTANT:
+    if target == E.RELAIS_SORTANT or relais is None:
         return
-    acc_services.clore_accompagnement(
-        accompagnement=accompagnement,
-        auteur=comptes["admin"],
-        correction="Reprise de l’historique : sortie décidée par le comité.",
-        date_fin=min(debut + datetime.timedelta(days=200), timezone.localdate()),
+    comite.decider(
+        menage=menage,
+        type_point=TypePoint.SORTIE,
+        decision=Decision.TERMINER,
+        apres=relais.decision_date_debut,
+        voulu=debut + datetime.timedelta(days=200),
+        motif="Objectifs atteints : sortie proposée.",
         motif_sortie=[MotifSortie.AUTONOMIE, MotifSortie.RELAIS_DROIT_COMMUN][i % 2],
         situation_sortie=SituationSortie.MAINTIEN,
     )
