@@ -15,6 +15,8 @@ MOTIF_NON_TENUE = "Quorum non atteint : plusieurs membres retenus le jour même,
 # Every fourth past session was not held, so that the demo shows both states.
 NON_TENUE_TOUS_LES = 4
 HEURE_CONSULTATION = datetime.time(12, 0)
+# How long a file waits for the next regular session before the members are consulted urgently.
+ATTENTE_MAX_JOURS = 60
 
 
 def _jour(seance) -> datetime.date:
@@ -35,7 +37,7 @@ def _non_tenue(n: int) -> bool:
 
 class Comite:
     """Takes the demo's decisions through the committee's own services (comites.services.decider):
-    in the regular session nearest before the wanted day, or else by an urgent consultation."""
+    in the next regular session, or by an urgent consultation when the file cannot wait for it."""
 
     def __init__(self, instance):
         self.instance = instance
@@ -46,21 +48,25 @@ class Comite:
         self.consultations = {_jour(s): s for s in instance.seances.filter(urgente=True)}
 
     def seance_pour(self, *, apres: datetime.date, voulu: datetime.date):
-        """The session for a decision wanted on `voulu`, strictly after `apres` (the previous step):
-        the last regular session in between, or an urgent consultation on the last working day
-        before `voulu` (not today: the demo's past only). None if no working day fits."""
+        """The session for a decision wanted about `voulu`, strictly after `apres` (the previous
+        step), in the demo's past: the first regular session held after `apres`, if the file can
+        wait for it (ATTENTE_MAX_JOURS after `voulu`); otherwise an urgent consultation that week,
+        shared by the files consulted the same week. None if no past working day fits."""
         hier = timezone.localdate() - datetime.timedelta(days=1)
-        voulu = min(voulu, hier)
-        regulieres = [s for s in self.seances if apres < _jour(s) <= voulu]
+        limite = min(voulu + datetime.timedelta(days=ATTENTE_MAX_JOURS), hier)
+        regulieres = [s for s in self.seances if apres < _jour(s) <= limite]
         if regulieres:
-            return regulieres[-1]
-        jour = voulu
-        while jour > apres and not calendrier.est_jour_ouvre(jour):
-            jour -= datetime.timedelta(days=1)
-        if jour <= apres:
-            jour = calendrier.jour_ouvre_a_partir_du(apres + datetime.timedelta(days=1))
-            if jour > hier:
-                return None
+            return regulieres[0]
+        voulu = min(voulu, hier)
+        jour = calendrier.jour_ouvre_a_partir_du(voulu - datetime.timedelta(days=voulu.weekday()))
+        if not apres < jour <= voulu:
+            jour = voulu
+            while jour > apres and not calendrier.est_jour_ouvre(jour):
+                jour -= datetime.timedelta(days=1)
+            if jour <= apres:
+                jour = calendrier.jour_ouvre_a_partir_du(apres + datetime.timedelta(days=1))
+                if jour > hier:
+                    return None
         if jour not in self.consultations:
             self.consultations[jour] = Seance.objects.create(
                 instance=self.instance,

@@ -18,6 +18,7 @@ from logements.enums import TypeBail
 from logements.models import Bail
 from menages import services
 from menages.enums import (
+    ETATS_ACCOMPAGNEMENT,
     DecisionFinanceur,
     EtapeBdf,
     EtatParcours,
@@ -388,15 +389,42 @@ def _contacts(menage, accompagnement, *, ts, tisf, rng, i):
         day += datetime.timedelta(days=rng.randint(7, 21))
 
 
+def _jalons_du_suivi(menage) -> list[datetime.date]:
+    """The days of the support's steps, in order: each committee decision that started it or moved
+    it to the exit relay, then its end."""
+    jalons = []
+    for acc in sorted(menage.accompagnements.all(), key=lambda a: a.date_debut):
+        changements = sorted(acc.changements_niveau.all(), key=lambda c: (c.date_effet, c.pk))
+        jalons += [c.date_decision for c in changements]
+        if acc.date_fin:
+            jalons.append(acc.date_fin)
+    return jalons
+
+
+def _est_une_etape_du_suivi(evenement) -> bool:
+    return evenement.etat_apres in ETATS_ACCOMPAGNEMENT or (
+        evenement.etat_apres == EtatParcours.CLOS and evenement.etat_avant in ETATS_ACCOMPAGNEMENT
+    )
+
+
 def spread_event_dates(dispositif):
     """Events are written at seeding time; spread them from each household's referral so that the
-    timelines read like real paths."""
+    timelines read like real paths: the steps before the support every twelve days (before its
+    start), the support's steps on the day of the committee decision that made them."""
     with disable_auditlog():
-        for menage in Menage.objects.filter(dispositif=dispositif).prefetch_related("evenements"):
+        for menage in Menage.objects.filter(dispositif=dispositif).prefetch_related(
+            "evenements", "accompagnements__changements_niveau"
+        ):
             evenements = sorted(menage.evenements.all(), key=lambda e: (e.date, e.pk))
             start = timezone.make_aware(datetime.datetime.combine(menage.date_saisine, datetime.time(9, 30)))
-            for n, evenement in enumerate(evenements):
-                latest = timezone.now() - datetime.timedelta(hours=len(evenements) - n)
+            suivi = [e for e in evenements if _est_une_etape_du_suivi(e)]
+            avant = [e for e in evenements if not _est_une_etape_du_suivi(e)]
+            for evenement, jour in zip(suivi, _jalons_du_suivi(menage), strict=False):
+                evenement.date = timezone.make_aware(datetime.datetime.combine(jour, datetime.time(16)))
+                evenement.save(update_fields=["date"])
+            debut = suivi[0].date if suivi else timezone.now()
+            for n, evenement in enumerate(avant):
+                latest = debut - datetime.timedelta(hours=len(avant) - n)
                 evenement.date = min(start + datetime.timedelta(days=n * 12), latest)
                 evenement.save(update_fields=["date"])
                 if evenement.etat_apres == EtatParcours.VALIDATION_FINANCEURS:

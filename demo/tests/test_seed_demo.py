@@ -93,6 +93,14 @@ def test_every_demo_level_comes_from_a_committee_decision(db):
     decisions = PointOrdreDuJour.objects.decides()
     assert decisions.filter(seance__urgente=False).exists()
     assert decisions.filter(seance__urgente=True).exists()
+    # The household's timeline dates each support step by the decision that made it.
+    for entree in ChangementNiveau.objects.filter(origine=OrigineChangementNiveau.ENTREE):
+        menage = entree.accompagnement.menage
+        evenement = menage.evenements.get(etat_apres="accompagnement", etat_avant="proposition_comite")
+        assert timezone.localtime(evenement.date).date() == entree.date_decision
+        assert all(
+            e.date <= evenement.date for e in menage.evenements.filter(etat_apres="proposition_comite")
+        )
     # The supports in every step of the demo are there (starts, exit relays, ends).
     assert Accompagnement.objects.filter(date_fin__isnull=True, niveau="relais_sortant").exists()
     assert Accompagnement.objects.filter(date_fin__isnull=False, decision_fin__isnull=False).exists()
