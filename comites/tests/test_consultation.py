@@ -179,3 +179,19 @@ def test_consultation_page_query_count_does_not_grow_with_items(client, programm
         menage = proposition(programme, nom=f"Ménage {n}")
         services.ajouter_point(seance=urgente, menage=menage, type="nouvelle_proposition")
     assert count_queries(client.get, url) == peu
+
+
+def test_opinion_page_query_count_does_not_grow_with_the_households_rows(programme, urgente, count_queries):
+    from django.test import Client
+
+    from menages.tests.factories import MembreFactory, RessourceFactory
+
+    point = urgente.points.get()
+    membre = urgente.instance.membres.get(utilisateur=programme.financeur)
+    url = reverse("comites:avis_par_lien", args=[consultation.make_token(membre.pk, point.pk)])
+    client = Client()
+    peu = count_queries(client.get, url)
+    for n in range(4):
+        MembreFactory(menage=point.menage, prenom=f"Enfant {n}")
+        RessourceFactory(menage=point.menage)
+    assert count_queries(client.get, url) == peu
