@@ -162,6 +162,10 @@ def test_only_an_urgent_consultation_with_items_is_sent_and_only_by_who_runs_it(
     assert client.post(url).status_code == 403
     seance = SeanceFactory(instance=comite)
     client.force_login(programme.ts_adaff)
+    # The urgent consultation's page leads to it; a regular session's to its convocation instead.
+    assert url in client.get(urgente.get_absolute_url()).text
+    page = client.get(seance.get_absolute_url()).text
+    assert reverse("comites:consulter", args=[seance.pk]) not in page and "Envoyer la convocation" in page
     page = client.get(reverse("comites:consulter", args=[seance.pk])).text
     assert "Seule une consultation urgente" in page and "Aucun point" in page
     with django_capture_on_commit_callbacks(execute=True):
