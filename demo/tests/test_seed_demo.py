@@ -111,3 +111,6 @@ def test_every_scale_level_comes_from_a_decision_or_an_administrators_correction
     assert_every_level_comes_from_a_decision_or_a_correction(decisions_seulement=False)
     echelle = ChangementNiveau.objects.filter(accompagnement__menage__reference__startswith="ECH-")
     assert echelle.filter(decision__isnull=False).exists()
+    # The households in exit relay are at that level, as their episodes.
+    relais = Menage.objects.filter(reference__startswith="ECH-", etat="relais_sortant")
+    assert relais.exists() and not relais.exclude(niveau="relais_sortant").exists()

@@ -433,6 +433,25 @@ class Command(BaseCommand):
                         seance=seance, menage_id=m, type=TypePoint.SORTIE, ordre=ordre, decision=Decision.TERMINER,
                         decision_date_debut=date_fin, decide_le=seance.date, decide_par=president,
                     ))  # fmt: skip
+        # The households in exit relay went there by a « changer de niveau » decision of the last
+        # session held after their start (or an administrator's correction without one).
+        en_relais = {pk for pk, _saisine, etat, _nom in menages if etat == EtatParcours.RELAIS_SORTANT}
+        derniere, dernier_jour = tenue_au(timezone.localdate())
+        relais = {}
+        for a, m, niveau, debut, _date_fin in episodes:
+            if m not in en_relais:
+                continue
+            if derniere is not None and dernier_jour > debut:
+                ordre += 1
+                relais[m] = (a, niveau, dernier_jour)
+                points.append(PointOrdreDuJour(
+                    seance=derniere, menage_id=m, type=TypePoint.CHANGEMENT_NIVEAU, ordre=ordre,
+                    niveau_propose=CodeNiveau.RELAIS_SORTANT, duree_proposee_mois=3, decision=Decision.CHANGER_NIVEAU,
+                    decision_niveau=CodeNiveau.RELAIS_SORTANT, decision_date_debut=dernier_jour, decision_duree_mois=3,
+                    decide_le=derniere.date, decide_par=president,
+                ))  # fmt: skip
+            else:
+                relais[m] = (a, niveau, None)
         refuses = [pk for pk, _saisine, etat, _nom in menages if etat == EtatParcours.REFUSE]
         for n, pk in enumerate(refuses):
             if tenues:
@@ -444,6 +463,27 @@ class Command(BaseCommand):
                 ))  # fmt: skip
         PointOrdreDuJour.objects.bulk_create(points, batch_size=BATCH)
         decision_of = {(p.menage_id, p.decision): p.pk for p in points}
+        aujourdhui = timezone.localdate()
+        administrateur = Utilisateur.objects.get(username="admin")
+        ChangementNiveau.objects.bulk_create(
+            [
+                ChangementNiveau(
+                    accompagnement_id=a, ancien_niveau=niveau, nouveau_niveau=CodeNiveau.RELAIS_SORTANT,
+                    date_effet=jour or aujourdhui, date_decision=jour or aujourdhui,
+                    date_fin_prevue=(jour or aujourdhui) + datetime.timedelta(days=90),
+                    origine=OrigineChangementNiveau.COMITE if jour else OrigineChangementNiveau.ADMINISTRATEUR,
+                    decision_id=decision_of[m, Decision.CHANGER_NIVEAU] if jour else None,
+                    motif="Décision du comité" if jour else "Reprise des données : relais sortant sans comité tenu depuis le début.",
+                    auteur=president if jour else administrateur,
+                )
+                for m, (a, niveau, jour) in relais.items()
+            ],
+            batch_size=BATCH,
+        )  # fmt: skip
+        Accompagnement.objects.filter(pk__in=[a for a, _n, _j in relais.values()]).update(
+            niveau=CodeNiveau.RELAIS_SORTANT
+        )
+        Menage.objects.filter(pk__in=list(relais)).update(niveau=CodeNiveau.RELAIS_SORTANT)
         entrees = list(
             ChangementNiveau.objects.filter(
                 accompagnement__menage__reference__startswith="ECH-", origine=OrigineChangementNiveau.ENTREE
