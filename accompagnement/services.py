@@ -109,7 +109,14 @@ def demarrer_accompagnement(
     if parametres.avec_iml and not iml:
         raise RegleNonRespectee("Le niveau renforcé s’accompagne d’une mesure d’intermédiation locative.")
     date_fin_prevue = fin_prevue(parametres, date_debut, duree_mois)
-    menages_services.changer_etat(menage=menage, vers=EtatParcours.ACCOMPAGNEMENT, auteur=auteur, motif=motif)
+    menages_services.changer_etat(
+        menage=menage,
+        vers=EtatParcours.ACCOMPAGNEMENT,
+        auteur=auteur,
+        motif=motif,
+        decision=decision,
+        correction=correction,
+    )
     accompagnement = Accompagnement.objects.create(
         menage=menage,
         numero_parcours=menage.numero_parcours,
@@ -226,11 +233,21 @@ def changer_niveau(
     )
     if niveau == CodeNiveau.RELAIS_SORTANT and menage.etat == EtatParcours.ACCOMPAGNEMENT:
         menages_services.changer_etat(
-            menage=menage, vers=EtatParcours.RELAIS_SORTANT, auteur=auteur, motif=motif
+            menage=menage,
+            vers=EtatParcours.RELAIS_SORTANT,
+            auteur=auteur,
+            motif=motif,
+            decision=decision,
+            correction=correction,
         )
     elif niveau != CodeNiveau.RELAIS_SORTANT and menage.etat == EtatParcours.RELAIS_SORTANT:
         menages_services.changer_etat(
-            menage=menage, vers=EtatParcours.ACCOMPAGNEMENT, auteur=auteur, motif=motif
+            menage=menage,
+            vers=EtatParcours.ACCOMPAGNEMENT,
+            auteur=auteur,
+            motif=motif,
+            decision=decision,
+            correction=correction,
         )
     accompagnement.niveau = niveau
     accompagnement.date_fin_prevue = date_fin_prevue
@@ -281,6 +298,8 @@ def clore_accompagnement(
         auteur=auteur,
         motif=motif,
         motif_sortie=motif_sortie,
+        decision=decision,
+        correction=correction,
     )
     accompagnement.date_fin = date_fin
     accompagnement.motif_sortie = motif_sortie

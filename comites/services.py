@@ -355,6 +355,7 @@ def decider(
                 auteur=auteur,
                 motif=motif,
                 motif_refus=MotifRefus.REFUS_COMITE,
+                decision=point,
             )
     elif decision == Decision.TERMINER:
         if accompagnement is None:

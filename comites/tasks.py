@@ -66,3 +66,41 @@ def reprendre_pv():
     limite = timezone.now() - datetime.timedelta(minutes=5)
     for pk in Seance.objects.filter(pv_en_cours=True, close_le__lt=limite).values_list("pk", flat=True):
         enqueue(generer_pv, pk)
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def envoyer_consultation(seance_id: int):
+    """Email each voting member of an urgent consultation a signed link per item awaiting a
+    decision. The email names no household: a reference and a link."""
+    from django.urls import reverse
+
+    from comites.consultation import VALIDITE_LIEN_JOURS, make_token, membres_consultes
+
+    seance = Seance.objects.select_related("instance").get(pk=seance_id)
+    if seance.close:
+        return
+    points = list(seance.points.a_decider().select_related("menage").order_by("ordre", "pk"))
+    if not points:
+        return
+    for membre in membres_consultes(seance):
+        liens = [
+            (
+                point,
+                settings.SITE_URL + reverse("comites:avis_par_lien", args=[make_token(membre.pk, point.pk)]),
+            )
+            for point in points
+        ]
+        EmailMessage(
+            subject=f"Consultation urgente : votre avis est attendu ({seance.instance})",
+            body=render_to_string(
+                "emails/consultation_urgente.txt",
+                {
+                    "seance": seance,
+                    "membre": membre,
+                    "liens": liens,
+                    "validite_jours": VALIDITE_LIEN_JOURS,
+                    "site_url": settings.SITE_URL,
+                },
+            ),
+            to=[membre.utilisateur.email],
+        ).send()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from comites import views
+from comites import views, views_consultation
 
 app_name = "comites"
 urlpatterns = [
@@ -21,4 +21,10 @@ urlpatterns = [
     path("points/<int:pk>/decider/", views.point_decider, name="point_decider"),
     path("points/<int:pk>/synthese/", views.point_synthese, name="point_synthese"),
     path("demande/<int:menage_pk>/", views.demande, name="demande"),
+]
+
+# The urgent consultation between sessions (comites.consultation).
+urlpatterns += [
+    path("consultations/<int:pk>/consulter/", views_consultation.consulter, name="consulter"),
+    path("avis/<str:token>/", views_consultation.avis_par_lien, name="avis_par_lien"),
 ]

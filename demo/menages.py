@@ -12,11 +12,13 @@ from django.utils import timezone
 from accompagnement import services as acc_services
 from accompagnement.enums import Axe, FormeIml, Rythme, SituationSortie, TypeContact
 from accompagnement.models import Contact
+from comites.enums import Decision, TypePoint
 from comptes.enums import CodeNiveau
 from logements.enums import TypeBail
 from logements.models import Bail
 from menages import services
 from menages.enums import (
+    ETATS_ACCOMPAGNEMENT,
     DecisionFinanceur,
     EtapeBdf,
     EtatParcours,
@@ -31,7 +33,7 @@ from menages.enums import (
     TypeIntervention,
     TypeRessource,
 )
-from menages.models import Dette, Membre, Menage, Ressource, ValidationFinanceur
+from menages.models import Dette, Membre, Menage, Ressource
 
 NOMS = [
     "Durand", "Lefèvre", "Garcia", "Moreau", "Bonnet", "Roche", "Perrin", "Faure", "Mercier", "Blanc",
@@ -68,7 +70,8 @@ def _reached(target, etat):
     return ORDRE.index(etat) <= ORDRE.index(target)
 
 
-def seed_menages(*, dispositif, organisations, communes, comptes, count=50):
+def seed_menages(*, dispositif, organisations, communes, comptes, comite, count=50):
+    """`comite` (demo.comites.Comite) takes the committee's decisions that give every level."""
     if Menage.objects.filter(dispositif=dispositif).count() >= count:
         return
     rng = random.Random(2026)  # noqa: S311 (demo data, not security)
@@ -168,10 +171,20 @@ def seed_menages(*, dispositif, organisations, communes, comptes, count=50):
             )
             # The file was filed a month after the referral (the step is dated when recorded).
             menage.etapes_bdf.update(date=saisine + datetime.timedelta(days=30))
-        _advance(menage, target, ts=ts, cesf=cesf, financeurs=financeurs, comptes=comptes, rng=rng, i=i)
+        _advance(
+            menage,
+            target,
+            ts=ts,
+            cesf=cesf,
+            financeurs=financeurs,
+            comptes=comptes,
+            rng=rng,
+            i=i,
+            comite=comite,
+        )
 
 
-def _advance(menage, target, *, ts, cesf, financeurs, comptes, rng, i):
+def _advance(menage, target, *, ts, cesf, financeurs, comptes, rng, i, comite):
     E = EtatParcours
     if target == E.SAISINE:
         return
@@ -197,15 +210,9 @@ def _advance(menage, target, *, ts, cesf, financeurs, comptes, rng, i):
         return
     if target == E.PRE_DIAGNOSTIC:
         return
-    services.changer_etat(menage=menage, vers=E.VALIDATION_FINANCEURS, auteur=auteur_pre)
+    # The checked submission: the file holds what the funders read; their representatives are asked.
+    services.demander_validations(menage=menage, auteur=auteur_pre)
     if target == E.VALIDATION_FINANCEURS:
-        ValidationFinanceur.objects.create(
-            menage=menage,
-            numero_parcours=1,
-            financeur=financeurs[0],
-            destinataire=comptes["financeur.ddcspp"],
-            demandee_par=auteur_pre,
-        )
         return
     if target == E.REFUSE:
         services.enregistrer_reponse_manuelle(
@@ -255,10 +262,15 @@ def _advance(menage, target, *, ts, cesf, financeurs, comptes, rng, i):
     services.changer_etat(menage=menage, vers=E.PROPOSITION_COMITE, auteur=ts)
     if target == E.PROPOSITION_COMITE:
         return
-    # Support starts about two months after referral, and never in the future.
-    debut = menage.date_saisine + datetime.timedelta(
-        days=min(60, (timezone.localdate() - menage.date_saisine).days // 2)
-    )
+    # The committee validates the proposal about two months after the referral (in the session
+    # nearest before, or by an urgent consultation): the support starts on the decision's day.
+    age = (timezone.localdate() - menage.date_saisine).days
+    proposee = menage.date_saisine + datetime.timedelta(days=min(45, age // 3))
+    voulu = menage.date_saisine + datetime.timedelta(days=min(60, age // 2))
+    seance = comite.seance_pour(apres=proposee, voulu=voulu)
+    if seance is None:
+        return
+    debut = timezone.localtime(seance.date).date()
     iml = None
     if niveau == CodeNiveau.NIVEAU_3:
         iml = {
@@ -266,18 +278,26 @@ def _advance(menage, target, *, ts, cesf, financeurs, comptes, rng, i):
             "forme": FormeIml.SOUS_LOCATION,
             "date_debut_contrat": debut,
         }
-    accompagnement = acc_services.demarrer_accompagnement(
+    comite.decider(
         menage=menage,
+        type_point=TypePoint.NOUVELLE_PROPOSITION,
+        decision=Decision.VALIDER,
+        apres=proposee,
+        voulu=voulu,
         niveau=niveau,
-        date_debut=debut,
         duree_mois=12 if niveau == CodeNiveau.NIVEAU_3 else None,
-        rythme=[Rythme.HEBDOMADAIRE, Rythme.BIMENSUEL, Rythme.MENSUEL][i % 3],
-        # The demo's past is taken over by the administrator, with the reason written (shown apart).
-        correction=f"Reprise de l’historique : accompagnement validé par le comité du {debut:%d/%m/%Y}.",
-        auteur=comptes["admin"],
         iml=iml,
-        date_decision=debut,
     )
+    menage.refresh_from_db()
+    accompagnement = menage.accompagnements.get(date_fin__isnull=True)
+    if i % 3:
+        # Weekly at the start; the rythme eases after the first month for most households.
+        acc_services.changer_rythme(
+            accompagnement=accompagnement,
+            rythme=[Rythme.HEBDOMADAIRE, Rythme.BIMENSUEL, Rythme.MENSUEL][i % 3],
+            auteur=ts,
+            date=min(debut + datetime.timedelta(days=30), timezone.localdate()),
+        )
     if niveau == CodeNiveau.NIVEAU_3:
         services.ajouter_intervenant(
             menage=menage,
@@ -323,22 +343,26 @@ def _advance(menage, target, *, ts, cesf, financeurs, comptes, rng, i):
         )
     if target == E.ACCOMPAGNEMENT:
         return
-    acc_services.changer_niveau(
-        accompagnement=accompagnement,
+    # The exit relay, then the end, each decided by the committee (a session or a consultation).
+    relais = comite.decider(
+        menage=menage,
+        type_point=TypePoint.CHANGEMENT_NIVEAU,
+        decision=Decision.CHANGER_NIVEAU,
+        apres=debut,
+        voulu=debut + datetime.timedelta(days=min(150, (timezone.localdate() - debut).days // 2)),
+        motif="Situation stabilisée : relais vers le droit commun proposé.",
         niveau=CodeNiveau.RELAIS_SORTANT,
         duree_mois=3,
-        date_effet=min(debut + datetime.timedelta(days=150), timezone.localdate()),
-        date_decision=min(debut + datetime.timedelta(days=150), timezone.localdate()),
-        correction="Reprise de l’historique : situation stabilisée, relais vers le droit commun.",
-        auteur=comptes["admin"],
     )
-    if target == E.RELAIS_SORTANT:
+    if target == E.RELAIS_SORTANT or relais is None:
         return
-    acc_services.clore_accompagnement(
-        accompagnement=accompagnement,
-        auteur=comptes["admin"],
-        correction="Reprise de l’historique : sortie décidée par le comité.",
-        date_fin=min(debut + datetime.timedelta(days=200), timezone.localdate()),
+    comite.decider(
+        menage=menage,
+        type_point=TypePoint.SORTIE,
+        decision=Decision.TERMINER,
+        apres=relais.decision_date_debut,
+        voulu=debut + datetime.timedelta(days=200),
+        motif="Objectifs atteints : sortie proposée.",
         motif_sortie=[MotifSortie.AUTONOMIE, MotifSortie.RELAIS_DROIT_COMMUN][i % 2],
         situation_sortie=SituationSortie.MAINTIEN,
     )
@@ -374,15 +398,42 @@ def _contacts(menage, accompagnement, *, ts, tisf, rng, i):
         day += datetime.timedelta(days=rng.randint(7, 21))
 
 
+def _jalons_du_suivi(menage) -> list[datetime.date]:
+    """The days of the support's steps, in order: each committee decision that started it or moved
+    it to the exit relay, then its end."""
+    jalons = []
+    for acc in sorted(menage.accompagnements.all(), key=lambda a: a.date_debut):
+        changements = sorted(acc.changements_niveau.all(), key=lambda c: (c.date_effet, c.pk))
+        jalons += [c.date_decision for c in changements]
+        if acc.date_fin:
+            jalons.append(acc.date_fin)
+    return jalons
+
+
+def _est_une_etape_du_suivi(evenement) -> bool:
+    return evenement.etat_apres in ETATS_ACCOMPAGNEMENT or (
+        evenement.etat_apres == EtatParcours.CLOS and evenement.etat_avant in ETATS_ACCOMPAGNEMENT
+    )
+
+
 def spread_event_dates(dispositif):
     """Events are written at seeding time; spread them from each household's referral so that the
-    timelines read like real paths."""
+    timelines read like real paths: the steps before the support every twelve days (before its
+    start), the support's steps on the day of the committee decision that made them."""
     with disable_auditlog():
-        for menage in Menage.objects.filter(dispositif=dispositif).prefetch_related("evenements"):
+        for menage in Menage.objects.filter(dispositif=dispositif).prefetch_related(
+            "evenements", "accompagnements__changements_niveau"
+        ):
             evenements = sorted(menage.evenements.all(), key=lambda e: (e.date, e.pk))
             start = timezone.make_aware(datetime.datetime.combine(menage.date_saisine, datetime.time(9, 30)))
-            for n, evenement in enumerate(evenements):
-                latest = timezone.now() - datetime.timedelta(hours=len(evenements) - n)
+            suivi = [e for e in evenements if _est_une_etape_du_suivi(e)]
+            avant = [e for e in evenements if not _est_une_etape_du_suivi(e)]
+            for evenement, jour in zip(suivi, _jalons_du_suivi(menage), strict=False):
+                evenement.date = timezone.make_aware(datetime.datetime.combine(jour, datetime.time(16)))
+                evenement.save(update_fields=["date"])
+            debut = suivi[0].date if suivi else timezone.now()
+            for n, evenement in enumerate(avant):
+                latest = debut - datetime.timedelta(hours=len(avant) - n)
                 evenement.date = min(start + datetime.timedelta(days=n * 12), latest)
                 evenement.save(update_fields=["date"])
                 if evenement.etat_apres == EtatParcours.VALIDATION_FINANCEURS:

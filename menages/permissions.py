@@ -2,11 +2,13 @@
 first, by loading the household through comptes.access.get_visible_or_404)."""
 
 import rules
+from django.db.models import prefetch_related_objects
+from django.utils import timezone
 
 from comptes.enums import Role
 from comptes.permissions import has_role, is_administrateur, is_intervenant, is_personnel_bailleur
 from menages import workflow
-from menages.enums import EtatParcours
+from menages.enums import EtatParcours, TypeIntervention
 
 # Landlord staff who handle files (the caretaker reports, but does not run files).
 is_gestionnaire_bailleur = is_personnel_bailleur & has_role(Role.CESF, Role.CHARGE_ATTRIBUTION)
@@ -27,11 +29,33 @@ rules.add_perm("menages.saisir_validation", is_travailleur_social | is_administr
 rules.add_perm("menages.voir_confidentiel", is_travailleur_social)
 
 
+def suit_comme_referent(user, menage) -> bool:
+    """The user's organisation holds the household's active referent intervention, or the
+    household has no active referent yet (any social worker who may open it may take it on). A
+    worker of another organisation (HDM for its IML, the TISF) acts on their own part only."""
+    today = timezone.localdate()
+    prefetch_related_objects([menage], "intervenants")
+    referents = [
+        i
+        for i in menage.intervenants.all()
+        if i.type == TypeIntervention.REFERENT
+        and i.date_debut <= today
+        and (i.date_fin is None or i.date_fin >= today)
+    ]
+    return not referents or any(i.organisation_id == user.organisation_id for i in referents)
+
+
 def can_transition(user, menage, vers) -> bool:
-    """Whether `user` may move `menage` (already known visible to them) to step `vers`."""
+    """Whether `user` may ask to move `menage` (already known visible to them) to step `vers`: an
+    administrator; a social worker of the referent organisation; landlord staff for the first
+    steps. The steps with their own checked service (submission to the funders, the steps that
+    follow a committee decision) are offered here but taken only through that service
+    (menages.services.changer_etat refuses them otherwise, whatever the page)."""
     if not workflow.is_allowed(menage.etat, vers):
         return False
-    if user.est_administrateur or user.has_role(Role.TRAVAILLEUR_SOCIAL):
+    if user.est_administrateur:
+        return True
+    if user.has_role(Role.TRAVAILLEUR_SOCIAL) and suit_comme_referent(user, menage):
         return True
     return vers in workflow.ETATS_BAILLEUR and is_gestionnaire_bailleur(user)
 

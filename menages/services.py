@@ -10,7 +10,14 @@ from django.utils import timezone
 from comptes.enums import Role
 from comptes.models import Dispositif, Organisation
 from menages import selectors, workflow
-from menages.enums import DecisionFinanceur, EtatParcours, ModeReponse, TypeDiagnostic, TypeIntervention
+from menages.enums import (
+    DecisionFinanceur,
+    EtatParcours,
+    ModeReponse,
+    MotifRefus,
+    TypeDiagnostic,
+    TypeIntervention,
+)
 from menages.models import (
     Diagnostic,
     EvenementParcours,
@@ -177,6 +184,28 @@ def validations_manquantes(menage: Menage) -> list[Organisation]:
     return [f for f in requis if f.pk not in valides]
 
 
+def _check_decision(
+    menage: Menage, depuis: str, vers: str, *, auteur, decision, correction: str, motif_refus
+):
+    """A step that follows a committee decision needs that decision (the decided agenda item, for
+    this household), or an administrator's correction with its written reason."""
+    if not workflow.demande_une_decision(depuis, vers, motif_refus):
+        return
+    if decision is not None:
+        if not decision.est_decide or decision.menage_id != menage.pk:
+            raise TransitionRefusee(
+                "Cette étape suit une décision enregistrée du comité de suivi pour ce ménage."
+            )
+        return
+    if auteur is not None and auteur.est_administrateur and correction.strip():
+        return
+    raise TransitionRefusee(
+        f"L’étape « {EtatParcours(vers).label} » suit une décision du comité de suivi (en séance ou "
+        "par consultation urgente) : demandez au comité d’examiner le dossier.",
+        code="comite",
+    )
+
+
 def _check_requirements(menage: Menage, vers: str, *, motif: str, motif_sortie: str, motif_refus: str):
     parcours = menage.numero_parcours
     if (
@@ -206,26 +235,81 @@ def _check_requirements(menage: Menage, vers: str, *, motif: str, motif_sortie: 
             raise TransitionRefusee(
                 "Enregistrez d’abord la date d’adhésion du ménage à l’accompagnement.", code="date_adhesion"
             )
-    if vers == EtatParcours.ACCOMPAGNEMENT and not motif.strip():
-        raise TransitionRefusee("Indiquez la décision du comité de suivi (date et niveau) dans le motif.")
     if vers == EtatParcours.CLOS and not motif_sortie:
         raise TransitionRefusee("Le motif de sortie est obligatoire pour clore.")
     if vers == EtatParcours.REFUSE and not motif_refus:
         raise TransitionRefusee("Le motif du refus est obligatoire.")
+    if (
+        vers == EtatParcours.REFUSE
+        and motif_refus == MotifRefus.REFUS_FINANCEURS
+        and not menage.validations.filter(
+            numero_parcours=parcours, decision=DecisionFinanceur.REFUSEE
+        ).exists()
+    ):
+        raise TransitionRefusee(
+            "Aucun refus de financeur n’est enregistré pour ce parcours : saisissez d’abord la réponse reçue.",
+            code="reponse_financeur",
+        )
 
 
 @transaction.atomic
 def changer_etat(
-    *, menage: Menage, vers: str, auteur, motif: str = "", motif_sortie: str = "", motif_refus: str = ""
+    *,
+    menage: Menage,
+    vers: str,
+    auteur,
+    motif: str = "",
+    motif_sortie: str = "",
+    motif_refus: str = "",
+    decision=None,
+    correction: str = "",
 ) -> EvenementParcours:
     """Move a household to the next step of its path, if the path allows it and its requirements
-    are met, and record the dated event with its author and reason."""
+    are met, and record the dated event with its author and reason. A step that follows a committee
+    decision needs `decision` (the decided agenda item) or an administrator's `correction` (its
+    written reason); the submission to the funders goes only through `demander_validations`."""
+    return _changer_etat(
+        menage=menage,
+        vers=vers,
+        auteur=auteur,
+        motif=motif,
+        motif_sortie=motif_sortie,
+        motif_refus=motif_refus,
+        decision=decision,
+        correction=correction,
+    )
+
+
+@transaction.atomic
+def _changer_etat(
+    *,
+    menage: Menage,
+    vers: str,
+    auteur,
+    motif: str = "",
+    motif_sortie: str = "",
+    motif_refus: str = "",
+    decision=None,
+    correction: str = "",
+    par_soumission: bool = False,
+) -> EvenementParcours:
+    """changer_etat, and the submission to the funders for demander_validations (`par_soumission`)
+    once it has checked the file."""
     menage = Menage.objects.select_for_update().get(pk=menage.pk)
     depuis = menage.etat
     if not workflow.is_allowed(depuis, vers):
         raise TransitionRefusee(
             f"Passage impossible de « {EtatParcours(depuis).label} » à « {EtatParcours(vers).label} »."
         )
+    if vers in workflow.ETATS_PAR_SOUMISSION and not par_soumission:
+        raise TransitionRefusee(
+            "Le ménage est soumis aux financeurs par « Soumettre aux financeurs », qui vérifie le "
+            "dossier et leur écrit.",
+            code="soumission",
+        )
+    _check_decision(
+        menage, depuis, vers, auteur=auteur, decision=decision, correction=correction, motif_refus=motif_refus
+    )
     _check_requirements(menage, vers, motif=motif, motif_sortie=motif_sortie, motif_refus=motif_refus)
     if vers == EtatParcours.SAISINE:
         menage.numero_parcours += 1
@@ -279,7 +363,9 @@ def demander_validations(*, menage: Menage, auteur) -> list[ValidationFinanceur]
                 "Il manque au dossier ce que les financeurs doivent lire : "
                 + " ".join(m.libelle for m in manques)
             )
-        changer_etat(menage=menage, vers=EtatParcours.VALIDATION_FINANCEURS, auteur=auteur)
+        _changer_etat(
+            menage=menage, vers=EtatParcours.VALIDATION_FINANCEURS, auteur=auteur, par_soumission=True
+        )
         menage.refresh_from_db()
     elif menage.etat != EtatParcours.VALIDATION_FINANCEURS:
         raise TransitionRefusee("Ce ménage n’en est pas à l’étape de la validation par les financeurs.")

@@ -57,6 +57,15 @@ REMEDES = {
         "Saisir la date d’adhésion",
         lambda m: f"{reverse('menages:modifier', args=[m.pk])}#id_date_adhesion",
     ),
+    "soumission": (
+        "Soumettre aux financeurs",
+        lambda m: reverse("menages:demander_validations", args=[m.pk]),
+    ),
+    "reponse_financeur": (
+        "Saisir une réponse reçue",
+        lambda m: reverse("menages:reponse_manuelle", args=[m.pk]),
+    ),
+    "comite": ("Demander une décision au comité", lambda m: reverse("comites:demande", args=[m.pk])),
 }
 
 
@@ -178,7 +187,11 @@ def transition(request, pk):
     vers = request.POST.get("vers") or request.GET.get("vers", "")
     if vers not in EtatParcours.values or not can_transition(request.user, menage, vers):
         raise PermissionDenied
-    # Steps that belong to a support episode are taken on the support's own pages.
+    # Steps with their own checked page are taken there: the submission to the funders, and the
+    # steps of a support episode (which follow a committee decision). Whatever is posted here, the
+    # service refuses them without that page's checks (menages.workflow).
+    if vers in workflow.ETATS_PAR_SOUMISSION:
+        return redirect("menages:demander_validations", pk=menage.pk)
     en_cours = menage.accompagnements.filter(date_fin__isnull=True).exists()
     if vers == EtatParcours.ACCOMPAGNEMENT and menage.etat == EtatParcours.PROPOSITION_COMITE:
         return redirect("accompagnement:demarrer", pk=menage.pk)

@@ -1,6 +1,9 @@
 """The household's path as an explicit state machine: which step may follow which, and what each
-transition requires. `menages.services.changer_etat` is the only way to move a household."""
+transition requires. `menages.services.changer_etat` is the only way to move a household; the steps
+below that have their own service (submission to the funders) or follow a committee decision are
+refused to anyone who does not bring it, whatever the page or URL."""
 
+from menages.enums import ETATS_ACCOMPAGNEMENT, MotifRefus
 from menages.enums import EtatParcours as E
 
 TRANSITIONS: dict[str, frozenset[str]] = {
@@ -33,6 +36,22 @@ ACTIONS = {
 # Steps that landlord staff may move a household to; every other transition is the social
 # workers' (or an administrator's).
 ETATS_BAILLEUR = frozenset({E.PRE_DIAGNOSTIC, E.VALIDATION_FINANCEURS})
+
+
+# Steps reached only through the checked submission to the funders (`services.demander_validations`:
+# the file holds what the funders read, and they are written to), never by a bare step change.
+ETATS_PAR_SOUMISSION = frozenset({E.VALIDATION_FINANCEURS})
+
+
+def demande_une_decision(depuis: str, vers: str, motif_refus: str = "") -> bool:
+    """Whether moving from `depuis` to `vers` follows a committee decision (or an administrator's
+    correction with its written reason): entering or leaving the support, the exit relay, and a
+    refusal given as the committee's."""
+    if vers in ETATS_ACCOMPAGNEMENT:
+        return True
+    if vers == E.CLOS and depuis in ETATS_ACCOMPAGNEMENT:
+        return True
+    return vers == E.REFUSE and motif_refus == MotifRefus.REFUS_COMITE
 
 
 def is_allowed(depuis: str, vers: str) -> bool:

@@ -3,10 +3,12 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 from django.utils import timezone
 
+from accompagnement.enums import OrigineChangementNiveau
+from accompagnement.models import Accompagnement, ChangementNiveau
 from comites import services
 from comites.calendrier import est_jour_ouvre
 from comites.enums import StatutSeance
-from comites.models import Seance
+from comites.models import PointOrdreDuJour, Seance
 from comptes.models import Organisation, Utilisateur
 from demo import comptes as demo
 from menages.models import Menage
@@ -45,10 +47,73 @@ def test_demo_sessions_fall_on_working_days_and_none_is_left_planned_in_the_past
     passees = [s for s in seances if s.date < timezone.now()]
     assert {s.statut for s in passees} == {StatutSeance.TENUE, StatutSeance.NON_TENUE}
     for s in passees:
-        if s.statut == StatutSeance.TENUE:
+        if s.statut == StatutSeance.TENUE and s.urgente:
+            # An urgent consultation: each decision had its quorum of members' opinions.
+            assert all(services.quorum(s, p)[2] for p in s.points.decides())
+        elif s.statut == StatutSeance.TENUE:
             assert services.quorum(s)[2]
         else:
-            assert s.motif_statut
+            assert s.motif_statut and not s.points.decides().exists()
+
+
+def assert_every_level_comes_from_a_decision_or_a_correction(*, decisions_seulement):
+    """Every level given (start, change, renewal, exit relay) links to the committee decision that
+    made it, taken in a session or a consultation that was held, for the same household and dated
+    by its day; or is an administrator's correction with its reason. Every end likewise."""
+    changements = ChangementNiveau.objects.select_related("decision__seance", "accompagnement")
+    assert changements.exists()
+    for c in changements:
+        if c.decision_id is None:
+            assert not decisions_seulement, c
+            assert c.origine == OrigineChangementNiveau.ADMINISTRATEUR and c.motif.strip()
+            continue
+        point = c.decision
+        assert point.est_decide and point.menage_id == c.accompagnement.menage_id
+        assert point.decision_niveau == c.nouveau_niveau
+        assert point.seance.statut == StatutSeance.TENUE
+        assert c.date_decision == timezone.localtime(point.seance.date).date()
+        assert c.origine in (OrigineChangementNiveau.ENTREE, OrigineChangementNiveau.COMITE)
+    for acc in Accompagnement.objects.filter(date_fin__isnull=False).select_related("decision_fin__seance"):
+        if acc.decision_fin_id is None:
+            assert not decisions_seulement, acc
+            assert acc.correction_fin.strip()
+        else:
+            assert acc.decision_fin.menage_id == acc.menage_id
+            assert acc.decision_fin.seance.statut == StatutSeance.TENUE
+    # A household's current level is its running (or last) episode's; none without an episode.
+    for menage in Menage.objects.prefetch_related("accompagnements"):
+        episodes = sorted(menage.accompagnements.all(), key=lambda a: a.date_debut)
+        assert menage.niveau == (episodes[-1].niveau if episodes else ""), menage.reference
+
+
+def test_every_demo_level_comes_from_a_committee_decision(db):
+    call_command("seed_demo")
+    assert_every_level_comes_from_a_decision_or_a_correction(decisions_seulement=True)
+    # Both ways the committee decides show in the demo: in session and by urgent consultation.
+    decisions = PointOrdreDuJour.objects.decides()
+    assert decisions.filter(seance__urgente=False).exists()
+    assert decisions.filter(seance__urgente=True).exists()
+    # The household's timeline dates each support step by the decision that made it.
+    for entree in ChangementNiveau.objects.filter(origine=OrigineChangementNiveau.ENTREE):
+        menage = entree.accompagnement.menage
+        evenement = menage.evenements.get(etat_apres="accompagnement", etat_avant="proposition_comite")
+        assert timezone.localtime(evenement.date).date() == entree.date_decision
+        assert all(
+            e.date <= evenement.date for e in menage.evenements.filter(etat_apres="proposition_comite")
+        )
+    # The supports in every step of the demo are there (starts, exit relays, ends).
+    assert Accompagnement.objects.filter(date_fin__isnull=True, niveau="relais_sortant").exists()
+    assert Accompagnement.objects.filter(date_fin__isnull=False, decision_fin__isnull=False).exists()
+
+
+def test_every_scale_level_comes_from_a_decision_or_an_administrators_correction(db):
+    call_command("seed_scale", menages=60, contacts=60)
+    assert_every_level_comes_from_a_decision_or_a_correction(decisions_seulement=False)
+    echelle = ChangementNiveau.objects.filter(accompagnement__menage__reference__startswith="ECH-")
+    assert echelle.filter(decision__isnull=False).exists()
+    # The households in exit relay are at that level, as their episodes.
+    relais = Menage.objects.filter(reference__startswith="ECH-", etat="relais_sortant")
+    assert relais.exists() and not relais.exclude(niveau="relais_sortant").exists()
 
 
 def test_the_next_session_shows_a_referents_summary(db):

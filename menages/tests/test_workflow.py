@@ -6,7 +6,14 @@ from django.urls import reverse
 
 from menages import services, workflow
 from menages.enums import DecisionFinanceur, EtatParcours, MotifRefus, MotifSortie
-from menages.tests.factories import DiagnosticFactory, IntervenantFactory, MenageFactory, PreDiagnosticFactory
+from menages.tests.factories import (
+    DiagnosticFactory,
+    IntervenantFactory,
+    MembreFactory,
+    MenageFactory,
+    PreDiagnosticFactory,
+    RessourceFactory,
+)
 
 E = EtatParcours
 
@@ -29,8 +36,9 @@ def ready_for(menage, vers, programme):
         DiagnosticFactory(menage=menage, auteur=programme.ts_adaff)
         menage.date_adhesion = menage.date_saisine
         menage.save()
-    if vers == E.ACCOMPAGNEMENT:
-        kwargs["motif"] = "Comité du 12/11/2026 : niveau 2."
+    if workflow.demande_une_decision(menage.etat, vers):
+        # Only an administrator's correction, with its reason, stands in for a committee decision.
+        kwargs["correction"] = "Reprise d’un dossier papier : décision du comité du 12/11/2026."
     if vers == E.CLOS:
         kwargs["motif_sortie"] = MotifSortie.AUTONOMIE
     if vers == E.REFUSE:
@@ -52,11 +60,18 @@ def test_every_transition_is_allowed_or_refused_by_the_table(dispositif_avec_ddc
     programme = dispositif_avec_ddcspp
     menage = MenageFactory(dispositif=programme.dispositif, etat=depuis, bailleur=programme.habitat)
     kwargs = ready_for(menage, vers, programme)
-    if workflow.is_allowed(depuis, vers):
-        event = services.changer_etat(menage=menage, vers=vers, auteur=programme.ts_adaff, **kwargs)
+    auteur = programme.admin if "correction" in kwargs else programme.ts_adaff
+    if workflow.is_allowed(depuis, vers) and vers in workflow.ETATS_PAR_SOUMISSION:
+        # Allowed by the path, but only through the checked submission (demander_validations).
+        with pytest.raises(ValidationError, match="Soumettre aux financeurs"):
+            services.changer_etat(menage=menage, vers=vers, auteur=auteur, **kwargs)
+        menage.refresh_from_db()
+        assert menage.etat == depuis and not menage.evenements.exists()
+    elif workflow.is_allowed(depuis, vers):
+        event = services.changer_etat(menage=menage, vers=vers, auteur=auteur, **kwargs)
         menage.refresh_from_db()
         assert menage.etat == vers
-        assert (event.etat_avant, event.etat_apres, event.auteur) == (depuis, vers, programme.ts_adaff)
+        assert (event.etat_avant, event.etat_apres, event.auteur) == (depuis, vers, auteur)
     else:
         with pytest.raises(ValidationError, match="Passage impossible"):
             services.changer_etat(menage=menage, vers=vers, auteur=programme.ts_adaff, **kwargs)
@@ -97,10 +112,12 @@ def test_a_funders_refusal_blocks_the_diagnostic(dispositif_avec_ddcspp):
 @pytest.mark.parametrize(
     ("depuis", "vers", "message"),
     [
-        (E.PRE_DIAGNOSTIC, E.VALIDATION_FINANCEURS, "pré-diagnostic"),
+        (E.PRE_DIAGNOSTIC, E.VALIDATION_FINANCEURS, "Soumettre aux financeurs"),
         (E.DIAGNOSTIC, E.PROPOSITION_COMITE, "diagnostic approfondi"),
         (E.PROPOSITION_COMITE, E.ACCOMPAGNEMENT, "décision du comité"),
-        (E.ACCOMPAGNEMENT, E.CLOS, "motif de sortie"),
+        (E.ACCOMPAGNEMENT, E.CLOS, "décision du comité"),
+        (E.ACCOMPAGNEMENT, E.RELAIS_SORTANT, "décision du comité"),
+        (E.RELAIS_SORTANT, E.ACCOMPAGNEMENT, "décision du comité"),
         (E.SAISINE, E.REFUSE, "motif du refus"),
     ],
 )
@@ -135,20 +152,20 @@ def test_closed_household_re_enters_with_a_new_path_and_the_same_identity(progra
 
 
 def test_transition_page_shows_the_error_and_keeps_the_reason(client, programme):
-    menage = MenageFactory(dispositif=programme.dispositif, etat=E.ACCOMPAGNEMENT, bailleur=programme.habitat)
+    menage = MenageFactory(dispositif=programme.dispositif, etat=E.DIAGNOSTIC, bailleur=programme.habitat)
     IntervenantFactory(menage=menage, utilisateur=programme.ts_adaff)
     client.force_login(programme.ts_adaff)
     url = reverse("menages:transition", args=[menage.pk])
-    response = client.post(url, {"vers": E.CLOS, "motif": "Le ménage déménage à Toulouse"})
+    response = client.post(url, {"vers": E.REFUSE, "motif": "Le ménage déménage à Toulouse"})
     assert response.status_code == 200
-    assert "Le motif de sortie est obligatoire" in response.text
+    assert "Le motif du refus est obligatoire" in response.text
     assert "Le ménage déménage à Toulouse" in response.text
     response = client.post(
-        url, {"vers": E.CLOS, "motif": "Déménagement", "motif_sortie": MotifSortie.DEMENAGEMENT}
+        url, {"vers": E.REFUSE, "motif": "Déménagement", "motif_refus": MotifRefus.REFUS_MENAGE}
     )
     assert response.status_code == 302
     menage.refresh_from_db()
-    assert menage.etat == E.CLOS and menage.motif_sortie == MotifSortie.DEMENAGEMENT
+    assert menage.etat == E.REFUSE and menage.motif_refus == MotifRefus.REFUS_MENAGE
 
 
 def test_landlord_staff_may_only_take_the_first_steps(client, programme):
@@ -200,7 +217,9 @@ def test_timeline_lists_events_of_every_organisation_newest_first(client, progra
         motif_orientation="m",
         propose=True,
     )
-    services.changer_etat(menage=menage, vers=E.VALIDATION_FINANCEURS, auteur=programme.ts_adaff)
+    MembreFactory(menage=menage)
+    RessourceFactory(menage=menage)
+    services.demander_validations(menage=menage, auteur=programme.ts_adaff)
     client.force_login(programme.ts_adaff)
     chronologie = client.get(reverse("dossiers:chronologie", args=[menage.pk])).context["page"]
     titres = [e.titre for e in chronologie]

@@ -152,6 +152,7 @@ def monde(transactional_db):
         "comites:pv_statut": {"pk": point.seance_id},
         "comites:seance_action": {"pk": point.seance_id, "action": "construire"},
         "comites:seance_clore": {"pk": point.seance_id},
+        "comites:consulter": {"pk": point.seance_id},
         "comites:seance_deplacer": {"pk": point.seance_id},
         "comites:seance_sans_seance": {"pk": point.seance_id},
         "comites:point": {"pk": point.pk},

@@ -99,7 +99,7 @@ def test_transition_with_any_input(connecte, vers, motif, motif_sortie):
 )
 def test_public_links_with_any_token(connecte, token):
     client = Client(raise_request_exception=False)
-    for name in ("menages:validation_publique", "rappels:desinscription"):
+    for name in ("menages:validation_publique", "rappels:desinscription", "comites:avis_par_lien"):
         no_server_error(client.get(reverse(name, args=[token])))
         no_server_error(client.post(reverse(name, args=[token]), {"commentaire": "x"}))
 

@@ -17,7 +17,7 @@ from comptes.models import (
 )
 from demo import comptes as comptes_demo
 from demo import menages as menages_demo
-from demo.comites import seed_seances, seed_synthese
+from demo.comites import Comite, seed_seances, seed_synthese
 from demo.financement import seed_financement
 from demo.logements import seed_dossiers_locatifs, seed_logements
 
@@ -33,8 +33,10 @@ class Command(BaseCommand):
             organisations = self._organisations(dispositif)
             communes = self._communes()
             comptes = self._comptes(organisations)
-            self._menages(dispositif, organisations, communes, comptes)
-            self._comite(dispositif, comptes)
+            # The committee first: every level of the demo households comes from its decisions.
+            instance = self._comite(dispositif, comptes)
+            self._menages(dispositif, organisations, communes, comptes, Comite(instance))
+            self._seances(instance)
             seed_financement(dispositif=dispositif, organisations=organisations)
             seed_logements(dispositif=dispositif, organisations=organisations, communes=communes)
             seed_dossiers_locatifs(dispositif=dispositif)
@@ -91,10 +93,14 @@ class Command(BaseCommand):
             comptes[username] = user
         return comptes
 
-    def _menages(self, dispositif, organisations, communes, comptes):
+    def _menages(self, dispositif, organisations, communes, comptes, comite):
         dispositif.financeurs_validation_requise.set([organisations["ddcspp"]])
         menages_demo.seed_menages(
-            dispositif=dispositif, organisations=organisations, communes=communes, comptes=comptes
+            dispositif=dispositif,
+            organisations=organisations,
+            communes=communes,
+            comptes=comptes,
+            comite=comite,
         )
         menages_demo.spread_event_dates(dispositif)
 
@@ -114,6 +120,9 @@ class Command(BaseCommand):
                 utilisateur=comptes[username],
                 defaults={"role": role, "date_debut": dispositif.date_debut},
             )
+        return instance
+
+    def _seances(self, instance):
         seed_seances(instance=instance)
         prochaine = instance.seances.filter(date__gte=timezone.now()).order_by("date").first()
         if prochaine is not None:

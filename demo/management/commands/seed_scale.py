@@ -150,7 +150,6 @@ class Command(BaseCommand):
                     situation_logement=SituationLogement.HEBERGE_TIERS
                     if i % 3 == 0
                     else SituationLogement.LOCATAIRE_SOCIAL,
-                    niveau=CodeNiveau.NIVEAU_2 if i % 2 else CodeNiveau.NIVEAU_1,
                 )
             )
         Menage.objects.bulk_create(rows, batch_size=BATCH)
@@ -256,6 +255,11 @@ class Command(BaseCommand):
                 "pk", "menage_id", "date_debut", "niveau"
             )
         )
+        # A household's level is its episode's (none before its support starts).
+        for code in {niv for *_rest, niv in episodes}:
+            Menage.objects.filter(pk__in=[m for _a, m, _d, niv in episodes if niv == code]).update(
+                niveau=code
+            )
         ChangementNiveau.objects.bulk_create(
             [ChangementNiveau(accompagnement_id=a, nouveau_niveau=niv, date_effet=d, date_decision=d, date_fin_prevue=d + datetime.timedelta(days=300),
                               origine=OrigineChangementNiveau.ENTREE, motif="Décision du comité", auteur=referent_of[m]) for a, m, d, niv in episodes],
@@ -390,54 +394,128 @@ class Command(BaseCommand):
         impayes.recalculer()
 
     def _comites(self, dispositif, menages, rng):
+        """The committee's decisions behind the levels: each episode starts by the validation of the
+        last session held on or before its start, and ends by a « mettre fin » decision of the last
+        session held before its end (after its start). An episode that began before the first
+        session held, or ended without one in between, is an administrator's correction with its
+        reason (the scale set's history goes back before the programme's first committee)."""
+        import bisect
+
         instance = Instance.objects.get(dispositif=dispositif, type=TypeInstance.COMITE_SUIVI)
         # The decisions go to the sessions held (settled by seed_demo).
-        passees = seed_seances(instance=instance)
+        tenues = seed_seances(instance=instance)
+        jours = [timezone.localtime(s.date).date() for s in tenues]
         president = Utilisateur.objects.get(username="comite.cg")
-        episode_of = {
-            m: (niveau, debut)
-            for m, niveau, debut in Accompagnement.objects.filter(
-                menage__reference__startswith="ECH-"
-            ).values_list("menage_id", "niveau", "date_debut")
-        }
-        points = []
-        for n, (pk, _saisine, etat, _nom) in enumerate(menages):
-            if (
-                etat
-                in {
-                    EtatParcours.ACCOMPAGNEMENT,
-                    EtatParcours.RELAIS_SORTANT,
-                    EtatParcours.CLOS,
-                    EtatParcours.REFUSE,
-                }
-                and passees
-            ):
-                seance = passees[n % len(passees)]
+
+        def tenue_au(jour):
+            """The last session held on or before `jour`, and its day."""
+            k = bisect.bisect_right(jours, jour)
+            return (tenues[k - 1], jours[k - 1]) if k else (None, None)
+
+        episodes = list(
+            Accompagnement.objects.filter(menage__reference__startswith="ECH-").values_list(
+                "pk", "menage_id", "niveau", "date_debut", "date_fin"
+            )
+        )
+        points, ordre = [], 0
+        debuts, fins = {}, {}
+        for _a, m, niveau, debut, date_fin in episodes:
+            seance, jour = tenue_au(debut)
+            if seance is not None:
+                ordre += 1
+                debuts[m] = jour
                 points.append(PointOrdreDuJour(
-                    seance=seance, menage_id=pk, type=TypePoint.NOUVELLE_PROPOSITION, ordre=n, niveau_propose=CodeNiveau.NIVEAU_2,
-                    decision=Decision.REFUSER if etat == EtatParcours.REFUSE else Decision.VALIDER,
-                    decision_niveau=episode_of[pk][0] if pk in episode_of else "",
-                    decision_date_debut=episode_of[pk][1] if pk in episode_of else None,
+                    seance=seance, menage_id=m, type=TypePoint.NOUVELLE_PROPOSITION, ordre=ordre, niveau_propose=niveau,
+                    decision=Decision.VALIDER, decision_niveau=niveau, decision_date_debut=debut,
                     decide_le=seance.date, decide_par=president,
                 ))  # fmt: skip
+            if date_fin is not None:
+                seance, jour = tenue_au(date_fin)
+                if seance is not None and jour > debut:
+                    ordre += 1
+                    fins[m] = jour
+                    points.append(PointOrdreDuJour(
+                        seance=seance, menage_id=m, type=TypePoint.SORTIE, ordre=ordre, decision=Decision.TERMINER,
+                        decision_date_debut=date_fin, decide_le=seance.date, decide_par=president,
+                    ))  # fmt: skip
+        # The households in exit relay went there by a « changer de niveau » decision of the last
+        # session held after their start (or an administrator's correction without one).
+        en_relais = {pk for pk, _saisine, etat, _nom in menages if etat == EtatParcours.RELAIS_SORTANT}
+        derniere, dernier_jour = tenue_au(timezone.localdate())
+        relais = {}
+        for a, m, niveau, debut, _date_fin in episodes:
+            if m not in en_relais:
+                continue
+            if derniere is not None and dernier_jour > debut:
+                ordre += 1
+                relais[m] = (a, niveau, dernier_jour)
+                points.append(PointOrdreDuJour(
+                    seance=derniere, menage_id=m, type=TypePoint.CHANGEMENT_NIVEAU, ordre=ordre,
+                    niveau_propose=CodeNiveau.RELAIS_SORTANT, duree_proposee_mois=3, decision=Decision.CHANGER_NIVEAU,
+                    decision_niveau=CodeNiveau.RELAIS_SORTANT, decision_date_debut=dernier_jour, decision_duree_mois=3,
+                    decide_le=derniere.date, decide_par=president,
+                ))  # fmt: skip
+            else:
+                relais[m] = (a, niveau, None)
+        refuses = [pk for pk, _saisine, etat, _nom in menages if etat == EtatParcours.REFUSE]
+        for n, pk in enumerate(refuses):
+            if tenues:
+                ordre += 1
+                seance = tenues[n % len(tenues)]
+                points.append(PointOrdreDuJour(
+                    seance=seance, menage_id=pk, type=TypePoint.NOUVELLE_PROPOSITION, ordre=ordre,
+                    niveau_propose=CodeNiveau.NIVEAU_2, decision=Decision.REFUSER, decide_le=seance.date, decide_par=president,
+                ))  # fmt: skip
         PointOrdreDuJour.objects.bulk_create(points, batch_size=BATCH)
-        # Each episode's start links to the validation that made it; one without a decided item
-        # (no past session) is an administrator's correction with its reason.
-        validation_of = {p.menage_id: p.pk for p in points if p.decision == Decision.VALIDER}
+        decision_of = {(p.menage_id, p.decision): p.pk for p in points}
+        aujourdhui = timezone.localdate()
+        administrateur = Utilisateur.objects.get(username="admin")
+        ChangementNiveau.objects.bulk_create(
+            [
+                ChangementNiveau(
+                    accompagnement_id=a, ancien_niveau=niveau, nouveau_niveau=CodeNiveau.RELAIS_SORTANT,
+                    date_effet=jour or aujourdhui, date_decision=jour or aujourdhui,
+                    date_fin_prevue=(jour or aujourdhui) + datetime.timedelta(days=90),
+                    origine=OrigineChangementNiveau.COMITE if jour else OrigineChangementNiveau.ADMINISTRATEUR,
+                    decision_id=decision_of[m, Decision.CHANGER_NIVEAU] if jour else None,
+                    motif="Décision du comité" if jour else "Reprise des données : relais sortant sans comité tenu depuis le début.",
+                    auteur=president if jour else administrateur,
+                )
+                for m, (a, niveau, jour) in relais.items()
+            ],
+            batch_size=BATCH,
+        )  # fmt: skip
+        Accompagnement.objects.filter(pk__in=[a for a, _n, _j in relais.values()]).update(
+            niveau=CodeNiveau.RELAIS_SORTANT
+        )
+        Menage.objects.filter(pk__in=list(relais)).update(niveau=CodeNiveau.RELAIS_SORTANT)
         entrees = list(
             ChangementNiveau.objects.filter(
                 accompagnement__menage__reference__startswith="ECH-", origine=OrigineChangementNiveau.ENTREE
             ).values_list("pk", "accompagnement__menage_id")
         )
         ChangementNiveau.objects.bulk_update(
-            [ChangementNiveau(pk=c, decision_id=validation_of[m]) for c, m in entrees if m in validation_of],
-            ["decision"],
+            [
+                ChangementNiveau(pk=c, decision_id=decision_of[m, Decision.VALIDER], date_decision=debuts[m])
+                for c, m in entrees
+                if m in debuts
+            ],
+            ["decision", "date_decision"],
             batch_size=BATCH,
         )
-        ChangementNiveau.objects.filter(pk__in=[c for c, m in entrees if m not in validation_of]).update(
-            origine=OrigineChangementNiveau.ADMINISTRATEUR, motif="Reprise des données du jeu à l’échelle."
+        ChangementNiveau.objects.filter(pk__in=[c for c, m in entrees if m not in debuts]).update(
+            origine=OrigineChangementNiveau.ADMINISTRATEUR,
+            motif="Reprise des données : accompagnement commencé avant le premier comité de suivi tenu.",
         )
-        # The scale set has no « mettre fin » decisions: its ends are taken over the same way.
-        Accompagnement.objects.filter(menage__reference__startswith="ECH-", date_fin__isnull=False).update(
-            correction_fin="Reprise des données du jeu à l’échelle."
+        Accompagnement.objects.bulk_update(
+            [
+                Accompagnement(pk=a, decision_fin_id=decision_of[m, Decision.TERMINER])
+                for a, m, *_rest in episodes
+                if m in fins
+            ],
+            ["decision_fin"],
+            batch_size=BATCH,
         )
+        Accompagnement.objects.filter(
+            menage__reference__startswith="ECH-", date_fin__isnull=False, decision_fin__isnull=True
+        ).update(correction_fin="Reprise des données : fin antérieure à un comité de suivi tenu.")
