@@ -23,7 +23,7 @@ from comites.forms import (
     SeanceForm,
 )
 from comites.models import AvisMembre, Instance, PointOrdreDuJour, Presence, Seance
-from comptes.access import require_perm
+from comptes.access import get_visible_or_404, require_perm
 from menages.enums import ETATS_ACCOMPAGNEMENT, TypeDiagnostic
 from menages.models import Menage
 from menages.selectors import charger_menage, resume_anonymise
@@ -279,11 +279,10 @@ def point_ajouter(request, pk):
 
 
 def _point(request, pk):
-    require_perm(request.user, "comites.voir")
-    return get_object_or_404(
-        PointOrdreDuJour.objects.visible_to(request.user).select_related(
-            "seance__instance", "menage__dispositif"
-        ),
+    return get_visible_or_404(
+        PointOrdreDuJour.objects.select_related("seance__instance", "menage__dispositif"),
+        request.user,
+        perm="comites.voir",
         pk=pk,
     )
 

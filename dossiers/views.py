@@ -8,7 +8,6 @@ from django.views.decorators.cache import never_cache
 
 from accompagnement import selectors as suivi
 from comptes.access import get_visible_or_404, require_perm
-from comptes.audit import record_view
 from dossiers import selectors
 from menages.enums import EtatParcours
 from menages.filters import MenageFilter
@@ -65,7 +64,6 @@ def detail(request, pk):
     """The household file: each app's sections, as the reader may see them."""
     # The programme (a wide row) is read only at the funders' validation step.
     menage = get_visible_or_404(Menage.objects.select_related("commune", "bailleur"), request.user, pk=pk)
-    record_view(menage)
     return render(
         request, "dossiers/detail.html", {"menage": menage, **selectors.blocs(menage, request.user)}
     )
@@ -76,7 +74,6 @@ def chronologie(request, pk):
     """Every event of the household, from every organisation, newest first, as the reader may see
     them."""
     menage = get_visible_or_404(Menage.objects, request.user, pk=pk)
-    record_view(menage)
     evenements = selectors.chronologie(menage, request.user)
     page = Paginator(evenements, EVENEMENTS_PAR_PAGE).get_page(request.GET.get("page"))
     return render(request, "dossiers/chronologie.html", {"menage": menage, "page": page})
@@ -88,7 +85,6 @@ def export(request, pk):
     menage = get_visible_or_404(
         Menage.objects.select_related("commune"), request.user, perm="menages.exporter_dossier", pk=pk
     )
-    record_view(menage)
     response = HttpResponse(selectors.dossier_pdf(menage), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="dossier-{menage.reference}.pdf"'
     return response

@@ -312,11 +312,10 @@ def attribution_nouvelle(request, pk, logement_pk):
 
 @never_cache
 def attribution(request, pk):
-    require_perm(request.user, "logements.attribuer")
-    instance = get_object_or_404(
-        Attribution.objects.visible_to(request.user).select_related(
-            "menage", "logement__commune", "logement__bailleur"
-        ),
+    instance = get_visible_or_404(
+        Attribution.objects.select_related("menage", "logement__commune", "logement__bailleur"),
+        request.user,
+        perm="logements.attribuer",
         pk=pk,
     )
     return _attribution_form(request, instance, "Suivi de l’attribution")

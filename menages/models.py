@@ -46,6 +46,8 @@ class RattacheAuMenage(models.Model):
     # The relation that leads to the household, for a record attached to another record of the
     # file (a level change reaches it through its support episode); None: the record's own `menage`.
     menage_via: str | None = None
+    # Opening it for a page is recorded in the access log (comptes.journal_acces).
+    journaliser_acces = True
 
     class Meta:
         abstract = True
@@ -191,6 +193,9 @@ class Menage(models.Model):
     modifie_le = models.DateTimeField("modifié le", auto_now=True)
 
     objects = MenageQuerySet.as_manager()
+
+    # Opening it for a page is recorded in the access log (comptes.journal_acces).
+    journaliser_acces = True
 
     class Meta:
         verbose_name = "ménage"
