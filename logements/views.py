@@ -203,7 +203,7 @@ MOIS_AFFICHES = 24
 @never_cache
 def dossier_locatif(request, pk):
     user = request.user
-    menage = charger_menage(request.user, pk, perm="logements.voir_dossier_locatif")
+    menage = charger_menage(request.user, pk, perm="logements.voir_dossier_locatif", dossier_locatif=True)
     aujourdhui = timezone.localdate()
     historique = request.GET.get("historique") == "tout"
     soldes = SoldeLocatif.objects.du_menage(menage, user).order_by("-mois")
@@ -243,7 +243,7 @@ def dossier_locatif(request, pk):
 
 @never_cache
 def reclamation(request, pk):
-    menage = charger_menage(request.user, pk, perm="logements.modifier_dossier_locatif")
+    menage = charger_menage(request.user, pk, perm="logements.modifier_dossier_locatif", dossier_locatif=True)
     form = ReclamationForm(request.POST or None, initial={"date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         services.enregistrer_reclamation(menage=menage, auteur=request.user, **form.cleaned_data)
@@ -258,7 +258,7 @@ def reclamation(request, pk):
 
 @never_cache
 def solde(request, pk):
-    menage = charger_menage(request.user, pk, perm="logements.modifier_dossier_locatif")
+    menage = charger_menage(request.user, pk, perm="logements.modifier_dossier_locatif", dossier_locatif=True)
     form = SoldeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.enregistrer_solde(menage=menage, auteur=request.user, **form.cleaned_data)
@@ -365,7 +365,7 @@ def entree(request, pk, nature):
     if nature not in ENTREES:
         raise Http404
     model, fields, titre, succes = ENTREES[nature]
-    menage = charger_menage(request.user, pk, perm="logements.modifier_dossier_locatif")
+    menage = charger_menage(request.user, pk, perm="logements.modifier_dossier_locatif", dossier_locatif=True)
     form = _formulaire_entree(model, fields)(request.POST or None)
     if request.method == "POST" and form.is_valid():
         objet = form.save(commit=False)

@@ -357,24 +357,29 @@ GENERATEURS = [
 
 
 def _autorises(candidats):
-    """Keep only reminders about a household their recipient may see."""
+    """Keep only reminders about a household their recipient may see: its file, or for the
+    arrears (about the tenant file) the households of the landlord's legal role."""
     from comptes.models import Utilisateur
 
     par_user = {}
     for c in candidats:
         if c.menage_id:
             par_user.setdefault(c.destinataire_id, set()).add(c.menage_id)
-    visibles = {}
+    visibles, locataires = {}, {}
     for user in (
         Utilisateur.objects.filter(pk__in=par_user)
         .prefetch_related("attributions_roles")
         .select_related("organisation")
     ):
-        visibles[user.pk] = set(
-            Menage.objects.visible_to(user).filter(pk__in=par_user[user.pk]).values_list("pk", flat=True)
-        )
+        menages = Menage.objects.filter(pk__in=par_user[user.pk])
+        visibles[user.pk] = set(menages.visible_to(user).values_list("pk", flat=True))
+        locataires[user.pk] = set(menages.locataires_visible_to(user).values_list("pk", flat=True))
     return [
-        c for c in candidats if c.menage_id is None or c.menage_id in visibles.get(c.destinataire_id, set())
+        c
+        for c in candidats
+        if c.menage_id is None
+        or c.menage_id
+        in (locataires if c.type == TypeRappel.IMPAYES else visibles).get(c.destinataire_id, set())
     ]
 
 

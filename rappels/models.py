@@ -20,7 +20,12 @@ class RappelQuerySet(models.QuerySet):
         """Reminders checked again against `user`'s current scope: one about a household they may
         no longer see (moved to another landlord, an intervention ended, consent withdrawn)
         disappears, from the centre as from the emails not yet sent."""
-        return self.filter(Q(menage__isnull=True) | Q(menage__in=Menage.objects.visible_to(user)))
+        return self.filter(
+            Q(menage__isnull=True)
+            | Q(menage__in=Menage.objects.visible_to(user))
+            # The arrears are about the tenant file: the landlord's legal role, consent or not.
+            | Q(type=TypeRappel.IMPAYES, menage__in=Menage.objects.locataires_visible_to(user))
+        )
 
     def non_lus(self):
         return self.filter(lu_le__isnull=True)

@@ -144,6 +144,10 @@ def monde(transactional_db):
         "comites:point": {"pk": point.pk},
         "comites:point_deplacer": {"pk": point.pk},
         "rappels:lu": {"pk": rappel.pk},
+        "menages:consentement_retirer": {
+            "pk": menage.pk,
+            "consentement_pk": menage.consentements.actifs().first().pk,
+        },
         "journal_utilisateur": {"pk": users["cesf.habitat"].pk},
         "logements:detail": {"pk": logement.pk},
         "logements:mobiliser": {"pk": logement.pk},
