@@ -207,6 +207,10 @@ def export_foyer(menage) -> dict:
     }
 
 
+def export_consentements(menage) -> dict:
+    return {"consentements": menage.consentements.order_by("partenaire", "date_consentement", "pk")}
+
+
 def export_diagnostics(menage) -> dict:
     return {"diagnostics": [(d, d.domaines(True)) for d in menage.diagnostics.order_by("date")]}
 
@@ -286,6 +290,7 @@ PARTIE = Partie(
     evenements=evenements,
     exports=(
         Export("pdf/dossier/foyer.html", 10, export_foyer),
+        Export("pdf/dossier/consentements.html", 15, export_consentements),
         Export("pdf/dossier/diagnostics.html", 30, export_diagnostics),
     ),
     derniere_activite=derniere_activite,

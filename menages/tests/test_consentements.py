@@ -304,3 +304,16 @@ def test_migration_turns_the_two_dates_into_a_consent_per_partner():
     finally:
         executor = MigrationExecutor(connection)
         executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def test_right_of_access_export_lists_the_consents_and_withdrawals(client, programme, menage):
+    import io
+
+    from pypdf import PdfReader
+
+    _retirer(client, programme, menage, Partenaire.IML)
+    client.force_login(programme.ts_adaff)
+    response = client.get(reverse("dossiers:export", args=[menage.pk]))
+    texte = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "Vos consentements au partage" in texte
+    assert "Partenaire IML (HDM)" in texte and timezone.localdate().strftime("%d/%m/%Y") in texte
