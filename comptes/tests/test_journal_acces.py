@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from comptes.journal_acces import journaliser
 from logements.tests.factories import LogementFactory
-from menages.tests.factories import IntervenantFactory, MenageFactory, MembreFactory
+from menages.tests.factories import IntervenantFactory, MembreFactory, MenageFactory
 
 
 def _acces():
