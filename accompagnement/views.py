@@ -21,8 +21,7 @@ from accompagnement.forms import (
     TempsFortForm,
 )
 from accompagnement.models import Contact, Document, Objectif, Orientation, TempsFort
-from comptes.access import require_perm
-from comptes.audit import record_view
+from comptes.access import get_visible_or_404
 from comptes.confidentialite import retirer_choix_du_niveau
 from menages.enums import EtatParcours, TypeDiagnostic
 from menages.models import Intervenant
@@ -372,9 +371,9 @@ def document_deposer(request, pk):
 @never_cache
 def document(request, pk, doc_pk):
     """Documents are never served from a public path: only here, after the access check."""
-    require_perm(request.user, "menages.voir_menages")
-    doc = get_object_or_404(Document.objects.visible_to(request.user), pk=doc_pk, menage_id=pk)
-    record_view(doc)
+    doc = get_visible_or_404(
+        Document.objects, request.user, perm="menages.voir_menages", pk=doc_pk, menage_id=pk
+    )
     response = FileResponse(doc.fichier.open("rb"), as_attachment=True, filename=doc.nom_original)
     response["X-Content-Type-Options"] = "nosniff"
     return response

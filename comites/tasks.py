@@ -34,8 +34,9 @@ def envoyer_convocation(seance_id: int):
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
 def generer_pv(seance_id: int):
-    """Produce the minutes PDF, store it on the session, and send it to the members. Running it
-    twice produces the same stored document once (the file is replaced, the mail sent once)."""
+    """Produce the minutes PDF, store it on the session, and tell the members where to read it.
+    Running it twice produces the same stored document once (the file is replaced, the mail sent
+    once)."""
     from comites.documents import pv_pdf
 
     with transaction.atomic():
@@ -49,13 +50,12 @@ def generer_pv(seance_id: int):
         seance.pv_genere_le = timezone.now()
         seance.pv_en_cours = False
         seance.save(update_fields=["pv", "pv_genere_le", "pv_en_cours"])
-    message = EmailMessage(
+    # The minutes are about households: the email only says where to read them, after login.
+    EmailMessage(
         subject=f"Procès-verbal : {seance}",
-        body=render_to_string("emails/pv.txt", {"seance": seance}),
+        body=render_to_string("emails/pv.txt", {"seance": seance, "site_url": settings.SITE_URL}),
         to=_destinataires(seance),
-    )
-    message.attach(f"proces-verbal-{seance.pk}.pdf", contenu, "application/pdf")
-    message.send()
+    ).send()
 
 
 @shared_task

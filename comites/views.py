@@ -30,8 +30,9 @@ from comites.forms import (
     SyntheseForm,
 )
 from comites.models import AvisMembre, Instance, PointOrdreDuJour, Presence, Seance
-from comptes.access import require_perm
+from comptes.access import get_visible_or_404, require_perm
 from comptes.audit import record_view
+from comptes.journal_acces import journaliser
 from menages.enums import ETATS_ACCOMPAGNEMENT, TypeDiagnostic
 from menages.models import Intervenant, Menage
 from menages.selectors import charger_menage, resume_anonymise
@@ -331,11 +332,10 @@ def point_ajouter(request, pk):
 
 
 def _point(request, pk):
-    require_perm(request.user, "comites.voir")
-    return get_object_or_404(
-        PointOrdreDuJour.objects.visible_to(request.user).select_related(
-            "seance__instance", "menage__dispositif"
-        ),
+    return get_visible_or_404(
+        PointOrdreDuJour.objects.select_related("seance__instance", "menage__dispositif"),
+        request.user,
+        perm="comites.voir",
         pk=pk,
     )
 
@@ -481,8 +481,9 @@ def point(request, pk):
     peut_voir_nom = _peut_voir_nom(user, point)
     initiales = point.initiales_seulement or not peut_voir_nom or request.GET.get("initiales") == "1"
     if point.a_une_synthese:
-        # Committee members read what the referent wrote about the household: logged.
-        record_view(point)
+        # Committee members read what the referent wrote about the household: logged (once per
+        # request: the loader has already logged the item).
+        journaliser(point, user)
     precedent, suivant = _navigation(point)
     context = {
         "point": point,

@@ -25,6 +25,7 @@ from menages.enums import (
     LienMembre,
     MotifRefus,
     MotifSortie,
+    Partenaire,
     Problematique,
     Probleme,
     SituationLogement,
@@ -33,6 +34,7 @@ from menages.enums import (
     TypeIntervention,
     TypeRessource,
 )
+from menages.forms import VERSION_NOTICE_ACTUELLE
 from menages.models import Dette, Membre, Menage, Ressource
 
 NOMS = [
@@ -138,6 +140,15 @@ def seed_menages(*, dispositif, organisations, communes, comptes, comite, count=
         services.ajouter_intervenant(
             menage=menage, type=TypeIntervention.REFERENT, utilisateur=ts, date_debut=saisine
         )
+        # The household agrees to sharing with every partner when it gets the notice.
+        for partenaire in Partenaire:
+            services.enregistrer_consentement(
+                menage=menage,
+                partenaire=partenaire,
+                date_consentement=menage.date_information,
+                version_notice=VERSION_NOTICE_ACTUELLE,
+                auteur=ts,
+            )
         prenom = PRENOMS[i % len(PRENOMS)]
         Membre.objects.create(
             menage=menage,

@@ -11,7 +11,7 @@ from django.views.decorators.cache import never_cache
 from accompagnement import selectors as suivi
 from accompagnement.models import Contact
 from comptes.access import get_visible_or_404, require_perm
-from comptes.audit import record_view
+from comptes.journal_acces import journaliser
 from dossiers import selectors, services
 from dossiers.forms import RetenirNoteForm
 from dossiers.models import DemandeAcces
@@ -70,7 +70,6 @@ def detail(request, pk):
     """The household file: each app's sections, as the reader may see them."""
     # The programme (a wide row) is read only at the funders' validation step.
     menage = get_visible_or_404(Menage.objects.select_related("commune", "bailleur"), request.user, pk=pk)
-    record_view(menage)
     return render(
         request, "dossiers/detail.html", {"menage": menage, **selectors.blocs(menage, request.user)}
     )
@@ -81,7 +80,6 @@ def chronologie(request, pk):
     """Every event of the household, from every organisation, newest first, as the reader may see
     them."""
     menage = get_visible_or_404(Menage.objects, request.user, pk=pk)
-    record_view(menage)
     evenements = selectors.chronologie(menage, request.user)
     page = Paginator(evenements, EVENEMENTS_PAR_PAGE).get_page(request.GET.get("page"))
     return render(request, "dossiers/chronologie.html", {"menage": menage, "page": page})
@@ -93,7 +91,7 @@ def export(request, pk):
     (POST), which the data protection officer reviews before it is released; the released PDFs
     are listed here."""
     menage = get_visible_or_404(Menage.objects, request.user, perm="menages.exporter_dossier", pk=pk)
-    record_view(menage)
+    journaliser(menage, request.user)
     if request.method == "POST":
         services.demander_acces(menage=menage, auteur=request.user)
         messages.success(
@@ -134,7 +132,7 @@ def acces_relire(request, pk):
         DemandeAcces.objects.select_related("menage"), request.user, perm="dossiers.relire_acces", pk=pk
     )
     menage = demande.menage
-    record_view(menage)
+    journaliser(menage, request.user)
     contacts = Contact.objects.filter(menage=menage).order_by("date", "pk")
     erreurs = None
     if request.method == "POST" and not demande.publiee:
@@ -194,7 +192,7 @@ def acces_pdf(request, pk):
     demande = get_visible_or_404(DemandeAcces.objects.select_related("menage"), user, pk=pk)
     if not demande.publiee:
         raise Http404
-    record_view(demande.menage)
+    journaliser(demande.menage, user)
     return FileResponse(
         demande.fichier.open("rb"),
         as_attachment=True,

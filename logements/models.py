@@ -272,7 +272,11 @@ class DossierLocatifQuerySet(models.QuerySet):
             return self.none()
         if user.est_administrateur:
             return self
-        return self.filter(menage__in=Menage.objects.visible_to(user) if menages is None else menages)
+        if menages is None:
+            # The landlord's own legal role: its tenant files, whatever the consent to sharing the
+            # social file (MenageQuerySet.locataires_visible_to).
+            menages = Menage.objects.locataires_visible_to(user)
+        return self.filter(menage__in=menages)
 
     def du_menage(self, menage, user):
         """The records of `menage`'s tenant file that `user` may read, for a household loaded

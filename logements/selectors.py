@@ -193,7 +193,7 @@ def tableau_cesf(user, nombre_locataires: int | None = None) -> dict:
     from accompagnement.models import TempsFort
     from menages.models import Menage
 
-    locataires = Menage.objects.visible_to(user)
+    locataires = Menage.objects.locataires_visible_to(user)
     ouvertes = Reclamation.objects.visible_to(user, menages=locataires).filter(
         statut__in=STATUTS_RECLAMATION_ACTIFS
     )

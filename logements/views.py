@@ -210,7 +210,7 @@ MOIS_AFFICHES = 24
 @never_cache
 def dossier_locatif(request, pk):
     user = request.user
-    menage = charger_menage(request.user, pk, perm="logements.voir_dossier_locatif")
+    menage = charger_menage(request.user, pk, perm="logements.voir_dossier_locatif", dossier_locatif=True)
     aujourdhui = timezone.localdate()
     historique = request.GET.get("historique") == "tout"
     soldes = SoldeLocatif.objects.du_menage(menage, user).order_by("-mois")
@@ -272,7 +272,7 @@ def _avertir(request, avertissements) -> None:
 
 @never_cache
 def reclamation(request, pk):
-    menage = charger_menage(request.user, pk, perm="logements.modifier_dossier_locatif")
+    menage = charger_menage(request.user, pk, perm="logements.modifier_dossier_locatif", dossier_locatif=True)
     form = ReclamationForm(request.POST or None, initial={"date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         services.enregistrer_reclamation(menage=menage, auteur=request.user, **form.cleaned_data)
@@ -462,7 +462,7 @@ def supprimer(request, nature, pk):
 
 @never_cache
 def solde(request, pk):
-    menage = charger_menage(request.user, pk, perm="logements.modifier_dossier_locatif")
+    menage = charger_menage(request.user, pk, perm="logements.modifier_dossier_locatif", dossier_locatif=True)
     form = SoldeForm(request.POST or None, loyer=selectors.loyers_mensuels([menage.pk]).get(menage.pk))
     if request.method == "POST" and form.is_valid():
         services.enregistrer_solde(
@@ -573,11 +573,10 @@ def attributions(request):
 
 @never_cache
 def attribution(request, pk):
-    require_perm(request.user, "logements.attribuer")
-    instance = get_object_or_404(
-        Attribution.objects.visible_to(request.user).select_related(
-            "menage", "logement__commune", "logement__bailleur"
-        ),
+    instance = get_visible_or_404(
+        Attribution.objects.select_related("menage", "logement__commune", "logement__bailleur"),
+        request.user,
+        perm="logements.attribuer",
         pk=pk,
     )
     return _attribution_form(request, instance, "Suivi de l’attribution")
@@ -650,7 +649,7 @@ def entree(request, pk, nature):
     if nature not in ENTREES:
         raise Http404
     form_class, titre, service, succes = ENTREES[nature]
-    menage = charger_menage(request.user, pk, perm="logements.modifier_dossier_locatif")
+    menage = charger_menage(request.user, pk, perm="logements.modifier_dossier_locatif", dossier_locatif=True)
     form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

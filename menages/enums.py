@@ -152,3 +152,22 @@ class Typologie(models.TextChoices):
     T4 = "T4", "T4"
     T5 = "T5", "T5"
     T6 = "T6", "T6 et plus"
+
+
+class Partenaire(models.TextChoices):
+    """The partners a household's file is shared with, each only with the household's consent
+    (CNIL). The association that runs the support is the programme itself: no consent to share."""
+
+    BAILLEUR = "bailleur", "Bailleur (CESF, chargé·e d’attribution)"
+    IML = "iml", "Partenaire IML (HDM)"
+    TISF = "tisf", "Service TISF (AFC)"
+    FINANCEURS = "financeurs", "Financeurs (validation de l’entrée)"
+
+
+# Which partner an organisation is, by its type; None: no consent asked (the association).
+PARTENAIRE_PAR_TYPE_ORGANISATION = {
+    "bailleur": Partenaire.BAILLEUR,
+    "partenaire_iml": Partenaire.IML,
+    "service_tisf": Partenaire.TISF,
+    "financeur": Partenaire.FINANCEURS,
+}

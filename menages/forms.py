@@ -13,9 +13,13 @@ from menages.enums import (
     EtatParcours,
     MotifRefus,
     MotifSortie,
+    Partenaire,
     Probleme,
 )
-from menages.models import Dette, Diagnostic, Membre, Menage, PreDiagnostic, Ressource
+from menages.models import ConsentementPartage, Dette, Diagnostic, Membre, Menage, PreDiagnostic, Ressource
+
+# The information notice the programme gives today; a consent records the version the household got.
+VERSION_NOTICE_ACTUELLE = "Notice d’information ASEA, édition 2026"
 
 
 class DateInput(forms.DateInput):
@@ -72,6 +76,27 @@ class MenageForm(forms.ModelForm):
         if user.est_personnel_bailleur:
             # Landlord staff only create and edit files of their own landlord.
             del self.fields["bailleur"]
+            if not self.instance.pk:
+                # Referred by the landlord: the household's consent to sharing with it, if given now.
+                self.fields["consentement_bailleur"] = forms.BooleanField(
+                    label="Le ménage a reçu la notice d’information et consent au partage de son dossier "
+                    "avec le bailleur",
+                    required=False,
+                    help_text="Sans ce consentement, vous ne verrez pas son dossier social (vous "
+                    "gardez son dossier locatif) : son travailleur social référent pourra l’enregistrer plus tard.",
+                )
+                self.fields["version_notice"] = forms.CharField(
+                    label="Version de la notice d’information remise",
+                    max_length=100,
+                    required=False,
+                    initial=VERSION_NOTICE_ACTUELLE,
+                )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("consentement_bailleur") and not (cleaned.get("version_notice") or "").strip():
+            self.add_error("version_notice", "Indiquez la version de la notice remise au ménage.")
+        return cleaned
         self.fields["telephone"].widget.attrs.update({"type": "tel", "autocomplete": "off"})
 
 
@@ -218,3 +243,28 @@ class DiagnosticForm(forms.ModelForm):
                 "Confidentiel : visible des seuls travailleurs sociaux, jamais du bailleur."
             ),
         }
+
+
+class ConsentementForm(forms.ModelForm):
+    """The household's consent to sharing with one partner, recorded by its referent worker."""
+
+    class Meta:
+        model = ConsentementPartage
+        fields = ["partenaire", "date_consentement", "version_notice"]
+        widgets = {"date_consentement": DateInput}
+
+    def __init__(self, *args, menage, **kwargs):
+        super().__init__(*args, **kwargs)
+        actifs = set(menage.consentements.actifs().values_list("partenaire", flat=True))
+        self.fields["partenaire"].choices = [(v, label) for v, label in Partenaire.choices if v not in actifs]
+        self.fields["partenaire"].label = "Partage avec"
+        self.fields["date_consentement"].help_text = "Le jour où le ménage a donné son accord."
+        self.fields["version_notice"].initial = VERSION_NOTICE_ACTUELLE
+
+    def clean_date_consentement(self):
+        from django.utils import timezone
+
+        date = self.cleaned_data["date_consentement"]
+        if date > timezone.localdate():
+            raise forms.ValidationError("La date du consentement ne peut pas être dans le futur.")
+        return date

@@ -15,6 +15,7 @@ from comptes.models import Commune, Dispositif, Organisation
 from menages.enums import (
     ETATS_ACCOMPAGNEMENT,
     ETATS_TERMINES,
+    PARTENAIRE_PAR_TYPE_ORGANISATION,
     Autonomie,
     DecisionFinanceur,
     DomaineDiagnostic,
@@ -24,6 +25,7 @@ from menages.enums import (
     ModeReponse,
     MotifRefus,
     MotifSortie,
+    Partenaire,
     Problematique,
     Probleme,
     SituationLogement,
@@ -47,6 +49,8 @@ class RattacheAuMenage(models.Model):
     # The relation that leads to the household, for a record attached to another record of the
     # file (a level change reaches it through its support episode); None: the record's own `menage`.
     menage_via: str | None = None
+    # Opening it for a page is recorded in the access log (comptes.journal_acces).
+    journaliser_acces = True
 
     class Meta:
         abstract = True
@@ -54,6 +58,11 @@ class RattacheAuMenage(models.Model):
     def get_additional_data(self):
         porteur = getattr(self, self.menage_via) if self.menage_via else self
         return {"menage_id": porteur.menage_id}
+
+
+def partenaire_de(organisation) -> str | None:
+    """The partner (`Partenaire`) `organisation` is for consent, or None (the association)."""
+    return PARTENAIRE_PAR_TYPE_ORGANISATION.get(organisation.type) if organisation else None
 
 
 class IntervenantQuerySet(models.QuerySet):
@@ -84,7 +93,26 @@ class MenageQuerySet(models.QuerySet):
             condition |= Q(Exists(intervenants.filter(organisation=organisation)))
         if user.has_role(Role.TISF):
             condition |= Q(Exists(intervenants.filter(utilisateur=user)))
+        # Consent to sharing (CNIL): a partner organisation sees the social file only while the
+        # household's consent to sharing with it stands; a withdrawal applies from the next query.
+        partenaire = partenaire_de(organisation)
+        if partenaire is not None:
+            condition &= Q(
+                Exists(
+                    ConsentementPartage.objects.actifs().filter(menage=OuterRef("pk"), partenaire=partenaire)
+                )
+            )
         return self.filter(condition, dispositif__in=organisation.dispositifs.all())
+
+    def locataires_visible_to(self, user):
+        """The households whose tenant file `user` may open: what the landlord's own legal role
+        requires, consent or not (a landlord manages its tenancy, its arrears and its eviction
+        steps without the social file). A landlord's staff: their landlord's households, in their
+        programmes; administrators: all; anyone else: as `visible_to`."""
+        if user and user.is_authenticated and user.is_active and user.est_personnel_bailleur:
+            organisation = user.organisation
+            return self.filter(bailleur=organisation, dispositif__in=organisation.dispositifs.all())
+        return self.visible_to(user)
 
     def search(self, text):
         """Households whose name, or a member's name, contains `text`, ignoring accents and case."""
@@ -192,6 +220,9 @@ class Menage(models.Model):
     modifie_le = models.DateTimeField("modifié le", auto_now=True)
 
     objects = MenageQuerySet.as_manager()
+
+    # Opening it for a page is recorded in the access log (comptes.journal_acces).
+    journaliser_acces = True
 
     class Meta:
         verbose_name = "ménage"
@@ -666,3 +697,63 @@ class Diagnostic(RattacheAuMenage):
                 observations = MASQUE
             rows.append((domaine, Autonomie(score).label if score else "", score, observations))
         return rows
+
+
+class ConsentementQuerySet(models.QuerySet):
+    def actifs(self):
+        """Consents that stand: given and not withdrawn (a withdrawal applies at once)."""
+        return self.filter(date_retrait__isnull=True)
+
+
+class ConsentementPartage(RattacheAuMenage):
+    """The household's consent to sharing its file with one partner, with the information notice
+    given (its version), and its withdrawal. One row per consent given: after a withdrawal, a new
+    consent is a new row, so that the history stays. Enforced by MenageQuerySet.visible_to."""
+
+    menage = models.ForeignKey(Menage, on_delete=models.CASCADE, related_name="consentements")
+    partenaire = models.CharField("partenaire", max_length=20, choices=Partenaire.choices)
+    date_consentement = models.DateField("consentement donné le")
+    version_notice = models.CharField(
+        "version de la notice d’information remise",
+        max_length=100,
+        help_text="La version (ou la date d’édition) de la notice remise au ménage.",
+    )
+    enregistre_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    enregistre_le = models.DateTimeField("enregistré le", default=timezone.now)
+    date_retrait = models.DateField("retiré le", null=True, blank=True)
+    retire_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    retire_le = models.DateTimeField("retrait enregistré le", null=True, blank=True)
+
+    objects = ConsentementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "consentement au partage"
+        verbose_name_plural = "consentements au partage"
+        ordering = ["menage", "partenaire", "-date_consentement", "-pk"]
+        indexes = [
+            # visible_to: whether the consent with a partner stands, from the index alone.
+            models.Index(fields=["menage", "partenaire", "date_retrait"], name="consentement_actif")
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["menage", "partenaire"],
+                condition=Q(date_retrait__isnull=True),
+                name="consentement_un_seul_actif",
+            ),
+            models.CheckConstraint(
+                condition=Q(date_retrait__isnull=True) | Q(date_retrait__gte=models.F("date_consentement")),
+                name="consentement_retrait_apres_don",
+            ),
+        ]
+
+    def __str__(self):
+        etat = f"retiré le {self.date_retrait:%d/%m/%Y}" if self.date_retrait else "en cours"
+        return f"{self.get_partenaire_display()} : {etat}"
+
+    @property
+    def actif(self):
+        return self.date_retrait is None

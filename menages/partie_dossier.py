@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from comptes.confidentialite import lisible, masquer
 from menages import permissions, selectors, services, workflow
-from menages.enums import EtatParcours, TypeDiagnostic
+from menages.enums import EtatParcours, Partenaire, TypeDiagnostic
 from menages.models import (
+    ConsentementPartage,
     Dette,
     Diagnostic,
     EvenementParcours,
@@ -34,6 +35,7 @@ PARCOURS = (
     Prefetch("validations", queryset=ValidationFinanceur.objects.select_related("financeur")),
     Prefetch("diagnostics", queryset=Diagnostic.objects.all()),
     Prefetch("intervenants", queryset=Intervenant.objects.select_related("organisation")),
+    Prefetch("consentements", queryset=ConsentementPartage.objects.order_by("date_consentement", "pk")),
 )
 # All that the file reads; within one household, the models' default orderings without their join
 # on the household.
@@ -82,7 +84,15 @@ def lire(menage, user, auteurs) -> dict:
         "diagnostic_sortie": diagnostics.get(TypeDiagnostic.SORTIE),
         "progression": selectors.progression(menage, user),
         "peut_gerer_intervenants": user.has_perm("accompagnement.gerer"),
+        "consentements": consentements_par_partenaire(menage),
+        "peut_gerer_consentements": user.has_perm("menages.gerer_consentements"),
     }
+
+
+def consentements_par_partenaire(menage) -> list:
+    """(partner, its standing consent or None) for every partner, from the prefetched rows."""
+    actifs = {c.partenaire: c for c in menage.consentements.all() if c.actif}
+    return [(partenaire, actifs.get(partenaire.value)) for partenaire in Partenaire]
 
 
 def actions(menage, user) -> list[Action]:
@@ -115,6 +125,8 @@ def evenements(menage, user, auteurs):
     auteurs.ajouter(menage.validations.all(), "saisie_par")
     auteurs.ajouter(menage.diagnostics.all(), "auteur")
     auteurs.ajouter(menage.intervenants.all(), "utilisateur")
+    auteurs.ajouter(menage.consentements.all(), "enregistre_par")
+    auteurs.ajouter(menage.consentements.all(), "retire_par")
 
     def construire() -> list[Evenement]:
         events = []
@@ -167,6 +179,26 @@ def evenements(menage, user, auteurs):
                     "intervenant",
                 )
             )
+        for c in menage.consentements.all():
+            events.append(
+                Evenement(
+                    a_midi(c.date_consentement),
+                    f"Consentement au partage : {c.get_partenaire_display()}",
+                    f"Notice remise : {c.version_notice}",
+                    str(c.enregistre_par or ""),
+                    "consentement",
+                )
+            )
+            if c.date_retrait:
+                events.append(
+                    Evenement(
+                        c.retire_le or a_midi(c.date_retrait),
+                        f"Retrait du consentement au partage : {c.get_partenaire_display()}",
+                        "Le partenaire n’a plus accès au dossier social depuis ce retrait.",
+                        str(c.retire_par or ""),
+                        "consentement",
+                    )
+                )
         return events
 
     return construire
@@ -189,6 +221,10 @@ def export_parcours(menage, retenues) -> dict:
         "validations": menage.validations.select_related("financeur").order_by("demandee_le", "pk"),
         "intervenants": menage.intervenants.select_related("organisation").order_by("date_debut", "pk"),
     }
+
+
+def export_consentements(menage, retenues) -> dict:
+    return {"consentements": menage.consentements.order_by("partenaire", "date_consentement", "pk")}
 
 
 def export_diagnostics(menage, retenues) -> dict:
@@ -266,12 +302,14 @@ PARTIE = Partie(
         Section("validations", "menages/dossier/validations.html", PRINCIPALE, 80, lambda d: d),
         Section("diagnostic", "menages/dossier/diagnostic.html", PRINCIPALE, 90, lambda d: d),
         Section("intervenants", "menages/dossier/intervenants.html", LATERALE, 10, lambda d: d),
+        Section("consentements", "menages/dossier/consentements.html", LATERALE, 15, lambda d: d),
     ),
     actions=actions,
     evenements=evenements,
     exports=(
         Export("pdf/dossier/foyer.html", 10, export_foyer),
         Export("pdf/dossier/parcours.html", 15, export_parcours),
+        Export("pdf/dossier/consentements.html", 16, export_consentements),
         Export("pdf/dossier/diagnostics.html", 30, export_diagnostics),
     ),
     derniere_activite=derniere_activite,

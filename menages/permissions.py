@@ -9,6 +9,7 @@ from comptes.enums import Role
 from comptes.permissions import has_role, is_administrateur, is_intervenant, is_personnel_bailleur
 from menages import workflow
 from menages.enums import EtatParcours, TypeIntervention
+from menages.models import partenaire_de
 
 # Landlord staff who handle files (the caretaker reports, but does not run files).
 is_gestionnaire_bailleur = is_personnel_bailleur & has_role(Role.CESF, Role.CHARGE_ATTRIBUTION)
@@ -59,6 +60,16 @@ def can_transition(user, menage, vers) -> bool:
         return True
     return vers in workflow.ETATS_BAILLEUR and is_gestionnaire_bailleur(user)
 
+
+@rules.predicate
+def is_association(user) -> bool:
+    """A member of the association that runs the support: not a partner the file is shared with."""
+    return user.organisation is not None and partenaire_de(user.organisation) is None
+
+
+# The household's consent to sharing with each partner is recorded, and withdrawn, by the
+# association's social workers, who give the information notice.
+rules.add_perm("menages.gerer_consentements", is_travailleur_social & is_association)
 
 # The household's own file, for its right of access (CNIL), is produced by its social worker.
 rules.add_perm("menages.exporter_dossier", is_travailleur_social | is_administrateur)

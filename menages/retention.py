@@ -103,6 +103,11 @@ REGISTRE: tuple[Modele, ...] = (
     Modele("menages.Saisine", menage="menage"),
     Modele("menages.Dette", {"creancier": ANONYMISE}, menage="menage"),
     Modele("menages.EtapeDossierBdf", menage="menage"),
+    Modele(
+        "menages.ConsentementPartage",
+        {"version_notice": garde("la version de la notice remise : un texte du programme, pas du ménage")},
+        menage="menage",
+    ),
     Modele("menages.ProblemeMenage", menage="menage"),
     Modele("menages.EvenementParcours", {"motif": ANONYMISE}, menage="menage"),
     Modele(

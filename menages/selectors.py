@@ -8,7 +8,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from comptes.enums import Role, TypeOrganisation
-from menages.enums import DomaineDiagnostic, EtatParcours, LienMembre, TypeDiagnostic, TypeIntervention
+from menages.enums import (
+    DomaineDiagnostic,
+    EtatParcours,
+    LienMembre,
+    Partenaire,
+    TypeDiagnostic,
+    TypeIntervention,
+)
 from menages.models import Menage
 
 
@@ -77,6 +84,14 @@ def manques_pour_financeurs(menage: Menage) -> list[Manque]:
                 "Saisir les ressources",
             )
         )
+    if not consent_aux_financeurs(menage):
+        manques.append(
+            Manque(
+                "Le consentement du ménage au partage de son résumé avec les financeurs.",
+                reverse("menages:consentements", args=[menage.pk]),
+                "Enregistrer le consentement",
+            )
+        )
     pre_diagnostics = menage.pre_diagnostics.filter(numero_parcours=menage.numero_parcours)
     if not pre_diagnostics.filter(propose=True).exists():
         dernier = pre_diagnostics.first()
@@ -90,6 +105,12 @@ def manques_pour_financeurs(menage: Menage) -> list[Manque]:
             )
         )
     return manques
+
+
+def consent_aux_financeurs(menage: Menage) -> bool:
+    """Whether the household's consent to sharing its summary with the funders stands: the
+    funders' validation step needs it."""
+    return menage.consentements.actifs().filter(partenaire=Partenaire.FINANCEURS).exists()
 
 
 def financeurs_a_solliciter(menage: Menage) -> list:
@@ -169,11 +190,56 @@ def progression(menage, lecteur) -> list[tuple[str, int | None, int | None, int 
     return rows
 
 
-def charger_menage(user, pk, *, perm=None) -> Menage:
+class _Locataires:
+    """The households seen through the landlord's legal role (the tenant file), for the loader."""
+
+    def __init__(self, queryset):
+        self.queryset = queryset
+
+    def visible_to(self, user):
+        return self.queryset.locataires_visible_to(user)
+
+
+def charger_menage(user, pk, *, perm=None, dossier_locatif=False) -> Menage:
     """The household `pk` for a page about it: among those `user` may see (404 otherwise, so that
-    its existence is not revealed), after the permission the page needs (403)."""
+    its existence is not revealed), after the permission the page needs (403). The tenant file's
+    pages (`dossier_locatif=True`) read the households of the landlord's legal role, which needs
+    no consent to sharing (`MenageQuerySet.locataires_visible_to`)."""
     from comptes.access import get_visible_or_404
 
-    return get_visible_or_404(
-        Menage.objects.select_related("dispositif", "commune", "bailleur"), user, perm=perm, pk=pk
-    )
+    queryset = Menage.objects.select_related("dispositif", "commune", "bailleur")
+    return get_visible_or_404(_Locataires(queryset) if dossier_locatif else queryset, user, perm=perm, pk=pk)
+
+
+def effets_retrait(consentement) -> list[str]:
+    """What withdrawing `consentement` changes, said on the confirmation page before it is done
+    (the rule itself: MenageQuerySet.visible_to)."""
+    from menages.enums import Partenaire
+
+    menage = consentement.menage
+    effets = {
+        Partenaire.BAILLEUR: [
+            f"Le personnel du bailleur{f' {menage.bailleur}' if menage.bailleur else ''} (CESF, "
+            "chargé·e d’attribution) n’aura plus accès au dossier social du ménage, dès sa prochaine "
+            "page ouverte.",
+            "La CESF du bailleur garde le dossier locatif (réclamations, impayés, procédure "
+            "d’expulsion) : il relève du rôle du bailleur, pas du consentement.",
+        ],
+        Partenaire.IML: [
+            "Les travailleurs sociaux du partenaire IML (HDM) n’auront plus accès au dossier du "
+            "ménage, dès leur prochaine page ouverte, même s’ils interviennent auprès de lui.",
+        ],
+        Partenaire.TISF: [
+            "Les TISF (AFC) n’auront plus accès au dossier du ménage, dès leur prochaine page "
+            "ouverte, même si elles interviennent auprès de lui.",
+        ],
+        Partenaire.FINANCEURS: [
+            "Les financeurs ne recevront plus de demande de validation pour ce ménage, et les liens "
+            "de validation déjà envoyés n’afficheront plus son résumé.",
+        ],
+    }[consentement.partenaire]
+    return [
+        *effets,
+        "Le retrait figure dans la chronologie du dossier ; il ne s’annule pas, mais un "
+        "nouveau consentement pourra être enregistré.",
+    ]

@@ -15,10 +15,12 @@ from menages.enums import (
     EtatParcours,
     ModeReponse,
     MotifRefus,
+    Partenaire,
     TypeDiagnostic,
     TypeIntervention,
 )
 from menages.models import (
+    ConsentementPartage,
     Diagnostic,
     EvenementParcours,
     Intervenant,
@@ -93,10 +95,13 @@ def creer_menage(
     auteur=None,
     problemes=(),
     date_saisine: datetime.date | None = None,
+    consentement_bailleur: str | None = None,
     **fields,
 ) -> Menage:
     """Create a household at the referral step. Its author keeps access to it: a social worker
-    becomes its référent; landlord staff create it for their own landlord."""
+    becomes its référent; landlord staff create it for their own landlord, and see its file when
+    the household consents to sharing with the landlord (`consentement_bailleur`: the version of
+    the notice it was given, recorded as its consent today)."""
     Dispositif.objects.select_for_update().get(pk=dispositif.pk)
     menage = Menage(dispositif=dispositif, cree_par=auteur, **fields)
     if date_saisine:
@@ -113,6 +118,14 @@ def creer_menage(
         ajouter_intervenant(menage=menage, type=TypeIntervention.REFERENT, utilisateur=auteur)
     elif auteur is not None and auteur.has_role(Role.CESF) and auteur.est_personnel_bailleur:
         ajouter_intervenant(menage=menage, type=TypeIntervention.CESF, utilisateur=auteur)
+    if consentement_bailleur:
+        enregistrer_consentement(
+            menage=menage,
+            partenaire=Partenaire.BAILLEUR,
+            date_consentement=timezone.localdate(),
+            version_notice=consentement_bailleur,
+            auteur=auteur,
+        )
     return menage
 
 
@@ -356,6 +369,11 @@ def demander_validations(*, menage: Menage, auteur) -> list[ValidationFinanceur]
     from comptes.taches import enqueue
     from menages.tasks import envoyer_demande_validation
 
+    if not selectors.consent_aux_financeurs(menage):
+        raise TransitionRefusee(
+            "Le ménage n’a pas consenti au partage de son résumé avec les financeurs : "
+            "enregistrez d’abord son consentement."
+        )
     if menage.etat == EtatParcours.PRE_DIAGNOSTIC:
         manques = selectors.manques_pour_financeurs(menage)
         if manques:
@@ -456,3 +474,46 @@ def enregistrer_diagnostic(
     if communes is not None:
         diagnostic.besoin_communes.set(communes)
     return diagnostic
+
+
+class ConsentementRefuse(Exception):
+    """A consent that cannot be recorded or withdrawn as asked (already given, already withdrawn)."""
+
+
+@transaction.atomic
+def enregistrer_consentement(
+    *, menage: Menage, partenaire: str, date_consentement: datetime.date, version_notice: str, auteur
+) -> ConsentementPartage:
+    """Record the household's consent to sharing its file with `partenaire`, with the version of
+    the information notice it was given. The partner sees the file from the next request."""
+    Menage.objects.select_for_update().get(pk=menage.pk)
+    if menage.consentements.actifs().filter(partenaire=partenaire).exists():
+        raise ConsentementRefuse("Le consentement au partage avec ce partenaire est déjà enregistré.")
+    if date_consentement > timezone.localdate():
+        raise ConsentementRefuse("La date du consentement ne peut pas être dans le futur.")
+    consentement = ConsentementPartage(
+        menage=menage,
+        partenaire=partenaire,
+        date_consentement=date_consentement,
+        version_notice=version_notice.strip(),
+        enregistre_par=auteur,
+    )
+    consentement.full_clean()
+    consentement.save()
+    return consentement
+
+
+@transaction.atomic
+def retirer_consentement(*, consentement: ConsentementPartage, auteur) -> ConsentementPartage:
+    """The household withdraws its consent to sharing with a partner: it applies at once (the
+    partner's next request no longer finds the social file, `MenageQuerySet.visible_to`)."""
+    consentement = ConsentementPartage.objects.select_for_update().get(pk=consentement.pk)
+    if consentement.date_retrait is not None:
+        raise ConsentementRefuse(
+            f"Ce consentement a déjà été retiré le {consentement.date_retrait:%d/%m/%Y}."
+        )
+    consentement.date_retrait = max(timezone.localdate(), consentement.date_consentement)
+    consentement.retire_par = auteur
+    consentement.retire_le = timezone.now()
+    consentement.save()
+    return consentement

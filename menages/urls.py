@@ -15,5 +15,11 @@ urlpatterns = [
     path("<int:pk>/validations/saisir/", views.reponse_manuelle, name="reponse_manuelle"),
     path("<int:pk>/diagnostic/", views.diagnostic, name="diagnostic"),
     path("<int:pk>/journal/", views.journal, name="journal"),
+    path("<int:pk>/consentements/", views.consentements, name="consentements"),
+    path(
+        "<int:pk>/consentements/<int:consentement_pk>/retirer/",
+        views.consentement_retirer,
+        name="consentement_retirer",
+    ),
     path("validation/<str:token>/", views.validation_publique, name="validation_publique"),
 ]

@@ -20,6 +20,7 @@ from comptes.formats import format_euros
 from menages import selectors, services, workflow
 from menages.enums import DecisionFinanceur, EtatParcours, ModeReponse, TypeDiagnostic
 from menages.forms import (
+    ConsentementForm,
     DetteFormSet,
     DiagnosticForm,
     MembreFormSet,
@@ -37,7 +38,7 @@ from menages.models import (
     ValidationFinanceur,
 )
 from menages.permissions import can_transition
-from menages.selectors import charger_menage
+from menages.selectors import charger_menage, consent_aux_financeurs
 from menages.tokens import LienInvalide, read_token
 
 # Where what a refused step change asks for is done, by the refusal's code: the link's wording and
@@ -101,15 +102,29 @@ def creer(request):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         problemes = data.pop("problemes")
+        version_notice = data.pop("version_notice", "")
+        consentement_bailleur = data.pop("consentement_bailleur", False)
         try:
             menage = services.creer_menage(
-                dispositif=dispositif, auteur=request.user, problemes=problemes, **data
+                dispositif=dispositif,
+                auteur=request.user,
+                problemes=problemes,
+                consentement_bailleur=version_notice if consentement_bailleur else None,
+                **data,
             )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, f"Le ménage {menage.nom} est enregistré ({menage.reference}).")
-            return redirect(menage)
+            if Menage.objects.visible_to(request.user).filter(pk=menage.pk).exists():
+                messages.success(request, f"Le ménage {menage.nom} est enregistré ({menage.reference}).")
+                return redirect(menage)
+            messages.success(
+                request,
+                f"Le ménage {menage.nom} est enregistré ({menage.reference}). Sans son consentement au "
+                "partage avec le bailleur, son dossier social reste à l’association ; vous gardez son "
+                "dossier locatif.",
+            )
+            return redirect("dossiers:liste")
     return render(request, "menages/form_menage.html", {"form": form, "titre": "Nouveau ménage"})
 
 
@@ -331,7 +346,12 @@ def validation_publique(request, token):
         )
     except LienInvalide as exc:
         erreur = str(exc)
-    if erreur is None and not validation.en_attente:
+    if erreur is None and not consent_aux_financeurs(validation.menage):
+        # Consent withdrawn since the email: the funders no longer read the summary.
+        erreur = (
+            "Cette demande de validation n’est plus disponible. L’équipe du dispositif vous recontactera."
+        )
+    elif erreur is None and not validation.en_attente:
         erreur = (
             "Une réponse a déjà été enregistrée pour cette demande "
             f"({validation.get_decision_display().lower()}). "
@@ -421,3 +441,60 @@ def journal(request, pk):
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     lignes = lignes_journal(page, request.user)
     return render(request, "menages/journal.html", {"menage": menage, "page": page, "lignes": lignes})
+
+
+@never_cache
+def consentements(request, pk):
+    """The household's consents to sharing, partner by partner: recorded here by its referent
+    worker (POST), withdrawn through a confirmation page."""
+    menage = charger_menage(request.user, pk, perm="menages.gerer_consentements")
+    form = ConsentementForm(request.POST or None, menage=menage)
+    if request.method == "POST" and form.is_valid():
+        try:
+            consentement = services.enregistrer_consentement(
+                menage=menage, auteur=request.user, **form.cleaned_data
+            )
+        except services.ConsentementRefuse as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                f"Le consentement au partage avec : {consentement.get_partenaire_display()} est enregistré.",
+            )
+            return redirect("menages:consentements", pk=menage.pk)
+    historique = menage.consentements.select_related("enregistre_par", "retire_par").order_by(
+        "partenaire", "-date_consentement", "-pk"
+    )
+    return render(
+        request,
+        "menages/consentements.html",
+        {
+            "menage": menage,
+            "form": form,
+            "historique": historique,
+            "complet": not form.fields["partenaire"].choices,
+        },
+    )
+
+
+@never_cache
+def consentement_retirer(request, pk, consentement_pk):
+    """Withdraw a consent: GET says what it will change and for whom, POST does it (at once)."""
+    menage = charger_menage(request.user, pk, perm="menages.gerer_consentements")
+    consentement = get_object_or_404(menage.consentements.actifs(), pk=consentement_pk)
+    if request.method == "POST":
+        try:
+            services.retirer_consentement(consentement=consentement, auteur=request.user)
+        except services.ConsentementRefuse as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request,
+                f"Le consentement au partage avec : {consentement.get_partenaire_display()} est retiré.",
+            )
+        return redirect("menages:consentements", pk=menage.pk)
+    return render(
+        request,
+        "menages/consentement_retirer.html",
+        {"menage": menage, "consentement": consentement, "effets": selectors.effets_retrait(consentement)},
+    )

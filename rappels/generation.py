@@ -14,7 +14,6 @@ from accompagnement.models import Accompagnement, Objectif, SuiviPostSortie, Tem
 from accompagnement.selectors import annoter_suivi, en_retard
 from comites.enums import RoleMembre
 from comites.models import AvisMembre, PointOrdreDuJour, Seance
-from comptes.formats import format_euros
 from comptes.models import Dispositif
 from logements.models import SoldeLocatif
 from logements.selectors import seuils_impayes
@@ -47,6 +46,12 @@ def _intervenants(menage_ids, types=(TypeIntervention.REFERENT,)):
     return result
 
 
+def _dossier(menage) -> str:
+    """How a reminder names its household: by its reference, never by name. Reminders travel by
+    email and are read in a shared notification centre: the file (after login) says the rest."""
+    return f"Dossier {menage.reference}"
+
+
 def _fiche(menage_id):
     return reverse("dossiers:detail", args=[menage_id])
 
@@ -66,7 +71,7 @@ def contacts_en_retard(now):
                 f"retard:{m.pk}:{depuis:%Y%m%d}:{user_id}",
                 TypeRappel.CONTACT_EN_RETARD,
                 user_id,
-                f"{m.nom} : pas de contact depuis le {depuis:%d/%m/%Y}, plus que son rythme ne le prévoit.",
+                f"{_dossier(m)} : pas de contact depuis le {depuis:%d/%m/%Y}, plus que son rythme ne le prévoit.",
                 _fiche(m.pk),
                 m.pk,
             )
@@ -91,7 +96,7 @@ def echeances(now):
                 f"echeance:{acc.pk}:{acc.date_fin_prevue:%Y%m%d}:{seuil}:{user_id}",
                 TypeRappel.ECHEANCE_NIVEAU,
                 user_id,
-                f"{acc.menage.nom} : le {acc.get_niveau_display().lower()} {quand} ({acc.date_fin_prevue:%d/%m/%Y}).",
+                f"{_dossier(acc.menage)} : le {acc.get_niveau_display().lower()} {quand} ({acc.date_fin_prevue:%d/%m/%Y}).",
                 _fiche(acc.menage_id),
                 acc.menage_id,
             )
@@ -173,7 +178,7 @@ def validations(now):
             f"validation:{v.pk}",
             TypeRappel.VALIDATION_EN_ATTENTE,
             v.demandee_par_id,
-            f"{v.menage.nom} : {v.financeur} n’a pas répondu depuis le {timezone.localtime(v.demandee_le):%d/%m/%Y}.",
+            f"{_dossier(v.menage)} : {v.financeur} n’a pas répondu depuis le {timezone.localtime(v.demandee_le):%d/%m/%Y}.",
             _fiche(v.menage_id),
             v.menage_id,
         )
@@ -202,7 +207,7 @@ def diagnostics(now):
                 f"diagnostic:{m.pk}:{m.numero_parcours}:{user_id}",
                 TypeRappel.DIAGNOSTIC_EN_ATTENTE,
                 user_id,
-                f"{m.nom} : le diagnostic approfondi n’est pas enregistré, {m.dispositif.rappel_diagnostic_jours} jours "
+                f"{_dossier(m)} : le diagnostic approfondi n’est pas enregistré, {m.dispositif.rappel_diagnostic_jours} jours "
                 "après la validation.",
                 _fiche(m.pk),
                 m.pk,
@@ -219,7 +224,7 @@ def objectifs(now):
                 f"objectif:{o.pk}:{o.date_revision:%Y%m%d}:{user_id}",
                 TypeRappel.REVUE_OBJECTIF,
                 user_id,
-                f"{o.menage.nom} : objectif « {o.libelle[:60]} » à revoir (le {o.date_revision:%d/%m/%Y}).",
+                f"{_dossier(o.menage)} : un objectif est à revoir (le {o.date_revision:%d/%m/%Y}).",
                 _fiche(o.menage_id),
                 o.menage_id,
             )
@@ -242,7 +247,7 @@ def temps_forts(now):
                 f"tempsfort:{t.pk}:{demain:%Y%m%d}:{user_id}",
                 TypeRappel.TEMPS_FORT_DEMAIN,
                 user_id,
-                f"{t.menage.nom} : {t.get_type_display().lower()} demain à {timezone.localtime(t.date_prevue):%H:%M}.",
+                f"{_dossier(t.menage)} : {t.get_type_display().lower()} demain à {timezone.localtime(t.date_prevue):%H:%M}.",
                 _fiche(t.menage_id),
                 t.menage_id,
             )
@@ -271,7 +276,7 @@ def suivis_post_sortie(now):
                 f"postsortie:{acc.pk}:{mois}:{user_id}",
                 TypeRappel.SUIVI_POST_SORTIE,
                 user_id,
-                f"{acc.menage.nom} : noter la situation de logement {mois} mois après la sortie.",
+                f"{_dossier(acc.menage)} : noter la situation de logement {mois} mois après la sortie.",
                 _fiche(acc.menage_id),
                 acc.menage_id,
             )
@@ -294,7 +299,7 @@ def consentements(now):
                 f"consentement:{m.pk}:{m.date_information:%Y%m%d}:{user_id}",
                 TypeRappel.CONSENTEMENT,
                 user_id,
-                f"{m.nom} : notice d’information remise le {m.date_information:%d/%m/%Y}, à renouveler avec le consentement.",
+                f"{_dossier(m)} : notice d’information remise le {m.date_information:%d/%m/%Y}, à renouveler avec le consentement.",
                 _fiche(m.pk),
                 m.pk,
             )
@@ -322,16 +327,16 @@ def impayes(now):
             if solde.solde < seuil:
                 break
             depuis = solde
-        franchis[menage_id] = (depuis, suite[-1], seuil)
+        franchis[menage_id] = (depuis, suite[-1])
     destinataires = _intervenants(list(franchis), (TypeIntervention.REFERENT, TypeIntervention.CESF))
-    for menage_id, (depuis, dernier, seuil) in franchis.items():
+    for menage_id, (depuis, dernier) in franchis.items():
         for user_id in destinataires.get(menage_id, []):
             yield Candidat(
                 f"impayes:{menage_id}:{depuis.mois:%Y%m}:{user_id}",
                 TypeRappel.IMPAYES,
                 user_id,
-                f"{dernier.menage.nom} : {format_euros(dernier.solde)} d’impayés en {dernier.mois:%m/%Y}, "
-                f"au-delà du seuil de {format_euros(seuil)}.",
+                f"{_dossier(dernier.menage)} : le seuil d’impayés du programme est franchi "
+                f"(solde de {dernier.mois:%m/%Y}).",
                 reverse("logements:dossier_locatif", args=[menage_id]),
                 menage_id,
             )
@@ -353,24 +358,29 @@ GENERATEURS = [
 
 
 def _autorises(candidats):
-    """Keep only reminders about a household their recipient may see."""
+    """Keep only reminders about a household their recipient may see: its file, or for the
+    arrears (about the tenant file) the households of the landlord's legal role."""
     from comptes.models import Utilisateur
 
     par_user = {}
     for c in candidats:
         if c.menage_id:
             par_user.setdefault(c.destinataire_id, set()).add(c.menage_id)
-    visibles = {}
+    visibles, locataires = {}, {}
     for user in (
         Utilisateur.objects.filter(pk__in=par_user)
         .prefetch_related("attributions_roles")
         .select_related("organisation")
     ):
-        visibles[user.pk] = set(
-            Menage.objects.visible_to(user).filter(pk__in=par_user[user.pk]).values_list("pk", flat=True)
-        )
+        menages = Menage.objects.filter(pk__in=par_user[user.pk])
+        visibles[user.pk] = set(menages.visible_to(user).values_list("pk", flat=True))
+        locataires[user.pk] = set(menages.locataires_visible_to(user).values_list("pk", flat=True))
     return [
-        c for c in candidats if c.menage_id is None or c.menage_id in visibles.get(c.destinataire_id, set())
+        c
+        for c in candidats
+        if c.menage_id is None
+        or c.menage_id
+        in (locataires if c.type == TypeRappel.IMPAYES else visibles).get(c.destinataire_id, set())
     ]
 
 

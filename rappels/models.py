@@ -4,6 +4,7 @@ SELECT … FOR UPDATE SKIP LOCKED."""
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 from menages.models import Menage
@@ -12,7 +13,19 @@ from rappels.enums import ModeCourriel, StatutEnvoi, TypeRappel
 
 class RappelQuerySet(models.QuerySet):
     def pour(self, user):
-        return self.filter(destinataire=user, du_le__lte=timezone.now())
+        """The reminders `user` reads now: theirs, due, and still in their scope."""
+        return self.filter(destinataire=user, du_le__lte=timezone.now()).dans_le_perimetre(user)
+
+    def dans_le_perimetre(self, user):
+        """Reminders checked again against `user`'s current scope: one about a household they may
+        no longer see (moved to another landlord, an intervention ended, consent withdrawn)
+        disappears, from the centre as from the emails not yet sent."""
+        return self.filter(
+            Q(menage__isnull=True)
+            | Q(menage__in=Menage.objects.visible_to(user))
+            # The arrears are about the tenant file: the landlord's legal role, consent or not.
+            | Q(type=TypeRappel.IMPAYES, menage__in=Menage.objects.locataires_visible_to(user))
+        )
 
     def non_lus(self):
         return self.filter(lu_le__isnull=True)

@@ -82,7 +82,11 @@ def envoyer(*, limite: int = 200, now=None) -> int:
                 break
             user = rappel.destinataire
             mode = mode_courriel(user, rappel.type)
-            if not user.is_active or not user.email or mode == ModeCourriel.AUCUN:
+            hors_perimetre = (
+                rappel.menage_id is not None
+                and not Rappel.objects.filter(pk=rappel.pk).dans_le_perimetre(user).exists()
+            )
+            if not user.is_active or not user.email or mode == ModeCourriel.AUCUN or hors_perimetre:
                 rappel.statut = StatutEnvoi.SANS_COURRIEL
             elif mode == ModeCourriel.RESUME:
                 rappel.statut = StatutEnvoi.RESUME
@@ -110,6 +114,18 @@ def envoyer_resumes(*, now=None) -> int:
                 .filter(destinataire=user, statut=StatutEnvoi.RESUME)
                 .order_by("du_le")
             )
+            if not rappels:
+                continue
+            # Those about a household no longer in the reader's scope stay out of the digest.
+            dans_le_perimetre = set(
+                Rappel.objects.filter(pk__in=[r.pk for r in rappels])
+                .dans_le_perimetre(user)
+                .values_list("pk", flat=True)
+            )
+            hors = [r.pk for r in rappels if r.pk not in dans_le_perimetre]
+            if hors:
+                Rappel.objects.filter(pk__in=hors).update(statut=StatutEnvoi.SANS_COURRIEL)
+                rappels = [r for r in rappels if r.pk in dans_le_perimetre]
             if not rappels:
                 continue
             EmailMessage(

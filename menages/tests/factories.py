@@ -7,13 +7,23 @@ from comptes.tests.factories import CommuneFactory, DispositifFactory
 from menages.enums import (
     EtatParcours,
     LienMembre,
+    Partenaire,
     Problematique,
     SituationLogement,
     SourceOrientation,
     TypeIntervention,
     TypeRessource,
 )
-from menages.models import Diagnostic, Intervenant, Membre, Menage, PreDiagnostic, Ressource, Saisine
+from menages.models import (
+    ConsentementPartage,
+    Diagnostic,
+    Intervenant,
+    Membre,
+    Menage,
+    PreDiagnostic,
+    Ressource,
+    Saisine,
+)
 
 
 class MenageFactory(factory.django.DjangoModelFactory):
@@ -53,6 +63,19 @@ class MenageFactory(factory.django.DjangoModelFactory):
                     "problematique": self.problematique,
                     "bailleur": self.bailleur,
                 },
+            )
+
+    @factory.post_generation
+    def consentements(self, create, extracted, **kwargs):
+        """The household's consent to sharing with every partner, unless told which
+        (`consentements=[]`: none, as for a household that has not agreed yet)."""
+        if create:
+            partenaires = Partenaire.values if extracted is None else extracted
+            ConsentementPartage.objects.bulk_create(
+                ConsentementPartage(
+                    menage=self, partenaire=p, date_consentement=self.date_saisine, version_notice="2026-01"
+                )
+                for p in partenaires
             )
 
 

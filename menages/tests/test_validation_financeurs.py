@@ -52,8 +52,9 @@ def test_each_funder_representative_gets_an_anonymised_email(
     assert len(validations) == 2
     assert sorted(m.to[0] for m in mail.outbox) == sorted([programme.financeur.email, autre.email])
     body = mail.outbox[0].body
-    assert menage.reference in body and "D. H." in body
-    assert "Durand" not in body and "Hélène" not in body
+    assert menage.reference in body
+    # No name, not even initials, and no amount: the summary is on the linked page.
+    assert "Durand" not in body and "Hélène" not in body and "D. H." not in body and "€" not in body
     assert "addictologie" not in body  # no social note
     assert len(links_in(mail.outbox[0])) == 2
     menage.refresh_from_db()

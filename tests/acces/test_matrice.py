@@ -161,6 +161,10 @@ def monde(transactional_db):
         "comites:point_synthese": {"pk": point.pk},
         "comites:ordre_du_jour": {"pk": point.seance_id},
         "rappels:lu": {"pk": rappel.pk},
+        "menages:consentement_retirer": {
+            "pk": menage.pk,
+            "consentement_pk": menage.consentements.actifs().first().pk,
+        },
         "journal_utilisateur": {"pk": users["cesf.habitat"].pk},
         "logements:detail": {"pk": logement.pk},
         "logements:mobiliser": {"pk": logement.pk},

@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 # The journeys' screenshots (test-results/parcours/) and axe-core audit, in French and Paris time.
@@ -57,6 +58,17 @@ def test_social_worker_creates_household_moves_it_to_diagnostic_and_finds_it(
     page.get_by_label("Montant mensuel (€)").fill("635,71")
     page.get_by_role("button", name="Enregistrer").click()
     expect(page.get_by_text("Les modifications sont enregistrées.")).to_be_visible()
+
+    # The funders read the summary only with the household's consent: its référente records it.
+    page.get_by_role("link", name="Soumettre aux financeurs").click()
+    page.get_by_role("link", name="Enregistrer le consentement").click()
+    expect(page.get_by_role("heading", name="Consentements au partage", level=1)).to_be_visible()
+    page.get_by_label("Partage avec").select_option(label="Financeurs (validation de l’entrée)")
+    page.get_by_label("Consentement donné le").fill(timezone.localdate().isoformat())
+    page.get_by_role("button", name="Enregistrer le consentement").click()
+    expect(page.get_by_text("Financeurs (validation de l’entrée) est enregistré.")).to_be_visible()
+    j.check("consents")
+    page.get_by_role("link", name="Retour au dossier").click()
 
     # Complete: the page says who will get the email and what they will read.
     page.get_by_role("link", name="Soumettre aux financeurs").click()

@@ -55,13 +55,23 @@ from menages.enums import (
     EtatParcours,
     LienMembre,
     MotifSortie,
+    Partenaire,
     Problematique,
     SituationLogement,
     SourceOrientation,
     TypeIntervention,
     TypeRessource,
 )
-from menages.models import Diagnostic, EvenementParcours, Intervenant, Membre, Menage, Ressource, Saisine
+from menages.models import (
+    ConsentementPartage,
+    Diagnostic,
+    EvenementParcours,
+    Intervenant,
+    Membre,
+    Menage,
+    Ressource,
+    Saisine,
+)
 from menages.search import normalize
 
 PRENOMS = [
@@ -154,6 +164,17 @@ class Command(BaseCommand):
             )
         Menage.objects.bulk_create(rows, batch_size=BATCH)
         Saisine.objects.bulk_create([Saisine.du_parcours_actuel(m) for m in rows], batch_size=BATCH)
+        # Every household agreed to sharing with every partner (the pages measured show the files).
+        ConsentementPartage.objects.bulk_create(
+            [
+                ConsentementPartage(
+                    menage=m, partenaire=p, date_consentement=m.date_saisine, version_notice="Notice 2026"
+                )
+                for m in rows
+                for p in Partenaire
+            ],
+            batch_size=BATCH,
+        )
         menages = list(
             Menage.objects.filter(reference__startswith="ECH-").values_list(
                 "pk", "date_saisine", "etat", "nom"
