@@ -4,6 +4,7 @@ timeline events, their part of the right-of-access export and of retention. Each
 through its own confidentiality rule (notes reserved to social workers stay hidden)."""
 
 from django.db.models import Max, Prefetch, prefetch_related_objects
+from django.urls import reverse
 from django.utils import timezone
 
 from accompagnement import permissions, selectors
@@ -17,7 +18,8 @@ from accompagnement.models import (
     Orientation,
     TempsFort,
 )
-from menages.parties import LATERALE, PRINCIPALE, Evenement, Export, Partie, Section, a_midi
+from menages.enums import EtatParcours
+from menages.parties import LATERALE, PRINCIPALE, Action, Evenement, Export, Partie, Section, a_midi
 
 ANONYME = "—"
 
@@ -65,6 +67,8 @@ def lire(menage, user, auteurs) -> dict:
         "nombre_contacts": resume["nombre"],
         "tous_les_contacts": resume["nombre"] > DERNIERS_CONTACTS,
         "peut_saisir_contact": user.has_perm("accompagnement.saisir_contact"),
+        # The header offers « Noter un contact » while the household is supported: one link, not two.
+        "contact_en_tete": menage.etat in ETATS_SUIVI,
         "objectifs": objectifs,
         "orientations": list(Orientation.objects.of_visible_menage(menage, user)),
         "temps_forts": temps_forts,
@@ -72,6 +76,18 @@ def lire(menage, user, auteurs) -> dict:
         "documents": list(Document.objects.of_visible_menage(menage, user)),
         "peut_deposer": user.has_perm("accompagnement.deposer_document"),
     }
+
+
+# While the household is supported, noting a contact is the worker's everyday action: it comes
+# first in the file's header, as its one filled button (the path's steps are outlined then).
+ETATS_SUIVI = frozenset({EtatParcours.ACCOMPAGNEMENT, EtatParcours.RELAIS_SORTANT})
+
+
+def actions(menage, user) -> list[Action]:
+    if menage.etat in ETATS_SUIVI and user.has_perm("accompagnement.saisir_contact"):
+        url = reverse("accompagnement:contact", args=[menage.pk])
+        return [Action("Noter un contact", url, ordre=0, style="btn-primary")]
+    return []
 
 
 def _si_suivi(d):
@@ -203,6 +219,7 @@ PARTIE = Partie(
         Section("temps-forts", "accompagnement/dossier/temps_forts.html", LATERALE, 20, _si_temps_forts),
         Section("documents", "accompagnement/dossier/documents.html", LATERALE, 30, lambda d: d),
     ),
+    actions=actions,
     evenements=evenements,
     exports=(
         Export("pdf/dossier/niveaux.html", 20, export_niveaux),
