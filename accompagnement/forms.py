@@ -258,16 +258,8 @@ class TempsFortForm(forms.ModelForm):
         widgets = {"date_prevue": DateTimeInput}
 
 
-class DocumentForm(forms.Form):
-    type = forms.ChoiceField(label="Type", choices=TypeDocument.choices)
-    titre = forms.CharField(label="Titre", max_length=150)
+class FichierForm(forms.Form):
     fichier = forms.FileField(label="Fichier (PDF, JPEG ou PNG, 10 Mo au plus)")
-    confidentialite = forms.ChoiceField(
-        label="Confidentialité",
-        choices=Confidentialite.choices,
-        initial=Confidentialite.PARTAGE,
-        widget=forms.RadioSelect,
-    )
 
     def clean_fichier(self):
         """Accept a file by what it contains, not by its name: its first bytes must be those of a
@@ -287,6 +279,25 @@ class DocumentForm(forms.Form):
             )
         self.cleaned_data["format"] = extension
         return fichier
+
+
+class DocumentForm(FichierForm):
+    type = forms.ChoiceField(label="Type", choices=TypeDocument.choices)
+    titre = forms.CharField(label="Titre", max_length=150)
+    confidentialite = forms.ChoiceField(
+        label="Confidentialité",
+        choices=Confidentialite.choices,
+        initial=Confidentialite.PARTAGE,
+        widget=forms.RadioSelect,
+    )
+
+    field_order = ["type", "titre", "fichier", "confidentialite"]
+
+
+class RemplacerDocumentForm(FichierForm):
+    """The new file of a document: its title, type and confidentiality stay."""
+
+    fichier = forms.FileField(label="Nouveau fichier (PDF, JPEG ou PNG, 10 Mo au plus)")
 
 
 class IntervenantForm(forms.Form):

@@ -50,6 +50,7 @@ def lire(menage, user, auteurs) -> dict:
     dernier = resume["dernier"]
     objectifs = list(Objectif.objects.filter(menage=menage))
     temps_forts = list(TempsFort.objects.filter(menage=menage))
+    documents = list(Document.objects.of_visible_menage(menage, user))
     peut_gerer = user.has_perm("accompagnement.gerer")
     return {
         "accompagnement": accompagnement,
@@ -73,7 +74,8 @@ def lire(menage, user, auteurs) -> dict:
         "orientations": list(Orientation.objects.of_visible_menage(menage, user)),
         "temps_forts": temps_forts,
         "peut_temps_forts": user.has_perm("accompagnement.temps_forts"),
-        "documents": list(Document.objects.of_visible_menage(menage, user)),
+        "documents": documents,
+        "documents_modifiables": {d.pk for d in documents if permissions.can_change_document(user, d)},
         "peut_deposer": user.has_perm("accompagnement.deposer_document"),
     }
 
