@@ -50,12 +50,15 @@ def _nouveau(i, prenom, nom="Martin", lien="enfant", **extra):
     }
 
 
-def test_the_form_offers_several_empty_rows(client, programme, menage):
-    MembreFactory(menage=menage)
+def test_the_form_offers_several_empty_rows_each_named(client, programme, menage):
+    MembreFactory(menage=menage, prenom="Léa", nom="Martin")
     client.force_login(programme.ts_adaff)
-    formset = client.get(reverse("menages:composition", args=[menage.pk])).context["formsets"]["membres"]
+    response = client.get(reverse("menages:composition", args=[menage.pk]))
+    formset = response.context["formsets"]["membres"]
     assert len(formset.forms) == 1 + 3
     assert len(formset.extra_forms) == 3
+    assert response.text.count(">Nouveau membre</legend>") == 3
+    assert ">Membre : Léa Martin</legend>" in response.text
 
 
 def test_members_added_and_removed_in_one_go_confirmed_then_audited(client, programme, menage):
