@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import number_format
 
@@ -16,6 +17,7 @@ from comptes.enums import CodeNiveau, TypeOrganisation
 from comptes.models import Organisation, Utilisateur
 from menages.enums import MotifSortie, TypeIntervention
 from menages.forms import DateInput
+from menages.models import Intervenant, Membre
 
 TAILLE_MAX_DOCUMENT = 10 * 1024 * 1024
 SIGNATURES = {"pdf": (b"%PDF-",), "jpg": (b"\xff\xd8\xff",), "png": (b"\x89PNG\r\n\x1a\n",)}
@@ -158,24 +160,49 @@ class ContactForm(VersionMixin, forms.ModelForm):
         widgets = {
             "date": DateTimeInput,
             "membres": forms.CheckboxSelectMultiple,
-            "professionnels": forms.SelectMultiple(attrs={"size": 4}),
+            "professionnels": forms.CheckboxSelectMultiple,
             "note": forms.Textarea(attrs={"rows": 4}),
             "confidentialite": forms.RadioSelect,
         }
         help_texts = {"note": NOTE_AIDE}
 
-    def __init__(self, *args, menage, **kwargs):
+    def __init__(self, *args, menage, auteur=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["membres"].queryset = menage.membres.filter(date_sortie__isnull=True)
-        self.fields["professionnels"].queryset = (
-            Utilisateur.objects.filter(is_active=True, organisation__dispositifs=menage.dispositif_id)
-            .select_related("organisation")
-            .distinct()
+        # Participants are the household's people: its members still living there, and the
+        # professionals intervening on it today (not every user of the programme). A contact being
+        # edited keeps the people it already names, even if they have left since.
+        membres = Q(menage=menage, date_sortie__isnull=True)
+        intervenants = Q(
+            pk__in=Intervenant.objects.actifs()
+            .filter(menage=menage, utilisateur__isnull=False)
+            .values("utilisateur"),
+            is_active=True,
         )
+        if self.instance.pk:
+            membres |= Q(pk__in=self.instance.membres.values("pk"))
+            intervenants |= Q(pk__in=self.instance.professionnels.values("pk"))
+        self.fields["membres"].queryset = Membre.objects.filter(membres)
+        self.fields["membres"].label = "Membres du ménage présents"
+        auteur = self.instance.auteur if self.instance.pk else auteur
+        professionnels = Utilisateur.objects.filter(intervenants).select_related("organisation")
+        if auteur is not None:
+            professionnels = professionnels.exclude(pk=auteur.pk)
+        self.fields["professionnels"].queryset = professionnels.order_by("last_name", "first_name", "pk")
+        self.fields["professionnels"].label_from_instance = _professionnel
         self.fields["professionnels"].required = False
         self.fields[
             "professionnels"
-        ].help_text = "Vous êtes compté d’office ; ajoutez les autres professionnels présents."
+        ].help_text = (
+            "Vous êtes compté d’office ; cochez les autres intervenants du ménage qui étaient présents."
+        )
+        self.fields["professionnels"].error_messages["invalid_choice"] = (
+            "Choisissez parmi les intervenants du ménage : %(value)s n’en fait pas partie."
+        )
+        self.fields["membres"].error_messages["invalid_choice"] = (
+            "Choisissez parmi les membres du ménage : %(value)s n’en fait pas partie."
+        )
+        for name in ("membres", "professionnels"):
+            self.fields[name].error_messages["invalid_pk_value"] = "« %(pk)s » n’est pas un choix valide."
         self.fields["duree_minutes"].widget.attrs.update({"inputmode": "numeric", "step": 5})
         if not self.instance.pk:
             self.initial.setdefault("date", timezone.localtime().replace(second=0, microsecond=0))
@@ -184,6 +211,11 @@ class ContactForm(VersionMixin, forms.ModelForm):
             )
         else:
             self.initial["version"] = self.instance.version
+
+
+def _professionnel(user):
+    organisation = user.organisation
+    return f"{user} ({organisation})" if organisation else str(user)
 
 
 class ObjectifForm(VersionMixin, forms.ModelForm):
@@ -241,16 +273,8 @@ class TempsFortForm(forms.ModelForm):
         widgets = {"date_prevue": DateTimeInput}
 
 
-class DocumentForm(forms.Form):
-    type = forms.ChoiceField(label="Type", choices=TypeDocument.choices)
-    titre = forms.CharField(label="Titre", max_length=150)
+class FichierForm(forms.Form):
     fichier = forms.FileField(label="Fichier (PDF, JPEG ou PNG, 10 Mo au plus)")
-    confidentialite = forms.ChoiceField(
-        label="Confidentialité",
-        choices=Confidentialite.choices,
-        initial=Confidentialite.PARTAGE,
-        widget=forms.RadioSelect,
-    )
 
     def clean_fichier(self):
         """Accept a file by what it contains, not by its name: its first bytes must be those of a
@@ -270,6 +294,25 @@ class DocumentForm(forms.Form):
             )
         self.cleaned_data["format"] = extension
         return fichier
+
+
+class DocumentForm(FichierForm):
+    type = forms.ChoiceField(label="Type", choices=TypeDocument.choices)
+    titre = forms.CharField(label="Titre", max_length=150)
+    confidentialite = forms.ChoiceField(
+        label="Confidentialité",
+        choices=Confidentialite.choices,
+        initial=Confidentialite.PARTAGE,
+        widget=forms.RadioSelect,
+    )
+
+    field_order = ["type", "titre", "fichier", "confidentialite"]
+
+
+class RemplacerDocumentForm(FichierForm):
+    """The new file of a document: its title, type and confidentiality stay."""
+
+    fichier = forms.FileField(label="Nouveau fichier (PDF, JPEG ou PNG, 10 Mo au plus)")
 
 
 class IntervenantForm(forms.Form):

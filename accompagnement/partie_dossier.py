@@ -4,6 +4,7 @@ timeline events, their part of the right-of-access export and of retention. Each
 through its own confidentiality rule (notes reserved to social workers stay hidden)."""
 
 from django.db.models import Max, Prefetch, prefetch_related_objects
+from django.urls import reverse
 from django.utils import timezone
 
 from accompagnement import permissions, selectors
@@ -19,7 +20,8 @@ from accompagnement.models import (
     SuiviPostSortie,
     TempsFort,
 )
-from menages.parties import LATERALE, PRINCIPALE, Evenement, Export, Partie, Section, a_midi
+from menages.enums import EtatParcours
+from menages.parties import LATERALE, PRINCIPALE, Action, Evenement, Export, Partie, Section, a_midi
 
 ANONYME = "—"
 
@@ -50,6 +52,7 @@ def lire(menage, user, auteurs) -> dict:
     dernier = resume["dernier"]
     objectifs = list(Objectif.objects.of_visible_menage(menage, user))
     temps_forts = list(TempsFort.objects.filter(menage=menage))
+    documents = list(Document.objects.of_visible_menage(menage, user))
     peut_gerer = user.has_perm("accompagnement.gerer")
     return {
         "accompagnement": accompagnement,
@@ -67,13 +70,28 @@ def lire(menage, user, auteurs) -> dict:
         "nombre_contacts": resume["nombre"],
         "tous_les_contacts": resume["nombre"] > DERNIERS_CONTACTS,
         "peut_saisir_contact": user.has_perm("accompagnement.saisir_contact"),
+        # The header offers « Noter un contact » while the household is supported: one link, not two.
+        "contact_en_tete": menage.etat in ETATS_SUIVI,
         "objectifs": objectifs,
         "orientations": list(Orientation.objects.of_visible_menage(menage, user)),
         "temps_forts": temps_forts,
         "peut_temps_forts": user.has_perm("accompagnement.temps_forts"),
-        "documents": list(Document.objects.of_visible_menage(menage, user)),
+        "documents": documents,
+        "documents_modifiables": {d.pk for d in documents if permissions.can_change_document(user, d)},
         "peut_deposer": user.has_perm("accompagnement.deposer_document"),
     }
+
+
+# While the household is supported, noting a contact is the worker's everyday action: it comes
+# first in the file's header, as its one filled button (the path's steps are outlined then).
+ETATS_SUIVI = frozenset({EtatParcours.ACCOMPAGNEMENT, EtatParcours.RELAIS_SORTANT})
+
+
+def actions(menage, user) -> list[Action]:
+    if menage.etat in ETATS_SUIVI and user.has_perm("accompagnement.saisir_contact"):
+        url = reverse("accompagnement:contact", args=[menage.pk])
+        return [Action("Noter un contact", url, ordre=0, style="btn-primary")]
+    return []
 
 
 def _si_suivi(d):
@@ -222,6 +240,7 @@ PARTIE = Partie(
         Section("temps-forts", "accompagnement/dossier/temps_forts.html", LATERALE, 20, _si_temps_forts),
         Section("documents", "accompagnement/dossier/documents.html", LATERALE, 30, lambda d: d),
     ),
+    actions=actions,
     evenements=evenements,
     exports=(
         Export("pdf/dossier/niveaux.html", 20, export_niveaux),

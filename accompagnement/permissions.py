@@ -28,6 +28,19 @@ def is_contact_author(user, contact):
 rules.add_perm("accompagnement.modifier_contact", is_travailleur_social | is_contact_author)
 
 
+@rules.predicate
+def is_document_author(user, document):
+    return document is not None and document.auteur_id == user.pk
+
+
+# A document is deleted or replaced by the person who deposited it, or by an administrator.
+rules.add_perm("accompagnement.modifier_document", is_document_author | is_administrateur)
+
+
+def can_change_document(user, document) -> bool:
+    return user.is_authenticated and user.has_perm("accompagnement.modifier_document", document)
+
+
 def est_organisation_referente(user, menage) -> bool:
     """The user's organisation holds the household's active referent (ADAFF for its households):
     it proposes the level; HDM and the TISF act on their own part (IML, interventions)."""

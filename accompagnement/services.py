@@ -20,6 +20,7 @@ from accompagnement.models import (
     Objectif,
     planned_end,
 )
+from accompagnement.permissions import can_change_document
 from comptes.enums import CodeNiveau
 from comptes.models import NiveauAccompagnement
 from menages import services as menages_services
@@ -406,23 +407,70 @@ def modifier_objectif(
 
 
 @transaction.atomic
-def deposer_document(*, menage, fichier, format: str, auteur, **fields) -> Document:
+def _empreinte(fichier) -> str:
     digest = hashlib.sha256()
     for chunk in fichier.chunks():
         digest.update(chunk)
     fichier.seek(0)
+    return digest.hexdigest()
+
+
+def deposer_document(*, menage, fichier, format: str, auteur, **fields) -> Document:
     document = Document(
         menage=menage,
         auteur=auteur,
         nom_original=fichier.name[:255],
         format=format,
         taille=fichier.size,
-        empreinte=digest.hexdigest(),
+        empreinte=_empreinte(fichier),
         **fields,
     )
     document.fichier.save(f"{document.empreinte}.{format}", fichier, save=False)
     document.full_clean()
     document.save()
+    return document
+
+
+def _effacer_apres_commit(storage, name):
+    """Remove a stored file once the change that dropped it is committed (never before: a rolled
+    back change keeps its file)."""
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+def _verifier_droit_document(document, par):
+    if not can_change_document(par, document):
+        raise RegleNonRespectee(
+            "Seule la personne qui a déposé ce document, ou un administrateur, peut le modifier."
+        )
+
+
+@transaction.atomic
+def supprimer_document(*, document: Document, par) -> None:
+    """Delete a document and its file. The audit trail keeps who deleted it, when, and what it was
+    (title, type, original file name, size, fingerprint): not its content."""
+    _verifier_droit_document(document, par)
+    storage, name = document.fichier.storage, document.fichier.name
+    document.delete()
+    _effacer_apres_commit(storage, name)
+
+
+@transaction.atomic
+def remplacer_document(*, document: Document, fichier, format: str, par) -> Document:
+    """Put a new file in place of a document's file (a corrected scan, the signed version). The
+    audit trail's change entry keeps the replaced file's original name, size and fingerprint
+    beside the new ones, and who replaced it; the replaced file itself is removed."""
+    _verifier_droit_document(document, par)
+    ancien = document.fichier.name
+    document.nom_original = fichier.name[:255]
+    document.format = format
+    document.taille = fichier.size
+    document.empreinte = _empreinte(fichier)
+    document.fichier.save(f"{document.empreinte}.{format}", fichier, save=False)
+    document.full_clean()
+    document.save()
+    if ancien != document.fichier.name:
+        _effacer_apres_commit(document.fichier.storage, ancien)
     return document
 
 

@@ -20,6 +20,8 @@ urlpatterns = [
     path("<int:pk>/apres-sortie/", views.suivi_post_sortie, name="suivi_post_sortie"),
     path("<int:pk>/documents/nouveau/", views.document_deposer, name="document_deposer"),
     path("<int:pk>/documents/<int:doc_pk>/", views.document, name="document"),
+    path("<int:pk>/documents/<int:doc_pk>/supprimer/", views.document_supprimer, name="document_supprimer"),
+    path("<int:pk>/documents/<int:doc_pk>/remplacer/", views.document_remplacer, name="document_remplacer"),
     path("<int:pk>/intervenants/nouveau/", views.intervenant, name="intervenant"),
     path(
         "<int:pk>/intervenants/<int:intervenant_pk>/fin/",

@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
@@ -16,6 +17,7 @@ from accompagnement.forms import (
     NiveauForm,
     ObjectifForm,
     OrientationForm,
+    RemplacerDocumentForm,
     RythmeForm,
     SuiviPostSortieForm,
     TempsFortForm,
@@ -213,7 +215,7 @@ def contact(request, pk, contact_pk=None):
     if instance and not request.user.has_perm("accompagnement.modifier_contact", instance):
         raise PermissionDenied
     form = retirer_choix_du_niveau(
-        ContactForm(request.POST or None, instance=instance, menage=menage), request.user
+        ContactForm(request.POST or None, instance=instance, menage=menage, auteur=request.user), request.user
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -377,6 +379,71 @@ def document(request, pk, doc_pk):
     response = FileResponse(doc.fichier.open("rb"), as_attachment=True, filename=doc.nom_original)
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def _document_modifiable(request, pk, doc_pk):
+    """The document, for its author or an administrator: 404 when the household or the document is
+    out of the reader's scope, 403 when the reader sees it but did not deposit it."""
+    menage = charger_menage(request.user, pk, perm="menages.voir_menages")
+    doc = get_object_or_404(
+        Document.objects.of_visible_menage(menage, request.user).select_related("auteur"), pk=doc_pk
+    )
+    if not permissions.can_change_document(request.user, doc):
+        raise PermissionDenied
+    return menage, doc
+
+
+def _decrire(doc) -> str:
+    return (
+        f"« {doc.titre} » ({doc.get_type_display().lower()}, fichier {doc.nom_original}, "
+        f"{filesizeformat(doc.taille)}), déposé le {timezone.localtime(doc.depose_le):%d/%m/%Y} "
+        f"par {doc.auteur}"
+    )
+
+
+@never_cache
+def document_supprimer(request, pk, doc_pk):
+    """GET says which document will be deleted from which household; POST deletes it."""
+    menage, doc = _document_modifiable(request, pk, doc_pk)
+    if request.method == "POST":
+        titre = doc.titre
+        services.supprimer_document(document=doc, par=request.user)
+        messages.success(request, f"Le document « {titre} » est supprimé.")
+        return redirect(menage)
+    return render(
+        request,
+        "accompagnement/document_supprimer.html",
+        {"menage": menage, "document": doc, "description": _decrire(doc)},
+    )
+
+
+@never_cache
+def document_remplacer(request, pk, doc_pk):
+    """GET says which file will be replaced; POST with a valid file replaces it."""
+    menage, doc = _document_modifiable(request, pk, doc_pk)
+    form = RemplacerDocumentForm(request.POST or None, request.FILES or None)
+
+    def remplacer(data):
+        services.remplacer_document(
+            document=doc, fichier=data["fichier"], format=data["format"], par=request.user
+        )
+
+    return _soumettre(
+        request,
+        menage,
+        form,
+        f"Remplacer le fichier du document « {doc.titre} »",
+        remplacer,
+        f"Le fichier du document « {doc.titre} » est remplacé.",
+        multipart=True,
+        effets=[
+            f"Le document {_decrire(doc)} gardera son titre, son type et sa confidentialité ; "
+            "son fichier sera remplacé par celui que vous choisissez.",
+            "L’ancien fichier sera effacé : le journal du dossier gardera son nom, sa taille et qui "
+            "l’a remplacé.",
+        ],
+        bouton="Remplacer le fichier",
+    )
 
 
 @never_cache

@@ -117,7 +117,8 @@ MembreFormSet = inlineformset_factory(
     Membre,
     fields=["prenom", "nom", "date_naissance", "lien", "date_entree", "date_sortie"],
     widgets={"date_naissance": DateInput, "date_entree": DateInput, "date_sortie": DateInput},
-    extra=1,
+    # A whole family is entered in one go: three empty rows, and « Ajouter une ligne » for more.
+    extra=3,
     can_delete=True,
 )
 RessourceFormSet = inlineformset_factory(

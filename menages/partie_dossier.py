@@ -108,9 +108,11 @@ def actions(menage, user) -> list[Action]:
         else:
             url = f"{reverse('menages:transition', args=[menage.pk])}?vers={vers}"
             fin = vers in {EtatParcours.REFUSE, EtatParcours.CLOS}
-            result.append(
-                Action(libelle, url, ordre=100, style="btn-outline-danger" if fin else "btn-primary")
-            )
+            # During the support, the file's main action is noting a contact (accompagnement's
+            # part): the path's next steps are then outlined, not filled.
+            suivi = menage.etat in {EtatParcours.ACCOMPAGNEMENT, EtatParcours.RELAIS_SORTANT}
+            style = "btn-outline-danger" if fin else "btn-outline-primary" if suivi else "btn-primary"
+            result.append(Action(libelle, url, ordre=100, style=style))
     return result
 
 

@@ -152,17 +152,42 @@ def _ligne(obj) -> str:
     return f"Membre du ménage : {obj}"
 
 
+AJOUTER_LIGNE = "ajouter_ligne"
+
+
+def _avec_une_ligne_de_plus(data, prefix):
+    """The posted data with one more empty row in the `prefix` formset (« Ajouter une ligne »,
+    which works without JavaScript: the page comes back with what was typed and a new row)."""
+    data = data.copy()
+    key = f"{prefix}-TOTAL_FORMS"
+    try:
+        total = int(data.get(key, 0))
+    except ValueError:
+        return data  # the formset reports its damaged management form itself
+    data[key] = str(min(total + 1, 1000))
+    return data
+
+
 def _formsets_page(request, menage, formset_classes, template, titre):
-    """Rows of the household's file edited together. Rows ticked « Supprimer » are deleted for good:
-    the first valid POST that deletes shows them, with everything typed kept, and only the
-    second (`confirmer_suppression`) saves."""
+    """Rows of the household's file edited together: rows added (several empty rows, and
+    « Ajouter une ligne » for more) and rows ticked « Supprimer » in the same form. Deleted rows
+    are deleted for good: the first valid POST that deletes shows them, with everything typed
+    kept, and only the second (`confirmer_suppression`) saves; the saved message names them
+    again. Every row created, changed or deleted is in the audit trail (django-auditlog, with
+    the user as actor)."""
     prefixes = list(formset_classes)
-    formsets = {
-        prefix: cls(request.POST or None, instance=menage, prefix=prefix)
-        for prefix, cls in formset_classes.items()
-    }
+    data = request.POST or None
+    ajout = request.method == "POST" and request.POST.get(AJOUTER_LIGNE) in prefixes
+    if ajout:
+        data = _avec_une_ligne_de_plus(request.POST, request.POST[AJOUTER_LIGNE])
+    formsets = {prefix: cls(data, instance=menage, prefix=prefix) for prefix, cls in formset_classes.items()}
+    if ajout:
+        # The new row takes the focus (keyboard and screen readers land on it).
+        lignes = formsets[request.POST[AJOUTER_LIGNE]].forms  # none if its management form is damaged
+        if lignes:
+            next(iter(lignes[-1].fields.values())).widget.attrs["autofocus"] = True
     a_supprimer = []
-    if request.method == "POST" and all(fs.is_valid() for fs in formsets.values()):
+    if request.method == "POST" and not ajout and all(fs.is_valid() for fs in formsets.values()):
         a_supprimer = [
             _ligne(form.instance) for fs in formsets.values() for form in fs.deleted_forms if form.instance.pk
         ]
@@ -170,9 +195,18 @@ def _formsets_page(request, menage, formset_classes, template, titre):
             with transaction.atomic():
                 for prefix in prefixes:
                     formsets[prefix].save()
-            messages.success(request, "Les modifications sont enregistrées.")
+            message = "Les modifications sont enregistrées."
+            if a_supprimer:
+                message += " Supprimé du dossier : " + " ; ".join(a_supprimer) + "."
+            messages.success(request, message)
             return redirect(menage)
-    context = {"menage": menage, "formsets": formsets, "titre": titre, "a_supprimer": a_supprimer}
+    context = {
+        "menage": menage,
+        "formsets": formsets,
+        "titre": titre,
+        "a_supprimer": a_supprimer,
+        "ajout": ajout,
+    }
     return render(request, template, context)
 
 

@@ -75,6 +75,7 @@ def test_household_file_shows_each_apps_sections_in_place(client, programme, dos
     # The header gathers the actions of menages (the path), logements and comites.
     libelles = [action.libelle for action in response.context["actions"]]
     assert libelles == [
+        "Noter un contact",
         "Logements adaptés",
         "Demander au comité",
         "Passer en relais sortant",

@@ -1,0 +1,82 @@
+"""Field work on a 768×1024 tablet: noting a contact is the first thing on the household's file,
+with the household's own intervenants as the people present; the composition takes several
+members at once; the pages pass axe-core."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.test_parcours import axe_violations, describe
+
+pytestmark = pytest.mark.browser
+
+TABLETTE = {"width": 768, "height": 1024}
+
+
+@pytest.fixture
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "fr-FR", "timezone_id": "Europe/Paris"}
+
+
+def _ouvrir(page, nom, recherche):
+    page.get_by_role("button", name="Afficher ou masquer le menu").click()
+    page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Ménages").click()
+    page.get_by_label("Nom ou référence").fill(recherche)
+    page.get_by_role("button", name="Rechercher").click()
+    page.get_by_role("link", name=nom).click()
+
+
+def test_contact_first_on_a_tablet_with_the_households_people_only(demo, login, page):
+    page.set_viewport_size(TABLETTE)
+    login("ts.adaff")
+    _ouvrir(page, "Noël Françoise", "noel francoise")
+
+    noter = page.get_by_role("link", name="Noter un contact")
+    expect(noter).to_have_count(1)
+    boite = noter.bounding_box()
+    assert boite["y"] + boite["height"] <= TABLETTE["height"]  # no scroll needed
+    assert "btn-primary" in noter.get_attribute("class")
+    relais = page.get_by_role("link", name="Passer en relais sortant")
+    if relais.count():
+        assert "btn-primary" not in relais.get_attribute("class").split()
+    assert not axe_violations(page), describe(axe_violations(page))
+    page.screenshot(path="test-results/terrain-dossier-tablette.png")
+
+    noter.click()
+    from menages.models import Intervenant
+
+    attendus = sorted(
+        str(i.utilisateur)
+        for i in Intervenant.objects.actifs().filter(menage__nom="Noël Françoise", utilisateur__isnull=False)
+        if i.utilisateur.username != "ts.adaff"
+    )
+    assert attendus  # the demo household has another intervenant than its referent
+    presents = page.locator("#div_id_professionnels")
+    expect(presents).to_be_visible()
+    cases = presents.get_by_role("checkbox")
+    expect(cases).to_have_count(len(attendus))
+    noms = sorted(
+        re.sub(r" \(.*\)$", "", t) for t in presents.locator("label.form-check-label").all_inner_texts()
+    )
+    assert noms == attendus
+    assert not axe_violations(page), describe(axe_violations(page))
+    page.screenshot(path="test-results/terrain-contact-tablette.png", full_page=True)
+    cases.first.check()
+    page.get_by_label("Note", exact=True).fill("Visite : point sur le budget du mois.")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_text("Le contact est enregistré.")).to_be_visible()
+
+
+def test_composition_takes_several_members_and_a_row_more_without_script(demo, login, page):
+    page.set_viewport_size(TABLETTE)
+    login("ts.adaff")
+    _ouvrir(page, "Noël Françoise", "noel francoise")
+    page.get_by_role("link", name="Modifier la composition").click()
+    prenoms = page.get_by_label("Prénom")
+    avant = prenoms.count()
+    page.get_by_role("button", name=re.compile("^Ajouter une ligne")).click()
+    expect(page.get_by_label("Prénom")).to_have_count(avant + 1)
+    expect(page.get_by_label("Prénom").last).to_be_focused()
+    assert not axe_violations(page), describe(axe_violations(page))
+    page.screenshot(path="test-results/terrain-composition-tablette.png", full_page=True)
