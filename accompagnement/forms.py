@@ -11,6 +11,7 @@ from accompagnement.enums import (
     TypeDocument,
 )
 from accompagnement.models import Contact, Objectif, Orientation, SuiviPostSortie, TempsFort
+from accompagnement.selectors import responsables_prochaine_etape
 from comptes.enums import CodeNiveau, TypeOrganisation
 from comptes.models import Organisation, Utilisateur
 from menages.enums import MotifSortie, TypeIntervention
@@ -153,9 +154,12 @@ class ContactForm(VersionMixin, forms.ModelForm):
             "note",
             "confidentialite",
             "prochaine_etape",
+            "prochaine_etape_le",
+            "prochaine_etape_par",
         ]
         widgets = {
             "date": DateTimeInput,
+            "prochaine_etape_le": DateInput,
             "membres": forms.CheckboxSelectMultiple,
             "professionnels": forms.SelectMultiple(attrs={"size": 4}),
             "note": forms.Textarea(attrs={"rows": 4}),
@@ -163,9 +167,15 @@ class ContactForm(VersionMixin, forms.ModelForm):
         }
         help_texts = {"note": NOTE_AIDE}
 
-    def __init__(self, *args, menage, **kwargs):
+    def __init__(self, *args, menage, auteur=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["membres"].queryset = menage.membres.filter(date_sortie__isnull=True)
+        auteur = self.instance.auteur if self.instance.pk else auteur
+        self.fields["prochaine_etape_par"].queryset = responsables_prochaine_etape(menage, auteur)
+        self.fields["prochaine_etape_par"].help_text = "Par défaut, l’auteur du contact."
+        self.fields["prochaine_etape_le"].help_text = "Facultative : datée, elle apparaît dans l’agenda."
+        if auteur is not None and not self.instance.pk:
+            self.initial.setdefault("prochaine_etape_par", auteur.pk)
         self.fields["professionnels"].queryset = (
             Utilisateur.objects.filter(is_active=True, organisation__dispositifs=menage.dispositif_id)
             .select_related("organisation")

@@ -47,6 +47,7 @@ def lire(menage, user, auteurs) -> dict:
         Contact.objects.of_visible_menage(menage, user), DERNIERS_CONTACTS
     )
     auteurs.ajouter(contacts, "auteur")
+    auteurs.ajouter(contacts, "prochaine_etape_par")
     dernier = resume["dernier"]
     objectifs = list(Objectif.objects.filter(menage=menage))
     temps_forts = list(TempsFort.objects.filter(menage=menage))

@@ -212,7 +212,7 @@ def contact(request, pk, contact_pk=None):
     )
     if instance and not request.user.has_perm("accompagnement.modifier_contact", instance):
         raise PermissionDenied
-    form = ContactForm(request.POST or None, instance=instance, menage=menage)
+    form = ContactForm(request.POST or None, instance=instance, menage=menage, auteur=request.user)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         version = data.pop("version")
@@ -248,7 +248,7 @@ def contacts(request, pk):
     qs = (
         Contact.objects.visible_to(request.user)
         .filter(menage=menage)
-        .select_related("auteur")
+        .select_related("auteur", "prochaine_etape_par")
         .prefetch_related("membres", "professionnels")
     )
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
