@@ -1,6 +1,10 @@
+import datetime
+
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from accueil import agenda as agenda_
 from accueil import selectors
 from comites.selectors import seances_a_regulariser, tableau_comite
 from comptes.models import Dispositif
@@ -51,4 +55,35 @@ def plancher(request):
     """The benchmarks' floor: a logged-in page of the same layout that makes one query itself."""
     return render(
         request, "accueil/plancher.html", {"dispositifs": Dispositif.objects.filter(actif=True).count()}
+    )
+
+
+@never_cache
+def agenda(request):
+    """The week of the user's diary: one list per day. Any user may open hers; what it shows is
+    scoped to the households and sessions she may see."""
+    aujourdhui = timezone.localdate()
+    erreur = False
+    try:
+        jour = datetime.date.fromisoformat(request.GET.get("semaine") or aujourdhui.isoformat())
+    except ValueError:
+        jour, erreur = aujourdhui, True
+    if not datetime.date(2000, 1, 1) <= jour <= datetime.date(2100, 1, 1):
+        jour, erreur = aujourdhui, True
+    debut = agenda_.lundi(jour)
+    jours = agenda_.semaine(request.user, debut)
+    return render(
+        request,
+        "accueil/agenda.html",
+        {
+            "jours": jours,
+            "debut": debut,
+            "fin": debut + datetime.timedelta(days=6),
+            "precedente": debut - datetime.timedelta(days=7),
+            "suivante": debut + datetime.timedelta(days=7),
+            "cette_semaine": agenda_.lundi(aujourdhui),
+            "aujourdhui": aujourdhui,
+            "erreur_date": erreur,
+            "nombre": sum(len(entrees) for _, entrees in jours),
+        },
     )
