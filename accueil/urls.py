@@ -6,4 +6,7 @@ app_name = "accueil"
 
 urlpatterns = [
     path("", views.agenda, name="agenda"),
+    path("calendrier/", views.calendrier, name="calendrier"),
+    path("calendrier/revoquer/", views.calendrier_revoquer, name="calendrier_revoquer"),
+    path("flux/<str:jeton>.ics", views.flux, name="flux"),
 ]
