@@ -8,5 +8,5 @@ urlpatterns = [
     path("", views.agenda, name="agenda"),
     path("calendrier/", views.calendrier, name="calendrier"),
     path("calendrier/revoquer/", views.calendrier_revoquer, name="calendrier_revoquer"),
-    path("flux/<str:jeton>.ics", views.flux, name="flux"),
+    path("flux/<str:token>.ics", views.flux, name="flux"),
 ]

@@ -128,11 +128,11 @@ def calendrier_revoquer(request):
 
 @login_not_required
 @require_GET
-def flux(request, jeton):
+def flux(request, token):
     """The diary as an iCalendar feed, read by a calendar application with the secret of its
     address (no login). It names no household and no person: kinds, references and links, which
     themselves require logging in."""
-    user = services.utilisateur_du_jeton(jeton)
+    user = services.utilisateur_du_jeton(token)
     if user is None:
         raise Http404
     aujourdhui = timezone.localdate()
