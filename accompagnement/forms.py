@@ -12,6 +12,7 @@ from accompagnement.enums import (
     TypeDocument,
 )
 from accompagnement.models import Contact, Objectif, Orientation, SuiviPostSortie, TempsFort
+from accompagnement.selectors import responsables_prochaine_etape
 from comptes.confidentialite import peut_lire, retirer_choix_du_niveau
 from comptes.enums import CodeNiveau, TypeOrganisation
 from comptes.models import Organisation, Utilisateur
@@ -156,9 +157,12 @@ class ContactForm(VersionMixin, forms.ModelForm):
             "note",
             "confidentialite",
             "prochaine_etape",
+            "prochaine_etape_le",
+            "prochaine_etape_par",
         ]
         widgets = {
             "date": DateTimeInput,
+            "prochaine_etape_le": DateInput,
             "membres": forms.CheckboxSelectMultiple,
             "professionnels": forms.CheckboxSelectMultiple,
             "note": forms.Textarea(attrs={"rows": 4}),
@@ -168,6 +172,12 @@ class ContactForm(VersionMixin, forms.ModelForm):
 
     def __init__(self, *args, menage, auteur=None, **kwargs):
         super().__init__(*args, **kwargs)
+        auteur = self.instance.auteur if self.instance.pk else auteur
+        self.fields["prochaine_etape_par"].queryset = responsables_prochaine_etape(menage, auteur)
+        self.fields["prochaine_etape_par"].help_text = "Par défaut, l’auteur du contact."
+        self.fields["prochaine_etape_le"].help_text = "Facultative : datée, elle apparaît dans l’agenda."
+        if auteur is not None and not self.instance.pk:
+            self.initial.setdefault("prochaine_etape_par", auteur.pk)
         # Participants are the household's people: its members still living there, and the
         # professionals intervening on it today (not every user of the programme). A contact being
         # edited keeps the people it already names, even if they have left since.

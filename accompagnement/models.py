@@ -365,6 +365,15 @@ class Contact(RattacheAuMenage, Versionne):
         default=Confidentialite.PARTAGE,
     )
     prochaine_etape = models.CharField("prochaine étape", max_length=250, blank=True)
+    prochaine_etape_le = models.DateField("date de la prochaine étape", null=True, blank=True)
+    prochaine_etape_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="prochaines_etapes",
+        verbose_name="qui s’en charge",
+    )
     auteur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     cree_le = models.DateTimeField(auto_now_add=True)
 
@@ -378,7 +387,15 @@ class Contact(RattacheAuMenage, Versionne):
         verbose_name = "contact"
         verbose_name_plural = "contacts"
         ordering = ["-date", "-pk"]
-        indexes = [models.Index(fields=["menage", "-date"], name="contact_menage_date")]
+        indexes = [
+            models.Index(fields=["menage", "-date"], name="contact_menage_date"),
+            # The diaries and the reminders read the dated next steps by person and day.
+            models.Index(
+                fields=["prochaine_etape_par", "prochaine_etape_le"],
+                name="contact_prochaine_etape",
+                condition=Q(prochaine_etape_le__isnull=False),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.get_type_display()} du {timezone.localtime(self.date):%d/%m/%Y}"

@@ -49,6 +49,7 @@ def lire(menage, user, auteurs) -> dict:
         Contact.objects.of_visible_menage(menage, user), DERNIERS_CONTACTS
     )
     auteurs.ajouter(contacts, "auteur")
+    auteurs.ajouter(contacts, "prochaine_etape_par")
     dernier = resume["dernier"]
     objectifs = list(Objectif.objects.of_visible_menage(menage, user))
     temps_forts = list(TempsFort.objects.filter(menage=menage))

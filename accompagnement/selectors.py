@@ -7,6 +7,8 @@ from django.utils import timezone
 
 from accompagnement.enums import DELAI_RYTHME_JOURS, TypeContact
 from accompagnement.models import Accompagnement, Contact
+from comptes.models import Utilisateur
+from menages.models import Intervenant
 
 # Contacts that count as meeting the household for its rythme (meetings between professionals
 # about the household do not).
@@ -78,3 +80,13 @@ def derniers_contacts(contacts, nombre: int) -> tuple[list[Contact], dict]:
         "dernier": premier.dernier_avec_le_menage if premier else None,
     }
     return rows, resume
+
+
+def responsables_prochaine_etape(menage, auteur):
+    """Who may take on a contact's next step: the professionals intervening on the household today,
+    and the contact's author."""
+    intervenants = Intervenant.objects.actifs().filter(menage=menage, utilisateur__isnull=False)
+    condition = Q(pk__in=intervenants.values("utilisateur_id"))
+    if auteur is not None:
+        condition |= Q(pk=auteur.pk)
+    return Utilisateur.objects.filter(condition, is_active=True).select_related("organisation")

@@ -21,6 +21,7 @@ from accompagnement.models import (
     planned_end,
 )
 from accompagnement.permissions import can_change_document
+from accompagnement.selectors import responsables_prochaine_etape
 from comptes.enums import CodeNiveau
 from comptes.models import NiveauAccompagnement
 from menages import services as menages_services
@@ -326,9 +327,40 @@ def save_versioned(instance, *, version: int, fields: list[str]) -> None:
     )
 
 
+def _verifier_prochaine_etape(contact: Contact) -> None:
+    """A next step is taken on by one of the household's intervenants (by default the contact's
+    author), on an optional date not before the contact; without text it has neither."""
+    if not contact.prochaine_etape:
+        if contact.prochaine_etape_le:
+            raise RegleNonRespectee(
+                {"prochaine_etape": "Décrivez la prochaine étape à laquelle vous donnez une date."}
+            )
+        contact.prochaine_etape_par = None
+        return
+    if (
+        contact.prochaine_etape_le
+        and contact.date
+        and contact.prochaine_etape_le < timezone.localdate(contact.date)
+    ):
+        raise RegleNonRespectee(
+            {"prochaine_etape_le": "La prochaine étape ne peut pas précéder la date du contact."}
+        )
+    if contact.prochaine_etape_par_id is None:
+        contact.prochaine_etape_par = contact.auteur
+    elif (
+        not responsables_prochaine_etape(contact.menage, contact.auteur)
+        .filter(pk=contact.prochaine_etape_par_id)
+        .exists()
+    ):
+        raise RegleNonRespectee(
+            {"prochaine_etape_par": "Choisissez un ou une intervenante du ménage, ou l’auteur du contact."}
+        )
+
+
 @transaction.atomic
 def enregistrer_contact(*, menage, auteur, membres=(), professionnels=(), **fields) -> Contact:
     contact = Contact(menage=menage, auteur=auteur, **fields)
+    _verifier_prochaine_etape(contact)
     contact.full_clean()
     contact.save()
     contact.membres.set(membres)
@@ -342,6 +374,9 @@ def modifier_contact(
 ) -> Contact:
     for name, value in fields.items():
         setattr(contact, name, value)
+    if {"prochaine_etape", "prochaine_etape_le", "prochaine_etape_par"} & set(fields):
+        _verifier_prochaine_etape(contact)
+        fields = {**fields, "prochaine_etape_par": contact.prochaine_etape_par}
     contact.full_clean(exclude=["version"])
     save_versioned(contact, version=version, fields=list(fields))
     if membres is not None:

@@ -252,7 +252,7 @@ def contacts(request, pk):
     qs = (
         Contact.objects.visible_to(request.user)
         .filter(menage=menage)
-        .select_related("auteur")
+        .select_related("auteur", "prochaine_etape_par")
         .prefetch_related("membres", "professionnels")
     )
     page = Paginator(qs, 30).get_page(request.GET.get("page"))

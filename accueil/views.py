@@ -1,7 +1,17 @@
-from django.shortcuts import render
-from django.views.decorators.cache import never_cache
+import datetime
 
-from accueil import selectors
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from accueil import agenda as agenda_
+from accueil import ical, selectors, services
+from accueil.models import JetonCalendrier
 from comites.selectors import seances_a_regulariser, tableau_comite
 from comptes.models import Dispositif
 from comptes.permissions import is_financeur, is_membre_comite
@@ -55,3 +65,90 @@ def plancher(request):
     return render(
         request, "accueil/plancher.html", {"dispositifs": Dispositif.objects.filter(actif=True).count()}
     )
+
+
+@never_cache
+def agenda(request):
+    """The week of the user's diary: one list per day. Any user may open hers; what it shows is
+    scoped to the households and sessions she may see."""
+    aujourdhui = timezone.localdate()
+    erreur = False
+    try:
+        jour = datetime.date.fromisoformat(request.GET.get("semaine") or aujourdhui.isoformat())
+    except ValueError:
+        jour, erreur = aujourdhui, True
+    if not datetime.date(2000, 1, 1) <= jour <= datetime.date(2100, 1, 1):
+        jour, erreur = aujourdhui, True
+    debut = agenda_.lundi(jour)
+    jours = agenda_.semaine(request.user, debut)
+    return render(
+        request,
+        "accueil/agenda.html",
+        {
+            "jours": jours,
+            "debut": debut,
+            "fin": debut + datetime.timedelta(days=6),
+            "precedente": debut - datetime.timedelta(days=7),
+            "suivante": debut + datetime.timedelta(days=7),
+            "cette_semaine": agenda_.lundi(aujourdhui),
+            "aujourdhui": aujourdhui,
+            "erreur_date": erreur,
+            "nombre": sum(len(entrees) for _, entrees in jours),
+        },
+    )
+
+
+# The feed covers the past month and the next six: enough to plan, little to expose.
+FLUX_JOURS_AVANT = 31
+FLUX_JOURS_APRES = 183
+# The new address is shown once, on the page the creation redirects to.
+CLE_SESSION_JETON = "accueil_jeton_calendrier"
+
+
+@never_cache
+def calendrier(request):
+    """The diary in one's own calendar: what the feed holds, its address when just made, and the
+    confirmation to make it (or replace it: the previous address stops working)."""
+    if request.method == "POST":
+        request.session[CLE_SESSION_JETON] = services.creer_jeton_calendrier(utilisateur=request.user)
+        return redirect("accueil:calendrier")
+    jeton = request.session.pop(CLE_SESSION_JETON, None)
+    adresse = request.build_absolute_uri(reverse("accueil:flux", args=[jeton])) if jeton else None
+    actuel = JetonCalendrier.objects.filter(utilisateur=request.user).first()
+    return render(request, "accueil/calendrier.html", {"adresse": adresse, "actuel": actuel})
+
+
+@never_cache
+def calendrier_revoquer(request):
+    """Confirmation (GET), then revocation (POST) of the feed's address."""
+    actuel = JetonCalendrier.objects.filter(utilisateur=request.user).first()
+    if request.method == "POST":
+        if services.revoquer_jeton_calendrier(utilisateur=request.user):
+            messages.success(request, "L’adresse de votre agenda est révoquée : elle ne fonctionne plus.")
+        return redirect("accueil:calendrier")
+    return render(request, "accueil/calendrier_revoquer.html", {"actuel": actuel})
+
+
+@login_not_required
+@require_GET
+def flux(request, token):
+    """The diary as an iCalendar feed, read by a calendar application with the secret of its
+    address (no login). It names no household and no person: kinds, references and links, which
+    themselves require logging in."""
+    user = services.utilisateur_du_jeton(token)
+    if user is None:
+        raise Http404
+    aujourdhui = timezone.localdate()
+    entrees = agenda_.entrees(
+        user,
+        aujourdhui - datetime.timedelta(days=FLUX_JOURS_AVANT),
+        aujourdhui + datetime.timedelta(days=FLUX_JOURS_APRES),
+    )
+    base_url = f"{request.scheme}://{request.get_host()}"
+    contenu = ical.calendrier(entrees, base_url=base_url, domaine=request.get_host().split(":")[0])
+    response = HttpResponse(contenu, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="agenda.ics"'
+    response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response

@@ -11,6 +11,8 @@ def navigation(request):
     if settings.OTP_REQUIRED and not getattr(user, "is_verified", lambda: False)():
         return {"navigation": []}  # nothing to open before the second factor
     items = [("Tableau de bord", reverse("tableau_de_bord"))]
+    if user.has_perm("menages.voir_menages") or user.has_perm("comites.voir"):
+        items.append(("Mon agenda", reverse("accueil:agenda")))
     if user.has_perm("menages.voir_menages"):
         items.append(("Ménages", reverse("dossiers:liste")))
     if user.has_perm("logements.voir_logements"):

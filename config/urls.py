@@ -8,6 +8,7 @@ urlpatterns = [
     path("", accueil_views.tableau_de_bord, name="tableau_de_bord"),
     path("sante/", comptes_views.sante, name="sante"),
     path("plancher/", accueil_views.plancher, name="plancher"),
+    path("agenda/", include("accueil.urls")),
     path("comptes/", include("comptes.urls")),
     path("logements/", include("logements.urls")),
     path("menages/", include("dossiers.urls")),

@@ -407,6 +407,13 @@ def _contacts(menage, accompagnement, *, ts, tisf, rng, i):
                 note="Rangement et entretien avec la famille.",
             )
         day += datetime.timedelta(days=rng.randint(7, 21))
+        dernier = contact
+    if day > accompagnement.date_debut:
+        # The last visit planned the next one: the worker's diary has something this week.
+        dernier.prochaine_etape = "Prochaine visite à domicile : point sur le budget."
+        dernier.prochaine_etape_le = timezone.localdate() + datetime.timedelta(days=1 + i % 6)
+        dernier.prochaine_etape_par = ts
+        dernier.save(update_fields=["prochaine_etape", "prochaine_etape_le", "prochaine_etape_par"])
 
 
 def _jalons_du_suivi(menage) -> list[datetime.date]:

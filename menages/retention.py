@@ -238,6 +238,8 @@ REGISTRE: tuple[Modele, ...] = (
         {"cle": SUPPRIME, "titre": SUPPRIME, "lien": SUPPRIME},
         menage="menage",
     ),
+    # accueil: the calendar feed's key of a professional (a hash, no household)
+    Modele("accueil.JetonCalendrier", {"empreinte": garde(COMPTE)}),
     # financement
     Modele("financement.Convention", {"intitule": garde(REFERENTIEL)}),
     Modele("financement.PartFinanceur", {"libelle": garde(REFERENTIEL)}),

@@ -15,6 +15,7 @@ class TypeRappel(models.TextChoices):
     SUIVI_POST_SORTIE = "suivi_post_sortie", "Situation à 6 ou 12 mois après la sortie"
     CONSENTEMENT = "consentement", "Notice d’information et consentement à renouveler"
     DOSSIER_LOCATIF = "dossier_locatif", "Nouveau au dossier locatif (signalement, réclamation, procédure)"
+    PROCHAINE_ETAPE = "prochaine_etape", "Prochaine étape due"
 
 
 class StatutEnvoi(models.TextChoices):

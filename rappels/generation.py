@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
-from accompagnement.models import Accompagnement, Objectif, SuiviPostSortie, TempsFort
+from accompagnement.models import Accompagnement, Contact, Objectif, SuiviPostSortie, TempsFort
 from accompagnement.selectors import annoter_suivi, en_retard
 from comites.enums import RoleMembre
 from comites.models import AvisMembre, PointOrdreDuJour, Seance
@@ -342,6 +342,32 @@ def impayes(now):
             )
 
 
+# A next step left undone this long after its day is no longer worth a reminder (the generation
+# may have been down, not longer).
+RATTRAPAGE_PROCHAINE_ETAPE_JOURS = 7
+
+
+def prochaines_etapes(now):
+    """A contact's dated next step, on its day, to the person who takes it on. The title names no
+    household, only its reference: reminders may be sent by email."""
+    today = timezone.localdate(now)
+    contacts = Contact.objects.filter(
+        prochaine_etape_le__lte=today,
+        prochaine_etape_le__gte=today - datetime.timedelta(days=RATTRAPAGE_PROCHAINE_ETAPE_JOURS),
+        prochaine_etape_par__isnull=False,
+        menage__in=Menage.objects.en_cours(),
+    ).values_list("pk", "menage_id", "menage__reference", "prochaine_etape_le", "prochaine_etape_par_id")
+    for pk, menage_id, reference, le, user_id in contacts:
+        yield Candidat(
+            f"prochaineetape:{pk}:{le:%Y%m%d}:{user_id}",
+            TypeRappel.PROCHAINE_ETAPE,
+            user_id,
+            f"Dossier {reference} : prochaine étape prévue le {le:%d/%m/%Y}.",
+            reverse("accompagnement:contacts", args=[menage_id]),
+            menage_id,
+        )
+
+
 GENERATEURS = [
     contacts_en_retard,
     echeances,
@@ -354,6 +380,7 @@ GENERATEURS = [
     suivis_post_sortie,
     consentements,
     impayes,
+    prochaines_etapes,
 ]
 
 

@@ -383,3 +383,79 @@ def test_situation_after_exit_is_recorded_once_per_milestone(client, programme, 
     response = client.post(url, data)
     assert response.status_code == 200 and "déjà renseignée" in response.text
     assert "6 mois après la sortie : Maintenu dans son logement" in client.get(menage.get_absolute_url()).text
+
+
+def _contact_data(**extra):
+    return {
+        "type": "vad",
+        "date": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        "duree_minutes": "60",
+        "confidentialite": "partage",
+        **extra,
+    }
+
+
+def test_next_step_gets_a_date_and_by_default_its_author(client, programme, menage, suivi):
+    client.force_login(programme.ts_adaff)
+    url = reverse("accompagnement:contact", args=[menage.pk])
+    form = client.get(url).context["form"]
+    assert form.initial["prochaine_etape_par"] == programme.ts_adaff.pk
+    # The household's intervenants and the author, not every user of the programme.
+    assert set(form.fields["prochaine_etape_par"].queryset) == {programme.ts_adaff, programme.tisf_afc}
+    le = timezone.localdate() + datetime.timedelta(days=3)
+    response = client.post(
+        url,
+        _contact_data(
+            prochaine_etape="Dossier FSL", prochaine_etape_le=le.isoformat(), prochaine_etape_par=""
+        ),
+    )
+    assert response.status_code == 302
+    contact = Contact.objects.get()
+    assert (contact.prochaine_etape_le, contact.prochaine_etape_par) == (le, programme.ts_adaff)
+    page = client.get(reverse("accompagnement:contacts", args=[menage.pk])).text
+    assert f"Prochaine étape le {le:%d/%m/%Y}, par {programme.ts_adaff}" in page
+
+
+def test_next_step_may_be_given_to_the_households_tisf(client, programme, menage, suivi):
+    client.force_login(programme.ts_adaff)
+    url = reverse("accompagnement:contact", args=[menage.pk])
+    data = _contact_data(prochaine_etape="Atelier budget", prochaine_etape_par=programme.tisf_afc.pk)
+    assert client.post(url, data).status_code == 302
+    assert Contact.objects.get().prochaine_etape_par == programme.tisf_afc
+
+
+def test_next_step_cannot_go_to_a_user_outside_the_household(client, programme, menage, suivi):
+    client.force_login(programme.ts_adaff)
+    url = reverse("accompagnement:contact", args=[menage.pk])
+    data = _contact_data(prochaine_etape="Atelier budget", prochaine_etape_par=programme.cesf_alogea.pk)
+    response = client.post(url, data)
+    assert response.status_code == 200 and not Contact.objects.exists()
+    assert "prochaine_etape_par" in response.context["form"].errors
+    assert "Atelier budget" in response.text
+
+
+@pytest.mark.parametrize(
+    ("extra", "champ", "message"),
+    [
+        ({"prochaine_etape_le": "2026-12-24"}, "prochaine_etape", "Décrivez la prochaine étape"),
+        (
+            {"prochaine_etape": "Rappeler", "prochaine_etape_le": "2020-01-01"},
+            "prochaine_etape_le",
+            "ne peut pas précéder la date du contact",
+        ),
+    ],
+)
+def test_bad_next_step_is_refused_next_to_its_field(client, programme, menage, suivi, extra, champ, message):
+    client.force_login(programme.ts_adaff)
+    url = reverse("accompagnement:contact", args=[menage.pk])
+    response = client.post(url, _contact_data(note="Texte gardé", **extra))
+    assert response.status_code == 200 and not Contact.objects.exists()
+    assert message in response.context["form"].errors[champ][0]
+    assert "Texte gardé" in response.text
+
+
+def test_no_next_step_text_keeps_no_person(client, programme, menage, suivi):
+    client.force_login(programme.ts_adaff)
+    url = reverse("accompagnement:contact", args=[menage.pk])
+    assert client.post(url, _contact_data(prochaine_etape_par=programme.ts_adaff.pk)).status_code == 302
+    assert Contact.objects.get().prochaine_etape_par is None

@@ -333,3 +333,48 @@ def test_no_arrears_reminder_while_the_tenants_rent_is_unknown(programme, suivi)
 
     SoldeLocatif.objects.create(menage=suivi.menage, mois=datetime.date(2026, 10, 1), solde=Decimal("5000"))
     assert generated(TypeRappel.IMPAYES) == set()
+
+
+def test_dated_next_step_reminds_who_takes_it_on_its_day_once_naming_no_household(programme, suivi):
+    menage = suivi.menage
+    menage.nom = "Marqueur-Zyx"
+    menage.save()
+    ContactFactory(
+        menage=menage,
+        auteur=programme.ts_adaff,
+        prochaine_etape="Appeler la CAF avec Mme Marqueur-Zyx",
+        prochaine_etape_le=datetime.date(2026, 11, 29),
+        prochaine_etape_par=programme.cesf_habitat,
+    )
+    ContactFactory(
+        menage=menage,
+        auteur=programme.ts_adaff,
+        prochaine_etape="Pas encore",
+        prochaine_etape_le=datetime.date(2026, 11, 30),
+        prochaine_etape_par=programme.ts_adaff,
+    )
+    assert generated(TypeRappel.PROCHAINE_ETAPE) == {"cesf.habitat"}
+    rappel = Rappel.objects.get(type=TypeRappel.PROCHAINE_ETAPE)
+    assert rappel.titre == f"Dossier {menage.reference} : prochaine étape prévue le 29/11/2026."
+    assert "Marqueur" not in rappel.titre and "CAF" not in rappel.titre
+    assert rappel.lien == reverse("accompagnement:contacts", args=[menage.pk])
+    generation.generer()
+    assert Rappel.objects.filter(type=TypeRappel.PROCHAINE_ETAPE).count() == 1
+
+
+def test_next_step_long_past_or_taken_by_someone_who_lost_sight_gives_no_reminder(programme, suivi):
+    ContactFactory(
+        menage=suivi.menage,
+        auteur=programme.ts_adaff,
+        prochaine_etape="Oubliée",
+        prochaine_etape_le=datetime.date(2026, 11, 1),
+        prochaine_etape_par=programme.ts_adaff,
+    )
+    ContactFactory(
+        menage=suivi.menage,
+        auteur=programme.ts_adaff,
+        prochaine_etape="Chez un autre bailleur",
+        prochaine_etape_le=datetime.date(2026, 11, 29),
+        prochaine_etape_par=programme.cesf_alogea,
+    )
+    assert generated(TypeRappel.PROCHAINE_ETAPE) == set()

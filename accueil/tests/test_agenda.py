@@ -1,0 +1,107 @@
+import datetime
+
+from django.urls import reverse
+
+from accompagnement.models import SuiviPostSortie
+from accompagnement.tests.factories import ContactFactory
+from accueil.tests.conftest import ajouter_une_ligne_de_chaque, paris
+from comites.tests.factories import InstanceFactory, SeanceFactory
+from comptes.enums import Role
+from comptes.tests.factories import user_with_role
+from menages.tests.factories import IntervenantFactory, MenageFactory
+
+
+def jours(response):
+    return {jour: [e.type for e in entrees] for jour, entrees in response.context["jours"]}
+
+
+def test_diary_lists_my_week_day_by_day(client, programme, semaine):
+    client.force_login(programme.ts_adaff)
+    response = client.get(reverse("accueil:agenda"))
+    assert response.status_code == 200
+    assert jours(response) == {
+        datetime.date(2026, 12, 7): ["Contact"],
+        datetime.date(2026, 12, 8): ["Séance de comité"],
+        datetime.date(2026, 12, 9): ["Prochaine étape"],
+        datetime.date(2026, 12, 10): ["Temps fort"],
+        datetime.date(2026, 12, 11): ["Objectif à revoir"],
+        datetime.date(2026, 12, 12): ["Situation après la sortie"],
+        datetime.date(2026, 12, 13): [],
+    }
+    html = response.text
+    assert "Semaine du 7 au 13 décembre 2026" in html
+    assert '<h3 class="h6 mb-1" id="jour-2026-12-09">Mercredi 9 décembre' in html
+    assert 'aria-current="date"' in html and html.count('aria-current="date"') == 1
+    assert "Rendez-vous CAF 0" in html and "Famille Agenda" in html
+    assert "14:00" in html and "Comité de suivi de l’Aude" in html
+
+
+def test_a_recorded_follow_up_leaves_the_diary(client, programme, semaine):
+    acc = semaine.accompagnements.get(numero_parcours=100)
+    SuiviPostSortie.objects.create(accompagnement=acc, echeance_mois=6, situation="maintien")
+    client.force_login(programme.ts_adaff)
+    assert jours(client.get(reverse("accueil:agenda")))[datetime.date(2026, 12, 12)] == []
+
+
+def test_weeks_before_and_after_and_a_bad_date(client, programme, semaine):
+    client.force_login(programme.ts_adaff)
+    suivante = client.get(reverse("accueil:agenda"), {"semaine": "2026-12-16"})
+    assert min(jours(suivante)) == datetime.date(2026, 12, 14)
+    assert not any(jours(suivante).values())
+    assert "?semaine=2026-12-07" in suivante.text and "Cette semaine" in suivante.text
+    mauvaise = client.get(reverse("accueil:agenda"), {"semaine": "9999-99-99"})
+    assert mauvaise.status_code == 200
+    assert "La date demandée n’est pas valide" in mauvaise.text
+    assert min(jours(mauvaise)) == datetime.date(2026, 12, 7)
+
+
+def test_diary_shows_neither_other_households_nor_other_bodies(client, programme, semaine):
+    # Her organisation's household she does not follow in person, another organisation's one,
+    # a next step given to a colleague, a session of a body she does not sit on.
+    collegue = MenageFactory(dispositif=programme.dispositif, etat="accompagnement", nom="Collègue")
+    consoeur = user_with_role(Role.TRAVAILLEUR_SOCIAL, programme.adaff, username="consoeur")
+    IntervenantFactory(menage=collegue, utilisateur=consoeur, date_debut=datetime.date(2026, 1, 1))
+    autre = MenageFactory(dispositif=programme.dispositif, etat="accompagnement", nom="Autre association")
+    IntervenantFactory(menage=autre, utilisateur=programme.ts_hdm, date_debut=datetime.date(2026, 1, 1))
+    ajouter_une_ligne_de_chaque(programme, collegue, 1, consoeur)
+    ajouter_une_ligne_de_chaque(programme, autre, 1, programme.ts_hdm)
+    ContactFactory(
+        menage=semaine,
+        auteur=programme.ts_adaff,
+        prochaine_etape="Pour la TISF",
+        prochaine_etape_le=datetime.date(2026, 12, 9),
+        prochaine_etape_par=programme.tisf_afc,
+    )
+    SeanceFactory(
+        instance=InstanceFactory(dispositif=programme.dispositif, nom="Commission d’ailleurs"),
+        date=paris(datetime.date(2026, 12, 8), datetime.time(9, 0)),
+    )
+    client.force_login(programme.ts_adaff)
+    html = client.get(reverse("accueil:agenda")).text
+    for absent in ("Collègue", "Autre association", "Pour la TISF", "Commission d’ailleurs"):
+        assert absent not in html
+    client.force_login(programme.ts_hdm)
+    html = client.get(reverse("accueil:agenda")).text
+    assert "Autre association" in html and "Famille Agenda" not in html
+
+
+def test_diary_query_count_does_not_grow_with_rows(client, programme, semaine, count_queries):
+    client.force_login(programme.ts_adaff)
+    url = reverse("accueil:agenda")
+    few = count_queries(client.get, url)
+    for i in range(1, 8):
+        ajouter_une_ligne_de_chaque(programme, semaine, i)
+        SeanceFactory(
+            instance=semaine.dispositif.instances.get(),
+            date=paris(datetime.date(2026, 12, 8), datetime.time(9, i)),
+        )
+    response = client.get(url)
+    assert len(jours(response)[datetime.date(2026, 12, 10)]) == 8
+    assert count_queries(client.get, url) == few
+
+
+def test_main_navigation_links_the_diary_for_field_workers_only(client, programme, frozen):
+    client.force_login(programme.tisf_afc)
+    assert "Mon agenda" in [i["label"] for i in client.get("/").context["navigation"]]
+    client.force_login(programme.financeur)
+    assert "Mon agenda" not in [i["label"] for i in client.get("/").context["navigation"]]
