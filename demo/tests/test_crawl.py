@@ -1,7 +1,10 @@
+import importlib.util
 import json
 from collections import Counter
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from demo.crawl import DOWNLOAD_SUFFIXES, classify, crawl_role, verdict
@@ -80,3 +83,36 @@ def test_verdict_and_command_fail_above_the_target_after_writing_the_result(demo
     assert admin["pages"][0]["requetes"] > 0
     assert not [p for p in admin["pages"] if p["url"].startswith("/admin/")]
     assert admin["ignores"]["exclu"]["exemples"] == ["/admin/"]
+
+
+def test_report_adds_the_worst_pages_per_role_and_fails_with_the_crawl(tmp_path):
+    spec = importlib.util.spec_from_file_location("rapport", Path(settings.BASE_DIR) / "bench" / "rapport.py")
+    rapport = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(rapport)
+    mesures = {
+        "menages": 100,
+        "pages": {"plancher": {"p50_ms": 5, "p95_ms": 6, "requetes": 11, "requete_max_ms": 1}},
+    }
+    (tmp_path / "petit.json").write_text(json.dumps(mesures))
+    (tmp_path / "grand.json").write_text(json.dumps(mesures | {"menages": 10000}))
+    pages = [
+        {"role": "ts.adaff", "url": f"/menages/{i}/", "motif": "dossiers:detail", "ms": 10.0 * i,
+         "plancher_ms": 10.0, "ratio": float(i), "requetes": 20 + i}
+        for i in range(7, 0, -1)
+    ]  # fmt: skip
+    parcours = {"objectif": 3.0, "pages_mesurees": 7, "ratio_max": 7.0, "erreurs_serveur": []}
+    parcours |= {"roles": {"ts.adaff": {"plancher_ms": 10.0, "pages": pages, "erreurs": [], "ignores": {}}}}
+    args = [str(tmp_path / "petit.json"), str(tmp_path / "grand.json"), str(tmp_path / "rapport")]
+
+    (tmp_path / "parcours.json").write_text(json.dumps(parcours | {"objectif_atteint": False}))
+    assert rapport.main(*args, str(tmp_path / "parcours.json")) == 1
+    md = (tmp_path / "rapport.md").read_text()
+    assert "| ts.adaff | `/menages/7/` | dossiers:detail | 70.0 | 10.0 | 7.00 | 27 |" in md
+    assert "/menages/3/" in md and "/menages/2/" not in md  # the five worst only
+    assert json.loads((tmp_path / "rapport.json").read_text())["parcours"]["ratio_max"] == 7.0
+
+    (tmp_path / "parcours.json").write_text(
+        json.dumps(parcours | {"objectif": 8.0, "objectif_atteint": True})
+    )
+    assert rapport.main(*args, str(tmp_path / "parcours.json")) == 0
+    assert rapport.main(*args) == 0
