@@ -116,6 +116,7 @@ class Role:
     erreurs: list[dict] = field(default_factory=list)  # links answering neither 200 nor 3xx
     ignores: dict[str, list[str]] = field(default_factory=dict)  # reason -> URLs not requested
     par_motif: Counter = field(default_factory=Counter)
+    tronque: bool = False  # stopped at max_pages with links left to follow
 
     def ignorer(self, raison: str, url: str) -> None:
         self.ignores.setdefault(raison, []).append(url)
@@ -202,6 +203,7 @@ def crawl_role(
             )
         for href in hrefs:
             consider(href, url)
+    role.tronque = bool(queue)
     role.plancher_ms = round(statistics.median(floor_times), 2) if floor_times else 0.0
     return role
 
@@ -250,6 +252,7 @@ def verdict(roles: list[Role], *, objectif: float) -> dict:
         "roles": {
             r.username: {
                 "plancher_ms": r.plancher_ms,
+                "tronque": r.tronque,
                 "pages": [asdict(p) for p in sorted(r.pages, key=lambda p: -p.ratio)],
                 "erreurs": r.erreurs,
                 "ignores": {

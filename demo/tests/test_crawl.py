@@ -43,6 +43,8 @@ def test_crawl_follows_each_roles_links_skips_downloads_and_caps_each_pattern(de
             assert page.ratio == round(page.ms / page.plancher_ms, 2)
         assert role.plancher_ms > 0
         assert not [e for e in role.erreurs if e["statut"] >= 500]
+    # These two roles' whole reach fits under 60 pages: nothing was left to follow.
+    assert not roles["comite.cg"].tronque and not roles["financeur.ddcspp"].tronque
     # The household list links to every household: only two files are requested per role.
     ts = roles["ts.adaff"]
     assert Counter(p.motif for p in ts.pages)["dossiers:detail"] == 2
@@ -56,7 +58,7 @@ def test_crawl_follows_each_roles_links_skips_downloads_and_caps_each_pattern(de
 
 def test_verdict_and_command_fail_above_the_target_after_writing_the_result(demo, tmp_path):
     role = crawl_role("ts.adaff", repetitions=1, per_pattern=1, max_pages=5)
-    assert len(role.pages) == 5
+    assert len(role.pages) == 5 and role.tronque
     tenu = verdict([role], objectif=1000)
     assert tenu["objectif_atteint"] and tenu["depassements"] == [] and tenu["pages_mesurees"] == 5
     manque = verdict([role], objectif=0.0001)

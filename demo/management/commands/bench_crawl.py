@@ -56,7 +56,7 @@ class Command(BaseCommand):
         for username, role in result["roles"].items():
             pire = role["pages"][0] if role["pages"] else None
             self.stdout.write(
-                f"{username:20} {len(role['pages']):4d} pages  plancher {role['plancher_ms']:6.1f} ms  "
+                f"{username:20} {len(role['pages']):4d} pages{'+' if role['tronque'] else ' '} plancher {role['plancher_ms']:6.1f} ms  "
                 + (f"pire {pire['ratio']:5.2f} × ({pire['requetes']} requêtes) {pire['url']}" if pire else "")
             )
         self.stdout.write(
