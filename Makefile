@@ -53,8 +53,12 @@ test: install dirs lint
 clean:
 	rm -rf var .pytest_cache .ruff_cache
 
-# Key pages at 100 and at 10,000 households on PostgreSQL (databases asea_bench_*; created once).
+# Key pages at 100 and at 10,000 households on PostgreSQL (databases asea_bench_*; created once),
+# then the crawl at 10,000: every page each demo role reaches by links, at most BENCH_OBJECTIF
+# times the floor page (`make bench BENCH_OBJECTIF=4`). Fails if a key page or a crawled page
+# misses its target; the report (var/bench/rapport.md) is written either way.
 BENCH_PG ?= postgres://postgres@127.0.0.1:5432
+BENCH_OBJECTIF ?= 3
 bench: install dirs
 	mkdir -p var/bench
 	for n in 100 10000; do \
@@ -65,7 +69,17 @@ bench: install dirs
 		&& $(BIN)/python manage.py seed_scale --menages $$n --contacts $$((n * 50)) \
 		&& $(BIN)/python manage.py bench --sortie var/bench/mesures-$$n.json || exit 1; \
 	done
-	$(BIN)/python bench/rapport.py var/bench/mesures-100.json var/bench/mesures-10000.json var/bench/rapport
+	rm -f var/bench/parcours-10000.json
+	DATABASE_URL="$(BENCH_PG)/asea_bench_10000" DJANGO_SETTINGS_MODULE=config.settings.dev DEBUG=0 \
+		$(BIN)/python manage.py bench_crawl --objectif $(BENCH_OBJECTIF) --sortie var/bench/parcours-10000.json; \
+		crawl=$$?; \
+		if test -s var/bench/parcours-10000.json; then \
+			$(BIN)/python bench/rapport.py var/bench/mesures-100.json var/bench/mesures-10000.json var/bench/rapport \
+				var/bench/parcours-10000.json; \
+		else \
+			$(BIN)/python bench/rapport.py var/bench/mesures-100.json var/bench/mesures-10000.json var/bench/rapport \
+				&& exit $$crawl; \
+		fi
 
 # Load test: gunicorn on loopback with the 10,000-household data set (make bench builds it), then
 # 30 simulated users for 2 minutes. Fails if any request fails.

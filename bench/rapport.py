@@ -1,14 +1,43 @@
 """Combine the measures at 100 and at 10,000 households into a report (Markdown and JSON).
 
 Targets (issue «Proof at scale»): each key page's p95 within 4 times the floor's and within 1.5
-times its own p95 at 100 households; every SQL query under 20 ms."""
+times its own p95 at 100 households; every SQL query under 20 ms.
+
+With a fourth argument, the crawl's result (`manage.py bench_crawl --sortie`): the worst pages of
+each role are added to the report, which fails when the crawl missed its target."""
 
 import json
 import sys
 from pathlib import Path
 
+PIRES_PAR_ROLE = 5
 
-def main(petit: str, grand: str, sortie: str) -> int:
+
+def section_crawl(crawl: dict) -> list[str]:
+    """Markdown lines: the verdict, then the worst pages of each role with their query counts."""
+    md = [
+        "",
+        f"## Pages atteintes par les liens de chaque rôle ({crawl['pages_mesurees']} pages)",
+        "",
+        f"Médiane de chaque page rapportée à la médiane du plancher, mesurées en alternance ; "
+        f"objectif : au plus {crawl['objectif']:g} fois le plancher. Ratio maximal : {crawl['ratio_max']:.2f} "
+        f"({'atteint' if crawl['objectif_atteint'] else 'non atteint'}).",
+        "",
+        "| Rôle | Page | Motif d’URL | ms | plancher (ms) | × plancher | requêtes |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for role, data in crawl["roles"].items():
+        for p in data["pages"][:PIRES_PAR_ROLE]:
+            md.append(
+                f"| {role} | `{p['url']}` | {p['motif']} | {p['ms']} | {p['plancher_ms']} | {p['ratio']:.2f} | {p['requetes']} |"
+            )
+    if crawl["erreurs_serveur"]:
+        md += ["", "Erreurs serveur :", ""]
+        md += [f"- HTTP {e['statut']} pour {e['role']} : `{e['url']}`" for e in crawl["erreurs_serveur"]]
+    return md
+
+
+def main(petit: str, grand: str, sortie: str, crawl: str | None = None) -> int:
     a, b = json.loads(Path(petit).read_text()), json.loads(Path(grand).read_text())
     plancher = b["pages"]["plancher"]["p95_ms"]
     lignes, rapport, ok = [], {"menages": [a["menages"], b["menages"]], "pages": {}}, True
@@ -33,6 +62,11 @@ def main(petit: str, grand: str, sortie: str) -> int:
         "|---|---|---|---|---|---|---|---|---|",
         *lignes,
     ]
+    if crawl:
+        resultat = json.loads(Path(crawl).read_text())
+        md += section_crawl(resultat)
+        rapport["parcours"] = resultat
+        ok &= resultat["objectif_atteint"]
     Path(sortie).with_suffix(".md").write_text("\n".join(md) + "\n")
     Path(sortie).with_suffix(".json").write_text(json.dumps(rapport, indent=2, ensure_ascii=False))
     print("\n".join(md))
@@ -40,4 +74,4 @@ def main(petit: str, grand: str, sortie: str) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(*sys.argv[1:4]))
+    sys.exit(main(*sys.argv[1:5]))
