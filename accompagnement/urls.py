@@ -22,6 +22,11 @@ urlpatterns = [
     path("<int:pk>/documents/<int:doc_pk>/", views.document, name="document"),
     path("<int:pk>/intervenants/nouveau/", views.intervenant, name="intervenant"),
     path(
+        "<int:pk>/intervenants/professionnels/",
+        views.intervenant_professionnels,
+        name="intervenant_professionnels",
+    ),
+    path(
         "<int:pk>/intervenants/<int:intervenant_pk>/fin/",
         views.intervenant_terminer,
         name="intervenant_terminer",
