@@ -10,6 +10,7 @@ several give a French error next to the field, the text kept.
 The field validates the pk against its own (scoped) queryset, as a ModelChoiceField does.
 """
 
+import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
@@ -127,3 +128,10 @@ def rendre_resultats(request, field):
             "texte": texte,
         },
     )
+
+
+class AutocompleteFilter(django_filters.Filter):
+    """A filter set's choice among many, searched: pass `queryset` (scoped in the filter set's
+    __init__ through `extra`), `recherche` and `url`."""
+
+    field_class = AutocompleteField

@@ -16,8 +16,10 @@ from django.views.decorators.cache import never_cache
 
 from comptes.access import require_perm
 from comptes.formats import format_euros
+from comptes.widgets import rendre_resultats
 from menages import selectors, services, workflow
 from menages.enums import DecisionFinanceur, EtatParcours, ModeReponse, TypeDiagnostic
+from menages.filters import MenageFilter
 from menages.forms import (
     DetteFormSet,
     DiagnosticForm,
@@ -403,3 +405,12 @@ def journal(request, pk):
     )
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(request, "menages/journal.html", {"menage": menage, "page": page})
+
+
+@never_cache
+def referents(request):
+    """The household list's referent filter, searched: the social workers of the user's programmes
+    matching the typed text, at most a page of them."""
+    require_perm(request.user, "menages.voir_menages")
+    filtre = MenageFilter(queryset=Menage.objects.none(), request=request)
+    return rendre_resultats(request, filtre.form.fields["referent"])
