@@ -101,3 +101,13 @@ def test_without_javascript_the_typed_name_is_resolved(client, programme, menage
     else:
         assert response.status_code == 200
         assert attendu in response.text and f'value="{texte}"' in response.text
+
+
+def test_search_queries_do_not_grow_with_the_programme_users(client, programme, menage, count_queries):
+    _professionnels(programme.adaff, 5)
+    client.force_login(programme.ts_adaff)
+    url = reverse("accompagnement:intervenant_professionnels", args=[menage.pk])
+    client.get(url, {"q": "alex"})
+    requetes = count_queries(client.get, url, {"q": "alex"})
+    _professionnels(programme.adaff, 30, nom="Renfort")
+    assert count_queries(client.get, url, {"q": "alex"}) == requetes

@@ -88,3 +88,13 @@ def test_a_referent_of_another_programme_is_a_field_error_not_a_500(client, prog
         response = client.get(reverse("dossiers:liste"), params)
         assert response.status_code == 200
         assert 'id="id_referent_error"' in response.text or "id_referent_error" in response.text
+
+
+def test_search_queries_do_not_grow_with_social_workers(client, programme, count_queries):
+    _travailleurs_sociaux(programme.adaff, 5)
+    client.force_login(programme.ts_adaff)
+    url = reverse("menages:referents")
+    client.get(url, {"q": "sam"})
+    requetes = count_queries(client.get, url, {"q": "sam"})
+    _travailleurs_sociaux(programme.adaff, 30)
+    assert count_queries(client.get, url, {"q": "sam"}) == requetes
