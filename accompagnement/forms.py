@@ -16,6 +16,8 @@ from accompagnement.selectors import responsables_prochaine_etape
 from comptes.confidentialite import peut_lire, retirer_choix_du_niveau
 from comptes.enums import CodeNiveau, TypeOrganisation
 from comptes.models import Organisation, Utilisateur
+from comptes.selectors import rechercher_utilisateurs
+from comptes.widgets import AutocompleteField
 from menages.enums import MotifSortie, TypeIntervention
 from menages.forms import DateInput
 from menages.models import Intervenant, Membre
@@ -325,22 +327,40 @@ class RemplacerDocumentForm(FichierForm):
     fichier = forms.FileField(label="Nouveau fichier (PDF, JPEG ou PNG, 10 Mo au plus)")
 
 
+def professionnels_du_dispositif(dispositif):
+    """The active users of the organisations taking part in `dispositif`: whom an intervention may
+    name. Searched (comptes.widgets), never listed: a programme may count hundreds."""
+    return (
+        Utilisateur.objects.filter(is_active=True, organisation__dispositifs=dispositif)
+        .select_related("organisation")
+        .distinct()
+    )
+
+
+class ProfessionnelField(AutocompleteField):
+    def __init__(self, **kwargs):
+        super().__init__(recherche=rechercher_utilisateurs, **kwargs)
+
+    def label_from_instance(self, obj):
+        return f"{obj} ({obj.organisation})" if obj.organisation_id else str(obj)
+
+
 class IntervenantForm(forms.Form):
     type = forms.ChoiceField(label="Intervention", choices=TypeIntervention.choices)
-    utilisateur = forms.ModelChoiceField(
-        label="Professionnel du dispositif", queryset=Utilisateur.objects.none(), required=False
+    utilisateur = ProfessionnelField(
+        label="Professionnel du dispositif",
+        queryset=Utilisateur.objects.none(),
+        required=False,
+        help_text="Tapez quelques lettres de son nom, puis choisissez dans la liste.",
     )
     nom_externe = forms.CharField(label="Ou partenaire extérieur : nom", max_length=150, required=False)
     fonction = forms.CharField(label="Fonction, organisme", max_length=150, required=False)
     date_debut = forms.DateField(label="Début", widget=DateInput, initial=timezone.localdate)
 
-    def __init__(self, *args, dispositif, **kwargs):
+    def __init__(self, *args, dispositif, url_recherche="", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["utilisateur"].queryset = (
-            Utilisateur.objects.filter(is_active=True, organisation__dispositifs=dispositif)
-            .select_related("organisation")
-            .distinct()
-        )
+        self.fields["utilisateur"].queryset = professionnels_du_dispositif(dispositif)
+        self.fields["utilisateur"].widget.url = url_recherche
 
     def clean(self):
         data = super().clean()

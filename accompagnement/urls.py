@@ -24,6 +24,11 @@ urlpatterns = [
     path("<int:pk>/documents/<int:doc_pk>/remplacer/", views.document_remplacer, name="document_remplacer"),
     path("<int:pk>/intervenants/nouveau/", views.intervenant, name="intervenant"),
     path(
+        "<int:pk>/intervenants/professionnels/",
+        views.intervenant_professionnels,
+        name="intervenant_professionnels",
+    ),
+    path(
         "<int:pk>/intervenants/<int:intervenant_pk>/fin/",
         views.intervenant_terminer,
         name="intervenant_terminer",

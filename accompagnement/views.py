@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
@@ -25,6 +26,7 @@ from accompagnement.forms import (
 from accompagnement.models import Contact, Document, Objectif, Orientation, TempsFort
 from comptes.access import get_visible_or_404
 from comptes.confidentialite import retirer_choix_du_niveau
+from comptes.widgets import rendre_resultats
 from menages.enums import EtatParcours, TypeDiagnostic
 from menages.models import Intervenant
 from menages.selectors import charger_menage, effets_fin_intervention
@@ -449,12 +451,25 @@ def document_remplacer(request, pk, doc_pk):
 @never_cache
 def intervenant(request, pk):
     menage = charger_menage(request.user, pk, perm="accompagnement.intervenants")
-    form = IntervenantForm(request.POST or None, dispositif=menage.dispositif)
+    form = IntervenantForm(
+        request.POST or None,
+        dispositif=menage.dispositif,
+        url_recherche=reverse("accompagnement:intervenant_professionnels", args=[menage.pk]),
+    )
     if request.method == "POST" and form.is_valid():
         ajouter_intervenant(menage=menage, **form.cleaned_data)
         messages.success(request, "L’intervenant est ajouté.")
         return redirect(menage)
     return _page(request, "accompagnement/form.html", menage, form, "Ajouter un intervenant")
+
+
+@never_cache
+def intervenant_professionnels(request, pk):
+    """The intervention form's search: the programme's professionals matching the typed text, at
+    most a page of them, for those who may add an intervention to this household."""
+    menage = charger_menage(request.user, pk, perm="accompagnement.intervenants")
+    form = IntervenantForm(dispositif=menage.dispositif)
+    return rendre_resultats(request, form.fields["utilisateur"])
 
 
 @never_cache

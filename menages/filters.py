@@ -1,10 +1,29 @@
 import django_filters
 from django import forms
+from django.urls import reverse_lazy
 
 from comptes.enums import CodeNiveau, Role, TypeOrganisation
 from comptes.models import Commune, Organisation, Utilisateur
+from comptes.selectors import dispositifs_de, rechercher_utilisateurs
+from comptes.widgets import AutocompleteFilter
 from menages.enums import EtatParcours, Probleme, SourceOrientation, TypeIntervention
 from menages.models import Intervenant, Menage, ProblemeMenage
+
+
+def referents_visibles(user):
+    """The active social workers of the user's programmes: whom the list may be filtered on as a
+    referent. Searched (comptes.widgets), never listed: at scale they are hundreds."""
+    if user is None or not user.is_authenticated:
+        return Utilisateur.objects.none()
+    return (
+        Utilisateur.objects.filter(
+            attributions_roles__role=Role.TRAVAILLEUR_SOCIAL,
+            is_active=True,
+            organisation__dispositifs__in=dispositifs_de(user),
+        )
+        .only("pk", "username", "first_name", "last_name")
+        .distinct()
+    )
 
 
 class MenageFilter(django_filters.FilterSet):
@@ -19,13 +38,12 @@ class MenageFilter(django_filters.FilterSet):
         label="Commune", queryset=Commune.objects.all(), empty_label="Toutes"
     )
     niveau = django_filters.ChoiceFilter(label="Niveau", choices=CodeNiveau.choices, empty_label="Tous")
-    referent = django_filters.ModelChoiceFilter(
+    referent = AutocompleteFilter(
         label="Référent",
-        queryset=Utilisateur.objects.filter(
-            attributions_roles__role=Role.TRAVAILLEUR_SOCIAL, is_active=True
-        ).only("pk", "username", "first_name", "last_name"),
+        queryset=Utilisateur.objects.none(),
+        recherche=rechercher_utilisateurs,
+        url=reverse_lazy("menages:referents"),
         method="filter_referent",
-        empty_label="Tous",
     )
     source_orientation = django_filters.ChoiceFilter(
         label="Origine", choices=SourceOrientation.choices, empty_label="Toutes"
@@ -40,6 +58,10 @@ class MenageFilter(django_filters.FilterSet):
     class Meta:
         model = Menage
         fields = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["referent"].extra["queryset"] = referents_visibles(getattr(self.request, "user", None))
 
     def qs_sans_etat(self):
         """The households matching every filter but the step, for the counts by step: the form

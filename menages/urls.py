@@ -5,6 +5,7 @@ from menages import views
 app_name = "menages"
 urlpatterns = [
     path("nouveau/", views.creer, name="creer"),
+    path("referents/", views.referents, name="referents"),
     path("<int:pk>/modifier/", views.modifier, name="modifier"),
     path("<int:pk>/composition/", views.composition, name="composition"),
     path("<int:pk>/budget/", views.budget, name="budget"),

@@ -17,8 +17,10 @@ from django.views.decorators.cache import never_cache
 from comptes.access import require_perm
 from comptes.confidentialite import lignes_journal, lisibles, retirer_champs
 from comptes.formats import format_euros
+from comptes.widgets import rendre_resultats
 from menages import selectors, services, workflow
 from menages.enums import DecisionFinanceur, EtatParcours, ModeReponse, TypeDiagnostic
+from menages.filters import MenageFilter
 from menages.forms import (
     ConsentementForm,
     DetteFormSet,
@@ -532,3 +534,12 @@ def consentement_retirer(request, pk, consentement_pk):
         "menages/consentement_retirer.html",
         {"menage": menage, "consentement": consentement, "effets": selectors.effets_retrait(consentement)},
     )
+
+
+@never_cache
+def referents(request):
+    """The household list's referent filter, searched: the social workers of the user's programmes
+    matching the typed text, at most a page of them."""
+    require_perm(request.user, "menages.voir_menages")
+    filtre = MenageFilter(queryset=Menage.objects.none(), request=request)
+    return rendre_resultats(request, filtre.form.fields["referent"])
