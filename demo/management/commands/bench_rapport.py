@@ -61,8 +61,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--force", action="store_true", help="run even if the database name does not say scratch/bench"
         )
+        parser.add_argument("--pdf", help="also write the report's PDF to this path, to look at its pages")
 
-    def handle(self, *args, menages, contacts, annee, force, **options):
+    def handle(self, *args, menages, contacts, annee, force, pdf=None, **options):
+        chemin_pdf = pdf
         nom = str(connection.settings_dict["NAME"])
         if not force and not any(mot in nom for mot in ("bench", "scratch", "test")):
             raise CommandError(f"La base « {nom} » ne semble pas être une base de test : utilisez --force.")
@@ -80,6 +82,9 @@ class Command(BaseCommand):
         pdf = documents.rapport_pdf(rapport)
         t2 = time.perf_counter()
         rss_mo = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        if chemin_pdf:
+            with open(chemin_pdf, "wb") as sortie:
+                sortie.write(pdf)
 
         tracemalloc.start()
         documents.rapport_pdf(rapport)
