@@ -14,7 +14,10 @@ def actions(menage, user) -> list[Action]:
     actions = []
     if permissions.can_ask_committee(user, menage):
         actions.append(Action("Demander au comité", reverse("comites:demande", args=[menage.pk]), ordre=30))
-    # The summary of the item awaiting the next session, for the referent who writes it.
+    # The summary of the item awaiting the next session, for the referent who writes it; the item
+    # is read only when the household and the reader allow a summary at all.
+    if not permissions.can_write_summary_for(user, menage):
+        return actions
     point = (
         PointOrdreDuJour.objects.ouverts()
         .filter(menage=menage)

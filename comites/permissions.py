@@ -103,7 +103,12 @@ def can_write_summary(user, point) -> bool:
     organisation (the same people who ask the committee), for a household proposed or in support."""
     if point.seance.close or point.est_decide:
         return False
-    menage = point.menage
+    return can_write_summary_for(user, point.menage)
+
+
+def can_write_summary_for(user, menage) -> bool:
+    """The part of `can_write_summary` that depends on the household only: the household file
+    asks it before reading the household's open item."""
     if menage.etat not in ETATS_ACCOMPAGNEMENT | {EtatParcours.PROPOSITION_COMITE}:
         return False
     return user.is_authenticated and (user.est_administrateur or can_propose_level(user, menage))

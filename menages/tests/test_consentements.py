@@ -21,6 +21,7 @@ from menages.tests.factories import (
     PreDiagnosticFactory,
     RessourceFactory,
 )
+from tests.support.droit_acces import dpo_de, pdf_remis
 from tests.support.migrations import migrer
 
 
@@ -307,13 +308,8 @@ def test_migration_turns_the_two_dates_into_a_consent_per_partner():
 
 
 def test_right_of_access_export_lists_the_consents_and_withdrawals(client, programme, menage):
-    import io
-
-    from pypdf import PdfReader
-
+    # The export is a request the referent makes and the DPO reviews and releases (dossiers).
     _retirer(client, programme, menage, Partenaire.IML)
-    client.force_login(programme.ts_adaff)
-    response = client.get(reverse("dossiers:export", args=[menage.pk]))
-    texte = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    texte = pdf_remis(client, menage, referent=programme.ts_adaff, dpo=dpo_de(programme.adaff))
     assert "Vos consentements au partage" in texte
     assert "Partenaire IML (HDM)" in texte and timezone.localdate().strftime("%d/%m/%Y") in texte

@@ -96,6 +96,8 @@ def test_file_and_timeline_query_counts_do_not_grow_with_records(client, program
     assert count_queries(client.get, url) == one
     # The file, with a diagnostic: 31 queries when it also held the timeline.
     # (+1 since the consents to sharing are shown: one prefetch for the file and the timeline.)
+    # The committee's open item (for « Rédiger la synthèse pour le comité ») is read only when the
+    # household's step and the reader allow a summary: not for this household, at its referral.
     assert page != "dossiers:detail" or one <= 30
     # The timeline reads no member, resource or debt.
     assert page != "dossiers:chronologie" or one <= 27
