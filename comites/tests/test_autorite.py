@@ -36,27 +36,37 @@ PERSONAS_SANS_PRESIDENCE = [p for p in PERSONAS_SANS_DECISION if p != "comite"]
 
 @pytest.mark.parametrize("persona", PERSONAS_SANS_PRESIDENCE)
 def test_only_the_chair_decides_through_the_decision_form(client, programme, seance, persona):
+    """The decision goes in two steps (the item's form keeps a draft, its confirmation page applies
+    it): a non-chair is refused at each step, even holding a draft in the session."""
     menage = proposition(programme)
     intervenants_de_tous(programme, menage)
     (point,) = services.construire_ordre_du_jour(seance=seance)
     all_present(seance)
+    donnees = {"action": "decision", "decision": "valider", "niveau": "niveau_2", "commentaire": "Je valide"}
     client.force_login(getattr(programme, persona))
-    response = client.post(
-        reverse("comites:point", args=[point.pk]),
-        {"action": "decision", "decision": "valider", "niveau": "niveau_2", "commentaire": "Je valide"},
-    )
+    # Step 1: the item's form keeps no draft for them and never leads to the confirmation.
+    response = client.post(reverse("comites:point", args=[point.pk]), donnees)
     assert response.status_code in (200, 403, 404)
+    assert f"comites-decision-{point.pk}" not in client.session
+    # Step 2: the confirmation page refuses them, even with a draft put in their session.
+    session = client.session
+    session[f"comites-decision-{point.pk}"] = {k: v for k, v in donnees.items() if k != "action"}
+    session.save()
+    for method in (client.get, client.post):
+        response = method(reverse("comites:point_decider", args=[point.pk]))
+        assert response.status_code in (403, 404)
     point.refresh_from_db()
     assert not point.est_decide
     assert not Accompagnement.objects.filter(menage=menage).exists()
     menage.refresh_from_db()
     assert menage.etat == EtatParcours.PROPOSITION_COMITE and menage.niveau == ""
-    # The chair's same request is the committee's decision, linked to the level it gives.
+    # The chair's same two steps are the committee's decision, linked to the level it gives.
     client.force_login(programme.comite)
-    client.post(
-        reverse("comites:point", args=[point.pk]),
-        {"action": "decision", "decision": "valider", "niveau": "niveau_2", "commentaire": "Validé"},
-    )
+    response = client.post(reverse("comites:point", args=[point.pk]), {**donnees, "commentaire": "Validé"})
+    assert response.status_code == 302
+    assert response.url == reverse("comites:point_decider", args=[point.pk])
+    assert not PointOrdreDuJour.objects.get(pk=point.pk).est_decide
+    client.post(reverse("comites:point_decider", args=[point.pk]))
     assert ChangementNiveau.objects.get(accompagnement__menage=menage).decision == point
 
 

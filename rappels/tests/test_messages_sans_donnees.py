@@ -61,7 +61,13 @@ def menage_marque(programme):
         TempsFort.objects.create(
             menage=menage, type="entree_lieux", modalite="cesf", date_prevue=NOW + datetime.timedelta(days=1)
         )
-        SoldeLocatif.objects.create(menage=menage, mois=datetime.date(2026, 10, 1), solde=Decimal("1234.56"))
+        # The threshold is a number of months of the tenant's own rent: a rent is known, well below.
+        SoldeLocatif.objects.create(
+            menage=menage,
+            mois=datetime.date(2026, 10, 1),
+            solde=Decimal("1234.56"),
+            loyer_charges=Decimal("400"),
+        )
         RessourceFactory(menage=menage, montant_mensuel=Decimal("1234.56"))
     return menage
 

@@ -25,6 +25,8 @@ LISTES = {
     "comites:seance": "the session's agenda (one line per item, the summary is comites:point)",
     "journal_utilisateur": "the administrator's journal of a user, which is the access log itself",
     "logements:signalement": "the caretaker's form (issue #18, item 4, replaces its list)",
+    "accueil:agenda": "the user's week diary, one line per dated step across her households (each opens its file)",
+    "logements:attributions": "the attribution pipeline board, one card per attribution across households",
 }
 
 
