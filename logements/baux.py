@@ -10,7 +10,8 @@ accompagnement lies below logements: this app listens to the key moment being sa
 `TempsFort`) and keeps one lease for it, linked to it (`Bail.temps_fort`):
 - marked done: a lease on the key moment's day (direct, or through IML when the household's
   latest attribution is an IML one not yet glided), unless an attribution of the household holds a
-  lease signed that day (the attribution records that one);
+  lease signed that day, its own or the direct lease its IML glide (`date_glissement`) made (the
+  attribution records that one);
 - its day corrected while still done: the same lease moves with it;
 - moved to another day by an attribution (the attribution flow reuses the household's key moment
   for its own lease, done or still to come), or moved and marked not done: the earlier lease stays
@@ -20,6 +21,7 @@ accompagnement lies below logements: this app listens to the key moment being sa
 A key moment deleted, or emptied by retention, leaves its lease: the lease is the fact."""
 
 from django.db import transaction
+from django.db.models import Q
 from django.db.models.signals import post_save
 from django.utils import timezone
 
@@ -43,8 +45,14 @@ def enregistrer_bail_du_temps_fort(*, temps_fort: TempsFort) -> Bail | None:
     bail = Bail.objects.select_for_update().filter(temps_fort=temps_fort).first()
     jour = timezone.localtime(temps_fort.date_prevue).date()
     signe = temps_fort.type == TypeTempsFort.SIGNATURE and temps_fort.realise
-    # An attribution that holds a lease signed that day records it itself.
-    attribue = signe and Attribution.objects.filter(menage_id=temps_fort.menage_id, date_bail=jour).exists()
+    # An attribution that holds a lease signed that day records it itself: its lease, or the direct
+    # lease of its IML glide (services.glisser_bail marks the glide's signature as a key moment).
+    attribue = (
+        signe
+        and Attribution.objects.filter(menage_id=temps_fort.menage_id)
+        .filter(Q(date_bail=jour) | Q(iml=True, date_glissement=jour))
+        .exists()
+    )
     if bail is not None and bail.date_signature != jour and (attribue or not signe):
         # The key moment now plans another signing (an attribution's, maybe not signed yet): the
         # lease recorded from it stays, its own event, no longer tied to it.

@@ -439,7 +439,15 @@ def enregistrer_attribution(*, attribution, auteur, **fields):
             moments = TempsFort.objects.filter(menage=attribution.menage, type=type_moment).exclude(
                 commentaire=COMMENTAIRE_GLISSEMENT
             )
-            if not moments.update(**valeurs):
+            # Saved one by one, never with a queryset update: the lease recorded from a « signature
+            # du bail » key moment (logements.baux, on post_save) must follow it, so that the
+            # attribution's lease is not recorded a second time from its key moment.
+            moments = list(moments)
+            for moment in moments:
+                for champ_moment, valeur in valeurs.items():
+                    setattr(moment, champ_moment, valeur)
+                moment.save(update_fields=list(valeurs))
+            if not moments:
                 TempsFort.objects.create(
                     menage=attribution.menage,
                     type=type_moment,
@@ -513,6 +521,8 @@ def glisser_bail(*, mesure, jour: datetime.date, auteur) -> Bail:
         bail = Bail.objects.create(menage=menage, type=TypeBail.DIRECT, date_signature=jour)
     mesure.date_fin_contrat = jour
     mesure.save(update_fields=["date_fin_contrat"])
+    # The key moment records no second lease (logements.baux): the attribution's glide holds that
+    # day's direct lease; without an attribution, the lease just recorded becomes the key moment's.
     TempsFort.objects.create(
         menage=menage,
         type=TypeTempsFort.SIGNATURE,

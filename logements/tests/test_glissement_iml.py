@@ -71,6 +71,7 @@ def test_glide_end_to_end_through_its_confirmation_page(client, programme, iml):
 
     response = client.post(url, {"jour": jour.isoformat()})
     assert response.status_code == 302
+    # One direct lease, the attribution's glide: its « signature du bail » key moment records none.
     bail = Bail.objects.get(menage=menage, type="direct")
     assert (bail.date_signature, bail.attribution) == (jour, attribution)
     assert Bail.objects.filter(menage=menage, type="iml").count() == 1  # the IML lease stays a fact
@@ -115,6 +116,10 @@ def test_glide_without_an_attribution_in_the_app_records_the_lease(programme):
     menage, mesure = _en_iml(programme, D(2026, 1, 5))
     bail = services.glisser_bail(mesure=mesure, jour=D(2026, 6, 1), auteur=programme.admin)
     assert (bail.type, bail.date_signature, bail.attribution) == ("direct", D(2026, 6, 1), None)
+    # The glide's key moment holds that lease: it records no second one.
+    assert list(Bail.objects.filter(menage=menage)) == [bail]
+    bail.refresh_from_db()
+    assert bail.temps_fort == TempsFort.objects.get(menage=menage, type="signature_bail")
 
 
 @pytest.mark.parametrize("persona", ["financeur", "gardien_habitat", "tisf_afc", "comite"])

@@ -23,7 +23,7 @@ def test_social_worker_logs_a_home_visit_and_sets_an_objective_on_a_tablet(demo,
     expect(page.get_by_role("region", name="Contacts").get_by_text("chauffage réparé")).to_be_visible()
 
     page.get_by_role("link", name="Ajouter un objectif").click()
-    page.get_by_label("Axe").select_option(label="Gestion budgétaire")
+    page.get_by_role("combobox", name="Axe").select_option(label="Gestion budgétaire")
     page.get_by_label("Objectif, tel que formulé avec le ménage").fill("Mettre de côté 20 € par mois")
     page.get_by_role("button", name="Enregistrer").click()
     expect(page.get_by_text("L’objectif est enregistré.")).to_be_visible()
