@@ -35,7 +35,15 @@ class NiveauInline(admin.TabularInline):
 
 @admin.register(Dispositif)
 class DispositifAdmin(admin.ModelAdmin):
-    list_display = ["nom", "territoire", "date_debut", "duree_mois", "rythme_comite_mois", "actif"]
+    list_display = [
+        "nom",
+        "prefixe_reference",
+        "territoire",
+        "date_debut",
+        "duree_mois",
+        "rythme_comite_mois",
+        "actif",
+    ]
     inlines = [NiveauInline]
 
 

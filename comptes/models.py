@@ -1,24 +1,58 @@
 """Programmes (dispositifs), their settings, organisations, communes and users with their roles."""
 
+import re
+import unicodedata
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.contrib.auth.models import AbstractUser
 from django.contrib.sessions.base_session import AbstractBaseSession
-from django.core.validators import MinValueValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
 
 from comptes.enums import ROLES_BAILLEUR, CodeNiveau, Role, TypeEvenementConnexion, TypeOrganisation
 
+# A programme's reference prefix: 2 to 12 capital letters, digits and hyphens, neither starting nor
+# ending with a hyphen (ASEA, ASEA-34).
+PREFIXE_REFERENCE_REGEX = r"^[A-Z0-9][A-Z0-9-]{0,10}[A-Z0-9]$"
+valider_prefixe_reference = RegexValidator(
+    PREFIXE_REFERENCE_REGEX,
+    "Le préfixe comporte de 2 à 12 caractères : lettres majuscules sans accent, chiffres et tirets "
+    "(ni au début ni à la fin).",
+)
+
+
+def prefixe_depuis_code(code: str, pris=()) -> str:
+    """A valid reference prefix derived from a programme's code (« asea-hérault » → ASEA-HERAULT),
+    made unique among `pris` by a numbered suffix."""
+    sans_accents = unicodedata.normalize("NFKD", code).encode("ascii", "ignore").decode()
+    base = re.sub(r"-+", "-", re.sub(r"[^A-Z0-9]", "-", sans_accents.upper())).strip("-")[:12].strip("-")
+    base = base if len(base) >= 2 else f"P{base or 'R'}"
+    pris = set(pris)
+    prefixe, n = base, 1
+    while prefixe in pris:
+        n += 1
+        suffixe = f"-{n}"
+        prefixe = base[: 12 - len(suffixe)].rstrip("-") + suffixe
+    return prefixe
+
 
 class Dispositif(models.Model):
     """A programme on a territory. Its settings live here, not in code, so that one instance can
-    host other territories' programmes later."""
+    host several territories' programmes."""
 
     nom = models.CharField("nom", max_length=200)
     code = models.SlugField("code", unique=True)
+    prefixe_reference = models.CharField(
+        "préfixe des références des ménages",
+        max_length=12,
+        unique=True,
+        validators=[valider_prefixe_reference],
+        help_text="Par exemple ASEA : les ménages du programme sont numérotés ASEA-2026-0001, "
+        "ASEA-2026-0002… chaque année.",
+    )
     territoire = models.CharField("territoire", max_length=200)
     date_debut = models.DateField("date de début")
     duree_mois = models.PositiveSmallIntegerField(
@@ -80,6 +114,13 @@ class Dispositif(models.Model):
 
     def __str__(self):
         return self.nom
+
+    def save(self, *args, **kwargs):
+        if not self.prefixe_reference:
+            # A programme created without a prefix gets one derived from its code.
+            pris = Dispositif.objects.exclude(pk=self.pk).values_list("prefixe_reference", flat=True)
+            self.prefixe_reference = prefixe_depuis_code(self.code, pris)
+        super().save(*args, **kwargs)
 
     @property
     def date_fin(self):

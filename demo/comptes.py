@@ -10,6 +10,7 @@ DEMO_PASSWORD = "Demo-ASEA-2026"
 DISPOSITIF = {
     "code": "asea-aude",
     "nom": "ASEA Aude",
+    "prefixe_reference": "ASEA",
     "territoire": "Aude",
     "date_debut": datetime.date(2026, 1, 1),
     "duree_mois": 36,

@@ -268,6 +268,25 @@ class Menage(models.Model):
         return self.etat not in ETATS_TERMINES
 
 
+class CompteurReference(models.Model):
+    """The last number given to a household of a programme in a year. Numbering locks this row, so
+    two households created at once, in one programme or in two, never get the same reference."""
+
+    dispositif = models.ForeignKey(Dispositif, on_delete=models.CASCADE, related_name="compteurs_reference")
+    annee = models.PositiveSmallIntegerField("année")
+    dernier = models.PositiveIntegerField("dernier numéro attribué", default=0)
+
+    class Meta:
+        verbose_name = "compteur de références"
+        verbose_name_plural = "compteurs de références"
+        constraints = [
+            models.UniqueConstraint(fields=["dispositif", "annee"], name="compteur_reference_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.dispositif.prefixe_reference}-{self.annee} : {self.dernier}"
+
+
 class Intervenant(RattacheAuMenage):
     """Who intervenes on a household, from when to when. This list drives who may see it."""
 

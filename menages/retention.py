@@ -253,7 +253,12 @@ REGISTRE: tuple[Modele, ...] = (
     # comptes
     Modele(
         "comptes.Dispositif",
-        {"nom": garde(REFERENTIEL), "code": garde(REFERENTIEL), "territoire": garde(REFERENTIEL)},
+        {
+            "nom": garde(REFERENTIEL),
+            "code": garde(REFERENTIEL),
+            "territoire": garde(REFERENTIEL),
+            "prefixe_reference": garde(REFERENTIEL),
+        },
     ),
     Modele(
         "comptes.NiveauAccompagnement", {"libelle": garde(REFERENTIEL), "description": garde(REFERENTIEL)}

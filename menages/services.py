@@ -4,7 +4,7 @@ audit trail (django-auditlog) records every change with its author."""
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from comptes.enums import Role
@@ -20,6 +20,7 @@ from menages.enums import (
     TypeIntervention,
 )
 from menages.models import (
+    CompteurReference,
     ConsentementPartage,
     Diagnostic,
     EvenementParcours,
@@ -32,18 +33,34 @@ from menages.models import (
 )
 
 
+def _compteur_verrouille(dispositif: Dispositif, year: int) -> CompteurReference:
+    """The programme's counter of the year, created if need be and locked until the end of the
+    transaction. Two transactions creating the first counter of a year at once: one insert wins, the
+    other fails on the unique constraint (inside its own savepoint) and reads the winner's row."""
+    for _essai in range(3):
+        try:
+            compteur, _created = CompteurReference.objects.select_for_update().get_or_create(
+                dispositif=dispositif, annee=year
+            )
+        except IntegrityError:
+            continue
+        return compteur
+    raise RuntimeError(f"Compteur de références introuvable ({dispositif.pk}, {year}).")
+
+
 def next_reference(dispositif: Dispositif, year: int) -> str:
-    """The next free reference of the year, e.g. ASEA-2026-0007. Call inside a transaction that
-    holds a lock on the programme row, so that two creations cannot take the same number."""
-    prefix = f"ASEA-{year}-"
-    last = (
-        Menage.objects.filter(reference__startswith=prefix)
-        .order_by("-reference")
-        .values_list("reference", flat=True)
-        .first()
-    )
-    number = int(last.removeprefix(prefix)) + 1 if last else 1
-    return f"{prefix}{number:04d}"
+    """The next reference of the programme in the year, e.g. ASEA-2026-0007: the programme's prefix
+    and its own numbering per year, taken from its counter row locked until the transaction ends.
+    Call inside a transaction (creer_menage does): outside one, the lock is refused. A number already held by a household (a reference
+    typed or imported by hand) is skipped."""
+    compteur = _compteur_verrouille(dispositif, year)
+    prefix = f"{dispositif.prefixe_reference}-{year}-"
+    numero = compteur.dernier + 1
+    while Menage.objects.filter(reference=f"{prefix}{numero:04d}").exists():
+        numero += 1
+    compteur.dernier = numero
+    compteur.save(update_fields=["dernier"])
+    return f"{prefix}{numero:04d}"
 
 
 def _record_event(menage, *, etat_avant, auteur, motif="", date=None):
@@ -102,7 +119,6 @@ def creer_menage(
     becomes its référent; landlord staff create it for their own landlord, and see its file when
     the household consents to sharing with the landlord (`consentement_bailleur`: the version of
     the notice it was given, recorded as its consent today)."""
-    Dispositif.objects.select_for_update().get(pk=dispositif.pk)
     menage = Menage(dispositif=dispositif, cree_par=auteur, **fields)
     if date_saisine:
         menage.date_saisine = date_saisine

@@ -93,16 +93,19 @@ def refus_avec_lien(exc: ValidationError, menage):
 @never_cache
 def creer(request):
     require_perm(request.user, "menages.creer_menage")
-    dispositif = (
-        request.user.organisation.dispositifs.filter(actif=True).first()
+    # The active programmes the user's organisation takes part in: with several, the form asks in
+    # which one the household is created.
+    dispositifs = (
+        list(request.user.organisation.dispositifs.filter(actif=True).order_by("nom"))
         if request.user.organisation
-        else None
+        else []
     )
-    if dispositif is None:
+    if not dispositifs:
         raise PermissionDenied
-    form = MenageForm(request.POST or None, dispositif=dispositif, user=request.user)
+    form = MenageForm(request.POST or None, dispositifs=dispositifs, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
+        dispositif = data.pop("dispositif", None) or dispositifs[0]
         problemes = data.pop("problemes")
         version_notice = data.pop("version_notice", "")
         consentement_bailleur = data.pop("consentement_bailleur", False)

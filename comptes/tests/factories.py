@@ -13,6 +13,9 @@ class DispositifFactory(factory.django.DjangoModelFactory):
 
     nom = "ASEA Aude"
     code = "asea-aude"
+    # The default programme numbers its households ASEA-…; another one gets a prefix derived from its
+    # code when it is saved.
+    prefixe_reference = factory.LazyAttribute(lambda o: "ASEA" if o.code == "asea-aude" else "")
     territoire = "Aude"
     date_debut = datetime.date(2026, 1, 1)
 
