@@ -1,10 +1,11 @@
 import uuid
 
 from django.contrib import messages
+from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
@@ -267,7 +268,19 @@ def contact(request, pk, contact_pk=None):
             messages.success(request, "Le contact est enregistré.")
             return redirect(menage)
     titre = "Modifier le contact" if instance else "Nouveau contact"
-    return _page(request, "accompagnement/form.html", menage, form, titre, actuel=instance)
+    return _page(
+        request, "accompagnement/form.html", menage, form, titre, actuel=instance, brouillon=instance is None
+    )
+
+
+def service_worker(request):
+    """The field pages' service worker, served under /menages/ so that its scope covers the
+    contact forms (a file under /static/ could only control /static/)."""
+    chemin = finders.find("js/sw-terrain.js")
+    with open(chemin, encoding="utf-8") as fichier:
+        response = HttpResponse(fichier.read(), content_type="text/javascript; charset=utf-8")
+    response["Cache-Control"] = "no-cache"
+    return response
 
 
 def _cle_envoi(request):
