@@ -103,3 +103,27 @@ def test_an_invalid_draft_is_refused_with_its_reason_and_its_key_kept(client, pr
     # Corrected, it is sent with the same key and makes the contact.
     assert client.post(url, _donnees(menage, cle_envoi=cle)).status_code == 302
     assert Contact.objects.get().cle_envoi == uuid.UUID(cle)
+
+
+def test_the_new_contact_form_keeps_drafts_the_edit_form_does_not(client, programme, menage, suivi):
+    client.force_login(programme.ts_adaff)
+    page = client.get(reverse("accompagnement:contact", args=[menage.pk])).text
+    assert "data-brouillon" in page
+    assert 'name="cle_envoi"' in page
+    assert 'rel="manifest"' in page
+    assert reverse("accompagnement:service_worker") in page
+    client.post(reverse("accompagnement:contact", args=[menage.pk]), _donnees(menage))
+    contact = Contact.objects.get()
+    modifier = client.get(reverse("accompagnement:contact_modifier", args=[menage.pk, contact.pk])).text
+    assert "data-brouillon" not in modifier
+
+
+def test_the_service_worker_is_served_under_the_field_pages(client, programme):
+    url = reverse("accompagnement:service_worker")
+    assert url == "/menages/sw-terrain.js"
+    assert client.get(url).status_code == 302  # logged-in users only
+    client.force_login(programme.ts_adaff)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/javascript")
+    assert b"asea-terrain" in response.content

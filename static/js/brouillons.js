@@ -9,8 +9,10 @@
   var CACHE = "asea-terrain";
   var ENVOYE = "asea-envoye";
   var envoiEnCours = false;
+  // On a shared tablet, another person's drafts are neither shown nor sent under this session.
+  var utilisateur = document.currentScript.dataset.utilisateur;
 
-  function lire() {
+  function tous() {
     try {
       var brouillons = JSON.parse(localStorage.getItem(CLE) || "[]");
       var limite = Date.now() - DUREE;
@@ -20,7 +22,16 @@
     }
   }
 
-  function ecrire(brouillons) {
+  function autres() {
+    return tous().filter(function (b) { return b.utilisateur !== utilisateur; });
+  }
+
+  function lire() {
+    return tous().filter(function (b) { return b.utilisateur === utilisateur; });
+  }
+
+  function ecrire(miens) {
+    var brouillons = autres().concat(miens);
     if (brouillons.length) localStorage.setItem(CLE, JSON.stringify(brouillons));
     else localStorage.removeItem(CLE);
   }
@@ -159,7 +170,8 @@
       new FormData(form).forEach(function (valeur, nom) {
         if (nom !== "csrfmiddlewaretoken") champs.push([nom, valeur]);
       });
-      var brouillon = { cle: form.elements.cle_envoi.value, action: action, champs: champs, cree: Date.now(), etat: "attente" };
+      var brouillon = { cle: form.elements.cle_envoi.value, action: action, champs: champs, cree: Date.now(), etat: "attente",
+        utilisateur: utilisateur };
       garder(brouillon);
       envoyer(brouillon);
     });

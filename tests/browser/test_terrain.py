@@ -91,8 +91,15 @@ def test_a_visit_typed_offline_is_kept_then_sent_once_when_the_network_returns(d
     page.get_by_role("link", name="Noter un contact").click()
     formulaire = page.url
     assert not axe_violations(page), describe(axe_violations(page))
+    # The field pages' service worker keeps the form opened, to show it again without network.
+    assert page.evaluate("navigator.serviceWorker.ready.then(r => r.scope)").endswith("/menages/")
+    page.reload()
+    en_cache = "caches.open('asea-terrain').then(c => c.match(location.href)).then(r => !!r)"
+    assert page.evaluate(en_cache)
 
     context.set_offline(True)
+    page.reload()
+    expect(page.get_by_role("heading", name="Nouveau contact")).to_be_visible()
     texte = "Visite hors réseau : la cage d’escalier n’a pas de signal."
     page.get_by_label("Note", exact=True).fill(texte)
     page.get_by_role("button", name="Enregistrer").click()
@@ -156,3 +163,25 @@ def test_a_draft_refused_by_the_server_shows_why_and_keeps_the_text(demo, login,
     from accompagnement.models import Contact
 
     assert Contact.objects.filter(note="Visite à reprendre.", duree_minutes=45).count() == 1
+
+    # Drafts older than 24 hours are dropped on load; another person's are neither shown nor sent.
+    page.get_by_role("link", name="Noter un contact").click()
+    moi = page.locator("script[data-utilisateur]").get_attribute("data-utilisateur")
+    page.evaluate(
+        """([moi, action]) => localStorage.setItem('asea-brouillons', JSON.stringify([
+          {cle: 'a', action: action, etat: 'attente', utilisateur: moi, cree: Date.now() - 25 * 3600 * 1000,
+           champs: [['note', 'Trop ancien']]},
+          {cle: 'b', action: action, etat: 'attente', utilisateur: moi + '0', cree: Date.now(),
+           champs: [['note', 'D’une autre personne']]}]))""",
+        [moi, page.evaluate("location.pathname")],
+    )
+    page.reload()
+    expect(page.get_by_label("Note", exact=True)).to_have_value("")
+    restants = page.evaluate("JSON.parse(localStorage.getItem('asea-brouillons'))")
+    assert [b["cle"] for b in restants] == ["b"]
+    assert not Contact.objects.filter(note__in=["Trop ancien", "D’une autre personne"]).exists()
+
+    # Logging out empties what the site keeps on the device.
+    page.locator("form[action$='/comptes/deconnexion/'] button").evaluate("b => b.click()")
+    page.wait_for_url(re.compile("/comptes/connexion/"))
+    assert page.evaluate("localStorage.length") == 0
