@@ -123,6 +123,12 @@
           brouillon.etat = "refuse";
           brouillon.raison = html ? raisons(html) : "le serveur a refusé l’envoi (" + reponse.status + ").";
           garder(brouillon);
+          var form = formulaire();
+          var rendu = html && new DOMParser().parseFromString(html, "text/html").querySelector("form[data-brouillon]");
+          if (form && rendu && form.elements.cle_envoi.value === brouillon.cle) {
+            // The form as the server shows it: each message next to its field, the text typed kept.
+            form.innerHTML = rendu.innerHTML;
+          }
           montrer("alert-danger", "Refusé : " + brouillon.raison + " Votre saisie est conservée pour la corriger.");
           return "refuse";
         });

@@ -152,7 +152,9 @@ def test_a_draft_refused_by_the_server_shows_why_and_keeps_the_text(demo, login,
     context.set_offline(False)
     expect(page.locator("#etat-brouillon")).to_contain_text("Refusé :")
     expect(page.get_by_label("Note", exact=True)).to_have_value("Visite à reprendre.")
+    expect(page.locator("#div_id_duree_minutes .invalid-feedback")).to_be_visible()  # next to its field
     assert not axe_violations(page), describe(axe_violations(page))
+    page.screenshot(path="test-results/terrain-refuse-tablette.png", full_page=True)
     # Reloaded, the page shows the refused draft again, ready to correct.
     page.reload()
     expect(page.locator("#etat-brouillon")).to_contain_text("Refusé :")
