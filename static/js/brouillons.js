@@ -69,6 +69,7 @@
     var zone = zoneEtat();
     zone.className = "alert " + classe;
     zone.textContent = texte;
+    if (zone.scrollIntoView) zone.scrollIntoView({ block: "nearest" }); // the button is at the bottom
   }
 
   function formulaire() {
