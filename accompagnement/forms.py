@@ -144,6 +144,9 @@ class ContactForm(VersionMixin, forms.ModelForm):
     axes = forms.MultipleChoiceField(
         label="Axes abordés", choices=Axe.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
+    # Filled by static/js/brouillons.js with a fresh key per draft; without script it stays empty
+    # and the form works as before. The view reads it (a malformed key counts as none).
+    cle_envoi = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
     class Meta:
         model = Contact

@@ -90,3 +90,8 @@ def responsables_prochaine_etape(menage, auteur):
     if auteur is not None:
         condition |= Q(pk=auteur.pk)
     return Utilisateur.objects.filter(condition, is_active=True).select_related("organisation")
+
+
+def contact_envoye(*, auteur, cle):
+    """The contact a draft with this key already made for this author, if any (a replayed send)."""
+    return Contact.objects.filter(auteur=auteur, cle_envoi=cle).only("pk", "menage_id").first()

@@ -8,6 +8,7 @@ urlpatterns = [
     path("<int:pk>/accompagnement/niveau/", views.niveau, name="niveau"),
     path("<int:pk>/accompagnement/rythme/", views.rythme, name="rythme"),
     path("<int:pk>/accompagnement/cloture/", views.cloture, name="cloture"),
+    path("sw-terrain.js", views.service_worker, name="service_worker"),
     path("<int:pk>/contacts/", views.contacts, name="contacts"),
     path("<int:pk>/contacts/nouveau/", views.contact, name="contact"),
     path("<int:pk>/contacts/<int:contact_pk>/", views.contact, name="contact_modifier"),

@@ -1,14 +1,18 @@
+import uuid
+
 from django.contrib import messages
+from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse
+from django.db import IntegrityError
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from accompagnement import permissions, services
+from accompagnement import permissions, selectors, services
 from accompagnement.forms import (
     ClotureForm,
     ContactForm,
@@ -219,9 +223,17 @@ def contact(request, pk, contact_pk=None):
     form = retirer_choix_du_niveau(
         ContactForm(request.POST or None, instance=instance, menage=menage, auteur=request.user), request.user
     )
+    cle = _cle_envoi(request) if instance is None else None
+    if cle and (deja := selectors.contact_envoye(auteur=request.user, cle=cle)):
+        if deja.menage_id != menage.pk:
+            raise PermissionDenied
+        # The same draft sent again (the tablet got no answer the first time): the contact exists.
+        messages.success(request, "Le contact est enregistré.")
+        return redirect(menage)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         version = data.pop("version")
+        data.pop("cle_envoi")
         membres = data.pop("membres")
         professionnels = {*data.pop("professionnels"), instance.auteur if instance else request.user}
         try:
@@ -235,8 +247,19 @@ def contact(request, pk, contact_pk=None):
                 )
             else:
                 services.enregistrer_contact(
-                    menage=menage, auteur=request.user, membres=membres, professionnels=professionnels, **data
+                    menage=menage,
+                    auteur=request.user,
+                    membres=membres,
+                    professionnels=professionnels,
+                    cle_envoi=cle,
+                    **data,
                 )
+        except IntegrityError:
+            # Two sends of one draft crossed: the other one made the contact.
+            if not (cle and selectors.contact_envoye(auteur=request.user, cle=cle)):
+                raise
+            messages.success(request, "Le contact est enregistré.")
+            return redirect(menage)
         except services.Conflit:
             form.add_error(None, CONFLIT)
         except ValidationError as exc:
@@ -245,7 +268,28 @@ def contact(request, pk, contact_pk=None):
             messages.success(request, "Le contact est enregistré.")
             return redirect(menage)
     titre = "Modifier le contact" if instance else "Nouveau contact"
-    return _page(request, "accompagnement/form.html", menage, form, titre, actuel=instance)
+    return _page(
+        request, "accompagnement/form.html", menage, form, titre, actuel=instance, brouillon=instance is None
+    )
+
+
+def service_worker(request):
+    """The field pages' service worker, served under /menages/ so that its scope covers the
+    contact forms (a file under /static/ could only control /static/)."""
+    chemin = finders.find("js/sw-terrain.js")
+    with open(chemin, encoding="utf-8") as fichier:
+        response = HttpResponse(fichier.read(), content_type="text/javascript; charset=utf-8")
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+def _cle_envoi(request):
+    if request.method != "POST":
+        return None
+    try:
+        return uuid.UUID(request.POST.get("cle_envoi", ""))
+    except ValueError:
+        return None
 
 
 @never_cache

@@ -12,7 +12,7 @@ urlpatterns = [
         auth_views.LoginView.as_view(authentication_form=ConnexionForm, redirect_authenticated_user=True),
         name="login",
     ),
-    path("deconnexion/", two_factor_not_required(auth_views.LogoutView.as_view()), name="logout"),
+    path("deconnexion/", two_factor_not_required(views.Deconnexion.as_view()), name="logout"),
     path("double-authentification/", views.double_authentification, name="double_authentification"),
     path(
         "double-authentification/activer/",

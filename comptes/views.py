@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import LogoutView
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render, resolve_url
@@ -193,3 +194,14 @@ def journal_utilisateur(request, pk):
         "comptes/journal_utilisateur.html",
         {"utilisateur": utilisateur, "page": page, "lignes": lignes_journal(page, request.user)},
     )
+
+
+class Deconnexion(LogoutView):
+    """Logging out also empties what the browser keeps for this site: the visit drafts of the
+    field pages, their cached forms and the service worker. The next person on a shared tablet
+    finds nothing (static/js/brouillons.js clears the drafts too, for browsers ignoring the header)."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = '"cache", "storage"'
+        return response

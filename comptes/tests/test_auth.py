@@ -110,3 +110,11 @@ def test_unknown_page_is_a_french_404(client, worker):
     response = client.get("/nulle-part/")
     assert response.status_code == 404
     assert "Page introuvable" in response.text
+
+
+def test_logout_clears_what_the_browser_keeps_for_the_site(client, worker):
+    client.force_login(worker)
+    response = client.post(reverse("logout"))
+    assert response.status_code == 302
+    assert response["Clear-Site-Data"] == '"cache", "storage"'
+    assert "_auth_user_id" not in client.session

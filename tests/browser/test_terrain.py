@@ -80,3 +80,110 @@ def test_composition_takes_several_members_and_a_row_more_without_script(demo, l
     expect(page.get_by_label("Prénom").last).to_be_focused()
     assert not axe_violations(page), describe(axe_violations(page))
     page.screenshot(path="test-results/terrain-composition-tablette.png", full_page=True)
+
+
+def test_a_visit_typed_offline_is_kept_then_sent_once_when_the_network_returns(demo, login, page, context):
+    from accompagnement.models import Contact
+
+    page.set_viewport_size(TABLETTE)
+    login("ts.adaff")
+    _ouvrir(page, "Noël Françoise", "noel francoise")
+    page.get_by_role("link", name="Noter un contact").click()
+    formulaire = page.url
+    assert not axe_violations(page), describe(axe_violations(page))
+    # The field pages' service worker keeps the form opened, to show it again without network.
+    assert page.evaluate("navigator.serviceWorker.ready.then(r => r.scope)").endswith("/menages/")
+    page.reload()
+    en_cache = "caches.open('asea-terrain').then(c => c.match(location.href)).then(r => !!r)"
+    assert page.evaluate(en_cache)
+
+    context.set_offline(True)
+    page.reload()
+    expect(page.get_by_role("heading", name="Nouveau contact")).to_be_visible()
+    texte = "Visite hors réseau : la cage d’escalier n’a pas de signal."
+    page.get_by_label("Note", exact=True).fill(texte)
+    page.get_by_role("button", name="Enregistrer").click()
+    etat = page.locator("#etat-brouillon")
+    expect(etat).to_contain_text("en attente d’envoi")
+    assert page.url == formulaire  # no browser error page, the typed text is still there
+    expect(page.get_by_label("Note", exact=True)).to_have_value(texte)
+    brouillons = page.evaluate("JSON.parse(localStorage.getItem('asea-brouillons'))")
+    assert [b["etat"] for b in brouillons] == ["attente"]
+    assert not Contact.objects.filter(note=texte).exists()
+    assert not axe_violations(page), describe(axe_violations(page))
+    page.screenshot(path="test-results/terrain-hors-reseau-tablette.png", full_page=True)
+
+    context.set_offline(False)
+    expect(page.locator("#etat-brouillon")).to_have_text("Contact envoyé. Le contact est enregistré.")
+    assert page.url == formulaire.removesuffix("contacts/nouveau/")
+    assert not axe_violations(page), describe(axe_violations(page))
+    assert page.evaluate("localStorage.getItem('asea-brouillons')") is None
+    contact = Contact.objects.get(note=texte)
+    assert contact.auteur.username == "ts.adaff"
+    assert contact.cle_envoi is not None
+
+    # The same draft replayed (twice) still makes one contact.
+    jeton = page.locator("input[name=csrfmiddlewaretoken]").first.input_value()
+    donnees = {
+        "csrfmiddlewaretoken": jeton,
+        "cle_envoi": str(contact.cle_envoi),
+        "type": contact.type,
+        "date": "2026-01-05T10:00",
+        "duree_minutes": "60",
+        "confidentialite": contact.confidentialite,
+        "note": texte,
+    }
+    for _ in range(2):
+        reponse = page.request.post(formulaire, form=donnees, headers={"Referer": formulaire})
+        assert reponse.ok
+    assert Contact.objects.filter(note=texte).count() == 1
+
+
+def test_a_draft_refused_by_the_server_shows_why_and_keeps_the_text(demo, login, page, context):
+    page.set_viewport_size(TABLETTE)
+    login("ts.adaff")
+    _ouvrir(page, "Noël Françoise", "noel francoise")
+    page.get_by_role("link", name="Noter un contact").click()
+    context.set_offline(True)
+    page.get_by_label("Note", exact=True).fill("Visite à reprendre.")
+    page.get_by_label("Durée (minutes)").fill("0")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.locator("#etat-brouillon")).to_contain_text("en attente d’envoi")
+    context.set_offline(False)
+    expect(page.locator("#etat-brouillon")).to_contain_text("Refusé :")
+    expect(page.get_by_label("Note", exact=True)).to_have_value("Visite à reprendre.")
+    expect(page.locator("#div_id_duree_minutes .invalid-feedback")).to_be_visible()  # next to its field
+    assert not axe_violations(page), describe(axe_violations(page))
+    page.screenshot(path="test-results/terrain-refuse-tablette.png", full_page=True)
+    # Reloaded, the page shows the refused draft again, ready to correct.
+    page.reload()
+    expect(page.locator("#etat-brouillon")).to_contain_text("Refusé :")
+    expect(page.get_by_label("Note", exact=True)).to_have_value("Visite à reprendre.")
+    page.get_by_label("Durée (minutes)").fill("45")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_text("Le contact est enregistré.")).to_be_visible()
+    from accompagnement.models import Contact
+
+    assert Contact.objects.filter(note="Visite à reprendre.", duree_minutes=45).count() == 1
+
+    # Drafts older than 24 hours are dropped on load; another person's are neither shown nor sent.
+    page.get_by_role("link", name="Noter un contact").click()
+    moi = page.locator("script[data-utilisateur]").get_attribute("data-utilisateur")
+    page.evaluate(
+        """([moi, action]) => localStorage.setItem('asea-brouillons', JSON.stringify([
+          {cle: 'a', action: action, etat: 'attente', utilisateur: moi, cree: Date.now() - 25 * 3600 * 1000,
+           champs: [['note', 'Trop ancien']]},
+          {cle: 'b', action: action, etat: 'attente', utilisateur: moi + '0', cree: Date.now(),
+           champs: [['note', 'D’une autre personne']]}]))""",
+        [moi, page.evaluate("location.pathname")],
+    )
+    page.reload()
+    expect(page.get_by_label("Note", exact=True)).to_have_value("")
+    restants = page.evaluate("JSON.parse(localStorage.getItem('asea-brouillons'))")
+    assert [b["cle"] for b in restants] == ["b"]
+    assert not Contact.objects.filter(note__in=["Trop ancien", "D’une autre personne"]).exists()
+
+    # Logging out empties what the site keeps on the device.
+    page.locator("form[action$='/comptes/deconnexion/'] button").evaluate("b => b.click()")
+    page.wait_for_url(re.compile("/comptes/connexion/"))
+    assert page.evaluate("localStorage.length") == 0
