@@ -52,6 +52,9 @@ class Entree:
     reference: str = ""
     detail: str = ""
     duree_minutes: int = 60
+    # The household the entry is about (None for a session): whose contact form the diary keeps
+    # ready for the day without network.
+    menage_id: int | None = None
 
     @property
     def jour(self) -> datetime.date:
@@ -104,6 +107,7 @@ def _contacts(user, de, a):
             c.menage.reference,
             c.menage.nom,
             c.duree_minutes,
+            menage_id=c.menage_id,
         )
 
 
@@ -122,6 +126,7 @@ def _prochaines_etapes(user, debut, fin):
             reverse("accompagnement:contacts", args=[c.menage_id]),
             c.menage.reference,
             f"{c.menage.nom} : {c.prochaine_etape}",
+            menage_id=c.menage_id,
         )
 
 
@@ -138,6 +143,7 @@ def _temps_forts(user, de, a):
             _fiche(t.menage_id),
             t.menage.reference,
             t.menage.nom,
+            menage_id=t.menage_id,
         )
 
 
@@ -157,6 +163,7 @@ def _objectifs(user, debut, fin):
             _fiche(o.menage_id),
             o.menage.reference,
             f"{o.menage.nom} : {o.libelle[:80]}",
+            menage_id=o.menage_id,
         )
 
 
@@ -189,6 +196,7 @@ def _apres_sortie(user, debut, fin):
                 reverse("accompagnement:suivi_post_sortie", args=[acc.menage_id]),
                 acc.menage.reference,
                 acc.menage.nom,
+                menage_id=acc.menage_id,
             )
 
 

@@ -81,6 +81,12 @@ def agenda(request):
         jour, erreur = aujourdhui, True
     debut = agenda_.lundi(jour)
     jours = agenda_.semaine(request.user, debut)
+    # The contact forms of today's households, fetched by the tablet so that they open without
+    # network later in the day (static/js/prechargement.js; each fetch is logged as an access:
+    # the household's data does reach the device).
+    du_jour = set()
+    if request.user.has_perm("accompagnement.saisir_contact"):
+        du_jour = {e.menage_id for j, entrees in jours if j == aujourdhui for e in entrees if e.menage_id}
     return render(
         request,
         "accueil/agenda.html",
@@ -94,6 +100,7 @@ def agenda(request):
             "aujourdhui": aujourdhui,
             "erreur_date": erreur,
             "nombre": sum(len(entrees) for _, entrees in jours),
+            "a_precharger": [reverse("accompagnement:contact", args=[pk]) for pk in sorted(du_jour)],
         },
     )
 

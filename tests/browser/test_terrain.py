@@ -187,3 +187,65 @@ def test_a_draft_refused_by_the_server_shows_why_and_keeps_the_text(demo, login,
     page.locator("form[action$='/comptes/deconnexion/'] button").evaluate("b => b.click()")
     page.wait_for_url(re.compile("/comptes/connexion/"))
     assert page.evaluate("localStorage.length") == 0
+
+
+def test_the_diary_keeps_the_day_s_contact_forms_for_a_visit_without_network(
+    demo, login, page, context, live_server
+):
+    """The worker opens her diary in the morning, with the network; later, without it, the contact
+    form of a household of her day opens, and the visit typed waits on the tablet."""
+    import datetime
+
+    from django.utils import timezone
+
+    from accompagnement.models import Contact
+    from accompagnement.tests.factories import ContactFactory
+    from comptes.models import Utilisateur
+    from menages.models import Menage
+
+    travailleuse = Utilisateur.objects.get(username="ts.adaff")
+    menage = next(
+        m
+        for m in Menage.objects.visible_to(travailleuse).search("noel francoise")
+        if m.etat in ("accompagnement", "relais_sortant")
+    )
+    ContactFactory(
+        menage=menage,
+        auteur=travailleuse,
+        date=timezone.now() - datetime.timedelta(days=3),
+        prochaine_etape="Passer voir la famille",
+        prochaine_etape_le=timezone.localdate(),
+        prochaine_etape_par=travailleuse,
+    )
+    formulaire = f"{live_server.url}/menages/{menage.pk}/contacts/nouveau/"
+    page.set_viewport_size(TABLETTE)
+    login("ts.adaff")
+    page.goto(f"{live_server.url}/agenda/")
+    expect(page.locator("#hors-reseau")).to_contain_text("sans réseau")
+    assert not axe_violations(page), describe(axe_violations(page))
+    en_cache = f"caches.open('asea-terrain').then(c => c.match('{formulaire}')).then(r => !!r)"
+    for _ in range(50):
+        if page.evaluate(en_cache):
+            break
+        page.wait_for_timeout(200)
+    assert page.evaluate(en_cache)
+    # The field pages' worker is registered for /menages/, where the form is (not the diary).
+    inscrit = "navigator.serviceWorker.getRegistration('/menages/').then(r => !!(r && r.active))"
+    for _ in range(50):
+        if page.evaluate(inscrit):
+            break
+        page.wait_for_timeout(200)
+    assert page.evaluate(inscrit)
+
+    context.set_offline(True)
+    page.goto(formulaire)
+    expect(page.get_by_role("heading", name="Nouveau contact")).to_be_visible()
+    texte = "Visite du jour, sans réseau, formulaire gardé par l’agenda."
+    page.get_by_label("Note", exact=True).fill(texte)
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.locator("#etat-brouillon")).to_contain_text("en attente d’envoi")
+    assert not Contact.objects.filter(note=texte).exists()
+
+    context.set_offline(False)
+    expect(page.locator("#etat-brouillon")).to_have_text("Contact envoyé. Le contact est enregistré.")
+    assert Contact.objects.filter(note=texte).count() == 1
