@@ -52,6 +52,9 @@ def test_contact_first_on_a_tablet_with_the_households_people_only(demo, login, 
         if i.utilisateur.username != "ts.adaff"
     )
     assert attendus  # the demo household has another intervenant than its referent
+    # The form is long: its main action stays in view at the bottom of the tablet's screen.
+    enregistrer = page.get_by_role("button", name="Enregistrer").bounding_box()
+    assert enregistrer["y"] + enregistrer["height"] <= TABLETTE["height"]
     presents = page.locator("#div_id_professionnels")
     expect(presents).to_be_visible()
     cases = presents.get_by_role("checkbox")
@@ -237,9 +240,13 @@ def test_the_diary_keeps_the_day_s_contact_forms_for_a_visit_without_network(
         page.wait_for_timeout(200)
     assert page.evaluate(inscrit)
 
+    page.screenshot(path="test-results/agenda-du-jour-tablette.png", full_page=True)
+
+    # The network drops; the diary, still open, leads straight to the kept form.
     context.set_offline(True)
-    page.goto(formulaire)
+    page.get_by_role("link", name=f"Noter un contact – {menage.reference}").first.click()
     expect(page.get_by_role("heading", name="Nouveau contact")).to_be_visible()
+    assert page.url == formulaire
     texte = "Visite du jour, sans réseau, formulaire gardé par l’agenda."
     page.get_by_label("Note", exact=True).fill(texte)
     page.get_by_role("button", name="Enregistrer").click()
