@@ -115,6 +115,6 @@ def test_today_s_entries_link_to_the_contact_form_kept_for_the_day(client, progr
     formulaire = reverse("accompagnement:contact", args=[semaine.pk])
     assert html.count(f'href="{formulaire}"') == 1  # Wednesday's next step, not Monday's contact
     assert f'data-prechargement="{formulaire}"' in html
-    assert f"Noter un contact<span class=\"visually-hidden\"> – {semaine.reference}</span>" in html
+    assert f'Noter un contact<span class="visually-hidden"> – {semaine.reference}</span>' in html
     html = client.get(reverse("accueil:agenda"), {"semaine": "2026-12-14"}).text
     assert formulaire not in html
