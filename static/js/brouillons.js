@@ -207,6 +207,9 @@
     });
     zone.appendChild(texte);
     zone.appendChild(bouton);
+    // A reload brings the page back where it was, below the notice: the notice is shown instead.
+    if ("scrollRestoration" in history) history.scrollRestoration = "manual";
+    if (zone.scrollIntoView) zone.scrollIntoView({ block: "nearest" });
   }
 
   function preparer(form) {

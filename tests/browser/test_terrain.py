@@ -288,8 +288,11 @@ def test_a_visit_being_typed_survives_a_reload_and_is_not_shown_to_another_user(
     etat = page.locator("#etat-brouillon")
     expect(etat).to_contain_text(re.compile(r"Brouillon restauré du \d\d/\d\d/\d{4} à \d\d:\d\d"))
     expect(etat.get_by_role("button", name="Effacer le brouillon")).to_be_visible()
+    expect(etat).to_be_in_viewport()  # not left above a scroll position restored by the reload
     assert not axe_violations(page), describe(axe_violations(page))
     page.screenshot(path="test-results/terrain-brouillon-restaure-tablette.png", full_page=True)
+    # What the screen shows (a full-page capture draws the sticky « Enregistrer » mid-page).
+    page.screenshot(path="test-results/terrain-brouillon-restaure-ecran-tablette.png")
 
     # « Effacer le brouillon » empties the form back to its defaults and forgets the draft.
     etat.get_by_role("button", name="Effacer le brouillon").click()
