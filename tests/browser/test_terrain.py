@@ -302,6 +302,13 @@ def test_a_visit_being_typed_survives_a_reload_and_is_not_shown_to_another_user(
     page.reload()
     expect(note).to_have_value("")
 
+    # A link followed at once, before the pause the autosave waits for: what was typed is kept too.
+    note.fill("Départ précipité.")
+    page.get_by_role("navigation", name="Fil d’Ariane").get_by_role("link", name="Noël Françoise").click()
+    page.get_by_role("link", name="Noter un contact").click()
+    expect(note).to_have_value("Départ précipité.")
+    etat.get_by_role("button", name="Effacer le brouillon").click()
+
     # Typed again, then saved: the draft is gone and the form opens empty.
     note.fill(texte)
     _attendre_brouillon(page, "factures")
