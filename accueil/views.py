@@ -101,6 +101,8 @@ def agenda(request):
             "erreur_date": erreur,
             "nombre": sum(len(entrees) for _, entrees in jours),
             "a_precharger": [reverse("accompagnement:contact", args=[pk]) for pk in sorted(du_jour)],
+            # Today's entries link straight to the kept form: the rest of the file needs the network.
+            "noter_contact": du_jour,
         },
     )
 

@@ -105,3 +105,16 @@ def test_main_navigation_links_the_diary_for_field_workers_only(client, programm
     assert "Mon agenda" in [i["label"] for i in client.get("/").context["navigation"]]
     client.force_login(programme.financeur)
     assert "Mon agenda" not in [i["label"] for i in client.get("/").context["navigation"]]
+
+
+def test_today_s_entries_link_to_the_contact_form_kept_for_the_day(client, programme, semaine):
+    """The form of today's households is fetched for use without network (prechargement.js);
+    today's entries lead straight to it, the other days' entries to the household's contacts."""
+    client.force_login(programme.ts_adaff)
+    html = client.get(reverse("accueil:agenda")).text
+    formulaire = reverse("accompagnement:contact", args=[semaine.pk])
+    assert html.count(f'href="{formulaire}"') == 1  # Wednesday's next step, not Monday's contact
+    assert f'data-prechargement="{formulaire}"' in html
+    assert f'Noter un contact<span class="visually-hidden"> – {semaine.reference}</span>' in html
+    html = client.get(reverse("accueil:agenda"), {"semaine": "2026-12-14"}).text
+    assert formulaire not in html

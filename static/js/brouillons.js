@@ -1,13 +1,15 @@
 /* Visit drafts kept on the tablet while the network is down (issue #20, docs/architecture.md).
    A contact form marked data-brouillon is sent by fetch; if the network fails, its fields are kept
-   in localStorage with a key per draft and sent again, once, when the network returns. Drafts are
-   dropped after 24 hours and on logout. */
+   in localStorage with a key per draft and sent again, once, when the network returns. A visit
+   being typed is kept there too as you type (state "saisie", never sent by itself), so that a
+   reload or a crashed tab does not lose it. Drafts are dropped after 24 hours and on logout. */
 (function () {
   "use strict";
   var CLE = "asea-brouillons";
   var DUREE = 24 * 3600 * 1000;
   var CACHE = "asea-terrain";
   var ENVOYE = "asea-envoye";
+  var ATTENTE_SAISIE = 800; // ms of quiet typing before the form is kept
   var envoiEnCours = false;
   // On a shared tablet, another person's drafts are neither shown nor sent under this session.
   var utilisateur = document.currentScript.dataset.utilisateur;
@@ -159,26 +161,104 @@
       if (champ.type === "checkbox" || champ.type === "radio") champ.checked = valeurs.indexOf(champ.value) >= 0;
       else if (champ.type !== "submit" && champ.type !== "button") champ.value = valeurs.length ? valeurs[0] : "";
     });
-    if (brouillon.etat === "refuse") {
+    if (brouillon.etat === "saisie") {
+      annoncerRestauration(form, brouillon);
+    } else if (brouillon.etat === "refuse") {
       montrer("alert-danger", "Refusé : " + brouillon.raison + " Votre saisie est conservée pour la corriger.");
     } else {
       montrer("alert-warning", "Contact en attente d’envoi : il sera envoyé au retour du réseau.");
     }
   }
 
+  function champsDe(form) {
+    var champs = [];
+    new FormData(form).forEach(function (valeur, nom) {
+      if (nom !== "csrfmiddlewaretoken") champs.push([nom, valeur]);
+    });
+    return champs;
+  }
+
+  function sansCle(champs) {
+    return JSON.stringify(champs.filter(function (c) { return c[0] !== "cle_envoi"; }));
+  }
+
+  function annoncerRestauration(form, brouillon) {
+    var quand = new Date(brouillon.cree);
+    var zone = zoneEtat();
+    zone.className = "alert alert-info d-flex flex-wrap align-items-center gap-2";
+    zone.textContent = "";
+    var texte = document.createElement("p");
+    texte.className = "mb-0 me-auto";
+    texte.textContent = "Brouillon restauré du " + quand.toLocaleDateString("fr-FR") + " à " +
+      quand.toLocaleTimeString("fr-FR", { hour: "2-digit", minute: "2-digit" }) +
+      " : la saisie interrompue est reprise, elle n’est pas encore enregistrée.";
+    var bouton = document.createElement("button");
+    bouton.type = "button";
+    bouton.className = "btn btn-outline-dark";
+    bouton.textContent = "Effacer le brouillon";
+    bouton.addEventListener("click", function () {
+      oublier(brouillon.cle);
+      form.reset(); // back to the values the server rendered
+      form.elements.cle_envoi.value = nouvelleCle();
+      zone.className = "alert alert-info";
+      zone.textContent = "Brouillon effacé.";
+      var premier = form.querySelector("input:not([type=hidden]), select, textarea");
+      if (premier) premier.focus();
+    });
+    zone.appendChild(texte);
+    zone.appendChild(bouton);
+    // A reload brings the page back where it was, below the notice: the notice is shown instead.
+    if ("scrollRestoration" in history) history.scrollRestoration = "manual";
+    if (zone.scrollIntoView) zone.scrollIntoView({ block: "nearest" });
+  }
+
   function preparer(form) {
     var action = new URL(form.getAttribute("action") || window.location.href, window.location.href).pathname;
-    var precedent = lire().filter(function (b) { return b.action === action; }).pop();
+    var rendu = sansCle(champsDe(form)); // the form as the server rendered it, before any draft
+    var miens = lire().filter(function (b) { return b.action === action; });
+    // A draft waiting or refused is the queue's: it is restored as such, never as a draft in progress.
+    var precedent = miens.filter(function (b) { return b.etat !== "saisie"; }).pop() || miens.pop();
     if (precedent) restaurer(form, precedent);
     else if (!form.elements.cle_envoi.value) form.elements.cle_envoi.value = nouvelleCle();
+    var soumises = {}; // keys handed to the queue on this page: typing no longer keeps them
+    var minuteur = null;
+
+    function garderSaisie() {
+      clearTimeout(minuteur);
+      minuteur = null;
+      var cle = form.elements.cle_envoi.value;
+      var existant = lire().filter(function (b) { return b.cle === cle; })[0];
+      if (existant ? existant.etat === "attente" : soumises[cle]) return; // the queue sends it as saved
+      var champs = champsDe(form);
+      if (!existant && sansCle(champs) === rendu) return; // nothing typed yet
+      if (existant && existant.etat === "refuse") {
+        existant.champs = champs; // still refused until sent again, with its reason
+        garder(existant);
+        return;
+      }
+      garder({ cle: cle, action: action, champs: champs, cree: Date.now(), etat: "saisie", utilisateur: utilisateur });
+    }
+
+    function plusTard() {
+      clearTimeout(minuteur);
+      minuteur = setTimeout(garderSaisie, ATTENTE_SAISIE);
+    }
+
+    form.addEventListener("input", plusTard);
+    form.addEventListener("change", plusTard);
+    // Leaving the page (reload, link, closed tab) keeps what was typed in the last instant too.
+    window.addEventListener("pagehide", function () { if (minuteur) garderSaisie(); });
+    document.addEventListener("visibilitychange", function () {
+      if (document.visibilityState === "hidden" && minuteur) garderSaisie();
+    });
+
     form.addEventListener("submit", function (evenement) {
       evenement.preventDefault();
-      var champs = [];
-      new FormData(form).forEach(function (valeur, nom) {
-        if (nom !== "csrfmiddlewaretoken") champs.push([nom, valeur]);
-      });
-      var brouillon = { cle: form.elements.cle_envoi.value, action: action, champs: champs, cree: Date.now(), etat: "attente",
-        utilisateur: utilisateur };
+      clearTimeout(minuteur);
+      minuteur = null;
+      soumises[form.elements.cle_envoi.value] = true;
+      var brouillon = { cle: form.elements.cle_envoi.value, action: action, champs: champsDe(form), cree: Date.now(),
+        etat: "attente", utilisateur: utilisateur };
       garder(brouillon);
       envoyer(brouillon);
     });

@@ -29,10 +29,15 @@ def test_worker_reads_her_week_and_subscribes_her_calendar_on_a_tablet(demo, log
     # No horizontal scroll on the tablet.
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
+    etapes = page.locator("li", has=page.locator(".badge", has_text="Prochaine étape"))
+    cette_semaine = etapes.count()
     page.get_by_role("link", name="Semaine suivante").click()
     expect(page.get_by_role("link", name="Cette semaine")).to_be_visible()
     expect(page.locator("[aria-current=date]")).to_have_count(0)
-    # The next steps of the demo fall within the next six days.
+    # The dated next steps of the demo's contacts fall within the next six days: they are in the
+    # diary, with the step's text.
+    assert cette_semaine + etapes.count() > 0
+    page.screenshot(path="test-results/agenda-semaine-suivante-tablette.png", full_page=True)
     page.get_by_role("link", name="Cette semaine").click()
 
     page.get_by_role("link", name="Recevoir l’agenda dans mon calendrier").click()

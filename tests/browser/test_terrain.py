@@ -52,6 +52,9 @@ def test_contact_first_on_a_tablet_with_the_households_people_only(demo, login, 
         if i.utilisateur.username != "ts.adaff"
     )
     assert attendus  # the demo household has another intervenant than its referent
+    # The form is long: its main action stays in view at the bottom of the tablet's screen.
+    enregistrer = page.get_by_role("button", name="Enregistrer").bounding_box()
+    assert enregistrer["y"] + enregistrer["height"] <= TABLETTE["height"]
     presents = page.locator("#div_id_professionnels")
     expect(presents).to_be_visible()
     cases = presents.get_by_role("checkbox")
@@ -237,9 +240,13 @@ def test_the_diary_keeps_the_day_s_contact_forms_for_a_visit_without_network(
         page.wait_for_timeout(200)
     assert page.evaluate(inscrit)
 
+    page.screenshot(path="test-results/agenda-du-jour-tablette.png", full_page=True)
+
+    # The network drops; the diary, still open, leads straight to the kept form.
     context.set_offline(True)
-    page.goto(formulaire)
+    page.get_by_role("link", name=f"Noter un contact – {menage.reference}").first.click()
     expect(page.get_by_role("heading", name="Nouveau contact")).to_be_visible()
+    assert page.url == formulaire
     texte = "Visite du jour, sans réseau, formulaire gardé par l’agenda."
     page.get_by_label("Note", exact=True).fill(texte)
     page.get_by_role("button", name="Enregistrer").click()
@@ -249,3 +256,89 @@ def test_the_diary_keeps_the_day_s_contact_forms_for_a_visit_without_network(
     context.set_offline(False)
     expect(page.locator("#etat-brouillon")).to_have_text("Contact envoyé. Le contact est enregistré.")
     assert Contact.objects.filter(note=texte).count() == 1
+
+
+def _attendre_brouillon(page, mot):
+    """Waits for the autosave (wait_for_function would evaluate a string, which the CSP forbids)."""
+    for _ in range(50):
+        if mot in (page.evaluate("localStorage.getItem('asea-brouillons')") or ""):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"« {mot} » is not in the drafts kept on the device")
+
+
+def test_a_visit_being_typed_survives_a_reload_and_is_not_shown_to_another_user(demo, login, page, context):
+    """The tab reloads (or crashes) while a visit is typed: the text is back with a notice until the
+    contact is saved. On a shared tablet, the next person to log in does not get it."""
+    from accompagnement.models import Contact
+    from menages.models import Intervenant
+
+    page.set_viewport_size(TABLETTE)
+    login("ts.adaff")
+    _ouvrir(page, "Noël Françoise", "noel francoise")
+    page.get_by_role("link", name="Noter un contact").click()
+    formulaire = page.url
+    note = page.get_by_label("Note", exact=True)
+    texte = "Visite : la famille montre les factures d’énergie."
+    note.fill(texte)
+    page.get_by_label("Lieu", exact=True).fill("Domicile")
+    _attendre_brouillon(page, "factures")  # kept while typing, before any save
+    page.reload()
+    expect(note).to_have_value(texte)
+    etat = page.locator("#etat-brouillon")
+    expect(etat).to_contain_text(re.compile(r"Brouillon restauré du \d\d/\d\d/\d{4} à \d\d:\d\d"))
+    expect(etat.get_by_role("button", name="Effacer le brouillon")).to_be_visible()
+    expect(etat).to_be_in_viewport()  # not left above a scroll position restored by the reload
+    assert not axe_violations(page), describe(axe_violations(page))
+    page.screenshot(path="test-results/terrain-brouillon-restaure-tablette.png", full_page=True)
+    # What the screen shows (a full-page capture draws the sticky « Enregistrer » mid-page).
+    page.screenshot(path="test-results/terrain-brouillon-restaure-ecran-tablette.png")
+
+    # « Effacer le brouillon » empties the form back to its defaults and forgets the draft.
+    etat.get_by_role("button", name="Effacer le brouillon").click()
+    expect(note).to_have_value("")
+    expect(etat).to_have_text("Brouillon effacé.")
+    assert page.evaluate("localStorage.getItem('asea-brouillons')") is None
+    page.reload()
+    expect(note).to_have_value("")
+
+    # A link followed at once, before the pause the autosave waits for: what was typed is kept too.
+    note.fill("Départ précipité.")
+    page.get_by_role("navigation", name="Fil d’Ariane").get_by_role("link", name="Noël Françoise").click()
+    page.get_by_role("link", name="Noter un contact").click()
+    expect(note).to_have_value("Départ précipité.")
+    etat.get_by_role("button", name="Effacer le brouillon").click()
+
+    # Typed again, then saved: the draft is gone and the form opens empty.
+    note.fill(texte)
+    _attendre_brouillon(page, "factures")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_text("Le contact est enregistré.")).to_be_visible()
+    assert Contact.objects.filter(note=texte).count() == 1
+    assert page.evaluate("localStorage.getItem('asea-brouillons')") is None
+    page.goto(formulaire)
+    expect(note).to_have_value("")
+    expect(page.locator("#etat-brouillon")).to_be_empty()
+
+    # A draft left behind by a session that ended without logging out is not restored for the
+    # household's other intervenant who logs in next on the same tablet; their logout clears it.
+    note.fill("Brouillon de la référente.")
+    _attendre_brouillon(page, "référente")
+    context.clear_cookies()
+    autre = (
+        Intervenant.objects.actifs()
+        .filter(menage__nom="Noël Françoise", utilisateur__isnull=False)
+        .exclude(utilisateur__username="ts.adaff")
+        .select_related("utilisateur")
+        .first()
+        .utilisateur
+    )
+    login(autre.username)
+    page.goto(formulaire)
+    expect(page.get_by_role("heading", name="Nouveau contact")).to_be_visible()
+    expect(note).to_have_value("")
+    expect(page.locator("#etat-brouillon")).to_be_empty()
+    assert "référente" in page.evaluate("localStorage.getItem('asea-brouillons')")  # kept, not shown
+    page.locator("form[action$='/comptes/deconnexion/'] button").evaluate("b => b.click()")
+    page.wait_for_url(re.compile("/comptes/connexion/"))
+    assert page.evaluate("localStorage.length") == 0
