@@ -23,7 +23,7 @@ from comptes.confidentialite import lignes_journal
 from comptes.filters import UtilisateurFilter
 from comptes.forms import UtilisateurForm
 from comptes.middleware import two_factor_not_required
-from comptes.models import Invitation, Utilisateur
+from comptes.models import Invitation, Organisation, Utilisateur
 from comptes.selectors import liste_utilisateurs, utilisateurs_administrables
 
 PAR_PAGE = 50
@@ -136,7 +136,7 @@ def utilisateur(request, pk):
             "invitation": cible.invitations.en_attente().first(),
             "derniere_invitation": cible.invitations.first(),
             "double_authentification_active": services.has_totp_device(cible),
-            "historique": lignes_journal(historique, request.user),
+            "historique": _lisibles(lignes_journal(historique, request.user)),
         },
     )
 
@@ -166,6 +166,35 @@ def modifier(request, pk):
     return render(
         request, "comptes/administration/utilisateur_form.html", {"form": form, "utilisateur": cible}
     )
+
+
+def _lisibles(lignes):
+    """The account's history as an administrator reads it: the organisation by its name rather
+    than its id (one query for all the lines), « oui »/« non », « – » for an empty value."""
+    libelle_organisation = str(Utilisateur._meta.get_field("organisation").verbose_name)
+    ids = {
+        valeur
+        for ligne in lignes
+        for libelle, *valeurs in ligne.modifications
+        if libelle == libelle_organisation
+        for valeur in valeurs
+        if valeur and str(valeur).isdigit()
+    }
+    noms = {str(pk): str(o) for pk, o in Organisation.objects.in_bulk(ids).items()} if ids else {}
+
+    def lisible(libelle, valeur):
+        if valeur in (None, "", "None"):
+            return "–"
+        if valeur in ("True", "False"):
+            return "oui" if valeur == "True" else "non"
+        return noms.get(str(valeur), valeur) if libelle == libelle_organisation else valeur
+
+    for ligne in lignes:
+        ligne.modifications = [
+            (libelle, lisible(libelle, avant), lisible(libelle, apres))
+            for libelle, avant, apres in ligne.modifications
+        ]
+    return lignes
 
 
 # The actions with a confirmation page: GET shows what will happen, POST does it.

@@ -252,3 +252,15 @@ def test_the_list_filters_and_its_query_count_does_not_grow(admin_client, progra
     inviter(admin_client, programme.adaff)
     assert count_queries(admin_client.get, url) <= avant
     assert "Invitation en attente" in admin_client.get(url, {"statut": "invitation"}).content.decode()
+
+
+def test_the_user_page_query_count_does_not_grow_with_her_history(admin_client, programme, count_queries):
+    ts = programme.ts_adaff
+    url = reverse("administration:utilisateur", args=[ts.pk])
+    avant = count_queries(admin_client.get, url)
+    for role in (Role.MEMBRE_COMITE, Role.TISF, Role.DPO):
+        AttributionRole.objects.create(utilisateur=ts, role=role)
+    for n in range(5):
+        ts.telephone = f"04 68 00 00 0{n}"
+        ts.save()
+    assert count_queries(admin_client.get, url) <= avant
