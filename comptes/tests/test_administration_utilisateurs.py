@@ -264,3 +264,29 @@ def test_the_user_page_query_count_does_not_grow_with_her_history(admin_client, 
         ts.telephone = f"04 68 00 00 0{n}"
         ts.save()
     assert count_queries(admin_client.get, url) <= avant
+
+
+def test_a_mail_server_failure_creates_nothing_and_says_so(admin_client, programme, monkeypatch):
+    def refuse(self, *args, **kwargs):
+        raise ConnectionRefusedError
+
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", refuse)
+    response = inviter(admin_client, programme.adaff)
+    assert response.status_code == 200
+    assert "Le courriel d’invitation n’a pas pu être envoyé" in response.content.decode()
+    assert not Utilisateur.objects.filter(email="nadia.benali@exemple.invalid").exists()
+
+
+def test_the_link_of_a_deactivated_account_does_not_work(admin_client, programme):
+    inviter(admin_client, programme.adaff)
+    nadia = Utilisateur.objects.get(username="nadia.benali")
+    admin_client.post(reverse("administration:action", args=[nadia.pk, "desactiver"]))
+    response = Client().get(lien_du_courriel(mail.outbox[0]))
+    assert response.status_code == 400 and "Ce compte a été désactivé" in response.content.decode()
+
+
+def test_the_menu_leads_administrators_to_the_hub(admin_client, programme):
+    page = admin_client.get(reverse("tableau_de_bord")).content.decode()
+    assert f'href="{reverse("administration:index")}"' in page
+    hub = admin_client.get(reverse("administration:index")).content.decode()
+    assert f'href="{reverse("administration:utilisateurs")}"' in hub
