@@ -3,7 +3,6 @@ her programmes (invitation, roles and organisation, deactivation, second factor)
 is for the technical staff."""
 
 from auditlog.models import LogEntry
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
@@ -12,6 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -237,7 +237,7 @@ ACTIONS = {
 def action(request, pk, action):
     cible = _utilisateur(request, pk)
     if action not in ACTIONS:
-        return render(request, "404.html", status=404)
+        raise Http404
     details = ACTIONS[action]
     erreur = None
     if request.method == "POST":
@@ -298,5 +298,5 @@ def invitation(request, jeton):
     return render(
         request,
         "registration/invitation.html",
-        {"form": form, "utilisateur": utilisateur, "site_name": settings.SITE_URL},
+        {"form": form, "utilisateur": utilisateur},
     )
