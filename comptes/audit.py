@@ -12,6 +12,7 @@ from comptes.models import (
     AttributionRole,
     Commune,
     Dispositif,
+    Invitation,
     NiveauAccompagnement,
     Organisation,
     Utilisateur,
@@ -46,6 +47,9 @@ auditlog.register(Organisation, m2m_fields={"dispositifs"})
 auditlog.register(Commune)
 auditlog.register(Utilisateur, exclude_fields=["password", "last_login"])
 auditlog.register(AttributionRole)
+# The token's hash is a secret's stand-in: the trail says who was invited, when, and what became of
+# the link, not the hash.
+auditlog.register(Invitation, exclude_fields=["jeton_hash"])
 
 
 def register_app_models():

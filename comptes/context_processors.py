@@ -26,7 +26,7 @@ def navigation(request):
     if user.has_perm("dossiers.relire_acces"):
         items.append(("Droits d’accès", reverse("dossiers:acces_a_relire")))
     if user.est_administrateur:
-        items.append(("Administration", reverse("admin:index")))
+        items.append(("Administration", reverse("administration:index")))
     current = request.path
     # The entry whose address is the longest start of the page's (« Attributions » under
     # « Logements »).

@@ -4,7 +4,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 
 from comptes import lockout, services
-from comptes.enums import TypeEvenementConnexion
+from comptes.enums import ROLES_BAILLEUR, Role, TypeEvenementConnexion
 
 
 class ConnexionForm(AuthenticationForm):
@@ -76,3 +76,67 @@ class ActivationForm(CodeForm):
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
         ),
     )
+
+
+class UtilisateurForm(forms.Form):
+    """A user as the programme administrator invites or edits her: name, email, organisation among
+    those of her programmes, and roles."""
+
+    prenom = forms.CharField(label="Prénom", max_length=150)
+    nom = forms.CharField(label="Nom", max_length=150)
+    email = forms.EmailField(
+        label="Adresse électronique",
+        help_text="L’invitation et les notifications sont envoyées à cette adresse.",
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+    organisation = forms.ModelChoiceField(label="Organisation", queryset=None, empty_label="Choisissez…")
+    roles = forms.MultipleChoiceField(
+        label="Rôles",
+        choices=Role.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choisissez au moins un rôle."},
+    )
+
+    def __init__(self, *args, administrateur, utilisateur=None, **kwargs):
+        from comptes.selectors import organisations_administrees
+
+        if utilisateur is not None and "initial" not in kwargs:
+            kwargs["initial"] = {
+                "prenom": utilisateur.first_name,
+                "nom": utilisateur.last_name,
+                "email": utilisateur.email,
+                "organisation": utilisateur.organisation_id,
+                "roles": sorted(utilisateur.roles),
+            }
+        super().__init__(*args, **kwargs)
+        self.utilisateur = utilisateur
+        self.fields["organisation"].queryset = organisations_administrees(administrateur).order_by("nom")
+
+    def clean_prenom(self):
+        return self.cleaned_data["prenom"].strip()
+
+    def clean_nom(self):
+        return self.cleaned_data["nom"].strip()
+
+    def clean_email(self):
+        from comptes.models import Utilisateur
+
+        email = self.cleaned_data["email"].strip()
+        autres = Utilisateur.objects.filter(email__iexact=email)
+        if self.utilisateur is not None:
+            autres = autres.exclude(pk=self.utilisateur.pk)
+        if autres.exists():
+            raise ValidationError("Un compte existe déjà avec cette adresse électronique.")
+        return email
+
+    def clean(self):
+        cleaned = super().clean()
+        organisation, roles = cleaned.get("organisation"), set(cleaned.get("roles") or ())
+        if organisation is not None and roles & ROLES_BAILLEUR and not organisation.est_bailleur:
+            libelles = " et ".join(str(Role(r).label) for r in sorted(roles & ROLES_BAILLEUR))
+            self.add_error(
+                "roles",
+                f"{libelles} : ce rôle est celui du personnel d’un bailleur social. Choisissez une "
+                "organisation de type « Bailleur social » ou un autre rôle.",
+            )
+        return cleaned

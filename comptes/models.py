@@ -328,3 +328,44 @@ class EvenementConnexion(models.Model):
 
     def __str__(self):
         return f"{self.get_type_display()} – {self.identifiant} ({self.date:%Y-%m-%d %H:%M})"
+
+
+class InvitationQuerySet(models.QuerySet):
+    def en_attente(self, now=None):
+        """Invitations whose link still works: neither used, nor replaced, nor expired."""
+        return self.filter(
+            utilisee_le__isnull=True, remplacee_le__isnull=True, expire_le__gt=now or timezone.now()
+        )
+
+
+class Invitation(models.Model):
+    """An emailed link with which a new user sets her password, then enrols her second factor.
+    The link is single-use, expires, and is replaced by a new invitation; only the SHA-256 hash of
+    its token is stored (comptes.invitations)."""
+
+    utilisateur = models.ForeignKey(
+        Utilisateur, on_delete=models.CASCADE, related_name="invitations", verbose_name="utilisateur"
+    )
+    jeton_hash = models.CharField("empreinte du jeton", max_length=64, unique=True)
+    envoyee_par = models.ForeignKey(
+        Utilisateur,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="envoyée par",
+    )
+    envoyee_le = models.DateTimeField("envoyée le", default=timezone.now)
+    expire_le = models.DateTimeField("expire le")
+    utilisee_le = models.DateTimeField("utilisée le", null=True, blank=True)
+    remplacee_le = models.DateTimeField("remplacée le", null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "invitation"
+        verbose_name_plural = "invitations"
+        ordering = ["-envoyee_le"]
+
+    def __str__(self):
+        return f"Invitation de {self.utilisateur} ({self.envoyee_le:%Y-%m-%d %H:%M})"

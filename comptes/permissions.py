@@ -45,3 +45,7 @@ rules.add_perm("comptes.voir_journal_audit", is_administrateur)
 # administrator's, who manages users and settings.
 rules.add_perm("comptes.voir_confidentiel", is_travailleur_social)
 rules.add_perm("comptes.voir_indicateurs", is_financeur | is_membre_comite | is_administrateur)
+# The administration pages in the app: the hub, and the users of the administrator's programmes
+# (which users: comptes.selectors.utilisateurs_administrables).
+rules.add_perm("comptes.acceder_administration", is_administrateur)
+rules.add_perm("comptes.administrer_utilisateurs", is_administrateur)

@@ -1,12 +1,13 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from comptes import views
+from comptes import views, views_administration
 from comptes.forms import ConnexionForm
 from comptes.middleware import two_factor_not_required
 
 urlpatterns = [
     path("utilisateurs/<int:pk>/journal/", views.journal_utilisateur, name="journal_utilisateur"),
+    path("invitation/<str:jeton>/", views_administration.invitation, name="invitation"),
     path(
         "connexion/",
         auth_views.LoginView.as_view(authentication_form=ConnexionForm, redirect_authenticated_user=True),

@@ -183,10 +183,10 @@ def journal_utilisateur(request, pk):
 
     from comptes.access import require_perm
     from comptes.confidentialite import lignes_journal
-    from comptes.models import Utilisateur
+    from comptes.selectors import utilisateurs_administrables
 
     require_perm(request.user, "comptes.voir_journal_audit")
-    utilisateur = get_object_or_404(Utilisateur, pk=pk)
+    utilisateur = get_object_or_404(utilisateurs_administrables(request.user), pk=pk)
     entries = LogEntry.objects.filter(actor=utilisateur).select_related("content_type").order_by("-timestamp")
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(

@@ -10,6 +10,7 @@ urlpatterns = [
     path("plancher/", accueil_views.plancher, name="plancher"),
     path("agenda/", include("accueil.urls")),
     path("comptes/", include("comptes.urls")),
+    path("administration/", include("comptes.urls_administration")),
     path("logements/", include("logements.urls")),
     path("menages/", include("dossiers.urls")),
     path("menages/", include("menages.urls")),
