@@ -46,9 +46,13 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# The suite runs on every core (pytest-xdist, one test database per worker); a file's tests stay
+# on one worker, so that what a file seeds once serves all its tests. `make test PYTEST_WORKERS=0`
+# runs it in one process.
+PYTEST_WORKERS ?= auto
 test: install dirs lint
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
-	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile --durations=15
 
 clean:
 	rm -rf var .pytest_cache .ruff_cache

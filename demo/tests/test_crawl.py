@@ -8,11 +8,12 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from demo.crawl import DOWNLOAD_SUFFIXES, classify, crawl_role, verdict
+from tests.support.demo import charger_demo
 
 
 @pytest.fixture
 def demo(db):
-    call_command("seed_demo")
+    charger_demo()
 
 
 def test_classify_skips_logout_downloads_writes_on_get_and_outside_links():

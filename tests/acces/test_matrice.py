@@ -7,7 +7,6 @@ a row whose statuses differ from what the app answers. Set MATRICE_ECRIRE=1 to p
 table (then read it line by line before copying it: the table is the specification).
 """
 
-import io
 import os
 import re
 from pathlib import Path
@@ -15,10 +14,11 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
+
+from tests.support.demo import charger_demo
 
 TABLE = Path(settings.BASE_DIR) / "docs" / "matrice-acces.md"
 PERSONAS = [
@@ -70,7 +70,7 @@ def monde(transactional_db):
     from menages.models import Menage
     from rappels.models import Rappel
 
-    call_command("seed_demo", stdout=io.StringIO())
+    charger_demo()
     users = {u.username: u for u in Utilisateur.objects.all()}
     menage = (
         Menage.objects.filter(bailleur__sigle="Habitat Audois", etat="accompagnement")

@@ -1,10 +1,10 @@
 """Browser tests: Playwright drives Debian's Chromium against Django's live server."""
 
-import io
 import os
 
 import pytest
-from django.core.management import call_command
+
+from tests.support.demo import charger_demo
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -36,7 +36,7 @@ def password_only(settings):
 
 @pytest.fixture
 def demo(transactional_db):
-    call_command("seed_demo", stdout=io.StringIO())
+    charger_demo()
 
 
 @pytest.fixture
