@@ -76,7 +76,7 @@ from menages.models import (
     Saisine,
     telephone_validator,
 )
-from menages.search import normalize
+from menages.search import normalize, texte_recherche
 from menages.services import reserver_references
 
 BATCH_SIZE = 1000
@@ -752,7 +752,7 @@ def _journaliser(objets, *, auteur, import_menages, menage_id, champs) -> None:
     )
 
 
-def _ecrire(lignes: list[LigneMenage], *, dispositif, auteur, import_menages) -> Apercu:
+def _ecrire(lignes: list[LigneMenage], *, dispositif, auteur, import_menages, simulation=False) -> Apercu:
     aujourdhui = timezone.localdate()
     motif = motif_reprise(aujourdhui)
     references = reserver_references(
@@ -767,6 +767,10 @@ def _ecrire(lignes: list[LigneMenage], *, dispositif, auteur, import_menages) ->
                 reference=reference,
                 nom=v["nom"],
                 nom_recherche=normalize(v["nom"]),
+                # What the list's search reads, members included (bulk writes skip Membre.save).
+                texte_recherche=texte_recherche(
+                    v["nom"], reference, [f"{m['nom']} {m['prenom']}" for m in ligne.membres]
+                ),
                 bailleur=v.get("bailleur"),
                 commune=v.get("commune"),
                 etat=v["etape"],
@@ -906,7 +910,6 @@ def _ecrire(lignes: list[LigneMenage], *, dispositif, auteur, import_menages) ->
                 )
             )
     Membre.objects.bulk_create(membres, batch_size=BATCH_SIZE)
-    Menage.objects.filter(pk__in=[m.pk for m in menages]).rafraichir_recherche()
     Intervenant.objects.bulk_create(intervenants, batch_size=BATCH_SIZE)
     ConsentementPartage.objects.bulk_create(consentements, batch_size=BATCH_SIZE)
     EvenementParcours.objects.bulk_create(evenements, batch_size=BATCH_SIZE)
@@ -951,6 +954,12 @@ def _ecrire(lignes: list[LigneMenage], *, dispositif, auteur, import_menages) ->
     )
     Contact.objects.bulk_create(contacts, batch_size=BATCH_SIZE)
 
+    if not simulation:
+        _journal_des_creations(import_menages, auteur, menages, membres, accompagnements, contacts)
+    return _apercu(lignes, menages, membres, accompagnements, contacts)
+
+
+def _journal_des_creations(import_menages, auteur, menages, membres, accompagnements, contacts) -> None:
     journal = {"auteur": auteur, "import_menages": import_menages}
     _journaliser(menages, **journal, menage_id=lambda o: o.pk, champs=("reference", "nom", "etat", "niveau"))
     _journaliser(membres, **journal, menage_id=lambda o: o.menage_id, champs=("nom", "prenom", "lien"))
@@ -960,6 +969,8 @@ def _ecrire(lignes: list[LigneMenage], *, dispositif, auteur, import_menages) ->
         contacts, **journal, menage_id=lambda o: o.menage_id, champs=("type", "date", "duree_minutes")
     )
 
+
+def _apercu(lignes, menages, membres, accompagnements, contacts) -> Apercu:
     etapes = Counter(m.etat for m in menages)
     niveaux = Counter(m.niveau for m in menages if m.niveau)
     return Apercu(
@@ -1041,7 +1052,9 @@ def simuler(*, dispositif: Dispositif, nom_fichier: str, data: bytes, auteur) ->
             essai = ImportMenages.objects.create(
                 dispositif=dispositif, auteur=auteur, nom_fichier=nom_fichier, empreinte=empreinte(data)
             )
-            rapport.apercu = _ecrire(lignes, dispositif=dispositif, auteur=auteur, import_menages=essai)
+            rapport.apercu = _ecrire(
+                lignes, dispositif=dispositif, auteur=auteur, import_menages=essai, simulation=True
+            )
             raise _Simulation
     except _Simulation:
         pass

@@ -346,8 +346,9 @@ def test_the_simulation_creates_nothing_and_says_what_the_confirmation_creates(n
 
 def test_the_same_file_is_not_imported_twice(niveaux):
     programme = niveaux
-    assert importer(programme, bon_fichier()).reussi
-    rapport = importer(programme, bon_fichier())
+    fichier = bon_fichier()
+    assert importer(programme, fichier).reussi
+    rapport = importer(programme, fichier)
     assert "déjà été importé" in rapport.erreurs[0].message
     assert Menage.objects.count() == 4
 
