@@ -3,10 +3,9 @@ template and the columns, the simulation of a file, its confirmation (or abandon
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
 
 from comptes.access import require_perm
 from comptes.importation import typographie
@@ -88,9 +87,10 @@ def importer(request):
 
 
 @never_cache
-@require_POST
 def confirmer(request, pk):
     require_perm(request.user, "dossiers.importer_existant")
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     simulation = get_object_or_404(importation.simulations_en_attente(request.user), pk=pk)
     rapport = importation.confirmer(import_menages=simulation, auteur=request.user)
     if rapport.reussi:
@@ -115,9 +115,10 @@ def confirmer(request, pk):
 
 
 @never_cache
-@require_POST
 def abandonner(request, pk):
     require_perm(request.user, "dossiers.importer_existant")
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     simulation = get_object_or_404(importation.simulations_en_attente(request.user), pk=pk)
     importation.abandonner(import_menages=simulation)
     messages.info(request, "La simulation est abandonnée : le fichier n’est pas conservé.")
