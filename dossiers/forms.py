@@ -2,7 +2,7 @@ from pathlib import PurePath
 
 from django import forms
 
-from comptes.importation import TAILLE_MAX_IMPORT
+from comptes.importation import TAILLE_MAX_IMPORT, typographie
 from comptes.models import Dispositif
 
 
@@ -18,9 +18,11 @@ class RetenirNoteForm(forms.Form):
 class ImportMenagesForm(forms.Form):
     fichier = forms.FileField(
         label="Fichier à importer (Excel, CSV ou archive .zip de fichiers CSV)",
-        help_text="Un classeur .xlsx aux feuilles « Ménages », « Membres » et « Contacts » (partez du "
-        "modèle), une archive .zip de trois fichiers CSV nommés comme ces feuilles, ou un seul fichier "
-        ".csv (les ménages seuls). 20 Mo au plus.",
+        help_text=typographie(
+            "Un classeur .xlsx aux feuilles « Ménages », « Membres » et « Contacts » (partez du modèle), "
+            "une archive .zip de trois fichiers CSV nommés comme ces feuilles, ou un seul fichier .csv "
+            "(les ménages seuls). 20 Mo au plus."
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv,.zip,text/csv"}),
         error_messages={"required": "Choisissez le fichier à importer."},
     )

@@ -53,6 +53,7 @@ from comptes.importation import (
     normaliser,
     reperer_colonnes,
     texte,
+    typographie,
 )
 from comptes.models import Dispositif, Organisation, Utilisateur
 from dossiers.models import ImportMenages, StatutImport
@@ -100,6 +101,9 @@ class Colonne:
     obligatoire: bool = False
     exemple: str = ""
     valeurs: str = ""
+
+    def __post_init__(self):
+        object.__setattr__(self, "valeurs", typographie(self.valeurs))
 
     @property
     def en_tetes(self) -> set[str]:
@@ -462,16 +466,19 @@ def _email(value):
 
 def _parsers(contexte: _Contexte) -> dict[str, dict]:
     passee = _date_passee(contexte)
-    attendu = "une des valeurs listées sur la page d’import"
+
+    def liste(table, enum, sauf=()):
+        return lambda v: choix(v, table, _libelles(enum, sauf))
+
     return {
         MENAGES: {
             "reference_import": lambda v: texte(v, 50),
             "nom": lambda v: texte(v, 150),
             "date_saisine": passee,
-            "source_orientation": lambda v: choix(v, SOURCES, attendu),
+            "source_orientation": liste(SOURCES, SourceOrientation),
             "orienteur": lambda v: texte(v, 200),
             "problematique": lambda v: choix(v, PROBLEMATIQUES, "« accès » ou « maintien »"),
-            "situation_logement": lambda v: choix(v, SITUATIONS, attendu),
+            "situation_logement": liste(SITUATIONS, SituationLogement),
             "bailleur": lambda v: contexte.organisation(v, contexte.bailleurs, "un bailleur"),
             "commune": contexte.communes.trouver,
             "adresse": lambda v: texte(v, 250),
@@ -480,15 +487,17 @@ def _parsers(contexte: _Contexte) -> dict[str, dict]:
             "referent": lambda v: contexte.professionnel(v, travailleur_social=True),
             "consentement_bailleur": passee,
             "date_adhesion": passee,
-            "etape": lambda v: choix(v, ETAPES, attendu),
+            "etape": liste(
+                ETAPES, EtatParcours, (EtatParcours.VALIDATION_FINANCEURS, EtatParcours.PROPOSITION_COMITE)
+            ),
             "niveau": lambda v: choix(v, NIVEAUX, "1, 2, 3 ou « relais sortant »"),
             "date_debut": passee,
             "date_fin_prevue": lire_date,
-            "rythme": lambda v: choix(v, RYTHMES, attendu),
+            "rythme": liste(RYTHMES, Rythme),
             "date_fin": passee,
-            "motif_sortie": lambda v: choix(v, MOTIFS_SORTIE, attendu),
-            "situation_sortie": lambda v: choix(v, SITUATIONS_SORTIE, attendu),
-            "motif_refus": lambda v: choix(v, MOTIFS_REFUS, attendu),
+            "motif_sortie": liste(MOTIFS_SORTIE, MotifSortie),
+            "situation_sortie": liste(SITUATIONS_SORTIE, SituationSortie),
+            "motif_refus": liste(MOTIFS_REFUS, MotifRefus),
             "iml_partenaire": lambda v: contexte.organisation(
                 v, contexte.partenaires_iml, "un partenaire IML"
             ),
@@ -500,7 +509,7 @@ def _parsers(contexte: _Contexte) -> dict[str, dict]:
             "nom": lambda v: texte(v, 100),
             "prenom": lambda v: texte(v, 100),
             "date_naissance": passee,
-            "lien": lambda v: choix(v, LIENS, attendu),
+            "lien": liste(LIENS, LienMembre),
             "date_entree": lire_date,
             "date_sortie": lire_date,
         },
@@ -508,11 +517,11 @@ def _parsers(contexte: _Contexte) -> dict[str, dict]:
             "reference_import": lambda v: texte(v, 50),
             "date": passee,
             "heure": lire_heure,
-            "type": lambda v: choix(v, TYPES_CONTACT, attendu),
+            "type": liste(TYPES_CONTACT, TypeContact),
             "duree": lambda v: lire_entier(v, minimum=1, maximum=24 * 60),
             "auteur": contexte.professionnel,
             "note": lambda v: texte(v, 20_000),
-            "confidentialite": lambda v: choix(v, CONFIDENTIALITES, attendu),
+            "confidentialite": liste(CONFIDENTIALITES, Confidentialite),
         },
     }
 

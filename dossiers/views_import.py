@@ -80,7 +80,7 @@ def importer(request):
             "fichier",
             typographie(
                 f"Le fichier contient {n} erreur{'s' if n > 1 else ''} : rien n’a été importé. Corrigez les "
-                "lignes signalées ci-dessous, puis déposez de nouveau le fichier."
+                "lignes signalées dans la liste des erreurs, puis déposez de nouveau le fichier."
             ),
         )
     return _page(request, form, rapport)

@@ -19,6 +19,7 @@ from openpyxl import load_workbook
 from accompagnement.enums import OrigineChangementNiveau, Rythme, SituationSortie, TypeContact
 from accompagnement.models import Accompagnement, ChangementNiveau, Contact, MesureIml
 from comptes.enums import CodeNiveau, Confidentialite
+from comptes.importation import typographie
 from comptes.models import NiveauAccompagnement
 from comptes.tests.factories import CommuneFactory
 from comptes.tests.niveaux import NIVEAUX
@@ -157,10 +158,10 @@ def test_the_template_has_one_sheet_per_kind_with_french_headers_and_accepted_va
     aide = {
         (row[0], row[1]): row[3] for row in workbook["Mode d’emploi"].iter_rows(min_row=2, values_only=True)
     }
-    assert "« Accompagnement »" in aide["Ménages", "étape"]
-    assert "« Validation des financeurs »" not in aide["Ménages", "étape"]
-    assert "« Visite à domicile »" in aide["Contacts", "type"]
-    assert "« Chef de ménage »" in aide["Membres", "lien avec le chef de ménage"]
+    assert typographie("« Accompagnement »") in aide["Ménages", "étape"]
+    assert typographie("« Validation des financeurs »") not in aide["Ménages", "étape"]
+    assert typographie("« Visite à domicile »") in aide["Contacts", "type"]
+    assert typographie("« Chef de ménage »") in aide["Membres", "lien avec le chef de ménage"]
     assert aide["Ménages", "date de saisine"] == "jj/mm/aaaa"
 
 
@@ -312,7 +313,9 @@ def test_a_file_with_errors_creates_nothing_and_reports_each_error_with_its_line
     assert "jj/mm/aaaa" in erreurs["Ménages", 7, "date de saisine"]
     assert "Validation des financeurs" in erreurs["Ménages", 8, "étape"]
     assert "inconnu" in erreurs["Ménages", 9, "référent"]
+    # A value out of a closed list: the message lists the accepted ones.
     assert "cousin" in erreurs["Membres", 2, "lien avec le chef de ménage"]
+    assert "Chef de ménage" in erreurs["Membres", 2, "lien avec le chef de ménage"]
     assert "aucun ménage" in erreurs["Membres", 3, "référence import"]
     assert "futur" in erreurs["Contacts", 2, "date"]
     assert len(rapport.erreurs) == 11  # each error once, none else
