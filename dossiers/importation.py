@@ -18,6 +18,7 @@ import csv
 import datetime
 import hashlib
 import io
+import logging
 import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
@@ -26,7 +27,7 @@ from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from openpyxl import Workbook
@@ -79,6 +80,8 @@ from menages.models import (
 )
 from menages.search import normalize, texte_recherche
 from menages.services import reserver_references
+
+logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 1000
 # Households shown in the simulation's preview.
@@ -1004,6 +1007,12 @@ def _apercu(lignes, menages, membres, accompagnements, contacts) -> Apercu:
     )
 
 
+REFUS_DE_LA_BASE = (
+    "Le fichier n’a pas pu être importé : une valeur est refusée par la base de données. Vérifiez les "
+    "longueurs et les dates, ou signalez le fichier à l’équipe technique."
+)
+
+
 class _Simulation(Exception):
     """Raised at the end of a simulation to roll back what it wrote."""
 
@@ -1067,6 +1076,11 @@ def simuler(*, dispositif: Dispositif, nom_fichier: str, data: bytes, auteur) ->
             raise _Simulation
     except _Simulation:
         pass
+    except DatabaseError:
+        # Every rule is checked line by line first; a refusal of the database here is a gap in
+        # those checks, reported without a server error (and logged for the developers).
+        logger.exception("Import de ménages refusé par la base de données")
+        return rapport.erreur_fichier(REFUS_DE_LA_BASE)
     with transaction.atomic():
         # An administrator's earlier simulations, and anybody's older than a day, are dropped.
         ImportMenages.objects.filter(statut=StatutImport.SIMULATION).filter(
@@ -1096,34 +1110,37 @@ def confirmer(*, import_menages: ImportMenages, auteur) -> RapportImportMenages:
     since the simulation), then written in one transaction. The pending row becomes the import's
     trace, its content emptied; with an error nothing is written and the simulation is dropped."""
     rapport = RapportImportMenages()
-    with transaction.atomic():
-        import_menages = ImportMenages.objects.select_for_update().get(pk=import_menages.pk)
-        if import_menages.statut != StatutImport.SIMULATION:
-            return rapport.erreur_fichier("Cet import a déjà été confirmé.")
-        # One import at a time per programme: the duplicate-file check and the numbering hold.
-        Dispositif.objects.select_for_update().get(pk=import_menages.dispositif_id)
-        data = bytes(import_menages.contenu)
-        lignes = _verifier_fichier(
-            dispositif=import_menages.dispositif,
-            nom_fichier=import_menages.nom_fichier,
-            data=data,
-            rapport=rapport,
-        )
-        if rapport.reussi:
-            apercu = _ecrire(
-                lignes, dispositif=import_menages.dispositif, auteur=auteur, import_menages=import_menages
+    try:
+        with transaction.atomic():
+            import_menages = ImportMenages.objects.select_for_update().get(pk=import_menages.pk)
+            if import_menages.statut != StatutImport.SIMULATION:
+                return rapport.erreur_fichier("Cet import a déjà été confirmé.")
+            # One import at a time per programme: the duplicate-file check and the numbering hold.
+            Dispositif.objects.select_for_update().get(pk=import_menages.dispositif_id)
+            lignes = _verifier_fichier(
+                dispositif=import_menages.dispositif,
+                nom_fichier=import_menages.nom_fichier,
+                data=bytes(import_menages.contenu),
+                rapport=rapport,
             )
-            import_menages.statut = StatutImport.IMPORTE
-            import_menages.contenu = b""
-            import_menages.importe_le = timezone.now()
-            import_menages.menages = apercu.menages
-            import_menages.membres = apercu.membres
-            import_menages.accompagnements = apercu.accompagnements
-            import_menages.contacts = apercu.contacts
-            import_menages.save()
-            rapport.apercu = apercu
-            rapport.import_menages = import_menages
-            return rapport
+            if rapport.reussi:
+                apercu = _ecrire(
+                    lignes, dispositif=import_menages.dispositif, auteur=auteur, import_menages=import_menages
+                )
+                import_menages.statut = StatutImport.IMPORTE
+                import_menages.contenu = b""
+                import_menages.importe_le = timezone.now()
+                import_menages.menages = apercu.menages
+                import_menages.membres = apercu.membres
+                import_menages.accompagnements = apercu.accompagnements
+                import_menages.contacts = apercu.contacts
+                import_menages.save()
+                rapport.apercu = apercu
+                rapport.import_menages = import_menages
+                return rapport
+    except DatabaseError:
+        logger.exception("Import de ménages refusé par la base de données")
+        rapport.erreur_fichier(REFUS_DE_LA_BASE)
     import_menages.delete()
     return rapport
 

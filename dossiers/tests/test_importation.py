@@ -321,6 +321,34 @@ def test_a_file_with_errors_creates_nothing_and_reports_each_error_with_its_line
     assert len(rapport.erreurs) == 11  # each error once, none else
 
 
+def test_step_and_level_must_agree_with_the_programmes_rules(niveaux):
+    accompagne = {"étape": "Accompagnement", "début de l’accompagnement": "02/05/2025"}
+    rapport = importer(
+        niveaux,
+        classeur(
+            [
+                menage("A", **{"niveau": "2"}),  # line 2: a level before the support
+                menage("B", **accompagne, **{"niveau": "3"}),  # line 3: reinforced, no IML, no end
+                menage("C", **{**accompagne, "étape": "Relais sortant", "niveau": "2"}),  # line 4
+                menage("D", **{**accompagne, "étape": "Clos", "niveau": "1"}),  # line 5: no end, no reason
+                menage("E", **{**accompagne, "niveau": "1", "début de l’accompagnement": "01/01/2025"}),
+                menage("F", **{"étape": "Refusé"}),  # line 7: no reason for the refusal
+            ]
+        ),
+    )
+    erreurs = {(e.ligne, e.colonne): e.message for e in rapport.erreurs}
+    assert "laissez cette case vide" in erreurs[2, "niveau"]
+    assert "IML" in erreurs[3, "IML : partenaire"]
+    assert "fixée par le comité" in erreurs[3, "fin prévue"]
+    assert "Relais sortant" in erreurs[4, "niveau"]
+    assert {"fin de l’accompagnement", "motif de sortie", "situation à la sortie"} <= {
+        c for ligne, c in erreurs if ligne == 5
+    }
+    assert "avant la saisine" in erreurs[6, "début de l’accompagnement"]
+    assert "motif du refus" in erreurs[7, "motif de refus"]
+    assert not Menage.objects.exists()
+
+
 def test_the_simulation_creates_nothing_and_says_what_the_confirmation_creates(niveaux):
     programme = niveaux
     fichier = bon_fichier()
@@ -546,3 +574,17 @@ def test_two_thousand_households_go_through_in_reasonable_time(niveaux):
     assert (Menage.objects.count(), Membre.objects.count(), Contact.objects.count()) == (n, 2 * n, 2 * n)
     print(f"\nimport de {n} ménages (simulation et confirmation) : {duree:.1f} s")
     assert duree < 60, f"{duree:.1f} s"
+
+
+def test_a_refusal_of_the_database_is_reported_not_a_server_error(niveaux, monkeypatch):
+    """Every rule is checked line by line first; should one slip through, the file is refused with a
+    message and nothing is written."""
+    from django.db import DataError
+
+    def refus(*args, **kwargs):
+        raise DataError("value too long")
+
+    monkeypatch.setattr(Contact.objects, "bulk_create", refus)
+    rapport = importer(niveaux, bon_fichier())
+    assert "refusée par la base de données" in rapport.erreurs[0].message
+    assert not Menage.objects.exists() and not ImportMenages.objects.exists()
