@@ -734,6 +734,12 @@ def _a_midi(jour: datetime.date, heure=datetime.time(9, 0)) -> datetime.datetime
     return timezone.make_aware(datetime.datetime.combine(jour, heure))
 
 
+def _valeur_lisible(objet, champ) -> str:
+    """A field's value as the journal shows it: the label of a code."""
+    affichage = getattr(objet, f"get_{champ}_display", None)
+    return str(affichage()) if affichage else en_texte(getattr(objet, champ))
+
+
 def _journaliser(objets, *, auteur, import_menages, menage_id, champs) -> None:
     """One creation entry per record in the audit trail (bulk writes send no signal), carrying
     the household's id and the import's."""
@@ -751,7 +757,7 @@ def _journaliser(objets, *, auteur, import_menages, menage_id, champs) -> None:
                 object_repr=str(o)[:200],
                 action=LogEntry.Action.CREATE,
                 changes={
-                    **{c: ["None", en_texte(getattr(o, c))] for c in champs},
+                    **{c: ["None", _valeur_lisible(o, c)] for c in champs},
                     "origine": ["", f"Reprise de l’existant ({origine})"],
                 },
                 actor=auteur,
