@@ -588,3 +588,22 @@ def test_a_refusal_of_the_database_is_reported_not_a_server_error(niveaux, monke
     rapport = importer(niveaux, bon_fichier())
     assert "refusée par la base de données" in rapport.erreurs[0].message
     assert not Menage.objects.exists() and not ImportMenages.objects.exists()
+
+
+def test_the_confirmation_checks_the_file_again(niveaux):
+    """Between the simulation and its confirmation, the referent named in the file left: the
+    confirmation finds it, imports nothing and drops the simulation."""
+    programme = niveaux
+    fichier = bon_fichier()
+    simulation = importation.simuler(
+        dispositif=programme.dispositif, nom_fichier=fichier.name, data=fichier.read(), auteur=programme.admin
+    )
+    assert simulation.reussi
+    type(programme.ts_adaff).objects.filter(pk=programme.ts_adaff.pk).update(is_active=False)
+    rapport = importation.confirmer(import_menages=simulation.import_menages, auteur=programme.admin)
+    assert not rapport.reussi
+    assert {(e.feuille, e.ligne, e.colonne) for e in rapport.erreurs} >= {
+        ("Ménages", 2, "référent"),
+        ("Contacts", 4, "auteur"),
+    }
+    assert not Menage.objects.exists() and not ImportMenages.objects.exists()
