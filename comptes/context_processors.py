@@ -25,6 +25,8 @@ def navigation(request):
         items.append(("Financement", reverse("financement:index")))
     if user.has_perm("dossiers.relire_acces"):
         items.append(("Droits d’accès", reverse("dossiers:acces_a_relire")))
+    if user.has_perm("dossiers.importer_existant"):
+        items.append(("Importer des ménages", reverse("dossiers:importer")))
     if user.est_administrateur:
         items.append(("Administration", reverse("administration:index")))
     current = request.path

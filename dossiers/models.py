@@ -1,6 +1,7 @@
 """The household's right of access (GDPR art. 15): a request prepared by its social worker, which
 the data protection officer (role DPO) reviews — he or she may withhold a note, with a written
-reason — before the PDF of the whole file is released."""
+reason — before the PDF of the whole file is released. And the imports of an existing caseload
+(`ImportMenages`, see `dossiers.importation`)."""
 
 from django.conf import settings
 from django.db import models
@@ -8,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from comptes.enums import Role
+from comptes.selectors import dispositifs_de
 from menages.models import Menage, RattacheAuMenage
 
 
@@ -77,3 +79,60 @@ class NoteRetenue(RattacheAuMenage):
 
     def __str__(self):
         return f"Note du {timezone.localtime(self.contact.date):%d/%m/%Y} retenue"
+
+
+class StatutImport(models.TextChoices):
+    SIMULATION = "simulation", "Simulé, en attente de confirmation"
+    IMPORTE = "importe", "Importé"
+
+
+class ImportMenagesQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The imports of the programmes an administrator may import into."""
+        if not user or not user.is_authenticated or not user.is_active or not user.est_administrateur:
+            return self.none()
+        return self.filter(dispositif__in=dispositifs_de(user))
+
+
+class ImportMenages(models.Model):
+    """One import of an existing caseload (households, members, referral, step and level, past
+    contacts) into a programme. A file checked and simulated waits here, its content kept, until
+    the administrator confirms it (then its content is emptied) or abandons it (the row goes); an
+    unconfirmed simulation is deleted after a day. The imported row is the trace: who, when, which
+    file, what it created."""
+
+    dispositif = models.ForeignKey(
+        "comptes.Dispositif",
+        on_delete=models.PROTECT,
+        related_name="imports_menages",
+        verbose_name="dispositif",
+    )
+    auteur = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name="auteur",
+    )
+    nom_fichier = models.CharField("fichier", max_length=255)
+    empreinte = models.CharField("empreinte SHA-256 du fichier", max_length=64)
+    contenu = models.BinaryField("contenu du fichier (jusqu’à la confirmation)", blank=True, default=b"")
+    statut = models.CharField(
+        "statut", max_length=20, choices=StatutImport.choices, default=StatutImport.SIMULATION
+    )
+    cree_le = models.DateTimeField("simulé le", default=timezone.now)
+    importe_le = models.DateTimeField("importé le", null=True, blank=True)
+    menages = models.PositiveIntegerField("ménages créés", default=0)
+    membres = models.PositiveIntegerField("membres créés", default=0)
+    accompagnements = models.PositiveIntegerField("accompagnements créés", default=0)
+    contacts = models.PositiveIntegerField("contacts créés", default=0)
+
+    objects = ImportMenagesQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "import de ménages"
+        verbose_name_plural = "imports de ménages"
+        ordering = ["-cree_le", "-pk"]
+
+    def __str__(self):
+        return f"Import de ménages « {self.nom_fichier} » ({self.cree_le:%d/%m/%Y})"

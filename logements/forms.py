@@ -3,6 +3,7 @@ from pathlib import PurePath
 from django import forms
 
 from comptes.formats import ConfirmationMontantsMixin, MontantField, format_euros
+from comptes.importation import TAILLE_MAX_IMPORT
 from logements.enums import CanalAttribution, DecisionFsl, ModeMobilisation, StatutPlanApurement
 from logements.models import (
     AideFsl,
@@ -16,8 +17,6 @@ from logements.models import (
 )
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-TAILLE_MAX_IMPORT = 20 * 1024 * 1024
 
 
 class ImportLogementsForm(forms.Form):

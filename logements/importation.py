@@ -4,75 +4,35 @@ The import is all or nothing: every line is checked first and, if one has an err
 written and the report lists every error by line and column. Otherwise the dwellings are created
 or updated (matched on the landlord's reference) in bulk, in one transaction."""
 
-import csv
-import datetime
-import io
 import re
-import unicodedata
-import zipfile
-from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import PurePath
 
 from django.db import transaction
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 
-from comptes.formats import format_nombre
-from comptes.models import Commune, Organisation
+from comptes.importation import (
+    Communes,
+    ErreurImport,
+    FichierIllisible,
+    RapportImport,
+    ValeurInvalide,
+    en_texte,
+    lire_booleen,
+    lire_decimal,
+    lire_lignes,
+    normaliser,
+    reperer_colonnes,
+    typographie,
+)
+from comptes.importation import choix as _choice
+from comptes.importation import texte as _text
+from comptes.models import Organisation
 from logements.enums import EtiquetteEnergetique, StatutLogement, Typologie
 from logements.models import ImportLogements, Logement
 
 BATCH_SIZE = 1000
-# Bounds on what a file may hold, so that a wrong or hostile upload cannot exhaust the server (an
-# XLSX file is a zip archive: 20 MB can unpack to gigabytes).
-LIGNES_MAX = 50_000
-COLONNES_MAX = 100
-XLSX_DECOMPRESSE_MAX = 200 * 1024 * 1024
-TROP_DE_LIGNES = f"Le fichier dépasse {format_nombre(LIGNES_MAX)} lignes : découpez-le en plusieurs fichiers."
-
-
-def typographie(text: str) -> str:
-    """French typography: a no-break space inside « » and before : ; ? !, so that they never
-    start a line."""
-    return re.sub(r"« ", "«\u00a0", re.sub(r" ([»:;?!])", "\u00a0\\1", text))
-
-
-@dataclass(frozen=True)
-class ErreurImport:
-    ligne: int | None  # None: the file as a whole (format, missing column…)
-    colonne: str
-    message: str
-
-    def __post_init__(self):
-        object.__setattr__(self, "message", typographie(self.message))
-
-
-@dataclass
-class RapportImport:
-    lignes: int = 0
-    crees: int = 0
-    mis_a_jour: int = 0
-    erreurs: list[ErreurImport] = field(default_factory=list)
-
-    @property
-    def reussi(self) -> bool:
-        return not self.erreurs
-
-    def erreur_fichier(self, message: str) -> "RapportImport":
-        self.erreurs.append(ErreurImport(None, "", message))
-        return self
-
-
-class FichierIllisible(Exception):
-    pass
-
-
-def normaliser(text: str) -> str:
-    """Lower case, no accents, words joined by single spaces: « Lézignan-Corbières » and
-    « LEZIGNAN CORBIERES » compare equal."""
-    text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode("ascii")
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", text.lower()).split())
+# The report's types and the typography are shared with the other imports (comptes.importation).
+__all__ = ["ErreurImport", "FichierIllisible", "RapportImport", "typographie"]
 
 
 # The columns of a landlord's file: field name -> accepted headers (normalised).
@@ -149,137 +109,13 @@ STATUTS = {
     "en rotation": StatutLogement.EN_ROTATION,
     "rotation": StatutLogement.EN_ROTATION,
 }
-OUI = {"oui", "o", "1", "vrai", "x", "yes", "true"}
-NON = {"non", "n", "0", "faux", "no", "false", ""}
 REZ_DE_CHAUSSEE = {"rdc", "rez de chaussee", "rc"}
 
 MONTANT_MAX = Decimal("999999.99")
 SURFACE_MAX = Decimal("9999.99")
 
 
-# Reading the file ---------------------------------------------------------------------------
-
-
-def _read_csv(data: bytes) -> list[list]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # Spreadsheets on Windows save French CSV files in Windows-1252.
-        text = data.decode("cp1252", errors="replace")
-    first_line = text.split("\n", 1)[0]
-    # Headers carry no decimal comma, so the first line tells the separator reliably (a sniffer
-    # would be misled by "512,50" in a file separated by semicolons).
-    counts = {sep: first_line.count(sep) for sep in (";", ",", "\t")}
-    delimiter = max(counts, key=counts.get) if any(counts.values()) else ";"
-    rows = []
-    try:
-        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
-            if len(rows) > LIGNES_MAX:
-                raise FichierIllisible(TROP_DE_LIGNES)
-            rows.append(row[:COLONNES_MAX])
-    except csv.Error as exc:
-        raise FichierIllisible("Le fichier CSV est illisible : est-ce bien un fichier texte ?") from exc
-    return rows
-
-
-def _read_xlsx(data: bytes) -> list[list]:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            decompresse = sum(info.file_size for info in archive.infolist())
-        if decompresse > XLSX_DECOMPRESSE_MAX:
-            raise FichierIllisible(
-                "Le classeur Excel est trop volumineux : découpez-le en plusieurs fichiers."
-            )
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise FichierIllisible("Le classeur Excel est illisible ou endommagé.") from exc
-    rows = []
-    try:
-        for row in workbook.worksheets[0].iter_rows(max_col=COLONNES_MAX, values_only=True):
-            if len(rows) > LIGNES_MAX:
-                raise FichierIllisible(TROP_DE_LIGNES)
-            rows.append(list(row))
-    finally:
-        workbook.close()
-    return rows
-
-
-def lire_lignes(fichier) -> list[list]:
-    """The rows of a CSV or XLSX file (first sheet), header included."""
-    nom = getattr(fichier, "name", "") or ""
-    extension = PurePath(nom).suffix.lower()
-    fichier.seek(0)
-    data = fichier.read()
-    if not data:
-        raise FichierIllisible("Le fichier est vide.")
-    if extension == ".xls":
-        raise FichierIllisible(
-            "Le format Excel 97-2003 (.xls) n’est pas pris en charge : enregistrez le fichier au "
-            "format .xlsx ou .csv."
-        )
-    if extension == ".xlsx" or data[:4] == b"PK\x03\x04":
-        return _read_xlsx(data)
-    if extension in (".csv", ".txt", ""):
-        return _read_csv(data)
-    raise FichierIllisible("Format de fichier non pris en charge : déposez un fichier .csv ou .xlsx.")
-
-
 # Checking one value -------------------------------------------------------------------------
-
-
-class ValeurInvalide(Exception):
-    pass
-
-
-def en_texte(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime.datetime | datetime.date):
-        return value.strftime("%d/%m/%Y")
-    return str(value).replace("\u00a0", " ").strip()
-
-
-def lire_decimal(value, *, maximum: Decimal) -> Decimal:
-    """A French or English decimal: 512,50 · 512.50 · 1 234,56 · 1.234,56 · 512,50 €."""
-    if isinstance(value, bool):
-        raise ValeurInvalide(f"« {value} » n’est pas un nombre.")
-    if isinstance(value, int | float):
-        number = Decimal(str(value))
-    else:
-        text = re.sub(r"[\s\u00a0\u202f€]", "", en_texte(value))
-        if "," in text and "." in text:
-            # The last separator is the decimal one, the other groups thousands.
-            if text.rfind(",") > text.rfind("."):
-                text = text.replace(".", "").replace(",", ".")
-            else:
-                text = text.replace(",", "")
-        else:
-            text = text.replace(",", ".")
-        try:
-            number = Decimal(text)
-        except InvalidOperation:
-            raise ValeurInvalide(f"« {en_texte(value)} » n’est pas un nombre (exemple : 512,50).") from None
-    if not number.is_finite():
-        raise ValeurInvalide(f"« {en_texte(value)} » n’est pas un nombre (exemple : 512,50).")
-    number = number.quantize(Decimal("0.01"))
-    if number < 0:
-        raise ValeurInvalide("La valeur ne peut pas être négative.")
-    if number > maximum:
-        raise ValeurInvalide(f"La valeur dépasse le maximum autorisé ({str(maximum).replace('.', ',')}).")
-    return number
-
-
-def lire_booleen(value) -> bool:
-    if isinstance(value, bool):
-        return value
-    text = normaliser(en_texte(value))
-    if text in OUI:
-        return True
-    if text in NON:
-        return False
-    raise ValeurInvalide(f"« {en_texte(value)} » n’est pas compris : indiquez oui ou non.")
 
 
 def lire_etage(value) -> int | None:
@@ -302,44 +138,6 @@ def lire_etage(value) -> int | None:
     if not -5 <= number <= 60:
         raise ValeurInvalide(f"L’étage {number} n’est pas plausible (de -5 à 60).")
     return number
-
-
-class Communes:
-    """The communes known to the app, found by INSEE code or by name (accents and case ignored)."""
-
-    def __init__(self):
-        self.par_insee = {}
-        self.par_nom = {}
-        for commune in Commune.objects.all():
-            self.par_insee[commune.code_insee.upper()] = commune
-            self.par_nom.setdefault(normaliser(commune.nom), []).append(commune)
-
-    def trouver(self, value) -> Commune:
-        text = en_texte(value)
-        if re.fullmatch(r"\d{4}", text):
-            text = "0" + text  # an INSEE code read as a number lost its leading zero
-        if commune := self.par_insee.get(text.upper()):
-            return commune
-        found = self.par_nom.get(normaliser(text), [])
-        if len(found) == 1:
-            return found[0]
-        if len(found) > 1:
-            raise ValeurInvalide(f"Plusieurs communes s’appellent « {text} » : indiquez son code INSEE.")
-        raise ValeurInvalide(f"Commune « {text} » inconnue (indiquez son nom ou son code INSEE).")
-
-
-def _choice(value, choices: dict, attendu: str):
-    text = normaliser(en_texte(value))
-    if text in choices:
-        return choices[text]
-    raise ValeurInvalide(f"« {en_texte(value)} » n’est pas reconnu : attendu {attendu}.")
-
-
-def _text(value, max_length: int) -> str:
-    text = en_texte(value)
-    if len(text) > max_length:
-        raise ValeurInvalide(f"Le texte est trop long ({max_length} caractères au plus).")
-    return text
 
 
 def _parsers(communes: Communes):
@@ -370,20 +168,7 @@ def _parsers(communes: Communes):
 
 def _map_columns(header: list, rapport: RapportImport) -> dict[str, tuple[int, str]]:
     """field name -> (column index, header as written in the file)."""
-    colonnes = {}
-    for index, titre in enumerate(header):
-        cle = normaliser(en_texte(titre))
-        for nom, alias in COLONNES.items():
-            if cle in alias and nom not in colonnes:
-                colonnes[nom] = (index, en_texte(titre))
-    manquantes = [LIBELLES_COLONNES[nom] for nom in OBLIGATOIRES if nom not in colonnes]
-    if manquantes:
-        rapport.erreur_fichier(
-            "Colonne{s} obligatoire{s} absente{s} de la première ligne : {noms}.".format(
-                s="s" if len(manquantes) > 1 else "", noms=", ".join(manquantes)
-            )
-        )
-    return colonnes
+    return reperer_colonnes(header, COLONNES, OBLIGATOIRES, LIBELLES_COLONNES, rapport)
 
 
 def _check_rows(rows, colonnes, parsers, rapport) -> dict[str, dict]:

@@ -232,6 +232,18 @@ REGISTRE: tuple[Modele, ...] = (
     # dossiers: the household's right-of-access requests
     Modele("dossiers.DemandeAcces", {"fichier": SUPPRIME}, menage="menage"),
     Modele("dossiers.NoteRetenue", {"motif": SUPPRIME}, menage="demande__menage"),
+    # dossiers: the imports of an existing caseload. The file waits for its confirmation only (then
+    # emptied; an unconfirmed simulation goes after a day): the trace keeps no household's data.
+    Modele(
+        "dossiers.ImportMenages",
+        {
+            "nom_fichier": garde(
+                "trace de l’import (qui, quand, quel fichier) : aucune donnée sur un ménage"
+            ),
+            "empreinte": garde(TECHNIQUE),
+            "contenu": SUPPRIME,
+        },
+    ),
     # rappels
     Modele(
         "rappels.Rappel",
@@ -331,11 +343,11 @@ REGISTRE: tuple[Modele, ...] = (
 
 
 def champs_texte(model) -> list:
-    """The fields of `model` the registry must cover: every text, JSON or file field, but those
-    with choices (a closed list of codes holds no free text)."""
+    """The fields of `model` the registry must cover: every text, JSON, file or binary field (a
+    file's content), but those with choices (a closed list of codes holds no free text)."""
     from django.db import models
 
-    kinds = (models.CharField, models.TextField, models.JSONField, models.FileField)
+    kinds = (models.CharField, models.TextField, models.JSONField, models.FileField, models.BinaryField)
     return [f for f in model._meta.concrete_fields if isinstance(f, kinds) and not f.choices]
 
 

@@ -63,6 +63,28 @@ def next_reference(dispositif: Dispositif, year: int) -> str:
     return f"{prefix}{numero:04d}"
 
 
+def reserver_references(*, dispositif: Dispositif, annees: list[int]) -> list[str]:
+    """The next references of the programme for households created at once (an import), one per
+    entry of `annees` (the year of each household's referral), in that order: the same numbering as
+    `next_reference`, each year's counter locked once and moved past them all. Call inside a
+    transaction."""
+    references = {}
+    for year in sorted(set(annees)):
+        compteur = _compteur_verrouille(dispositif, year)
+        prefix = f"{dispositif.prefixe_reference}-{year}-"
+        pris = set(Menage.objects.filter(reference__startswith=prefix).values_list("reference", flat=True))
+        numero, suite = compteur.dernier, []
+        for _rang in range(annees.count(year)):
+            numero += 1
+            while f"{prefix}{numero:04d}" in pris:
+                numero += 1
+            suite.append(f"{prefix}{numero:04d}")
+        compteur.dernier = numero
+        compteur.save(update_fields=["dernier"])
+        references[year] = iter(suite)
+    return [next(references[year]) for year in annees]
+
+
 def _record_event(menage, *, etat_avant, auteur, motif="", date=None):
     return EvenementParcours.objects.create(
         menage=menage,

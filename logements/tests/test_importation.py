@@ -250,7 +250,7 @@ def test_ten_thousand_dwellings_import_well_under_a_minute(programme, communes_a
     "fabrique", [lambda rows: csv_file(*[";".join(map(str, r)) for r in rows]), xlsx_file]
 )
 def test_files_beyond_the_size_bounds_are_refused(programme, communes_aude, monkeypatch, fabrique):
-    monkeypatch.setattr(importation, "LIGNES_MAX", 3)
+    monkeypatch.setattr("comptes.importation.LIGNES_MAX", 3)  # the bounds shared by every import
     entete = ["Référence", "Adresse", "Commune", "Typologie", "Surface", "Loyer", "Charges", "Statut"]
     lignes = [[f"HA-{i}", "1 rue", "Carcassonne", "T1", "30", "300", "30", "vacant"] for i in range(5)]
     rapport = importer(programme, fabrique([entete, *lignes]))
@@ -259,6 +259,6 @@ def test_files_beyond_the_size_bounds_are_refused(programme, communes_aude, monk
 
 
 def test_xlsx_that_unpacks_too_large_is_refused(programme, communes_aude, monkeypatch):
-    monkeypatch.setattr(importation, "XLSX_DECOMPRESSE_MAX", 1000)
+    monkeypatch.setattr("comptes.importation.XLSX_DECOMPRESSE_MAX", 1000)
     rapport = importer(programme, xlsx_file([["Référence"], ["HA-1"]]))
     assert "trop volumineux" in rapport.erreurs[0].message

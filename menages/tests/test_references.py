@@ -6,7 +6,7 @@ import re
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.db.transaction import TransactionManagementError
 from django.urls import reverse
@@ -47,6 +47,20 @@ def test_a_number_already_held_by_a_household_is_skipped():
     aude = DispositifFactory()
     Menage.objects.create(dispositif=aude, nom="Saisi à la main", reference="ASEA-2026-0001")
     assert _creer(aude, "A").reference == "ASEA-2026-0002"
+
+
+@pytest.mark.django_db
+def test_references_reserved_at_once_follow_the_numbering_of_each_year():
+    """An import numbers its households in one go: per year of referral, after the counter, numbers
+    held by a household skipped, each counter moved past them all."""
+    aude = DispositifFactory()
+    _creer(aude, "A")  # ASEA-2026-0001
+    Menage.objects.filter(nom="A").update(reference="ASEA-2026-0003")  # a number held by hand
+    with transaction.atomic():
+        references = services.reserver_references(dispositif=aude, annees=[2026, 2025, 2026, 2026])
+    assert references == ["ASEA-2026-0002", "ASEA-2025-0001", "ASEA-2026-0004", "ASEA-2026-0005"]
+    assert CompteurReference.objects.get(dispositif=aude, annee=2026).dernier == 5
+    assert _creer(aude, "B").reference == "ASEA-2026-0006"
 
 
 @pytest.mark.django_db(transaction=True)
