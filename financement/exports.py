@@ -165,7 +165,12 @@ def consolidation_lignes(tableau) -> list[list]:
     rows = [
         ["Période", "Du", tableau.periode.debut.strftime("%d/%m/%Y")],
         ["Période", "Au", tableau.periode.fin.strftime("%d/%m/%Y")],
-        ["Rubrique", "Indicateur", *(d.nom for d in tableau.dispositifs), "Total"],
+        *(
+            [f"Période de {c.nom}", "", _periode_colonne(c)]
+            for c in tableau.colonnes
+            if c.periode != tableau.periode
+        ),
+        ["Rubrique", "Indicateur", *(c.nom for c in tableau.colonnes), "Total"],
     ]
     for rubrique in tableau.rubriques:
         for rangee in rubrique.rangees:
@@ -179,6 +184,12 @@ def consolidation_lignes(tableau) -> list[list]:
         ],
     ]
     return rows
+
+
+def _periode_colonne(colonne) -> str:
+    if colonne.periode is None:
+        return "ne se déroule pas pendant la période"
+    return f"du {colonne.periode.debut:%d/%m/%Y} au {colonne.periode.fin:%d/%m/%Y}"
 
 
 def consolidation_en_csv(tableau) -> bytes:
@@ -197,10 +208,10 @@ def consolidation_en_xlsx(tableau) -> bytes:
     classeur = Workbook()
     feuille = classeur.active
     feuille.title = "Chiffres consolidés"
-    for numero, row in enumerate(consolidation_lignes(tableau), start=1):
+    for row in consolidation_lignes(tableau):
         feuille.append([_valeur(valeur) for valeur in row])
-        if numero == 3:
-            for cell in feuille[numero]:
+        if row[0] == "Rubrique":
+            for cell in feuille[feuille.max_row]:
                 cell.font = Font(bold=True)
     feuille.column_dimensions["A"].width = 40
     feuille.column_dimensions["B"].width = 40

@@ -15,6 +15,7 @@ import csv
 import datetime
 import io
 import itertools
+import re
 
 import pytest
 from django.urls import reverse
@@ -22,7 +23,10 @@ from django.urls import reverse
 from accompagnement.models import Accompagnement
 from comptes.enums import Role
 from comptes.tests.factories import DispositifFactory, OrganisationFactory, user_with_role
-from financement import consolidation, indicators
+from financement import consolidation, indicators, services
+from financement.exports import consolidation_en_csv
+from financement.forms import periode_par_defaut
+from financement.models import IndicateursArretes
 from financement.secret_statistique import SEUIL, Masque
 from menages.models import Menage
 from menages.tests.factories import MenageFactory
@@ -87,19 +91,19 @@ def tableau(deux_programmes):
 
 def test_each_programme_column_is_its_own_figures_and_the_total_their_sum(deux_programmes, tableau):
     a, b = deux_programmes
-    # Each programme's raw counts are those of its own page (indicators.calculer), before secrecy.
+    # Each programme's raw counts are those of its own page (indicators.calculer), before secrecy,
+    # whether computed for the table or read from the figures kept for its dashboard.
     for dispositif in (a, b):
         propres = indicators.calculer(dispositif, DEBUT, FIN)
-        bruts = consolidation.chiffres_dispositif(dispositif, indicators.Periode(DEBUT, FIN))
-        assert [n for _l, n in bruts["effectifs"]] == [
-            propres["effectifs"][k] for k in ("suivis", "entrees", "sorties")
-        ]
-        for code in ("par_problematique", "par_source", "typologie", "motifs_sortie"):
-            assert bruts[code] == propres[code]
-        assert [n for _l, n in bruts["resultats"]] == [
-            propres["resultats"][k] for k in ("acces", "acces_reussi", "maintien", "maintien_reussi")
-        ]
-        assert [n for _l, n in bruts["mesures"]] == list(propres["mesures"].values())
+        calcules = consolidation.indicateurs(dispositif, indicators.Periode(DEBUT, FIN))
+        assert calcules == {cle: propres[cle] for cle in consolidation.CLES}
+        assert consolidation.chiffres(calcules) == consolidation.chiffres(propres)
+    # A programme that does not run in the period has the same rows, all zero.
+    vides = consolidation.chiffres(consolidation.indicateurs_vides())
+    assert {code: [label for label, _n in paires] for code, paires in vides.items()} == {
+        code: [label for label, _n in paires] for code, paires in consolidation.chiffres(calcules).items()
+    }
+    assert {n for paires in vides.values() for _label, n in paires} == {0}
     # Households followed: A 1 accès + 5 maintien = 6, B 2 + 6 = 8, in all 6 + 8 = 14.
     assert _shown(tableau[("Effectifs de la période", "Ménages suivis")]) == [6, 8, 14]
     # Every episode starts on 1 February 2026, in the period: entries = households followed.
@@ -168,7 +172,7 @@ def test_a_masked_programme_cell_cannot_be_worked_out_from_the_others(tableau):
 
 def test_nothing_to_consolidate_gives_an_empty_table(db):
     tableau = consolidation.consolider([], DEBUT, FIN)
-    assert tableau.rubriques == () and tableau.dispositifs == ()
+    assert tableau.rubriques == () and tableau.colonnes == ()
 
 
 # --- The role and its pages ---------------------------------------------------------------------
@@ -204,7 +208,12 @@ def test_consolidated_csv(client, financeur_national):
     )
     contenu = response.content.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(contenu), delimiter=";"))
-    assert rows[2] == ["Rubrique", "Indicateur", "ASEA Aude", "ASEA Hérault", "Total"]
+    # Both programmes run over the whole period: no line says a programme's own period.
+    assert rows[:3] == [
+        ["Période", "Du", "01/01/2026"],
+        ["Période", "Au", "30/06/2026"],
+        ["Rubrique", "Indicateur", "ASEA Aude", "ASEA Hérault", "Total"],
+    ]
     par_indicateur = {(r[0], r[1]): r[2:] for r in rows[3:]}
     # The same cells as the page (golden figures: see the tests above).
     assert par_indicateur[("Effectifs de la période", "Ménages suivis")] == ["6", "8", "14"]
@@ -304,11 +313,71 @@ def test_the_page_makes_as_many_queries_whatever_the_number_of_households(
 ):
     client.force_login(financeur_national)
     url = reverse("financement:consolide") + "?" + QUERY
+    export = reverse("financement:consolide_export", args=["csv"]) + "?" + QUERY
+
+    def requetes():
+        # The figures computed (no kept figures), then read from those just kept, then the export.
+        IndicateursArretes.objects.all().delete()
+        return (
+            count_queries(client.get, url),
+            count_queries(client.get, url),
+            count_queries(client.get, export),
+        )
+
     client.get(url)
-    avant = count_queries(client.get, url)
+    avant = requetes()
     for dispositif in deux_programmes:
         _menages(dispositif, 4, "acces", "ccapex", sortis=2)
-    assert count_queries(client.get, url) == avant
+    assert requetes() == avant
+    assert avant[1] < avant[0]
+
+
+def test_the_page_reads_the_figures_kept_for_each_programmes_dashboard(
+    client, financeur_national, deux_programmes
+):
+    # The default period runs from the programmes' earliest start (1 January 2026) to today: for
+    # each, its own current period, whose figures the periodic task keeps.
+    for dispositif in deux_programmes:
+        debut, fin = periode_par_defaut(dispositif)
+        services.arreter_indicateurs(dispositif=dispositif, debut=debut, fin=fin)
+    kept = set(IndicateursArretes.objects.values_list("pk", "calcule_le"))
+    # Recorded after the figures were kept: not on the page until they are computed again, but in
+    # the export, computed afresh.
+    _menages(deux_programmes[0], 3, "acces", "ccapex")
+    client.force_login(financeur_national)
+    page = client.get(reverse("financement:consolide")).content.decode()
+    assert set(IndicateursArretes.objects.values_list("pk", "calcule_le")) == kept
+    assert "Chiffres arrêtés au" in page
+    ligne = re.search(r"Ménages suivis</th>(.*?)</tr>", page).group(1)
+    assert re.findall(r">([^<]+)</td>", ligne) == ["6", "8", "14"]
+    rows = csv.reader(
+        io.StringIO(
+            client.get(reverse("financement:consolide_export", args=["csv"])).content.decode("utf-8-sig")
+        ),
+        delimiter=";",
+    )
+    assert next(r for r in rows if r[1] == "Ménages suivis")[2:] == ["9", "8", "17"]
+
+
+def test_each_programme_counts_over_the_part_of_the_period_it_runs_in(db):
+    a = DispositifFactory(code="asea-aude", nom="ASEA Aude")
+    b = DispositifFactory(code="asea-herault", nom="ASEA Hérault", date_debut=datetime.date(2026, 4, 1))
+    c = DispositifFactory(code="asea-gard", nom="ASEA Gard", date_debut=datetime.date(2026, 9, 1))
+    _menages(a, 3, "acces", "siao")
+    _menages(b, 4, "maintien", "siao")
+    tableau = consolidation.consolider([a, b, c], DEBUT, FIN)
+    assert [col.periode for col in tableau.colonnes] == [
+        indicators.Periode(DEBUT, FIN),
+        indicators.Periode(datetime.date(2026, 4, 1), FIN),
+        None,  # starts after the period: a column of zeros
+    ]
+    # B's households entered on 1 February 2026, before B's start: they count as followed over
+    # its part of the period, not as entries in it. A: 3, B: 4, C: 0, in all 7.
+    lignes = _table(tableau)
+    assert _shown(lignes[("Effectifs de la période", "Ménages suivis")]) == [3, 4, 0, 7]
+    assert _shown(lignes[("Effectifs de la période", "Entrées en accompagnement")]) == [3, 0, 0, 3]
+    assert "du 01/04/2026 au 30/06/2026" in consolidation_csv(tableau)
+    assert "ne se déroule pas pendant la période" in consolidation_csv(tableau)
 
 
 def test_the_national_funders_organisation_is_not_asked_to_validate_households(
@@ -323,3 +392,7 @@ def test_the_national_funders_organisation_is_not_asked_to_validate_households(
     assert list(financeurs_du_dispositif(a)) == [local]
     menage = Menage.objects.filter(dispositif=a).first()
     assert financeurs_a_solliciter(menage) == [local]
+
+
+def consolidation_csv(tableau):
+    return consolidation_en_csv(tableau).decode("utf-8-sig")
