@@ -396,3 +396,16 @@ def test_the_national_funders_organisation_is_not_asked_to_validate_households(
 
 def consolidation_csv(tableau):
     return consolidation_en_csv(tableau).decode("utf-8-sig")
+
+
+def test_national_funders_home_page_and_menu_lead_to_the_consolidated_figures_only(
+    client, financeur_national
+):
+    client.force_login(financeur_national)
+    response = client.get(reverse("tableau_de_bord"))
+    menu = [entree["label"] for entree in response.context["navigation"]]
+    assert menu == ["Tableau de bord", "Chiffres consolidés"]
+    page = response.content.decode()
+    assert "Voir les chiffres consolidés" in page
+    assert "ASEA Aude" in page and "ASEA Hérault" in page
+    assert "Mes ménages" not in page
