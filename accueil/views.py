@@ -17,6 +17,7 @@ from comptes.models import Dispositif
 from comptes.permissions import is_financeur, is_membre_comite
 from comptes.selectors import dispositifs_de
 from financement.secret_statistique import masquer_repartitions
+from financement.selectors import dispositifs_consolides
 from logements.selectors import tableau_attributions, tableau_cesf
 from rappels.notifications import nouveautes_dossier_locatif
 
@@ -31,7 +32,11 @@ def tableau_de_bord(request):
         "voit_indicateurs": is_financeur(user) or est_membre_comite,
         "est_membre_comite": est_membre_comite,
         "est_administrateur": user.est_administrateur,
+        # A national or regional funder: the consolidated figures of its programmes, no household.
+        "voit_consolide": user.has_perm("financement.voir_consolide") and not user.est_administrateur,
     }
+    if context["voit_consolide"]:
+        context["dispositifs_consolides"] = list(dispositifs_consolides(user).order_by("nom"))
     if context["voit_menages"]:
         context["mes_menages"] = selectors.mes_menages(user)
     if context["voit_indicateurs"]:

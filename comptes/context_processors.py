@@ -23,6 +23,8 @@ def navigation(request):
         items.append(("Comités", reverse("comites:seances")))
     if user.has_perm("financement.voir"):
         items.append(("Financement", reverse("financement:index")))
+    if user.has_perm("financement.voir_consolide"):
+        items.append(("Chiffres consolidés", reverse("financement:consolide")))
     if user.has_perm("dossiers.relire_acces"):
         items.append(("Droits d’accès", reverse("dossiers:acces_a_relire")))
     if user.has_perm("dossiers.importer_existant"):

@@ -17,6 +17,9 @@ class Role(models.TextChoices):
     GARDIEN = "gardien", "Gardien"
     TISF = "tisf", "TISF"
     FINANCEUR = "financeur", "Financeur"
+    # A national or regional funder (the State's services, a region) funding several programmes:
+    # sees their consolidated figures only, never a household nor a single programme's pages.
+    FINANCEUR_NATIONAL = "financeur_national", "Financeur national ou régional"
     MEMBRE_COMITE = "membre_comite", "Membre du comité"
     ADMINISTRATEUR = "administrateur", "Administrateur"
     # The data protection officer: reviews the household's right-of-access export before it is

@@ -34,6 +34,7 @@ def is_personnel_bailleur(user):
 is_travailleur_social = has_role(Role.TRAVAILLEUR_SOCIAL)
 is_tisf = has_role(Role.TISF)
 is_financeur = has_role(Role.FINANCEUR)
+is_financeur_national = has_role(Role.FINANCEUR_NATIONAL)
 is_membre_comite = has_role(Role.MEMBRE_COMITE)
 
 # People who work on households' files (as opposed to funders and committee members, who see

@@ -153,3 +153,68 @@ def en_xlsx(i) -> bytes:
     buffer = io.BytesIO()
     classeur.save(buffer)
     return buffer.getvalue()
+
+
+# --- The consolidated figures of several programmes (financement.consolidation) ----------------
+
+
+def consolidation_lignes(tableau) -> list[list]:
+    """The rows of the consolidated table `tableau` (already masked): a header (section,
+    indicator, one column per programme, total), then one row per figure, then what the labels of
+    statistical secrecy mean."""
+    rows = [
+        ["Période", "Du", tableau.periode.debut.strftime("%d/%m/%Y")],
+        ["Période", "Au", tableau.periode.fin.strftime("%d/%m/%Y")],
+        *(
+            [f"Période de {c.nom}", "", _periode_colonne(c)]
+            for c in tableau.colonnes
+            if c.periode != tableau.periode
+        ),
+        ["Rubrique", "Indicateur", *(c.nom for c in tableau.colonnes), "Total"],
+    ]
+    for rubrique in tableau.rubriques:
+        for rangee in rubrique.rangees:
+            rows.append([rubrique.titre, rangee.libelle, *rangee.cellules, rangee.total])
+    rows += [
+        ["Secret statistique", LIBELLE_MASQUE, "effectif de 1 ou 2 ménages"],
+        [
+            "Secret statistique",
+            LIBELLE_SECONDAIRE,
+            f"chiffre masqué pour qu’aucun «\u00a0{LIBELLE_MASQUE}\u00a0» ne puisse être retrouvé à partir d’un total",
+        ],
+    ]
+    return rows
+
+
+def _periode_colonne(colonne) -> str:
+    if colonne.periode is None:
+        return "ne se déroule pas pendant la période"
+    return f"du {colonne.periode.debut:%d/%m/%Y} au {colonne.periode.fin:%d/%m/%Y}"
+
+
+def consolidation_en_csv(tableau) -> bytes:
+    """CSV for French spreadsheets: semicolons, UTF-8 with a BOM."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    for row in consolidation_lignes(tableau):
+        writer.writerow([_cellule(valeur) for valeur in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def consolidation_en_xlsx(tableau) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    classeur = Workbook()
+    feuille = classeur.active
+    feuille.title = "Chiffres consolidés"
+    for row in consolidation_lignes(tableau):
+        feuille.append([_valeur(valeur) for valeur in row])
+        if row[0] == "Rubrique":
+            for cell in feuille[feuille.max_row]:
+                cell.font = Font(bold=True)
+    feuille.column_dimensions["A"].width = 40
+    feuille.column_dimensions["B"].width = 40
+    buffer = io.BytesIO()
+    classeur.save(buffer)
+    return buffer.getvalue()

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from comptes.formats import format_nombre
 from comptes.models import Organisation
+from financement import consolidation
 from financement.models import COMMENTAIRE_MAX
 from financement.periodes import erreurs_periode
 
@@ -50,6 +51,23 @@ class PeriodeForm(forms.Form):
         if self.is_bound and self.is_valid():
             return self.cleaned_data["debut"], self.cleaned_data["fin"]
         return periode_par_defaut(self.dispositif)
+
+
+class PeriodeConsolideeForm(PeriodeForm):
+    """The period of the consolidated figures of `dispositifs`: any period, its end not before its
+    start (a programme that did not run then counts zero); by default, from the programmes'
+    earliest start to today."""
+
+    def __init__(self, *args, dispositifs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.dispositifs = list(dispositifs)
+        debut, fin = consolidation.periode_par_defaut(self.dispositifs)
+        self.initial = {"debut": debut, "fin": fin, **self.initial}
+
+    def periode(self) -> tuple[datetime.date, datetime.date]:
+        if self.is_bound and self.is_valid():
+            return self.cleaned_data["debut"], self.cleaned_data["fin"]
+        return consolidation.periode_par_defaut(self.dispositifs)
 
 
 def periode_par_defaut(dispositif) -> tuple[datetime.date, datetime.date]:

@@ -4,6 +4,7 @@ import datetime
 
 from django.utils import timezone
 
+from comptes.enums import TypeOrganisation
 from comptes.models import Dispositif
 from financement.models import IndicateursArretes
 
@@ -22,6 +23,19 @@ def dispositifs_finances(user):
     if user.organisation_id is None:
         return Dispositif.objects.none()
     return Dispositif.objects.filter(convention__parts__financeur=user.organisation_id).distinct()
+
+
+def dispositifs_consolides(user):
+    """Programmes whose consolidated figures `user` may read: all for administrators; for a
+    national or regional funder, those its organisation (a funder) takes part in."""
+    if not user.is_authenticated or not user.has_perm("financement.voir_consolide"):
+        return Dispositif.objects.none()
+    if user.est_administrateur:
+        return Dispositif.objects.all()
+    organisation = user.organisation
+    if organisation is None or organisation.type != TypeOrganisation.FINANCEUR:
+        return Dispositif.objects.none()
+    return organisation.dispositifs.all()
 
 
 def indicateurs_arretes(dispositif, debut, fin, *, maintenant=None) -> IndicateursArretes | None:

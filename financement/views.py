@@ -6,11 +6,19 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from comptes.access import get_visible_or_404, require_perm
-from financement import charts, exports, indicators, secret_statistique, selectors, services
-from financement.forms import CommentaireForm, PeriodeForm, RapportForm
+from financement import (
+    charts,
+    consolidation,
+    exports,
+    indicators,
+    secret_statistique,
+    selectors,
+    services,
+)
+from financement.forms import CommentaireForm, PeriodeConsolideeForm, PeriodeForm, RapportForm
 from financement.models import Convention, RapportFinanceur
 from financement.periodes import date_longue
-from financement.selectors import dispositifs_finances
+from financement.selectors import dispositifs_consolides, dispositifs_finances
 
 
 def _dispositif(request, pk):
@@ -206,3 +214,65 @@ def rapport_telecharger(request, pk):
     if not rapport.fichier:
         raise Http404
     return FileResponse(rapport.fichier.open("rb"), as_attachment=True, filename=rapport.nom_fichier)
+
+
+def _consolidation(request, *, lire=consolidation.indicateurs):
+    """The programmes the user may consolidate, the period form and the masked table of its
+    period (the default period's when the one asked for is not valid)."""
+    require_perm(request.user, "financement.voir_consolide")
+    dispositifs = list(dispositifs_consolides(request.user).order_by("nom"))
+    form = PeriodeConsolideeForm(request.GET or None, dispositifs=dispositifs)
+    debut, fin = form.periode()
+    return form, consolidation.consolider(dispositifs, debut, fin, lire=lire)
+
+
+@never_cache
+def consolide(request):
+    """The consolidated, anonymised figures of the programmes a national or regional funder funds:
+    each programme's figures and their total, under statistical secrecy applied after summing.
+    Each programme's figures are those kept for its dashboard when they are recent enough
+    (computed and kept now otherwise), shown with their date."""
+    dates = []
+
+    def lire(dispositif, periode):
+        arretes = selectors.indicateurs_arretes(
+            dispositif, periode.debut, periode.fin
+        ) or services.arreter_indicateurs(dispositif=dispositif, debut=periode.debut, fin=periode.fin)
+        dates.append(arretes.calcule_le)
+        return arretes.indicateurs
+
+    form, tableau = _consolidation(request, lire=lire)
+    return _page_consolide(request, form, tableau, arretes_le=min(dates, default=None))
+
+
+def _page_consolide(request, form, tableau, arretes_le=None, status=200):
+    debut, fin = tableau.periode.debut, tableau.periode.fin
+    context = {
+        "form": form,
+        "tableau": tableau,
+        "arretes_le": arretes_le,
+        "query": f"debut={debut:%Y-%m-%d}&fin={fin:%Y-%m-%d}",
+    }
+    return render(request, "financement/consolide.html", context, status=status)
+
+
+@never_cache
+def consolide_export(request, format):
+    """The consolidated figures as CSV or XLSX, computed afresh; a period that is not valid is the
+    page again, with its errors (400)."""
+    if format not in ("csv", "xlsx"):
+        require_perm(request.user, "financement.voir_consolide")
+        raise Http404
+    form, tableau = _consolidation(request)
+    if form.is_bound and not form.is_valid():
+        return _page_consolide(request, form, tableau, status=400)
+    nom = f"chiffres-consolides-{tableau.periode.debut:%Y%m%d}-{tableau.periode.fin:%Y%m%d}"
+    if format == "csv":
+        response = HttpResponse(exports.consolidation_en_csv(tableau), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(
+            exports.consolidation_en_xlsx(tableau),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{nom}.{format}"'
+    return response

@@ -17,6 +17,7 @@ from menages.enums import (
     Probleme,
 )
 from menages.models import ConsentementPartage, Dette, Diagnostic, Membre, Menage, PreDiagnostic, Ressource
+from menages.selectors import financeurs_du_dispositif
 
 # The information notice the programme gives today; a consent records the version the household got.
 VERSION_NOTICE_ACTUELLE = "Notice d’information ASEA, édition 2026"
@@ -224,7 +225,7 @@ class ReponseManuelleForm(forms.Form):
 
     def __init__(self, *args, dispositif, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["financeur"].queryset = dispositif.organisations.filter(type=TypeOrganisation.FINANCEUR)
+        self.fields["financeur"].queryset = financeurs_du_dispositif(dispositif)
 
 
 class ReponsePubliqueForm(forms.Form):

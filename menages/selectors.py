@@ -117,8 +117,15 @@ def financeurs_a_solliciter(menage: Menage) -> list:
     """The funders asked to validate: those whose validation the programme requires, or every funder
     of the programme if it requires none."""
     dispositif = menage.dispositif
-    return list(dispositif.financeurs_validation_requise.all()) or list(
-        dispositif.organisations.filter(type=TypeOrganisation.FINANCEUR)
+    return list(dispositif.financeurs_validation_requise.all()) or list(financeurs_du_dispositif(dispositif))
+
+
+def financeurs_du_dispositif(dispositif):
+    """The programme's own funders, who may validate its households: its funder organisations,
+    less a national or regional funder (an organisation with a `FINANCEUR_NATIONAL` user), which
+    takes part in the programme only to read its consolidated figures and sees no household."""
+    return dispositif.organisations.filter(type=TypeOrganisation.FINANCEUR).exclude(
+        utilisateurs__attributions_roles__role=Role.FINANCEUR_NATIONAL
     )
 
 

@@ -34,6 +34,12 @@ PERSONAS = [
     "comite.cg",
     "admin",
 ]
+# Not a column of the table: the national or regional funder (`Role.FINANCEUR_NATIONAL`, created by
+# seed_demo's last module), walked with the others in the same pass. It opens its consolidated
+# figures and the pages every account answers alike (home, diary, account, notifications, public
+# links); everywhere else it gets 403, 404 or 405: no household, no single programme's page.
+FINANCEUR_NATIONAL = "financeur.national"
+PAGES_DU_FINANCEUR_NATIONAL = {"financement:consolide", "financement:consolide_export"}
 # Not walked here: the admin site (its own test: administrators only) and the media of vendors.
 IGNORED_NAMESPACES = {"admin"}
 
@@ -184,6 +190,7 @@ def monde(transactional_db):
         "logements:fsl_decision": {"pk": aide.pk},
         "logements:corriger": {"nature": "reclamation", "pk": reclamation.pk},
         "logements:supprimer": {"nature": "reclamation", "pk": reclamation.pk},
+        "financement:consolide_export": {"format": "csv"},
         "financement:convention": {"pk": menage.dispositif_id},
         "financement:tableau": {"pk": menage.dispositif_id},
         "financement:actualiser": {"pk": menage.dispositif_id},
@@ -228,19 +235,29 @@ def observe(monde):
     users, kwargs, specific = monde
     observed = {}
     clients = {}
-    for persona in PERSONAS:
+    for persona in [*PERSONAS, FINANCEUR_NATIONAL]:
         client = Client(raise_request_exception=False)
         if persona != "anonyme":
             client.force_login(Utilisateur.objects.get(username=persona))
         clients[persona] = client
     for name in url_names():
         url = build_url(name, kwargs, specific)
-        observed[name] = [clients[p].get(url).status_code for p in PERSONAS]
+        observed[name] = [clients[p].get(url).status_code for p in [*PERSONAS, FINANCEUR_NATIONAL]]
     return observed
 
 
 def test_every_page_answers_every_role_as_the_matrix_says(monde):
     observed = observe(monde)
+    national = {name: statuses.pop() for name, statuses in observed.items()}
+    trop = [
+        f"{name} as {FINANCEUR_NATIONAL}: got {status}"
+        for name, status in national.items()
+        if status not in (403, 404, 405)
+        and name not in PAGES_DU_FINANCEUR_NATIONAL
+        and set(observed[name][1:]) != {status}
+    ]
+    assert not trop, "\n".join(trop)
+    assert {national[name] for name in PAGES_DU_FINANCEUR_NATIONAL} == {200}
     if os.environ.get("MATRICE_ECRIRE"):
         print("| Page | " + " | ".join(PERSONAS) + " |")
         print("|---" * (len(PERSONAS) + 1) + "|")

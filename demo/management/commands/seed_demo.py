@@ -19,6 +19,7 @@ from demo import comptes as comptes_demo
 from demo import menages as menages_demo
 from demo.comites import Comite, seed_seances, seed_synthese
 from demo.financement import seed_financement
+from demo.financeur_national import seed_financeur_national
 from demo.logements import seed_dossiers_locatifs, seed_logements
 
 
@@ -40,6 +41,8 @@ class Command(BaseCommand):
             seed_financement(dispositif=dispositif, organisations=organisations)
             seed_logements(dispositif=dispositif, organisations=organisations, communes=communes)
             seed_dossiers_locatifs(dispositif=dispositif)
+            # Last: linked to every programme the lines above have created.
+            seed_financeur_national()
         self.stdout.write(self.style.SUCCESS("Données de démonstration chargées."))
 
     def _dispositif(self):
