@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('comptes', '0011_dispositif_prefixe_reference'),
+        ('comptes', '0012_invitation'),
     ]
 
     operations = [
