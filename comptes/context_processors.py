@@ -25,8 +25,10 @@ def navigation(request):
         items.append(("Financement", reverse("financement:index")))
     if user.has_perm("dossiers.relire_acces"):
         items.append(("Droits d’accès", reverse("dossiers:acces_a_relire")))
-    if user.est_administrateur:
-        items.append(("Administration", reverse("admin:index")))
+    if user.has_perm("comptes.administrer_dispositif"):
+        items.append(("Paramétrage", reverse("administration_dispositifs")))
+    if user.is_superuser:
+        items.append(("Administration technique", reverse("admin:index")))
     current = request.path
     # The entry whose address is the longest start of the page's (« Attributions » under
     # « Logements »).

@@ -45,3 +45,6 @@ rules.add_perm("comptes.voir_journal_audit", is_administrateur)
 # administrator's, who manages users and settings.
 rules.add_perm("comptes.voir_confidentiel", is_travailleur_social)
 rules.add_perm("comptes.voir_indicateurs", is_financeur | is_membre_comite | is_administrateur)
+# The French administration pages (organisations, programme settings, convention): the programme's
+# administrators, within the programmes their organisation takes part in (Dispositif.visible_to).
+rules.add_perm("comptes.administrer_dispositif", is_administrateur)
