@@ -284,8 +284,8 @@ class InstanceForm(forms.ModelForm):
         }
         error_messages = {
             "quorum_pourcentage": {
-                "min_value": "Le quorum est d’au moins 1 %.",
-                "max_value": "Le quorum ne peut pas dépasser 100 % des membres votants.",
+                "min_value": "Le quorum est d’au moins 1 %%.",
+                "max_value": "Le quorum ne peut pas dépasser 100 %% des membres votants.",
             },
             "rythme_mois": {"min_value": "Une instance se réunit au plus tous les mois (1)."},
         }

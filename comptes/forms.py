@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 
 from comptes import lockout, services
 from comptes.enums import TypeEvenementConnexion, TypeOrganisation
@@ -117,8 +118,7 @@ class OrganisationForm(forms.ModelForm):
         self.order_fields(["nom", "sigle", "type", "dispositifs"])
 
 
-def _mois(label, **kwargs):
-    return forms.IntegerField(label=label, min_value=1, max_value=600, **kwargs)
+RETENTION_MINIMUM_MOIS = 6
 
 
 class ParametresDispositifForm(forms.ModelForm):
@@ -205,6 +205,9 @@ class ParametresDispositifForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.retention_avant = self.instance.retention_mois
+        # The model's minimum, checked with the field so that it is said before the confirmation.
+        self.fields["retention_mois"].validators.append(MinValueValidator(RETENTION_MINIMUM_MOIS))
+        self.fields["retention_mois"].widget.attrs["min"] = RETENTION_MINIMUM_MOIS
         self.fields["financeurs_validation_requise"].queryset = Organisation.objects.filter(
             type=TypeOrganisation.FINANCEUR, dispositifs=self.instance
         )

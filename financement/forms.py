@@ -148,7 +148,7 @@ class PartForm(forms.ModelForm):
         exemple="12,5",
         error_messages={
             "min_value": "Une part est d’au moins 0,01 %.",
-            "max_value": "Une part ne peut pas dépasser 100 %.",
+            "max_value": "Une part ne peut pas dépasser 100 %%.",
         },
     )
 
@@ -157,9 +157,11 @@ class PartForm(forms.ModelForm):
         fields = ["financeur", "libelle", "pourcentage", "statut"]
         widgets = {"statut": forms.RadioSelect}
 
-    def __init__(self, *args, financeurs, **kwargs):
+    def __init__(self, *args, financeurs, choix_financeurs=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["financeur"].queryset = financeurs
+        if choix_financeurs is not None:  # read once for every share of the plan
+            self.fields["financeur"].choices = choix_financeurs
         self.fields["statut"].label = "Engagement"
 
 
@@ -169,10 +171,15 @@ class BasePlanFormSet(forms.BaseInlineFormSet):
 
     def __init__(self, *args, financeurs, **kwargs):
         self.financeurs = financeurs
+        self.choix_financeurs = list(forms.ModelChoiceField(queryset=financeurs).choices)
         super().__init__(*args, **kwargs)
 
     def get_form_kwargs(self, index):
-        return {**super().get_form_kwargs(index), "financeurs": self.financeurs}
+        return {
+            **super().get_form_kwargs(index),
+            "financeurs": self.financeurs,
+            "choix_financeurs": self.choix_financeurs,
+        }
 
     def add_fields(self, form, index):
         super().add_fields(form, index)
@@ -194,18 +201,18 @@ class BasePlanFormSet(forms.BaseInlineFormSet):
         super().clean()
         if any(self.errors):
             return
+        for form in self.deleted_forms:
+            if form.instance.pk and form.instance.versements.exists():
+                raise forms.ValidationError(
+                    f"La part de {form.instance.financeur} a déjà reçu des versements : elle reste "
+                    "dans le plan (changez son pourcentage plutôt que de la retirer).",
+                    code="versements",
+                )
         gardees = [f for f in self.forms if f.has_changed() or f.instance.pk]
         gardees = [f for f in gardees if not self._should_delete_form(f)]
         message = services.erreur_total_parts([f.cleaned_data["pourcentage"] for f in gardees])
         if message:
             raise forms.ValidationError(message, code="total")
-        for form in self.deleted_forms:
-            if form.instance.pk and form.instance.versements.exists():
-                raise forms.ValidationError(
-                    f"La part de {form.instance.financeur} a déjà reçu des versements : elle reste "
-                    "dans le plan (mettez sa part à jour plutôt que de la retirer).",
-                    code="versements",
-                )
 
 
 PlanFormSet = forms.inlineformset_factory(
