@@ -227,3 +227,11 @@ def test_admin_site_is_for_the_technical_staff_only(client, programme):
     technicien = user_with_role(Role.ADMINISTRATEUR, programme.adaff, is_superuser=True, is_staff=True)
     client.force_login(technicien)
     assert client.get(reverse("admin:index")).status_code == 200
+
+
+def test_a_superuser_holds_the_admin_sites_permissions_but_business_ones_by_role(programme):
+    technicien = UtilisateurFactory(username="technicien", organisation=None, is_superuser=True)
+    assert technicien.has_perm("menages.change_menage")  # the admin site's model permissions
+    assert technicien.has_perm("comptes.administrer_dispositif")  # an administrator in the app
+    assert not technicien.has_perm("comptes.voir_confidentiel")
+    assert not technicien.has_perm("dossiers.relire_acces")

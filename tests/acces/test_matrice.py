@@ -125,7 +125,6 @@ def monde(transactional_db):
     from django.core.files.base import ContentFile
 
     from dossiers.models import DemandeAcces
-
     from financement.models import LigneBudgetaire
 
     ligne = LigneBudgetaire.objects.filter(convention__dispositif=menage.dispositif).order_by("pk").first()
