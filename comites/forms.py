@@ -3,8 +3,8 @@ from django import forms
 from accompagnement.enums import FormeIml, SituationSortie
 from accompagnement.forms import DateTimeInput
 from comites.calendrier import valider_jour_ouvre
-from comites.enums import Avis, Decision, StatutSeance, TypePoint
-from comites.models import DemandeComite, PointOrdreDuJour, Seance
+from comites.enums import Avis, Decision, StatutSeance, TypeInstance, TypePoint
+from comites.models import DemandeComite, Instance, PointOrdreDuJour, Seance
 from comptes.enums import CodeNiveau, TypeOrganisation
 from comptes.models import Organisation
 from menages.enums import MotifSortie
@@ -269,3 +269,28 @@ class DemandeForm(forms.ModelForm):
         self.fields["type"].choices = [
             c for c in TypePoint.choices if c[0] not in (TypePoint.NOUVELLE_PROPOSITION, TypePoint.ECHEANCE)
         ]
+
+
+class InstanceForm(forms.ModelForm):
+    """A body's settings. The comité de suivi meets at the programme's rhythm, set with the
+    programme's settings; the other bodies at their own."""
+
+    class Meta:
+        model = Instance
+        fields = ["nom", "rythme_mois", "quorum_pourcentage", "lieu_habituel"]
+        help_texts = {
+            "quorum_pourcentage": "Part des membres avec voix délibérative qui doivent être présents "
+            "(ou donner leur avis, en consultation urgente) pour décider ; au moins un membre.",
+        }
+        error_messages = {
+            "quorum_pourcentage": {
+                "min_value": "Le quorum est d’au moins 1 %%.",
+                "max_value": "Le quorum ne peut pas dépasser 100 %% des membres votants.",
+            },
+            "rythme_mois": {"min_value": "Une instance se réunit au plus tous les mois (1)."},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.type == TypeInstance.COMITE_SUIVI:
+            del self.fields["rythme_mois"]

@@ -26,6 +26,11 @@ from menages.models import Menage, RattacheAuMenage
 
 
 class InstanceQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The bodies of the programmes `user` takes part in (Dispositif.visible_to): those whose
+        settings an administrator manages."""
+        return self.filter(dispositif__in=Dispositif.objects.visible_to(user))
+
     def animees_par(self, user):
         """The bodies whose sessions `user` runs, as chair or secretary (administrators: all)."""
         if user.est_administrateur:
@@ -42,7 +47,9 @@ class Instance(models.Model):
         "se réunit tous les (mois)", default=2, validators=[MinValueValidator(1)]
     )
     quorum_pourcentage = models.PositiveSmallIntegerField(
-        "quorum (% des membres votants présents)", default=50, validators=[MaxValueValidator(100)]
+        "quorum (% des membres votants présents)",
+        default=50,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
     )
     lieu_habituel = models.CharField("lieu habituel", max_length=200, blank=True)
 

@@ -112,3 +112,7 @@ def can_write_summary_for(user, menage) -> bool:
     if menage.etat not in ETATS_ACCOMPAGNEMENT | {EtatParcours.PROPOSITION_COMITE}:
         return False
     return user.is_authenticated and (user.est_administrateur or can_propose_level(user, menage))
+
+
+# A body's settings (rhythm, quorum, usual place): the programme's administrators.
+rules.add_perm("comites.parametrer_instance", is_administrateur)

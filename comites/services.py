@@ -512,3 +512,11 @@ def constater_absence_de_seance(*, seance: Seance, statut: str, motif: str) -> S
     seance.close_le = timezone.now()
     seance.save(update_fields=["statut", "motif_statut", "close_le"])
     return seance
+
+
+@transaction.atomic
+def parametrer_instance(*, instance) -> None:
+    """Save a body's settings (name, rhythm, quorum, usual place), recorded by the audit trail. A
+    new quorum applies to the sessions not yet closed."""
+    instance.full_clean()
+    instance.save()

@@ -5,6 +5,8 @@ from comites import views, views_consultation
 app_name = "comites"
 urlpatterns = [
     path("", views.seances, name="seances"),
+    path("instances/", views.instances, name="instances"),
+    path("instances/<int:instance_pk>/parametres/", views.instance_parametrer, name="instance_parametrer"),
     path("instances/<int:instance_pk>/nouvelle-seance/", views.seance_creer, name="seance_creer"),
     path("instances/<int:instance_pk>/proposer/", views.proposer, name="proposer"),
     path("seances/<int:pk>/", views.seance, name="seance"),

@@ -24,6 +24,7 @@ from comites.forms import (
     DecisionForm,
     DemandeForm,
     DeplacerSeanceForm,
+    InstanceForm,
     PointForm,
     SansSeanceForm,
     SeanceForm,
@@ -662,3 +663,34 @@ def demande(request, menage_pk):
     return render(
         request, "comites/form.html", {"form": form, "titre": "Demande au comité de suivi", "menage": menage}
     )
+
+
+@never_cache
+def instances(request):
+    """The committee bodies of the administrator's programmes and their settings."""
+    require_perm(request.user, "comites.parametrer_instance")
+    liste = (
+        Instance.objects.visible_to(request.user)
+        .select_related("dispositif")
+        .annotate(
+            nb_votants=Count("membres", filter=Q(membres__voix_deliberative=True, membres__date_fin=None))
+        )
+        .order_by("dispositif__nom", "type", "pk")
+    )
+    return render(request, "comites/instances.html", {"instances": liste})
+
+
+@never_cache
+def instance_parametrer(request, instance_pk):
+    instance = get_visible_or_404(
+        Instance.objects.select_related("dispositif"),
+        request.user,
+        perm="comites.parametrer_instance",
+        pk=instance_pk,
+    )
+    form = InstanceForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        services.parametrer_instance(instance=form.save(commit=False))
+        messages.success(request, f"Les paramètres de l’instance « {instance.nom} » sont enregistrés.")
+        return redirect("comites:instances")
+    return render(request, "comites/instance_form.html", {"form": form, "instance": instance})

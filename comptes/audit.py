@@ -41,7 +41,7 @@ NOT_AUDITED = {
     "rappels.visitetableaudebord",
 }
 
-auditlog.register(Dispositif)
+auditlog.register(Dispositif, m2m_fields={"financeurs_validation_requise"})
 auditlog.register(NiveauAccompagnement)
 auditlog.register(Organisation, m2m_fields={"dispositifs"})
 auditlog.register(Commune)

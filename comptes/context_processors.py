@@ -27,10 +27,10 @@ def navigation(request):
         items.append(("Chiffres consolidés", reverse("financement:consolide")))
     if user.has_perm("dossiers.relire_acces"):
         items.append(("Droits d’accès", reverse("dossiers:acces_a_relire")))
-    if user.has_perm("dossiers.importer_existant"):
-        items.append(("Importer des ménages", reverse("dossiers:importer")))
     if user.est_administrateur:
         items.append(("Administration", reverse("administration:index")))
+    if user.is_superuser:
+        items.append(("Administration technique", reverse("admin:index")))
     current = request.path
     # The entry whose address is the longest start of the page's (« Attributions » under
     # « Logements »).

@@ -170,6 +170,25 @@ class MontantField(forms.DecimalField):
         return forms.Field.widget_attrs(self, widget)
 
 
+class NombreField(MontantField):
+    """A decimal number that is not an amount (a share in %, months), typed the French way:
+    « 12,5 », « 33,33 », « 12.5 »."""
+
+    def __init__(self, *, exemple="12,5", **kwargs):
+        super().__init__(**kwargs)
+        self.exemple = exemple
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except forms.ValidationError as exc:
+            places = self.decimal_places or 0
+            chiffres = f"au plus {places} chiffre{'s' if places > 1 else ''} après la virgule"
+            raise forms.ValidationError(
+                f"Saisissez un nombre, par exemple {self.exemple} ({chiffres}).", code="invalid"
+            ) from exc
+
+
 class ConfirmationMontantsMixin:
     """For a form whose MontantFields have a `plafond_plausible`: an amount above it is not saved
     until confirmed. The warning is shown next to the field with a « Je confirme ce montant »

@@ -4,6 +4,7 @@ import re
 import unicodedata
 from decimal import Decimal
 
+import rules
 from dateutil.relativedelta import relativedelta
 from django.contrib.auth.models import AbstractUser
 from django.contrib.sessions.base_session import AbstractBaseSession
@@ -37,6 +38,19 @@ def prefixe_depuis_code(code: str, pris=()) -> str:
         suffixe = f"-{n}"
         prefixe = base[: 12 - len(suffixe)].rstrip("-") + suffixe
     return prefixe
+
+
+class DispositifQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The programmes `user` takes part in through their organisation (technical staff, who are
+        superusers: every one). An administrator manages the settings of these only."""
+        if not user or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self
+        if user.organisation_id is None:
+            return self.none()
+        return self.filter(organisations=user.organisation_id)
 
 
 class Dispositif(models.Model):
@@ -107,6 +121,8 @@ class Dispositif(models.Model):
     )
     actif = models.BooleanField("actif", default=True)
 
+    objects = DispositifQuerySet.as_manager()
+
     class Meta:
         verbose_name = "dispositif"
         verbose_name_plural = "dispositifs"
@@ -162,13 +178,34 @@ class NiveauAccompagnement(models.Model):
         return self.libelle
 
 
+class OrganisationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The organisations taking part in one of the programmes `user` takes part in (technical
+        staff: every one, even those in no programme yet)."""
+        if not user or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self
+        participations = Organisation.dispositifs.through.objects.filter(
+            dispositif__in=Dispositif.objects.visible_to(user)
+        )
+        return self.filter(pk__in=participations.values("organisation_id"))
+
+
 class Organisation(models.Model):
-    nom = models.CharField("nom", max_length=200, unique=True)
+    nom = models.CharField(
+        "nom",
+        max_length=200,
+        unique=True,
+        error_messages={"unique": "Une organisation porte déjà ce nom."},
+    )
     sigle = models.CharField("sigle", max_length=40, blank=True)
     type = models.CharField("type", max_length=20, choices=TypeOrganisation.choices)
     dispositifs = models.ManyToManyField(
         Dispositif, related_name="organisations", blank=True, verbose_name="dispositifs"
     )
+
+    objects = OrganisationQuerySet.as_manager()
 
     class Meta:
         verbose_name = "organisation"
@@ -222,6 +259,14 @@ class Utilisateur(AbstractUser):
 
     def __str__(self):
         return self.get_full_name() or self.username
+
+    def has_perm(self, perm, obj=None):
+        """A superuser (the technical staff) holds every model permission of the admin site, but the
+        business permissions (django-rules) go by role, as anyone's: a superuser is an administrator
+        there (`est_administrateur`), who reads no confidential content."""
+        if self.is_active and self.is_superuser and rules.perm_exists(perm):
+            return rules.has_perm(perm, self, obj)
+        return super().has_perm(perm, obj)
 
     @cached_property
     def roles(self) -> frozenset[str]:

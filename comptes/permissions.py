@@ -50,3 +50,6 @@ rules.add_perm("comptes.voir_indicateurs", is_financeur | is_membre_comite | is_
 # (which users: comptes.selectors.utilisateurs_administrables).
 rules.add_perm("comptes.acceder_administration", is_administrateur)
 rules.add_perm("comptes.administrer_utilisateurs", is_administrateur)
+# The French administration pages (organisations, programme settings, convention): the programme's
+# administrators, within the programmes their organisation takes part in (Dispositif.visible_to).
+rules.add_perm("comptes.administrer_dispositif", is_administrateur)

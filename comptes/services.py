@@ -1,5 +1,6 @@
-"""Writes about accounts: login events, sessions, two-factor devices and recovery codes, and the
-administration of users (invitations, roles, deactivation)."""
+"""Writes about accounts: login events, sessions, two-factor devices and recovery codes; the
+administration of users (invitations, roles, deactivation); the administrators' writes on
+organisations and programme settings (recorded by the audit trail)."""
 
 import datetime
 import hashlib
@@ -20,7 +21,16 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from comptes.enums import Role, TypeEvenementConnexion
 from comptes.lockout import client_ip
-from comptes.models import AttributionRole, EvenementConnexion, Invitation, SessionUtilisateur, Utilisateur
+from comptes.models import (
+    AttributionRole,
+    Dispositif,
+    EvenementConnexion,
+    Invitation,
+    NiveauAccompagnement,
+    Organisation,
+    SessionUtilisateur,
+    Utilisateur,
+)
 
 RECOVERY_CODES_COUNT = 10
 TOTP_DEVICE_NAME = "Application d’authentification"
@@ -344,3 +354,34 @@ def reinitialiser_double_authentification(*, auteur: Utilisateur, utilisateur: U
         changes={"double authentification": ["activée", "réinitialisée"]},
         force_log=True,
     )
+
+
+@transaction.atomic
+def enregistrer_organisation(*, organisation: Organisation, dispositifs, perimetre) -> Organisation:
+    """Save `organisation` (new or changed) taking part in `dispositifs` among the programmes of
+    `perimetre` (those its administrator manages); its part in any other programme is kept as it
+    is. Each change, and each programme joined or left, goes to the audit trail."""
+    organisation.full_clean()
+    autres = []
+    if organisation.pk:
+        autres = list(organisation.dispositifs.exclude(pk__in=perimetre.values("pk")))
+    organisation.save()
+    organisation.dispositifs.set([*autres, *dispositifs])
+    return organisation
+
+
+@transaction.atomic
+def modifier_parametres(
+    *, dispositif: Dispositif, niveaux: list[NiveauAccompagnement], financeurs_validation=None
+) -> Dispositif:
+    """Save a programme's settings and its support levels together (both or neither)."""
+    dispositif.full_clean()
+    dispositif.save()
+    if financeurs_validation is not None:
+        dispositif.financeurs_validation_requise.set(financeurs_validation)
+    for niveau in niveaux:
+        if niveau.dispositif_id != dispositif.pk:
+            raise ValueError("Un niveau d’un autre dispositif.")
+        niveau.full_clean()
+        niveau.save()
+    return dispositif

@@ -9,6 +9,27 @@ urlpatterns = [
     path("utilisateurs/<int:pk>/journal/", views.journal_utilisateur, name="journal_utilisateur"),
     path("invitation/<str:jeton>/", views_administration.invitation, name="invitation"),
     path(
+        "administration/organisations/",
+        views.administration_organisations,
+        name="administration_organisations",
+    ),
+    path(
+        "administration/organisations/nouvelle/",
+        views.administration_organisation_creer,
+        name="administration_organisation_creer",
+    ),
+    path(
+        "administration/organisations/<int:pk>/",
+        views.administration_organisation_modifier,
+        name="administration_organisation_modifier",
+    ),
+    path("administration/dispositifs/", views.administration_dispositifs, name="administration_dispositifs"),
+    path(
+        "administration/dispositifs/<int:pk>/",
+        views.administration_dispositif,
+        name="administration_dispositif",
+    ),
+    path(
         "connexion/",
         auth_views.LoginView.as_view(authentication_form=ConnexionForm, redirect_authenticated_user=True),
         name="login",

@@ -8,6 +8,7 @@ from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import LogoutView
 from django.db import connection
+from django.db.models import Count, Prefetch, Q
 from django.http import JsonResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
@@ -18,9 +19,16 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from comptes import lockout, services
-from comptes.forms import ActivationForm, CodeForm
+from comptes.access import get_visible_or_404, require_perm
+from comptes.forms import (
+    ActivationForm,
+    CodeForm,
+    NiveauFormSet,
+    OrganisationForm,
+    ParametresDispositifForm,
+)
 from comptes.middleware import two_factor_not_required
-from comptes.models import BattementService
+from comptes.models import BattementService, Dispositif, Organisation
 
 RECOVERY_CODES_SESSION_KEY = "asea_codes_de_secours"
 
@@ -205,3 +213,88 @@ class Deconnexion(LogoutView):
         response = super().post(request, *args, **kwargs)
         response["Clear-Site-Data"] = '"cache", "storage"'
         return response
+
+
+# The administrators' pages: organisations and programme settings, in their programmes only.
+
+ADMINISTRER = "comptes.administrer_dispositif"
+
+
+def _perimetre(user):
+    return Dispositif.objects.visible_to(user).order_by("nom")
+
+
+@never_cache
+def administration_organisations(request):
+    require_perm(request.user, ADMINISTRER)
+    perimetre = _perimetre(request.user)
+    organisations = (
+        Organisation.objects.visible_to(request.user)
+        .prefetch_related(Prefetch("dispositifs", queryset=perimetre, to_attr="dispositifs_geres"))
+        .annotate(nb_utilisateurs=Count("utilisateurs", filter=Q(utilisateurs__is_active=True)))
+        .order_by("nom")
+    )
+    return render(
+        request,
+        "comptes/administration/organisations.html",
+        {"organisations": organisations, "perimetre": perimetre},
+    )
+
+
+def _organisation_form(request, organisation):
+    perimetre = _perimetre(request.user)
+    form = OrganisationForm(request.POST or None, instance=organisation, perimetre=perimetre)
+    if request.method == "POST" and form.is_valid():
+        services.enregistrer_organisation(
+            organisation=form.save(commit=False),
+            dispositifs=form.cleaned_data["dispositifs"],
+            perimetre=perimetre,
+        )
+        messages.success(request, f"L’organisation « {form.instance.nom} » est enregistrée.")
+        return redirect("administration_organisations")
+    titre = f"Modifier l’organisation {organisation}" if organisation.pk else "Nouvelle organisation"
+    return render(request, "comptes/administration/organisation_form.html", {"form": form, "titre": titre})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def administration_organisation_creer(request):
+    require_perm(request.user, ADMINISTRER)
+    return _organisation_form(request, Organisation())
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def administration_organisation_modifier(request, pk):
+    organisation = get_visible_or_404(Organisation.objects, request.user, perm=ADMINISTRER, pk=pk)
+    return _organisation_form(request, organisation)
+
+
+@never_cache
+def administration_dispositifs(request):
+    require_perm(request.user, ADMINISTRER)
+    dispositifs = _perimetre(request.user).prefetch_related("niveaux")
+    return render(request, "comptes/administration/dispositifs.html", {"dispositifs": dispositifs})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def administration_dispositif(request, pk):
+    """A programme's settings and its levels, saved together."""
+    dispositif = get_visible_or_404(Dispositif.objects, request.user, perm=ADMINISTRER, pk=pk)
+    data = request.POST or None
+    form = ParametresDispositifForm(data, instance=dispositif)
+    niveaux = NiveauFormSet(data, queryset=dispositif.niveaux.order_by("ordre"), prefix="niveaux")
+    if request.method == "POST" and form.is_valid() and niveaux.is_valid():
+        services.modifier_parametres(
+            dispositif=form.save(commit=False),
+            niveaux=niveaux.save(commit=False),
+            financeurs_validation=form.cleaned_data["financeurs_validation_requise"],
+        )
+        messages.success(request, f"Les paramètres du dispositif « {dispositif.nom} » sont enregistrés.")
+        return redirect("administration_dispositifs")
+    return render(
+        request,
+        "comptes/administration/dispositif_form.html",
+        {"dispositif": dispositif, "form": form, "niveaux": niveaux},
+    )

@@ -47,9 +47,9 @@ def sans_select_de_masse(model, admin_obj):
 
 
 class AseaAdminSite(admin.AdminSite):
-    site_header = "ASEA – administration"
-    site_title = "ASEA administration"
-    index_title = "Paramétrage du dispositif"
+    site_header = "ASEA – administration technique"
+    site_title = "ASEA administration technique"
+    index_title = "Données de l’instance (équipe technique)"
 
     def register(self, model_or_iterable, admin_class=None, **options):
         super().register(model_or_iterable, admin_class, **options)
@@ -58,11 +58,12 @@ class AseaAdminSite(admin.AdminSite):
                 sans_select_de_masse(model, self._registry[model])
 
     def has_permission(self, request):
-        """Only administrators of the programme reach the admin site, whatever their is_staff."""
+        """Only the technical staff (superusers) reach the admin site, whatever their is_staff; the
+        programme's administrators manage it from the French pages of the app."""
         user = request.user
         if settings.OTP_REQUIRED and not getattr(user, "is_verified", lambda: False)():
             return False
-        return user.is_active and user.is_authenticated and user.est_administrateur
+        return user.is_active and user.is_authenticated and user.is_superuser
 
     def login(self, request, extra_context=None):
         """One login page for the whole app, with its lockout and second factor."""

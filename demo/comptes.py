@@ -131,6 +131,11 @@ COMPTES = [
     ),
 ]
 
+# The technical staff (a superuser): the Django admin site only, which shows no confidential
+# content; no organisation and no role in the programme. (username, first name, last name,
+# description for the README)
+TECHNICIEN = ("technicien", "Théo", "Marty", "équipe technique : site d’administration Django (`/admin/`)")
+
 # The comité de suivi of the demo: (username, role)
 COMITE = [
     ("comite.cg", RoleMembre.PRESIDENT),

@@ -8,7 +8,7 @@ does not depend on a network or a web server's workers):
 - same host and inside the app only (a path Django resolves), GET only;
 - never the logout, nor the few views that write on GET (`SKIPPED_VIEWS`), nor downloads (a URL
   ending in .pdf/.csv/.xlsx/.ics, or a response of such a type, an attachment or a stream);
-- nothing under the path prefixes `excluded` (e.g. `/admin/`, the administrator's Django admin);
+- nothing under the path prefixes `excluded` (e.g. `/admin/`, the technical staff's Django admin);
 - at most `per_pattern` URLs per URL pattern (the resolved view name), so a list of 10,000
   households gives three household files, not 10,000.
 

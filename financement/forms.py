@@ -1,12 +1,20 @@
 import datetime
+from decimal import Decimal
 
+from dateutil.relativedelta import relativedelta
 from django import forms
 from django.utils import timezone
 
-from comptes.formats import format_nombre
+from comptes.formats import MontantField, NombreField, format_nombre
 from comptes.models import Organisation
-from financement import consolidation
-from financement.models import COMMENTAIRE_MAX
+from financement import consolidation, services
+from financement.models import (
+    COMMENTAIRE_MAX,
+    Convention,
+    LigneBudgetaire,
+    MontantAnnuel,
+    PartFinanceur,
+)
 from financement.periodes import erreurs_periode
 
 
@@ -124,3 +132,167 @@ class CommentaireForm(forms.Form):
     """The coordinator's commentary on a report already asked for."""
 
     commentaire = champ_commentaire()
+
+
+# The administrators' forms: convention, financing plan, budget lines.
+
+
+class ConventionForm(forms.ModelForm):
+    class Meta:
+        model = Convention
+        fields = ["intitule", "date_debut", "duree_mois", "date_signature"]
+        widgets = {"date_debut": DateInput(), "date_signature": DateInput()}
+        error_messages = {"duree_mois": {"min_value": "La durée est d’au moins un mois."}}
+
+    def clean(self):
+        data = super().clean()
+        debut, signature = data.get("date_debut"), data.get("date_signature")
+        if debut and signature and signature > debut + relativedelta(years=1):
+            self.add_error(
+                "date_signature",
+                "La date de signature est plus d’un an après le début de la convention : vérifiez-la.",
+            )
+        return data
+
+
+class PartForm(forms.ModelForm):
+    pourcentage = NombreField(
+        label="Part (%)",
+        max_digits=5,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        max_value=Decimal("100"),
+        exemple="12,5",
+        error_messages={
+            "min_value": "Une part est d’au moins 0,01 %.",
+            "max_value": "Une part ne peut pas dépasser 100 %%.",
+        },
+    )
+
+    class Meta:
+        model = PartFinanceur
+        fields = ["financeur", "libelle", "pourcentage", "statut"]
+        widgets = {"statut": forms.RadioSelect}
+
+    def __init__(self, *args, financeurs, choix_financeurs=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["financeur"].queryset = financeurs
+        if choix_financeurs is not None:  # read once for every share of the plan
+            self.fields["financeur"].choices = choix_financeurs
+        self.fields["statut"].label = "Engagement"
+
+
+class BasePlanFormSet(forms.BaseInlineFormSet):
+    """The financing plan: the funders' shares total 100 %, and a share that has received payments
+    stays in the plan."""
+
+    def __init__(self, *args, financeurs, **kwargs):
+        self.financeurs = financeurs
+        self.choix_financeurs = list(forms.ModelChoiceField(queryset=financeurs).choices)
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        return {
+            **super().get_form_kwargs(index),
+            "financeurs": self.financeurs,
+            "choix_financeurs": self.choix_financeurs,
+        }
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = "Retirer cette part du plan"
+
+    @property
+    def empty_form(self):
+        return self.form(
+            auto_id=self.auto_id,
+            prefix=self.add_prefix("__prefix__"),
+            empty_permitted=True,
+            use_required_attribute=False,
+            financeurs=self.financeurs,
+            renderer=self.renderer,
+        )
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        for form in self.deleted_forms:
+            if form.instance.pk and form.instance.versements.exists():
+                raise forms.ValidationError(
+                    f"La part de {form.instance.financeur} a déjà reçu des versements : elle reste "
+                    "dans le plan (changez son pourcentage plutôt que de la retirer).",
+                    code="versements",
+                )
+        gardees = [f for f in self.forms if f.has_changed() or f.instance.pk]
+        gardees = [f for f in gardees if not self._should_delete_form(f)]
+        message = services.erreur_total_parts([f.cleaned_data["pourcentage"] for f in gardees])
+        if message:
+            raise forms.ValidationError(message, code="total")
+
+
+PlanFormSet = forms.inlineformset_factory(
+    Convention, PartFinanceur, form=PartForm, formset=BasePlanFormSet, extra=1, can_delete=True
+)
+
+
+class LigneForm(forms.ModelForm):
+    class Meta:
+        model = LigneBudgetaire
+        fields = ["type", "libelle", "porteur", "ordre"]
+        help_texts = {"ordre": "Rang de la ligne dans le budget et les rapports."}
+
+    def __init__(self, *args, porteurs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["porteur"].queryset = porteurs
+
+
+class MontantForm(forms.ModelForm):
+    prevu = MontantField(label="Prévu (€)", max_digits=12, min_value=Decimal("0"))
+    realise = MontantField(label="Réalisé (€)", max_digits=12, min_value=Decimal("0"), required=False)
+
+    class Meta:
+        model = MontantAnnuel
+        fields = ["annee", "prevu", "realise"]
+
+    def __init__(self, *args, annees, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.annees = annees
+        self.fields["annee"].widget.attrs.update(min=annees.start, max=annees.stop - 1)
+
+    def clean_annee(self):
+        annee = self.cleaned_data["annee"]
+        if annee not in self.annees:
+            raise forms.ValidationError(
+                f"L’année {annee} est en dehors de la convention ({self.annees.start} à {self.annees.stop - 1})."
+            )
+        return annee
+
+    def clean_realise(self):
+        return self.cleaned_data.get("realise") or Decimal("0")
+
+
+class BaseMontantsFormSet(forms.BaseInlineFormSet):
+    def __init__(self, *args, annees, **kwargs):
+        self.annees = annees
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "annees": self.annees}
+
+    @property
+    def empty_form(self):
+        return self.form(
+            auto_id=self.auto_id,
+            prefix=self.add_prefix("__prefix__"),
+            empty_permitted=True,
+            use_required_attribute=False,
+            annees=self.annees,
+            renderer=self.renderer,
+        )
+
+
+MontantsFormSet = forms.inlineformset_factory(
+    LigneBudgetaire, MontantAnnuel, form=MontantForm, formset=BaseMontantsFormSet, extra=1, can_delete=True
+)

@@ -83,6 +83,13 @@ class PartFinanceur(models.Model):
         return f"{self.financeur} : {self.pourcentage} %"
 
 
+class LigneBudgetaireQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The lines of the conventions of the programmes `user` takes part in (Dispositif.visible_to):
+        those an administrator manages."""
+        return self.filter(convention__dispositif__in=Dispositif.objects.visible_to(user))
+
+
 class LigneBudgetaire(models.Model):
     convention = models.ForeignKey(Convention, on_delete=models.CASCADE, related_name="lignes")
     type = models.CharField("type", max_length=20, choices=TypeLigne.choices)
@@ -96,6 +103,8 @@ class LigneBudgetaire(models.Model):
         verbose_name="porteur",
     )
     ordre = models.PositiveSmallIntegerField("ordre", default=0)
+
+    objects = LigneBudgetaireQuerySet.as_manager()
 
     class Meta:
         verbose_name = "ligne budgétaire"

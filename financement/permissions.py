@@ -12,3 +12,6 @@ from comptes.permissions import is_administrateur, is_financeur, is_financeur_na
 rules.add_perm("financement.voir", is_financeur | is_administrateur)
 rules.add_perm("financement.demander_rapport", is_financeur | is_administrateur)
 rules.add_perm("financement.voir_consolide", is_financeur_national | is_administrateur)
+# The convention, its financing plan and budget lines: the programme's administrators, for the
+# programmes their organisation takes part in (Dispositif.objects.visible_to).
+rules.add_perm("financement.modifier_convention", is_administrateur)

@@ -2,11 +2,13 @@
 
 import datetime
 
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
 from comptes.enums import TypeOrganisation
 from comptes.models import Dispositif
-from financement.models import IndicateursArretes
+from financement.enums import StatutPart
+from financement.models import IndicateursArretes, LigneBudgetaire, PartFinanceur
 
 # How long computed figures are shown before being computed again when the page is opened. The
 # periodic task recomputes each programme's current period more often than that.
@@ -45,3 +47,32 @@ def indicateurs_arretes(dispositif, debut, fin, *, maintenant=None) -> Indicateu
     return IndicateursArretes.objects.filter(
         dispositif=dispositif, debut=debut, fin=fin, calcule_le__gt=maintenant - VALIDITE_INDICATEURS
     ).first()
+
+
+def _par_dispositif(queryset, **agregat):
+    """A subquery of one aggregate over `queryset` (records of a convention) per programme."""
+    ((nom, expression),) = agregat.items()
+    return Subquery(
+        queryset.filter(convention__dispositif=OuterRef("pk"))
+        .values("convention")
+        .annotate(**{nom: expression})
+        .values(nom)
+    )
+
+
+def conventions_administrees(user):
+    """The programmes whose convention `user` manages (Dispositif.visible_to), each with its
+    convention, the total of its funders' shares, how many shares are still to be confirmed and
+    how many budget lines it has, in one query."""
+    return (
+        Dispositif.objects.visible_to(user)
+        .select_related("convention")
+        .annotate(
+            total_parts=_par_dispositif(PartFinanceur.objects, t=Sum("pourcentage")),
+            parts_a_confirmer=_par_dispositif(
+                PartFinanceur.objects, n=Count("pk", filter=Q(statut=StatutPart.A_CONFIRMER))
+            ),
+            nb_lignes=_par_dispositif(LigneBudgetaire.objects, n=Count("pk", output_field=IntegerField())),
+        )
+        .order_by("nom")
+    )

@@ -1,8 +1,10 @@
-"""Writes of the funding app: asking for a funder report, producing it, the scheduled reports, and
+"""Writes of the funding app: the convention, its financing plan and budget lines (by the
+programme's administrators), asking for a funder report, producing it, the scheduled reports, and
 the figures kept for the funders' dashboard."""
 
 import datetime
 import logging
+from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
@@ -10,9 +12,16 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from comptes.formats import format_pourcent
 from comptes.models import Dispositif
 from financement.enums import Periodicite, StatutRapport
-from financement.models import PREFIXE_PERIODE_INVALIDE, Convention, IndicateursArretes, RapportFinanceur
+from financement.models import (
+    PREFIXE_PERIODE_INVALIDE,
+    Convention,
+    IndicateursArretes,
+    LigneBudgetaire,
+    RapportFinanceur,
+)
 from financement.periodes import erreurs_periode
 
 logger = logging.getLogger(__name__)
@@ -269,3 +278,66 @@ def arreter_indicateurs_courants(*, maintenant=None) -> list[IndicateursArretes]
         arretes.append(arreter_indicateurs(dispositif=dispositif, debut=debut, fin=fin))
     IndicateursArretes.objects.filter(calcule_le__lte=maintenant - VALIDITE_INDICATEURS).delete()
     return arretes
+
+
+# The convention, its financing plan and budget lines: every save is recorded by the audit trail.
+
+TOTAL_PLAN = Decimal("100")
+
+
+def erreur_total_parts(pourcentages) -> str:
+    """Why a financing plan made of these shares (in %) cannot be saved, or "" if they total
+    exactly 100 %."""
+    total = sum(pourcentages, Decimal("0"))
+    if total == TOTAL_PLAN:
+        return ""
+    ecart = "manque" if total < TOTAL_PLAN else "dépasse de"
+    return (
+        f"Les parts des financeurs totalisent {format_pourcent(total, 2)} : le plan de financement doit "
+        f"totaliser exactement 100 % (il {ecart} {format_pourcent(abs(TOTAL_PLAN - total), 2)})."
+    )
+
+
+@transaction.atomic
+def enregistrer_convention(*, convention: Convention) -> Convention:
+    """Create or change a programme's convention."""
+    convention.full_clean()
+    convention.save()
+    return convention
+
+
+@transaction.atomic
+def enregistrer_plan(*, convention: Convention, parts, retirees=()) -> None:
+    """Replace the financing plan of `convention` by `parts` (its shares, new or changed; the others
+    are kept), without `retirees`. Refused (ValidationError) unless the shares of the plan total
+    exactly 100 %, or if a share withdrawn has received payments."""
+    retirees = [p for p in retirees if p.pk]
+    if any(p.versements.exists() for p in retirees):
+        raise ValidationError("Une part qui a reçu des versements reste dans le plan.", code="versements")
+    changees = {p.pk: p for p in parts if p.pk}
+    exclues = [p.pk for p in retirees] + list(changees)
+    autres = list(convention.parts.exclude(pk__in=exclues))
+    message = erreur_total_parts([p.pourcentage for p in [*autres, *parts]])
+    if message:
+        raise ValidationError(message, code="total")
+    for part in retirees:
+        part.delete()
+    for part in parts:
+        part.convention = convention
+        part.full_clean()
+        part.save()
+
+
+@transaction.atomic
+def enregistrer_ligne(*, ligne: LigneBudgetaire, montants=(), retires=()) -> LigneBudgetaire:
+    """Create or change a budget line with its planned and actual amounts per year."""
+    ligne.full_clean()
+    ligne.save()
+    for montant in retires:
+        if montant.pk:
+            montant.delete()
+    for montant in montants:
+        montant.ligne = ligne
+        montant.full_clean()
+        montant.save()
+    return ligne

@@ -1,11 +1,14 @@
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from comptes.access import get_visible_or_404, require_perm
+from comptes.enums import TypeOrganisation
+from comptes.models import Dispositif, Organisation
 from financement import (
     charts,
     consolidation,
@@ -15,8 +18,17 @@ from financement import (
     selectors,
     services,
 )
-from financement.forms import CommentaireForm, PeriodeConsolideeForm, PeriodeForm, RapportForm
-from financement.models import Convention, RapportFinanceur
+from financement.forms import (
+    CommentaireForm,
+    ConventionForm,
+    LigneForm,
+    MontantsFormSet,
+    PeriodeConsolideeForm,
+    PeriodeForm,
+    PlanFormSet,
+    RapportForm,
+)
+from financement.models import Convention, LigneBudgetaire, MontantAnnuel, RapportFinanceur
 from financement.periodes import date_longue
 from financement.selectors import dispositifs_consolides, dispositifs_finances
 
@@ -276,3 +288,136 @@ def consolide_export(request, format):
         )
     response["Content-Disposition"] = f'attachment; filename="{nom}.{format}"'
     return response
+
+
+# The administrators' pages: the convention, its financing plan and budget lines, for the
+# programmes their organisation takes part in.
+
+MODIFIER = "financement.modifier_convention"
+
+
+def _dispositif_administre(request, pk):
+    return get_visible_or_404(Dispositif.objects, request.user, perm=MODIFIER, pk=pk)
+
+
+def _organisations_du_dispositif(dispositif, *types):
+    organisations = Organisation.objects.filter(dispositifs=dispositif)
+    return organisations.filter(type__in=types) if types else organisations
+
+
+@never_cache
+def conventions(request):
+    require_perm(request.user, MODIFIER)
+    dispositifs = selectors.conventions_administrees(request.user)
+    return render(request, "financement/conventions.html", {"dispositifs": dispositifs})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def convention_modifier(request, pk):
+    dispositif = _dispositif_administre(request, pk)
+    convention = Convention.objects.filter(dispositif=dispositif).first() or Convention(
+        dispositif=dispositif, date_debut=dispositif.date_debut, duree_mois=dispositif.duree_mois
+    )
+    form = ConventionForm(request.POST or None, instance=convention)
+    if request.method == "POST" and form.is_valid():
+        services.enregistrer_convention(convention=form.save(commit=False))
+        messages.success(request, "La convention est enregistrée.")
+        return redirect("financement:conventions")
+    titre = "Modifier la convention" if convention.pk else "Nouvelle convention"
+    return render(
+        request,
+        "financement/administration_form.html",
+        {"form": form, "dispositif": dispositif, "titre": f"{titre} – {dispositif.nom}"},
+    )
+
+
+def _convention_ou_creation(request, dispositif):
+    convention = Convention.objects.filter(dispositif=dispositif).first()
+    if convention is None:
+        messages.info(request, "Créez d’abord la convention du dispositif.")
+    return convention
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def plan_financement(request, pk):
+    """The funders' shares, saved together only if they total 100 %."""
+    dispositif = _dispositif_administre(request, pk)
+    convention = _convention_ou_creation(request, dispositif)
+    if convention is None:
+        return redirect("financement:convention_modifier", dispositif.pk)
+    financeurs = _organisations_du_dispositif(
+        dispositif, TypeOrganisation.FINANCEUR, TypeOrganisation.BAILLEUR
+    )
+    formset = PlanFormSet(
+        request.POST or None,
+        instance=convention,
+        queryset=convention.parts.select_related("financeur").order_by("-pourcentage", "pk"),
+        financeurs=financeurs,
+        prefix="parts",
+    )
+    if request.method == "POST" and formset.is_valid():
+        try:
+            services.enregistrer_plan(
+                convention=convention,
+                parts=formset.save(commit=False),
+                retirees=formset.deleted_objects,
+            )
+        except ValidationError as exc:
+            formset._non_form_errors = formset.error_class(exc.messages, renderer=formset.renderer)
+        else:
+            messages.success(request, "Le plan de financement est enregistré.")
+            return redirect("financement:conventions")
+    return render(
+        request,
+        "financement/plan_financement.html",
+        {"formset": formset, "dispositif": dispositif, "convention": convention},
+    )
+
+
+def _page_ligne(request, ligne, dispositif):
+    convention = ligne.convention
+    data = request.POST or None
+    form = LigneForm(data, instance=ligne, porteurs=_organisations_du_dispositif(dispositif))
+    annees = range(convention.date_debut.year, convention.date_fin.year + 1)
+    montants = MontantsFormSet(
+        data,
+        instance=ligne,
+        queryset=MontantAnnuel.objects.filter(ligne=ligne) if ligne.pk else MontantAnnuel.objects.none(),
+        annees=annees,
+        prefix="montants",
+    )
+    if request.method == "POST" and form.is_valid() and montants.is_valid():
+        services.enregistrer_ligne(
+            ligne=form.save(commit=False),
+            montants=montants.save(commit=False),
+            retires=montants.deleted_objects,
+        )
+        messages.success(request, f"La ligne « {form.instance.libelle} » est enregistrée.")
+        return redirect("financement:conventions")
+    titre = f"Modifier la ligne « {ligne.libelle} »" if ligne.pk else "Nouvelle ligne budgétaire"
+    return render(
+        request,
+        "financement/ligne_form.html",
+        {"form": form, "montants": montants, "dispositif": dispositif, "titre": titre},
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def ligne_creer(request, pk):
+    dispositif = _dispositif_administre(request, pk)
+    convention = _convention_ou_creation(request, dispositif)
+    if convention is None:
+        return redirect("financement:convention_modifier", dispositif.pk)
+    return _page_ligne(request, LigneBudgetaire(convention=convention), dispositif)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def ligne_modifier(request, pk):
+    ligne = get_visible_or_404(
+        LigneBudgetaire.objects.select_related("convention__dispositif"), request.user, perm=MODIFIER, pk=pk
+    )
+    return _page_ligne(request, ligne, ligne.convention.dispositif)

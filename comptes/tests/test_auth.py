@@ -92,15 +92,18 @@ def test_password_change_refuses_short_password_in_french(client, worker):
     assert "Ce mot de passe est trop court" in response.text
 
 
-def test_admin_site_is_for_administrators_only(client, worker, db):
-    worker.is_staff = True  # even staff status is not enough without the role
+def test_admin_site_is_for_the_technical_staff_only(client, worker, db):
+    worker.is_staff = True  # even staff status is not enough
     worker.save()
-    client.force_login(worker)
-    response = client.get(reverse("admin:index"))
-    assert response.status_code == 302
-    assert response.url.startswith(reverse("admin:login"))
-
     admin = user_with_role(Role.ADMINISTRATEUR, worker.organisation, is_staff=True)
+    for user in (worker, admin):  # the programme's administrator uses the French pages
+        client.force_login(user)
+        response = client.get(reverse("admin:index"))
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("admin:login"))
+
+    admin.is_superuser = True
+    admin.save()
     client.force_login(admin)
     assert client.get(reverse("admin:index")).status_code == 200
 

@@ -156,7 +156,7 @@ def test_new_recovery_codes_replace_the_old_ones(client, enrolled):
 
 
 def test_admin_site_needs_the_second_factor(client, enrolled):
-    admin = user_with_role(Role.ADMINISTRATEUR, enrolled.organisation, username="admin")
+    admin = user_with_role(Role.ADMINISTRATEUR, enrolled.organisation, username="admin", is_superuser=True)
     TOTPDevice.objects.create(user=admin, name="Téléphone", confirmed=True)
     password_step(client, "admin")
     response = client.get(reverse("admin:index"))
@@ -170,8 +170,8 @@ def test_admin_login_page_sends_to_the_single_login_page(client, db):
     assert response.url.startswith(reverse("login"))
 
 
-def test_administrator_resets_a_lost_phone(client, enrolled):
-    admin = user_with_role(Role.ADMINISTRATEUR, enrolled.organisation, username="admin")
+def test_the_technical_staff_resets_a_lost_phone_in_the_admin(client, enrolled):
+    admin = user_with_role(Role.ADMINISTRATEUR, enrolled.organisation, username="admin", is_superuser=True)
     other = type(client)()
     other.force_login(enrolled)
     client.force_login(admin)

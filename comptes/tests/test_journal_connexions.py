@@ -38,10 +38,10 @@ def test_login_failure_and_logout_are_recorded_with_the_address(client, worker):
     assert "faux" not in str([vars(e) for e in events])
 
 
-def test_administrators_read_the_journal_but_cannot_change_it(client, worker):
+def test_the_technical_staff_reads_the_journal_but_cannot_change_it(client, worker):
     services.record_login_event(type=TypeEvenementConnexion.ECHEC, identifiant="claire")
     event = EvenementConnexion.objects.get()
-    admin = user_with_role(Role.ADMINISTRATEUR, worker.organisation, username="admin")
+    admin = user_with_role(Role.ADMINISTRATEUR, worker.organisation, username="admin", is_superuser=True)
     client.force_login(admin)
     page = client.get(reverse("admin:comptes_evenementconnexion_changelist"))
     assert page.status_code == 200

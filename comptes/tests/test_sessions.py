@@ -88,7 +88,7 @@ def test_deactivation_also_ends_a_session_whose_key_changed(client, worker):
 def test_deactivating_in_the_admin_ends_the_sessions(client, worker):
     user_client = Client()
     user_client.force_login(worker)
-    admin = user_with_role(Role.ADMINISTRATEUR, worker.organisation, username="admin")
+    admin = user_with_role(Role.ADMINISTRATEUR, worker.organisation, username="admin", is_superuser=True)
     client.force_login(admin)
     url = reverse("admin:comptes_utilisateur_change", args=[worker.pk])
     form = client.get(url).context["adminform"].form

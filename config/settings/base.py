@@ -114,7 +114,6 @@ AUTH_USER_MODEL = "comptes.Utilisateur"
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
     "comptes.backends.DemoAwareModelBackend",
-    "comptes.backends.AdministrateurBackend",
 ]
 # Argon2id first (comptes.hachage); the older hashers only check the passwords saved before, which
 # are hashed again with Argon2id at the user's next login.

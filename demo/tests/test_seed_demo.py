@@ -24,6 +24,9 @@ def test_seed_demo_is_idempotent_and_creates_one_account_per_role(db):
         assert user.est_demo
         assert user.check_password(demo.DEMO_PASSWORD)
         assert user.roles
+        assert not user.is_superuser  # the programme's administrator too uses the French pages
+    technicien = Utilisateur.objects.get(username=demo.TECHNICIEN[0])
+    assert technicien.is_superuser and technicien.est_demo and not technicien.roles
 
 
 def test_seed_demo_has_the_sheets_organisations(db):

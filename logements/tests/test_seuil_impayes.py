@@ -149,6 +149,8 @@ def test_ambiguous_arrears_refused_with_the_reason(client, programme, locataire)
 
 def test_admin_reads_the_rent_typed_the_french_way(client, programme, communes_aude):
     logement = LogementFactory(bailleur=programme.habitat, commune=communes_aude["narbonne"])
+    programme.admin.is_superuser = True  # the admin site is the technical staff's
+    programme.admin.save()
     client.force_login(programme.admin)
     url = reverse("admin:logements_logement_change", args=[logement.pk])
     page = client.get(url)

@@ -3,10 +3,11 @@ read it, on every page, PDF, export, audit journal and admin page.
 
 A marker is planted in every classified text field (comptes.confidentialite) of records of the
 matrix's household, at the "social workers only" level, by its social worker; then every page of
-the project is opened by every demo role, with the planted records as the pages' records, and so
-are the two audit journals and the admin pages of the classified records. A marker never
-appears for a role that may not read it (the administrator included), and every marker appears
-at least once for the household's social worker, so the test cannot pass by showing nothing.
+the project is opened by every demo role and by the technical staff's account (a superuser, the only
+one who reaches the admin site), with the planted records as the pages' records, and so are the two
+audit journals and the admin pages of the classified records. A marker never appears for a role
+that may not read it (the administrator and the superuser included), and every marker appears at
+least once for the household's social worker, so the test cannot pass by showing nothing.
 """
 
 import contextlib
@@ -25,6 +26,7 @@ from comptes.confidentialite import MASQUE, Classement, modeles_classes
 from tests.acces.test_matrice import PERSONAS, build_url, monde, url_names  # noqa: F401 (fixture)
 
 LECTEURS = {"ts.adaff"}  # the household's social worker: may read what is reserved to social workers
+TECHNICIEN = "technicien"  # the demo's superuser: every permission, but no role that reads classified content
 
 
 def marqueur(model, champ):
@@ -137,7 +139,7 @@ def test_classified_content_reaches_only_the_roles_that_may_read_it(confidentiel
     urls = [build_url(name, kwargs, specific) for name in url_names()]
     urls += admin_urls(kwargs["pk"], records)
     vus_par_lecteur, fuites = set(), []
-    for persona in PERSONAS:
+    for persona in [*PERSONAS, TECHNICIEN]:
         client = Client(raise_request_exception=False)
         if persona != "anonyme":
             client.force_login(Utilisateur.objects.get(username=persona))
@@ -172,17 +174,21 @@ def test_the_journals_show_classified_values_as_confidential_to_the_administrato
     assert f"Orientation : {MASQUE}" in utilisateur
 
 
-def test_the_admin_pages_leave_classified_fields_out_for_the_administrator(confidentiel):
+def test_the_admin_pages_leave_classified_fields_out_for_the_technical_staff(confidentiel):
     from comptes.models import Utilisateur
 
     users, kwargs, specific, records = confidentiel
     contact = records[0]
     client = Client()
+    url = reverse("admin:accompagnement_contact_change", args=[contact.pk])
+    # The programme's administrator does not reach the admin site (French pages instead).
     client.force_login(Utilisateur.objects.get(username="admin"))
-    page = client.get(reverse("admin:accompagnement_contact_change", args=[contact.pk])).content.decode()
+    assert client.get(url).status_code == 302
+    client.force_login(Utilisateur.objects.get(username=TECHNICIEN))
+    page = client.get(url).content.decode()
     assert MASQUE in page
     assert 'name="note"' not in page
-    # Nor may the administrator lower the level to read it.
+    # Nor may the technical staff lower the level to read it.
     assert 'name="confidentialite"' not in page
     diagnostic = records[-1]
     page = client.get(reverse("admin:menages_diagnostic_change", args=[diagnostic.pk])).content.decode()

@@ -131,7 +131,9 @@ def monde(transactional_db):
     from django.core.files.base import ContentFile
 
     from dossiers.models import DemandeAcces
+    from financement.models import LigneBudgetaire
 
+    ligne = LigneBudgetaire.objects.filter(convention__dispositif=menage.dispositif).order_by("pk").first()
     demande = DemandeAcces(menage=menage, demandee_par=ts, publiee_le=timezone.now())
     demande.fichier.save("dossier.pdf", ContentFile(b"%PDF-1.4 x"))
     kwargs = {
@@ -198,6 +200,12 @@ def monde(transactional_db):
         "financement:rapport_commentaire": {"pk": rapport.pk},
         "financement:rapport_statut": {"pk": rapport.pk},
         "financement:rapport_telecharger": {"pk": rapport.pk},
+        "financement:convention_modifier": {"pk": menage.dispositif_id},
+        "financement:plan_financement": {"pk": menage.dispositif_id},
+        "financement:ligne_creer": {"pk": menage.dispositif_id},
+        "financement:ligne_modifier": {"pk": ligne.pk},
+        "administration_organisation_modifier": {"pk": menage.bailleur_id},
+        "administration_dispositif": {"pk": menage.dispositif_id},
         "dossiers:acces_relire": {"pk": demande.pk},
         "dossiers:acces_pdf": {"pk": demande.pk},
     }

@@ -6,7 +6,6 @@ from django.utils import timezone
 from comites import services as comites_services
 from comites.enums import TypeInstance
 from comites.models import Instance, MembreInstance
-from comptes.enums import Role
 from comptes.models import (
     AttributionRole,
     Commune,
@@ -34,6 +33,7 @@ class Command(BaseCommand):
             organisations = self._organisations(dispositif)
             communes = self._communes()
             comptes = self._comptes(organisations)
+            self._technicien()
             # The committee first: every level of the demo households comes from its decisions.
             instance = self._comite(dispositif, comptes)
             self._menages(dispositif, organisations, communes, comptes, Comite(instance))
@@ -85,7 +85,7 @@ class Command(BaseCommand):
                     "organisation": organisations[org_key],
                     "est_demo": True,
                     "is_active": True,
-                    "is_staff": Role.ADMINISTRATEUR in roles,
+                    "is_staff": False,
                 },
             )
             if created or not user.check_password(comptes_demo.DEMO_PASSWORD):
@@ -95,6 +95,27 @@ class Command(BaseCommand):
                 AttributionRole.objects.get_or_create(utilisateur=user, role=role)
             comptes[username] = user
         return comptes
+
+    def _technicien(self):
+        """The technical staff's account: the Django admin site, no role in the programme."""
+        username, first, last, _description = comptes_demo.TECHNICIEN
+        user, created = Utilisateur.objects.update_or_create(
+            username=username,
+            defaults={
+                "first_name": first,
+                "last_name": last,
+                "email": f"{username}@demo.asea.invalid",
+                "organisation": None,
+                "est_demo": True,
+                "is_active": True,
+                "is_staff": True,
+                "is_superuser": True,
+            },
+        )
+        if created or not user.check_password(comptes_demo.DEMO_PASSWORD):
+            user.set_password(comptes_demo.DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+        return user
 
     def _menages(self, dispositif, organisations, communes, comptes, comite):
         dispositif.financeurs_validation_requise.set([organisations["ddcspp"]])
