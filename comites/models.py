@@ -22,6 +22,7 @@ from comites.enums import (
 )
 from comptes.enums import CodeNiveau
 from comptes.models import Dispositif
+from comptes.selectors import dans_le_dispositif_courant
 from menages.models import Menage, RattacheAuMenage
 
 
@@ -101,13 +102,14 @@ class MembreInstance(models.Model):
 
 class SeanceQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Sessions of the bodies the user sits on (administrators: all)."""
+        """Sessions of the bodies the user sits on (administrators: all), in the current programme
+        when the body's programme is one of the user's organisation (`dans_le_dispositif_courant`)."""
         if not user.is_authenticated:
             return self.none()
         if user.est_administrateur:
             return self
         membres = MembreInstance.objects.actifs().filter(utilisateur=user).values("instance_id")
-        return self.filter(instance__in=membres)
+        return self.filter(dans_le_dispositif_courant(user, "instance__dispositif"), instance__in=membres)
 
     def ouvertes(self):
         """Sessions still to be held (planned or convened)."""

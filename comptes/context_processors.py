@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.urls import reverse
+from django.utils.functional import cached_property
 
 
 def navigation(request):
@@ -36,3 +37,38 @@ def navigation(request):
         default=None,
     )
     return {"navigation": [{"label": label, "url": url, "actif": url == actif} for label, url in items]}
+
+
+class ProgrammeCourant:
+    """The header's programme: its name, and the selector when the user's organisation takes part
+    in more than one active programme. Read lazily: one query, only on pages showing the header."""
+
+    def __init__(self, user):
+        self.user = user
+
+    @cached_property
+    def _choix(self):
+        from comptes.selectors import choix_de_dispositif
+
+        return choix_de_dispositif(self.user)
+
+    @property
+    def tous(self):
+        return self.user.est_administrateur
+
+    @property
+    def courant(self):
+        return self._choix[1]
+
+    @property
+    def choix(self):
+        """The active programmes offered by the selector: none with fewer than two."""
+        actifs = [d for d in self._choix[0] if d.actif]
+        return actifs if len(actifs) > 1 else []
+
+
+def programme(request):
+    user = getattr(request, "user", None)
+    if not user or not user.is_authenticated:
+        return {}
+    return {"programme": ProgrammeCourant(user)}

@@ -6,12 +6,60 @@ from comptes.models import Dispositif
 
 
 def dispositifs_de(user):
-    """The active programmes the user's organisation takes part in (all of them for administrators)."""
+    """The active programmes the user works on now (`dispositifs_courants`); all of them for
+    administrators."""
     if user.est_administrateur:
         return Dispositif.objects.filter(actif=True)
+    return dispositifs_courants(user).filter(actif=True)
+
+
+# The session key of the programme a user works in now (chosen in the header), and the value the
+# middleware gives `user.dispositif_courant_id` when none was chosen: the default programme.
+DISPOSITIF_COURANT_SESSION_KEY = "dispositif_courant"
+DISPOSITIF_PAR_DEFAUT = 0
+
+
+def dispositifs_courants(user):
+    """The programmes whose records `user` works on now, as a queryset of programmes meant to be
+    used in a filter (`dispositif__in=…`): a subquery, no query of its own. Every `visible_to` of a
+    non-administrator goes through it, so that a programme is isolated in one place.
+
+    During a request (`comptes.middleware.DispositifCourantMiddleware` sets
+    `user.dispositif_courant_id`): the current programme only, the one chosen in the header among
+    those of the user's organisation, or by default the first of them (active first, by name).
+    Elsewhere (reminders, emails, commands): every programme the organisation takes part in."""
     if user.organisation_id is None:
         return Dispositif.objects.none()
-    return user.organisation.dispositifs.filter(actif=True)
+    siens = Dispositif.objects.filter(organisations=user.organisation_id)
+    courant = getattr(user, "dispositif_courant_id", None)
+    if courant is None:
+        return siens
+    if courant == DISPOSITIF_PAR_DEFAUT:
+        return siens.filter(pk__in=siens.order_by("-actif", "nom", "pk").values("pk")[:1])
+    return siens.filter(pk=courant)
+
+
+def dans_le_dispositif_courant(user, champ="dispositif"):
+    """A filter keeping, among records tied to a programme through `champ`, those of the current
+    programme (`dispositifs_courants`) when the programme is one of the user's organisation, and
+    those of programmes the organisation takes no part in (a committee member sitting in person, a
+    funder funding a programme it is not a partner of): a choice among one's own programmes does
+    not hide what one reaches by another right."""
+    if user.organisation_id is None:
+        return Q()
+    siens = Dispositif.objects.filter(organisations=user.organisation_id)
+    return Q(**{f"{champ}__in": dispositifs_courants(user)}) | ~Q(**{f"{champ}__in": siens})
+
+
+def choix_de_dispositif(user):
+    """For the header: the programmes of the user's organisation (active first, by name) and the
+    current one among them, as `dispositifs_courants` decides it (one query)."""
+    if user.organisation_id is None or user.est_administrateur:
+        return [], None
+    siens = list(Dispositif.objects.filter(organisations=user.organisation_id).order_by("-actif", "nom", "pk"))
+    courant = getattr(user, "dispositif_courant_id", None)
+    actuel = next((d for d in siens if d.pk == courant), siens[0] if siens else None)
+    return siens, actuel
 
 
 def rechercher_utilisateurs(queryset, texte):
