@@ -51,15 +51,26 @@ def dans_le_dispositif_courant(user, champ="dispositif"):
     return Q(**{f"{champ}__in": dispositifs_courants(user)}) | ~Q(**{f"{champ}__in": siens})
 
 
-def choix_de_dispositif(user):
-    """For the header: the programmes of the user's organisation (active first, by name) and the
-    current one among them, as `dispositifs_courants` decides it (one query)."""
+# The session key of the header's list of the user's programmes, kept at login so that pages pay no
+# query for it (the programmes' access is checked in the database by `dispositifs_courants`).
+DISPOSITIFS_SESSION_KEY = "dispositifs"
+
+
+def programmes_de(user) -> list[dict]:
+    """The programmes of the user's organisation for the header, active first, by name (one
+    query): none for administrators, who work across programmes."""
     if user.organisation_id is None or user.est_administrateur:
-        return [], None
-    siens = list(Dispositif.objects.filter(organisations=user.organisation_id).order_by("-actif", "nom", "pk"))
-    courant = getattr(user, "dispositif_courant_id", None)
-    actuel = next((d for d in siens if d.pk == courant), siens[0] if siens else None)
-    return siens, actuel
+        return []
+    return list(
+        Dispositif.objects.filter(organisations=user.organisation_id)
+        .order_by("-actif", "nom", "pk")
+        .values("pk", "nom", "territoire", "actif")
+    )
+
+
+def memoriser_programmes(session, user) -> list[dict]:
+    session[DISPOSITIFS_SESSION_KEY] = programmes = programmes_de(user)
+    return programmes
 
 
 def rechercher_utilisateurs(queryset, texte):
