@@ -28,11 +28,12 @@ from menages.models import Menage, RattacheAuMenage
 
 class InstanceQuerySet(models.QuerySet):
     def animees_par(self, user):
-        """The bodies whose sessions `user` runs, as chair or secretary (administrators: all)."""
+        """The bodies whose sessions `user` runs, as chair or secretary (administrators: all), in the
+        current programme when it is one of the user's organisation (`dans_le_dispositif_courant`)."""
         if user.est_administrateur:
             return self
         mandats = MembreInstance.objects.actifs().filter(utilisateur=user, role__in=ROLES_ANIMATION)
-        return self.filter(membres__in=mandats).distinct()
+        return self.filter(dans_le_dispositif_courant(user), membres__in=mandats).distinct()
 
 
 class Instance(models.Model):
