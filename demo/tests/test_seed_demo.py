@@ -8,7 +8,7 @@ from accompagnement.models import Accompagnement, ChangementNiveau
 from comites import services
 from comites.calendrier import est_jour_ouvre
 from comites.enums import StatutSeance
-from comites.models import PointOrdreDuJour, Seance
+from comites.models import Instance, PointOrdreDuJour, Seance
 from comptes.models import Organisation, Utilisateur
 from demo import comptes as demo
 from menages.models import Menage
@@ -19,11 +19,18 @@ def test_seed_demo_is_idempotent_and_creates_one_account_per_role(db):
     counts = (Organisation.objects.count(), Utilisateur.objects.count(), Menage.objects.count())
     call_command("seed_demo")
     assert (Organisation.objects.count(), Utilisateur.objects.count(), Menage.objects.count()) == counts
-    for username, *_ in demo.COMPTES:
+    for username, *_ in demo.COMPTES + demo.COMPTES_PO:
         user = Utilisateur.objects.get(username=username)
         assert user.est_demo
         assert user.check_password(demo.DEMO_PASSWORD)
         assert user.roles
+    # The second programme: its own households, numbered with its prefix, at several steps, and
+    # its own committee; HDM takes part in both.
+    po = Menage.objects.filter(dispositif__code="asea-po")
+    assert po.count() == 9 and all(r.startswith("ASEA-PO-") for r in po.values_list("reference", flat=True))
+    assert po.values("etat").distinct().count() >= 6
+    assert Instance.objects.filter(dispositif__code="asea-po").count() == 1
+    assert Organisation.objects.get(sigle="HDM").dispositifs.count() == 2
 
 
 def test_seed_demo_has_the_sheets_organisations(db):
