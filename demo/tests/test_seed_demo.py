@@ -129,5 +129,11 @@ def test_the_next_session_shows_a_referents_summary(db):
 
     call_command("seed_demo")
     call_command("seed_demo")  # idempotent
-    point = PointOrdreDuJour.objects.exclude(synthese_objectifs="").get()
-    assert point.synthese_par.organisation == point.menage.intervenants.get(type="referent").organisation
+    # One per programme: each has its committee and its next session.
+    points = PointOrdreDuJour.objects.exclude(synthese_objectifs="").select_related(
+        "seance__instance__dispositif"
+    )
+    assert sorted(p.seance.instance.dispositif.code for p in points) == ["asea-aude", "asea-po"]
+    for point in points:
+        assert point.menage.dispositif == point.seance.instance.dispositif
+        assert point.synthese_par.organisation == point.menage.intervenants.get(type="referent").organisation
