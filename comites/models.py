@@ -22,6 +22,7 @@ from comites.enums import (
 )
 from comptes.enums import CodeNiveau
 from comptes.models import Dispositif
+from comptes.selectors import dans_le_dispositif_courant
 from menages.models import Menage, RattacheAuMenage
 
 
@@ -32,11 +33,12 @@ class InstanceQuerySet(models.QuerySet):
         return self.filter(dispositif__in=Dispositif.objects.visible_to(user))
 
     def animees_par(self, user):
-        """The bodies whose sessions `user` runs, as chair or secretary (administrators: all)."""
+        """The bodies whose sessions `user` runs, as chair or secretary (administrators: all), in the
+        current programme when it is one of the user's organisation (`dans_le_dispositif_courant`)."""
         if user.est_administrateur:
             return self
         mandats = MembreInstance.objects.actifs().filter(utilisateur=user, role__in=ROLES_ANIMATION)
-        return self.filter(membres__in=mandats).distinct()
+        return self.filter(dans_le_dispositif_courant(user), membres__in=mandats).distinct()
 
 
 class Instance(models.Model):
@@ -108,13 +110,14 @@ class MembreInstance(models.Model):
 
 class SeanceQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Sessions of the bodies the user sits on (administrators: all)."""
+        """Sessions of the bodies the user sits on (administrators: all), in the current programme
+        when the body's programme is one of the user's organisation (`dans_le_dispositif_courant`)."""
         if not user.is_authenticated:
             return self.none()
         if user.est_administrateur:
             return self
         membres = MembreInstance.objects.actifs().filter(utilisateur=user).values("instance_id")
-        return self.filter(instance__in=membres)
+        return self.filter(dans_le_dispositif_courant(user, "instance__dispositif"), instance__in=membres)
 
     def ouvertes(self):
         """Sessions still to be held (planned or convened)."""

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.urls import reverse
+from django.utils.functional import cached_property
 
 
 def navigation(request):
@@ -40,3 +41,42 @@ def navigation(request):
         default=None,
     )
     return {"navigation": [{"label": label, "url": url, "actif": url == actif} for label, url in items]}
+
+
+class ProgrammeCourant:
+    """The header's programme: its name, and the selector when the user's organisation takes part
+    in more than one active programme. Read from the session (kept at login): no query."""
+
+    def __init__(self, request):
+        self.request = request
+        self.user = request.user
+
+    @cached_property
+    def _siens(self):
+        from comptes.selectors import DISPOSITIFS_SESSION_KEY, memoriser_programmes
+
+        siens = self.request.session.get(DISPOSITIFS_SESSION_KEY)
+        return siens if siens is not None else memoriser_programmes(self.request.session, self.user)
+
+    @property
+    def tous(self):
+        return self.user.est_administrateur
+
+    @cached_property
+    def courant(self):
+        """As `comptes.selectors.dispositifs_courants` decides it: the chosen one, or the first."""
+        choisi = getattr(self.user, "dispositif_courant_id", None)
+        return next((d for d in self._siens if d["pk"] == choisi), self._siens[0] if self._siens else None)
+
+    @property
+    def choix(self):
+        """The active programmes offered by the selector: none with fewer than two."""
+        actifs = [d for d in self._siens if d["actif"]]
+        return actifs if len(actifs) > 1 else []
+
+
+def programme(request):
+    user = getattr(request, "user", None)
+    if not user or not user.is_authenticated:
+        return {}
+    return {"programme": ProgrammeCourant(request)}

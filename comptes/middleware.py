@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 
 from comptes import services
+from comptes.selectors import DISPOSITIF_COURANT_SESSION_KEY, DISPOSITIF_PAR_DEFAUT
 from comptes.signals import LOGIN_TIME_SESSION_KEY
 
 
@@ -74,3 +75,19 @@ class NoStoreForAuthenticatedMiddleware:
         if user is not None and user.is_authenticated:
             add_never_cache_headers(response)
         return response
+
+
+class DispositifCourantMiddleware:
+    """Gives the logged-in user the programme chosen in the session (the header's selector), or
+    the default one: `comptes.selectors.dispositifs_courants` then limits every `visible_to` to it.
+    No query: the choice is checked against the user's organisation inside those filters."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated:
+            choisi = request.session.get(DISPOSITIF_COURANT_SESSION_KEY)
+            user.dispositif_courant_id = choisi if isinstance(choisi, int) else DISPOSITIF_PAR_DEFAUT
+        return self.get_response(request)

@@ -6,12 +6,71 @@ from comptes.models import Dispositif, Invitation, Organisation, Utilisateur
 
 
 def dispositifs_de(user):
-    """The active programmes the user's organisation takes part in (all of them for administrators)."""
+    """The active programmes the user works on now (`dispositifs_courants`); all of them for
+    administrators."""
     if user.est_administrateur:
         return Dispositif.objects.filter(actif=True)
+    return dispositifs_courants(user).filter(actif=True)
+
+
+# The session key of the programme a user works in now (chosen in the header), and the value the
+# middleware gives `user.dispositif_courant_id` when none was chosen: the default programme.
+DISPOSITIF_COURANT_SESSION_KEY = "dispositif_courant"
+DISPOSITIF_PAR_DEFAUT = 0
+
+
+def dispositifs_courants(user):
+    """The programmes whose records `user` works on now, as a queryset of programmes meant to be
+    used in a filter (`dispositif__in=…`): a subquery, no query of its own. Every `visible_to` of a
+    non-administrator goes through it, so that a programme is isolated in one place.
+
+    During a request (`comptes.middleware.DispositifCourantMiddleware` sets
+    `user.dispositif_courant_id`): the current programme only, the one chosen in the header among
+    those of the user's organisation, or by default the first of them (active first, by name).
+    Elsewhere (reminders, emails, commands): every programme the organisation takes part in."""
     if user.organisation_id is None:
         return Dispositif.objects.none()
-    return user.organisation.dispositifs.filter(actif=True)
+    siens = Dispositif.objects.filter(organisations=user.organisation_id)
+    courant = getattr(user, "dispositif_courant_id", None)
+    if courant is None:
+        return siens
+    if courant == DISPOSITIF_PAR_DEFAUT:
+        return siens.filter(pk__in=siens.order_by("-actif", "nom", "pk").values("pk")[:1])
+    return siens.filter(pk=courant)
+
+
+def dans_le_dispositif_courant(user, champ="dispositif"):
+    """A filter keeping, among records tied to a programme through `champ`, those of the current
+    programme (`dispositifs_courants`) when the programme is one of the user's organisation, and
+    those of programmes the organisation takes no part in (a committee member sitting in person, a
+    funder funding a programme it is not a partner of): a choice among one's own programmes does
+    not hide what one reaches by another right."""
+    if user.organisation_id is None:
+        return Q()
+    siens = Dispositif.objects.filter(organisations=user.organisation_id)
+    return Q(**{f"{champ}__in": dispositifs_courants(user)}) | ~Q(**{f"{champ}__in": siens})
+
+
+# The session key of the header's list of the user's programmes, kept at login so that pages pay no
+# query for it (the programmes' access is checked in the database by `dispositifs_courants`).
+DISPOSITIFS_SESSION_KEY = "dispositifs"
+
+
+def programmes_de(user) -> list[dict]:
+    """The programmes of the user's organisation for the header, active first, by name (one
+    query): none for administrators, who work across programmes."""
+    if user.organisation_id is None or user.est_administrateur:
+        return []
+    return list(
+        Dispositif.objects.filter(organisations=user.organisation_id)
+        .order_by("-actif", "nom", "pk")
+        .values("pk", "nom", "territoire", "actif")
+    )
+
+
+def memoriser_programmes(session, user) -> list[dict]:
+    session[DISPOSITIFS_SESSION_KEY] = programmes = programmes_de(user)
+    return programmes
 
 
 def rechercher_utilisateurs(queryset, texte):

@@ -9,6 +9,7 @@ from django.utils import timezone
 from comptes import services
 from comptes.enums import TypeEvenementConnexion
 from comptes.models import Utilisateur
+from comptes.selectors import memoriser_programmes
 
 LOGIN_TIME_SESSION_KEY = "asea_connecte_le"
 
@@ -18,6 +19,7 @@ def on_login(sender, request, user, **kwargs):
     if request is None:
         return
     request.session[LOGIN_TIME_SESSION_KEY] = int(timezone.now().timestamp())
+    memoriser_programmes(request.session, user)
     services.record_login_event(type=TypeEvenementConnexion.CONNEXION, request=request, utilisateur=user)
 
 

@@ -6,6 +6,7 @@ from comptes.forms import ConnexionForm
 from comptes.middleware import two_factor_not_required
 
 urlpatterns = [
+    path("dispositif/", views.changer_dispositif, name="changer_dispositif"),
     path("utilisateurs/<int:pk>/journal/", views.journal_utilisateur, name="journal_utilisateur"),
     path("invitation/<str:jeton>/", views_administration.invitation, name="invitation"),
     path(

@@ -298,3 +298,22 @@ def administration_dispositif(request, pk):
         "comptes/administration/dispositif_form.html",
         {"dispositif": dispositif, "form": form, "niveaux": niveaux},
     )
+
+
+@require_POST
+def changer_dispositif(request):
+    """The header's selector: the programme the user works in from now on, among the active
+    programmes of their organisation, kept in the session (`DispositifCourantMiddleware`). The
+    dashboard follows, since the page left may belong to the other programme."""
+    from comptes.selectors import DISPOSITIF_COURANT_SESSION_KEY, memoriser_programmes
+
+    siens = memoriser_programmes(request.session, request.user)
+    choisi = next(
+        (d for d in siens if d["actif"] and str(d["pk"]) == request.POST.get("dispositif", "")), None
+    )
+    if choisi is None:
+        messages.error(request, "Ce dispositif n’est pas l’un des vôtres : rien n’a changé.")
+        return redirect("tableau_de_bord")
+    request.session[DISPOSITIF_COURANT_SESSION_KEY] = choisi["pk"]
+    messages.success(request, f"Vous travaillez maintenant dans le dispositif {choisi['nom']}.")
+    return redirect("tableau_de_bord")

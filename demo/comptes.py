@@ -144,3 +144,112 @@ COMITE = [
     ("cesf.habitat", RoleMembre.MEMBRE),
     ("cesf.alogea", RoleMembre.MEMBRE),
 ]
+
+
+# A second programme on the same instance, in another département, so that the separation of
+# programmes is visible: its own landlord, association, TISF service, funders, committee and
+# settings, and one account per role (usernames suffixed by the organisation). Habitat
+# Développement Méditerranée carries the IML in both départements: its social worker (ts.hdm)
+# works in both programmes and chooses the current one in the header.
+DISPOSITIF_PO = {
+    "code": "asea-po",
+    "nom": "ASEA Pyrénées-Orientales",
+    "prefixe_reference": "ASEA-PO",
+    "territoire": "Pyrénées-Orientales",
+    "date_debut": datetime.date(2026, 3, 1),
+    "duree_mois": 24,
+    "rythme_comite_mois": 3,
+    "objectif_menages_total": 20,
+    "objectif_logements_mobilises": 10,
+    "objectif_menages_par_bailleur": 20,
+    "objectif_menages_par_an": 10,
+    "retention_mois": 36,
+}
+
+ORGANISATIONS_PO = [
+    (
+        "araf",
+        "Association Roussillonnaise d’Accompagnement des Familles",
+        "ARAF",
+        TypeOrganisation.ASSOCIATION,
+    ),
+    ("tramontane", "Tramontane Habitat", "Tramontane Habitat", TypeOrganisation.BAILLEUR),
+    ("fsc", "Familles Services Catalans", "FSC", TypeOrganisation.SERVICE_TISF),
+    ("ddets66", "DDETS des Pyrénées-Orientales", "DDETS 66", TypeOrganisation.FINANCEUR),
+    ("dep66", "Département des Pyrénées-Orientales", "Département 66", TypeOrganisation.FINANCEUR),
+]
+# Organisations of the Aude programme taking part in this one too.
+ORGANISATIONS_PARTAGEES_PO = ["hdm"]
+
+COMMUNES_PO = [
+    ("Perpignan", "66136", "66000"),
+    ("Prades", "66149", "66500"),
+    ("Céret", "66049", "66400"),
+    ("Rivesaltes", "66164", "66600"),
+]
+
+COMPTES_PO = [
+    (
+        "ts.araf",
+        "Mireia",
+        "Casals",
+        "araf",
+        [Role.TRAVAILLEUR_SOCIAL],
+        "travailleuse sociale référente (ARAF)",
+    ),
+    ("cesf.tramontane", "Laura", "Puig", "tramontane", [Role.CESF], "CESF de Tramontane Habitat"),
+    (
+        "attribution.tramontane",
+        "Jordi",
+        "Ferrer",
+        "tramontane",
+        [Role.CHARGE_ATTRIBUTION],
+        "chargé d’attribution (Tramontane Habitat)",
+    ),
+    ("gardien.tramontane", "Pere", "Soler", "tramontane", [Role.GARDIEN], "gardien (Tramontane Habitat)"),
+    ("tisf.fsc", "Núria", "Vila", "fsc", [Role.TISF], "TISF (Familles Services Catalans)"),
+    ("financeur.ddets66", "Marta", "Coll", "ddets66", [Role.FINANCEUR], "financeuse (DDETS 66)"),
+    (
+        "comite.dep66",
+        "Arnau",
+        "Bosch",
+        "dep66",
+        [Role.MEMBRE_COMITE, Role.FINANCEUR],
+        "membre du comité (Département 66)",
+    ),
+    (
+        "dpo.araf",
+        "Carme",
+        "Pons",
+        "araf",
+        [Role.DPO],
+        "délégué à la protection des données (ARAF)",
+    ),
+]
+
+COMITE_PO = [
+    ("comite.dep66", RoleMembre.PRESIDENT),
+    ("ts.araf", RoleMembre.SECRETAIRE),
+    ("financeur.ddets66", RoleMembre.MEMBRE),
+    ("cesf.tramontane", RoleMembre.MEMBRE),
+]
+
+# The demo's household, dwelling and funding builders (demo.menages, demo.logements,
+# demo.financement) name the partners by their part in the Aude programme; in this one, each part
+# is played by another organisation and account. The one landlord plays both landlords' parts.
+ORGANISATIONS_PAR_ROLE_PO = {
+    "adaff": "araf",
+    "habitat": "tramontane",
+    "alogea": "tramontane",
+    "hdm": "hdm",
+    "afc": "fsc",
+    "ddcspp": "ddets66",
+    "cg": "dep66",
+}
+COMPTES_PAR_ROLE_PO = {
+    "ts.adaff": "ts.araf",
+    "cesf.habitat": "cesf.tramontane",
+    "cesf.alogea": "cesf.tramontane",
+    "ts.hdm": "ts.hdm",
+    "tisf.afc": "tisf.fsc",
+}

@@ -32,25 +32,44 @@ VERSEMENTS = [
 ]
 
 
-def seed_financement(*, dispositif, organisations):
+# The second programme of the demo (Pyrénées-Orientales), in the same shape.
+PARTS_PO = [
+    ("ddets66", "Appel à projets « 10 000 logements HLM accompagnés » (FNAVDL)", "60", StatutPart.CONFIRMEE),
+    ("tramontane", "Fonds propres du bailleur", "25", StatutPart.CONFIRMEE),
+    ("dep66", "Département des Pyrénées-Orientales (FSL)", "15", StatutPart.A_CONFIRMER),
+]
+LIGNES_PO = [
+    (TypeLigne.POSTE_ADAFF, "Travailleuse sociale ARAF (0,8 ETP)", "araf", "38000", "26000"),
+    (TypeLigne.TISF, "Interventions TISF (Familles Services Catalans)", "fsc", "5000", "1800"),
+    (TypeLigne.IML, "Intermédiation locative (HDM)", "hdm", "8000", "2500"),
+]
+VERSEMENTS_PO = [
+    ("ddets66", datetime.date(2026, 4, 15), "20400", "FNAVDL-66-2026-1"),
+    ("tramontane", datetime.date(2026, 5, 1), "8500", "TH-2026"),
+]
+
+
+def seed_financement(
+    *, dispositif, organisations, intitule=None, parts=PARTS, lignes=LIGNES, versements=VERSEMENTS
+):
     convention, _ = Convention.objects.update_or_create(
         dispositif=dispositif,
         defaults={
-            "intitule": "Convention ASEA Aude 2026-2028",
+            "intitule": intitule or "Convention ASEA Aude 2026-2028",
             "date_debut": dispositif.date_debut,
             "duree_mois": dispositif.duree_mois,
             "date_signature": dispositif.date_debut - datetime.timedelta(days=20),
         },
     )
-    parts = {}
-    for key, libelle, pourcentage, statut in PARTS:
-        parts[key], _ = PartFinanceur.objects.update_or_create(
+    par_cle = {}
+    for key, libelle, pourcentage, statut in parts:
+        par_cle[key], _ = PartFinanceur.objects.update_or_create(
             convention=convention,
             financeur=organisations[key],
             defaults={"libelle": libelle, "pourcentage": Decimal(pourcentage), "statut": statut},
         )
     annees = range(convention.date_debut.year, convention.date_fin.year + 1)
-    for ordre, (type_, libelle, porteur, prevu, realise) in enumerate(LIGNES, start=1):
+    for ordre, (type_, libelle, porteur, prevu, realise) in enumerate(lignes, start=1):
         ligne, _ = LigneBudgetaire.objects.update_or_create(
             convention=convention,
             type=type_,
@@ -65,8 +84,8 @@ def seed_financement(*, dispositif, organisations):
                     "realise": Decimal(realise) if annee == convention.date_debut.year else Decimal("0"),
                 },
             )
-    for key, date, montant, reference in VERSEMENTS:
+    for key, date, montant, reference in versements:
         Versement.objects.update_or_create(
-            part=parts[key], reference=reference, defaults={"date": date, "montant": Decimal(montant)}
+            part=par_cle[key], reference=reference, defaults={"date": date, "montant": Decimal(montant)}
         )
     return convention

@@ -1,4 +1,4 @@
-"""Fictitious dwellings of both landlords for the demo (called by seed_demo, idempotent)."""
+"""Fictitious dwellings of the demo's landlords (called by seed_demo, idempotent)."""
 
 import datetime
 from decimal import Decimal
@@ -43,10 +43,29 @@ def reference(prefix, number):
     return f"{prefix}-{number:04d}"
 
 
-def seed_logements(*, dispositif, organisations, communes):
-    for key, prefix, decalage in (("habitat", "HA", 0), ("alogea", "AL", 3)):
+# (landlord key, prefix of its references, shift of the addresses)
+BAILLEURS = (("habitat", "HA", 0), ("alogea", "AL", 3))
+
+# The second programme of the demo: a smaller stock of its one landlord.
+BAILLEURS_PO = (("tramontane", "TH", 1),)
+COMMUNES_PO = ["Perpignan", "Prades", "Céret", "Rivesaltes"]
+PAR_BAILLEUR_PO = 8
+MOBILISATIONS_PO = [("tramontane", 2, ModeMobilisation.SANS_AMENAGEMENT)]
+
+
+def seed_logements(
+    *,
+    dispositif,
+    organisations,
+    communes,
+    bailleurs=BAILLEURS,
+    par_bailleur=PAR_BAILLEUR,
+    noms_communes=COMMUNES,
+    mobilisations=MOBILISATIONS,
+):
+    for key, prefix, decalage in bailleurs:
         bailleur = organisations[key]
-        for n in range(1, PAR_BAILLEUR + 1):
+        for n in range(1, par_bailleur + 1):
             typologie = TYPOLOGIES[n % len(TYPOLOGIES)]
             pieces = int(typologie.value[1])
             etage = n % 5
@@ -55,7 +74,7 @@ def seed_logements(*, dispositif, organisations, communes):
                 reference_bailleur=reference(prefix, n),
                 defaults={
                     "adresse": f"{n * 3 + decalage + 1} {RUES[(n + decalage) % len(RUES)]}",
-                    "commune": communes[COMMUNES[(n + decalage) % len(COMMUNES)]],
+                    "commune": communes[noms_communes[(n + decalage) % len(noms_communes)]],
                     "typologie": typologie,
                     "surface": Decimal(22 + 17 * pieces) + Decimal(n % 4) / 2,
                     "loyer": Decimal(180 + 70 * pieces + 5 * n) + Decimal("0.50"),
@@ -68,8 +87,9 @@ def seed_logements(*, dispositif, organisations, communes):
                     "contingent_prefectoral": n % 9 == 0,
                 },
             )
-    for key, n, mode in MOBILISATIONS:
-        prefix = "HA" if key == "habitat" else "AL"
+    prefixes = {key: prefix for key, prefix, _decalage in bailleurs}
+    for key, n, mode in mobilisations:
+        prefix = prefixes[key]
         logement = Logement.objects.get(bailleur=organisations[key], reference_bailleur=reference(prefix, n))
         if not logement.mobilisations.filter(dispositif=dispositif).exists():
             services.mobiliser_logement(

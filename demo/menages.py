@@ -64,6 +64,21 @@ ETATS = (
 )
 ORDRE = list(EtatParcours)
 
+# The second programme of the demo (Pyrénées-Orientales, started later): fewer households, one at
+# each step or so.
+NOMS_PO = ["Casadevall", "Roig", "Sabaté", "Pujades", "Batlle", "Serra", "Mas", "Torrent", "Comas"]
+ETATS_PO = [
+    EtatParcours.SAISINE,
+    EtatParcours.PRE_DIAGNOSTIC,
+    EtatParcours.VALIDATION_FINANCEURS,
+    EtatParcours.DIAGNOSTIC,
+    EtatParcours.PROPOSITION_COMITE,
+    EtatParcours.ACCOMPAGNEMENT,
+    EtatParcours.ACCOMPAGNEMENT,
+    EtatParcours.ACCOMPAGNEMENT,
+    EtatParcours.REFUSE,
+]
+
 
 def _reached(target, etat):
     """Whether a household going to `target` passes through `etat` (refusal or closure aside)."""
@@ -72,8 +87,9 @@ def _reached(target, etat):
     return ORDRE.index(etat) <= ORDRE.index(target)
 
 
-def seed_menages(*, dispositif, organisations, communes, comptes, comite, count=50):
-    """`comite` (demo.comites.Comite) takes the committee's decisions that give every level."""
+def seed_menages(*, dispositif, organisations, communes, comptes, comite, count=50, noms=NOMS, etats=ETATS):
+    """`comite` (demo.comites.Comite) takes the committee's decisions that give every level;
+    `noms` and `etats` give each household its name and target step, in turn."""
     if Menage.objects.filter(dispositif=dispositif).count() >= count:
         return
     rng = random.Random(2026)  # noqa: S311 (demo data, not security)
@@ -81,10 +97,10 @@ def seed_menages(*, dispositif, organisations, communes, comptes, comite, count=
     financeurs = [organisations["ddcspp"], organisations["cg"]]
     sources = list(SourceOrientation)
     for i in range(count):
-        nom = f"{NOMS[i]} {PRENOMS[i % len(PRENOMS)]}"
+        nom = f"{noms[i % len(noms)]} {PRENOMS[i % len(PRENOMS)]}"
         if Menage.objects.filter(dispositif=dispositif, nom=nom).exists():
             continue
-        target = ETATS[i % len(ETATS)]
+        target = etats[i % len(etats)]
         bailleur_key = "habitat" if i % 2 == 0 else "alogea"
         cesf = comptes["cesf.habitat" if bailleur_key == "habitat" else "cesf.alogea"]
         ts = comptes["ts.adaff"]
@@ -152,7 +168,7 @@ def seed_menages(*, dispositif, organisations, communes, comptes, comite, count=
         prenom = PRENOMS[i % len(PRENOMS)]
         Membre.objects.create(
             menage=menage,
-            nom=NOMS[i],
+            nom=noms[i % len(noms)],
             prenom=prenom,
             lien=LienMembre.CHEF,
             date_naissance=datetime.date(1970 + i % 30, 1 + i % 12, 1 + i % 28),
@@ -160,7 +176,7 @@ def seed_menages(*, dispositif, organisations, communes, comptes, comite, count=
         for k in range(i % 3):
             Membre.objects.create(
                 menage=menage,
-                nom=NOMS[i],
+                nom=noms[i % len(noms)],
                 prenom=PRENOMS[(i + k + 5) % len(PRENOMS)],
                 lien=LienMembre.ENFANT,
                 date_naissance=datetime.date(2010 + k * 3, 3, 15),

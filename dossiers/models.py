@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from comptes.enums import Role
-from comptes.selectors import dispositifs_de
+from comptes.selectors import dispositifs_courants, dispositifs_de
 from menages.models import Menage, RattacheAuMenage
 
 
@@ -24,7 +24,7 @@ class DemandeAccesQuerySet(models.QuerySet):
         if not user or not user.is_authenticated or not user.is_active:
             return self.none()
         if user.has_role(Role.DPO) and user.organisation_id:
-            return self.filter(menage__dispositif__in=user.organisation.dispositifs.all())
+            return self.filter(menage__dispositif__in=dispositifs_courants(user))
         return self.filter(menage__in=Menage.objects.visible_to(user))
 
     def a_relire(self):

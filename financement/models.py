@@ -12,6 +12,7 @@ from django.utils.functional import cached_property
 
 from comptes.enums import TypeOrganisation
 from comptes.models import Dispositif, Organisation
+from comptes.selectors import dans_le_dispositif_courant
 from financement.enums import Periodicite, StatutPart, StatutRapport, TypeLigne
 
 montant_positif = [MinValueValidator(Decimal("0"))]
@@ -163,6 +164,7 @@ class RapportQuerySet(models.QuerySet):
         if not user.has_perm("financement.voir") or user.organisation_id is None:
             return self.none()
         return self.filter(
+            dans_le_dispositif_courant(user),
             financeur=user.organisation_id,
             dispositif__in=Dispositif.objects.filter(convention__parts__financeur=user.organisation_id),
         )

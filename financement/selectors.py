@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from comptes.enums import TypeOrganisation
 from comptes.models import Dispositif
+from comptes.selectors import dans_le_dispositif_courant
 from financement.enums import StatutPart
 from financement.models import IndicateursArretes, LigneBudgetaire, PartFinanceur
 
@@ -17,14 +18,17 @@ VALIDITE_INDICATEURS = datetime.timedelta(hours=1)
 
 def dispositifs_finances(user):
     """Programmes whose funding figures `user` may read: all for administrators, those their
-    organisation funds (a share in the convention) for a funder."""
+    organisation funds (a share in the convention) for a funder, in the current programme
+    when it is one of the organisation's (`dans_le_dispositif_courant`)."""
     if not user.is_authenticated or not user.has_perm("financement.voir"):
         return Dispositif.objects.none()
     if user.est_administrateur:
         return Dispositif.objects.all()
     if user.organisation_id is None:
         return Dispositif.objects.none()
-    return Dispositif.objects.filter(convention__parts__financeur=user.organisation_id).distinct()
+    return Dispositif.objects.filter(
+        dans_le_dispositif_courant(user, "pk"), convention__parts__financeur=user.organisation_id
+    ).distinct()
 
 
 def dispositifs_consolides(user):

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from comptes.enums import Role, TypeOrganisation
 from comptes.models import Commune, Dispositif, Organisation
+from comptes.selectors import dispositifs_courants
 from logements.enums import (
     STATUTS_DISPONIBLES,
     STATUTS_RECLAMATION_ACTIFS,
@@ -43,14 +44,14 @@ ROLES_GESTION_STOCK = (Role.CESF, Role.CHARGE_ATTRIBUTION)
 
 
 def bailleurs_visible_to(user):
-    """The landlords taking part in the programmes of the user's organisation (all of them for an
-    administrator)."""
+    """The landlords taking part in the current programme (`dispositifs_courants`; all of them for
+    an administrator)."""
     bailleurs = Organisation.objects.filter(type=TypeOrganisation.BAILLEUR)
     if user.est_administrateur:
         return bailleurs
     if user.organisation_id is None:
         return bailleurs.none()
-    return bailleurs.filter(dispositifs__in=user.organisation.dispositifs.all()).distinct()
+    return bailleurs.filter(dispositifs__in=dispositifs_courants(user)).distinct()
 
 
 class LogementQuerySet(models.QuerySet):
@@ -83,7 +84,7 @@ class LogementQuerySet(models.QuerySet):
         if user.has_role(Role.TRAVAILLEUR_SOCIAL):
             condition |= disponibles
         bailleurs = Organisation.objects.filter(
-            type=TypeOrganisation.BAILLEUR, dispositifs__in=organisation.dispositifs.all()
+            type=TypeOrganisation.BAILLEUR, dispositifs__in=dispositifs_courants(user)
         )
         return self.filter(condition, bailleur__in=bailleurs)
 
@@ -203,7 +204,7 @@ class MobilisationQuerySet(models.QuerySet):
             return self.none()
         return self.filter(
             logement__in=Logement.objects.visible_to(user),
-            dispositif__in=user.organisation.dispositifs.all(),
+            dispositif__in=dispositifs_courants(user),
         )
 
 
@@ -481,7 +482,7 @@ class ImpayesMensuelsQuerySet(models.QuerySet):
             return self.none()
         if user.est_administrateur:
             return self
-        return self.filter(bailleur=user.organisation, dispositif__in=user.organisation.dispositifs.all())
+        return self.filter(bailleur=user.organisation, dispositif__in=dispositifs_courants(user))
 
 
 class ImpayesMensuels(models.Model):

@@ -12,6 +12,7 @@ from django.utils import timezone
 from comptes.confidentialite import MASQUE, Classement, champs_masques, peut_lire
 from comptes.enums import CodeNiveau, Confidentialite, Role, TypeOrganisation
 from comptes.models import Commune, Dispositif, Organisation
+from comptes.selectors import dispositifs_courants
 from menages.enums import (
     ETATS_ACCOMPAGNEMENT,
     ETATS_TERMINES,
@@ -102,7 +103,7 @@ class MenageQuerySet(models.QuerySet):
                     ConsentementPartage.objects.actifs().filter(menage=OuterRef("pk"), partenaire=partenaire)
                 )
             )
-        return self.filter(condition, dispositif__in=organisation.dispositifs.all())
+        return self.filter(condition, dispositif__in=dispositifs_courants(user))
 
     def locataires_visible_to(self, user):
         """The households whose tenant file `user` may open: what the landlord's own legal role
@@ -111,7 +112,7 @@ class MenageQuerySet(models.QuerySet):
         programmes; administrators: all; anyone else: as `visible_to`."""
         if user and user.is_authenticated and user.is_active and user.est_personnel_bailleur:
             organisation = user.organisation
-            return self.filter(bailleur=organisation, dispositif__in=organisation.dispositifs.all())
+            return self.filter(bailleur=organisation, dispositif__in=dispositifs_courants(user))
         return self.visible_to(user)
 
     def search(self, text):

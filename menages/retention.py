@@ -291,6 +291,8 @@ REGISTRE: tuple[Modele, ...] = (
             "telephone": garde(COMPTE),
         },
     ),
+    # An invitation's link is kept as a hash only; it goes with the account it invites.
+    Modele("comptes.Invitation", {"jeton_hash": garde(COMPTE)}),
     Modele("comptes.BattementService", {"nom": garde(TECHNIQUE)}),
     Modele(
         "comptes.SessionUtilisateur",

@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from comptes.access import require_perm
 from comptes.confidentialite import lignes_journal, lisibles, retirer_champs
 from comptes.formats import format_euros
+from comptes.selectors import dispositifs_de
 from comptes.widgets import rendre_resultats
 from menages import selectors, services, workflow
 from menages.enums import DecisionFinanceur, EtatParcours, ModeReponse, TypeDiagnostic
@@ -93,13 +94,9 @@ def refus_avec_lien(exc: ValidationError, menage):
 @never_cache
 def creer(request):
     require_perm(request.user, "menages.creer_menage")
-    # The active programmes the user's organisation takes part in: with several, the form asks in
-    # which one the household is created.
-    dispositifs = (
-        list(request.user.organisation.dispositifs.filter(actif=True).order_by("nom"))
-        if request.user.organisation
-        else []
-    )
+    # The household is created in the current programme (chosen in the header); an administrator,
+    # who works across programmes, is asked in which one.
+    dispositifs = list(dispositifs_de(request.user).order_by("nom"))
     if not dispositifs:
         raise PermissionDenied
     form = MenageForm(request.POST or None, dispositifs=dispositifs, user=request.user)

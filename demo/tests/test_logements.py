@@ -8,6 +8,14 @@ def test_seed_demo_creates_the_demo_stock_idempotently(db):
     counts = (Logement.objects.count(), MobilisationLogement.objects.count())
     call_command("seed_demo")
     assert (Logement.objects.count(), MobilisationLogement.objects.count()) == counts
-    assert counts[0] == 40
-    assert set(Logement.objects.values_list("bailleur__sigle", flat=True)) == {"Habitat Audois", "ALOGEA"}
+    # 20 for each landlord of the Aude, 8 for the second programme's landlord.
+    assert counts[0] == 48
+    assert set(Logement.objects.values_list("bailleur__sigle", flat=True)) == {
+        "Habitat Audois",
+        "ALOGEA",
+        "Tramontane Habitat",
+    }
+    assert set(
+        MobilisationLogement.objects.values_list("dispositif__code", "logement__bailleur__sigle").distinct()
+    ) == {("asea-aude", "Habitat Audois"), ("asea-aude", "ALOGEA"), ("asea-po", "Tramontane Habitat")}
     assert Logement.objects.filter(statut__in=["vacant", "en_rotation"]).exists()

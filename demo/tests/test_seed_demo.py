@@ -8,7 +8,7 @@ from accompagnement.models import Accompagnement, ChangementNiveau
 from comites import services
 from comites.calendrier import est_jour_ouvre
 from comites.enums import StatutSeance
-from comites.models import PointOrdreDuJour, Seance
+from comites.models import Instance, PointOrdreDuJour, Seance
 from comptes.models import Organisation, Utilisateur
 from demo import comptes as demo
 from menages.models import Menage
@@ -19,7 +19,7 @@ def test_seed_demo_is_idempotent_and_creates_one_account_per_role(db):
     counts = (Organisation.objects.count(), Utilisateur.objects.count(), Menage.objects.count())
     call_command("seed_demo")
     assert (Organisation.objects.count(), Utilisateur.objects.count(), Menage.objects.count()) == counts
-    for username, *_ in demo.COMPTES:
+    for username, *_ in demo.COMPTES + demo.COMPTES_PO:
         user = Utilisateur.objects.get(username=username)
         assert user.est_demo
         assert user.check_password(demo.DEMO_PASSWORD)
@@ -27,6 +27,13 @@ def test_seed_demo_is_idempotent_and_creates_one_account_per_role(db):
         assert not user.is_superuser  # the programme's administrator too uses the French pages
     technicien = Utilisateur.objects.get(username=demo.TECHNICIEN[0])
     assert technicien.is_superuser and technicien.est_demo and not technicien.roles
+    # The second programme: its own households, numbered with its prefix, at several steps, and
+    # its own committee; HDM takes part in both.
+    po = Menage.objects.filter(dispositif__code="asea-po")
+    assert po.count() == 9 and all(r.startswith("ASEA-PO-") for r in po.values_list("reference", flat=True))
+    assert po.values("etat").distinct().count() >= 6
+    assert Instance.objects.filter(dispositif__code="asea-po").count() == 1
+    assert Organisation.objects.get(sigle="HDM").dispositifs.count() == 2
 
 
 def test_seed_demo_has_the_sheets_organisations(db):
@@ -125,5 +132,11 @@ def test_the_next_session_shows_a_referents_summary(db):
 
     call_command("seed_demo")
     call_command("seed_demo")  # idempotent
-    point = PointOrdreDuJour.objects.exclude(synthese_objectifs="").get()
-    assert point.synthese_par.organisation == point.menage.intervenants.get(type="referent").organisation
+    # One per programme: each has its committee and its next session.
+    points = PointOrdreDuJour.objects.exclude(synthese_objectifs="").select_related(
+        "seance__instance__dispositif"
+    )
+    assert sorted(p.seance.instance.dispositif.code for p in points) == ["asea-aude", "asea-po"]
+    for point in points:
+        assert point.menage.dispositif == point.seance.instance.dispositif
+        assert point.synthese_par.organisation == point.menage.intervenants.get(type="referent").organisation

@@ -182,12 +182,39 @@ def test_with_one_programme_the_form_does_not_ask_which(client, programme):
     assert Menage.objects.get(nom="Rivière Agnès").dispositif == programme.dispositif
 
 
-def test_with_two_programmes_the_form_asks_which_and_creates_there(client, programme):
+def test_with_two_programmes_the_household_is_created_in_the_current_one(client, programme):
     herault = DispositifFactory(code="asea-herault", nom="ASEA Hérault", prefixe_reference="ASEA-34")
-    DispositifFactory(code="ancien", nom="Ancien programme", actif=False).organisations.add(programme.adaff)
     programme.adaff.dispositifs.add(herault)
     programme.alogea.dispositifs.add(herault)
     client.force_login(programme.ts_adaff)
+
+    # No choice in the form: the current programme, by default the first by name.
+    assert "dispositif" not in client.get(reverse("menages:creer")).context["form"].fields
+    assert client.post(reverse("menages:creer"), _donnees(programme)).status_code == 302
+    assert Menage.objects.get(nom="Rivière Agnès").dispositif == programme.dispositif
+
+    # Chosen in the header: the household goes there, numbered with its prefix.
+    client.post(reverse("changer_dispositif"), {"dispositif": herault.pk})
+    form = client.get(reverse("menages:creer")).context["form"]
+    assert "dispositif" not in form.fields and list(form.fields["bailleur"].queryset) == [programme.alogea]
+    response = client.post(reverse("menages:creer"), _donnees(programme, nom="Sunyer Anna"))
+    menage = Menage.objects.get(nom="Sunyer Anna")
+    assert response.status_code == 302
+    assert menage.dispositif == herault and menage.reference == "ASEA-34-2026-0001"
+
+    # A landlord of the other programme only: refused next to the field, what was typed kept.
+    response = client.post(
+        reverse("menages:creer"), _donnees(programme, nom="Ferrer Pau", bailleur=programme.habitat.pk)
+    )
+    assert response.status_code == 200 and response.context["form"].errors["bailleur"]
+    assert "Ferrer Pau" in response.text and not Menage.objects.filter(nom="Ferrer Pau").exists()
+
+
+def test_an_administrator_is_asked_which_programme(client, programme):
+    herault = DispositifFactory(code="asea-herault", nom="ASEA Hérault", prefixe_reference="ASEA-34")
+    DispositifFactory(code="ancien", nom="Ancien programme", actif=False)
+    programme.alogea.dispositifs.add(herault)
+    client.force_login(programme.admin)
 
     page = client.get(reverse("menages:creer"))
     champ = page.context["form"].fields["dispositif"]

@@ -15,6 +15,8 @@ from comptes.models import (
     Utilisateur,
 )
 from demo import comptes as comptes_demo
+from demo import financement as financement_demo
+from demo import logements as logements_demo
 from demo import menages as menages_demo
 from demo.comites import Comite, seed_seances, seed_synthese
 from demo.financement import seed_financement
@@ -29,24 +31,90 @@ class Command(BaseCommand):
         if not settings.DEMO_MODE:
             raise CommandError("seed_demo ne s’exécute qu’en mode démonstration (DEMO_MODE=1).")
         with transaction.atomic():
-            dispositif = self._dispositif()
-            organisations = self._organisations(dispositif)
             communes = self._communes()
-            comptes = self._comptes(organisations)
+            organisations, comptes = self._aude(communes)
+            self._pyrenees_orientales(communes, organisations, comptes)
             self._technicien()
-            # The committee first: every level of the demo households comes from its decisions.
-            instance = self._comite(dispositif, comptes)
-            self._menages(dispositif, organisations, communes, comptes, Comite(instance))
-            self._seances(instance)
-            seed_financement(dispositif=dispositif, organisations=organisations)
-            seed_logements(dispositif=dispositif, organisations=organisations, communes=communes)
-            seed_dossiers_locatifs(dispositif=dispositif)
             # Last: linked to every programme the lines above have created.
             seed_financeur_national()
         self.stdout.write(self.style.SUCCESS("Données de démonstration chargées."))
 
-    def _dispositif(self):
-        values = dict(comptes_demo.DISPOSITIF)
+    def _aude(self, communes):
+        dispositif = self._dispositif(comptes_demo.DISPOSITIF)
+        organisations = self._organisations(dispositif, comptes_demo.ORGANISATIONS)
+        comptes = self._comptes(organisations, comptes_demo.COMPTES)
+        # The committee first: every level of the demo households comes from its decisions.
+        instance = self._comite(
+            dispositif,
+            comptes,
+            comptes_demo.COMITE,
+            nom="Comité de suivi ASEA",
+            lieu="Habitat Audois, Carcassonne",
+        )
+        dispositif.financeurs_validation_requise.set([organisations["ddcspp"]])
+        menages_demo.seed_menages(
+            dispositif=dispositif,
+            organisations=organisations,
+            communes=communes,
+            comptes=comptes,
+            comite=Comite(instance),
+        )
+        menages_demo.spread_event_dates(dispositif)
+        self._seances(instance)
+        seed_financement(dispositif=dispositif, organisations=organisations)
+        seed_logements(dispositif=dispositif, organisations=organisations, communes=communes)
+        seed_dossiers_locatifs(dispositif=dispositif)
+        return organisations, comptes
+
+    def _pyrenees_orientales(self, communes, organisations, comptes):
+        """The second programme, on the same instance: its own organisations and accounts, and HDM
+        taking part in both."""
+        dispositif = self._dispositif(comptes_demo.DISPOSITIF_PO)
+        for key in comptes_demo.ORGANISATIONS_PARTAGEES_PO:
+            organisations[key].dispositifs.add(dispositif)
+        organisations = {**organisations, **self._organisations(dispositif, comptes_demo.ORGANISATIONS_PO)}
+        comptes = {**comptes, **self._comptes(organisations, comptes_demo.COMPTES_PO)}
+        instance = self._comite(
+            dispositif,
+            comptes,
+            comptes_demo.COMITE_PO,
+            nom="Comité de suivi ASEA Pyrénées-Orientales",
+            lieu="Tramontane Habitat, Perpignan",
+        )
+        dispositif.financeurs_validation_requise.set([organisations["ddets66"]])
+        menages_demo.seed_menages(
+            dispositif=dispositif,
+            organisations={r: organisations[k] for r, k in comptes_demo.ORGANISATIONS_PAR_ROLE_PO.items()},
+            communes={nom: communes[nom] for nom, _insee, _cp in comptes_demo.COMMUNES_PO},
+            comptes={r: comptes[u] for r, u in comptes_demo.COMPTES_PAR_ROLE_PO.items()},
+            comite=Comite(instance),
+            count=len(menages_demo.ETATS_PO),
+            noms=menages_demo.NOMS_PO,
+            etats=menages_demo.ETATS_PO,
+        )
+        menages_demo.spread_event_dates(dispositif)
+        self._seances(instance)
+        seed_financement(
+            dispositif=dispositif,
+            organisations=organisations,
+            intitule="Convention ASEA Pyrénées-Orientales 2026-2028",
+            parts=financement_demo.PARTS_PO,
+            lignes=financement_demo.LIGNES_PO,
+            versements=financement_demo.VERSEMENTS_PO,
+        )
+        seed_logements(
+            dispositif=dispositif,
+            organisations=organisations,
+            communes=communes,
+            bailleurs=logements_demo.BAILLEURS_PO,
+            par_bailleur=logements_demo.PAR_BAILLEUR_PO,
+            noms_communes=logements_demo.COMMUNES_PO,
+            mobilisations=logements_demo.MOBILISATIONS_PO,
+        )
+        seed_dossiers_locatifs(dispositif=dispositif)
+
+    def _dispositif(self, valeurs):
+        values = dict(valeurs)
         dispositif, _ = Dispositif.objects.update_or_create(code=values.pop("code"), defaults=values)
         for niveau in comptes_demo.NIVEAUX:
             values = dict(niveau)
@@ -55,9 +123,9 @@ class Command(BaseCommand):
             )
         return dispositif
 
-    def _organisations(self, dispositif):
+    def _organisations(self, dispositif, liste):
         organisations = {}
-        for key, nom, sigle, type_ in comptes_demo.ORGANISATIONS:
+        for key, nom, sigle, type_ in liste:
             organisation, _ = Organisation.objects.update_or_create(
                 nom=nom, defaults={"sigle": sigle, "type": type_}
             )
@@ -70,12 +138,12 @@ class Command(BaseCommand):
             nom: Commune.objects.update_or_create(code_insee=insee, defaults={"nom": nom, "code_postal": cp})[
                 0
             ]
-            for nom, insee, cp in comptes_demo.COMMUNES
+            for nom, insee, cp in comptes_demo.COMMUNES + comptes_demo.COMMUNES_PO
         }
 
-    def _comptes(self, organisations):
+    def _comptes(self, organisations, liste):
         comptes = {}
-        for username, first, last, org_key, roles, _description in comptes_demo.COMPTES:
+        for username, first, last, org_key, roles, _description in liste:
             user, created = Utilisateur.objects.update_or_create(
                 username=username,
                 defaults={
@@ -117,28 +185,13 @@ class Command(BaseCommand):
             user.save(update_fields=["password"])
         return user
 
-    def _menages(self, dispositif, organisations, communes, comptes, comite):
-        dispositif.financeurs_validation_requise.set([organisations["ddcspp"]])
-        menages_demo.seed_menages(
-            dispositif=dispositif,
-            organisations=organisations,
-            communes=communes,
-            comptes=comptes,
-            comite=comite,
-        )
-        menages_demo.spread_event_dates(dispositif)
-
-    def _comite(self, dispositif, comptes):
+    def _comite(self, dispositif, comptes, membres, *, nom, lieu):
         instance, _ = Instance.objects.get_or_create(
             dispositif=dispositif,
             type=TypeInstance.COMITE_SUIVI,
-            defaults={
-                "nom": "Comité de suivi ASEA",
-                "rythme_mois": dispositif.rythme_comite_mois,
-                "lieu_habituel": "Habitat Audois, Carcassonne",
-            },
+            defaults={"nom": nom, "rythme_mois": dispositif.rythme_comite_mois, "lieu_habituel": lieu},
         )
-        for username, role in comptes_demo.COMITE:
+        for username, role in membres:
             MembreInstance.objects.get_or_create(
                 instance=instance,
                 utilisateur=comptes[username],

@@ -32,6 +32,7 @@ from comites.enums import Decision, TypeInstance, TypePoint
 from comites.models import Instance, PointOrdreDuJour
 from comptes.enums import CodeNiveau, Role, TypeOrganisation
 from comptes.models import AttributionRole, Commune, Dispositif, Organisation, Utilisateur
+from demo import comptes as comptes_demo
 from demo.comites import seed_seances
 from logements import impayes
 from logements.enums import (
@@ -135,8 +136,11 @@ class Command(BaseCommand):
         )
 
     def _menages(self, dispositif, n, rng):
-        bailleurs = list(Organisation.objects.filter(type=TypeOrganisation.BAILLEUR))
-        communes = list(Commune.objects.all())
+        # The landlords and towns of this programme (the demo's second programme has its own).
+        bailleurs = list(Organisation.objects.filter(type=TypeOrganisation.BAILLEUR, dispositifs=dispositif))
+        communes = list(
+            Commune.objects.filter(code_insee__in=[insee for _nom, insee, _cp in comptes_demo.COMMUNES])
+        )
         today = timezone.localdate()
         etats = [EtatParcours.ACCOMPAGNEMENT] * 5 + [EtatParcours.CLOS] * 3 + [
             EtatParcours.SAISINE, EtatParcours.DIAGNOSTIC, EtatParcours.PROPOSITION_COMITE, EtatParcours.RELAIS_SORTANT,
