@@ -2,6 +2,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.functional import cached_property
 
+from comptes.enums import Role
+
 
 def navigation(request):
     """The main menu, adapted to the user's roles. Hiding an entry is a convenience only: every
@@ -58,13 +60,21 @@ class ProgrammeCourant:
         siens = self.request.session.get(DISPOSITIFS_SESSION_KEY)
         return siens if siens is not None else memoriser_programmes(self.request.session, self.user)
 
+    @cached_property
+    def consolide_seulement(self):
+        """A national or regional funder reads the consolidated figures of all its programmes and
+        no household: no current programme, no selector."""
+        return self.user.roles == {Role.FINANCEUR_NATIONAL}
+
     @property
     def tous(self):
-        return self.user.est_administrateur
+        return self.user.est_administrateur or self.consolide_seulement
 
     @cached_property
     def courant(self):
         """As `comptes.selectors.dispositifs_courants` decides it: the chosen one, or the first."""
+        if self.consolide_seulement:
+            return None
         choisi = getattr(self.user, "dispositif_courant_id", None)
         return next((d for d in self._siens if d["pk"] == choisi), self._siens[0] if self._siens else None)
 
@@ -72,7 +82,7 @@ class ProgrammeCourant:
     def choix(self):
         """The active programmes offered by the selector: none with fewer than two."""
         actifs = [d for d in self._siens if d["actif"]]
-        return actifs if len(actifs) > 1 else []
+        return actifs if len(actifs) > 1 and not self.consolide_seulement else []
 
 
 def programme(request):

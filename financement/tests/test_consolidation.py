@@ -409,3 +409,12 @@ def test_national_funders_home_page_and_menu_lead_to_the_consolidated_figures_on
     assert "Voir les chiffres consolidés" in page
     assert "ASEA Aude" in page and "ASEA Hérault" in page
     assert "Mes ménages" not in page
+
+
+def test_national_funders_header_offers_no_current_programme(client, financeur_national):
+    """The national funder works on all its programmes at once and opens no household: the header
+    says so, without the selector of the current programme that workers in two programmes get."""
+    client.force_login(financeur_national)
+    page = client.get(reverse("tableau_de_bord")).content.decode()
+    assert "Tous les dispositifs" in page
+    assert 'name="dispositif"' not in page and "Dispositif courant" not in page
