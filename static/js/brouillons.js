@@ -189,8 +189,10 @@
     zone.textContent = "";
     var texte = document.createElement("p");
     texte.className = "mb-0 me-auto";
-    texte.textContent = "Brouillon restauré du " + quand.toLocaleDateString("fr-FR") + " à " +
-      quand.toLocaleTimeString("fr-FR", { hour: "2-digit", minute: "2-digit" }) +
+    // The programme's times are Paris times, whatever the device's clock zone.
+    texte.textContent = "Brouillon restauré du " +
+      quand.toLocaleDateString("fr-FR", { timeZone: "Europe/Paris" }) + " à " +
+      quand.toLocaleTimeString("fr-FR", { hour: "2-digit", minute: "2-digit", timeZone: "Europe/Paris" }) +
       " : la saisie interrompue est reprise, elle n’est pas encore enregistrée.";
     var bouton = document.createElement("button");
     bouton.type = "button";
