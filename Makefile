@@ -104,7 +104,7 @@ charge: install dirs .venv-charge/.installed
 	DATABASE_URL="$(CHARGE_DB)" DJANGO_SETTINGS_MODULE=config.settings.dev DEBUG=0 \
 		$(BIN)/gunicorn -c config/gunicorn.py --bind 127.0.0.1:8765 --pid var/charge/gunicorn.pid \
 		--access-logfile var/charge/acces.log --error-logfile var/charge/erreurs.log --daemon config.wsgi
-	sleep 3
+	for i in $$(seq 60); do curl -sf -o /dev/null http://127.0.0.1:8765/comptes/connexion/ && break; sleep 1; done
 	uptime
 	.venv-charge/bin/locust -f charge/locustfile.py --headless --host http://127.0.0.1:8765 \
 		-u $(CHARGE_USERS) -r 5 -t $(CHARGE_DUREE) --stop-timeout 10 --csv var/charge/resultats \
