@@ -11,13 +11,17 @@ from comptes.enums import TypeEvenementConnexion
 from comptes.models import Utilisateur
 
 LOGIN_TIME_SESSION_KEY = "asea_connecte_le"
+# When the session's expiry was last pushed back (comptes.middleware.SessionMaxAgeMiddleware).
+RENEWED_AT_SESSION_KEY = "asea_renouvelee_le"
 
 
 @receiver(user_logged_in, dispatch_uid="comptes_login")
 def on_login(sender, request, user, **kwargs):
     if request is None:
         return
-    request.session[LOGIN_TIME_SESSION_KEY] = int(timezone.now().timestamp())
+    now = int(timezone.now().timestamp())
+    request.session[LOGIN_TIME_SESSION_KEY] = now
+    request.session[RENEWED_AT_SESSION_KEY] = now
     services.record_login_event(type=TypeEvenementConnexion.CONNEXION, request=request, utilisateur=user)
 
 
