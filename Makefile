@@ -86,8 +86,12 @@ bench: install dirs
 		fi
 
 # Load test: gunicorn on loopback with the 10,000-household data set (make bench builds it), then
-# 30 simulated users for 2 minutes. Fails if any request fails.
+# 30 simulated users for 2 minutes. Then charge/verifier.py prints each page's p95 against its
+# budget (charge/budgets.py) and fails if a p95 is over budget or any request failed.
+# `make charge CHARGE_DB=postgres://…/other_db` runs against another 10,000-household database.
 CHARGE_DB ?= $(BENCH_PG)/asea_bench_10000
+CHARGE_USERS ?= 30
+CHARGE_DUREE ?= 2m
 .venv-charge/.installed: requirements-charge.txt | check-python
 	$(PYTHON) -m venv .venv-charge
 	.venv-charge/bin/pip install --disable-pip-version-check -q -r requirements-charge.txt
@@ -95,14 +99,18 @@ CHARGE_DB ?= $(BENCH_PG)/asea_bench_10000
 
 charge: install dirs .venv-charge/.installed
 	mkdir -p var/charge
+	rm -f var/charge/resultats_*.csv
 	DATABASE_URL="$(CHARGE_DB)" DJANGO_SETTINGS_MODULE=config.settings.dev $(BIN)/python manage.py migrate --noinput -v0
 	DATABASE_URL="$(CHARGE_DB)" DJANGO_SETTINGS_MODULE=config.settings.dev DEBUG=0 \
-		$(BIN)/gunicorn -c config/gunicorn.py --bind 127.0.0.1:8765 --workers 4 --pid var/charge/gunicorn.pid \
-		--daemon config.wsgi
-	sleep 3
+		$(BIN)/gunicorn -c config/gunicorn.py --bind 127.0.0.1:8765 --pid var/charge/gunicorn.pid \
+		--access-logfile var/charge/acces.log --error-logfile var/charge/erreurs.log --daemon config.wsgi
+	for i in $$(seq 60); do curl -sf -o /dev/null http://127.0.0.1:8765/comptes/connexion/ && break; sleep 1; done
+	uptime
 	.venv-charge/bin/locust -f charge/locustfile.py --headless --host http://127.0.0.1:8765 \
-		-u 30 -r 5 -t 2m --stop-timeout 10 --csv var/charge/resultats --exit-code-on-error 1 \
-		--only-summary; status=$$?; kill $$(cat var/charge/gunicorn.pid); exit $$status
+		-u $(CHARGE_USERS) -r 5 -t $(CHARGE_DUREE) --stop-timeout 10 --csv var/charge/resultats \
+		--exit-code-on-error 1 --only-summary; status=$$?; \
+		uptime; kill $$(cat var/charge/gunicorn.pid); \
+		$(BIN)/python -m charge.verifier var/charge/resultats_stats.csv && exit $$status
 
 # Fault tests against real processes: Redis stopped, PostgreSQL restarted, worker killed during a
 # report. They stop and start this machine's services: development or CI machines only.

@@ -11,7 +11,7 @@ from django.utils.cache import add_never_cache_headers
 
 from comptes import services
 from comptes.selectors import DISPOSITIF_COURANT_SESSION_KEY, DISPOSITIF_PAR_DEFAUT
-from comptes.signals import LOGIN_TIME_SESSION_KEY
+from comptes.signals import LOGIN_TIME_SESSION_KEY, RENEWED_AT_SESSION_KEY
 
 
 def two_factor_not_required(view_func):
@@ -22,20 +22,29 @@ def two_factor_not_required(view_func):
 
 
 class SessionMaxAgeMiddleware:
-    """Ends a session SESSION_MAX_AGE seconds after login, however active it has been (the idle
-    limit is SESSION_COOKIE_AGE, renewed on every request). The request then goes on as anonymous,
-    so protected pages send to the login page."""
+    """Ends a session SESSION_MAX_AGE seconds after login, however active it has been. The request
+    then goes on as anonymous, so protected pages send to the login page.
+
+    The idle limit is SESSION_COOKIE_AGE after the session was last saved. A logged-in user's
+    session is saved again (its expiry pushed back) once SESSION_RENEW_AFTER seconds have passed
+    since it was last renewed, rather than on every request: a page read then writes nothing to
+    the database. The idle limit is therefore between SESSION_COOKIE_AGE - SESSION_RENEW_AFTER and
+    SESSION_COOKIE_AGE after the last request, never longer."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         if request.user.is_authenticated:
+            now = time.time()
             logged_in_at = request.session.get(LOGIN_TIME_SESSION_KEY)
-            if logged_in_at is None or time.time() - logged_in_at > settings.SESSION_MAX_AGE:
+            if logged_in_at is None or now - logged_in_at > settings.SESSION_MAX_AGE:
                 request.asea_session_expired = True
                 logout(request)
                 messages.info(request, "Votre session a expiré. Merci de vous reconnecter.")
+            elif now - request.session.get(RENEWED_AT_SESSION_KEY, 0) >= settings.SESSION_RENEW_AFTER:
+                # Marks the session modified: SessionMiddleware saves it with a new expiry.
+                request.session[RENEWED_AT_SESSION_KEY] = int(now)
         return self.get_response(request)
 
 

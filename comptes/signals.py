@@ -12,13 +12,17 @@ from comptes.models import Utilisateur
 from comptes.selectors import memoriser_programmes
 
 LOGIN_TIME_SESSION_KEY = "asea_connecte_le"
+# When the session's expiry was last pushed back (comptes.middleware.SessionMaxAgeMiddleware).
+RENEWED_AT_SESSION_KEY = "asea_renouvelee_le"
 
 
 @receiver(user_logged_in, dispatch_uid="comptes_login")
 def on_login(sender, request, user, **kwargs):
     if request is None:
         return
-    request.session[LOGIN_TIME_SESSION_KEY] = int(timezone.now().timestamp())
+    now = int(timezone.now().timestamp())
+    request.session[LOGIN_TIME_SESSION_KEY] = now
+    request.session[RENEWED_AT_SESSION_KEY] = now
     memoriser_programmes(request.session, user)
     services.record_login_event(type=TypeEvenementConnexion.CONNEXION, request=request, utilisateur=user)
 

@@ -3,7 +3,12 @@ login. The test settings hash with MD5 for speed: these tests use the real list.
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.hashers import check_password, identify_hasher, make_password
+from django.contrib.auth.hashers import (
+    Argon2PasswordHasher,
+    check_password,
+    identify_hasher,
+    make_password,
+)
 from django.test import override_settings
 from django.urls import reverse
 
@@ -52,3 +57,22 @@ def test_a_wrong_password_leaves_the_old_hash_alone(client, db):
     client.post(reverse("login"), {"username": "claire", "password": "pas le bon"})
     user.refresh_from_db()
     assert identify_hasher(user.password).algorithm == "pbkdf2_sha256"
+
+
+@override_settings(OTP_REQUIRED=False)
+def test_an_argon2_hash_with_other_parameters_is_made_again_with_ours_at_login(client, db):
+    """Django's default Argon2 parameters (or any other) are replaced by the programme's."""
+    user = user_with_role(Role.TRAVAILLEUR_SOCIAL, OrganisationFactory(nom="ADAFF"), username="claire")
+    django_argon2 = Argon2PasswordHasher()
+    user.password = django_argon2.encode(PASSWORD, django_argon2.salt())
+    user.save(update_fields=["password"])
+    ancien = user.password
+    assert ancien.startswith("argon2$argon2id$")
+    assert "m=19456,t=2,p=1$" not in ancien
+
+    response = client.post(reverse("login"), {"username": "claire", "password": PASSWORD})
+
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.password != ancien
+    assert user.password.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")

@@ -1,7 +1,11 @@
 """Sessions end after 30 minutes idle, 12 hours after login, and when the user is deactivated."""
 
+from datetime import timedelta
+
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from comptes.enums import Role
@@ -121,3 +125,41 @@ def test_expired_sessions_are_deleted_daily(worker, frozen):
     clear_expired_sessions.delay()
     assert SessionUtilisateur.objects.count() == 1
     assert is_logged_in(active)
+
+
+def _session_writes(queries):
+    return [
+        q["sql"]
+        for q in queries
+        if "comptes_sessionutilisateur" in q["sql"]
+        and q["sql"].lstrip().upper().startswith(("UPDATE", "INSERT"))
+    ]
+
+
+def test_the_expiry_is_pushed_back_once_a_minute_not_on_every_page_read(client, worker, frozen):
+    client.force_login(worker)
+    session = SessionUtilisateur.objects.get(utilisateur_id=worker.pk)
+    assert is_logged_in(client)  # the first page after login: the session was just saved
+    expiry = SessionUtilisateur.objects.get(pk=session.pk).expire_date
+
+    frozen.shift(59)
+    with CaptureQueriesContext(connection) as queries:
+        assert is_logged_in(client)
+    assert _session_writes(queries.captured_queries) == []
+    assert SessionUtilisateur.objects.get(pk=session.pk).expire_date == expiry
+
+    frozen.shift(1)
+    with CaptureQueriesContext(connection) as queries:
+        assert is_logged_in(client)
+    assert len(_session_writes(queries.captured_queries)) == 1
+    assert SessionUtilisateur.objects.get(pk=session.pk).expire_date == expiry + timedelta(seconds=60)
+
+
+def test_the_idle_limit_is_never_longer_than_thirty_minutes(client, worker, frozen):
+    client.force_login(worker)
+    frozen.shift(5 * 60)
+    assert is_logged_in(client)  # renewed: expires at 35 min
+    frozen.shift(30)
+    assert is_logged_in(client)  # not renewed again
+    frozen.shift(30 * 60)  # 30 min after the last request, 30 min 30 s after the renewal
+    assert client.get(reverse("tableau_de_bord")).status_code == 302
