@@ -20,7 +20,7 @@ from logements.selectors import seuils_impayes
 from menages.enums import EtatParcours, TypeDiagnostic, TypeIntervention
 from menages.models import Diagnostic, Intervenant, Menage, ValidationFinanceur
 from rappels.enums import TypeRappel
-from rappels.models import Rappel
+from rappels.models import TYPES_DOSSIER_LOCATIF, Rappel
 
 SEUILS_ECHEANCE = (0, 15, 30)
 
@@ -308,7 +308,11 @@ def consentements(now):
 def impayes(now):
     """Tenants whose arrears reached the programme's threshold: one reminder per crossing (the
     month the balance reached it, after a month below or none), to the household's référent and
-    its landlord's CESF."""
+    its landlord's CESF.
+    The threshold is a number of months of the tenant's own rent and charges: while that rent is
+    not known, a tenant in arrears cannot be checked against it. Rather than never alerting, the
+    household's CESF (who records the rent with the month's balance) is told once that the rent is
+    missing."""
     soldes = SoldeLocatif.objects.filter(
         menage__in=Menage.objects.en_cours(),
         mois__lte=timezone.localdate(now),
@@ -316,11 +320,15 @@ def impayes(now):
     par_menage = {}
     for solde in soldes.order_by("menage_id", "mois"):
         par_menage.setdefault(solde.menage_id, []).append(solde)
-    franchis = {}
+    franchis, sans_loyer = {}, {}
     seuils = seuils_impayes([suite[0].menage for suite in par_menage.values()])
     for menage_id, suite in par_menage.items():
         seuil = seuils[menage_id]
-        if seuil is None or suite[-1].solde < seuil:
+        if seuil is None:
+            if suite[-1].solde > 0:
+                sans_loyer[menage_id] = suite[-1]
+            continue
+        if suite[-1].solde < seuil:
             continue
         depuis = suite[-1]
         for solde in reversed(suite):
@@ -337,6 +345,18 @@ def impayes(now):
                 user_id,
                 f"{_dossier(dernier.menage)} : le seuil d’impayés du programme est franchi "
                 f"(solde de {dernier.mois:%m/%Y}).",
+                reverse("logements:dossier_locatif", args=[menage_id]),
+                menage_id,
+            )
+    cesf = _intervenants(list(sans_loyer), (TypeIntervention.CESF,))
+    for menage_id, dernier in sans_loyer.items():
+        for user_id in cesf.get(menage_id, []):
+            yield Candidat(
+                f"loyerinconnu:{menage_id}:{user_id}",
+                TypeRappel.LOYER_INCONNU,
+                user_id,
+                f"{_dossier(dernier.menage)} : impayé de {dernier.mois:%m/%Y} sans loyer connu, le seuil "
+                "d’impayés ne peut pas être calculé. Saisissez le loyer et les charges avec l’impayé du mois.",
                 reverse("logements:dossier_locatif", args=[menage_id]),
                 menage_id,
             )
@@ -407,7 +427,7 @@ def _autorises(candidats):
         for c in candidats
         if c.menage_id is None
         or c.menage_id
-        in (locataires if c.type == TypeRappel.IMPAYES else visibles).get(c.destinataire_id, set())
+        in (locataires if c.type in TYPES_DOSSIER_LOCATIF else visibles).get(c.destinataire_id, set())
     ]
 
 

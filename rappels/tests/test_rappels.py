@@ -326,13 +326,27 @@ def test_arrears_reminder_goes_only_to_who_may_see_the_household(programme, suiv
     assert generated(TypeRappel.IMPAYES) == {"ts.adaff", "cesf.habitat"}
 
 
-def test_no_arrears_reminder_while_the_tenants_rent_is_unknown(programme, suivi):
+def test_arrears_without_a_known_rent_tell_the_cesf_the_rent_is_missing_once(client, programme, suivi):
     from decimal import Decimal
 
     from logements.models import SoldeLocatif
 
+    SoldeLocatif.objects.create(menage=suivi.menage, mois=datetime.date(2026, 9, 1), solde=Decimal("0"))
+    assert generated(TypeRappel.LOYER_INCONNU) == set()  # no arrears: nothing to check yet
     SoldeLocatif.objects.create(menage=suivi.menage, mois=datetime.date(2026, 10, 1), solde=Decimal("5000"))
+    # The threshold cannot be computed: no crossing, but the CESF (who records the rent) is told.
     assert generated(TypeRappel.IMPAYES) == set()
+    assert generated(TypeRappel.LOYER_INCONNU) == {"cesf.habitat"}
+    rappel = Rappel.objects.get(type=TypeRappel.LOYER_INCONNU)
+    assert "sans loyer connu" in rappel.titre and suivi.menage.nom not in rappel.titre
+    assert rappel.lien == reverse("logements:dossier_locatif", args=[suivi.menage.pk])
+    SoldeLocatif.objects.create(menage=suivi.menage, mois=datetime.date(2026, 11, 1), solde=Decimal("5400"))
+    assert generation.generer() == 0  # once, not every month
+    client.force_login(programme.cesf_habitat)
+    assert rappel.titre in client.get(reverse("rappels:centre")).text
+    # Rent recorded: the threshold applies again (2 × 450 € = 900 €, crossed).
+    SoldeLocatif.objects.filter(mois=datetime.date(2026, 11, 1)).update(loyer_charges=Decimal("450"))
+    assert generated(TypeRappel.IMPAYES) == {"ts.adaff", "cesf.habitat"}
 
 
 def test_dated_next_step_reminds_who_takes_it_on_its_day_once_naming_no_household(programme, suivi):
