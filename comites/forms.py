@@ -240,6 +240,15 @@ class PointForm(forms.Form):
     motif = forms.CharField(label="Motifs", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class RenvoiDiagnosticForm(forms.Form):
+    motif = forms.CharField(
+        label="Motif du retour au diagnostic",
+        help_text="Ce que le comité demande de compléter avant de réexaminer la proposition.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Indiquez pourquoi le dossier revient au diagnostic."},
+    )
+
+
 class DemandeForm(forms.ModelForm):
     class Meta:
         model = DemandeComite

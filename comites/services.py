@@ -372,6 +372,61 @@ def decider(
     return point
 
 
+def ajournement_a_reprendre(menage) -> PointOrdreDuJour | None:
+    """The committee's adjournment of `menage`'s proposal on its current path, when it is the
+    latest decision taken on the household since it was proposed; None otherwise."""
+    proposition = (
+        menage.evenements.filter(
+            numero_parcours=menage.numero_parcours, etat_apres=EtatParcours.PROPOSITION_COMITE
+        )
+        .order_by("-date", "-pk")
+        .first()
+    )
+    if menage.etat != EtatParcours.PROPOSITION_COMITE or proposition is None:
+        return None
+    derniere = (
+        PointOrdreDuJour.objects.decides()
+        .filter(menage=menage, decide_le__gte=proposition.date)
+        .select_related("seance__instance")
+        .order_by("-decide_le", "-pk")
+        .first()
+    )
+    return derniere if derniere is not None and derniere.decision == Decision.AJOURNER else None
+
+
+@transaction.atomic
+def renvoyer_au_diagnostic(*, menage, auteur, motif: str):
+    """Bring a proposed household back to the in-depth diagnostic after the committee adjourned its
+    proposal: the step change links to the adjournment and records the worker's reason (what the
+    committee asks to complete). Refused without an adjournment, and while the household waits on
+    an open agenda (the committee is about to examine it)."""
+    if not motif.strip():
+        raise ActionImpossible(
+            "Indiquez pourquoi le dossier revient au diagnostic : ce que le comité demande de compléter."
+        )
+    ajournement = ajournement_a_reprendre(menage)
+    if ajournement is None:
+        raise ActionImpossible(
+            "Le dossier revient au diagnostic approfondi après l’ajournement de sa proposition par le "
+            "comité de suivi : aucun ajournement n’est enregistré depuis sa proposition."
+        )
+    inscrit = (
+        PointOrdreDuJour.objects.ouverts().filter(menage=menage).select_related("seance__instance").first()
+    )
+    if inscrit is not None:
+        raise ActionImpossible(
+            f"Le dossier est inscrit à l’ordre du jour de la séance « {inscrit.seance} » : retirez-le "
+            "de l’ordre du jour avant de le renvoyer au diagnostic, ou laissez le comité l’examiner."
+        )
+    return menages_services.changer_etat(
+        menage=menage,
+        vers=EtatParcours.DIAGNOSTIC,
+        auteur=auteur,
+        motif=f"Ajournement du {ajournement.seance} : {motif.strip()}",
+        decision=ajournement,
+    )
+
+
 class _Simulation(Exception):
     """Raised to undo a decision tried for its confirmation page."""
 

@@ -23,6 +23,7 @@ urlpatterns = [
     path("points/<int:pk>/decider/", views.point_decider, name="point_decider"),
     path("points/<int:pk>/synthese/", views.point_synthese, name="point_synthese"),
     path("demande/<int:menage_pk>/", views.demande, name="demande"),
+    path("renvoi-diagnostic/<int:menage_pk>/", views.renvoi_diagnostic, name="renvoi_diagnostic"),
 ]
 
 # The urgent consultation between sessions (comites.consultation).

@@ -26,6 +26,7 @@ from comites.forms import (
     DeplacerSeanceForm,
     InstanceForm,
     PointForm,
+    RenvoiDiagnosticForm,
     SansSeanceForm,
     SeanceForm,
     SyntheseForm,
@@ -34,8 +35,9 @@ from comites.models import AvisMembre, Instance, PointOrdreDuJour, Presence, Sea
 from comptes.access import get_visible_or_404, require_perm
 from comptes.audit import record_view
 from comptes.journal_acces import journaliser
-from menages.enums import ETATS_ACCOMPAGNEMENT, TypeDiagnostic
+from menages.enums import ETATS_ACCOMPAGNEMENT, EtatParcours, TypeDiagnostic
 from menages.models import Intervenant, Menage
+from menages.permissions import can_transition
 from menages.selectors import charger_menage, resume_anonymise
 
 
@@ -645,6 +647,30 @@ def pv_statut(request, pk):
     """Polled by htmx while the minutes are produced."""
     seance = _seance(request, pk)
     return render(request, "comites/seance.html#pv", {"seance": seance})
+
+
+@never_cache
+def renvoi_diagnostic(request, menage_pk):
+    """A proposed household whose proposal the committee adjourned goes back to the in-depth
+    diagnostic, with the reason (comites.services.renvoyer_au_diagnostic)."""
+    menage = charger_menage(request.user, menage_pk, perm="menages.voir_menages")
+    if not can_transition(request.user, menage, EtatParcours.DIAGNOSTIC):
+        raise PermissionDenied
+    ajournement = services.ajournement_a_reprendre(menage)
+    form = RenvoiDiagnosticForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.renvoyer_au_diagnostic(menage=menage, auteur=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Le dossier revient au diagnostic approfondi.")
+            return redirect(menage)
+    return render(
+        request,
+        "comites/renvoi_diagnostic.html",
+        {"form": form, "menage": menage, "ajournement": ajournement},
+    )
 
 
 @never_cache

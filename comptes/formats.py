@@ -9,15 +9,17 @@ from django import forms
 
 NBSP = "\u00a0"  # before a unit or a closing sign
 NNBSP = "\u202f"  # thousands separator
+MOINS = "\u2212"  # the minus sign of French typography, not the hyphen
 
 
 def format_nombre(value, decimales=0) -> str:
-    """12345.5 -> "12 345,50" (with 2 decimals), with a narrow no-break space between thousands."""
+    """12345.5 -> "12 345,50" (with 2 decimals), with a narrow no-break space between thousands;
+    -0.01 -> "−0,01" with a true minus sign (parse_montant reads it back)."""
     if value is None or value == "":
         return "–"
     q = Decimal(1).scaleb(-decimales)
     value = Decimal(str(value)).quantize(q, rounding=ROUND_HALF_UP)
-    signe = "-" if value < 0 else ""
+    signe = MOINS if value < 0 else ""
     entier, _, fraction = f"{abs(value):f}".partition(".")
     groupes = []
     while entier:

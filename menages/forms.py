@@ -65,6 +65,9 @@ class MenageForm(forms.ModelForm):
             "date_information": DateInput,
             "date_adhesion": DateInput,
             "problematique": forms.RadioSelect,
+            # The household's number, typed by a worker: the phone keypad on a tablet, and not the
+            # worker's own number offered by the browser.
+            "telephone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
         }
 
     def __init__(self, *args, dispositif=None, dispositifs=None, user, **kwargs):
@@ -115,7 +118,6 @@ class MenageForm(forms.ModelForm):
         if cleaned.get("consentement_bailleur") and not (cleaned.get("version_notice") or "").strip():
             self.add_error("version_notice", "Indiquez la version de la notice remise au ménage.")
         return cleaned
-        self.fields["telephone"].widget.attrs.update({"type": "tel", "autocomplete": "off"})
 
 
 # A monthly resource above this is confirmed before it is saved (a comma forgotten, cents typed as

@@ -250,6 +250,12 @@ def _check_decision(
         return
     if auteur is not None and auteur.est_administrateur and correction.strip():
         return
+    if (depuis, vers) == workflow.RETOUR_AU_DIAGNOSTIC:
+        raise TransitionRefusee(
+            "Un dossier proposé revient au diagnostic approfondi quand le comité de suivi ajourne sa "
+            "proposition : le retour se fait depuis l’ajournement, avec son motif.",
+            code="ajournement",
+        )
     raise TransitionRefusee(
         f"L’étape « {EtatParcours(vers).label} » suit une décision du comité de suivi (en séance ou "
         "par consultation urgente) : demandez au comité d’examiner le dossier.",
@@ -286,6 +292,10 @@ def _check_requirements(menage: Menage, vers: str, *, motif: str, motif_sortie: 
             raise TransitionRefusee(
                 "Enregistrez d’abord la date d’adhésion du ménage à l’accompagnement.", code="date_adhesion"
             )
+    if (menage.etat, vers) == workflow.RETOUR_AU_DIAGNOSTIC and not motif.strip():
+        raise TransitionRefusee(
+            "Indiquez pourquoi le dossier revient au diagnostic : ce que le comité demande de compléter."
+        )
     if vers == EtatParcours.CLOS and not motif_sortie:
         raise TransitionRefusee("Le motif de sortie est obligatoire pour clore.")
     if vers == EtatParcours.REFUSE and not motif_refus:

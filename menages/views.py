@@ -70,6 +70,10 @@ REMEDES = {
         lambda m: reverse("menages:reponse_manuelle", args=[m.pk]),
     ),
     "comite": ("Demander une décision au comité", lambda m: reverse("comites:demande", args=[m.pk])),
+    "ajournement": (
+        "Renvoyer au diagnostic après l’ajournement",
+        lambda m: reverse("comites:renvoi_diagnostic", args=[m.pk]),
+    ),
 }
 
 
@@ -246,6 +250,8 @@ def transition(request, pk):
     en_cours = menage.accompagnements.filter(date_fin__isnull=True).exists()
     if vers == EtatParcours.ACCOMPAGNEMENT and menage.etat == EtatParcours.PROPOSITION_COMITE:
         return redirect("accompagnement:demarrer", pk=menage.pk)
+    if (menage.etat, vers) == workflow.RETOUR_AU_DIAGNOSTIC:
+        return redirect("comites:renvoi_diagnostic", menage_pk=menage.pk)
     if en_cours and vers in {EtatParcours.RELAIS_SORTANT, EtatParcours.ACCOMPAGNEMENT}:
         return redirect("accompagnement:niveau", pk=menage.pk)
     if en_cours and vers == EtatParcours.CLOS:

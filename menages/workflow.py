@@ -43,10 +43,17 @@ ETATS_BAILLEUR = frozenset({E.PRE_DIAGNOSTIC, E.VALIDATION_FINANCEURS})
 ETATS_PAR_SOUMISSION = frozenset({E.VALIDATION_FINANCEURS})
 
 
+# Back from the proposal to the diagnostic: only when the committee adjourned the proposal
+# (comites.services.renvoyer_au_diagnostic brings that decision), with the reason written.
+RETOUR_AU_DIAGNOSTIC = (E.PROPOSITION_COMITE, E.DIAGNOSTIC)
+
+
 def demande_une_decision(depuis: str, vers: str, motif_refus: str = "") -> bool:
     """Whether moving from `depuis` to `vers` follows a committee decision (or an administrator's
-    correction with its written reason): entering or leaving the support, the exit relay, and a
-    refusal given as the committee's."""
+    correction with its written reason): entering or leaving the support, the exit relay, the
+    return of an adjourned proposal to the diagnostic, and a refusal given as the committee's."""
+    if (depuis, vers) == RETOUR_AU_DIAGNOSTIC:
+        return True
     if vers in ETATS_ACCOMPAGNEMENT:
         return True
     if vers == E.CLOS and depuis in ETATS_ACCOMPAGNEMENT:

@@ -12,6 +12,7 @@ class TypeRappel(models.TextChoices):
     REVUE_OBJECTIF = "revue_objectif", "Objectif à revoir"
     TEMPS_FORT_DEMAIN = "temps_fort_demain", "Temps fort demain"
     IMPAYES = "impayes", "Seuil d’impayés franchi"
+    LOYER_INCONNU = "loyer_inconnu", "Impayé sans loyer connu (seuil d’impayés incalculable)"
     SUIVI_POST_SORTIE = "suivi_post_sortie", "Situation à 6 ou 12 mois après la sortie"
     CONSENTEMENT = "consentement", "Notice d’information et consentement à renouveler"
     DOSSIER_LOCATIF = "dossier_locatif", "Nouveau au dossier locatif (signalement, réclamation, procédure)"

@@ -20,7 +20,7 @@ from logements.selectors import seuils_impayes
 from menages.enums import EtatParcours, TypeDiagnostic, TypeIntervention
 from menages.models import Diagnostic, Intervenant, Menage, ValidationFinanceur
 from rappels.enums import TypeRappel
-from rappels.models import Rappel
+from rappels.models import TYPES_DOSSIER_LOCATIF, Rappel
 
 SEUILS_ECHEANCE = (0, 15, 30)
 
@@ -102,6 +102,28 @@ def echeances(now):
             )
 
 
+def _avis_attendus(seance, membres, cle, titre):
+    """One reminder to each voting member of `membres` with items of `seance` still awaiting their
+    opinion; `titre` is formatted with the number of such items."""
+    for m in membres:
+        if not m.voix_deliberative:
+            continue
+        sans_avis = (
+            PointOrdreDuJour.objects.a_decider()
+            .filter(seance=seance)
+            .exclude(Exists(AvisMembre.objects.filter(point=OuterRef("pk"), membre=m)))
+            .count()
+        )
+        if sans_avis:
+            yield Candidat(
+                f"{cle}:{seance.pk}:{m.utilisateur_id}",
+                TypeRappel.AVIS_ATTENDU,
+                m.utilisateur_id,
+                titre.format(n=sans_avis),
+                seance.get_absolute_url(),
+            )
+
+
 def seances(now):
     for dispositif in Dispositif.objects.filter(actif=True):
         horizon = now + datetime.timedelta(days=dispositif.rappel_seance_jours)
@@ -120,25 +142,58 @@ def seances(now):
                     f"{seance} : l’ordre du jour est en ligne.",
                     seance.get_absolute_url(),
                 )
-            if seance.date > avis_horizon:
+            # An urgent consultation has its own timing (consultations_urgentes).
+            if seance.urgente or seance.date > avis_horizon:
                 continue
-            for m in membres:
-                if not m.voix_deliberative:
-                    continue
-                sans_avis = (
-                    PointOrdreDuJour.objects.a_decider()
-                    .filter(seance=seance)
-                    .exclude(Exists(AvisMembre.objects.filter(point=OuterRef("pk"), membre=m)))
-                    .count()
-                )
-                if sans_avis:
-                    yield Candidat(
-                        f"avis:{seance.pk}:{m.utilisateur_id}",
-                        TypeRappel.AVIS_ATTENDU,
-                        m.utilisateur_id,
-                        f"{seance} : {sans_avis} point(s) attendent votre avis.",
-                        seance.get_absolute_url(),
-                    )
+            yield from _avis_attendus(
+                seance, membres, "avis", f"{seance} : {{n}} point(s) attendent votre avis."
+            )
+
+
+def echeance_consultation(seance) -> datetime.datetime:
+    """When the opinions of an urgent consultation are due: its date and time, or, for one sent
+    after that time (dated earlier the same day), the end of its day."""
+    jour = timezone.localtime(seance.date).date()
+    fin_du_jour = timezone.make_aware(
+        datetime.datetime.combine(jour + datetime.timedelta(days=1), datetime.time.min)
+    )
+    return seance.date if seance.date > seance.convocation_envoyee_le else fin_du_jour
+
+
+def moment_rappel_consultation(seance, rappel_avis_jours: int) -> datetime.datetime:
+    """When the members who have not answered an urgent consultation are reminded: halfway between
+    the sending and the deadline (a consultation sent in the morning for the afternoon: at midday),
+    and never earlier than the programme's usual delay before the deadline."""
+    echeance = echeance_consultation(seance)
+    envoi = seance.convocation_envoyee_le
+    return max(envoi + (echeance - envoi) / 2, echeance - datetime.timedelta(days=rappel_avis_jours))
+
+
+def consultations_urgentes(now):
+    """Urgent consultations between sessions (comites.consultation): the members consulted by email
+    who have not given their opinion are reminded once, at a moment fitted to the consultation's
+    delay (moment_rappel_consultation), however short: one sent and due the same day included.
+    Nothing before the members are consulted, nothing after the consultation's day."""
+    consultations = (
+        Seance.objects.ouvertes()
+        .filter(
+            urgente=True,
+            instance__dispositif__actif=True,
+            convocation_envoyee_le__isnull=False,
+            convocation_envoyee_le__lte=now,
+        )
+        .select_related("instance__dispositif")
+    )
+    for seance in consultations:
+        jour = timezone.localtime(seance.date).date()
+        if timezone.localdate(now) > jour:
+            continue  # its day is over: the secretary settles it (seances_a_regulariser)
+        if now < moment_rappel_consultation(seance, seance.instance.dispositif.rappel_avis_jours):
+            continue
+        membres = seance.instance.membres.actifs(jour).select_related("utilisateur")
+        yield from _avis_attendus(
+            seance, membres, "avis", f"{seance} : consultation urgente, {{n}} point(s) attendent votre avis."
+        )
 
 
 def seances_a_regulariser(now):
@@ -308,7 +363,11 @@ def consentements(now):
 def impayes(now):
     """Tenants whose arrears reached the programme's threshold: one reminder per crossing (the
     month the balance reached it, after a month below or none), to the household's référent and
-    its landlord's CESF."""
+    its landlord's CESF.
+    The threshold is a number of months of the tenant's own rent and charges: while that rent is
+    not known, a tenant in arrears cannot be checked against it. Rather than never alerting, the
+    household's CESF (who records the rent with the month's balance) is told once that the rent is
+    missing."""
     soldes = SoldeLocatif.objects.filter(
         menage__in=Menage.objects.en_cours(),
         mois__lte=timezone.localdate(now),
@@ -316,11 +375,15 @@ def impayes(now):
     par_menage = {}
     for solde in soldes.order_by("menage_id", "mois"):
         par_menage.setdefault(solde.menage_id, []).append(solde)
-    franchis = {}
+    franchis, sans_loyer = {}, {}
     seuils = seuils_impayes([suite[0].menage for suite in par_menage.values()])
     for menage_id, suite in par_menage.items():
         seuil = seuils[menage_id]
-        if seuil is None or suite[-1].solde < seuil:
+        if seuil is None:
+            if suite[-1].solde > 0:
+                sans_loyer[menage_id] = suite[-1]
+            continue
+        if suite[-1].solde < seuil:
             continue
         depuis = suite[-1]
         for solde in reversed(suite):
@@ -337,6 +400,18 @@ def impayes(now):
                 user_id,
                 f"{_dossier(dernier.menage)} : le seuil d’impayés du programme est franchi "
                 f"(solde de {dernier.mois:%m/%Y}).",
+                reverse("logements:dossier_locatif", args=[menage_id]),
+                menage_id,
+            )
+    cesf = _intervenants(list(sans_loyer), (TypeIntervention.CESF,))
+    for menage_id, dernier in sans_loyer.items():
+        for user_id in cesf.get(menage_id, []):
+            yield Candidat(
+                f"loyerinconnu:{menage_id}:{user_id}",
+                TypeRappel.LOYER_INCONNU,
+                user_id,
+                f"{_dossier(dernier.menage)} : impayé de {dernier.mois:%m/%Y} sans loyer connu, le seuil "
+                "d’impayés ne peut pas être calculé. Saisissez le loyer et les charges avec l’impayé du mois.",
                 reverse("logements:dossier_locatif", args=[menage_id]),
                 menage_id,
             )
@@ -372,6 +447,7 @@ GENERATEURS = [
     contacts_en_retard,
     echeances,
     seances,
+    consultations_urgentes,
     seances_a_regulariser,
     validations,
     diagnostics,
@@ -407,7 +483,7 @@ def _autorises(candidats):
         for c in candidats
         if c.menage_id is None
         or c.menage_id
-        in (locataires if c.type == TypeRappel.IMPAYES else visibles).get(c.destinataire_id, set())
+        in (locataires if c.type in TYPES_DOSSIER_LOCATIF else visibles).get(c.destinataire_id, set())
     ]
 
 

@@ -10,6 +10,10 @@ from django.utils import timezone
 from menages.models import Menage
 from rappels.enums import ModeCourriel, StatutEnvoi, TypeRappel
 
+# Reminders about the tenant file (the arrears), read by the landlord's staff whether or not the
+# household consented to sharing its social file with the landlord.
+TYPES_DOSSIER_LOCATIF = (TypeRappel.IMPAYES, TypeRappel.LOYER_INCONNU)
+
 
 class RappelQuerySet(models.QuerySet):
     def pour(self, user):
@@ -24,7 +28,7 @@ class RappelQuerySet(models.QuerySet):
             Q(menage__isnull=True)
             | Q(menage__in=Menage.objects.visible_to(user))
             # The arrears are about the tenant file: the landlord's legal role, consent or not.
-            | Q(type=TypeRappel.IMPAYES, menage__in=Menage.objects.locataires_visible_to(user))
+            | Q(type__in=TYPES_DOSSIER_LOCATIF, menage__in=Menage.objects.locataires_visible_to(user))
         )
 
     def non_lus(self):

@@ -5,7 +5,15 @@ from decimal import Decimal
 import pytest
 from django import forms
 
-from comptes.formats import ConfirmationMontantsMixin, MontantField, MontantInvalide, parse_montant
+from comptes.formats import (
+    ConfirmationMontantsMixin,
+    MontantField,
+    MontantInvalide,
+    format_euros,
+    format_nombre,
+    format_pourcent,
+    parse_montant,
+)
 
 NBSP, NNBSP = "\u00a0", "\u202f"
 
@@ -62,6 +70,16 @@ def test_ambiguous_or_wrong_amounts_are_refused_with_the_reason(texte, raison):
 
 def test_negative_amount_read_where_allowed():
     assert parse_montant("−1 200,5", negatif=True) == Decimal("-1200.5")
+
+
+def test_negative_numbers_shown_with_the_true_minus_sign_and_read_back():
+    assert format_nombre(Decimal("-0.01"), 2) == "\u22120,01"
+    assert format_euros(Decimal("-1234.5")) == f"\u22121{NNBSP}234,50{NBSP}€"
+    assert format_pourcent(-3.25) == f"\u22123,3{NBSP}%"
+    assert format_nombre(Decimal("-0.001"), 2) == "0,00"
+    champ = MontantField(negatif=True, max_digits=9, decimal_places=2)
+    affiche = champ.widget.format_value(Decimal("-1200.5"))
+    assert "-" not in affiche and champ.clean(affiche) == Decimal("-1200.5")
 
 
 class FormulaireMontant(ConfirmationMontantsMixin, forms.Form):

@@ -11,8 +11,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from financement import documents, indicators
+from financement.exports import _cellule
 from financement.secret_statistique import Cellule, Masque
-from financement.templatetags.financement import evolution, evolution_heures
+from financement.templatetags.financement import evolution, evolution_heures, nombre
 from financement.tests.factories import RapportFinanceurFactory
 from financement.tests.test_rapports import _texte
 
@@ -43,6 +44,13 @@ def test_no_change_is_worked_out_from_a_masked_figure():
     assert evolution(Cellule(9), None) == "–"
     assert evolution_heures(Cellule(300), Cellule(180)) == "+2\u00a0h"
     assert evolution_heures(Cellule(300), masquee) == "–"
+
+
+def test_a_negative_progress_has_the_true_minus_sign_on_pages_and_stays_a_number_in_csv():
+    # The progression column of the page and the PDF (`nombre:2`), and its CSV cell.
+    assert nombre(Cellule(-0.01), 2) == "\u22120,01"
+    assert nombre(-1.5, 2) == "\u22121,50"
+    assert _cellule(Cellule(-0.01)) == "-0,01"
 
 
 def _pdf(rapport):

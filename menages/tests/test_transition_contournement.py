@@ -60,6 +60,7 @@ def _pret_pour_le_comite(programme, menage):
 GARDEES = [
     (E.PRE_DIAGNOSTIC, E.VALIDATION_FINANCEURS, {}),
     (E.PROPOSITION_COMITE, E.ACCOMPAGNEMENT, {"motif": "Comité du 12/11 : niveau 2"}),
+    (E.PROPOSITION_COMITE, E.DIAGNOSTIC, {"motif": "Ajourné : compléments demandés"}),
     (E.RELAIS_SORTANT, E.ACCOMPAGNEMENT, {"motif": "Retour au niveau 2"}),
     (E.ACCOMPAGNEMENT, E.RELAIS_SORTANT, {"motif": "Relais décidé"}),
     (E.ACCOMPAGNEMENT, E.CLOS, {"motif_sortie": MotifSortie.AUTONOMIE, "motif": "Fin"}),
@@ -140,7 +141,6 @@ LIBRES = [
     (E.SAISINE, E.PRE_DIAGNOSTIC, {}, None),
     (E.VALIDATION_FINANCEURS, E.DIAGNOSTIC, {}, _pret_pour_le_diagnostic),
     (E.DIAGNOSTIC, E.PROPOSITION_COMITE, {}, _pret_pour_le_comite),
-    (E.PROPOSITION_COMITE, E.DIAGNOSTIC, {"motif": "Ajourné : compléments demandés"}, None),
     (E.DIAGNOSTIC, E.REFUSE, {"motif_refus": MotifRefus.REFUS_MENAGE}, None),
 ]
 

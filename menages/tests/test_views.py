@@ -292,3 +292,11 @@ def test_filter_form_keeps_what_was_chosen_and_explains_a_bad_value(client, prog
     # The same labels as before, tied to their fields.
     for name in ("q", "etat", "bailleur", "commune", "niveau", "referent", "source_orientation", "probleme"):
         assert f'<label for="id_{name}" class="form-label">' in text
+
+
+def test_phone_field_opens_the_phone_keypad_without_the_workers_own_number(client, programme):
+    client.force_login(programme.ts_adaff)
+    page = client.get(reverse("menages:creer")).text
+    champ = page[page.index('name="telephone"') - 200 : page.index('name="telephone"') + 200]
+    assert 'type="tel"' in champ and 'autocomplete="off"' in champ
+    assert 'type="text" name="telephone"' not in page

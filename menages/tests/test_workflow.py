@@ -39,6 +39,8 @@ def ready_for(menage, vers, programme):
     if workflow.demande_une_decision(menage.etat, vers):
         # Only an administrator's correction, with its reason, stands in for a committee decision.
         kwargs["correction"] = "Reprise d’un dossier papier : décision du comité du 12/11/2026."
+    if (menage.etat, vers) == workflow.RETOUR_AU_DIAGNOSTIC:
+        kwargs["motif"] = "Ajourné par le comité : budget à compléter."
     if vers == E.CLOS:
         kwargs["motif_sortie"] = MotifSortie.AUTONOMIE
     if vers == E.REFUSE:

@@ -179,6 +179,77 @@ def test_committee_session_and_awaited_opinions(programme, frozen):
     ) == {"comite.cg"}
 
 
+@pytest.mark.parametrize(
+    ("heure_locale", "pas_avant", "rappel_a"),
+    [
+        # Sent at 10:00 (Paris) for 16:00 the same day: reminded at 13:00, halfway.
+        (16, datetime.timedelta(hours=2), datetime.timedelta(hours=3)),
+        # Sent at 10:00 for a consultation dated 08:00 that day: due by the end of the day,
+        # reminded halfway, at 17:00.
+        (8, datetime.timedelta(hours=6), datetime.timedelta(hours=7)),
+    ],
+)
+def test_same_day_urgent_consultation_reminds_who_has_not_answered(
+    programme, frozen, heure_locale, pas_avant, rappel_a
+):
+    from comites.models import AvisMembre, PointOrdreDuJour
+
+    instance = Instance.objects.create(dispositif=programme.dispositif, type="comite_suivi", nom="Comité")
+    mandats = [
+        MembreInstance.objects.create(instance=instance, utilisateur=u, date_debut=datetime.date(2026, 1, 1))
+        for u in (programme.comite, programme.financeur)
+    ]
+    paris = timezone.get_current_timezone()
+    consultation = Seance.objects.create(
+        instance=instance,
+        urgente=True,
+        date=datetime.datetime(2026, 11, 29, heure_locale, 0, tzinfo=paris),
+    )
+    point = PointOrdreDuJour.objects.create(
+        seance=consultation, menage=MenageFactory(dispositif=programme.dispositif), type="autre"
+    )
+    assert generated(TypeRappel.AVIS_ATTENDU) == set()  # the members are not consulted yet
+    Seance.objects.filter(pk=consultation.pk).update(statut="convoquee", convocation_envoyee_le=NOW)
+    AvisMembre.objects.create(point=point, membre=mandats[1], avis="favorable")
+    assert generated(TypeRappel.AVIS_ATTENDU) == set()  # just consulted by email: not at once
+    with time_machine.travel(NOW + pas_avant, tick=False):
+        assert generated(TypeRappel.AVIS_ATTENDU) == set()
+    with time_machine.travel(NOW + rappel_a, tick=False):
+        assert generated(TypeRappel.AVIS_ATTENDU) == {"comite.cg"}  # not who answered
+        assert generation.generer() == 0  # once
+    (rappel,) = Rappel.objects.filter(type=TypeRappel.AVIS_ATTENDU)
+    assert "consultation urgente, 1 point(s)" in rappel.titre
+    assert rappel.lien == consultation.get_absolute_url()
+
+
+def test_urgent_consultation_days_ahead_is_reminded_at_the_usual_delay(programme, frozen):
+    from comites.models import PointOrdreDuJour
+
+    instance = Instance.objects.create(dispositif=programme.dispositif, type="comite_suivi", nom="Comité")
+    MembreInstance.objects.create(
+        instance=instance, utilisateur=programme.comite, date_debut=datetime.date(2026, 1, 1)
+    )
+    consultation = Seance.objects.create(
+        instance=instance,
+        urgente=True,
+        statut="convoquee",
+        convocation_envoyee_le=NOW,
+        date=NOW + datetime.timedelta(days=10),
+    )
+    PointOrdreDuJour.objects.create(
+        seance=consultation, menage=MenageFactory(dispositif=programme.dispositif), type="autre"
+    )
+    # Halfway would be in 5 days; the programme reminds 3 days before the deadline.
+    with time_machine.travel(NOW + datetime.timedelta(days=6), tick=False):
+        assert generated(TypeRappel.AVIS_ATTENDU) == set()
+    with time_machine.travel(NOW + datetime.timedelta(days=7, minutes=15), tick=False):
+        assert generated(TypeRappel.AVIS_ATTENDU) == {"comite.cg"}
+    # Its day over, undecided: the secretary settles it; no more opinion reminders.
+    Rappel.objects.all().delete()
+    with time_machine.travel(NOW + datetime.timedelta(days=11), tick=False):
+        assert generated(TypeRappel.AVIS_ATTENDU) == set()
+
+
 def test_past_session_left_planned_reminds_its_secretary_once(programme, frozen):
     instance = Instance.objects.create(dispositif=programme.dispositif, type="comite_suivi", nom="Comité")
     for user, role in (
@@ -326,13 +397,27 @@ def test_arrears_reminder_goes_only_to_who_may_see_the_household(programme, suiv
     assert generated(TypeRappel.IMPAYES) == {"ts.adaff", "cesf.habitat"}
 
 
-def test_no_arrears_reminder_while_the_tenants_rent_is_unknown(programme, suivi):
+def test_arrears_without_a_known_rent_tell_the_cesf_the_rent_is_missing_once(client, programme, suivi):
     from decimal import Decimal
 
     from logements.models import SoldeLocatif
 
+    SoldeLocatif.objects.create(menage=suivi.menage, mois=datetime.date(2026, 9, 1), solde=Decimal("0"))
+    assert generated(TypeRappel.LOYER_INCONNU) == set()  # no arrears: nothing to check yet
     SoldeLocatif.objects.create(menage=suivi.menage, mois=datetime.date(2026, 10, 1), solde=Decimal("5000"))
+    # The threshold cannot be computed: no crossing, but the CESF (who records the rent) is told.
     assert generated(TypeRappel.IMPAYES) == set()
+    assert generated(TypeRappel.LOYER_INCONNU) == {"cesf.habitat"}
+    rappel = Rappel.objects.get(type=TypeRappel.LOYER_INCONNU)
+    assert "sans loyer connu" in rappel.titre and suivi.menage.nom not in rappel.titre
+    assert rappel.lien == reverse("logements:dossier_locatif", args=[suivi.menage.pk])
+    SoldeLocatif.objects.create(menage=suivi.menage, mois=datetime.date(2026, 11, 1), solde=Decimal("5400"))
+    assert generation.generer() == 0  # once, not every month
+    client.force_login(programme.cesf_habitat)
+    assert rappel.titre in client.get(reverse("rappels:centre")).text
+    # Rent recorded: the threshold applies again (2 × 450 € = 900 €, crossed).
+    SoldeLocatif.objects.filter(mois=datetime.date(2026, 11, 1)).update(loyer_charges=Decimal("450"))
+    assert generated(TypeRappel.IMPAYES) == {"ts.adaff", "cesf.habitat"}
 
 
 def test_dated_next_step_reminds_who_takes_it_on_its_day_once_naming_no_household(programme, suivi):

@@ -21,6 +21,32 @@ def code_for(secret: str) -> str:
     return f"{totp(b32decode(key)):06d}"
 
 
+# The main menu's entries that stick out of the window, and the bar's height (one line: < 64 px).
+NAVIGATION = """() => {
+  const nav = document.querySelector('nav.navbar');
+  const visibles = [...nav.querySelectorAll('.navbar-brand, .nav-link, .navbar-toggler')]
+    .filter(e => e.offsetParent !== null);
+  return {
+    dehors: visibles.filter(e => e.getBoundingClientRect().right > window.innerWidth).map(e => e.textContent.trim()),
+    hauteur: nav.getBoundingClientRect().height,
+  };
+}"""
+
+
+def check_navigation_fits(page):
+    """The administrator's menu (the longest) on one line at 1280 × 800, in the burger menu on a
+    tablet (768 × 1024), opened with the keyboard."""
+    page.set_viewport_size({"width": 1280, "height": 800})
+    assert page.evaluate(NAVIGATION) == {"dehors": [], "hauteur": pytest.approx(56, abs=7)}
+    page.set_viewport_size({"width": 768, "height": 1024})
+    assert page.evaluate(NAVIGATION)["dehors"] == []
+    page.get_by_role("button", name="Afficher ou masquer le menu").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("link", name="Administration", exact=True)).to_be_visible()
+    expect(page.get_by_role("button", name="Agnès Rivière (ADAFF) : mon compte")).to_be_visible()
+    page.set_viewport_size({"width": 1280, "height": 720})
+
+
 def test_the_administrator_invites_a_worker_who_enrols_and_lands_on_her_dashboard(
     demo, login, page, live_server, settings
 ):
@@ -43,6 +69,7 @@ def test_the_administrator_invites_a_worker_who_enrols_and_lands_on_her_dashboar
     page.get_by_role("link", name="Administration", exact=True).click()
     expect(page.get_by_role("heading", name="Administration", level=1)).to_be_visible()
     check("hub")
+    check_navigation_fits(page)
     page.get_by_role("link", name="Utilisateurs").click()
     expect(page.get_by_role("heading", name="Utilisateurs", level=1)).to_be_visible()
     check("liste")
