@@ -26,7 +26,8 @@ def navigation(request):
         items.append(("Comités", reverse("comites:seances")))
     if user.has_perm("financement.voir"):
         items.append(("Financement", reverse("financement:index")))
-    if user.has_perm("financement.voir_consolide"):
+    if user.has_perm("financement.voir_consolide") and not user.has_perm("financement.voir"):
+        # The national funder's one page; the administrator reaches it from « Financement ».
         items.append(("Chiffres consolidés", reverse("financement:consolide")))
     if user.has_perm("dossiers.relire_acces"):
         items.append(("Droits d’accès", reverse("dossiers:acces_a_relire")))

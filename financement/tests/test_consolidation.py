@@ -418,3 +418,14 @@ def test_national_funders_header_offers_no_current_programme(client, financeur_n
     page = client.get(reverse("tableau_de_bord")).content.decode()
     assert "Tous les dispositifs" in page
     assert 'name="dispositif"' not in page and "Dispositif courant" not in page
+
+
+def test_the_administrator_reaches_the_consolidated_figures_from_the_funding_page(client, deux_programmes):
+    """Her menu is long already: the consolidated figures are a link of « Financement » for her."""
+    organisation = OrganisationFactory(nom="ADAFF")
+    organisation.dispositifs.set(deux_programmes)
+    admin = user_with_role(Role.ADMINISTRATEUR, organisation, username="admin")
+    client.force_login(admin)
+    menu = [entree["label"] for entree in client.get(reverse("tableau_de_bord")).context["navigation"]]
+    assert "Financement" in menu and "Chiffres consolidés" not in menu
+    assert reverse("financement:consolide") in client.get(reverse("financement:index")).content.decode()
