@@ -6,6 +6,8 @@ import io
 
 import pytest
 from auditlog.models import LogEntry
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
@@ -219,6 +221,26 @@ def test_item_page_query_count_does_not_grow_with_rows(client, programme, seance
         services.donner_avis(point=point, user=user, avis="favorable", commentaire="Oui")
     MembreFactory.create_batch(4, menage=point.menage)
     assert count_queries(client.get, point.get_absolute_url()) <= une
+
+
+def test_item_page_reads_the_readers_membership_once(client, programme, seance):
+    """The opinion form, the decision form and their rules all ask for the reader's membership of
+    the body: it is read once per request (comptes.memo), and the reader's own opinion comes with
+    the list of opinions."""
+    proposition(programme)
+    (point,) = services.construire_ordre_du_jour(seance=seance)
+    services.donner_avis(point=point, user=programme.comite, avis="favorable", commentaire="Oui")
+    client.force_login(programme.comite)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(point.get_absolute_url())
+    assert response.context["avis_form"].initial["avis"] == "favorable"
+    lectures = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith("SELECT")]
+    mandats = [q for q in lectures if 'FROM "comites_membreinstance"' in q and '"utilisateur_id" =' in q]
+    # One to open the committees' section (any body), one for this body.
+    assert len(mandats) == 2
+    assert len([q for q in lectures if 'FROM "comites_avismembre"' in q]) == 1
+    # Previous and next items: one query.
+    assert len([q for q in lectures if q.count('FROM "comites_pointordredujour"') == 3]) == 1
 
 
 # The referent's case summary.
