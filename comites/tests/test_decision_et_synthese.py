@@ -16,6 +16,7 @@ from accompagnement.models import Accompagnement
 from accompagnement.tests.factories import AccompagnementFactory
 from comites import services
 from comites.models import DemandeComite, PointOrdreDuJour
+from comites.tests.factories import PointOrdreDuJourFactory
 from comites.tests.test_comites import all_present, proposition
 from menages.enums import EtatParcours, TypeIntervention
 from menages.tests.factories import IntervenantFactory, MembreFactory, MenageFactory
@@ -440,3 +441,20 @@ def test_confirmation_and_agenda_pdf_query_counts_do_not_grow_with_rows(
         point.save()
     assert count_queries(client.get, url) <= confirmation
     assert count_queries(client.get, pdf) <= agenda
+
+
+def test_committee_members_home_shows_the_ten_latest_decisions_in_constant_queries(
+    client, programme, seance, count_queries
+):
+    """The home reads the latest decisions through the index on `decide_le` (walked and stopped at
+    ten at 10,000 households): as many queries whatever the number of decided items."""
+    debut = timezone.now() - datetime.timedelta(days=60)
+    for i in range(3):
+        PointOrdreDuJourFactory(seance=seance, ajourne=True, decide_le=debut + datetime.timedelta(days=i))
+    client.force_login(programme.comite)
+    peu = count_queries(client.get, reverse("tableau_de_bord"))
+    for i in range(3, 15):
+        PointOrdreDuJourFactory(seance=seance, ajourne=True, decide_le=debut + datetime.timedelta(days=i))
+    assert count_queries(client.get, reverse("tableau_de_bord")) == peu
+    decisions = client.get(reverse("tableau_de_bord")).context["comite"]["decisions"]
+    assert [p.decide_le for p in decisions] == [debut + datetime.timedelta(days=i) for i in range(14, 4, -1)]
