@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -362,12 +362,12 @@ def point_deplacer(request, pk):
     return redirect(f"{point.seance.get_absolute_url()}?page={_page_du_point(point)}#point-{point.pk}")
 
 
-def resume_point(point, initiales: bool, user) -> dict:
-    """The case summary a member reads: facts, diagnostic scores, support, objectives, the proposal
-    and its reasons. Never a contact note nor a diagnostic observation; the health score and the
-    objectives classified confidential only for a reader who may read them."""
-    menage = (
+def menage_du_point(point, user):
+    """The item's household with what its case summary shows, and `lisible`: whether `user` may
+    open its file (`_peut_voir_nom`), in the same query."""
+    return (
         Menage.objects.select_related("commune", "bailleur")
+        .annotate(lisible=Exists(Menage.objects.visible_to(user).filter(pk=OuterRef("pk"))))
         .prefetch_related(
             # Within one household: the models' orderings without their join on the household.
             Prefetch("membres", queryset=Membre.objects.order_by("date_naissance", "pk")),
@@ -378,6 +378,14 @@ def resume_point(point, initiales: bool, user) -> dict:
         )
         .get(pk=point.menage_id)
     )
+
+
+def resume_point(point, initiales: bool, user, menage=None) -> dict:
+    """The case summary a member reads: facts, diagnostic scores, support, objectives, the proposal
+    and its reasons. Never a contact note nor a diagnostic observation; the health score and the
+    objectives classified confidential only for a reader who may read them. `menage`: the item's
+    household as `menage_du_point` reads it, if the page has it already."""
+    menage = menage or menage_du_point(point, user)
     diagnostic = next(
         (
             d
@@ -406,6 +414,7 @@ def _navigation(point):
     apres = Q(ordre__gt=point.ordre) | Q(ordre=point.ordre, pk__gt=point.pk)
     precedent, suivant = (
         PointOrdreDuJour.objects.filter(pk=point.pk)
+        .order_by()
         .values_list(
             Subquery(points.filter(avant).order_by("-ordre", "-pk").values("pk")[:1]),
             Subquery(points.filter(apres).order_by("ordre", "pk").values("pk")[:1]),
@@ -496,7 +505,8 @@ def point(request, pk):
         except ValidationError as exc:
             form = avis_form if request.POST.get("action") == "avis" else decision_form
             form.add_error(None, ValidationError(refus_avec_lien(exc, seance)))
-    peut_voir_nom = _peut_voir_nom(user, point)
+    menage = menage_du_point(point, user)
+    peut_voir_nom = menage.lisible  # as _peut_voir_nom, read with the household
     initiales = point.initiales_seulement or not peut_voir_nom or request.GET.get("initiales") == "1"
     if point.a_une_synthese:
         # Committee members read what the referent wrote about the household: logged (once per
@@ -506,7 +516,7 @@ def point(request, pk):
     context = {
         "point": point,
         "seance": seance,
-        "resume": resume_point(point, initiales, request.user),
+        "resume": resume_point(point, initiales, request.user, menage=menage),
         "synthese": selectors.synthese(point, initiales),
         "initiales": initiales,
         "peut_voir_nom": peut_voir_nom,
