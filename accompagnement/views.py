@@ -214,7 +214,10 @@ def cloture(request, pk):
 def contact(request, pk, contact_pk=None):
     menage = charger_menage(request.user, pk, perm="accompagnement.saisir_contact")
     instance = (
-        get_object_or_404(Contact.objects.visible_to(request.user), pk=contact_pk, menage=menage)
+        # Its author is named by the form (the next step's default, not among the participants).
+        get_object_or_404(
+            Contact.objects.visible_to(request.user).select_related("auteur"), pk=contact_pk, menage=menage
+        )
         if contact_pk
         else None
     )

@@ -273,6 +273,9 @@ class PointOrdreDuJour(RattacheAuMenage):
         constraints = [
             models.UniqueConstraint(fields=["seance", "menage", "type"], name="point_unique_par_seance")
         ]
+        # The latest decisions (the committee member's home) walk this index and stop at ten,
+        # instead of joining every decided item to its household and sorting them all.
+        indexes = [models.Index(fields=["-decide_le"], name="point_decide_le")]
 
     def __str__(self):
         return f"{self.get_type_display()} – {self.menage.reference}"

@@ -11,13 +11,22 @@ import rules
 
 from accompagnement.permissions import can_propose_level
 from comites.enums import ROLES_ANIMATION, RoleMembre
+from comptes.memo import memoriser
 from comptes.permissions import is_administrateur, is_membre_comite
 from menages.enums import ETATS_ACCOMPAGNEMENT, EtatParcours
 from menages.permissions import is_travailleur_social
 
 
 def mandat(user, instance):
-    """The user's active membership of the body `instance`, or None."""
+    """The user's active membership of the body `instance`, or None. Read once per request
+    (`comptes.memo`): an item's page asks it for the opinion form, the decision form and the rules
+    of both."""
+    return memoriser(("mandat", user.pk, instance.pk), lambda: mandat_actuel(user, instance))
+
+
+def mandat_actuel(user, instance):
+    """The user's active membership of the body `instance`, or None, read now (services that
+    write)."""
     from comites.models import MembreInstance
 
     return MembreInstance.objects.actifs().filter(instance=instance, utilisateur=user).first()
@@ -25,10 +34,16 @@ def mandat(user, instance):
 
 @rules.predicate
 def a_un_mandat(user):
-    """Sits on a body (comité de suivi, follow-up meetings, working group) of a programme."""
+    """Sits on a body (comité de suivi, follow-up meetings, working group) of a programme. Read
+    once per request (`comptes.memo`): the menu and the committee pages' access rule both ask it."""
     from comites.models import MembreInstance
 
-    return user.is_authenticated and MembreInstance.objects.actifs().filter(utilisateur=user).exists()
+    if not user.is_authenticated:
+        return False
+    return memoriser(
+        ("a_un_mandat", user.pk),
+        lambda: MembreInstance.objects.actifs().filter(utilisateur=user).exists(),
+    )
 
 
 @rules.predicate

@@ -7,7 +7,7 @@ import datetime
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Count, Exists, Max, OuterRef
 from django.utils import timezone
 
 from accompagnement import services as acc_services
@@ -204,7 +204,7 @@ def donner_avis(*, point: PointOrdreDuJour, user, avis: str, commentaire: str = 
     closed. Only voting members of this programme's body may give one."""
     point = PointOrdreDuJour.objects.select_related("seance__instance", "menage").get(pk=point.pk)
     seance = point.seance
-    m = permissions.mandat(user, seance.instance)
+    m = permissions.mandat_actuel(user, seance.instance)
     if m is None or not m.voix_deliberative:
         raise ActionImpossible("Vous n’êtes pas membre votant de cette instance.")
     if seance.instance.dispositif_id != point.menage.dispositif_id:
@@ -241,12 +241,14 @@ def quorum(seance: Seance, point: PointOrdreDuJour | None = None) -> tuple[int, 
     votants = seance.instance.membres.actifs(timezone.localtime(seance.date).date()).filter(
         voix_deliberative=True
     )
-    requis = seance.instance.quorum(votants.count())
+    # Both counts in one query (the item's page shows the quorum).
     if seance.urgente and point is not None:
-        presents = point.avis.filter(membre__in=votants).count()
+        present = Exists(AvisMembre.objects.filter(point=point, membre=OuterRef("pk")))
     else:
-        presents = seance.presences.filter(present=True, membre__in=votants).count()
-    return presents, requis, presents >= requis
+        present = Exists(Presence.objects.filter(seance=seance, present=True, membre=OuterRef("pk")))
+    nombres = votants.aggregate(votants=Count("pk"), presents=Count("pk", filter=present))
+    requis = seance.instance.quorum(nombres["votants"])
+    return nombres["presents"], requis, nombres["presents"] >= requis
 
 
 @transaction.atomic

@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -36,7 +36,7 @@ from comptes.access import get_visible_or_404, require_perm
 from comptes.audit import record_view
 from comptes.journal_acces import journaliser
 from menages.enums import ETATS_ACCOMPAGNEMENT, EtatParcours, TypeDiagnostic
-from menages.models import Intervenant, Menage
+from menages.models import Dette, Intervenant, Membre, Menage, Ressource
 from menages.permissions import can_transition
 from menages.selectors import charger_menage, resume_anonymise
 
@@ -365,15 +365,30 @@ def point_deplacer(request, pk):
     return redirect(f"{point.seance.get_absolute_url()}?page={_page_du_point(point)}#point-{point.pk}")
 
 
-def resume_point(point, initiales: bool, user) -> dict:
-    """The case summary a member reads: facts, diagnostic scores, support, objectives, the proposal
-    and its reasons. Never a contact note nor a diagnostic observation; the health score and the
-    objectives classified confidential only for a reader who may read them."""
-    menage = (
+def menage_du_point(point, user):
+    """The item's household with what its case summary shows, and `lisible`: whether `user` may
+    open its file (`_peut_voir_nom`), in the same query."""
+    return (
         Menage.objects.select_related("commune", "bailleur")
-        .prefetch_related("membres", "ressources", "dettes", "problemes", "diagnostics")
+        .annotate(lisible=Exists(Menage.objects.visible_to(user).filter(pk=OuterRef("pk"))))
+        .prefetch_related(
+            # Within one household: the models' orderings without their join on the household.
+            Prefetch("membres", queryset=Membre.objects.order_by("date_naissance", "pk")),
+            Prefetch("ressources", queryset=Ressource.objects.order_by("type", "pk")),
+            Prefetch("dettes", queryset=Dette.objects.order_by("-montant", "pk")),
+            "problemes",
+            "diagnostics",
+        )
         .get(pk=point.menage_id)
     )
+
+
+def resume_point(point, initiales: bool, user, menage=None) -> dict:
+    """The case summary a member reads: facts, diagnostic scores, support, objectives, the proposal
+    and its reasons. Never a contact note nor a diagnostic observation; the health score and the
+    objectives classified confidential only for a reader who may read them. `menage`: the item's
+    household as `menage_du_point` reads it, if the page has it already."""
+    menage = menage or menage_du_point(point, user)
     diagnostic = next(
         (
             d
@@ -395,13 +410,23 @@ def resume_point(point, initiales: bool, user) -> dict:
 
 
 def _navigation(point):
-    """(previous item, next item) of the agenda, in its order: two queries of one row each."""
-    points = point.seance.points.only("pk", "ordre")
+    """(previous item, next item) of the agenda, in its order, for their links: one query giving
+    the ids of both."""
+    points = PointOrdreDuJour.objects.filter(seance=point.seance_id)
     avant = Q(ordre__lt=point.ordre) | Q(ordre=point.ordre, pk__lt=point.pk)
     apres = Q(ordre__gt=point.ordre) | Q(ordre=point.ordre, pk__gt=point.pk)
+    precedent, suivant = (
+        PointOrdreDuJour.objects.filter(pk=point.pk)
+        .order_by()
+        .values_list(
+            Subquery(points.filter(avant).order_by("-ordre", "-pk").values("pk")[:1]),
+            Subquery(points.filter(apres).order_by("ordre", "pk").values("pk")[:1]),
+        )
+        .get()
+    )
     return (
-        points.filter(avant).order_by("-ordre", "-pk").first(),
-        points.filter(apres).order_by("ordre", "pk").first(),
+        PointOrdreDuJour(pk=precedent) if precedent else None,
+        PointOrdreDuJour(pk=suivant) if suivant else None,
     )
 
 
@@ -447,7 +472,9 @@ def point(request, pk):
         form = _decision_form(point, decision=request.GET["decision"])
         return render(request, "comites/point.html#champs_decision", {"decision_form": form, "point": point})
     mandat = permissions.mandat(user, seance.instance)
-    mon_avis = AvisMembre.objects.filter(point=point, membre=mandat).first() if mandat else None
+    # Every opinion is shown below: the reader's own is among them (one query for both).
+    avis = list(point.avis.select_related("membre__utilisateur__organisation"))
+    mon_avis = next((a for a in avis if a.membre_id == mandat.pk), None) if mandat else None
     avis_form = AvisForm(
         request.POST if request.POST.get("action") == "avis" else None,
         initial={"avis": mon_avis.avis, "commentaire": mon_avis.commentaire} if mon_avis else None,
@@ -481,7 +508,8 @@ def point(request, pk):
         except ValidationError as exc:
             form = avis_form if request.POST.get("action") == "avis" else decision_form
             form.add_error(None, ValidationError(refus_avec_lien(exc, seance)))
-    peut_voir_nom = _peut_voir_nom(user, point)
+    menage = menage_du_point(point, user)
+    peut_voir_nom = menage.lisible  # as _peut_voir_nom, read with the household
     initiales = point.initiales_seulement or not peut_voir_nom or request.GET.get("initiales") == "1"
     if point.a_une_synthese:
         # Committee members read what the referent wrote about the household: logged (once per
@@ -491,14 +519,14 @@ def point(request, pk):
     context = {
         "point": point,
         "seance": seance,
-        "resume": resume_point(point, initiales, request.user),
+        "resume": resume_point(point, initiales, request.user, menage=menage),
         "synthese": selectors.synthese(point, initiales),
         "initiales": initiales,
         "peut_voir_nom": peut_voir_nom,
         "precedent": precedent,
         "suivant": suivant,
         "peut_ecrire_synthese": permissions.can_write_summary(user, point),
-        "avis": point.avis.select_related("membre__utilisateur__organisation"),
+        "avis": avis,
         "avis_form": avis_form if permissions.can_give_avis(user, point) else None,
         "decision_form": decision_form if peut_decider else None,
         "quorum": dict(zip(("presents", "requis", "atteint"), services.quorum(seance, point), strict=True)),

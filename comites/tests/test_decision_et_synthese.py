@@ -6,6 +6,8 @@ import io
 
 import pytest
 from auditlog.models import LogEntry
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
@@ -14,6 +16,7 @@ from accompagnement.models import Accompagnement
 from accompagnement.tests.factories import AccompagnementFactory
 from comites import services
 from comites.models import DemandeComite, PointOrdreDuJour
+from comites.tests.factories import PointOrdreDuJourFactory
 from comites.tests.test_comites import all_present, proposition
 from menages.enums import EtatParcours, TypeIntervention
 from menages.tests.factories import IntervenantFactory, MembreFactory, MenageFactory
@@ -221,6 +224,26 @@ def test_item_page_query_count_does_not_grow_with_rows(client, programme, seance
     assert count_queries(client.get, point.get_absolute_url()) <= une
 
 
+def test_item_page_reads_the_readers_membership_once(client, programme, seance):
+    """The opinion form, the decision form and their rules all ask for the reader's membership of
+    the body: it is read once per request (comptes.memo), and the reader's own opinion comes with
+    the list of opinions."""
+    proposition(programme)
+    (point,) = services.construire_ordre_du_jour(seance=seance)
+    services.donner_avis(point=point, user=programme.comite, avis="favorable", commentaire="Oui")
+    client.force_login(programme.comite)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(point.get_absolute_url())
+    assert response.context["avis_form"].initial["avis"] == "favorable"
+    lectures = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith("SELECT")]
+    mandats = [q for q in lectures if 'FROM "comites_membreinstance"' in q and '"utilisateur_id" =' in q]
+    # One to open the committees' section (any body), one for this body.
+    assert len(mandats) == 2
+    assert len([q for q in lectures if 'FROM "comites_avismembre"' in q]) == 1
+    # Previous and next items: one query.
+    assert len([q for q in lectures if q.count('FROM "comites_pointordredujour"') == 3]) == 1
+
+
 # The referent's case summary.
 
 
@@ -418,3 +441,20 @@ def test_confirmation_and_agenda_pdf_query_counts_do_not_grow_with_rows(
         point.save()
     assert count_queries(client.get, url) <= confirmation
     assert count_queries(client.get, pdf) <= agenda
+
+
+def test_committee_members_home_shows_the_ten_latest_decisions_in_constant_queries(
+    client, programme, seance, count_queries
+):
+    """The home reads the latest decisions through the index on `decide_le` (walked and stopped at
+    ten at 10,000 households): as many queries whatever the number of decided items."""
+    debut = timezone.now() - datetime.timedelta(days=60)
+    for i in range(3):
+        PointOrdreDuJourFactory(seance=seance, ajourne=True, decide_le=debut + datetime.timedelta(days=i))
+    client.force_login(programme.comite)
+    peu = count_queries(client.get, reverse("tableau_de_bord"))
+    for i in range(3, 15):
+        PointOrdreDuJourFactory(seance=seance, ajourne=True, decide_le=debut + datetime.timedelta(days=i))
+    assert count_queries(client.get, reverse("tableau_de_bord")) == peu
+    decisions = client.get(reverse("tableau_de_bord")).context["comite"]["decisions"]
+    assert [p.decide_le for p in decisions] == [debut + datetime.timedelta(days=i) for i in range(14, 4, -1)]

@@ -3,7 +3,22 @@ import html
 from django import template
 from django.utils.safestring import mark_safe
 
+from comptes.champs import champ as _champ
+from comptes.champs import formulaire as _formulaire
+
 register = template.Library()
+
+
+@register.filter
+def champ(field):
+    """A form field as `|as_crispy_field` renders it, built in Python (comptes/champs.py)."""
+    return _champ(field)
+
+
+@register.filter
+def formulaire(form):
+    """A form as `|crispy` renders it, each field built in Python (comptes/champs.py)."""
+    return _formulaire(form)
 
 
 @register.filter

@@ -1,0 +1,84 @@
+"""`|champ` renders a field as crispy's `|as_crispy_field` does, for every kind of field it builds
+itself, with and without errors; it hands the others to crispy."""
+
+import re
+
+import pytest
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field, as_crispy_form
+from django import forms
+from django.template import engines
+
+from comptes.champs import champ, formulaire
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class Exemple(forms.Form):
+    nom = forms.CharField(label="Nom d’usage", help_text="Tel qu’il figure <em>sur le bail</em>.")
+    courriel = forms.EmailField(label="Courriel", required=False)
+    age = forms.IntegerField(label="Âge", min_value=0, required=False)
+    arrivee = forms.DateField(label="Arrivée", widget=DateInput, required=False)
+    lien = forms.ChoiceField(label="Lien", choices=[("", "—"), ("enfant", "Enfant « mineur »")])
+    note = forms.CharField(label="Note", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    accord = forms.BooleanField(label="Accord du ménage", help_text="Recueilli par écrit.", required=False)
+    obligatoire = forms.BooleanField(label="Case obligatoire")
+    cache = forms.CharField(widget=forms.HiddenInput, required=False)
+    sans_libelle = forms.CharField(label="", required=False)
+    # Left to crispy.
+    axes = forms.MultipleChoiceField(
+        label="Axes", choices=[("a", "A"), ("b", "B")], widget=forms.CheckboxSelectMultiple, required=False
+    )
+    niveau = forms.ChoiceField(
+        label="Niveau", choices=[("1", "Un")], widget=forms.RadioSelect, required=False
+    )
+    fichier = forms.FileField(label="Fichier", required=False)
+
+
+def normaliser(html: str) -> str:
+    html = re.sub(r"\s+", " ", str(html))
+    return re.sub(r"\s*(<|>)\s*", r"\1", html).strip()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        {"nom": "", "age": "-3", "arrivee": "31/02/2026", "lien": "autre", "courriel": "pas une adresse"},
+        {"nom": "Martin <b>", "age": "4", "lien": "enfant", "accord": "on", "obligatoire": "on", "note": "x"},
+    ],
+)
+def test_same_markup_as_crispy_for_every_field(data):
+    form_champ, form_crispy = Exemple(data), Exemple(data)
+    if data is not None:
+        form_champ.is_valid()
+        form_crispy.is_valid()
+    for name in form_champ.fields:
+        assert normaliser(champ(form_champ[name])) == normaliser(as_crispy_field(form_crispy[name])), name
+
+
+class AvecErreurCommune(Exemple):
+    def clean(self):
+        raise forms.ValidationError(["Ce ménage est déjà suivi.", "Vérifiez la date « d’arrivée »."])
+
+
+@pytest.mark.parametrize("data", [None, {"nom": "", "age": "x"}, {"nom": "Martin", "lien": "enfant"}])
+def test_same_markup_as_crispy_for_a_whole_form(data):
+    form_champ, form_crispy = AvecErreurCommune(data), AvecErreurCommune(data)
+    assert normaliser(formulaire(form_champ)) == normaliser(as_crispy_form(form_crispy))
+    if data is not None:
+        assert "Ce ménage est déjà suivi." in formulaire(AvecErreurCommune(data))
+
+
+def test_errors_show_in_the_field_markup():
+    form = Exemple({"nom": "", "age": "-3"})
+    form.is_valid()
+    html = champ(form["age"])
+    assert "is-invalid" in html and "invalid-feedback" in html and 'aria-invalid="true"' in html
+
+
+def test_the_template_filter():
+    form = Exemple()
+    html = engines["django"].from_string("{% load asea %}{{ form.nom|champ }}").render({"form": form})
+    assert 'class="form-label requiredField"' in html and "<em>sur le bail</em>" in html
