@@ -72,7 +72,7 @@ def test_verdict_and_command_fail_above_the_target_after_writing_the_result(demo
         "comptes": ["admin"],
         "repetitions": 1,
         "max_pages": 4,
-        "exclure": ["/comptes/administration/"],
+        "exclure": ["/administration/"],
         "sortie": str(sortie),
     }
     call_command("bench_crawl", objectif=1000, **options)
@@ -84,8 +84,8 @@ def test_verdict_and_command_fail_above_the_target_after_writing_the_result(demo
     assert resultat["pages_mesurees"] == 4 == len(resultat["depassements"])
     admin = resultat["roles"]["admin"]
     assert admin["pages"][0]["requetes"] > 0
-    assert not [p for p in admin["pages"] if p["url"].startswith("/comptes/administration/")]
-    assert admin["ignores"]["exclu"]["exemples"] == ["/comptes/administration/dispositifs/"]
+    assert not [p for p in admin["pages"] if p["url"].startswith("/administration/")]
+    assert admin["ignores"]["exclu"]["exemples"] == ["/administration/"]
 
 
 def test_report_adds_the_worst_pages_per_role_and_fails_with_the_crawl(tmp_path):

@@ -5,7 +5,8 @@ database. The first call seeds it and keeps a copy of every table of the project
 its own (`instantane_<n>`, which Django's flush does not know and leaves alone); each later call
 empties the project's tables and copies the rows back, ids included. Foreign keys are checked at
 the end of the transaction (Django creates them deferrable), so the order of the copies does not
-matter. Sequences are left as they are: they only grow, so new rows get ids above the copied ones.
+matter. Sequences are then set past the copied ids: a migration test may have dropped and created
+a table again (and its sequence with it) since the copy was made.
 
 Works in a transactional test (the copy is committed, the test's flush empties it afterwards) and
 in a plain `db` test (the copy is rolled back with the test). The first call of a process must be
@@ -14,12 +15,15 @@ in a transactional test to keep the copy; otherwise it only seeds.
 
 import io
 
+from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import caches
 from django.core.management import call_command
+from django.core.management.color import no_style
 from django.db import connection, transaction
 
-_copie: list[tuple[str, str, bool]] | None = None  # (table, its copy, whether it has rows)
+# (table, its copy, its columns when it has rows, else None)
+_copie: list[tuple[str, str, list[str] | None]] | None = None
 
 
 def _tables():
@@ -56,13 +60,17 @@ def charger_demo():
                 nom = f"instantane_{n}"
                 cursor.execute(f"DROP TABLE IF EXISTS {nom}")
                 cursor.execute(f"CREATE TABLE {nom} AS SELECT * FROM {q(table)}")  # noqa: S608
-                cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {nom})")  # noqa: S608
-                copie.append((table, nom, bool(cursor.fetchone()[0])))
+                cursor.execute(f"SELECT * FROM {nom} LIMIT 1")  # noqa: S608
+                colonnes = [c[0] for c in cursor.description] if cursor.fetchone() else None
+                copie.append((table, nom, colonnes))
         _copie = copie
         return
     with transaction.atomic(), connection.cursor() as cursor:
         _vider(cursor, [table for table, _, _ in _copie])
-        for table, nom, lignes in _copie:
-            if lignes:
-                cursor.execute(f"INSERT INTO {q(table)} SELECT * FROM {nom}")  # noqa: S608
+        for table, nom, colonnes in _copie:
+            if colonnes:
+                liste = ", ".join(q(c) for c in colonnes)
+                cursor.execute(f"INSERT INTO {q(table)} ({liste}) SELECT {liste} FROM {nom}")  # noqa: S608
+        for sql in connection.ops.sequence_reset_sql(no_style(), apps.get_models(include_auto_created=True)):
+            cursor.execute(sql)
     _oublier_les_caches()
