@@ -5,8 +5,7 @@ from django.utils import timezone
 
 from accompagnement.selectors import annoter_suivi, en_retard
 from comptes.enums import TypeOrganisation
-from comptes.models import Organisation, Utilisateur
-from comptes.selectors import dispositifs_de
+from comptes.selectors import dispositifs_de, organisations_administrees, utilisateurs_administrables
 from menages.enums import EtatParcours
 from menages.models import Menage
 from menages.selectors import nombres_par_etat
@@ -78,10 +77,13 @@ def mes_menages(user, limit=10):
     }
 
 
-def chiffres_administration():
+def chiffres_administration(user):
+    """An administrator's counts: the organisations and users she administers (those of her
+    organisation's programmes), the households of the current programme."""
+    organisations = organisations_administrees(user)
     return {
-        "organisations": Organisation.objects.count(),
-        "bailleurs": Organisation.objects.filter(type=TypeOrganisation.BAILLEUR).count(),
-        "utilisateurs": Utilisateur.objects.filter(is_active=True).count(),
-        "menages": Menage.objects.count(),
+        "organisations": organisations.count(),
+        "bailleurs": organisations.filter(type=TypeOrganisation.BAILLEUR).count(),
+        "utilisateurs": utilisateurs_administrables(user).filter(is_active=True).count(),
+        "menages": Menage.objects.visible_to(user).count(),
     }

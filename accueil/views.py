@@ -51,7 +51,7 @@ def tableau_de_bord(request):
         # open after their day reach her here (committee members see them in their widget).
         context["a_regulariser"] = seances_a_regulariser(user)
     if context["est_administrateur"]:
-        context["admin"] = selectors.chiffres_administration()
+        context["admin"] = selectors.chiffres_administration(user)
     elif user.has_perm("logements.voir_dossier_locatif"):
         # Her tenants are the households she sees: counted once, for both widgets.
         total = context["mes_menages"]["total"] if context["voit_menages"] else None

@@ -22,7 +22,7 @@ from comites.enums import (
 )
 from comptes.enums import CodeNiveau
 from comptes.models import Dispositif
-from comptes.selectors import dans_le_dispositif_courant
+from comptes.selectors import dans_le_dispositif_courant, dispositifs_courants
 from menages.models import Menage, RattacheAuMenage
 
 
@@ -33,10 +33,11 @@ class InstanceQuerySet(models.QuerySet):
         return self.filter(dispositif__in=Dispositif.objects.visible_to(user))
 
     def animees_par(self, user):
-        """The bodies whose sessions `user` runs, as chair or secretary (administrators: all), in the
-        current programme when it is one of the user's organisation (`dans_le_dispositif_courant`)."""
+        """The bodies whose sessions `user` runs, as chair or secretary (administrators: all those of
+        the current programme), in the current programme when it is one of the user's organisation
+        (`dans_le_dispositif_courant`)."""
         if user.est_administrateur:
-            return self
+            return self.filter(dispositif__in=dispositifs_courants(user))
         mandats = MembreInstance.objects.actifs().filter(utilisateur=user, role__in=ROLES_ANIMATION)
         return self.filter(dans_le_dispositif_courant(user), membres__in=mandats).distinct()
 
@@ -110,12 +111,13 @@ class MembreInstance(models.Model):
 
 class SeanceQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Sessions of the bodies the user sits on (administrators: all), in the current programme
-        when the body's programme is one of the user's organisation (`dans_le_dispositif_courant`)."""
+        """Sessions of the bodies the user sits on (administrators: all those of the current
+        programme), in the current programme when the body's programme is one of the user's
+        organisation (`dans_le_dispositif_courant`)."""
         if not user.is_authenticated:
             return self.none()
         if user.est_administrateur:
-            return self
+            return self.filter(instance__dispositif__in=dispositifs_courants(user))
         membres = MembreInstance.objects.actifs().filter(utilisateur=user).values("instance_id")
         return self.filter(dans_le_dispositif_courant(user, "instance__dispositif"), instance__in=membres)
 

@@ -69,7 +69,7 @@ class ProgrammeCourant:
 
     @property
     def tous(self):
-        return self.user.est_administrateur or self.consolide_seulement
+        return self.consolide_seulement
 
     @cached_property
     def courant(self):

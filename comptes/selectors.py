@@ -6,10 +6,8 @@ from comptes.models import Dispositif, Invitation, Organisation, Utilisateur
 
 
 def dispositifs_de(user):
-    """The active programmes the user works on now (`dispositifs_courants`); all of them for
-    administrators."""
-    if user.est_administrateur:
-        return Dispositif.objects.filter(actif=True)
+    """The active programmes the user works on now (`dispositifs_courants`), administrators as
+    anyone: a programme administrator works in her organisation's programmes, one at a time."""
     return dispositifs_courants(user).filter(actif=True)
 
 
@@ -21,8 +19,9 @@ DISPOSITIF_PAR_DEFAUT = 0
 
 def dispositifs_courants(user):
     """The programmes whose records `user` works on now, as a queryset of programmes meant to be
-    used in a filter (`dispositif__in=…`): a subquery, no query of its own. Every `visible_to` of a
-    non-administrator goes through it, so that a programme is isolated in one place.
+    used in a filter (`dispositif__in=…`): a subquery, no query of its own. Every `visible_to` goes
+    through it, administrators' too, so that a programme is isolated in one place. A user without
+    organisation (the technical staff's superuser) works in none: no business record.
 
     During a request (`comptes.middleware.DispositifCourantMiddleware` sets
     `user.dispositif_courant_id`): the current programme only, the one chosen in the header among
@@ -58,8 +57,8 @@ DISPOSITIFS_SESSION_KEY = "dispositifs"
 
 def programmes_de(user) -> list[dict]:
     """The programmes of the user's organisation for the header, active first, by name (one
-    query): none for administrators, who work across programmes."""
-    if user.organisation_id is None or user.est_administrateur:
+    query), administrators as anyone."""
+    if user.organisation_id is None:
         return []
     return list(
         Dispositif.objects.filter(organisations=user.organisation_id)

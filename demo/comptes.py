@@ -218,6 +218,14 @@ COMPTES_PO = [
         "membre du comité (Département 66)",
     ),
     (
+        "admin.araf",
+        "Montserrat",
+        "Ribas",
+        "araf",
+        [Role.ADMINISTRATEUR],
+        "administratrice du dispositif (ARAF)",
+    ),
+    (
         "dpo.araf",
         "Carme",
         "Pons",

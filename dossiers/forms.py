@@ -35,6 +35,8 @@ class ImportMenagesForm(forms.Form):
                 label="Programme dans lequel les ménages sont créés",
                 queryset=Dispositif.objects.filter(pk__in=[d.pk for d in dispositifs]).order_by("nom"),
                 empty_label=None,
+                # The first one given: the current programme (views_import._dispositifs).
+                initial=dispositifs[0].pk,
             )
             self.order_fields(["dispositif", "fichier"])
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from comptes.enums import Role
-from comptes.selectors import dispositifs_courants, dispositifs_de
+from comptes.selectors import dispositifs_courants
 from menages.models import Menage, RattacheAuMenage
 
 
@@ -88,10 +88,13 @@ class StatutImport(models.TextChoices):
 
 class ImportMenagesQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """The imports of the programmes an administrator may import into."""
+        """The imports of the programmes an administrator may import into: those of her
+        organisation (views_import._dispositifs), none without an organisation."""
         if not user or not user.is_authenticated or not user.is_active or not user.est_administrateur:
             return self.none()
-        return self.filter(dispositif__in=dispositifs_de(user))
+        if user.organisation_id is None:
+            return self.none()
+        return self.filter(dispositif__organisations=user.organisation_id)
 
 
 class ImportMenages(models.Model):

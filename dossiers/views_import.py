@@ -21,11 +21,14 @@ IMPORTS_AFFICHES = 10
 
 
 def _dispositifs(user):
-    """The active programmes an administrator imports into: those of their organisation (all of
-    them for an administrator of no organisation)."""
-    if user.organisation_id:
-        return list(user.organisation.dispositifs.filter(actif=True).order_by("nom"))
-    return list(dispositifs_de(user).order_by("nom"))
+    """The active programmes an administrator imports into: those of their organisation (none for
+    a user of no organisation, such as the technical staff), the current programme first so that
+    it is the one proposed."""
+    if not user.organisation_id:
+        return []
+    courant = set(dispositifs_de(user).values_list("pk", flat=True))
+    dispositifs = user.organisation.dispositifs.filter(actif=True).order_by("nom")
+    return sorted(dispositifs, key=lambda d: d.pk not in courant)
 
 
 def _page(request, form, rapport=None, status=200):

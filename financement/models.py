@@ -12,7 +12,7 @@ from django.utils.functional import cached_property
 
 from comptes.enums import TypeOrganisation
 from comptes.models import Dispositif, Organisation
-from comptes.selectors import dans_le_dispositif_courant
+from comptes.selectors import dans_le_dispositif_courant, dispositifs_courants
 from financement.enums import Periodicite, StatutPart, StatutRapport, TypeLigne
 
 montant_positif = [MinValueValidator(Decimal("0"))]
@@ -155,12 +155,12 @@ class Versement(models.Model):
 
 class RapportQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Reports a user may list and download: administrators all of them; a funder those addressed
-        to their organisation for the programmes it funds; nobody else any."""
+        """Reports a user may list and download: administrators those of the current programme; a
+        funder those addressed to their organisation for the programmes it funds; nobody else any."""
         if not user or not user.is_authenticated or not user.is_active:
             return self.none()
         if user.est_administrateur:
-            return self
+            return self.filter(dispositif__in=dispositifs_courants(user))
         if not user.has_perm("financement.voir") or user.organisation_id is None:
             return self.none()
         return self.filter(

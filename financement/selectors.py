@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from comptes.enums import TypeOrganisation
 from comptes.models import Dispositif
-from comptes.selectors import dans_le_dispositif_courant
+from comptes.selectors import dans_le_dispositif_courant, dispositifs_courants
 from financement.enums import StatutPart
 from financement.models import IndicateursArretes, LigneBudgetaire, PartFinanceur
 
@@ -17,13 +17,13 @@ VALIDITE_INDICATEURS = datetime.timedelta(hours=1)
 
 
 def dispositifs_finances(user):
-    """Programmes whose funding figures `user` may read: all for administrators, those their
-    organisation funds (a share in the convention) for a funder, in the current programme
-    when it is one of the organisation's (`dans_le_dispositif_courant`)."""
+    """Programmes whose funding figures `user` may read: the current programme for administrators,
+    those their organisation funds (a share in the convention) for a funder, in the current
+    programme when it is one of the organisation's (`dans_le_dispositif_courant`)."""
     if not user.is_authenticated or not user.has_perm("financement.voir"):
         return Dispositif.objects.none()
     if user.est_administrateur:
-        return Dispositif.objects.all()
+        return Dispositif.objects.filter(pk__in=dispositifs_courants(user))
     if user.organisation_id is None:
         return Dispositif.objects.none()
     return Dispositif.objects.filter(
@@ -32,12 +32,16 @@ def dispositifs_finances(user):
 
 
 def dispositifs_consolides(user):
-    """Programmes whose consolidated figures `user` may read: all for administrators; for a
-    national or regional funder, those its organisation (a funder) takes part in."""
+    """Programmes whose consolidated figures `user` may read: for administrators, every programme
+    their organisation takes part in (consolidated figures span programmes; nothing without an
+    organisation); for a national or regional funder, those its organisation (a funder) takes
+    part in."""
     if not user.is_authenticated or not user.has_perm("financement.voir_consolide"):
         return Dispositif.objects.none()
     if user.est_administrateur:
-        return Dispositif.objects.all()
+        if user.organisation_id is None:
+            return Dispositif.objects.none()
+        return Dispositif.objects.filter(organisations=user.organisation_id)
     organisation = user.organisation
     if organisation is None or organisation.type != TypeOrganisation.FINANCEUR:
         return Dispositif.objects.none()

@@ -44,11 +44,9 @@ ROLES_GESTION_STOCK = (Role.CESF, Role.CHARGE_ATTRIBUTION)
 
 
 def bailleurs_visible_to(user):
-    """The landlords taking part in the current programme (`dispositifs_courants`; all of them for
-    an administrator)."""
+    """The landlords taking part in the current programme (`dispositifs_courants`), for
+    administrators too."""
     bailleurs = Organisation.objects.filter(type=TypeOrganisation.BAILLEUR)
-    if user.est_administrateur:
-        return bailleurs
     if user.organisation_id is None:
         return bailleurs.none()
     return bailleurs.filter(dispositifs__in=dispositifs_courants(user)).distinct()
@@ -61,21 +59,21 @@ class LogementQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The dwellings `user` may see. The stock is pooled between the two landlords for
         matching, but only what matching needs is shared:
-        - administrators: the whole stock;
+        - administrators: the whole stock of the landlords of the current programme;
         - the CESF and the chargé d'attribution of a landlord: their own landlord's whole stock and,
           since they look for dwellings for households, the other landlords' available (vacant or
           in rotation) dwellings;
         - social workers (ADAFF, HDM for IML): the available dwellings of every landlord, to
           prepare the matching with the household;
         - gardiens, TISF, funders and committee members: none.
-        Always limited to the landlords of the programmes the user's organisation takes part in."""
+        Always limited to the landlords of the current programme (`dispositifs_courants`)."""
         if not user or not user.is_authenticated or not user.is_active:
             return self.none()
-        if user.est_administrateur:
-            return self
         organisation = user.organisation
         if organisation is None:
             return self.none()
+        if user.est_administrateur:
+            return self.filter(bailleur__in=bailleurs_visible_to(user))
 
         disponibles = Q(statut__in=STATUTS_DISPONIBLES)
         condition = Q(pk__in=[])
@@ -198,8 +196,6 @@ class MobilisationQuerySet(models.QuerySet):
         organisation."""
         if not user or not user.is_authenticated or not user.is_active:
             return self.none()
-        if user.est_administrateur:
-            return self
         if user.organisation_id is None:
             return self.none()
         return self.filter(
@@ -263,16 +259,17 @@ def _lit_les_dossiers_locatifs(user) -> bool:
 
 class DossierLocatifQuerySet(models.QuerySet):
     def visible_to(self, user, menages=None):
-        """The tenant-file records `user` may read: administrators all of them; a landlord's CESF
-        those of the households she may open (her own landlord's, in her programmes); nobody
+        """The tenant-file records `user` may read: administrators those of the households of the
+        current programme; a landlord's CESF those of the households she may open (her own
+        landlord's, in her programmes); nobody
         else (social workers, caretakers, funders, committee members). `menages`, when the caller
         already holds `Menage.objects.visible_to(user)`, is used instead of building it again."""
         from menages.models import Menage
 
         if not _lit_les_dossiers_locatifs(user):
             return self.none()
-        if user.est_administrateur:
-            return self
+        if menages is None and user.est_administrateur:
+            menages = Menage.objects.visible_to(user)
         if menages is None:
             # The landlord's own legal role: its tenant files, whatever the consent to sharing the
             # social file (MenageQuerySet.locataires_visible_to).
@@ -291,10 +288,10 @@ class DossierLocatifQuerySet(models.QuerySet):
 
 def logements_signalables(user):
     """The dwellings a caretaker may report on: his landlord's whole stock, whether or not a
-    household of the programme lives there (administrators: every landlord's). The caretaker never
-    gets a list of the programme's households."""
+    household of the programme lives there (administrators: those of the landlords of the current
+    programme). The caretaker never gets a list of the programme's households."""
     if user.est_administrateur:
-        return Logement.objects.all()
+        return Logement.objects.filter(bailleur__in=bailleurs_visible_to(user))
     if user.organisation_id is None or not user.organisation.est_bailleur:
         return Logement.objects.none()
     return Logement.objects.filter(bailleur=user.organisation)
@@ -384,8 +381,13 @@ class SignalementQuerySet(DossierLocatifQuerySet):
         """As the other records of the tenant file, plus, for the landlord's CESF, the reports on
         her landlord's dwellings where no household of the programme lives."""
         visibles = super().visible_to(user, menages=menages)
-        if not _lit_les_dossiers_locatifs(user) or user.est_administrateur:
+        if not _lit_les_dossiers_locatifs(user):
             return visibles
+        if user.est_administrateur:
+            # The reports on a dwelling of a landlord of the current programme.
+            return visibles | self.filter(
+                menage__isnull=True, logement__bailleur__in=bailleurs_visible_to(user)
+            )
         return visibles | self.filter(menage__isnull=True, logement__bailleur_id=user.organisation_id)
 
 
@@ -475,13 +477,13 @@ class SoldeLocatif(EntreeDossierLocatif):
 
 class ImpayesMensuelsQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """The monthly totals `user` may read: administrators all of them; a landlord's CESF those
-        of her landlord in her organisation's programmes, the households whose balances she reads
-        (DossierLocatifQuerySet.visible_to); nobody else."""
+        """The monthly totals `user` may read: administrators those of the current programme; a
+        landlord's CESF those of her landlord in her organisation's programmes, the households
+        whose balances she reads (DossierLocatifQuerySet.visible_to); nobody else."""
         if not _lit_les_dossiers_locatifs(user):
             return self.none()
         if user.est_administrateur:
-            return self
+            return self.filter(dispositif__in=dispositifs_courants(user))
         return self.filter(bailleur=user.organisation, dispositif__in=dispositifs_courants(user))
 
 

@@ -77,11 +77,13 @@ class MenageQuerySet(models.QuerySet):
         """The households `user` may open, by the rule of the programme: a person sees a household
         because their organisation intervenes on it. Landlord staff see their own landlord's
         households; social workers those their organisation follows; a TISF those she is assigned
-        to; funders and committee members see none here (figures and committee summaries only)."""
+        to; funders and committee members see none here (figures and committee summaries only);
+        a programme administrator every household of the current programme, whoever intervenes.
+        Always in the current programme (`dispositifs_courants`): nothing without an organisation."""
         if not user or not user.is_authenticated or not user.is_active:
             return self.none()
         if user.est_administrateur:
-            return self
+            return self.filter(dispositif__in=dispositifs_courants(user))
         organisation = user.organisation
         if organisation is None:
             return self.none()
@@ -109,7 +111,7 @@ class MenageQuerySet(models.QuerySet):
         """The households whose tenant file `user` may open: what the landlord's own legal role
         requires, consent or not (a landlord manages its tenancy, its arrears and its eviction
         steps without the social file). A landlord's staff: their landlord's households, in their
-        programmes; administrators: all; anyone else: as `visible_to`."""
+        programmes; anyone else (administrators included): as `visible_to`."""
         if user and user.is_authenticated and user.is_active and user.est_personnel_bailleur:
             organisation = user.organisation
             return self.filter(bailleur=organisation, dispositif__in=dispositifs_courants(user))

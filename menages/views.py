@@ -98,8 +98,8 @@ def refus_avec_lien(exc: ValidationError, menage):
 @never_cache
 def creer(request):
     require_perm(request.user, "menages.creer_menage")
-    # The household is created in the current programme (chosen in the header); an administrator,
-    # who works across programmes, is asked in which one.
+    # The household is created in the current programme (chosen in the header), by anyone,
+    # administrators included.
     dispositifs = list(dispositifs_de(request.user).order_by("nom"))
     if not dispositifs:
         raise PermissionDenied

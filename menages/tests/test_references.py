@@ -2,7 +2,6 @@
 from a locked counter row, so that households created at once never share a reference."""
 
 import datetime
-import re
 import threading
 
 import pytest
@@ -210,32 +209,27 @@ def test_with_two_programmes_the_household_is_created_in_the_current_one(client,
     assert "Ferrer Pau" in response.text and not Menage.objects.filter(nom="Ferrer Pau").exists()
 
 
-def test_an_administrator_is_asked_which_programme(client, programme):
+def test_an_administrator_creates_the_household_in_her_current_programme(client, programme):
+    """The administrator works in her organisation's programmes as anyone (issue #22): no choice
+    among the instance's programmes; a programme her organisation takes no part in is out of reach,
+    even asked for."""
     herault = DispositifFactory(code="asea-herault", nom="ASEA Hérault", prefixe_reference="ASEA-34")
-    DispositifFactory(code="ancien", nom="Ancien programme", actif=False)
     programme.alogea.dispositifs.add(herault)
     client.force_login(programme.admin)
 
-    page = client.get(reverse("menages:creer"))
-    champ = page.context["form"].fields["dispositif"]
-    assert champ.label == "Programme" and champ.required
-    assert list(champ.queryset) == [programme.dispositif, herault]  # the active ones only
-    assert re.search(r'<label\s+for="id_dispositif"[^>]*>\s*Programme', page.text)
-
-    # Not chosen: refused next to the field, what was typed kept.
-    response = client.post(reverse("menages:creer"), _donnees(programme))
-    assert response.status_code == 200 and not Menage.objects.exists()
-    assert response.context["form"].errors["dispositif"]
-    assert "Rivière Agnès" in response.text
-
-    # A landlord that takes no part in the chosen programme: refused next to the landlord.
-    response = client.post(
-        reverse("menages:creer"), _donnees(programme, dispositif=herault.pk, bailleur=programme.habitat.pk)
-    )
-    assert response.status_code == 200 and not Menage.objects.exists()
-    assert "ne prend pas part au programme ASEA Hérault" in response.context["form"].errors["bailleur"][0]
-
+    assert "dispositif" not in client.get(reverse("menages:creer")).context["form"].fields
     response = client.post(reverse("menages:creer"), _donnees(programme, dispositif=herault.pk))
-    menage = Menage.objects.get(nom="Rivière Agnès")
+    assert response.status_code == 302
+    assert Menage.objects.get(nom="Rivière Agnès").dispositif == programme.dispositif
+    response = client.post(reverse("changer_dispositif"), {"dispositif": herault.pk}, follow=True)
+    assert "n’est pas l’un des vôtres" in response.text
+
+    # Her organisation in the other programme too: chosen in the header, the household goes there.
+    programme.adaff.dispositifs.add(herault)
+    client.post(reverse("changer_dispositif"), {"dispositif": herault.pk})
+    form = client.get(reverse("menages:creer")).context["form"]
+    assert "dispositif" not in form.fields and list(form.fields["bailleur"].queryset) == [programme.alogea]
+    response = client.post(reverse("menages:creer"), _donnees(programme, nom="Sunyer Anna"))
+    menage = Menage.objects.get(nom="Sunyer Anna")
     assert response.status_code == 302
     assert menage.dispositif == herault and menage.reference == "ASEA-34-2026-0001"

@@ -28,6 +28,7 @@ HOMOLOGUES = {
     "financeur.ddets66": "financeur.ddcspp",
     "comite.dep66": "comite.cg",
     "dpo.araf": None,
+    "admin.araf": "admin",
 }
 
 
@@ -121,6 +122,7 @@ def test_users_of_the_first_programme_get_404_on_records_of_the_second(monde):
         "financeur.ddcspp",
         "comite.cg",
         "ts.hdm",
+        "admin",
     ]:
         client = client_de(username)
         statuses = {url: client.get(url).status_code for url in urls}
@@ -135,8 +137,9 @@ def test_users_of_the_first_programme_get_404_on_records_of_the_second(monde):
 def test_the_header_names_the_current_programme_and_offers_a_choice_only_with_two(monde):
     page = client_de("ts.araf").get(reverse("tableau_de_bord")).text
     assert "ASEA Pyrénées-Orientales" in page and 'name="dispositif"' not in page
+    # The administrator as anyone: her programme's name, no « all programmes ».
     page = client_de("admin").get(reverse("tableau_de_bord")).text
-    assert "Tous les dispositifs" in page and 'name="dispositif"' not in page
+    assert "ASEA Aude" in page and "Tous les dispositifs" not in page and 'name="dispositif"' not in page
     page = client_de("ts.hdm").get(reverse("tableau_de_bord")).text
     selecteur = re.search(
         r'<select id="dispositif-courant" name="dispositif".*?</select>', page, re.S
@@ -218,3 +221,44 @@ def test_committees_and_funding_follow_the_programme(monde):
     assert "Tramontane Habitat, Perpignan" not in seances
     financement = client_de("financeur.ddets66").get(reverse("financement:index")).text
     assert "ASEA Pyrénées-Orientales" in financement and "ASEA Aude" not in financement
+
+
+def test_the_administrator_of_one_programme_gets_404_on_the_records_of_the_other(monde):
+    """The programme administrator is scoped like everyone (need to know): the Aude one (ADAFF)
+    opens her programme's household, dwelling, committee session and convention, and gets 404 on
+    the Pyrénées-Orientales ones; the Pyrénées-Orientales one (ARAF) the other way round."""
+    from comites.models import Seance
+    from logements.models import Logement
+    from menages.models import Menage
+
+    def fiches(code, bailleur):
+        programme = dispositif(code)
+        return [
+            Menage.objects.filter(dispositif=programme).first().get_absolute_url(),
+            reverse("logements:detail", args=[Logement.objects.filter(bailleur__sigle=bailleur).first().pk]),
+            reverse(
+                "comites:seance", args=[Seance.objects.filter(instance__dispositif=programme).first().pk]
+            ),
+            reverse("financement:tableau", args=[programme.pk]),
+            reverse("financement:convention", args=[programme.pk]),
+        ]
+
+    aude, po = fiches("asea-aude", "Habitat Audois"), fiches("asea-po", "Tramontane Habitat")
+    for username, siennes, autres in [("admin", aude, po), ("admin.araf", po, aude)]:
+        client = client_de(username)
+        assert {url: client.get(url).status_code for url in siennes} == dict.fromkeys(siennes, 200)
+        assert {url: client.get(url).status_code for url in autres} == dict.fromkeys(autres, 404)
+    # The lists show her programme's households only.
+    vus = references(client_de("admin").get(reverse("dossiers:liste")))
+    assert vus and not any(r.startswith("ASEA-PO-") for r in vus)
+    vus = references(client_de("admin.araf").get(reverse("dossiers:liste")))
+    assert vus and all(r.startswith("ASEA-PO-") for r in vus)
+
+
+def test_technical_staff_see_no_business_record(monde):
+    from menages.models import Menage
+
+    client = client_de("technicien")
+    menage = Menage.objects.filter(dispositif=dispositif("asea-aude")).first()
+    assert client.get(menage.get_absolute_url()).status_code in (403, 404)
+    assert not references(client.get(reverse("dossiers:liste")))
