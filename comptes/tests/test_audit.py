@@ -160,3 +160,23 @@ def test_household_journal_masks_classified_records_in_constant_queries(client, 
     response = client.get(url)
     assert "Au CSAPA" not in response.text and "contenu confidentiel" in response.text
     assert count_queries(client.get, url) == one
+
+
+def test_household_journal_shows_values_as_a_reader_expects_them(client, programme):
+    """A creation reads « – → Visite à domicile », a French local date and the author's name: not
+    « None → vad », a UTC timestamp with microseconds or a user's id."""
+    import datetime
+
+    from django.utils import timezone
+
+    from accompagnement.tests.factories import ContactFactory
+
+    menage = MenageFactory(dispositif=programme.dispositif)
+    quand = timezone.make_aware(datetime.datetime(2026, 7, 14, 9, 30))  # 07:30 UTC, summer time
+    with set_actor(programme.ts_adaff):
+        ContactFactory(menage=menage, auteur=programme.ts_adaff, date=quand, note="Point budget")
+    client.force_login(programme.admin)
+    text = client.get(reverse("menages:journal", args=[menage.pk])).text
+    assert "Visite à domicile" in text and "14/07/2026 09:30" in text
+    assert f"– → {programme.ts_adaff}" in text
+    assert "None" not in text and "07:30:00" not in text and "<strong>ID</strong>" not in text
