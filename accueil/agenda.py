@@ -23,9 +23,9 @@ from django.utils import timezone
 
 from accompagnement.enums import StatutObjectif
 from accompagnement.models import Accompagnement, Contact, Objectif, TempsFort
-from comptes.confidentialite import lisibles
 from comites.enums import StatutSeance
 from comites.models import Seance
+from comptes.confidentialite import lisibles
 from menages.models import Intervenant, Menage
 
 # The kinds of entries, their label (shown in the diary and used as the feed's summary).
