@@ -180,3 +180,19 @@ def test_household_journal_shows_values_as_a_reader_expects_them(client, program
     assert "Visite à domicile" in text and "14/07/2026 09:30" in text
     assert f"– → {programme.ts_adaff}" in text
     assert "None" not in text and "07:30:00" not in text and "<strong>ID</strong>" not in text
+
+
+def test_household_journal_links_only_the_journals_the_administrator_may_open(client, programme):
+    from comptes.audit import record_view
+    from comptes.tests.factories import UtilisateurFactory
+
+    technicien = UtilisateurFactory(username="tech", is_superuser=True, is_staff=True, organisation=None)
+    menage = MenageFactory(dispositif=programme.dispositif)
+    for qui in (technicien, programme.cesf_habitat):
+        with set_actor(qui):
+            record_view(menage)
+    client.force_login(programme.admin)
+    text = client.get(reverse("menages:journal", args=[menage.pk])).text
+    assert reverse("journal_utilisateur", args=[programme.cesf_habitat.pk]) in text
+    assert reverse("journal_utilisateur", args=[technicien.pk]) not in text and str(technicien) in text
+    assert client.get(reverse("journal_utilisateur", args=[technicien.pk])).status_code == 404
