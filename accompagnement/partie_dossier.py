@@ -71,6 +71,13 @@ def lire(menage, user, auteurs) -> dict:
         "nombre_contacts": resume["nombre"],
         "tous_les_contacts": resume["nombre"] > DERNIERS_CONTACTS,
         "peut_saisir_contact": user.has_perm("accompagnement.saisir_contact"),
+        # A social worker corrects any contact; the others only the contacts they wrote.
+        "contacts_modifiables": {
+            c.pk
+            for c in contacts
+            if user.has_perm("accompagnement.saisir_contact")
+            and user.has_perm("accompagnement.modifier_contact", c)
+        },
         # The header offers « Noter un contact » while the household is supported: one link, not two.
         "contact_en_tete": menage.etat in ETATS_SUIVI,
         "objectifs": objectifs,

@@ -25,6 +25,7 @@ from accompagnement.enums import StatutObjectif
 from accompagnement.models import Accompagnement, Contact, Objectif, TempsFort
 from comites.enums import StatutSeance
 from comites.models import Seance
+from comptes.confidentialite import lisibles
 from menages.models import Intervenant, Menage
 
 # The kinds of entries, their label (shown in the diary and used as the feed's summary).
@@ -148,12 +149,17 @@ def _temps_forts(user, de, a):
 
 
 def _objectifs(user, debut, fin):
-    objectifs = Objectif.objects.filter(
-        menage__in=mes_menages(user),
-        statut=StatutObjectif.EN_COURS,
-        date_revision__gte=debut,
-        date_revision__lte=fin,
-    ).select_related("menage")
+    # An objective reserved to social workers is not in the diary of those who may not read it.
+    objectifs = (
+        lisibles(Objectif.objects.all(), user)
+        .filter(
+            menage__in=mes_menages(user),
+            statut=StatutObjectif.EN_COURS,
+            date_revision__gte=debut,
+            date_revision__lte=fin,
+        )
+        .select_related("menage")
+    )
     for o in objectifs:
         yield Entree(
             f"objectif-{o.pk}",

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import timezone
 
 from accompagnement.enums import FormeIml, SituationSortie
 from accompagnement.forms import DateTimeInput
@@ -235,9 +236,15 @@ class SyntheseForm(forms.ModelForm):
 
 
 class PointForm(forms.Form):
-    reference = forms.CharField(label="Référence du dossier (ex. ASEA-2026-0007)", max_length=30)
+    reference = forms.CharField(label="Référence du dossier", max_length=30)
     type = forms.ChoiceField(label="Objet", choices=TypePoint.choices)
     motif = forms.CharField(label="Motifs", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, dispositif, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The example follows the committee's programme: ASEA-PO-… in the Pyrénées-Orientales.
+        exemple = f"{dispositif.prefixe_reference}-{timezone.localdate().year}-0007"
+        self.fields["reference"].label = f"Référence du dossier (ex. {exemple})"
 
 
 class RenvoiDiagnosticForm(forms.Form):

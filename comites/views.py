@@ -311,7 +311,7 @@ def seance_action(request, pk, action):
 def point_ajouter(request, pk):
     seance = _seance(request, pk)
     require_perm(request.user, "comites.animer_seance", seance)
-    form = PointForm(request.POST or None)
+    form = PointForm(request.POST or None, dispositif=seance.instance.dispositif)
     if request.method == "POST" and form.is_valid():
         menage = Menage.objects.filter(
             reference__iexact=form.cleaned_data["reference"].strip(), dispositif=seance.instance.dispositif

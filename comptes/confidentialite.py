@@ -216,6 +216,7 @@ def lignes_journal(entries, user) -> list[LigneJournal]:
     confidentiel »."""
     entries = list(entries)
     niveaux = _niveaux_actuels(entries)
+    personnes = _personnes(entries)
     lignes = []
     for e in entries:
         model = e.content_type.model_class() if e.content_type_id else None
@@ -228,12 +229,84 @@ def lignes_journal(entries, user) -> list[LigneJournal]:
         nom = e.content_type.name.capitalize() if e.content_type_id else ""
         modifications = []
         for champ, values in (e.changes_dict or {}).items():
+            field = _champ(model, champ)
+            if (field is not None and field.primary_key) or (
+                field is None and _relation_inverse(model, champ)
+            ):
+                continue  # the record's own id, or « app.Model.None » for a reverse relation: nothing to read
             avant, apres = (values + [None, None])[:2] if isinstance(values, list) else (values, None)
             if champ in masques:
                 avant = apres = MASQUE
+            else:
+                avant, apres = _lisible(field, avant, personnes), _lisible(field, apres, personnes)
             modifications.append((_libelle(model, champ), avant, apres))
         lignes.append(LigneJournal(e, f"{nom} : {objet}" if nom else objet, modifications))
     return lignes
+
+
+def _champ(model, champ):
+    """The model's own field named `champ` (not a reverse relation of the same name), if any."""
+    try:
+        field = model._meta.get_field(champ)
+    except Exception:  # a field since removed, or a model no longer installed
+        return None
+    return field if getattr(field, "concrete", False) else None
+
+
+def _relation_inverse(model, champ) -> bool:
+    try:
+        return not getattr(model._meta.get_field(champ), "concrete", True)
+    except Exception:
+        return False
+
+
+def _personnes(entries) -> dict:
+    """{str(pk): name} of the users the entries' changes point to (an author, a referent…), read in
+    one query: the journal names them rather than showing their id."""
+    from django.contrib.auth import get_user_model
+
+    Utilisateur = get_user_model()
+    pks = set()
+    for e in entries:
+        model = e.content_type.model_class() if e.content_type_id else None
+        for champ, values in (e.changes_dict or {}).items():
+            field = _champ(model, champ)
+            if field is not None and field.is_relation and field.related_model is Utilisateur:
+                pks.update(v for v in (values if isinstance(values, list) else [values]) if str(v).isdigit())
+    return {str(u.pk): str(u) for u in Utilisateur.objects.filter(pk__in=pks)} if pks else {}
+
+
+def _lisible(field, value, personnes) -> str:
+    """A value as auditlog stored it (a string), as a reader expects it: nothing for « None », the
+    label of a choice, oui/non, a French date, a person's name; otherwise unchanged."""
+    import datetime as dt
+
+    from django.contrib.auth import get_user_model
+    from django.db import models
+    from django.utils import dateparse, timezone
+    from django.utils.formats import date_format
+
+    if value is None or value == "None":
+        return ""
+    if field is None:
+        return value
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(field, models.BooleanField):
+        return {"True": "oui", "False": "non"}.get(value, value)
+    if isinstance(field, models.DateTimeField):
+        moment = dateparse.parse_datetime(value)
+        if moment is None:
+            return value
+        if timezone.is_naive(moment):  # auditlog stores datetimes in UTC, without their zone
+            moment = timezone.make_aware(moment, dt.UTC)
+        return date_format(timezone.localtime(moment), "d/m/Y H:i")
+    if isinstance(field, models.DateField):
+        jour = dateparse.parse_date(value)
+        return date_format(jour, "d/m/Y") if jour else value
+    if field.is_relation and field.related_model is get_user_model():
+        return personnes.get(value, value)
+    return value
 
 
 def _libelle(model, champ) -> str:

@@ -19,7 +19,8 @@ RESULTATS_MAX = 15
 
 
 def _texte(value):
-    return str(value).strip()
+    # A NUL byte (a forged address) cannot reach PostgreSQL: it would answer a server error.
+    return str(value).replace("\x00", "").strip()
 
 
 class Autocomplete(forms.Widget):

@@ -492,7 +492,8 @@ def signalement(request):
     No household is listed: every dwelling is offered the same way."""
     user = request.user
     require_perm(user, "logements.signaler_locataire")
-    recherche = request.GET.get("q", "").strip()[:100]
+    # A NUL byte (a forged address) cannot reach PostgreSQL: it would answer a server error.
+    recherche = request.GET.get("q", "").replace("\x00", "").strip()[:100]
     page = None
     if recherche:
         page = Paginator(

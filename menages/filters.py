@@ -61,7 +61,16 @@ class MenageFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["referent"].extra["queryset"] = referents_visibles(getattr(self.request, "user", None))
+        user = getattr(self.request, "user", None)
+        self.filters["referent"].extra["queryset"] = referents_visibles(user)
+        # The landlords of the programmes the user works on now: not those of another programme.
+        self.filters["bailleur"].queryset = (
+            Organisation.objects.filter(
+                type=TypeOrganisation.BAILLEUR, dispositifs__in=dispositifs_de(user)
+            ).distinct()
+            if user is not None and user.is_authenticated
+            else Organisation.objects.none()
+        )
 
     def qs_sans_etat(self):
         """The households matching every filter but the step, for the counts by step: the form

@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from comptes.access import require_perm
 from comptes.confidentialite import lignes_journal, lisibles, retirer_champs
 from comptes.formats import format_euros
-from comptes.selectors import dispositifs_de
+from comptes.selectors import dispositifs_de, utilisateurs_administrables
 from comptes.widgets import rendre_resultats
 from menages import selectors, services, workflow
 from menages.enums import DecisionFinanceur, EtatParcours, ModeReponse, TypeDiagnostic
@@ -482,7 +482,17 @@ def journal(request, pk):
     )
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     lignes = lignes_journal(page, request.user)
-    return render(request, "menages/journal.html", {"menage": menage, "page": page, "lignes": lignes})
+    # A person's own journal is linked only when the administrator may open it (not the technical
+    # staff's, nor a user of a programme she does not administer).
+    acteurs = {e.actor_id for e in page if e.actor_id}
+    journaux = set(
+        utilisateurs_administrables(request.user).filter(pk__in=acteurs).values_list("pk", flat=True)
+    )
+    return render(
+        request,
+        "menages/journal.html",
+        {"menage": menage, "page": page, "lignes": lignes, "journaux": journaux},
+    )
 
 
 @never_cache

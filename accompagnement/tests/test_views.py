@@ -71,6 +71,19 @@ def test_landlord_and_tisf_never_see_social_workers_only_notes(client, programme
     assert client.get(url).status_code in (403, 404)
 
 
+@pytest.mark.parametrize("persona", ["cesf_habitat", "tisf_afc"])
+def test_the_file_offers_to_edit_only_the_contacts_one_may_edit(client, programme, menage, suivi, persona):
+    auteur = getattr(programme, persona)
+    sien = ContactFactory(menage=menage, auteur=auteur)
+    autre = ContactFactory(menage=menage, auteur=programme.ts_adaff)
+    client.force_login(auteur)
+    page = client.get(menage.get_absolute_url()).text
+    sien_url = reverse("accompagnement:contact_modifier", args=[menage.pk, sien.pk])
+    autre_url = reverse("accompagnement:contact_modifier", args=[menage.pk, autre.pk])
+    assert sien_url in page and client.get(sien_url).status_code == 200
+    assert autre_url not in page and client.get(autre_url).status_code == 403
+
+
 def test_social_worker_sees_every_note(client, programme, menage, notes):
     client.force_login(programme.ts_adaff)
     assert "CSAPA" in client.get(menage.get_absolute_url()).text

@@ -118,3 +118,23 @@ def test_today_s_entries_link_to_the_contact_form_kept_for_the_day(client, progr
     assert f'Noter un contact<span class="visually-hidden"> – {semaine.reference}</span>' in html
     html = client.get(reverse("accueil:agenda"), {"semaine": "2026-12-14"}).text
     assert formulaire not in html
+
+
+def test_an_objective_reserved_to_social_workers_stays_out_of_a_cesfs_diary(client, programme, semaine):
+    from accompagnement.tests.factories import ObjectifFactory
+
+    IntervenantFactory(
+        menage=semaine, utilisateur=programme.cesf_habitat, date_debut=datetime.date(2026, 1, 1)
+    )
+    ObjectifFactory(
+        menage=semaine,
+        date_revision=datetime.date(2026, 12, 11),
+        libelle="Reprendre le suivi au CSAPA",
+        confidentialite="travailleurs_sociaux",
+    )
+    client.force_login(programme.cesf_habitat)
+    response = client.get(reverse("accueil:agenda"))
+    assert jours(response)[datetime.date(2026, 12, 11)] == ["Objectif à revoir"]  # the shared one
+    assert "CSAPA" not in response.text
+    client.force_login(programme.ts_adaff)
+    assert "CSAPA" in client.get(reverse("accueil:agenda")).text

@@ -384,3 +384,14 @@ def test_a_level_decided_in_session_is_dated_by_the_session(programme, seance):
     changement = Accompagnement.objects.get(menage=menage).changements_niveau.get()
     assert changement.date_decision == timezone.localtime(seance.date).date()
     assert changement.date_effet == datetime.date(2027, 1, 4)
+
+
+def test_the_reference_example_follows_the_committees_programme(client, programme, seance):
+    from django.utils import timezone
+
+    dispositif = seance.instance.dispositif
+    dispositif.prefixe_reference = "ASEA-PO"
+    dispositif.save(update_fields=["prefixe_reference"])
+    client.force_login(programme.ts_adaff)
+    text = client.get(reverse("comites:point_ajouter", args=[seance.pk])).text
+    assert f"ex. ASEA-PO-{timezone.localdate().year}-0007" in text

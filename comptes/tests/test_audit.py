@@ -160,3 +160,39 @@ def test_household_journal_masks_classified_records_in_constant_queries(client, 
     response = client.get(url)
     assert "Au CSAPA" not in response.text and "contenu confidentiel" in response.text
     assert count_queries(client.get, url) == one
+
+
+def test_household_journal_shows_values_as_a_reader_expects_them(client, programme):
+    """A creation reads « – → Visite à domicile », a French local date and the author's name: not
+    « None → vad », a UTC timestamp with microseconds or a user's id."""
+    import datetime
+
+    from django.utils import timezone
+
+    from accompagnement.tests.factories import ContactFactory
+
+    menage = MenageFactory(dispositif=programme.dispositif)
+    quand = timezone.make_aware(datetime.datetime(2026, 7, 14, 9, 30))  # 07:30 UTC, summer time
+    with set_actor(programme.ts_adaff):
+        ContactFactory(menage=menage, auteur=programme.ts_adaff, date=quand, note="Point budget")
+    client.force_login(programme.admin)
+    text = client.get(reverse("menages:journal", args=[menage.pk])).text
+    assert "Visite à domicile" in text and "14/07/2026 09:30" in text
+    assert f"– → {programme.ts_adaff}" in text
+    assert "None" not in text and "07:30:00" not in text and "<strong>ID</strong>" not in text
+
+
+def test_household_journal_links_only_the_journals_the_administrator_may_open(client, programme):
+    from comptes.audit import record_view
+    from comptes.tests.factories import UtilisateurFactory
+
+    technicien = UtilisateurFactory(username="tech", is_superuser=True, is_staff=True, organisation=None)
+    menage = MenageFactory(dispositif=programme.dispositif)
+    for qui in (technicien, programme.cesf_habitat):
+        with set_actor(qui):
+            record_view(menage)
+    client.force_login(programme.admin)
+    text = client.get(reverse("menages:journal", args=[menage.pk])).text
+    assert reverse("journal_utilisateur", args=[programme.cesf_habitat.pk]) in text
+    assert reverse("journal_utilisateur", args=[technicien.pk]) not in text and str(technicien) in text
+    assert client.get(reverse("journal_utilisateur", args=[technicien.pk])).status_code == 404

@@ -115,6 +115,21 @@ def test_unknown_page_is_a_french_404(client, worker):
     assert "Page introuvable" in response.text
 
 
+def test_a_form_refused_by_the_csrf_check_is_explained_in_french(worker):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(reverse("login"), {"username": worker.username, "password": "x"})
+    assert response.status_code == 403
+    assert '<html lang="fr">' in response.text and "Le formulaire n’a pas pu être envoyé" in response.text
+
+
+def test_a_bad_request_is_a_french_400(client):
+    response = client.get("/", headers={"host": "inconnu.example"})  # a host not allowed
+    assert response.status_code == 400
+    assert '<html lang="fr">' in response.text and "Demande incorrecte" in response.text
+
+
 def test_logout_clears_what_the_browser_keeps_for_the_site(client, worker):
     client.force_login(worker)
     response = client.post(reverse("logout"))

@@ -80,6 +80,12 @@ def test_caretaker_finds_dwellings_by_address_without_any_household(
     assert "2 logements trouvés." in response.text
 
 
+def test_a_search_with_a_nul_byte_is_an_ordinary_search(client, programme, logement_occupe):
+    client.force_login(programme.gardien_habitat)
+    response = client.get(reverse("logements:signalement"), {"q": "lilas\x00"})
+    assert response.status_code == 200 and "12 rue des Lilas" in response.text
+
+
 def test_search_results_and_confirmation_do_not_reveal_who_is_in_the_programme(
     client, programme, logement_occupe, logement_libre
 ):

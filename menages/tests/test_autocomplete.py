@@ -98,3 +98,9 @@ def test_search_queries_do_not_grow_with_social_workers(client, programme, count
     requetes = count_queries(client.get, url, {"q": "sam"})
     _travailleurs_sociaux(programme.adaff, 30)
     assert count_queries(client.get, url, {"q": "sam"}) == requetes
+
+
+def test_a_search_with_a_nul_byte_is_an_ordinary_search(client, programme):
+    client.force_login(programme.ts_adaff)
+    response = client.get(reverse("menages:referents"), {"q": f"{programme.ts_adaff.last_name}\x00"})
+    assert response.status_code == 200 and programme.ts_adaff.last_name in response.text

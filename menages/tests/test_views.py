@@ -300,3 +300,16 @@ def test_phone_field_opens_the_phone_keypad_without_the_workers_own_number(clien
     champ = page[page.index('name="telephone"') - 200 : page.index('name="telephone"') + 200]
     assert 'type="tel"' in champ and 'autocomplete="off"' in champ
     assert 'type="text" name="telephone"' not in page
+
+
+def test_the_landlord_filter_offers_only_the_landlords_of_the_users_programme(client, programme):
+    from comptes.tests.factories import DispositifFactory, OrganisationFactory
+
+    autre = OrganisationFactory(
+        nom="Bailleur catalan",
+        bailleur=True,
+        dispositifs=[DispositifFactory(code="autre", nom="Autre dispositif")],
+    )
+    client.force_login(programme.ts_adaff)
+    choix = client.get(reverse("dossiers:liste")).context["filtre"].form.fields["bailleur"].queryset
+    assert programme.habitat in choix and autre not in choix
