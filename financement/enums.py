@@ -7,8 +7,8 @@ class StatutPart(models.TextChoices):
 
 
 class TypeLigne(models.TextChoices):
-    POSTE_ADAFF = "poste_adaff", "Travailleur social ADAFF (1 ETP)"
-    TISF = "tisf", "Interventions TISF (AFC)"
+    POSTE_ADAFF = "poste_adaff", "Poste de travailleur social référent (ETP)"
+    TISF = "tisf", "Interventions TISF"
     IML = "iml", "Intermédiation locative"
     AUTRE = "autre", "Autres dépenses"
 

@@ -159,8 +159,8 @@ class Partenaire(models.TextChoices):
     (CNIL). The association that runs the support is the programme itself: no consent to share."""
 
     BAILLEUR = "bailleur", "Bailleur (CESF, chargé·e d’attribution)"
-    IML = "iml", "Partenaire IML (HDM)"
-    TISF = "tisf", "Service TISF (AFC)"
+    IML = "iml", "Partenaire IML"
+    TISF = "tisf", "Service TISF"
     FINANCEURS = "financeurs", "Financeurs (validation de l’entrée)"
 
 

@@ -233,11 +233,11 @@ def effets_retrait(consentement) -> list[str]:
             "d’expulsion) : il relève du rôle du bailleur, pas du consentement.",
         ],
         Partenaire.IML: [
-            "Les travailleurs sociaux du partenaire IML (HDM) n’auront plus accès au dossier du "
+            "Les travailleurs sociaux du partenaire IML n’auront plus accès au dossier du "
             "ménage, dès leur prochaine page ouverte, même s’ils interviennent auprès de lui.",
         ],
         Partenaire.TISF: [
-            "Les TISF (AFC) n’auront plus accès au dossier du ménage, dès leur prochaine page "
+            "Les TISF n’auront plus accès au dossier du ménage, dès leur prochaine page "
             "ouverte, même si elles interviennent auprès de lui.",
         ],
         Partenaire.FINANCEURS: [

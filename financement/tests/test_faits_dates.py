@@ -505,7 +505,7 @@ CHIFFRES_2025 = [
     # The single TISF intervention and its 2 hours, apart from the social workers' time.
     (
         "Contacts avec les ménages",
-        "Interventions et heures TISF (AFC, ligne budgétaire distincte)",
+        "Interventions et heures TISF (ligne budgétaire distincte)",
         "< 3 < 3",
         [("Contacts", "Interventions TISF", "< 3"), ("Contacts", "Heures TISF", "< 3")],
     ),
@@ -550,7 +550,7 @@ AVEC_2024 = [
     # B's TISF intervention of 2025 (2 hours); none in 2024.
     (
         "Contacts avec les ménages",
-        "Interventions et heures TISF (AFC, ligne budgétaire distincte)",
+        "Interventions et heures TISF (ligne budgétaire distincte)",
         "< 3 < 3 0 0 h",
     ),
 ]

@@ -54,7 +54,7 @@ def test_funder_report_pdf_shows_the_golden_figures_without_names(
         "Temps passé auprès des ménages 3 h",
         "Heures TISF < 3",
         "Visite à domicile < 3 < 3",
-        "Interventions et heures TISF (AFC, ligne budgétaire distincte) < 3 < 3",
+        "Interventions et heures TISF (ligne budgétaire distincte) < 3 < 3",
         "Personne seule < 3 Parent seul avec enfants < 3 Couple sans enfant < 3",
         "Logements mobilisés par bailleur",
         "SIAO 3",

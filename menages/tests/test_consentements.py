@@ -312,4 +312,4 @@ def test_right_of_access_export_lists_the_consents_and_withdrawals(client, progr
     _retirer(client, programme, menage, Partenaire.IML)
     texte = pdf_remis(client, menage, referent=programme.ts_adaff, dpo=dpo_de(programme.adaff))
     assert "Vos consentements au partage" in texte
-    assert "Partenaire IML (HDM)" in texte and timezone.localdate().strftime("%d/%m/%Y") in texte
+    assert "Partenaire IML" in texte and timezone.localdate().strftime("%d/%m/%Y") in texte
