@@ -122,13 +122,19 @@ def export(request, pk, format):
     debut, fin = form.periode()
     i = secret_statistique.masquer_indicateurs(indicators.calculer(dispositif, debut, fin))
     nom = f"indicateurs-{dispositif.code}-{debut:%Y%m%d}-{fin:%Y%m%d}"
-    if format == "csv":
-        response = HttpResponse(exports.en_csv(i), content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse(
-            exports.en_xlsx(i),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
+    contenu = exports.en_csv(i) if format == "csv" else exports.en_xlsx(i)
+    return _telechargement(contenu, nom, format)
+
+
+TYPES_EXPORT = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def _telechargement(contenu, nom, format):
+    """A CSV or XLSX export as an attachment named `nom.format`."""
+    response = HttpResponse(contenu, content_type=TYPES_EXPORT[format])
     response["Content-Disposition"] = f'attachment; filename="{nom}.{format}"'
     return response
 
@@ -280,14 +286,10 @@ def consolide_export(request, format):
         return _page_consolide(request, form, tableau, status=400)
     nom = f"chiffres-consolides-{tableau.periode.debut:%Y%m%d}-{tableau.periode.fin:%Y%m%d}"
     if format == "csv":
-        response = HttpResponse(exports.consolidation_en_csv(tableau), content_type="text/csv; charset=utf-8")
+        contenu = exports.consolidation_en_csv(tableau)
     else:
-        response = HttpResponse(
-            exports.consolidation_en_xlsx(tableau),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    response["Content-Disposition"] = f'attachment; filename="{nom}.{format}"'
-    return response
+        contenu = exports.consolidation_en_xlsx(tableau)
+    return _telechargement(contenu, nom, format)
 
 
 # The administrators' pages: the convention, its financing plan and budget lines, for the
