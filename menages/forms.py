@@ -6,7 +6,7 @@ from django.forms import inlineformset_factory
 from comptes.confidentialite import peut_lire, retirer_choix_du_niveau
 from comptes.enums import Confidentialite, TypeOrganisation
 from comptes.formats import ConfirmationMontantsMixin, MontantField
-from comptes.models import Commune, Dispositif, Organisation
+from comptes.models import Commune, Organisation
 from menages.enums import (
     DecisionFinanceur,
     DomaineDiagnostic,
@@ -70,23 +70,12 @@ class MenageForm(forms.ModelForm):
             "telephone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
         }
 
-    def __init__(self, *args, dispositif=None, dispositifs=None, user, **kwargs):
-        """`dispositif`: the household's programme. `dispositifs` (creation only): the active
-        programmes the user's organisation takes part in; with several, the form asks which one."""
+    def __init__(self, *args, dispositif, user, **kwargs):
+        """`dispositif`: the household's programme (on creation, the user's current programme)."""
         super().__init__(*args, **kwargs)
-        dispositifs = list(dispositifs or [dispositif])
-        self.dispositifs = dispositifs
-        if len(dispositifs) > 1:
-            self.fields["dispositif"] = forms.ModelChoiceField(
-                label="Programme",
-                queryset=Dispositif.objects.filter(pk__in=[d.pk for d in dispositifs]).order_by("nom"),
-                empty_label="Choisissez le programme",
-                help_text="Le ménage est suivi dans ce programme : sa référence en dépend.",
-            )
-            self.order_fields(["dispositif"])
         self.fields["bailleur"].queryset = Organisation.objects.filter(
-            type=TypeOrganisation.BAILLEUR, dispositifs__in=dispositifs
-        ).distinct()
+            type=TypeOrganisation.BAILLEUR, dispositifs=dispositif
+        )
         self.fields["commune"].queryset = Commune.objects.all()
         if self.instance.pk:
             self.fields["problemes"].initial = [p.code for p in self.instance.problemes.all()]
@@ -112,9 +101,6 @@ class MenageForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        programme, bailleur = cleaned.get("dispositif"), cleaned.get("bailleur")
-        if programme and bailleur and not bailleur.dispositifs.filter(pk=programme.pk).exists():
-            self.add_error("bailleur", f"Ce bailleur ne prend pas part au programme {programme.nom}.")
         if cleaned.get("consentement_bailleur") and not (cleaned.get("version_notice") or "").strip():
             self.add_error("version_notice", "Indiquez la version de la notice remise au ménage.")
         return cleaned

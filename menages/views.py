@@ -100,13 +100,12 @@ def creer(request):
     require_perm(request.user, "menages.creer_menage")
     # The household is created in the current programme (chosen in the header), by anyone,
     # administrators included.
-    dispositifs = list(dispositifs_de(request.user).order_by("nom"))
-    if not dispositifs:
+    dispositif = dispositifs_de(request.user).order_by("nom").first()
+    if dispositif is None:
         raise PermissionDenied
-    form = MenageForm(request.POST or None, dispositifs=dispositifs, user=request.user)
+    form = MenageForm(request.POST or None, dispositif=dispositif, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        dispositif = data.pop("dispositif", None) or dispositifs[0]
         problemes = data.pop("problemes")
         version_notice = data.pop("version_notice", "")
         consentement_bailleur = data.pop("consentement_bailleur", False)
