@@ -4,12 +4,18 @@ Households, members, support episodes, contacts, committees, and the tenant file
 tenants (rent balances month by month over up to three years, complaints, caretakers' reports,
 repayment plans, FSL aid, a few eviction procedures).
 
+`--dispositifs 2` splits the households and contacts evenly between the demo's two programmes
+(Aude, then Pyrénées-Orientales), as several programmes of the national call on one instance: each
+programme's households have its landlords, its association's social workers, its committee's
+decisions and references of its own prefix. The default (1) puts everything in the Aude programme.
+
 Bulk inserts (no per-row signal, so no audit entry: this is synthetic data), deterministic, on top
 of the demo data set. Refused outside demo mode, like seed_demo."""
 
 import datetime
 import random
 import time
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
@@ -28,7 +34,7 @@ from accompagnement.enums import (
     TypeContact,
 )
 from accompagnement.models import Accompagnement, ChangementNiveau, Contact, Objectif
-from comites.enums import Decision, TypeInstance, TypePoint
+from comites.enums import Decision, RoleMembre, TypeInstance, TypePoint
 from comites.models import Instance, PointOrdreDuJour
 from comptes.enums import CodeNiveau, Role, TypeOrganisation
 from comptes.models import AttributionRole, Commune, Dispositif, Organisation, Utilisateur
@@ -104,28 +110,100 @@ TEXTES_RECLAMATION = {
 }
 
 
+@dataclass(frozen=True)
+class Programme:
+    """What the data set at scale needs to know of one of the demo's programmes; the rest (its
+    landlords, their CESF and caretakers, its committee and chair, its administrator) is read from
+    the demo's organisations, roles and committee members."""
+
+    code: str  # the Dispositif's code
+    prefixe: str  # of the references: none may start with another programme's (`startswith` filters)
+    travailleur_social: str  # the programme's social worker: the synthetic ones join her association
+    prefixe_ts: str  # username prefix of the synthetic social workers, followed by their number
+    nom_ts: str  # their last name, followed by their number
+    communes: list  # (nom, code INSEE, code postal) of the programme's towns
+
+
+PROGRAMMES = [
+    Programme(
+        code=comptes_demo.DISPOSITIF["code"],
+        prefixe="ECH-",
+        travailleur_social="ts.adaff",
+        prefixe_ts="ts.echelle.",
+        nom_ts="Échelle",
+        communes=comptes_demo.COMMUNES,
+    ),
+    Programme(
+        code=comptes_demo.DISPOSITIF_PO["code"],
+        prefixe="ECHPO-",
+        travailleur_social="ts.araf",
+        prefixe_ts="ts.echelle.po.",
+        nom_ts="Échelle PO",
+        communes=comptes_demo.COMMUNES_PO,
+    ),
+]
+
+
+def part(total: int, k: int, parts: int) -> int:
+    """The k-th of `parts` even shares of `total` (the first ones take the remainder)."""
+    return total // parts + (1 if k < total % parts else 0)
+
+
+def personnel(bailleurs, role) -> dict:
+    """The first account (by username) with `role` at each landlord of `bailleurs`, by its id."""
+    comptes = Utilisateur.objects.filter(organisation__in=bailleurs, attributions_roles__role=role)
+    premiers = {}
+    for user in comptes.order_by("username"):
+        premiers.setdefault(user.organisation_id, user)
+    return premiers
+
+
 class Command(BaseCommand):
     help = "Builds a large synthetic data set (households, members, contacts, committees) for benchmarks."
 
     def add_arguments(self, parser):
         parser.add_argument("--menages", type=int, default=10000)
         parser.add_argument("--contacts", type=int, default=500000, help="Total number of contacts.")
+        parser.add_argument(
+            "--dispositifs",
+            type=int,
+            default=1,
+            help=f"Programmes sharing the households and contacts evenly (1 to {len(PROGRAMMES)}; 1: Aude only).",
+        )
 
-    def handle(self, *args, menages, contacts, **options):
+    def handle(self, *args, menages, contacts, dispositifs=1, **options):
         if not settings.DEMO_MODE:
             raise CommandError("seed_scale ne s’exécute qu’en mode démonstration (DEMO_MODE=1).")
+        if not 1 <= dispositifs <= len(PROGRAMMES):
+            raise CommandError(
+                f"--dispositifs vaut de 1 à {len(PROGRAMMES)} : la démonstration n’a que {len(PROGRAMMES)} "
+                f"dispositifs ({', '.join(p.code for p in PROGRAMMES)})."
+            )
         start = time.monotonic()
         call_command("seed_demo", stdout=self.stdout)
-        dispositif = Dispositif.objects.get(code="asea-aude")
-        if Menage.objects.filter(reference__startswith="ECH-").exists():
+        programmes = PROGRAMMES[:dispositifs]
+        presents = [
+            p.code for p in programmes if Menage.objects.filter(reference__startswith=p.prefixe).exists()
+        ]
+        if len(presents) == len(programmes):
             self.stdout.write("Jeu de données à l’échelle déjà présent.")
             return
-        rng = random.Random(10000)  # noqa: S311 (synthetic data)
+        if presents:
+            raise CommandError(
+                f"Jeu de données à l’échelle déjà présent dans une partie des dispositifs seulement "
+                f"({', '.join(presents)}) : le construire sur une base neuve."
+            )
         with transaction.atomic():
-            ids = self._menages(dispositif, menages, rng)
-            self._suivi(ids, contacts, rng)
-            self._comites(dispositif, ids, rng)
-            self._dossiers_locatifs(dispositif, rng)
+            for k, programme in enumerate(programmes):
+                # One generator per programme: a programme's data do not depend on the others'.
+                rng = random.Random(10000 + k)  # noqa: S311 (synthetic data)
+                dispositif = Dispositif.objects.get(code=programme.code)
+                ids = self._menages(programme, dispositif, part(menages, k, dispositifs), rng)
+                self._suivi(programme, dispositif, ids, part(contacts, k, dispositifs), rng)
+                self._comites(programme, dispositif, ids, rng)
+                self._dossiers_locatifs(programme, dispositif, rng)
+            # bulk_create sends no signal: the monthly arrears totals are computed once, at the end.
+            impayes.recalculer()
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 # Fresh statistics for the planner, and the visibility map that index-only scans
@@ -133,17 +211,22 @@ class Command(BaseCommand):
                 # until autovacuum passes (never, on a server where it is off). VACUUM cannot run
                 # in a transaction (a test's): statistics only, then.
                 cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)")
+        ou = (
+            "dans le dispositif de l’Aude"
+            if dispositifs == 1
+            else f"répartis entre {dispositifs} dispositifs"
+        )
         self.stdout.write(
             self.style.SUCCESS(
-                f"{menages} ménages et {contacts} contacts en {time.monotonic() - start:.0f} s."
+                f"{menages} ménages et {contacts} contacts {ou} en {time.monotonic() - start:.0f} s."
             )
         )
 
-    def _menages(self, dispositif, n, rng):
+    def _menages(self, programme, dispositif, n, rng):
         # The landlords and towns of this programme (the demo's second programme has its own).
         bailleurs = list(Organisation.objects.filter(type=TypeOrganisation.BAILLEUR, dispositifs=dispositif))
         communes = list(
-            Commune.objects.filter(code_insee__in=[insee for _nom, insee, _cp in comptes_demo.COMMUNES])
+            Commune.objects.filter(code_insee__in=[insee for _nom, insee, _cp in programme.communes])
         )
         today = timezone.localdate()
         etats = [EtatParcours.ACCOMPAGNEMENT] * 5 + [EtatParcours.CLOS] * 3 + [
@@ -156,7 +239,7 @@ class Command(BaseCommand):
             rows.append(
                 Menage(
                     dispositif=dispositif,
-                    reference=f"ECH-{i + 1:06d}",
+                    reference=f"{programme.prefixe}{i + 1:06d}",
                     nom=nom,
                     nom_recherche=normalize(nom),
                     bailleur=bailleurs[i % len(bailleurs)],
@@ -184,7 +267,7 @@ class Command(BaseCommand):
             batch_size=BATCH,
         )
         menages = list(
-            Menage.objects.filter(reference__startswith="ECH-").values_list(
+            Menage.objects.filter(reference__startswith=programme.prefixe).values_list(
                 "pk", "date_saisine", "etat", "nom"
             )
         )
@@ -205,44 +288,46 @@ class Command(BaseCommand):
                 evenements.append(EvenementParcours(menage_id=pk, numero_parcours=1, etat_avant=EtatParcours.SAISINE, etat_apres=etat,
                                                     date=timezone.make_aware(datetime.datetime.combine(saisine + datetime.timedelta(days=20), datetime.time(9)))))  # fmt: skip
         Membre.objects.bulk_create(membres, batch_size=BATCH)
-        Menage.objects.filter(reference__startswith="ECH-").rafraichir_recherche()
+        Menage.objects.filter(reference__startswith=programme.prefixe).rafraichir_recherche()
         Ressource.objects.bulk_create(ressources, batch_size=BATCH)
         EvenementParcours.objects.bulk_create(evenements, batch_size=BATCH)
         return menages
 
-    def _travailleurs_sociaux(self, n):
-        """ts.adaff and enough synthetic social workers of the same association for `n` households."""
-        ts = Utilisateur.objects.get(username="ts.adaff")
+    def _travailleurs_sociaux(self, programme, n):
+        """The programme's social worker and enough synthetic social workers of the same
+        association for `n` households."""
+        ts = Utilisateur.objects.get(username=programme.travailleur_social)
         nombre = max(1, n // MENAGES_PAR_TS)
+        noms = [f"{programme.prefixe_ts}{k:03d}" for k in range(1, nombre)]
         Utilisateur.objects.bulk_create(
             [
                 Utilisateur(
-                    username=f"ts.echelle.{k:03d}",
+                    username=nom,
                     first_name=PRENOMS[k % len(PRENOMS)],
-                    last_name=f"Échelle {k:03d}",
+                    last_name=f"{programme.nom_ts} {k:03d}",
                     organisation_id=ts.organisation_id,
                     est_demo=True,
                     password=make_password(None),
                 )  # fmt: skip
-                for k in range(1, nombre)
+                for k, nom in enumerate(noms, start=1)
             ],
             batch_size=BATCH,
         )
-        autres = list(Utilisateur.objects.filter(username__startswith="ts.echelle.").order_by("username"))
+        # By name, not by prefix: the Aude workers' prefix starts the other programme's.
+        autres = list(Utilisateur.objects.filter(username__in=noms).order_by("username"))
         AttributionRole.objects.bulk_create(
             [AttributionRole(utilisateur=u, role=Role.TRAVAILLEUR_SOCIAL) for u in autres], batch_size=BATCH
         )
         return [ts, *autres]
 
-    def _suivi(self, menages, total_contacts, rng):
-        travailleurs = self._travailleurs_sociaux(len(menages))
+    def _suivi(self, programme, dispositif, menages, total_contacts, rng):
+        travailleurs = self._travailleurs_sociaux(programme, len(menages))
         referent_of = {pk: travailleurs[i % len(travailleurs)] for i, (pk, *_rest) in enumerate(menages)}
-        cesf = {
-            o: Utilisateur.objects.get(username=u)
-            for o, u in (("Habitat Audois", "cesf.habitat"), ("ALOGEA", "cesf.alogea"))
-        }
+        cesf = personnel(
+            Organisation.objects.filter(type=TypeOrganisation.BAILLEUR, dispositifs=dispositif), Role.CESF
+        )
         bailleur_of = dict(
-            Menage.objects.filter(reference__startswith="ECH-").values_list("pk", "bailleur__sigle")
+            Menage.objects.filter(reference__startswith=programme.prefixe).values_list("pk", "bailleur_id")
         )
         intervenants, episodes = [], []
         for pk, saisine, etat, _nom in menages:
@@ -280,7 +365,7 @@ class Command(BaseCommand):
         Intervenant.objects.bulk_create(intervenants, batch_size=BATCH)
         Accompagnement.objects.bulk_create(episodes, batch_size=BATCH)
         episodes = list(
-            Accompagnement.objects.filter(menage__reference__startswith="ECH-").values_list(
+            Accompagnement.objects.filter(menage__reference__startswith=programme.prefixe).values_list(
                 "pk", "menage_id", "date_debut", "niveau"
             )
         )
@@ -308,7 +393,7 @@ class Command(BaseCommand):
         today = timezone.localdate()
         acces = set(
             Menage.objects.filter(
-                reference__startswith="ECH-", problematique=Problematique.ACCES
+                reference__startswith=programme.prefixe, problematique=Problematique.ACCES
             ).values_list("pk", flat=True)
         )
         Bail.objects.bulk_create(
@@ -334,7 +419,7 @@ class Command(BaseCommand):
                     batch = []
         Contact.objects.bulk_create(batch)
 
-    def _dossiers_locatifs(self, dispositif, rng):
+    def _dossiers_locatifs(self, programme, dispositif, rng):
         """The tenant files of the social tenants (households housed by a landlord): a rent balance
         every month since six months before the referral (three years at most), mostly up to date,
         some with arrears that come and go, a few that keep growing; complaints and caretakers'
@@ -342,14 +427,11 @@ class Command(BaseCommand):
         threshold; an eviction procedure for a few of the heaviest."""
         from dateutil.relativedelta import relativedelta
 
-        cesf = dict(
-            Utilisateur.objects.filter(username__startswith="cesf.").values_list("organisation_id", "pk")
-        )
-        gardiens = dict(
-            Utilisateur.objects.filter(username__startswith="gardien.").values_list("organisation_id", "pk")
-        )
+        bailleurs = Organisation.objects.filter(type=TypeOrganisation.BAILLEUR, dispositifs=dispositif)
+        cesf = {o: u.pk for o, u in personnel(bailleurs, Role.CESF).items()}
+        gardiens = {o: u.pk for o, u in personnel(bailleurs, Role.GARDIEN).items()}
         locataires = Menage.objects.filter(
-            reference__startswith="ECH-", situation_logement=SituationLogement.LOCATAIRE_SOCIAL
+            reference__startswith=programme.prefixe, situation_logement=SituationLogement.LOCATAIRE_SOCIAL
         ).values_list("pk", "bailleur_id", "date_saisine")
         today = timezone.localdate()
         courant = today.replace(day=1)
@@ -419,10 +501,8 @@ class Command(BaseCommand):
             (PlanApurement, plans), (AideFsl, aides), (EtapeExpulsion, etapes),
         ):  # fmt: skip
             model.objects.bulk_create(rows, batch_size=BATCH)
-        # bulk_create sends no signal: the monthly arrears totals are computed once, at the end.
-        impayes.recalculer()
 
-    def _comites(self, dispositif, menages, rng):
+    def _comites(self, programme, dispositif, menages, rng):
         """The committee's decisions behind the levels: each episode starts by the validation of the
         last session held on or before its start, and ends by a « mettre fin » decision of the last
         session held before its end (after its start). An episode that began before the first
@@ -434,7 +514,7 @@ class Command(BaseCommand):
         # The decisions go to the sessions held (settled by seed_demo).
         tenues = seed_seances(instance=instance)
         jours = [timezone.localtime(s.date).date() for s in tenues]
-        president = Utilisateur.objects.get(username="comite.cg")
+        president = instance.membres.get(role=RoleMembre.PRESIDENT).utilisateur
 
         def tenue_au(jour):
             """The last session held on or before `jour`, and its day."""
@@ -442,7 +522,7 @@ class Command(BaseCommand):
             return (tenues[k - 1], jours[k - 1]) if k else (None, None)
 
         episodes = list(
-            Accompagnement.objects.filter(menage__reference__startswith="ECH-").values_list(
+            Accompagnement.objects.filter(menage__reference__startswith=programme.prefixe).values_list(
                 "pk", "menage_id", "niveau", "date_debut", "date_fin"
             )
         )
@@ -498,7 +578,14 @@ class Command(BaseCommand):
         PointOrdreDuJour.objects.bulk_create(points, batch_size=BATCH)
         decision_of = {(p.menage_id, p.decision): p.pk for p in points}
         aujourdhui = timezone.localdate()
-        administrateur = Utilisateur.objects.get(username="admin")
+        # The programme's administrator (of an organisation taking part in it) signs the corrections.
+        administrateur = (
+            Utilisateur.objects.filter(
+                organisation__dispositifs=dispositif, attributions_roles__role=Role.ADMINISTRATEUR
+            )
+            .order_by("username")
+            .first()
+        )
         ChangementNiveau.objects.bulk_create(
             [
                 ChangementNiveau(
@@ -520,7 +607,8 @@ class Command(BaseCommand):
         Menage.objects.filter(pk__in=list(relais)).update(niveau=CodeNiveau.RELAIS_SORTANT)
         entrees = list(
             ChangementNiveau.objects.filter(
-                accompagnement__menage__reference__startswith="ECH-", origine=OrigineChangementNiveau.ENTREE
+                accompagnement__menage__reference__startswith=programme.prefixe,
+                origine=OrigineChangementNiveau.ENTREE,
             ).values_list("pk", "accompagnement__menage_id")
         )
         ChangementNiveau.objects.bulk_update(
@@ -546,5 +634,5 @@ class Command(BaseCommand):
             batch_size=BATCH,
         )
         Accompagnement.objects.filter(
-            menage__reference__startswith="ECH-", date_fin__isnull=False, decision_fin__isnull=True
+            menage__reference__startswith=programme.prefixe, date_fin__isnull=False, decision_fin__isnull=True
         ).update(correction_fin="Reprise des données : fin antérieure à un comité de suivi tenu.")
