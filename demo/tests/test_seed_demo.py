@@ -1,5 +1,6 @@
 import pytest
 from django.core.management import CommandError, call_command
+from django.db.models import F
 from django.test import override_settings
 from django.utils import timezone
 
@@ -7,11 +8,12 @@ from accompagnement.enums import OrigineChangementNiveau
 from accompagnement.models import Accompagnement, ChangementNiveau
 from comites import services
 from comites.calendrier import est_jour_ouvre
-from comites.enums import StatutSeance
+from comites.enums import RoleMembre, StatutSeance, TypeInstance
 from comites.models import Instance, PointOrdreDuJour, Seance
-from comptes.models import Organisation, Utilisateur
+from comptes.models import Dispositif, Organisation, Utilisateur
 from demo import comptes as demo
-from menages.models import Menage
+from logements.models import SoldeLocatif
+from menages.models import Intervenant, Menage
 
 
 def test_seed_demo_is_idempotent_and_creates_one_account_per_role(db):
@@ -124,6 +126,58 @@ def test_every_scale_level_comes_from_a_decision_or_an_administrators_correction
     # The households in exit relay are at that level, as their episodes.
     relais = Menage.objects.filter(reference__startswith="ECH-", etat="relais_sortant")
     assert relais.exists() and not relais.exclude(niveau="relais_sortant").exists()
+    # By default every household is in the Aude programme.
+    assert Menage.objects.filter(reference__startswith="ECH-").count() == 60
+    assert (
+        not Menage.objects.filter(reference__startswith="ECH-").exclude(dispositif__code="asea-aude").exists()
+    )
+    assert not Menage.objects.filter(reference__startswith="ECHPO-").exists()
+    # A second programme is not added to a data set built for one, nor a third asked for.
+    with pytest.raises(CommandError, match="une partie des dispositifs"):
+        call_command("seed_scale", menages=60, contacts=60, dispositifs=2)
+    with pytest.raises(CommandError, match="de 1 à 2"):
+        call_command("seed_scale", menages=60, contacts=60, dispositifs=3)
+    assert not Menage.objects.filter(reference__startswith="ECHPO-").exists()
+
+
+def test_scale_data_on_two_programmes_keeps_each_households_within_its_programme(db):
+    call_command("seed_scale", menages=40, contacts=200, dispositifs=2)
+    programmes = [("ECH-", "asea-aude", "ts.adaff", "ts.araf"), ("ECHPO-", "asea-po", "ts.araf", "ts.adaff")]
+    for prefixe, code, ts, ts_autre in programmes:
+        dispositif = Dispositif.objects.get(code=code)
+        menages = Menage.objects.filter(reference__startswith=prefixe)
+        assert menages.count() == 20
+        assert not menages.exclude(dispositif=dispositif).exists()
+        assert not menages.exclude(bailleur__dispositifs=dispositif).exists()
+        # Referents of the programme's association, CESF of the household's landlord.
+        intervenants = Intervenant.objects.filter(menage__in=menages)
+        referents = intervenants.filter(type="referent")
+        assert referents.count() == 20
+        assert not referents.exclude(organisation=Utilisateur.objects.get(username=ts).organisation).exists()
+        cesf = intervenants.filter(type="cesf")
+        assert cesf.exists() and not cesf.exclude(organisation=F("menage__bailleur")).exists()
+        # The decisions are the programme's committee's, taken by its chair.
+        instance = Instance.objects.get(dispositif=dispositif, type=TypeInstance.COMITE_SUIVI)
+        president = instance.membres.get(role=RoleMembre.PRESIDENT).utilisateur
+        points = PointOrdreDuJour.objects.filter(menage__in=menages)
+        assert set(points.values_list("seance__instance", "decide_par").order_by().distinct()) == {
+            (instance.pk, president.pk)
+        }
+        # The tenant files are kept by the landlord's staff.
+        soldes = SoldeLocatif.objects.filter(menage__in=menages)
+        assert soldes.exists() and not soldes.exclude(auteur__organisation=F("menage__bailleur")).exists()
+        # The programme's social worker opens its households; the other programme's does not.
+        menage = menages.first()
+        assert Menage.objects.visible_to(Utilisateur.objects.get(username=ts)).filter(pk=menage.pk).exists()
+        assert (
+            not Menage.objects.visible_to(Utilisateur.objects.get(username=ts_autre))
+            .filter(pk=menage.pk)
+            .exists()
+        )
+    assert_every_level_comes_from_a_decision_or_a_correction(decisions_seulement=False)
+    nombre = Menage.objects.count()
+    call_command("seed_scale", menages=40, contacts=200, dispositifs=2)  # already there: nothing done
+    assert Menage.objects.count() == nombre
 
 
 def test_the_next_session_shows_a_referents_summary(db):
