@@ -9,7 +9,7 @@ PYTHON ?= $(shell for p in python3.12 python3.13 python3.14 python3 python; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
 	&& { echo $$p; break; }; done)
 
-.PHONY: run test lint format install dirs migrate demo clean check-python bench charge pannes
+.PHONY: run test lint format install dirs migrate demo clean check-python bench bench-50000 charge pannes
 
 check-python:
 	@test -n "$(PYTHON)" || { echo "Python 3.12 ou plus récent est nécessaire." >&2; exit 1; }
@@ -84,6 +84,34 @@ bench: install dirs
 			$(BIN)/python bench/rapport.py var/bench/mesures-100.json var/bench/mesures-10000.json var/bench/rapport \
 				&& exit $$crawl; \
 		fi
+
+# The crawl at 50,000 households, several programmes of the national call on one instance (issue
+# #21): asea_bench_50000 (created and seeded once) holds 25,000 households in each of the demo's two
+# programmes (`seed_scale --dispositifs 2`) with 1,000,000 contacts: about 20 per household, not
+# 50 as at 10,000 (what grows here is the number of households, not each one's history; 20 keep the
+# load time and the database size within reach). Then the crawl of every page each demo role of
+# both programmes reaches by links (`bench_crawl --dispositifs 2`), at most BENCH_50000_OBJECTIF
+# times the floor page. Fails if a crawled page misses its target. When `make bench` has run, its
+# report (var/bench/rapport.{md,json}) is written again with the worst pages at 50,000 after those
+# at 10,000.
+BENCH_50000_OBJECTIF ?= 4
+bench-50000: install dirs
+	mkdir -p var/bench
+	psql "$(BENCH_PG)/postgres" -tAc "SELECT 1 FROM pg_database WHERE datname='asea_bench_50000'" | grep -q 1 \
+		|| psql "$(BENCH_PG)/postgres" -qc "CREATE DATABASE asea_bench_50000"
+	rm -f var/bench/parcours-50000.json
+	export DATABASE_URL="$(BENCH_PG)/asea_bench_50000" DJANGO_SETTINGS_MODULE=config.settings.dev DEBUG=0; \
+		$(BIN)/python manage.py migrate --noinput -v0 \
+		&& $(BIN)/python manage.py seed_scale --menages 50000 --dispositifs 2 --contacts 1000000 || exit 1; \
+		$(BIN)/python manage.py bench_crawl --objectif $(BENCH_50000_OBJECTIF) --dispositifs 2 \
+			--sortie var/bench/parcours-50000.json; \
+		crawl=$$?; \
+		if test -s var/bench/mesures-100.json -a -s var/bench/mesures-10000.json -a -s var/bench/parcours-50000.json; then \
+			$(BIN)/python bench/rapport.py var/bench/mesures-100.json var/bench/mesures-10000.json var/bench/rapport \
+				$$(test -s var/bench/parcours-10000.json && echo var/bench/parcours-10000.json) \
+				var/bench/parcours-50000.json; \
+		fi; \
+		exit $$crawl
 
 # Load test: gunicorn on loopback with the 10,000-household data set (make bench builds it), then
 # 30 simulated users for 2 minutes. Then charge/verifier.py prints each page's p95 against its

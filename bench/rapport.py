@@ -3,8 +3,9 @@
 Targets (issue «Proof at scale»): each key page's p95 within 4 times the floor's and within 1.5
 times its own p95 at 100 households; every SQL query under 20 ms.
 
-With a fourth argument, the crawl's result (`manage.py bench_crawl --sortie`): the worst pages of
-each role are added to the report, which fails when the crawl missed its target."""
+With further arguments, crawl results (`manage.py bench_crawl --sortie`: at 10,000 households by
+`make bench`, at 50,000 by `make bench-50000`): the worst pages of each role are added to the report,
+one section per crawl, and the report fails when a crawl missed its target."""
 
 import json
 import sys
@@ -15,9 +16,10 @@ PIRES_PAR_ROLE = 5
 
 def section_crawl(crawl: dict) -> list[str]:
     """Markdown lines: the verdict, then the worst pages of each role with their query counts."""
+    echelle = f" à {crawl['menages']} ménages" if "menages" in crawl else ""
     md = [
         "",
-        f"## Pages atteintes par les liens de chaque rôle ({crawl['pages_mesurees']} pages)",
+        f"## Pages atteintes par les liens de chaque rôle{echelle} ({crawl['pages_mesurees']} pages)",
         "",
         f"Médiane de chaque page rapportée à la médiane du plancher, mesurées en alternance ; "
         f"objectif : au plus {crawl['objectif']:g} fois le plancher. Ratio maximal : {crawl['ratio_max']:.2f} "
@@ -37,7 +39,7 @@ def section_crawl(crawl: dict) -> list[str]:
     return md
 
 
-def main(petit: str, grand: str, sortie: str, crawl: str | None = None) -> int:
+def main(petit: str, grand: str, sortie: str, *crawls: str) -> int:
     a, b = json.loads(Path(petit).read_text()), json.loads(Path(grand).read_text())
     plancher = b["pages"]["plancher"]["p95_ms"]
     lignes, rapport, ok = [], {"menages": [a["menages"], b["menages"]], "pages": {}}, True
@@ -62,11 +64,12 @@ def main(petit: str, grand: str, sortie: str, crawl: str | None = None) -> int:
         "|---|---|---|---|---|---|---|---|---|",
         *lignes,
     ]
-    if crawl:
-        resultat = json.loads(Path(crawl).read_text())
+    resultats = [json.loads(Path(crawl).read_text()) for crawl in crawls]
+    for resultat in resultats:
         md += section_crawl(resultat)
-        rapport["parcours"] = resultat
         ok &= resultat["objectif_atteint"]
+    if resultats:
+        rapport["parcours"] = resultats
     Path(sortie).with_suffix(".md").write_text("\n".join(md) + "\n")
     Path(sortie).with_suffix(".json").write_text(json.dumps(rapport, indent=2, ensure_ascii=False))
     print("\n".join(md))
@@ -74,4 +77,4 @@ def main(petit: str, grand: str, sortie: str, crawl: str | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(*sys.argv[1:5]))
+    sys.exit(main(*sys.argv[1:]))

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from demo.crawl import DOWNLOAD_SUFFIXES, classify, crawl_role, verdict
+from menages.models import Menage
 from tests.support.demo import charger_demo
 
 
@@ -86,6 +87,13 @@ def test_verdict_and_command_fail_above_the_target_after_writing_the_result(demo
     assert admin["pages"][0]["requetes"] > 0
     assert not [p for p in admin["pages"] if p["url"].startswith("/administration/")]
     assert admin["ignores"]["exclu"]["exemples"] == ["/administration/"]
+    # Both programmes' accounts with --dispositifs 2 (the crawl at 50,000 households).
+    call_command("bench_crawl", objectif=1000, dispositifs=2, repetitions=1, max_pages=1, sortie=str(sortie))
+    resultat = json.loads(sortie.read_text())
+    assert {"ts.adaff", "comite.cg", "ts.araf", "comite.dep66", "admin.araf"} <= set(resultat["roles"])
+    assert resultat["menages"] == Menage.objects.count()
+    with pytest.raises(CommandError, match="--dispositifs"):
+        call_command("bench_crawl", objectif=1000, dispositifs=3)
 
 
 def test_report_adds_the_worst_pages_per_role_and_fails_with_the_crawl(tmp_path):
@@ -112,10 +120,21 @@ def test_report_adds_the_worst_pages_per_role_and_fails_with_the_crawl(tmp_path)
     md = (tmp_path / "rapport.md").read_text()
     assert "| ts.adaff | `/menages/7/` | dossiers:detail | 70.0 | 10.0 | 7.00 | 27 |" in md
     assert "/menages/3/" in md and "/menages/2/" not in md  # the five worst only
-    assert json.loads((tmp_path / "rapport.json").read_text())["parcours"]["ratio_max"] == 7.0
+    assert json.loads((tmp_path / "rapport.json").read_text())["parcours"][0]["ratio_max"] == 7.0
 
     (tmp_path / "parcours.json").write_text(
         json.dumps(parcours | {"objectif": 8.0, "objectif_atteint": True})
     )
     assert rapport.main(*args, str(tmp_path / "parcours.json")) == 0
     assert rapport.main(*args) == 0
+    # A crawl at another scale adds its own section; one missed target fails the report.
+    (tmp_path / "parcours-50000.json").write_text(
+        json.dumps(parcours | {"menages": 50000, "objectif": 4.0, "objectif_atteint": False})
+    )
+    assert rapport.main(*args, str(tmp_path / "parcours.json"), str(tmp_path / "parcours-50000.json")) == 1
+    md = (tmp_path / "rapport.md").read_text()
+    assert md.count("## Pages atteintes") == 2 and "de chaque rôle à 50000 ménages" in md
+    assert [p["objectif"] for p in json.loads((tmp_path / "rapport.json").read_text())["parcours"]] == [
+        8.0,
+        4.0,
+    ]

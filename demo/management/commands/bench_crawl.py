@@ -1,8 +1,9 @@
 """Every page each demo role reaches by links from its home page, timed against the floor page.
 
-Used by `make bench` at 10,000 households (see demo/crawl.py for what is followed and skipped);
-bench/rapport.py adds the worst pages per role to var/bench/rapport.{md,json}. Exits with an
-error when a page is above the target (its median over the floor's median, timed in turn)."""
+Used by `make bench` at 10,000 households, and by `make bench-50000` on two programmes with
+`--dispositifs 2` (see demo/crawl.py for what is followed and skipped); bench/rapport.py adds the
+worst pages per role to var/bench/rapport.{md,json}. Exits with an error when a page is above the
+target (its median over the floor's median, timed in turn)."""
 
 import json
 
@@ -10,6 +11,10 @@ from django.core.management.base import BaseCommand, CommandError
 
 from demo import comptes as demo
 from demo.crawl import crawl
+from menages.models import Menage
+
+# The demo accounts of each programme, in the order of seed_scale's programmes.
+COMPTES_PAR_DISPOSITIF = [demo.COMPTES, demo.COMPTES_PO]
 
 
 class Command(BaseCommand):
@@ -23,7 +28,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--exclure", nargs="*", default=[], help="path prefixes not followed (e.g. /admin/)"
         )
-        parser.add_argument("--comptes", nargs="*", help="usernames (default: every demo account)")
+        parser.add_argument(
+            "--comptes", nargs="*", help="usernames (default: every demo account of the programmes crawled)"
+        )
+        parser.add_argument(
+            "--dispositifs",
+            type=int,
+            default=1,
+            help="demo programmes whose accounts are crawled: 1 (Aude) or 2 (and Pyrénées-Orientales)",
+        )
         parser.add_argument("--sortie", help="JSON file to write")
 
     def handle(
@@ -35,12 +48,15 @@ class Command(BaseCommand):
         max_pages,
         exclure,
         comptes=None,
+        dispositifs=1,
         sortie=None,
         **options,
     ):
         if repetitions < 1 or par_motif < 1:
             raise CommandError("--repetitions et --par-motif valent au moins 1.")
-        usernames = comptes or [c[0] for c in demo.COMPTES]
+        if not 1 <= dispositifs <= len(COMPTES_PAR_DISPOSITIF):
+            raise CommandError(f"--dispositifs vaut de 1 à {len(COMPTES_PAR_DISPOSITIF)}.")
+        usernames = comptes or [c[0] for liste in COMPTES_PAR_DISPOSITIF[:dispositifs] for c in liste]
         result = crawl(
             usernames,
             objectif=objectif,
@@ -50,6 +66,7 @@ class Command(BaseCommand):
             excluded=exclure,
             log=self.stdout.write if options["verbosity"] > 1 else None,
         )
+        result["menages"] = Menage.objects.count()  # the scale, for the report
         if sortie:
             with open(sortie, "w") as f:
                 json.dump(result, f, indent=2, ensure_ascii=False)
