@@ -1,9 +1,11 @@
 import datetime
 
+import pytest
 from django.urls import reverse
 
 from accompagnement.models import SuiviPostSortie
 from accompagnement.tests.factories import ContactFactory
+from accueil import agenda
 from accueil.tests.conftest import ajouter_une_ligne_de_chaque, paris
 from comites.tests.factories import InstanceFactory, SeanceFactory
 from comptes.enums import Role
@@ -101,9 +103,10 @@ def test_diary_query_count_does_not_grow_with_rows(
     assert len(jours(response)[datetime.date(2026, 12, 10)]) == 8
     assert count_queries(client.get, url) == few
     # Session, user, roles, second factor, permissions (2), committee membership (menu and
-    # sessions), reminders; one query for contacts and next steps, one for sessions, one to know
-    # whether she follows households in person, one per kind about them (3). It was 15.
-    with django_assert_max_num_queries(14):
+    # sessions), reminders; one query for contacts and next steps, one for sessions; the
+    # households she follows in person, those she may see among them, one query per kind about
+    # them (3).
+    with django_assert_max_num_queries(15):
         client.get(url)
 
 
@@ -168,3 +171,27 @@ def test_situation_after_exit_links_to_its_form_only_for_who_may_record_it(clien
     assert client.get(formulaire).status_code == 403
     lien_ts, html = lien(programme.ts_adaff)
     assert lien_ts == formulaire and f'href="{formulaire}"' in html
+
+
+@pytest.mark.parametrize("en_tableau", [500, 0], ids=["ids", "sous-requete"])
+def test_households_followed_in_person_are_read_among_those_she_may_see(
+    client, programme, semaine, monkeypatch, en_tableau
+):
+    """Both ways of reading her households (their ids once, or a subquery for a landlord's whole
+    stock) keep the household rule: an intervention in her name on a household her organisation
+    no longer follows does not bring its rows into her diary."""
+    monkeypatch.setattr(agenda, "SUIVIS_EN_TABLEAU", en_tableau)
+    ailleurs = MenageFactory(dispositif=programme.dispositif, etat="accompagnement", nom="Ailleurs")
+    IntervenantFactory(
+        menage=ailleurs,
+        utilisateur=programme.ts_adaff,
+        organisation=programme.hdm,
+        date_debut=datetime.date(2026, 1, 1),
+    )
+    ajouter_une_ligne_de_chaque(programme, ailleurs, 1, programme.ts_hdm)
+    client.force_login(programme.ts_adaff)
+    response = client.get(reverse("accueil:agenda"))
+    assert jours(response)[datetime.date(2026, 12, 10)] == ["Temps fort"]
+    assert jours(response)[datetime.date(2026, 12, 11)] == ["Objectif à revoir"]
+    assert jours(response)[datetime.date(2026, 12, 12)] == ["Situation après la sortie"]
+    assert "Ailleurs" not in response.text and "Famille Agenda" in response.text
