@@ -19,7 +19,6 @@ from functools import cached_property
 
 from dateutil.relativedelta import relativedelta
 from django.db.models import Q
-from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 
@@ -40,8 +39,6 @@ APRES_SORTIE = "Situation après la sortie"
 SEANCE = "Séance de comité"
 
 ECHEANCES_APRES_SORTIE = (6, 12)
-# Up to this many households followed in person, their ids are read once (see `entrees`).
-SUIVIS_EN_TABLEAU = 500
 
 
 @dataclass(frozen=True)
@@ -78,12 +75,6 @@ class Entree:
     @property
     def cle_tri(self):
         return (self.jour, self.heure or datetime.time.min, self.type, self.uid)
-
-
-def mes_menages(user):
-    """The households `user` follows in person, among those she may see."""
-    suivis = Intervenant.objects.actifs().filter(utilisateur=user).values("menage_id")
-    return Menage.objects.visible_to(user).filter(pk__in=suivis)
 
 
 def _bornes(debut: datetime.date, fin: datetime.date):
@@ -276,32 +267,23 @@ def entrees(user, debut: datetime.date, fin: datetime.date) -> list[Entree]:
     """Every entry of `user`'s diary from `debut` to `fin` (both included), in time order."""
     de, a = _bornes(debut, fin)
     lignes = [*_contacts(user, debut, fin, de, a), *_seances(user, de, a)]
-    # The households she follows. Those where she intervenes in person first (one index read):
-    # none, and the three kinds about them are skipped; a few dozen (a social worker, a TISF),
-    # and those she may see among them are read once and passed to the three kinds as one array
-    # (a subquery is planned again by each); a landlord's whole stock (a CESF), the subquery,
-    # rather than thousands of ids back and forth.
-    en_personne = list(
-        Intervenant.objects.actifs()
-        .filter(utilisateur=user)
-        .order_by()
-        .values_list("menage_id", flat=True)[: SUIVIS_EN_TABLEAU + 1]
-    )
-    if not en_personne:
-        return sorted(lignes, key=lambda e: e.cle_tri)
-    if len(en_personne) > SUIVIS_EN_TABLEAU:
-        suivis = mes_menages(user).values("pk")
-    else:
-        ids = list(Menage.objects.visible_to(user).filter(pk__in=en_personne).values_list("pk", flat=True))
-        if not ids:
-            return sorted(lignes, key=lambda e: e.cle_tri)
-        suivis = RawSQL("SELECT unnest(%s::bigint[])", (ids,))
+    # The three kinds about the households she follows in person are read by her interventions
+    # alone (a simple subquery each); the household rule is then applied once, to the few
+    # households they name: a row of a household she may not see is dropped.
+    suivis = Intervenant.objects.actifs().filter(utilisateur=user).values("menage_id")
     fiche = _lien("dossiers:detail")
-    lignes += [
+    candidates = [
         *_temps_forts(suivis, de, a, fiche),
         *_objectifs(user, suivis, debut, fin, fiche),
         *_apres_sortie(user, suivis, debut, fin, fiche),
     ]
+    if candidates:
+        visibles = set(
+            Menage.objects.visible_to(user)
+            .filter(pk__in={e.menage_id for e in candidates})
+            .values_list("pk", flat=True)
+        )
+        lignes += [e for e in candidates if e.menage_id in visibles]
     return sorted(lignes, key=lambda e: e.cle_tri)
 
 

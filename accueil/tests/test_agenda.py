@@ -1,11 +1,9 @@
 import datetime
 
-import pytest
 from django.urls import reverse
 
 from accompagnement.models import SuiviPostSortie
 from accompagnement.tests.factories import ContactFactory
-from accueil import agenda
 from accueil.tests.conftest import ajouter_une_ligne_de_chaque, paris
 from comites.tests.factories import InstanceFactory, SeanceFactory
 from comptes.enums import Role
@@ -103,10 +101,9 @@ def test_diary_query_count_does_not_grow_with_rows(
     assert len(jours(response)[datetime.date(2026, 12, 10)]) == 8
     assert count_queries(client.get, url) == few
     # Session, user, roles, second factor, permissions (2), committee membership (menu and
-    # sessions), reminders; one query for contacts and next steps, one for sessions; the
-    # households she follows in person, those she may see among them, one query per kind about
-    # them (3).
-    with django_assert_max_num_queries(15):
+    # sessions), reminders; one query for contacts and next steps, one for sessions, one per
+    # kind about the households she follows (3), one for those of them she may see. It was 15.
+    with django_assert_max_num_queries(14):
         client.get(url)
 
 
@@ -173,14 +170,10 @@ def test_situation_after_exit_links_to_its_form_only_for_who_may_record_it(clien
     assert lien_ts == formulaire and f'href="{formulaire}"' in html
 
 
-@pytest.mark.parametrize("en_tableau", [500, 0], ids=["ids", "sous-requete"])
-def test_households_followed_in_person_are_read_among_those_she_may_see(
-    client, programme, semaine, monkeypatch, en_tableau
-):
-    """Both ways of reading her households (their ids once, or a subquery for a landlord's whole
-    stock) keep the household rule: an intervention in her name on a household her organisation
+def test_households_followed_in_person_are_read_among_those_she_may_see(client, programme, semaine):
+    """The rows about the households she follows are read by her interventions, then kept only
+    for the households she may see: an intervention in her name on a household her organisation
     no longer follows does not bring its rows into her diary."""
-    monkeypatch.setattr(agenda, "SUIVIS_EN_TABLEAU", en_tableau)
     ailleurs = MenageFactory(dispositif=programme.dispositif, etat="accompagnement", nom="Ailleurs")
     IntervenantFactory(
         menage=ailleurs,
