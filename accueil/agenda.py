@@ -104,8 +104,10 @@ def _libelles(model, champ="type"):
 def _contacts(user, debut, fin, de, a):
     """Her contacts between `de` and `a`, and the next steps she takes on from `debut` to `fin`:
     one query for both, each row giving one entry or two."""
+    # Their confidentiality here (a contact reserved to social workers is left out for the
+    # others); the household rule in `entrees`, once for every kind.
     contacts = (
-        Contact.objects.visible_to(user)
+        lisibles(Contact.objects.all(), user)
         .filter(
             Q(auteur=user, date__gte=de, date__lt=a)
             | Q(prochaine_etape_par=user, prochaine_etape_le__gte=debut, prochaine_etape_le__lte=fin)
@@ -266,17 +268,19 @@ def _seances(user, de, a):
 def entrees(user, debut: datetime.date, fin: datetime.date) -> list[Entree]:
     """Every entry of `user`'s diary from `debut` to `fin` (both included), in time order."""
     de, a = _bornes(debut, fin)
-    lignes = [*_contacts(user, debut, fin, de, a), *_seances(user, de, a)]
-    # The three kinds about the households she follows in person are read by her interventions
-    # alone (a simple subquery each); the household rule is then applied once, to the few
-    # households they name: a row of a household she may not see is dropped.
+    # The rows about households are read by the user alone: her contacts and next steps, and
+    # the key moments, objectives and post-exit situations of the households where she has an
+    # active intervention (a simple subquery each). The household rule is then applied once, to
+    # the few households they name: a row of a household she may not see is dropped.
     suivis = Intervenant.objects.actifs().filter(utilisateur=user).values("menage_id")
     fiche = _lien("dossiers:detail")
     candidates = [
+        *_contacts(user, debut, fin, de, a),
         *_temps_forts(suivis, de, a, fiche),
         *_objectifs(user, suivis, debut, fin, fiche),
         *_apres_sortie(user, suivis, debut, fin, fiche),
     ]
+    lignes = list(_seances(user, de, a))
     if candidates:
         visibles = set(
             Menage.objects.visible_to(user)

@@ -181,10 +181,34 @@ def test_households_followed_in_person_are_read_among_those_she_may_see(client, 
         organisation=programme.hdm,
         date_debut=datetime.date(2026, 1, 1),
     )
-    ajouter_une_ligne_de_chaque(programme, ailleurs, 1, programme.ts_hdm)
+    # Her own contact and next step there too.
+    ajouter_une_ligne_de_chaque(programme, ailleurs, 1)
     client.force_login(programme.ts_adaff)
     response = client.get(reverse("accueil:agenda"))
+    assert jours(response)[datetime.date(2026, 12, 7)] == ["Contact"]
+    assert jours(response)[datetime.date(2026, 12, 9)] == ["Prochaine étape"]
     assert jours(response)[datetime.date(2026, 12, 10)] == ["Temps fort"]
     assert jours(response)[datetime.date(2026, 12, 11)] == ["Objectif à revoir"]
     assert jours(response)[datetime.date(2026, 12, 12)] == ["Situation après la sortie"]
     assert "Ailleurs" not in response.text and "Famille Agenda" in response.text
+
+
+def test_a_next_step_on_a_contact_reserved_to_social_workers_stays_out_of_a_cesfs_diary(
+    client, programme, semaine
+):
+    for confidentialite, etape in (
+        ("partage", "Visite du logement"),
+        ("travailleurs_sociaux", "Suivi CSAPA"),
+    ):
+        ContactFactory(
+            menage=semaine,
+            auteur=programme.ts_adaff,
+            confidentialite=confidentialite,
+            prochaine_etape=etape,
+            prochaine_etape_le=datetime.date(2026, 12, 9),
+            prochaine_etape_par=programme.cesf_habitat,
+        )
+    client.force_login(programme.cesf_habitat)
+    response = client.get(reverse("accueil:agenda"))
+    assert jours(response)[datetime.date(2026, 12, 9)] == ["Prochaine étape"]
+    assert "Visite du logement" in response.text and "CSAPA" not in response.text
