@@ -392,6 +392,8 @@ class Contact(RattacheAuMenage, Versionne):
         ordering = ["-date", "-pk"]
         indexes = [
             models.Index(fields=["menage", "-date"], name="contact_menage_date"),
+            # A diary reads its author's contacts of the week (a social worker writes thousands).
+            models.Index(fields=["auteur", "date"], name="contact_auteur_date"),
             # The diaries and the reminders read the dated next steps by person and day.
             models.Index(
                 fields=["prochaine_etape_par", "prochaine_etape_le"],

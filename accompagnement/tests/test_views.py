@@ -398,6 +398,22 @@ def test_situation_after_exit_is_recorded_once_per_milestone(client, programme, 
     assert "6 mois après la sortie : Maintenu dans son logement" in client.get(menage.get_absolute_url()).text
 
 
+def test_only_who_may_record_the_situation_after_exit_is_offered_its_form(client, programme, menage, suivi):
+    """The form answers 403 without `accompagnement.gerer`: a landlord's CESF who reads the file
+    sees the milestone without the link."""
+    suivi.date_fin = timezone.localdate() - datetime.timedelta(days=200)
+    suivi.date_debut = suivi.date_fin - datetime.timedelta(days=100)
+    suivi.save()
+    formulaire = reverse("accompagnement:suivi_post_sortie", args=[menage.pk])
+    client.force_login(programme.cesf_habitat)
+    html = client.get(menage.get_absolute_url()).text
+    assert "Après la sortie" in html and "pas encore renseignée" in html
+    assert formulaire not in html and "Renseigner" not in html
+    assert client.get(formulaire).status_code == 403
+    client.force_login(programme.ts_adaff)
+    assert f'<a href="{formulaire}">Renseigner</a>' in client.get(menage.get_absolute_url()).text
+
+
 def _contact_data(**extra):
     return {
         "type": "vad",

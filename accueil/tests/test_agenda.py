@@ -85,7 +85,9 @@ def test_diary_shows_neither_other_households_nor_other_bodies(client, programme
     assert "Autre association" in html and "Famille Agenda" not in html
 
 
-def test_diary_query_count_does_not_grow_with_rows(client, programme, semaine, count_queries):
+def test_diary_query_count_does_not_grow_with_rows(
+    client, programme, semaine, count_queries, django_assert_max_num_queries
+):
     client.force_login(programme.ts_adaff)
     url = reverse("accueil:agenda")
     few = count_queries(client.get, url)
@@ -98,6 +100,11 @@ def test_diary_query_count_does_not_grow_with_rows(client, programme, semaine, c
     response = client.get(url)
     assert len(jours(response)[datetime.date(2026, 12, 10)]) == 8
     assert count_queries(client.get, url) == few
+    # Session, user, roles, second factor, permissions (2), committee membership (menu and
+    # sessions), reminders; one query for contacts and next steps, one for sessions, one per
+    # kind about the households she follows (3), one for those of them she may see. It was 15.
+    with django_assert_max_num_queries(14):
+        client.get(url)
 
 
 def test_main_navigation_links_the_diary_for_field_workers_only(client, programme, frozen):
@@ -138,3 +145,70 @@ def test_an_objective_reserved_to_social_workers_stays_out_of_a_cesfs_diary(clie
     assert "CSAPA" not in response.text
     client.force_login(programme.ts_adaff)
     assert "CSAPA" in client.get(reverse("accueil:agenda")).text
+
+
+def test_situation_after_exit_links_to_its_form_only_for_who_may_record_it(client, programme, semaine):
+    """The form needs `accompagnement.gerer` (a 403 for a landlord's CESF): the CESF who follows
+    the household is led to its file instead."""
+    IntervenantFactory(
+        menage=semaine, utilisateur=programme.cesf_habitat, date_debut=datetime.date(2026, 1, 1)
+    )
+    formulaire = reverse("accompagnement:suivi_post_sortie", args=[semaine.pk])
+    fiche = reverse("dossiers:detail", args=[semaine.pk])
+
+    def lien(user):
+        client.force_login(user)
+        response = client.get(reverse("accueil:agenda"))
+        (entree,) = dict(response.context["jours"])[datetime.date(2026, 12, 12)]
+        assert entree.type == "Situation après la sortie"
+        return entree.lien, response.text
+
+    lien_cesf, html = lien(programme.cesf_habitat)
+    assert lien_cesf == fiche and formulaire not in html
+    assert client.get(formulaire).status_code == 403
+    lien_ts, html = lien(programme.ts_adaff)
+    assert lien_ts == formulaire and f'href="{formulaire}"' in html
+
+
+def test_households_followed_in_person_are_read_among_those_she_may_see(client, programme, semaine):
+    """The rows about the households she follows are read by her interventions, then kept only
+    for the households she may see: an intervention in her name on a household her organisation
+    no longer follows does not bring its rows into her diary."""
+    ailleurs = MenageFactory(dispositif=programme.dispositif, etat="accompagnement", nom="Ailleurs")
+    IntervenantFactory(
+        menage=ailleurs,
+        utilisateur=programme.ts_adaff,
+        organisation=programme.hdm,
+        date_debut=datetime.date(2026, 1, 1),
+    )
+    # Her own contact and next step there too.
+    ajouter_une_ligne_de_chaque(programme, ailleurs, 1)
+    client.force_login(programme.ts_adaff)
+    response = client.get(reverse("accueil:agenda"))
+    assert jours(response)[datetime.date(2026, 12, 7)] == ["Contact"]
+    assert jours(response)[datetime.date(2026, 12, 9)] == ["Prochaine étape"]
+    assert jours(response)[datetime.date(2026, 12, 10)] == ["Temps fort"]
+    assert jours(response)[datetime.date(2026, 12, 11)] == ["Objectif à revoir"]
+    assert jours(response)[datetime.date(2026, 12, 12)] == ["Situation après la sortie"]
+    assert "Ailleurs" not in response.text and "Famille Agenda" in response.text
+
+
+def test_a_next_step_on_a_contact_reserved_to_social_workers_stays_out_of_a_cesfs_diary(
+    client, programme, semaine
+):
+    for confidentialite, etape in (
+        ("partage", "Visite du logement"),
+        ("travailleurs_sociaux", "Suivi CSAPA"),
+    ):
+        ContactFactory(
+            menage=semaine,
+            auteur=programme.ts_adaff,
+            confidentialite=confidentialite,
+            prochaine_etape=etape,
+            prochaine_etape_le=datetime.date(2026, 12, 9),
+            prochaine_etape_par=programme.cesf_habitat,
+        )
+    client.force_login(programme.cesf_habitat)
+    response = client.get(reverse("accueil:agenda"))
+    assert jours(response)[datetime.date(2026, 12, 9)] == ["Prochaine étape"]
+    assert "Visite du logement" in response.text and "CSAPA" not in response.text
