@@ -26,14 +26,52 @@ class Exemple(forms.Form):
     obligatoire = forms.BooleanField(label="Case obligatoire")
     cache = forms.CharField(widget=forms.HiddenInput, required=False)
     sans_libelle = forms.CharField(label="", required=False)
-    # Left to crispy.
     axes = forms.MultipleChoiceField(
-        label="Axes", choices=[("a", "A"), ("b", "B")], widget=forms.CheckboxSelectMultiple, required=False
+        label="Axes",
+        choices=[("a", "A"), ("b", "B « b »")],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
     )
     niveau = forms.ChoiceField(
         label="Niveau", choices=[("1", "Un")], widget=forms.RadioSelect, required=False
     )
+    # Required, with a help text and groups of choices: a fieldset described by its help and errors.
+    mode = forms.ChoiceField(
+        label="Mode du contact",
+        help_text="Tel qu’il a eu <em>lieu</em>.",
+        choices=[
+            ("", "—"),
+            ("Sur place", [("visite", "Visite à domicile"), ("bureau", "Au bureau")]),
+            ("tel", "Téléphone"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    presents = forms.MultipleChoiceField(
+        label="Présents",
+        help_text="Au moins une personne.",
+        choices=[(1, "Léa"), (1000, "Martin & fils")],
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "liste"}),
+    )
+    sans_legende = forms.ChoiceField(
+        label="", choices=[("o", "Oui")], widget=forms.RadioSelect, required=False
+    )
     fichier = forms.FileField(label="Fichier", required=False)
+    piece = forms.FileField(
+        label="Pièce", help_text="PDF seulement.", widget=forms.FileInput(attrs={"accept": ".pdf"})
+    )
+
+
+class FichierActuel:
+    """A stored file as a `FileField`'s initial value (what a model form gives)."""
+
+    url = "/media/pieces/bail%20sign%C3%A9.pdf"
+    name = "pieces/bail signé.pdf"
+
+    def __str__(self):
+        return self.name
+
+    def __bool__(self):
+        return True
 
 
 def normaliser(html: str) -> str:
@@ -46,11 +84,25 @@ def normaliser(html: str) -> str:
     [
         None,
         {"nom": "", "age": "-3", "arrivee": "31/02/2026", "lien": "autre", "courriel": "pas une adresse"},
-        {"nom": "Martin <b>", "age": "4", "lien": "enfant", "accord": "on", "obligatoire": "on", "note": "x"},
+        {"nom": "", "mode": "autre", "presents": ["7"], "niveau": "9", "axes": ["z"]},
+        {
+            "nom": "Martin <b>",
+            "age": "4",
+            "lien": "enfant",
+            "accord": "on",
+            "obligatoire": "on",
+            "note": "x",
+            "mode": "bureau",
+            "presents": ["1", "1000"],
+            "axes": ["b"],
+        },
     ],
 )
-def test_same_markup_as_crispy_for_every_field(data):
-    form_champ, form_crispy = Exemple(data), Exemple(data)
+@pytest.mark.parametrize(
+    "initial", [{}, {"fichier": FichierActuel(), "piece": FichierActuel(), "mode": "tel"}]
+)
+def test_same_markup_as_crispy_for_every_field(data, initial):
+    form_champ, form_crispy = Exemple(data, initial=initial), Exemple(data, initial=initial)
     if data is not None:
         form_champ.is_valid()
         form_crispy.is_valid()
@@ -76,6 +128,22 @@ def test_errors_show_in_the_field_markup():
     form.is_valid()
     html = champ(form["age"])
     assert "is-invalid" in html and "invalid-feedback" in html and 'aria-invalid="true"' in html
+
+
+def test_a_group_of_choices_is_a_fieldset_with_its_legend_and_description():
+    form = Exemple({"nom": "x"})
+    form.is_valid()
+    html = normaliser(champ(form["mode"]))
+    assert html.startswith(
+        '<div id="div_id_mode" class="mb-3"><fieldset aria-describedby="id_mode_helptext id_mode_error">'
+        '<legend class="form-label requiredField fs-6">Mode du contact'
+    )
+    assert html.endswith("</fieldset></div>")
+    assert (
+        "<strong>Sur place</strong>" in html
+        and '<label for="id_mode_1_1" class="form-check-label">Au bureau</label>' in html
+    )
+    assert html.count("invalid-feedback") == 1 and 'aria-invalid="true"' in html and " required" in html
 
 
 def test_the_template_filter():
