@@ -7,7 +7,12 @@ widget itself is the rest); a household's composition of five members (35 fields
 render. Text, number, date, e-mail, text area, select, check box, radio button, check box list and
 file fields are built here with the same markup (a test compares both on every kind of field, with
 and without errors); any other field (multi-widgets, a form with a crispy helper) is left to
-crispy. `formulaire` does the same for a whole form (`{{ form|crispy }}`)."""
+crispy. `formulaire` does the same for a whole form (`{{ form|crispy }}`). The widget itself, for
+Django's text-like inputs, text areas and selects, is written here too (`_widget`, compared with
+Django's own rendering in the test): one template per widget and per option was most of what was
+left."""
+
+import html
 
 from crispy_forms.templatetags.crispy_forms_filters import (
     as_crispy_errors,
@@ -17,14 +22,108 @@ from crispy_forms.templatetags.crispy_forms_filters import (
 )
 from django import forms
 from django.forms.formsets import BaseFormSet
+from django.utils.formats import localize
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeData, mark_safe
 
 # Rendered by crispy: one input per sub-widget, each with its own template.
 DELEGUES = (forms.MultiWidget,)
 # One input per choice, in a fieldset whose legend is the field's label (crispy's
 # `radio_checkbox_select.html`).
 CHOIX = (forms.RadioSelect, forms.CheckboxSelectMultiple)
+
+
+# Django's own templates for these widgets (`django/forms/widgets/`), which `_widget` writes in
+# Python: an <input> (its type given by the widget), a <textarea>, a <select> of <option>s.
+GABARITS_INPUT = {
+    f"django/forms/widgets/{nom}.html"
+    for nom in (
+        *("text", "number", "email", "url", "password", "date", "datetime", "time", "search", "tel"),
+        *("color", "hidden", "checkbox"),
+    )
+}
+GABARIT_TEXTAREA = "django/forms/widgets/textarea.html"
+GABARIT_SELECT = "django/forms/widgets/select.html"
+GABARIT_OPTION = "django/forms/widgets/select_option.html"
+
+
+def _texte(valeur) -> str:
+    """`{{ valeur }}` in a template: localized when not text, escaped unless safe."""
+    if not isinstance(valeur, str):
+        valeur = localize(valeur)
+    return valeur if isinstance(valeur, SafeData) else html.escape(str(valeur))
+
+
+def _brut(valeur) -> str:
+    """`{{ valeur|stringformat:'s' }}` in a template: not localized, escaped unless safe."""
+    return str(valeur) if isinstance(valeur, SafeData) else html.escape(str(valeur))
+
+
+def _attrs_widget(attrs) -> str:
+    """Django's `django/forms/widgets/attrs.html`."""
+    return "".join(
+        f" {_texte(nom)}" if valeur is True else f' {_texte(nom)}="{_brut(valeur)}"'
+        for nom, valeur in attrs.items()
+        if valeur is not False
+    )
+
+
+def _widget(field):
+    """`str(field)` for Django's text-like inputs, text areas and single selects, built in Python
+    with the markup of Django's templates (one template per widget, and one per option of a select,
+    are most of what is left of a form's rendering); None for any other widget, which is then
+    rendered by Django."""
+    widget = field.field.widget
+    classe = type(widget)
+    if (
+        field.field.show_hidden_initial
+        or classe.render is not forms.Widget.render
+        or classe._render is not forms.Widget._render
+    ):
+        return None
+    gabarit = widget.template_name
+    if (
+        gabarit in GABARITS_INPUT
+        or gabarit == GABARIT_TEXTAREA
+        or gabarit == GABARIT_SELECT
+        and getattr(widget, "option_template_name", None) == GABARIT_OPTION
+    ):
+        pass
+    else:
+        return None
+    # BoundField.as_widget, then Widget.render without its template.
+    if field.field.localize:
+        widget.is_localized = True
+    attrs = field.build_widget_attrs({}, widget)
+    if field.auto_id and "id" not in widget.attrs:
+        attrs.setdefault("id", field.auto_id)
+    contexte = widget.get_context(field.html_name, field.value(), attrs)["widget"]
+    nom, valeur, attributs = _texte(contexte["name"]), contexte["value"], _attrs_widget(contexte["attrs"])
+    if gabarit == GABARIT_TEXTAREA:
+        return mark_safe(f'<textarea name="{nom}"{attributs}>\n{_texte(valeur) if valeur else ""}</textarea>')  # noqa: S308
+    if gabarit == GABARIT_SELECT:
+        parts = [f'<select name="{nom}"{attributs}>']
+        for groupe, options, _index in contexte["optgroups"]:
+            if groupe:
+                parts.append(f'\n  <optgroup label="{_texte(groupe)}">')
+            for option in options:
+                if option.get("template_name") != GABARIT_OPTION:
+                    return None
+                parts.append(
+                    f'\n  <option value="{_brut(option["value"])}"{_attrs_widget(option["attrs"])}>'
+                    f"{_texte(option['label'])}</option>\n"
+                )
+            if groupe:
+                parts.append("\n  </optgroup>")
+        parts.append("\n</select>")
+        return mark_safe("".join(parts))  # noqa: S308 — escaped above
+    valeur = "" if valeur is None else f' value="{_brut(valeur)}"'
+    return mark_safe(f'<input type="{_texte(contexte["type"])}" name="{nom}"{valeur}{attributs}>')  # noqa: S308
+
+
+def _rendu(field) -> str:
+    rendu = _widget(field)
+    return str(field) if rendu is None else rendu
 
 
 def _ajouter_classes(widget, classes: str) -> None:
@@ -207,7 +306,7 @@ def champ(field) -> str:
     """`field` as `{{ field|as_crispy_field }}` renders it."""
     widget = field.field.widget
     if field.is_hidden:
-        return str(field)
+        return _rendu(field)
     if (
         isinstance(widget, DELEGUES)
         or hasattr(widget, "widget")
@@ -228,7 +327,7 @@ def champ(field) -> str:
             '<div class="mb-3"><div id="div_{}" class="form-check{}">{}{}{}</div></div>',
             field.auto_id,
             supplementaires,
-            str(field),
+            _rendu(field),
             _libelle(field, "form-check-label"),
             mark_safe(_aide_et_erreurs(field)),  # noqa: S308 — built by format_html
         )
@@ -240,7 +339,7 @@ def champ(field) -> str:
         field.auto_id,
         supplementaires,
         _libelle(field, "form-label") if field.label else "",
-        str(field),
+        _rendu(field),
         mark_safe(_aide_et_erreurs(field)),  # noqa: S308 — built by format_html
     )
 

@@ -7,8 +7,9 @@ import pytest
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field, as_crispy_form
 from django import forms
 from django.template import engines
+from django.utils.safestring import mark_safe
 
-from comptes.champs import champ, formulaire
+from comptes.champs import _widget, champ, formulaire
 
 
 class DateInput(forms.DateInput):
@@ -59,6 +60,33 @@ class Exemple(forms.Form):
     piece = forms.FileField(
         label="Pièce", help_text="PDF seulement.", widget=forms.FileInput(attrs={"accept": ".pdf"})
     )
+
+
+class Widgets(forms.Form):
+    """Widgets `_widget` writes itself, with what changes their markup."""
+
+    texte = forms.CharField(
+        max_length=20, widget=forms.TextInput(attrs={"placeholder": "« x » & y", "autofocus": True})
+    )
+    nombre = forms.DecimalField(
+        required=False, widget=forms.NumberInput(attrs={"step": 5, "disabled": False})
+    )
+    localise = forms.DecimalField(required=False, localize=True)
+    date = forms.DateField(required=False, widget=DateInput)
+    cache = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    case = forms.BooleanField(required=False)
+    zone = forms.CharField(required=False, widget=forms.Textarea)
+    annee = forms.TypedChoiceField(coerce=int, choices=[(2025, 2025), (2026, 2026)], required=False)
+    groupes = forms.ChoiceField(
+        required=False,
+        choices=[
+            ("", "—"),
+            ("Aude", [("11", "Carcassonne & Limoux"), ("12", mark_safe("<b>Narbonne</b>"))]),
+            ("66", "P.-O."),
+        ],
+    )
+    initial_cache = forms.CharField(required=False, show_hidden_initial=True)
+    plusieurs = forms.MultipleChoiceField(required=False, choices=[("a", "A")])
 
 
 class FichierActuel:
@@ -121,6 +149,46 @@ def test_same_markup_as_crispy_for_a_whole_form(data):
     assert normaliser(formulaire(form_champ)) == normaliser(as_crispy_form(form_crispy))
     if data is not None:
         assert "Ce ménage est déjà suivi." in formulaire(AvecErreurCommune(data))
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        {"texte": "x" * 30, "nombre": "abc", "date": "demain", "annee": "1990", "groupes": "99"},
+        {
+            "texte": "Martin <b> & « fils »",
+            "nombre": "1500.5",
+            "localise": "1234,5",
+            "date": "2026-02-03",
+            "cache": "7",
+            "case": "on",
+            "zone": "ligne 1\n<script>",
+            "annee": "2026",
+            "groupes": "12",
+            "plusieurs": ["a"],
+        },
+    ],
+)
+def test_widgets_written_in_python_are_django_s_markup(data):
+    initial = {
+        "texte": "Déjà « là »",
+        "nombre": 1000,
+        "localise": 1234.5,
+        "annee": 2025,
+        "groupes": "11",
+        "zone": "a",
+    }
+    form = Widgets(data, initial=initial)
+    if data is not None:
+        form.is_valid()
+    ecrits = 0
+    for field in form:
+        rendu = _widget(field)
+        if rendu is not None:
+            ecrits += 1
+            assert rendu == str(field), field.name
+    assert ecrits == len(form.fields) - 1  # all but the field with its hidden initial value
 
 
 def test_errors_show_in_the_field_markup():
