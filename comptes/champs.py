@@ -82,14 +82,8 @@ def _widget(field):
     ):
         return None
     gabarit = widget.template_name
-    if (
-        gabarit in GABARITS_INPUT
-        or gabarit == GABARIT_TEXTAREA
-        or gabarit == GABARIT_SELECT
-        and getattr(widget, "option_template_name", None) == GABARIT_OPTION
-    ):
-        pass
-    else:
+    select = gabarit == GABARIT_SELECT and getattr(widget, "option_template_name", None) == GABARIT_OPTION
+    if not (select or gabarit in GABARITS_INPUT or gabarit == GABARIT_TEXTAREA):
         return None
     # BoundField.as_widget, then Widget.render without its template.
     if field.field.localize:
@@ -101,7 +95,7 @@ def _widget(field):
     nom, valeur, attributs = _texte(contexte["name"]), contexte["value"], _attrs_widget(contexte["attrs"])
     if gabarit == GABARIT_TEXTAREA:
         return mark_safe(f'<textarea name="{nom}"{attributs}>\n{_texte(valeur) if valeur else ""}</textarea>')  # noqa: S308
-    if gabarit == GABARIT_SELECT:
+    if select:
         parts = [f'<select name="{nom}"{attributs}>']
         for groupe, options, _index in contexte["optgroups"]:
             if groupe:
