@@ -194,8 +194,12 @@ class ContactForm(VersionMixin, forms.ModelForm):
             is_active=True,
         )
         if self.instance.pk:
-            membres |= Q(pk__in=self.instance.membres.values("pk"))
-            intervenants |= Q(pk__in=self.instance.professionnels.values("pk"))
+            # Their keys as a list, not a subquery: PostgreSQL cannot combine a subquery in an OR
+            # with an index, and scanned every member of every household (10 ms at 10,000
+            # households). The lists are those the form's initial values read (one query each, none
+            # when the view prefetched them).
+            membres |= Q(pk__in=[m.pk for m in self.instance.membres.all()])
+            intervenants |= Q(pk__in=[u.pk for u in self.instance.professionnels.all()])
         self.fields["membres"].queryset = Membre.objects.filter(membres)
         self.fields["membres"].label = "Membres du ménage présents"
         auteur = self.instance.auteur if self.instance.pk else auteur

@@ -5,6 +5,7 @@ from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError
+from django.db.models import prefetch_related_objects
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
@@ -223,6 +224,9 @@ def contact(request, pk, contact_pk=None):
     )
     if instance and not request.user.has_perm("accompagnement.modifier_contact", instance):
         raise PermissionDenied
+    if instance:
+        # Read once for the form's initial values and its lists of choices.
+        prefetch_related_objects([instance], "membres", "professionnels")
     form = retirer_choix_du_niveau(
         ContactForm(request.POST or None, instance=instance, menage=menage, auteur=request.user), request.user
     )

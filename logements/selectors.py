@@ -330,8 +330,11 @@ def rapprochement(menage, user, jour: datetime.date | None = None) -> dict:
     )
     if diagnostic.besoin_loyer_max is not None:
         logements = logements.filter(total__lte=diagnostic.besoin_loyer_max)
-    logements = logements.order_by("total", "commune__nom", "pk")
-    resultat["nombre"] = logements.count()
+    # How many fit, counted by PostgreSQL over the whole selection before its limit: one query
+    # rather than a count and a list building the same conditions twice.
+    logements = logements.annotate(nombre=Window(Count("pk"))).order_by("total", "commune__nom", "pk")
+    premiers = list(logements[:RESULTATS_RAPPROCHEMENT])
+    resultat["nombre"] = premiers[0].nombre if premiers else 0
     resultat["communes"] = communes
     resultat["logements"] = [
         (
@@ -344,7 +347,7 @@ def rapprochement(menage, user, jour: datetime.date | None = None) -> dict:
                 personnes=personnes,
             ),
         )
-        for logement in logements[:RESULTATS_RAPPROCHEMENT]
+        for logement in premiers
     ]
     return resultat
 

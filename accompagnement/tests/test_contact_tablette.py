@@ -83,6 +83,36 @@ def test_participants_are_the_households_members_and_active_intervenants_only(
     assert form.initial["membres"] == [m.pk for m in menage.membres.exclude(pk=parti.pk)]
 
 
+def test_an_edited_contact_keeps_the_people_it_names_in_a_bounded_number_of_queries(
+    client, programme, menage, suivi, django_assert_max_num_queries
+):
+    ancien = user_with_role(Role.TRAVAILLEUR_SOCIAL, programme.adaff, first_name="Ancien", last_name="TS")
+    parti = MembreFactory(menage=menage, prenom="Parti", date_sortie=datetime.date(2025, 1, 1))
+    contact = ContactFactory(menage=menage, auteur=programme.ts_adaff)
+    contact.membres.set([parti])
+    contact.professionnels.set([ancien])
+    url = reverse("accompagnement:contact_modifier", args=[menage.pk, contact.pk])
+    client.force_login(programme.ts_adaff)
+    with django_assert_max_num_queries(16):
+        form = client.get(url).context["form"]
+    # Those it names stay offered after leaving; other households' people are not.
+    assert set(form.fields["membres"].queryset) == set(menage.membres.all())
+    assert set(form.fields["professionnels"].queryset) == {programme.tisf_afc, ancien}
+    assert form.initial["membres"] == [parti] and form.initial["professionnels"] == [ancien]
+    # More people named, in the household and elsewhere: not one query more.
+    autre = MenageFactory(dispositif=programme.dispositif)
+    MembreFactory.create_batch(5, menage=autre)
+    contact.membres.add(*MembreFactory.create_batch(5, menage=menage, date_sortie=datetime.date(2025, 1, 1)))
+    contact.professionnels.add(programme.ts_hdm)
+    with django_assert_max_num_queries(16):
+        response = client.get(url)
+    texte = response.text
+    assert (
+        'id="id_membres_6"' in texte and 'id="id_membres_7"' not in texte
+    )  # 7 of the household, no neighbour
+    assert "Ancien TS (ADAFF)" in texte
+
+
 @pytest.mark.parametrize(
     "champ, valeur, message",
     [

@@ -159,6 +159,28 @@ def test_programme_list_does_not_grow_in_queries(client, programme, niveaux, cou
     assert count_queries(client.get, url) == avant
 
 
+def test_settings_page_is_bounded_in_queries_and_its_funders_a_described_group(
+    client, programme, niveaux, count_queries, django_assert_max_num_queries
+):
+    client.force_login(programme.admin)
+    url = reverse("administration_dispositif", args=[programme.dispositif.pk])
+    client.get(url)
+    with django_assert_max_num_queries(12):
+        avant = count_queries(client.get, url)
+    for n in range(3):
+        financeur = OrganisationFactory(nom=f"Financeur {n}", type=TypeOrganisation.FINANCEUR)
+        financeur.dispositifs.add(programme.dispositif)
+    response = client.get(url)
+    assert count_queries(client.get, url) == avant
+    # The check box list of funders: a fieldset named by its legend, one labelled box per funder.
+    texte = response.text
+    assert (
+        '<fieldset aria-describedby="id_financeurs_validation_requise_helptext"><legend class="form-label fs-6">'
+        in texte
+    )
+    assert 'for="id_financeurs_validation_requise_0" class="form-check-label"' in texte
+
+
 def test_a_level_whose_minimum_exceeds_its_maximum_is_refused(client, programme, niveaux):
     client.force_login(programme.admin)
     dispositif = programme.dispositif

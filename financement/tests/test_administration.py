@@ -194,7 +194,9 @@ def test_another_programmes_convention_is_404(client, programme):
     assert "ASEA Hérault" not in client.get(reverse("financement:conventions")).text
 
 
-def test_lists_do_not_grow_in_queries(client, programme, convention, count_queries):
+def test_lists_do_not_grow_in_queries(
+    client, programme, convention, count_queries, django_assert_max_num_queries
+):
     client.force_login(programme.admin)
     urls = [
         reverse("financement:conventions"),
@@ -212,3 +214,5 @@ def test_lists_do_not_grow_in_queries(client, programme, convention, count_queri
         programme.adaff.dispositifs.add(autre)
         ConventionFactory(dispositif=autre, intitule=f"Convention {n}")
     assert [count_queries(client.get, url) for url in urls] == avant
+    with django_assert_max_num_queries(12):
+        client.get(urls[1])  # the financing plan: one form a share (a select, two fields, a radio group)

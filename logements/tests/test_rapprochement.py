@@ -3,7 +3,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from logements.selectors import effort
+from logements.models import Logement
+from logements.selectors import RESULTATS_RAPPROCHEMENT, effort
 from logements.tests.factories import LogementFactory
 from menages.models import Membre, Ressource
 from menages.tests.factories import DiagnosticFactory, MembreFactory, MenageFactory
@@ -118,15 +119,32 @@ def test_other_landlords_cesf_cannot_match_this_household(client, programme, men
 
 
 def test_matching_query_count_does_not_grow(
-    client, programme, communes_aude, menage_diagnostique, count_queries
+    client, programme, communes_aude, menage_diagnostique, count_queries, django_assert_max_num_queries
 ):
     client.force_login(programme.cesf_habitat)
     url = reverse("logements:rapprochement", args=[menage_diagnostique.pk])
     LogementFactory(bailleur=programme.habitat, commune=communes_aude["narbonne"], vacant=True)
-    one = count_queries(client.get, url)
-    for _ in range(20):
+    with django_assert_max_num_queries(16):  # 17 when the dwellings were counted apart
+        one = count_queries(client.get, url)
+    avant = client.get(url).context["nombre"]
+    for _ in range(RESULTATS_RAPPROCHEMENT + 5):
         LogementFactory(bailleur=programme.alogea, commune=communes_aude["narbonne"], vacant=True)
     assert count_queries(client.get, url) == one
+    # All that fit are counted, the cheapest shown.
+    response = client.get(url)
+    nombre = avant + RESULTATS_RAPPROCHEMENT + 5
+    assert (
+        response.context["nombre"] == nombre and len(response.context["logements"]) == RESULTATS_RAPPROCHEMENT
+    )
+    assert f"les {RESULTATS_RAPPROCHEMENT} moins chers sont affichés" in response.text
+
+
+def test_matching_counts_none_when_nothing_fits(client, programme, menage_diagnostique):
+    Logement.objects.all().delete()
+    client.force_login(programme.cesf_habitat)
+    response = client.get(reverse("logements:rapprochement", args=[menage_diagnostique.pk]))
+    assert response.context["nombre"] == 0 and response.context["logements"] == []
+    assert "0 logement disponible correspond aux besoins." in response.text
 
 
 def test_household_page_links_the_matching(client, programme, menage_diagnostique):

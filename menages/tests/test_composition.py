@@ -151,3 +151,18 @@ def test_a_damaged_row_count_is_an_error_not_a_500(client, programme, menage):
 def test_composition_is_not_open_to_a_household_out_of_scope(client, programme, menage):
     client.force_login(programme.ts_hdm)
     assert client.get(reverse("menages:composition", args=[menage.pk])).status_code == 404
+
+
+def test_composition_queries_are_bounded_and_do_not_grow_with_members(
+    client, programme, menage, count_queries, django_assert_max_num_queries
+):
+    MembreFactory(menage=menage, prenom="Léa", nom="Martin")
+    client.force_login(programme.ts_adaff)
+    url = reverse("menages:composition", args=[menage.pk])
+    client.get(url)
+    with django_assert_max_num_queries(11):
+        un = count_queries(client.get, url)
+    MembreFactory.create_batch(6, menage=menage)
+    response = client.get(url)
+    assert count_queries(client.get, url) == un
+    assert response.text.count('<div id="div_id_membres-6-prenom" class="mb-3">') == 1
