@@ -313,3 +313,29 @@ def test_the_landlord_filter_offers_only_the_landlords_of_the_users_programme(cl
     client.force_login(programme.ts_adaff)
     choix = client.get(reverse("dossiers:liste")).context["filtre"].form.fields["bailleur"].queryset
     assert programme.habitat in choix and autre not in choix
+
+
+@pytest.mark.parametrize("seuil", [0, 500])
+def test_list_order_and_pages_are_the_same_whether_few_or_many_results(client, programme, monkeypatch, seuil):
+    """Up to PEU_DE_RESULTATS results the list sorts the matching ids; above, it walks the name
+    order: both give the same rows, in the same order, on the same pages."""
+    from dossiers import views
+
+    monkeypatch.setattr(views, "PEU_DE_RESULTATS", seuil)
+    noms = ["Zola", "Ábel", "Martin", "martin", "Bernard"] * 6
+    for nom in noms:
+        make_households(programme, 1, nom=nom)
+    invisible = MenageFactory(dispositif=programme.dispositif, bailleur=programme.alogea, nom="Aaron")
+    client.force_login(programme.ts_adaff)
+    rows = []
+    for page in (1, 2):
+        response = client.get(reverse("dossiers:liste"), {"page": page})
+        rows += [m.pk for m in response.context["page"]]
+    attendu = list(
+        Menage.objects.visible_to(programme.ts_adaff)
+        .order_by("nom", "reference")
+        .values_list("pk", flat=True)
+    )
+    assert len(rows) == 30 and rows == attendu
+    assert invisible.pk not in rows
+    assert response.context["page"].paginator.count == 30
