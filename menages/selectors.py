@@ -24,26 +24,40 @@ from menages.models import Dette, Menage, ProblemeMenage, Ressource
 def avec_resume(menages):
     """`menages` with what `resume_anonymise` sums and lists read in the same query (a page that
     shows only the summary need not prefetch the resources, debts and difficulties)."""
-    de_ce_menage = {"menage": OuterRef("pk")}
-    return menages.annotate(
-        resume_ressources=Subquery(
+    return menages.annotate(**annotations_resume())
+
+
+def annotations_resume(menage="pk") -> dict:
+    """The annotations of `avec_resume`, on a query whose field `menage` is the household (its
+    own "pk", or "menage_id" on a record of the household): `resume_anonymise` reads them on the
+    household (`copier_resume`)."""
+    de_ce_menage = {"menage": OuterRef(menage)}
+    return {
+        "resume_ressources": Subquery(
             Ressource.objects.filter(**de_ce_menage)
             .order_by()
             .values("menage")
             .annotate(total=Sum("montant_mensuel"))
             .values("total")
         ),
-        resume_dettes=Subquery(
+        "resume_dettes": Subquery(
             Dette.objects.filter(**de_ce_menage)
             .order_by()
             .values("menage")
             .annotate(total=Sum("montant"))
             .values("total")
         ),
-        resume_problemes=ArraySubquery(
+        "resume_problemes": ArraySubquery(
             ProblemeMenage.objects.filter(**de_ce_menage).order_by("pk").values("code")
         ),
-    )
+    }
+
+
+def copier_resume(source, menage) -> None:
+    """The annotations of `annotations_resume` read on `source` (a record of the household), set
+    on `menage` for `resume_anonymise`."""
+    for nom in annotations_resume(menage="pk"):
+        setattr(menage, nom, getattr(source, nom))
 
 
 def resume_anonymise(menage: Menage) -> dict:

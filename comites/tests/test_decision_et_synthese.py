@@ -209,10 +209,11 @@ def test_item_page_links_to_the_previous_and_next_items(client, programme, seanc
     assert client.get(points[2].get_absolute_url()).context["suivant"] is None
 
 
-# The chair's item page: the item with its neighbours, the access log, the chair's membership, the
-# opinions, the household with its summary's sums, its members and diagnostics, the support and
-# objectives, the quorum, the partners of the decision form, plus the layout's own.
-REQUETES_PAGE_POINT = 18
+# The chair's item page: the item with its neighbours, its household, the summary's sums and the
+# support in progress; the access log; the chair's membership; the opinions; the household's
+# members and diagnostics; the objectives; the quorum; the partners of the decision form; plus
+# the layout's own.
+REQUETES_PAGE_POINT = 16
 
 
 def test_item_page_query_count_does_not_grow_with_rows(
@@ -246,6 +247,33 @@ def test_item_page_query_count_does_not_grow_with_rows(
         "Dettes anciennes de D. H.",
         "Que D. H. garde son logement.",
     ]
+
+
+def test_item_page_shows_the_support_in_progress_read_with_the_item(client, programme, en_cours):
+    """The support in progress comes with the item's query: its level and dates as before."""
+    acc = Accompagnement.objects.get(menage=en_cours.menage)
+    AccompagnementFactory(
+        menage=en_cours.menage,
+        date_debut=acc.date_debut - datetime.timedelta(days=400),
+        date_fin=acc.date_debut - datetime.timedelta(days=1),
+        niveau_1=True,
+    )
+    client.force_login(programme.comite)
+    response = client.get(en_cours.get_absolute_url())
+    lu = response.context["resume"]["accompagnement"]
+    assert (lu.pk, lu.niveau, lu.date_debut, lu.date_fin_prevue) == (
+        acc.pk,
+        acc.niveau,
+        acc.date_debut,
+        acc.date_fin_prevue,
+    )
+    assert (
+        f"Accompagnement en cours : {acc.get_niveau_display()}, du {acc.date_debut:%d/%m/%Y} "
+        f"au {acc.date_fin_prevue:%d/%m/%Y} (prévu)."
+    ) in response.text
+    acc.date_fin = acc.date_debut
+    acc.save()
+    assert client.get(en_cours.get_absolute_url()).context["resume"]["accompagnement"] is None
 
 
 def test_item_page_reads_the_readers_membership_once(client, programme, seance):
