@@ -49,12 +49,9 @@ def tableau_comite(user, limit=10) -> dict:
     next one and those to settle, `seances_a_regulariser`), then both lists of items, each read
     with only what the widget shows."""
     maintenant = timezone.now()
+    visibles = Seance.objects.visible_to(user)  # built once, for both queries
     prochaine = (
-        Seance.objects.visible_to(user)
-        .ouvertes()
-        .filter(date__gte=maintenant)
-        .select_related("instance")
-        .order_by("date")[:1]
+        visibles.ouvertes().filter(date__gte=maintenant).select_related("instance").order_by("date")[:1]
     )
     seances = list(prochaine.union(_a_regulariser(user), all=True))
     a_regulariser = sorted((s for s in seances if s.date < maintenant), key=lambda s: (s.date, s.pk))
@@ -82,7 +79,7 @@ def tableau_comite(user, limit=10) -> dict:
     )
     decisions = (
         PointOrdreDuJour.objects.decides()
-        .filter(seance__in=Seance.objects.visible_to(user))
+        .filter(seance__in=visibles)
         .annotate(attente=Value(False))
         .order_by("-decide_le")
         .values_list(*colonnes)[:limit]
