@@ -16,16 +16,28 @@ def _par_etat(counts: dict[str, int]) -> list[tuple[str, int]]:
     return [(etat.label, counts[etat.value]) for etat in EtatParcours]
 
 
-def chiffres_dispositifs(user):
-    """Aggregated figures of the programmes the user's organisation takes part in: no names."""
-    menages = Menage.objects.filter(dispositif__in=dispositifs_de(user))
-    par_bailleur = (
-        menages.order_by().values("bailleur__nom").annotate(n=Count("pk")).order_by("bailleur__nom")
+def chiffres_dispositifs(user, dispositifs=None):
+    """Aggregated figures of the programmes the user's organisation takes part in: no names. One
+    query counts the households by step and landlord; the total and both breakdowns are summed
+    from it. `dispositifs`: those programmes (`dispositifs_de`), if the caller has read them."""
+    if dispositifs is None:
+        dispositifs = dispositifs_de(user)
+    lignes = (
+        Menage.objects.filter(dispositif__in=dispositifs)
+        .values_list("etat", "bailleur__nom")
+        .annotate(n=Count("pk"))
+        # Landlords in the database's order of their names (its collation, NULL last).
+        .order_by("bailleur__nom", "etat")
     )
+    par_etat = dict.fromkeys(EtatParcours.values, 0)
+    par_bailleur = {}
+    for etat, bailleur, n in lignes:
+        par_etat[etat] = par_etat.get(etat, 0) + n
+        par_bailleur[bailleur] = par_bailleur.get(bailleur, 0) + n
     return {
-        "total": menages.count(),
-        "par_etat": _par_etat(nombres_par_etat(menages)),
-        "par_bailleur": [(row["bailleur__nom"] or "Sans bailleur", row["n"]) for row in par_bailleur],
+        "total": sum(par_etat.values()),
+        "par_etat": _par_etat(par_etat),
+        "par_bailleur": [(nom or "Sans bailleur", n) for nom, n in par_bailleur.items()],
     }
 
 

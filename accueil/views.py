@@ -43,7 +43,9 @@ def tableau_de_bord(request):
         # The programmes are shown with the figures only.
         context["dispositifs"] = list(dispositifs_de(user))
         # Under statistical secrecy: no « < 3 » recomputed from the total and the other rows.
-        context["chiffres"] = masquer_repartitions(selectors.chiffres_dispositifs(user))
+        context["chiffres"] = masquer_repartitions(
+            selectors.chiffres_dispositifs(user, [d.pk for d in context["dispositifs"]])
+        )
     if context["est_membre_comite"]:
         context["comite"] = tableau_comite(user)
     else:

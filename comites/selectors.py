@@ -1,15 +1,20 @@
 import re
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Value
 from django.utils import timezone
 
 from comites import services
 from comites.models import AvisMembre, Instance, MembreInstance, PointOrdreDuJour, Seance
+from menages.models import Menage
 
 
 def seances_a_regulariser(user):
     """Sessions left open after their day, in the bodies `user` runs (one query)."""
-    return list(
+    return list(_a_regulariser(user))
+
+
+def _a_regulariser(user):
+    return (
         Seance.objects.a_regulariser()
         .filter(instance__in=Instance.objects.animees_par(user))
         .select_related("instance")
@@ -40,30 +45,63 @@ def bilan_cloture(seance) -> dict:
 
 def tableau_comite(user, limit=10) -> dict:
     """The committee member's dashboard: next session, items awaiting my opinion, past decisions,
-    and the sessions I run that are left open after their day."""
-    seances = Seance.objects.visible_to(user).select_related("instance")
-    prochaine = seances.ouvertes().filter(date__gte=timezone.now()).order_by("date").first()
+    and the sessions I run that are left open after their day. Two queries: the sessions (the
+    next one and those to settle, `seances_a_regulariser`), then both lists of items, each read
+    with only what the widget shows."""
+    maintenant = timezone.now()
+    visibles = Seance.objects.visible_to(user)  # built once, for both queries
+    prochaine = (
+        visibles.ouvertes().filter(date__gte=maintenant).select_related("instance").order_by("date")[:1]
+    )
+    seances = list(prochaine.union(_a_regulariser(user), all=True))
+    a_regulariser = sorted((s for s in seances if s.date < maintenant), key=lambda s: (s.date, s.pk))
     mandats = MembreInstance.objects.actifs().filter(utilisateur=user, voix_deliberative=True)
     mon_avis = AvisMembre.objects.filter(point=OuterRef("pk"), membre__utilisateur=user)
+    # Both lists in one UNION: the same columns, their sort keys and which list a row is in.
+    colonnes = (
+        "pk",
+        "type",
+        "decision",
+        "decide_le",
+        "menage__nom",
+        "menage__reference",
+        "seance__date",
+        "ordre",
+        "attente",
+    )
     en_attente = (
         PointOrdreDuJour.objects.ouverts()
         .filter(seance__instance__in=mandats.values("instance_id"))
         .exclude(Exists(mon_avis))
-        .select_related("seance__instance", "menage")
-        .order_by("seance__date", "ordre")[:limit]
+        .annotate(attente=Value(True))
+        .order_by("seance__date", "ordre")
+        .values_list(*colonnes)[:limit]
     )
     decisions = (
         PointOrdreDuJour.objects.decides()
-        .filter(seance__in=seances)
-        .select_related("seance__instance", "menage")
-        .order_by("-decide_le")[:limit]
+        .filter(seance__in=visibles)
+        .annotate(attente=Value(False))
+        .order_by("-decide_le")
+        .values_list(*colonnes)[:limit]
     )
+    lignes = list(en_attente.union(decisions, all=True).order_by())
+    # Each list in its own order (a UNION keeps none): by session and rank, latest decision first.
+    attente = sorted((r for r in lignes if r[-1]), key=lambda r: (r[6], r[7]))
+    decides = sorted((r for r in lignes if not r[-1]), key=lambda r: r[3], reverse=True)
     return {
-        "prochaine": prochaine,
-        "en_attente": list(en_attente),
-        "decisions": list(decisions),
-        "a_regulariser": seances_a_regulariser(user),
+        "prochaine": next((s for s in seances if s.date >= maintenant), None),
+        "en_attente": [_point(r) for r in attente],
+        "decisions": [_point(r) for r in decides],
+        "a_regulariser": a_regulariser,
     }
+
+
+def _point(ligne) -> PointOrdreDuJour:
+    """An item of the committee member's dashboard from its row: what the widget shows of it."""
+    pk, type_, decision, decide_le, nom, reference = ligne[:6]
+    point = PointOrdreDuJour(pk=pk, type=type_, decision=decision, decide_le=decide_le)
+    point.menage = Menage(nom=nom, reference=reference)
+    return point
 
 
 def _initiales(nom: str) -> str:
@@ -92,15 +130,14 @@ def masquer_noms(texte: str, menage) -> str:
     return texte
 
 
-def synthese(point, initiales: bool) -> list[tuple[str, str]]:
-    """The referent's case summary as (title, text) pairs, names replaced by initials if asked."""
+def synthese(point, initiales: bool, menage=None) -> list[tuple[str, str]]:
+    """The referent's case summary as (title, text) pairs, names replaced by initials if asked.
+    `menage`: the item's household with its members prefetched, if the page has it already (else
+    `point.menage`: prefetch its members, or they are read for each part)."""
+    menage = menage or point.menage
     parties = [
         ("Pourquoi ce niveau", point.synthese_niveau),
         ("Les objectifs de l’accompagnement", point.synthese_objectifs),
         ("Pourquoi une intermédiation locative", point.synthese_iml),
     ]
-    return [
-        (titre, masquer_noms(texte, point.menage) if initiales else texte)
-        for titre, texte in parties
-        if texte
-    ]
+    return [(titre, masquer_noms(texte, menage) if initiales else texte) for titre, texte in parties if texte]

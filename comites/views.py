@@ -4,8 +4,8 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
+from django.db.models.functions import Coalesce, JSONObject
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -36,9 +36,9 @@ from comptes.access import get_visible_or_404, require_perm
 from comptes.audit import record_view
 from comptes.journal_acces import journaliser
 from menages.enums import ETATS_ACCOMPAGNEMENT, EtatParcours, TypeDiagnostic
-from menages.models import Dette, Intervenant, Membre, Menage, Ressource
+from menages.models import Intervenant, Membre, Menage
 from menages.permissions import can_transition
-from menages.selectors import charger_menage, resume_anonymise
+from menages.selectors import annotations_resume, avec_resume, charger_menage, copier_resume, resume_anonymise
 
 
 def _s(n: int) -> str:
@@ -366,21 +366,22 @@ def point_deplacer(request, pk):
 
 
 def menage_du_point(point, user):
-    """The item's household with what its case summary shows, and `lisible`: whether `user` may
-    open its file (`_peut_voir_nom`), in the same query."""
+    """The item's household with what its case summary shows (its resources, debts and
+    difficulties summed and listed in the same query, `avec_resume`), and `lisible`: whether
+    `user` may open its file (`_peut_voir_nom`), in the same query."""
     return (
-        Menage.objects.select_related("commune", "bailleur")
+        avec_resume(Menage.objects.select_related("commune", "bailleur"))
         .annotate(lisible=Exists(Menage.objects.visible_to(user).filter(pk=OuterRef("pk"))))
-        .prefetch_related(
-            # Within one household: the models' orderings without their join on the household.
-            Prefetch("membres", queryset=Membre.objects.order_by("date_naissance", "pk")),
-            Prefetch("ressources", queryset=Ressource.objects.order_by("type", "pk")),
-            Prefetch("dettes", queryset=Dette.objects.order_by("-montant", "pk")),
-            "problemes",
-            "diagnostics",
-        )
+        .prefetch_related(*_PREFETCH_RESUME)
         .get(pk=point.menage_id)
     )
+
+
+_PREFETCH_RESUME = (
+    # Within one household: the model's ordering without its join on the household.
+    Prefetch("membres", queryset=Membre.objects.order_by("date_naissance", "pk")),
+    "diagnostics",
+)
 
 
 def resume_point(point, initiales: bool, user, menage=None) -> dict:
@@ -404,29 +405,78 @@ def resume_point(point, initiales: bool, user, menage=None) -> dict:
         "scores": [(d.label, libelle) for d, libelle, _score, _obs in diagnostic.domaines(user)]
         if diagnostic
         else [],
-        "accompagnement": Accompagnement.objects.en_cours().filter(menage=menage).first(),
+        "accompagnement": menage.accompagnement_en_cours
+        if hasattr(menage, "accompagnement_en_cours")
+        else Accompagnement.objects.en_cours().filter(menage=menage).first(),
         "objectifs": Objectif.objects.of_visible_menage(menage, user),
     }
 
 
-def _navigation(point):
-    """(previous item, next item) of the agenda, in its order, for their links: one query giving
-    the ids of both."""
-    points = PointOrdreDuJour.objects.filter(seance=point.seance_id)
-    avant = Q(ordre__lt=point.ordre) | Q(ordre=point.ordre, pk__lt=point.pk)
-    apres = Q(ordre__gt=point.ordre) | Q(ordre=point.ordre, pk__gt=point.pk)
-    precedent, suivant = (
-        PointOrdreDuJour.objects.filter(pk=point.pk)
-        .order_by()
-        .values_list(
-            Subquery(points.filter(avant).order_by("-ordre", "-pk").values("pk")[:1]),
-            Subquery(points.filter(apres).order_by("ordre", "pk").values("pk")[:1]),
-        )
-        .get()
+def _point_et_voisins(request, pk):
+    """The item as `_point` loads it (the same access rule), read in the same query with: the ids
+    of the previous and next items of its agenda, in its order, for their links (`precedent_id`,
+    `suivant_id`); its household as `menage_du_point` reads it (`menage_lisible`, the summary's
+    sums and difficulties), but for the members and diagnostics (`_menage_lu`)."""
+    user = request.user
+    points = PointOrdreDuJour.objects.filter(seance=OuterRef("seance_id"))
+    avant = Q(ordre__lt=OuterRef("ordre")) | Q(ordre=OuterRef("ordre"), pk__lt=OuterRef("pk"))
+    apres = Q(ordre__gt=OuterRef("ordre")) | Q(ordre=OuterRef("ordre"), pk__gt=OuterRef("pk"))
+    return get_visible_or_404(
+        PointOrdreDuJour.objects.select_related(
+            "seance__instance", "menage__dispositif", "menage__commune", "menage__bailleur"
+        ).annotate(
+            precedent_id=Subquery(points.filter(avant).order_by("-ordre", "-pk").values("pk")[:1]),
+            suivant_id=Subquery(points.filter(apres).order_by("ordre", "pk").values("pk")[:1]),
+            menage_lisible=Exists(Menage.objects.visible_to(user).filter(pk=OuterRef("menage_id"))),
+            **annotations_resume(menage="menage_id"),
+            # What the summary shows of the support in progress (`resume_point`).
+            accompagnement_en_cours=Subquery(
+                Accompagnement.objects.en_cours()
+                .filter(menage=OuterRef("menage_id"))
+                .order_by("-date_debut", "-pk")
+                .values(
+                    json=JSONObject(
+                        pk="pk", niveau="niveau", date_debut="date_debut", date_fin_prevue="date_fin_prevue"
+                    )
+                )[:1]
+            ),
+        ),
+        user,
+        perm="comites.voir",
+        pk=pk,
     )
+
+
+def _menage_lu(point):
+    """The household of `_point_et_voisins`'s item as `menage_du_point` reads it: its members and
+    diagnostics added (two queries), and its support in progress (`accompagnement_en_cours`: the
+    fields the summary shows) from the item's query."""
+    menage = point.menage
+    menage.lisible = point.menage_lisible
+    copier_resume(point, menage)
+    en_cours = point.accompagnement_en_cours
+    menage.accompagnement_en_cours = (
+        Accompagnement(
+            pk=en_cours["pk"],
+            menage=menage,
+            niveau=en_cours["niveau"],
+            date_debut=datetime.date.fromisoformat(en_cours["date_debut"]),
+            date_fin_prevue=datetime.date.fromisoformat(en_cours["date_fin_prevue"])
+            if en_cours["date_fin_prevue"]
+            else None,
+        )
+        if en_cours
+        else None
+    )
+    prefetch_related_objects([menage], *_PREFETCH_RESUME)
+    return menage
+
+
+def _navigation(point):
+    """(previous item, next item) of the agenda, for their links, from `_point_et_voisins`."""
     return (
-        PointOrdreDuJour(pk=precedent) if precedent else None,
-        PointOrdreDuJour(pk=suivant) if suivant else None,
+        PointOrdreDuJour(pk=point.precedent_id) if point.precedent_id else None,
+        PointOrdreDuJour(pk=point.suivant_id) if point.suivant_id else None,
     )
 
 
@@ -461,11 +511,12 @@ def _peut_voir_nom(user, point) -> bool:
 
 @never_cache
 def point(request, pk):
-    point = _point(request, pk)
+    champs_decision = request.headers.get("HX-Request") and "decision" in request.GET
+    point = _point(request, pk) if champs_decision else _point_et_voisins(request, pk)
     seance = point.seance
     user = request.user
     peut_decider = permissions.can_decide_point(user, point)
-    if request.headers.get("HX-Request") and "decision" in request.GET:
+    if champs_decision:
         # The fields of the decision just chosen (htmx swap).
         if not peut_decider:
             raise PermissionDenied
@@ -508,7 +559,9 @@ def point(request, pk):
         except ValidationError as exc:
             form = avis_form if request.POST.get("action") == "avis" else decision_form
             form.add_error(None, ValidationError(refus_avec_lien(exc, seance)))
-    menage = menage_du_point(point, user)
+    # After a decision tried and refused, the household is read again: the attempt changed it in
+    # memory (undone in the database).
+    menage = menage_du_point(point, user) if request.method == "POST" else _menage_lu(point)
     peut_voir_nom = menage.lisible  # as _peut_voir_nom, read with the household
     initiales = point.initiales_seulement or not peut_voir_nom or request.GET.get("initiales") == "1"
     if point.a_une_synthese:
@@ -520,7 +573,7 @@ def point(request, pk):
         "point": point,
         "seance": seance,
         "resume": resume_point(point, initiales, request.user, menage=menage),
-        "synthese": selectors.synthese(point, initiales),
+        "synthese": selectors.synthese(point, initiales, menage=menage),
         "initiales": initiales,
         "peut_voir_nom": peut_voir_nom,
         "precedent": precedent,
@@ -529,7 +582,10 @@ def point(request, pk):
         "avis": avis,
         "avis_form": avis_form if permissions.can_give_avis(user, point) else None,
         "decision_form": decision_form if peut_decider else None,
-        "quorum": dict(zip(("presents", "requis", "atteint"), services.quorum(seance, point), strict=True)),
+        # Shown with the decision form only.
+        "quorum": dict(zip(("presents", "requis", "atteint"), services.quorum(seance, point), strict=True))
+        if peut_decider and not point.est_decide
+        else None,
     }
     return render(request, "comites/point.html", context)
 

@@ -3,7 +3,8 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import Count, OuterRef, Subquery, Sum
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,21 +14,69 @@ from menages.enums import (
     EtatParcours,
     LienMembre,
     Partenaire,
+    Probleme,
     TypeDiagnostic,
     TypeIntervention,
 )
-from menages.models import Menage
+from menages.models import Dette, Menage, ProblemeMenage, Ressource
+
+
+def avec_resume(menages):
+    """`menages` with what `resume_anonymise` sums and lists read in the same query (a page that
+    shows only the summary need not prefetch the resources, debts and difficulties)."""
+    return menages.annotate(**annotations_resume())
+
+
+def annotations_resume(menage="pk") -> dict:
+    """The annotations of `avec_resume`, on a query whose field `menage` is the household (its
+    own "pk", or "menage_id" on a record of the household): `resume_anonymise` reads them on the
+    household (`copier_resume`)."""
+    de_ce_menage = {"menage": OuterRef(menage)}
+    return {
+        "resume_ressources": Subquery(
+            Ressource.objects.filter(**de_ce_menage)
+            .order_by()
+            .values("menage")
+            .annotate(total=Sum("montant_mensuel"))
+            .values("total")
+        ),
+        "resume_dettes": Subquery(
+            Dette.objects.filter(**de_ce_menage)
+            .order_by()
+            .values("menage")
+            .annotate(total=Sum("montant"))
+            .values("total")
+        ),
+        "resume_problemes": ArraySubquery(
+            ProblemeMenage.objects.filter(**de_ce_menage).order_by("pk").values("code")
+        ),
+    }
+
+
+def copier_resume(source, menage) -> None:
+    """The annotations of `annotations_resume` read on `source` (a record of the household), set
+    on `menage` for `resume_anonymise`."""
+    for nom in annotations_resume(menage="pk"):
+        setattr(menage, nom, getattr(source, nom))
 
 
 def resume_anonymise(menage: Menage) -> dict:
-    """What a funder may read about a proposed household: facts, no name, no social note."""
+    """What a funder may read about a proposed household: facts, no name, no social note. The
+    sums and the difficulties are read from `menage`'s rows (prefetched by the household file,
+    which lists them anyway), or from the household's query (`avec_resume`)."""
     today = timezone.localdate()
     membres = [m for m in menage.membres.all() if m.est_present]
     adultes = sum(1 for m in membres if m.lien != LienMembre.ENFANT)
     enfants = len(membres) - adultes
-    # Summed from the rows (prefetched by the household file, which lists them anyway).
-    ressources = sum(r.montant_mensuel for r in menage.ressources.all())
-    dettes = sum(d.montant for d in menage.dettes.all())
+    if hasattr(menage, "resume_problemes"):
+        ressources = menage.resume_ressources or 0
+        dettes = menage.resume_dettes or 0
+        libelles = dict(Probleme.choices)
+        problemes = [libelles.get(code, code) for code in menage.resume_problemes]
+    else:
+        ressources = sum(r.montant_mensuel for r in menage.ressources.all())
+        dettes = sum(d.montant for d in menage.dettes.all())
+        problemes = [p.get_code_display() for p in menage.problemes.all()]
     return {
         "reference": menage.reference,
         "initiales": menage.initiales,
@@ -38,7 +87,7 @@ def resume_anonymise(menage: Menage) -> dict:
         "problematique": menage.get_problematique_display(),
         "situation_logement": menage.get_situation_logement_display(),
         "source": menage.get_source_orientation_display(),
-        "problemes": [p.get_code_display() for p in menage.problemes.all()],
+        "problemes": problemes,
         "eligibilites": [
             label
             for flag, label in (

@@ -1,6 +1,8 @@
 import pytest
 from django.urls import reverse
 
+from accueil.selectors import chiffres_dispositifs
+from menages.enums import EtatParcours
 from menages.tests.factories import IntervenantFactory, MenageFactory
 
 
@@ -45,7 +47,7 @@ def test_navigation_follows_roles(client, programme, menage):
     assert reverse("dossiers:liste") in client.get(reverse("tableau_de_bord")).text
 
 
-@pytest.mark.parametrize("persona", ["ts_adaff", "financeur", "admin"])
+@pytest.mark.parametrize("persona", ["ts_adaff", "financeur", "admin", "comite"])
 def test_dashboard_query_count_does_not_grow_with_households(client, programme, count_queries, persona):
     client.force_login(getattr(programme, persona))
     for _ in range(2):
@@ -57,6 +59,36 @@ def test_dashboard_query_count_does_not_grow_with_households(client, programme, 
         IntervenantFactory(menage=m, utilisateur=programme.ts_adaff)
     many = count_queries(client.get, reverse("tableau_de_bord"))
     assert few == many
+
+
+def test_committee_members_home_query_bound(client, programme, menage, django_assert_max_num_queries):
+    """The indicators in one grouped query, the committee widget in two."""
+    client.force_login(programme.comite)
+    with django_assert_max_num_queries(11):
+        assert client.get(reverse("tableau_de_bord")).status_code == 200
+
+
+def test_indicators_by_step_and_landlord_from_one_query(programme, django_assert_num_queries):
+    """The total and both breakdowns are summed from one count by step and landlord: each adds
+    up to the total, landlords by name, households without a landlord last."""
+    for etat, bailleur, n in (
+        (EtatParcours.SAISINE, programme.habitat, 3),
+        (EtatParcours.ACCOMPAGNEMENT, programme.habitat, 2),
+        (EtatParcours.ACCOMPAGNEMENT, programme.alogea, 4),
+        (EtatParcours.CLOS, None, 1),
+    ):
+        MenageFactory.create_batch(n, dispositif=programme.dispositif, bailleur=bailleur, etat=etat)
+    with django_assert_num_queries(1):
+        chiffres = chiffres_dispositifs(programme.comite, [programme.dispositif.pk])
+    assert chiffres["total"] == 10
+    par_etat = dict(chiffres["par_etat"])
+    assert par_etat[EtatParcours.SAISINE.label] == 3
+    assert par_etat[EtatParcours.ACCOMPAGNEMENT.label] == 6
+    assert par_etat[EtatParcours.CLOS.label] == 1
+    assert par_etat[EtatParcours.DIAGNOSTIC.label] == 0
+    assert chiffres["par_bailleur"] == [("ALOGEA", 4), ("Habitat Audois", 5), ("Sans bailleur", 1)]
+    # Without the programmes given: those of the user's organisation, as before.
+    assert chiffres_dispositifs(programme.comite) == chiffres
 
 
 def test_mes_menages_puts_late_ones_first_and_counts_them(programme):

@@ -3,6 +3,7 @@ an item, and the referent's case summary (with initials) on the item's page and 
 
 import datetime
 import io
+from decimal import Decimal
 
 import pytest
 from auditlog.models import LogEntry
@@ -18,8 +19,9 @@ from comites import services
 from comites.models import DemandeComite, PointOrdreDuJour
 from comites.tests.factories import PointOrdreDuJourFactory
 from comites.tests.test_comites import all_present, proposition
-from menages.enums import EtatParcours, TypeIntervention
-from menages.tests.factories import IntervenantFactory, MembreFactory, MenageFactory
+from menages.enums import EtatParcours, Probleme, TypeIntervention
+from menages.models import ProblemeMenage
+from menages.tests.factories import IntervenantFactory, MembreFactory, MenageFactory, RessourceFactory
 
 
 def decision(client, point, **data):
@@ -207,21 +209,71 @@ def test_item_page_links_to_the_previous_and_next_items(client, programme, seanc
     assert client.get(points[2].get_absolute_url()).context["suivant"] is None
 
 
-def test_item_page_query_count_does_not_grow_with_rows(client, programme, seance, count_queries):
+# The chair's item page: the item with its neighbours, its household, the summary's sums and the
+# support in progress; the access log; the chair's membership; the opinions; the household's
+# members and diagnostics; the objectives; the quorum; the partners of the decision form; plus
+# the layout's own.
+REQUETES_PAGE_POINT = 16
+
+
+def test_item_page_query_count_does_not_grow_with_rows(
+    client, programme, seance, count_queries, django_assert_max_num_queries
+):
     proposition(programme)
     (point,) = services.construire_ordre_du_jour(seance=seance)
     all_present(seance)
-    point.synthese_niveau = "Dettes anciennes"
+    point.synthese_niveau = "Dettes anciennes de Durand Hélène"
+    point.synthese_objectifs = "Que durand hélène garde son logement."
     point.save()
     client.force_login(programme.comite)
-    une = count_queries(client.get, point.get_absolute_url())
+    with django_assert_max_num_queries(REQUETES_PAGE_POINT):
+        une = count_queries(client.get, point.get_absolute_url() + "?initiales=1")
     for i in range(10):
         proposition(programme, f"Famille {i}")
     services.construire_ordre_du_jour(seance=seance)
     for user in (programme.financeur, programme.cesf_habitat, programme.comite):
         services.donner_avis(point=point, user=user, avis="favorable", commentaire="Oui")
     MembreFactory.create_batch(4, menage=point.menage)
-    assert count_queries(client.get, point.get_absolute_url()) <= une
+    RessourceFactory.create_batch(3, menage=point.menage, montant_mensuel=Decimal("100.50"))
+    for code in list(Probleme)[:3]:
+        ProblemeMenage.objects.create(menage=point.menage, code=code)
+    response = client.get(point.get_absolute_url() + "?initiales=1")
+    assert count_queries(client.get, point.get_absolute_url() + "?initiales=1") <= une
+    # The summary's sums and difficulties, read with the household.
+    faits = response.context["resume"]["faits"]
+    assert faits["ressources_mensuelles"] == Decimal("301.50")
+    assert faits["problemes"] == [p.label for p in list(Probleme)[:3]]
+    assert [texte for _titre, texte in response.context["synthese"]] == [
+        "Dettes anciennes de D. H.",
+        "Que D. H. garde son logement.",
+    ]
+
+
+def test_item_page_shows_the_support_in_progress_read_with_the_item(client, programme, en_cours):
+    """The support in progress comes with the item's query: its level and dates as before."""
+    acc = Accompagnement.objects.get(menage=en_cours.menage)
+    AccompagnementFactory(
+        menage=en_cours.menage,
+        date_debut=acc.date_debut - datetime.timedelta(days=400),
+        date_fin=acc.date_debut - datetime.timedelta(days=1),
+        niveau_1=True,
+    )
+    client.force_login(programme.comite)
+    response = client.get(en_cours.get_absolute_url())
+    lu = response.context["resume"]["accompagnement"]
+    assert (lu.pk, lu.niveau, lu.date_debut, lu.date_fin_prevue) == (
+        acc.pk,
+        acc.niveau,
+        acc.date_debut,
+        acc.date_fin_prevue,
+    )
+    assert (
+        f"Accompagnement en cours : {acc.get_niveau_display()}, du {acc.date_debut:%d/%m/%Y} "
+        f"au {acc.date_fin_prevue:%d/%m/%Y} (prévu)."
+    ) in response.text
+    acc.date_fin = acc.date_debut
+    acc.save()
+    assert client.get(en_cours.get_absolute_url()).context["resume"]["accompagnement"] is None
 
 
 def test_item_page_reads_the_readers_membership_once(client, programme, seance):
