@@ -1,13 +1,13 @@
 """Reads for the home page of each role: the figures and lists the domain apps do not own."""
 
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from accompagnement.selectors import annoter_suivi, en_retard
 from comptes.enums import TypeOrganisation
 from comptes.selectors import dispositifs_de, organisations_administrees, utilisateurs_administrables
 from menages.enums import EtatParcours
-from menages.models import Menage
+from menages.models import Intervenant, Menage
 from menages.selectors import nombres_par_etat
 
 
@@ -50,12 +50,15 @@ def mes_menages(user, limit=10):
         )
 
     menages = Menage.objects.visible_to(user)
-    suivis = menages.followed_by(user)
-    rows = en_cours(suivis)
     # Someone who follows no household personally (landlord staff, administrators) sees all the
-    # visible ones; one whose followed households are all closed sees none in progress.
-    if not rows and not suivis.exists():
-        rows = en_cours(menages)
+    # visible ones; one whose followed households are all closed sees none in progress. One
+    # query either way: whether she follows any is a subquery PostgreSQL computes once.
+    rows = en_cours(
+        menages.filter(
+            Q(Exists(Intervenant.objects.actifs().filter(menage=OuterRef("pk"), utilisateur=user)))
+            | ~Exists(menages.followed_by(user))
+        )
+    )
     today = timezone.localdate()
     lignes = sorted(
         ((en_retard(rythme, dernier, debut, le=today), nom, pk, etat, dernier) for pk, nom, etat, dernier, rythme, debut in rows),
@@ -77,13 +80,15 @@ def mes_menages(user, limit=10):
     }
 
 
-def chiffres_administration(user):
+def chiffres_administration(user, nombre_menages: int | None = None):
     """An administrator's counts: the organisations and users she administers (those of her
-    organisation's programmes), the households of the current programme."""
-    organisations = organisations_administrees(user)
+    organisation's programmes), the households of the current programme. `nombre_menages`, when
+    the caller has already counted the households visible to `user`, saves counting them again."""
+    organisations = organisations_administrees(user).aggregate(
+        organisations=Count("pk"), bailleurs=Count("pk", filter=Q(type=TypeOrganisation.BAILLEUR))
+    )
     return {
-        "organisations": organisations.count(),
-        "bailleurs": organisations.filter(type=TypeOrganisation.BAILLEUR).count(),
+        **organisations,
         "utilisateurs": utilisateurs_administrables(user).filter(is_active=True).count(),
-        "menages": Menage.objects.visible_to(user).count(),
+        "menages": Menage.objects.visible_to(user).count() if nombre_menages is None else nombre_menages,
     }

@@ -355,10 +355,12 @@ JOURS_ISSUES = 90
 CARTES_PAR_ETAPE = 30
 
 
-def tableau_attributions(user) -> dict:
+def tableau_attributions(user, cartes: bool = True) -> dict:
     """The attribution pipeline of the households `user` may see, by step (EtapeAttribution): the
     proposals in progress, and the move-ins and refusals of the last JOURS_ISSUES days (a refusal
-    with its reason). One query whatever the number of attributions."""
+    with its reason). One query whatever the number of attributions. Without `cartes` (the
+    dashboard shows the numbers only), the cards are not filled and only the dates and decision
+    that give the step are read."""
     depuis = timezone.localdate() - datetime.timedelta(days=JOURS_ISSUES)
     attributions = (
         Attribution.objects.visible_to(user)
@@ -368,17 +370,25 @@ def tableau_attributions(user) -> dict:
             | Q(decision_cal=DecisionCal.REFUSEE, date_proposition__gte=depuis)
             | Q(decision_cal=DecisionCal.REFUSEE, date_cal__gte=depuis)
         )
-        .select_related("menage", "logement__commune", "logement__bailleur")
         .order_by("date_proposition", "pk")
     )
+    if cartes:
+        attributions = attributions.select_related("menage", "logement__commune", "logement__bailleur")
+    else:
+        attributions = attributions.only(
+            "decision_cal", "date_entree", "date_bail", "date_cal", "date_visite"
+        )
     colonnes = {etape: [] for etape in EtapeAttribution}
     for attribution in attributions:
         colonnes[attribution.etape].append(attribution)
     return {
-        "colonnes": [(etape, cartes[:CARTES_PAR_ETAPE], len(cartes)) for etape, cartes in colonnes.items()],
+        "colonnes": [
+            (etape, liste[:CARTES_PAR_ETAPE] if cartes else [], len(liste))
+            for etape, liste in colonnes.items()
+        ],
         "en_cours": sum(
-            len(cartes)
-            for etape, cartes in colonnes.items()
+            len(liste)
+            for etape, liste in colonnes.items()
             if etape not in (EtapeAttribution.ENTRE, EtapeAttribution.REFUSE)
         ),
         "jours_issues": JOURS_ISSUES,
