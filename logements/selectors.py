@@ -7,7 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from dateutil.relativedelta import relativedelta
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum, Window
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from comptes.selectors import dispositifs_de
@@ -218,30 +218,67 @@ def tableau_cesf(user, nombre_locataires: int | None = None) -> dict:
     procedures = (
         EtapeExpulsion.objects.visible_to(user, menages=locataires)
         .filter(~Exists(plus_recente))
-        .select_related("menage")
-        .only("etape", "date", "menage__nom")
         .order_by("-date", "menage_id")
     )
-    # The first complaints carry the number of all open ones (a window over the whole selection,
-    # computed before the limit): one query for the list and its count.
-    reclamations = list(
-        ouvertes.select_related("menage")
-        .only("menage__nom", "type", "date")
-        .annotate(nombre=Window(Count("pk")))[:LIGNES_WIDGET]
+    temps_forts = TempsFort.objects.filter(
+        menage__in=locataires, realise=False, date_prevue__gte=timezone.now()
+    ).order_by("date_prevue")
+    # The three lists in one query (UNION ALL of the three limited selections, each in its own
+    # order). The first complaints carry the number of all open ones (a window over the whole
+    # selection, computed before the limit).
+    lignes = list(
+        _lignes_widget(
+            ouvertes.order_by("-date", "-pk"), RECLAMATION, "type", jour="date", nombre=Window(Count("pk"))
+        )
+        .union(
+            _lignes_widget(procedures, PROCEDURE, "etape", jour="date"),
+            _lignes_widget(temps_forts, TEMPS_FORT, "type", moment="date_prevue"),
+            all=True,
+        )
+        .order_by()
     )
+    reclamations, etapes, temps = [], [], []
+    nombre_reclamations = 0
+    for genre, pk, menage_id, nom, valeur, jour, moment, nombre in lignes:
+        menage = Menage(pk=menage_id, nom=nom)
+        if genre == RECLAMATION:
+            reclamations.append(Reclamation(pk=pk, menage=menage, type=valeur, date=jour))
+            nombre_reclamations = nombre
+        elif genre == PROCEDURE:
+            etapes.append(EtapeExpulsion(pk=pk, menage=menage, etape=valeur, date=jour))
+        else:
+            temps.append(TempsFort(pk=pk, menage=menage, type=valeur, date_prevue=moment))
+    # UNION ALL does not promise to keep each selection's order: put it back.
+    reclamations.sort(key=lambda r: (r.date, r.pk), reverse=True)
+    etapes.sort(key=lambda e: (-e.date.toordinal(), e.menage_id))
+    temps.sort(key=lambda t: t.date_prevue)
     return {
         "nombre_locataires": locataires.count() if nombre_locataires is None else nombre_locataires,
-        "nombre_reclamations": reclamations[0].nombre if reclamations else 0,
+        "nombre_reclamations": nombre_reclamations,
         "reclamations": reclamations,
         "tendance": tendance,
-        "procedures": [(e.menage, e.get_etape_display(), e.date) for e in procedures[:LIGNES_WIDGET]],
-        "temps_forts": list(
-            TempsFort.objects.filter(menage__in=locataires, realise=False, date_prevue__gte=timezone.now())
-            .select_related("menage")
-            .only("menage__nom", "type", "date_prevue")
-            .order_by("date_prevue")[:LIGNES_WIDGET]
-        ),
+        "procedures": [(e.menage, e.get_etape_display(), e.date) for e in etapes],
+        "temps_forts": temps,
     }
+
+
+# The kinds of rows of the CESF widget's single query.
+RECLAMATION, PROCEDURE, TEMPS_FORT = 1, 2, 3
+
+
+def _lignes_widget(queryset, genre, champ, jour=None, moment=None, nombre=None):
+    """The first LIGNES_WIDGET rows of `queryset` as (kind, pk, household, household's name,
+    `champ`, date, datetime, number): the same columns for every list, so that they make one
+    UNION."""
+    return queryset.annotate(
+        genre_=models.Value(genre),
+        valeur_=models.F(champ),
+        jour_=models.F(jour) if jour else Cast(None, models.DateField()),
+        moment_=models.F(moment) if moment else Cast(None, models.DateTimeField()),
+        nombre_=nombre if nombre is not None else Cast(None, models.BigIntegerField()),
+    ).values_list("genre_", "pk", "menage_id", "menage__nom", "valeur_", "jour_", "moment_", "nombre_")[
+        :LIGNES_WIDGET
+    ]
 
 
 JOURS_PAR_MOIS = 30
