@@ -1,6 +1,16 @@
 """Reads for the home page of each role: the figures and lists the domain apps do not own."""
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import (
+    BigIntegerField,
+    CharField,
+    Count,
+    DateField,
+    DateTimeField,
+    Exists,
+    OuterRef,
+    Q,
+)
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from accompagnement.selectors import annoter_suivi, en_retard
@@ -33,44 +43,71 @@ def chiffres_dispositifs(user):
 MAX_SUIVIS = 300
 
 
+COLONNES_SUIVI = ("pk", "nom", "etat", "dernier_contact", "rythme_actuel", "debut_accompagnement")
+
+
+def _colonnes_vides():
+    """The columns of the households' lines that the count by step leaves empty, with their types."""
+    return [
+        ("pk", BigIntegerField()),
+        ("nom", CharField()),
+        ("dernier_contact", DateTimeField()),
+        ("rythme_actuel", CharField()),
+        ("debut_accompagnement", DateField()),
+        ("modifie_le", DateTimeField()),
+    ]
+
+
 def mes_menages(user, limit=10):
     """The households the user follows (all visible ones for landlord staff and administrators),
     late ones first: late means the last contact is older than the household's rythme allows."""
 
-    def en_cours(suivis):
-        # The most recently modified ones come from the index on modifie_le, without sorting
-        # every visible household; only the values shown or needed for lateness are read.
-        return list(
-            annoter_suivi(suivis)
-            .en_cours()
-            .order_by("-modifie_le")
-            .values_list("pk", "nom", "etat", "dernier_contact", "rythme_actuel", "debut_accompagnement")[
-                :MAX_SUIVIS
-            ]
-        )
-
     menages = Menage.objects.visible_to(user)
     # Someone who follows no household personally (landlord staff, administrators) sees all the
-    # visible ones; one whose followed households are all closed sees none in progress. One
-    # query either way: whether she follows any is a subquery PostgreSQL computes once.
-    rows = en_cours(
+    # visible ones; one whose followed households are all closed sees none in progress. Whether
+    # she follows any is a subquery PostgreSQL computes once.
+    suivis = annoter_suivi(
         menages.filter(
             Q(Exists(Intervenant.objects.actifs().filter(menage=OuterRef("pk"), utilisateur=user)))
             | ~Exists(menages.followed_by(user))
         )
     )
+    # One query (UNION ALL): the most recently modified ones in progress, from the index on
+    # modifie_le without sorting every visible household, with only the values shown or needed
+    # for lateness; then the number of visible households at each step (`nombre` set).
+    lignes_suivies = (
+        suivis.en_cours()
+        .order_by("-modifie_le")
+        .annotate(nombre=Cast(None, BigIntegerField()))
+        .values_list(*COLONNES_SUIVI, "modifie_le", "nombre")[:MAX_SUIVIS]
+    )
+    par_etat = (
+        menages.order_by()
+        .values("etat")
+        .annotate(
+            nombre=Count("pk"),
+            **{f"{nom}_": Cast(None, champ) for nom, champ in _colonnes_vides()},
+        )
+        .values_list("pk_", "nom_", "etat", "dernier_contact_", "rythme_actuel_", "debut_accompagnement_", "modifie_le_", "nombre")
+    )  # fmt: skip
+    rows, counts = [], dict.fromkeys(EtatParcours.values, 0)
+    for *row, nombre in lignes_suivies.union(par_etat, all=True).order_by():
+        if nombre is None:
+            rows.append(row)
+        elif row[2] in counts:
+            counts[row[2]] = nombre
     today = timezone.localdate()
+    # Late ones first, then by name; among equal names, the most recently modified first.
     lignes = sorted(
-        ((en_retard(rythme, dernier, debut, le=today), nom, pk, etat, dernier) for pk, nom, etat, dernier, rythme, debut in rows),
-        key=lambda ligne: (not ligne[0], ligne[1]),
+        ((en_retard(rythme, dernier, debut, le=today), nom, pk, etat, dernier, modifie) for pk, nom, etat, dernier, rythme, debut, modifie in rows),
+        key=lambda ligne: (not ligne[0], ligne[1], -ligne[5].timestamp()),
     )  # fmt: skip
     # Households only for the lines shown: sorting a few hundred needs no model instances.
     suivis = []
-    for retard, nom, pk, etat, dernier in lignes[:limit]:
+    for retard, nom, pk, etat, dernier, _ in lignes[:limit]:
         menage = Menage(pk=pk, nom=nom, etat=etat)
         menage.dernier_contact, menage.en_retard = dernier, retard
         suivis.append(menage)
-    counts = nombres_par_etat(menages)  # one query for the total and the steps
     return {
         "total": sum(counts.values()),
         "par_etat": _par_etat(counts),
