@@ -269,14 +269,18 @@ RECLAMATION, PROCEDURE, TEMPS_FORT = 1, 2, 3
 def _lignes_widget(queryset, genre, champ, jour=None, moment=None, nombre=None):
     """The first LIGNES_WIDGET rows of `queryset` as (kind, pk, household, household's name,
     `champ`, date, datetime, number): the same columns for every list, so that they make one
-    UNION."""
+    UNION. The household's name is a subquery rather than a join: PostgreSQL reads it for the
+    rows kept only, after the limit, not for every open complaint or step before it."""
+    from menages.models import Menage
+
     return queryset.annotate(
         genre_=models.Value(genre),
+        nom_=Subquery(Menage.objects.filter(pk=OuterRef("menage_id")).order_by().values("nom")[:1]),
         valeur_=models.F(champ),
         jour_=models.F(jour) if jour else Cast(None, models.DateField()),
         moment_=models.F(moment) if moment else Cast(None, models.DateTimeField()),
         nombre_=nombre if nombre is not None else Cast(None, models.BigIntegerField()),
-    ).values_list("genre_", "pk", "menage_id", "menage__nom", "valeur_", "jour_", "moment_", "nombre_")[
+    ).values_list("genre_", "pk", "menage_id", "nom_", "valeur_", "jour_", "moment_", "nombre_")[
         :LIGNES_WIDGET
     ]
 
