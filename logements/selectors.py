@@ -198,18 +198,19 @@ def tableau_cesf(user, nombre_locataires: int | None = None) -> dict:
         statut__in=STATUTS_RECLAMATION_ACTIFS
     )
     debut = timezone.localdate().replace(day=1) - relativedelta(months=MOIS_TENDANCE - 1)
-    totaux = dict(
+    # The arrears trend: the monthly totals of her landlord's programme, summed by month.
+    totaux = (
         ImpayesMensuels.objects.visible_to(user)
         .filter(mois__gte=debut)
-        .values_list("mois")
-        .annotate(somme=Sum("total"))
-        .values_list("mois", "somme")
         .order_by()
+        .values("mois")
+        .annotate(
+            somme=Sum("total"),
+            genre_=models.Value(TENDANCE),
+            **{f"{nom}_": Cast(None, champ) for nom, champ in _COLONNES_SANS_TENDANCE},
+        )
+        .values_list("genre_", "pk_", "menage_id_", "nom_", "valeur_", "mois", "moment_", "somme")
     )
-    tendance = [
-        (mois, totaux.get(mois, Decimal("0")))
-        for mois in (debut + relativedelta(months=i) for i in range(MOIS_TENDANCE))
-    ]
     # Each household's last step (no later one, by date then entry), read from the few steps
     # rather than from every tenant.
     plus_recente = EtapeExpulsion.objects.filter(menage=OuterRef("menage")).filter(
@@ -223,31 +224,44 @@ def tableau_cesf(user, nombre_locataires: int | None = None) -> dict:
     temps_forts = TempsFort.objects.filter(
         menage__in=locataires, realise=False, date_prevue__gte=timezone.now()
     ).order_by("date_prevue")
-    # The three lists in one query (UNION ALL of the three limited selections, each in its own
-    # order). The first complaints carry the number of all open ones (a window over the whole
-    # selection, computed before the limit).
+    # The three lists and the trend in one query (UNION ALL of the three limited selections, each
+    # in its own order, and of the monthly sums). The first complaints carry the number of all
+    # open ones (a window over the whole selection, computed before the limit).
     lignes = list(
         _lignes_widget(
-            ouvertes.order_by("-date", "-pk"), RECLAMATION, "type", jour="date", nombre=Window(Count("pk"))
+            ouvertes.order_by("-date", "-pk"),
+            RECLAMATION,
+            "type",
+            jour="date",
+            # In the column of the monthly sums of arrears (a decimal), which comes back as such.
+            nombre=Cast(Window(Count("pk")), models.DecimalField(max_digits=14, decimal_places=2)),
         )
         .union(
             _lignes_widget(procedures, PROCEDURE, "etape", jour="date"),
             _lignes_widget(temps_forts, TEMPS_FORT, "type", moment="date_prevue"),
+            totaux,
             all=True,
         )
         .order_by()
     )
-    reclamations, etapes, temps = [], [], []
+    reclamations, etapes, temps, sommes = [], [], [], {}
     nombre_reclamations = 0
     for genre, pk, menage_id, nom, valeur, jour, moment, nombre in lignes:
+        if genre == TENDANCE:
+            sommes[jour] = nombre
+            continue
         menage = Menage(pk=menage_id, nom=nom)
         if genre == RECLAMATION:
             reclamations.append(Reclamation(pk=pk, menage=menage, type=valeur, date=jour))
-            nombre_reclamations = nombre
+            nombre_reclamations = int(nombre)
         elif genre == PROCEDURE:
             etapes.append(EtapeExpulsion(pk=pk, menage=menage, etape=valeur, date=jour))
         else:
             temps.append(TempsFort(pk=pk, menage=menage, type=valeur, date_prevue=moment))
+    tendance = [
+        (mois, sommes.get(mois, Decimal("0")))
+        for mois in (debut + relativedelta(months=i) for i in range(MOIS_TENDANCE))
+    ]
     # UNION ALL does not promise to keep each selection's order: put it back.
     reclamations.sort(key=lambda r: (r.date, r.pk), reverse=True)
     etapes.sort(key=lambda e: (-e.date.toordinal(), e.menage_id))
@@ -263,7 +277,15 @@ def tableau_cesf(user, nombre_locataires: int | None = None) -> dict:
 
 
 # The kinds of rows of the CESF widget's single query.
-RECLAMATION, PROCEDURE, TEMPS_FORT = 1, 2, 3
+RECLAMATION, PROCEDURE, TEMPS_FORT, TENDANCE = 1, 2, 3, 4
+# The columns a month's total of arrears leaves empty, with their types.
+_COLONNES_SANS_TENDANCE = (
+    ("pk", models.BigIntegerField()),
+    ("menage_id", models.BigIntegerField()),
+    ("nom", models.CharField()),
+    ("valeur", models.CharField()),
+    ("moment", models.DateTimeField()),
+)
 
 
 def _lignes_widget(queryset, genre, champ, jour=None, moment=None, nombre=None):
@@ -279,7 +301,9 @@ def _lignes_widget(queryset, genre, champ, jour=None, moment=None, nombre=None):
         valeur_=models.F(champ),
         jour_=models.F(jour) if jour else Cast(None, models.DateField()),
         moment_=models.F(moment) if moment else Cast(None, models.DateTimeField()),
-        nombre_=nombre if nombre is not None else Cast(None, models.BigIntegerField()),
+        nombre_=nombre
+        if nombre is not None
+        else Cast(None, models.DecimalField(max_digits=14, decimal_places=2)),
     ).values_list("genre_", "pk", "menage_id", "nom_", "valeur_", "jour_", "moment_", "nombre_")[
         :LIGNES_WIDGET
     ]
