@@ -7,7 +7,6 @@ from django.db.models import (
     DateField,
     DateTimeField,
     Exists,
-    OuterRef,
     Q,
 )
 from django.db.models.functions import Cast
@@ -17,7 +16,7 @@ from accompagnement.selectors import annoter_suivi, en_retard
 from comptes.enums import TypeOrganisation
 from comptes.selectors import dispositifs_de, organisations_administrees, utilisateurs_administrables
 from menages.enums import EtatParcours
-from menages.models import Intervenant, Menage
+from menages.models import Menage
 from menages.selectors import nombres_par_etat
 
 
@@ -63,24 +62,25 @@ def mes_menages(user, limit=10):
     late ones first: late means the last contact is older than the household's rythme allows."""
 
     menages = Menage.objects.visible_to(user)
-    # Someone who follows no household personally (landlord staff, administrators) sees all the
-    # visible ones; one whose followed households are all closed sees none in progress. Whether
-    # she follows any is a subquery PostgreSQL computes once.
-    suivis = annoter_suivi(
-        menages.filter(
-            Q(Exists(Intervenant.objects.actifs().filter(menage=OuterRef("pk"), utilisateur=user)))
-            | ~Exists(menages.followed_by(user))
+
+    def en_cours(suivis):
+        # The most recently modified ones come from the index on modifie_le, without sorting
+        # every visible household; only the values shown or needed for lateness are read.
+        return (
+            annoter_suivi(suivis)
+            .en_cours()
+            .order_by("-modifie_le")
+            .annotate(nombre=Cast(None, BigIntegerField()))
+            .values_list(*COLONNES_SUIVI, "modifie_le", "nombre")[:MAX_SUIVIS]
         )
-    )
-    # One query (UNION ALL): the most recently modified ones in progress, from the index on
-    # modifie_le without sorting every visible household, with only the values shown or needed
-    # for lateness; then the number of visible households at each step (`nombre` set).
-    lignes_suivies = (
-        suivis.en_cours()
-        .order_by("-modifie_le")
-        .annotate(nombre=Cast(None, BigIntegerField()))
-        .values_list(*COLONNES_SUIVI, "modifie_le", "nombre")[:MAX_SUIVIS]
-    )
+
+    # One query (UNION ALL): the households she follows in progress; someone who follows none
+    # personally (landlord staff, administrators) sees all the visible ones instead, and one whose
+    # followed households are all closed sees none in progress. The second selection's condition
+    # does not depend on the row: PostgreSQL evaluates it once and skips the selection when she
+    # follows any (each selection keeps its own plan, from her interventions for a social worker).
+    # Then the number of visible households at each step (`nombre` set).
+    suivis = menages.followed_by(user)
     par_etat = (
         menages.order_by()
         .values("etat")
@@ -91,7 +91,8 @@ def mes_menages(user, limit=10):
         .values_list("pk_", "nom_", "etat", "dernier_contact_", "rythme_actuel_", "debut_accompagnement_", "modifie_le_", "nombre")
     )  # fmt: skip
     rows, counts = [], dict.fromkeys(EtatParcours.values, 0)
-    for *row, nombre in lignes_suivies.union(par_etat, all=True).order_by():
+    selections = en_cours(suivis).union(en_cours(menages.filter(~Exists(suivis))), par_etat, all=True)
+    for *row, nombre in selections.order_by():
         if nombre is None:
             rows.append(row)
         elif row[2] in counts:
