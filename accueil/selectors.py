@@ -74,12 +74,8 @@ def mes_menages(user, limit=10):
             .values_list(*COLONNES_SUIVI, "modifie_le", "nombre")[:MAX_SUIVIS]
         )
 
-    # One query (UNION ALL): the households she follows in progress; someone who follows none
-    # personally (landlord staff, administrators) sees all the visible ones instead, and one whose
-    # followed households are all closed sees none in progress. The second selection's condition
-    # does not depend on the row: PostgreSQL evaluates it once and skips the selection when she
-    # follows any (each selection keeps its own plan, from her interventions for a social worker).
-    # Then the number of visible households at each step (`nombre` set).
+    # One query (UNION ALL) for the households she follows in progress and the number of visible
+    # households at each step (`nombre` set).
     suivis = menages.followed_by(user)
     par_etat = (
         menages.order_by()
@@ -91,12 +87,16 @@ def mes_menages(user, limit=10):
         .values_list("pk_", "nom_", "etat", "dernier_contact_", "rythme_actuel_", "debut_accompagnement_", "modifie_le_", "nombre")
     )  # fmt: skip
     rows, counts = [], dict.fromkeys(EtatParcours.values, 0)
-    selections = en_cours(suivis).union(en_cours(menages.filter(~Exists(suivis))), par_etat, all=True)
-    for *row, nombre in selections.order_by():
+    for *row, nombre in en_cours(suivis).union(par_etat, all=True).order_by():
         if nombre is None:
             rows.append(row)
         elif row[2] in counts:
             counts[row[2]] = nombre
+    if not rows:
+        # Someone who follows no household personally (landlord staff, administrators) sees all
+        # the visible ones in progress; one whose followed households are all closed sees none.
+        # Whether she follows any does not depend on the row: PostgreSQL evaluates it once.
+        rows = [row for *row, _ in en_cours(menages.filter(~Exists(suivis)))]
     today = timezone.localdate()
     # Late ones first, then by name; among equal names, the most recently modified first.
     lignes = sorted(
