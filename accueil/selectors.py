@@ -1,15 +1,6 @@
 """Reads for the home page of each role: the figures and lists the domain apps do not own."""
 
-from django.db.models import (
-    BigIntegerField,
-    CharField,
-    Count,
-    DateField,
-    DateTimeField,
-    Exists,
-    Q,
-)
-from django.db.models.functions import Cast
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from accompagnement.selectors import annoter_suivi, en_retard
@@ -42,73 +33,41 @@ def chiffres_dispositifs(user):
 MAX_SUIVIS = 300
 
 
-COLONNES_SUIVI = ("pk", "nom", "etat", "dernier_contact", "rythme_actuel", "debut_accompagnement")
-
-
-def _colonnes_vides():
-    """The columns of the households' lines that the count by step leaves empty, with their types."""
-    return [
-        ("pk", BigIntegerField()),
-        ("nom", CharField()),
-        ("dernier_contact", DateTimeField()),
-        ("rythme_actuel", CharField()),
-        ("debut_accompagnement", DateField()),
-        ("modifie_le", DateTimeField()),
-    ]
-
-
 def mes_menages(user, limit=10):
     """The households the user follows (all visible ones for landlord staff and administrators),
     late ones first: late means the last contact is older than the household's rythme allows."""
 
-    menages = Menage.objects.visible_to(user)
-
     def en_cours(suivis):
         # The most recently modified ones come from the index on modifie_le, without sorting
         # every visible household; only the values shown or needed for lateness are read.
-        return (
+        return list(
             annoter_suivi(suivis)
             .en_cours()
             .order_by("-modifie_le")
-            .annotate(nombre=Cast(None, BigIntegerField()))
-            .values_list(*COLONNES_SUIVI, "modifie_le", "nombre")[:MAX_SUIVIS]
+            .values_list("pk", "nom", "etat", "dernier_contact", "rythme_actuel", "debut_accompagnement")[
+                :MAX_SUIVIS
+            ]
         )
 
-    # One query (UNION ALL) for the households she follows in progress and the number of visible
-    # households at each step (`nombre` set).
+    menages = Menage.objects.visible_to(user)
     suivis = menages.followed_by(user)
-    par_etat = (
-        menages.order_by()
-        .values("etat")
-        .annotate(
-            nombre=Count("pk"),
-            **{f"{nom}_": Cast(None, champ) for nom, champ in _colonnes_vides()},
-        )
-        .values_list("pk_", "nom_", "etat", "dernier_contact_", "rythme_actuel_", "debut_accompagnement_", "modifie_le_", "nombre")
-    )  # fmt: skip
-    rows, counts = [], dict.fromkeys(EtatParcours.values, 0)
-    for *row, nombre in en_cours(suivis).union(par_etat, all=True).order_by():
-        if nombre is None:
-            rows.append(row)
-        elif row[2] in counts:
-            counts[row[2]] = nombre
-    if not rows:
-        # Someone who follows no household personally (landlord staff, administrators) sees all
-        # the visible ones in progress; one whose followed households are all closed sees none.
-        # Whether she follows any does not depend on the row: PostgreSQL evaluates it once.
-        rows = [row for *row, _ in en_cours(menages.filter(~Exists(suivis)))]
+    rows = en_cours(suivis)
+    # Someone who follows no household personally (landlord staff, administrators) sees all the
+    # visible ones; one whose followed households are all closed sees none in progress.
+    if not rows and not suivis.exists():
+        rows = en_cours(menages)
     today = timezone.localdate()
-    # Late ones first, then by name; among equal names, the most recently modified first.
     lignes = sorted(
-        ((en_retard(rythme, dernier, debut, le=today), nom, pk, etat, dernier, modifie) for pk, nom, etat, dernier, rythme, debut, modifie in rows),
-        key=lambda ligne: (not ligne[0], ligne[1], -ligne[5].timestamp()),
+        ((en_retard(rythme, dernier, debut, le=today), nom, pk, etat, dernier) for pk, nom, etat, dernier, rythme, debut in rows),
+        key=lambda ligne: (not ligne[0], ligne[1]),
     )  # fmt: skip
     # Households only for the lines shown: sorting a few hundred needs no model instances.
     suivis = []
-    for retard, nom, pk, etat, dernier, _ in lignes[:limit]:
+    for retard, nom, pk, etat, dernier in lignes[:limit]:
         menage = Menage(pk=pk, nom=nom, etat=etat)
         menage.dernier_contact, menage.en_retard = dernier, retard
         suivis.append(menage)
+    counts = nombres_par_etat(menages)  # one query for the total and the steps
     return {
         "total": sum(counts.values()),
         "par_etat": _par_etat(counts),

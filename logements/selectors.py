@@ -227,7 +227,7 @@ def tableau_cesf(user, nombre_locataires: int | None = None) -> dict:
     # The three lists and the trend in one query (UNION ALL of the three limited selections, each
     # in its own order, and of the monthly sums). The first complaints carry the number of all
     # open ones (a window over the whole selection, computed before the limit).
-    lignes = list(
+    lignes = _union(
         _lignes_widget(
             ouvertes.order_by("-date", "-pk"),
             RECLAMATION,
@@ -235,14 +235,10 @@ def tableau_cesf(user, nombre_locataires: int | None = None) -> dict:
             jour="date",
             # In the column of the monthly sums of arrears (a decimal), which comes back as such.
             nombre=Cast(Window(Count("pk")), models.DecimalField(max_digits=14, decimal_places=2)),
-        )
-        .union(
-            _lignes_widget(procedures, PROCEDURE, "etape", jour="date"),
-            _lignes_widget(temps_forts, TEMPS_FORT, "type", moment="date_prevue"),
-            totaux,
-            all=True,
-        )
-        .order_by()
+        ),
+        _lignes_widget(procedures, PROCEDURE, "etape", jour="date"),
+        _lignes_widget(temps_forts, TEMPS_FORT, "type", moment="date_prevue"),
+        totaux,
     )
     reclamations, etapes, temps, sommes = [], [], [], {}
     nombre_reclamations = 0
@@ -274,6 +270,13 @@ def tableau_cesf(user, nombre_locataires: int | None = None) -> dict:
         "procedures": [(e.menage, e.get_etape_display(), e.date) for e in etapes],
         "temps_forts": temps,
     }
+
+
+def _union(premiere, *autres) -> list:
+    """The rows of UNION ALL of the selections. Django leaves out those known to be empty (a user
+    who may see none): with a single one left, it is returned as it is, in its own order."""
+    union = premiere.union(*autres, all=True)
+    return list(union.order_by() if union.query.combinator else union)
 
 
 # The kinds of rows of the CESF widget's single query.
