@@ -1,6 +1,6 @@
 """Reads for the home page of each role: the figures and lists the domain apps do not own."""
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from accompagnement.selectors import annoter_suivi, en_retard
@@ -89,13 +89,15 @@ def mes_menages(user, limit=10):
     }
 
 
-def chiffres_administration(user):
+def chiffres_administration(user, nombre_menages: int | None = None):
     """An administrator's counts: the organisations and users she administers (those of her
-    organisation's programmes), the households of the current programme."""
-    organisations = organisations_administrees(user)
+    organisation's programmes), the households of the current programme. `nombre_menages`, when
+    the caller has already counted the households visible to `user`, saves counting them again."""
+    organisations = organisations_administrees(user).aggregate(
+        organisations=Count("pk"), bailleurs=Count("pk", filter=Q(type=TypeOrganisation.BAILLEUR))
+    )
     return {
-        "organisations": organisations.count(),
-        "bailleurs": organisations.filter(type=TypeOrganisation.BAILLEUR).count(),
+        **organisations,
         "utilisateurs": utilisateurs_administrables(user).filter(is_active=True).count(),
-        "menages": Menage.objects.visible_to(user).count(),
+        "menages": Menage.objects.visible_to(user).count() if nombre_menages is None else nombre_menages,
     }

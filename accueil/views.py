@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 from accueil import agenda as agenda_
 from accueil import ical, selectors, services
 from accueil.models import JetonCalendrier
+from comites.permissions import a_un_mandat
 from comites.selectors import seances_a_regulariser, tableau_comite
 from comptes.models import Dispositif
 from comptes.permissions import is_financeur, is_membre_comite
@@ -51,9 +52,13 @@ def tableau_de_bord(request):
     else:
         # The secretary of a body is often a social worker: the sessions she runs that were left
         # open after their day reach her here (committee members see them in their widget).
-        context["a_regulariser"] = seances_a_regulariser(user)
+        # Without any active mandate (read once a request, the menu asks it too) she runs none.
+        if user.est_administrateur or a_un_mandat(user):
+            context["a_regulariser"] = seances_a_regulariser(user)
     if context["est_administrateur"]:
-        context["admin"] = selectors.chiffres_administration(user)
+        # The households of the programme are those she sees: counted once, for both widgets.
+        total = context["mes_menages"]["total"] if context["voit_menages"] else None
+        context["admin"] = selectors.chiffres_administration(user, nombre_menages=total)
     elif user.has_perm("logements.voir_dossier_locatif"):
         # Her tenants are the households she sees: counted once, for both widgets.
         total = context["mes_menages"]["total"] if context["voit_menages"] else None
@@ -62,7 +67,7 @@ def tableau_de_bord(request):
         context["nouveautes"] = nouveautes_dossier_locatif(user)
     if user.has_perm("logements.voir_attributions") and not user.est_administrateur:
         # The landlord's staff who place households: their attribution pipeline.
-        context["attributions"] = tableau_attributions(user)
+        context["attributions"] = tableau_attributions(user, cartes=False)
     return render(request, "accueil/tableau_de_bord.html", context)
 
 

@@ -7,7 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from dateutil.relativedelta import relativedelta
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum, Window
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from comptes.selectors import dispositifs_de
@@ -198,18 +198,19 @@ def tableau_cesf(user, nombre_locataires: int | None = None) -> dict:
         statut__in=STATUTS_RECLAMATION_ACTIFS
     )
     debut = timezone.localdate().replace(day=1) - relativedelta(months=MOIS_TENDANCE - 1)
-    totaux = dict(
+    # The arrears trend: the monthly totals of her landlord's programme, summed by month.
+    totaux = (
         ImpayesMensuels.objects.visible_to(user)
         .filter(mois__gte=debut)
-        .values_list("mois")
-        .annotate(somme=Sum("total"))
-        .values_list("mois", "somme")
         .order_by()
+        .values("mois")
+        .annotate(
+            somme=Sum("total"),
+            genre_=models.Value(TENDANCE),
+            **{f"{nom}_": Cast(None, champ) for nom, champ in _COLONNES_SANS_TENDANCE},
+        )
+        .values_list("genre_", "pk_", "menage_id_", "nom_", "valeur_", "mois", "moment_", "somme")
     )
-    tendance = [
-        (mois, totaux.get(mois, Decimal("0")))
-        for mois in (debut + relativedelta(months=i) for i in range(MOIS_TENDANCE))
-    ]
     # Each household's last step (no later one, by date then entry), read from the few steps
     # rather than from every tenant.
     plus_recente = EtapeExpulsion.objects.filter(menage=OuterRef("menage")).filter(
@@ -218,30 +219,97 @@ def tableau_cesf(user, nombre_locataires: int | None = None) -> dict:
     procedures = (
         EtapeExpulsion.objects.visible_to(user, menages=locataires)
         .filter(~Exists(plus_recente))
-        .select_related("menage")
-        .only("etape", "date", "menage__nom")
         .order_by("-date", "menage_id")
     )
-    # The first complaints carry the number of all open ones (a window over the whole selection,
-    # computed before the limit): one query for the list and its count.
-    reclamations = list(
-        ouvertes.select_related("menage")
-        .only("menage__nom", "type", "date")
-        .annotate(nombre=Window(Count("pk")))[:LIGNES_WIDGET]
+    temps_forts = TempsFort.objects.filter(
+        menage__in=locataires, realise=False, date_prevue__gte=timezone.now()
+    ).order_by("date_prevue")
+    # The three lists and the trend in one query (UNION ALL of the three limited selections, each
+    # in its own order, and of the monthly sums). The first complaints carry the number of all
+    # open ones (a window over the whole selection, computed before the limit).
+    lignes = _union(
+        _lignes_widget(
+            ouvertes.order_by("-date", "-pk"),
+            RECLAMATION,
+            "type",
+            jour="date",
+            # In the column of the monthly sums of arrears (a decimal), which comes back as such.
+            nombre=Cast(Window(Count("pk")), models.DecimalField(max_digits=14, decimal_places=2)),
+        ),
+        _lignes_widget(procedures, PROCEDURE, "etape", jour="date"),
+        _lignes_widget(temps_forts, TEMPS_FORT, "type", moment="date_prevue"),
+        totaux,
     )
+    reclamations, etapes, temps, sommes = [], [], [], {}
+    nombre_reclamations = 0
+    for genre, pk, menage_id, nom, valeur, jour, moment, nombre in lignes:
+        if genre == TENDANCE:
+            sommes[jour] = nombre
+            continue
+        menage = Menage(pk=menage_id, nom=nom)
+        if genre == RECLAMATION:
+            reclamations.append(Reclamation(pk=pk, menage=menage, type=valeur, date=jour))
+            nombre_reclamations = int(nombre)
+        elif genre == PROCEDURE:
+            etapes.append(EtapeExpulsion(pk=pk, menage=menage, etape=valeur, date=jour))
+        else:
+            temps.append(TempsFort(pk=pk, menage=menage, type=valeur, date_prevue=moment))
+    tendance = [
+        (mois, sommes.get(mois, Decimal("0")))
+        for mois in (debut + relativedelta(months=i) for i in range(MOIS_TENDANCE))
+    ]
+    # UNION ALL does not promise to keep each selection's order: put it back.
+    reclamations.sort(key=lambda r: (r.date, r.pk), reverse=True)
+    etapes.sort(key=lambda e: (-e.date.toordinal(), e.menage_id))
+    temps.sort(key=lambda t: t.date_prevue)
     return {
         "nombre_locataires": locataires.count() if nombre_locataires is None else nombre_locataires,
-        "nombre_reclamations": reclamations[0].nombre if reclamations else 0,
+        "nombre_reclamations": nombre_reclamations,
         "reclamations": reclamations,
         "tendance": tendance,
-        "procedures": [(e.menage, e.get_etape_display(), e.date) for e in procedures[:LIGNES_WIDGET]],
-        "temps_forts": list(
-            TempsFort.objects.filter(menage__in=locataires, realise=False, date_prevue__gte=timezone.now())
-            .select_related("menage")
-            .only("menage__nom", "type", "date_prevue")
-            .order_by("date_prevue")[:LIGNES_WIDGET]
-        ),
+        "procedures": [(e.menage, e.get_etape_display(), e.date) for e in etapes],
+        "temps_forts": temps,
     }
+
+
+def _union(premiere, *autres) -> list:
+    """The rows of UNION ALL of the selections. Django leaves out those known to be empty (a user
+    who may see none): with a single one left, it is returned as it is, in its own order."""
+    union = premiere.union(*autres, all=True)
+    return list(union.order_by() if union.query.combinator else union)
+
+
+# The kinds of rows of the CESF widget's single query.
+RECLAMATION, PROCEDURE, TEMPS_FORT, TENDANCE = 1, 2, 3, 4
+# The columns a month's total of arrears leaves empty, with their types.
+_COLONNES_SANS_TENDANCE = (
+    ("pk", models.BigIntegerField()),
+    ("menage_id", models.BigIntegerField()),
+    ("nom", models.CharField()),
+    ("valeur", models.CharField()),
+    ("moment", models.DateTimeField()),
+)
+
+
+def _lignes_widget(queryset, genre, champ, jour=None, moment=None, nombre=None):
+    """The first LIGNES_WIDGET rows of `queryset` as (kind, pk, household, household's name,
+    `champ`, date, datetime, number): the same columns for every list, so that they make one
+    UNION. The household's name is a subquery rather than a join: PostgreSQL reads it for the
+    rows kept only, after the limit, not for every open complaint or step before it."""
+    from menages.models import Menage
+
+    return queryset.annotate(
+        genre_=models.Value(genre),
+        nom_=Subquery(Menage.objects.filter(pk=OuterRef("menage_id")).order_by().values("nom")[:1]),
+        valeur_=models.F(champ),
+        jour_=models.F(jour) if jour else Cast(None, models.DateField()),
+        moment_=models.F(moment) if moment else Cast(None, models.DateTimeField()),
+        nombre_=nombre
+        if nombre is not None
+        else Cast(None, models.DecimalField(max_digits=14, decimal_places=2)),
+    ).values_list("genre_", "pk", "menage_id", "nom_", "valeur_", "jour_", "moment_", "nombre_")[
+        :LIGNES_WIDGET
+    ]
 
 
 JOURS_PAR_MOIS = 30
@@ -358,10 +426,12 @@ JOURS_ISSUES = 90
 CARTES_PAR_ETAPE = 30
 
 
-def tableau_attributions(user) -> dict:
+def tableau_attributions(user, cartes: bool = True) -> dict:
     """The attribution pipeline of the households `user` may see, by step (EtapeAttribution): the
     proposals in progress, and the move-ins and refusals of the last JOURS_ISSUES days (a refusal
-    with its reason). One query whatever the number of attributions."""
+    with its reason). One query whatever the number of attributions. Without `cartes` (the
+    dashboard shows the numbers only), the cards are not filled and only the dates and decision
+    that give the step are read."""
     depuis = timezone.localdate() - datetime.timedelta(days=JOURS_ISSUES)
     attributions = (
         Attribution.objects.visible_to(user)
@@ -371,17 +441,25 @@ def tableau_attributions(user) -> dict:
             | Q(decision_cal=DecisionCal.REFUSEE, date_proposition__gte=depuis)
             | Q(decision_cal=DecisionCal.REFUSEE, date_cal__gte=depuis)
         )
-        .select_related("menage", "logement__commune", "logement__bailleur")
         .order_by("date_proposition", "pk")
     )
+    if cartes:
+        attributions = attributions.select_related("menage", "logement__commune", "logement__bailleur")
+    else:
+        attributions = attributions.only(
+            "decision_cal", "date_entree", "date_bail", "date_cal", "date_visite"
+        )
     colonnes = {etape: [] for etape in EtapeAttribution}
     for attribution in attributions:
         colonnes[attribution.etape].append(attribution)
     return {
-        "colonnes": [(etape, cartes[:CARTES_PAR_ETAPE], len(cartes)) for etape, cartes in colonnes.items()],
+        "colonnes": [
+            (etape, liste[:CARTES_PAR_ETAPE] if cartes else [], len(liste))
+            for etape, liste in colonnes.items()
+        ],
         "en_cours": sum(
-            len(cartes)
-            for etape, cartes in colonnes.items()
+            len(liste)
+            for etape, liste in colonnes.items()
             if etape not in (EtapeAttribution.ENTRE, EtapeAttribution.REFUSE)
         ),
         "jours_issues": JOURS_ISSUES,

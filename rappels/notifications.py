@@ -10,11 +10,12 @@ here."""
 import datetime
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Case, Count, Q, Value, When, Window
 from django.urls import reverse
 from django.utils import timezone
 
 from comptes.enums import Role
+from comptes.memo import memoriser
 from comptes.models import Utilisateur
 from logements import signaux
 from menages.enums import TypeIntervention
@@ -135,20 +136,36 @@ def _enregistrer_visite(user, now):
         return cursor.fetchone()[0]
 
 
+def cle_non_lues(user):
+    """The request memo's key (`comptes.memo`) of the number of `user`'s unread notifications,
+    shown in the menu (rappels.context_processors): the dashboard counts them with its news."""
+    return ("notifications_non_lues", user.pk)
+
+
 def nouveautes_dossier_locatif(user, now=None) -> dict:
     """The tenant-file notifications of `user` new since her previous visit to the dashboard, or
-    not read yet, latest first; records this visit. A fixed number of queries."""
+    not read yet, latest first; records this visit. Two queries: the visit, then the news with the
+    number of all her unread notifications, which the menu shows (kept in the request's memo)."""
     now = now or timezone.now()
     depuis = _enregistrer_visite(user, now)
     condition = Q(lu_le__isnull=True)
     if depuis is not None:
         condition |= Q(du_le__gt=depuis)
-    rappels = list(
+    nouveaute = condition & Q(type=TypeRappel.DOSSIER_LOCATIF)
+    # Every unread notification and the tenant-file news, the news first: the first rows are the
+    # news to show, and a window over all of them, computed before the limit, counts the unread.
+    lignes = list(
         Rappel.objects.pour(user)
-        .filter(condition, type=TypeRappel.DOSSIER_LOCATIF)
+        .filter(Q(lu_le__isnull=True) | nouveaute)
+        .annotate(
+            est_nouveaute=Case(When(nouveaute, then=Value(True)), default=Value(False)),
+            non_lues=Window(Count("pk", filter=Q(lu_le__isnull=True))),
+        )
         .only("titre", "lien", "du_le", "lu_le")
-        .order_by("-du_le", "-pk")[:NOUVEAUTES_AFFICHEES]
+        .order_by("-est_nouveaute", "-du_le", "-pk")[:NOUVEAUTES_AFFICHEES]
     )
+    memoriser(cle_non_lues(user), lambda: lignes[0].non_lues if lignes else 0)
+    rappels = [rappel for rappel in lignes if rappel.est_nouveaute]
     for rappel in rappels:
         rappel.nouveau = depuis is None or rappel.du_le > depuis
     return {"depuis": depuis, "rappels": rappels}

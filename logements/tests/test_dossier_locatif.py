@@ -288,3 +288,12 @@ def test_records_of_one_file_are_those_visible_to_the_user(programme, locataire,
     for model in (SoldeLocatif, Reclamation, SignalementGardien, PlanApurement, AideFsl, EtapeExpulsion):
         attendu = set(model.objects.visible_to(user).filter(menage=locataire))
         assert set(model.objects.du_menage(locataire, user)) == attendu, model
+
+
+def test_cesf_widget_of_someone_who_sees_no_tenant_file(programme):
+    # Some of the widget's selections are then known to be empty (Django leaves them out of the
+    # UNION): what is left must still be read in its own order.
+    _peupler(programme, 2)
+    widget = selectors.tableau_cesf(programme.financeur)
+    assert (widget["nombre_reclamations"], widget["reclamations"], widget["procedures"]) == (0, [], [])
+    assert widget["temps_forts"] == [] and len(widget["tendance"]) == selectors.MOIS_TENDANCE

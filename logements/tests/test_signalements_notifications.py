@@ -306,6 +306,45 @@ def test_cesf_dashboard_query_count_does_not_grow_with_news(client, programme, l
     assert count_queries(client.get, accueil) == one
 
 
+def test_cesf_dashboard_menu_counts_every_unread_notification_with_the_news(client, programme, locataire):
+    # The menu's unread count comes from the dashboard's news query (one query for both): it must
+    # stay the count of all her unread notifications, of any kind, beyond the news listed.
+    from rappels.notifications import NOUVEAUTES_AFFICHEES
+
+    cesf = programme.cesf_habitat
+    client.force_login(cesf)
+    accueil = reverse("tableau_de_bord")
+    client.get(accueil)
+    for i in range(NOUVEAUTES_AFFICHEES + 3):
+        services.enregistrer_etape_expulsion(
+            menage=MenageFactory(dispositif=programme.dispositif, bailleur=programme.habitat),
+            etape=EtapeProcedure.SAISINE_CCAPEX,
+            date=datetime.date(2026, 6, 1 + i),
+            auteur=programme.admin,
+        )
+    Rappel.objects.filter(pk=Rappel.objects.filter(destinataire=cesf).order_by("pk").first().pk).update(
+        lu_le=datetime.datetime(2026, 1, 2, tzinfo=datetime.UTC)
+    )
+    Rappel.objects.create(cle="autre", type=TypeRappel.REVUE_OBJECTIF, destinataire=cesf, titre="Autre")
+    Rappel.objects.create(
+        cle="autre-lu",
+        type=TypeRappel.REVUE_OBJECTIF,
+        destinataire=cesf,
+        titre="Lu",
+        lu_le=datetime.datetime(2026, 1, 2, tzinfo=datetime.UTC),
+    )
+    response = client.get(accueil)
+    attendu = Rappel.objects.pour(cesf).non_lus().count()
+    assert attendu == NOUVEAUTES_AFFICHEES + 3
+    assert response.context["notifications_non_lues"] == attendu
+    nouveautes = response.context["nouveautes"]["rappels"]
+    assert len(nouveautes) == NOUVEAUTES_AFFICHEES
+    assert all(r.titre != "Autre" for r in nouveautes)
+    assert [r.du_le for r in nouveautes] == sorted((r.du_le for r in nouveautes), reverse=True)
+    # Elsewhere the menu counts them itself.
+    assert client.get(reverse("rappels:centre")).context["notifications_non_lues"] == attendu
+
+
 def test_referent_sees_a_summary_of_the_tenant_file_on_the_household_file(client, programme, locataire):
     for mois, solde in ((4, "120"), (5, "260.50"), (6, "410")):
         SoldeLocatif.objects.create(menage=locataire, mois=datetime.date(2026, mois, 1), solde=solde)
