@@ -22,6 +22,11 @@ def memoriser(cle, calculer):
     return memo[cle]
 
 
+def en_requete() -> bool:
+    """Whether a request's memo is open (inside a request that went through the middleware)."""
+    return _memo.get() is not None
+
+
 class MemoParRequeteMiddleware:
     """Opens a memo for the request and drops it after the response."""
 

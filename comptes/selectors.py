@@ -2,13 +2,14 @@
 
 from django.db.models import Exists, OuterRef, Q
 
+from comptes.memo import en_requete, memoriser
 from comptes.models import Dispositif, Invitation, Organisation, Utilisateur
 
 
 def dispositifs_de(user):
     """The active programmes the user works on now (`dispositifs_courants`), administrators as
     anyone: a programme administrator works in her organisation's programmes, one at a time."""
-    return dispositifs_courants(user).filter(actif=True)
+    return Dispositif.objects.filter(pk__in=dispositifs_courants(user), actif=True)
 
 
 # The session key of the programme a user works in now (chosen in the header), and the value the
@@ -29,8 +30,20 @@ def dispositifs_courants(user):
     Elsewhere (reminders, emails, commands): every programme the organisation takes part in."""
     if user.organisation_id is None:
         return Dispositif.objects.none()
-    siens = Dispositif.objects.filter(organisations=user.organisation_id)
     courant = getattr(user, "dispositif_courant_id", None)
+    if courant is None or not en_requete():
+        return _dispositifs_courants(user.organisation_id, courant)
+    # During a request, the programme's id is read once (a query of one row) and every access
+    # rule of the page filters on it as a value: as a nested subquery, PostgreSQL planned it again
+    # in each of the page's queries (1.5-3 ms of planning each, against under 1 ms with the id).
+    return memoriser(
+        ("dispositifs_courants", user.organisation_id, courant),
+        lambda: list(_dispositifs_courants(user.organisation_id, courant).values_list("pk", flat=True)),
+    )
+
+
+def _dispositifs_courants(organisation_id, courant):
+    siens = Dispositif.objects.filter(organisations=organisation_id)
     if courant is None:
         return siens
     if courant == DISPOSITIF_PAR_DEFAUT:
