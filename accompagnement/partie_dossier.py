@@ -3,7 +3,7 @@ lateness, IML, exit), objectives and orientations, contacts, key moments and doc
 timeline events, their part of the right-of-access export and of retention. Each record is read
 through its own confidentiality rule (notes reserved to social workers stay hidden)."""
 
-from django.db.models import Max, Prefetch, prefetch_related_objects
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,6 +20,7 @@ from accompagnement.models import (
     SuiviPostSortie,
     TempsFort,
 )
+from comptes.lecture import lire_ensemble, precharger, rattacher
 from menages.enums import EtatParcours
 from menages.parties import LATERALE, PRINCIPALE, Action, Evenement, Export, Partie, Section, a_midi
 
@@ -28,32 +29,32 @@ ANONYME = "—"
 # The file shows the latest contacts; all of them have their own page.
 DERNIERS_CONTACTS = 10
 
-EPISODES = (
-    Prefetch(
-        "accompagnements",
-        queryset=Accompagnement.objects.select_related("iml__partenaire", "decision_fin__seance"),
-    ),
-    Prefetch(
-        "accompagnements__changements_niveau",
-        queryset=ChangementNiveau.objects.select_related("decision__seance"),
-    ),
-)
+# The support episodes with what the file shows of them, and their level changes (read for all
+# the household's episodes, then attached to each: comptes.lecture.rattacher).
+ACCOMPAGNEMENTS = Accompagnement.objects.select_related("iml__partenaire", "decision_fin__seance")
+CHANGEMENTS_NIVEAU = ChangementNiveau.objects.select_related("decision__seance")
 
 
 def lire(menage, user, auteurs) -> dict:
-    prefetch_related_objects([menage], *EPISODES)
+    # Everything in one round trip (comptes.lecture).
+    lignes_contacts, changements, objectifs, temps_forts, documents, orientations = precharger(
+        menage,
+        {"accompagnements": ACCOMPAGNEMENTS},
+        selectors.contacts_resumes(Contact.objects.of_visible_menage(menage, user), DERNIERS_CONTACTS),
+        CHANGEMENTS_NIVEAU.filter(accompagnement__menage=menage),
+        Objectif.objects.of_visible_menage(menage, user),
+        TempsFort.objects.filter(menage=menage),
+        Document.objects.of_visible_menage(menage, user),
+        Orientation.objects.of_visible_menage(menage, user),
+    )
+    rattacher(menage.accompagnements.all(), "changements_niveau", changements)
     accompagnement = next(
         (a for a in menage.accompagnements.all() if a.numero_parcours == menage.numero_parcours), None
     )
-    contacts, resume = selectors.derniers_contacts(
-        Contact.objects.of_visible_menage(menage, user), DERNIERS_CONTACTS
-    )
+    contacts, resume = selectors.resume_contacts(lignes_contacts)
     auteurs.ajouter(contacts, "auteur")
     auteurs.ajouter(contacts, "prochaine_etape_par")
     dernier = resume["dernier"]
-    objectifs = list(Objectif.objects.of_visible_menage(menage, user))
-    temps_forts = list(TempsFort.objects.filter(menage=menage))
-    documents = list(Document.objects.of_visible_menage(menage, user))
     peut_gerer = user.has_perm("accompagnement.gerer")
     return {
         "accompagnement": accompagnement,
@@ -81,7 +82,7 @@ def lire(menage, user, auteurs) -> dict:
         # The header offers « Noter un contact » while the household is supported: one link, not two.
         "contact_en_tete": menage.etat in ETATS_SUIVI,
         "objectifs": objectifs,
-        "orientations": list(Orientation.objects.of_visible_menage(menage, user)),
+        "orientations": orientations,
         "temps_forts": temps_forts,
         "peut_temps_forts": user.has_perm("accompagnement.temps_forts"),
         "documents": documents,
@@ -113,14 +114,15 @@ def _si_temps_forts(d):
 
 def evenements(menage, user, auteurs):
     """Level and rythme changes, contacts, objectives, key moments and documents."""
-    prefetch_related_objects([menage], *EPISODES, "accompagnements__changements_rythme")
-    accompagnements = menage.accompagnements.all()
-    changements_niveau = [c for a in accompagnements for c in a.changements_niveau.all()]
-    changements_rythme = [r for a in accompagnements for r in a.changements_rythme.all()]
-    contacts = list(Contact.objects.of_visible_menage(menage, user))
-    objectifs = list(Objectif.objects.of_visible_menage(menage, user))
-    temps_forts = list(TempsFort.objects.filter(menage=menage))
-    documents = list(Document.objects.of_visible_menage(menage, user))
+    # Everything in one round trip (comptes.lecture).
+    changements_niveau, changements_rythme, contacts, objectifs, temps_forts, documents = lire_ensemble(
+        CHANGEMENTS_NIVEAU.filter(accompagnement__menage=menage),
+        ChangementRythme.objects.filter(accompagnement__menage=menage),
+        Contact.objects.of_visible_menage(menage, user),
+        Objectif.objects.of_visible_menage(menage, user),
+        TempsFort.objects.filter(menage=menage),
+        Document.objects.of_visible_menage(menage, user),
+    )
     for records, champ in (
         (changements_niveau, "auteur"),
         (changements_rythme, "auteur"),

@@ -7,6 +7,7 @@ of retention."""
 from django.urls import reverse
 
 from comptes.enums import Role
+from comptes.lecture import lire_ensemble
 from logements.enums import STATUTS_RECLAMATION_ACTIFS, StatutPlanApurement
 from logements.models import (
     AideFsl,
@@ -49,25 +50,25 @@ def lire(menage, user, auteurs) -> dict | None:
     the CESF's): the social workers who may open the household (`menage` was loaded through
     Menage.objects.visible_to) see it once the household has joined the support (its adhesion
     covers the exchanges between the landlord and the association). Figures and steps only: no
-    free text of the tenant file. Four queries whatever the file's size."""
+    free text of the tenant file. One round trip whatever the file's size."""
     if not menage.bailleur_id or not user.has_role(Role.TRAVAILLEUR_SOCIAL):
         return None
     if menage.date_adhesion is None:
         return {"sans_adhesion": True}
-    soldes = list(SoldeLocatif.objects.filter(menage=menage).order_by("-mois")[:MOIS_SYNTHESE])[::-1]
-    reclamations = list(
+    # One round trip (comptes.lecture).
+    soldes, reclamations, etapes, plans = lire_ensemble(
+        SoldeLocatif.objects.filter(menage=menage).order_by("-mois")[:MOIS_SYNTHESE],
         Reclamation.objects.filter(menage=menage, statut__in=STATUTS_RECLAMATION_ACTIFS).only(
             "type", "date", "statut"
-        )
+        ),
+        EtapeExpulsion.objects.filter(menage=menage).order_by("-date", "-pk").only("etape", "date")[:1],
+        PlanApurement.objects.filter(menage=menage, statut=StatutPlanApurement.EN_COURS).only(
+            "date_debut", "mensualite"
+        )[:1],
     )
-    etape = (
-        EtapeExpulsion.objects.filter(menage=menage).order_by("-date", "-pk").only("etape", "date").first()
-    )
-    plan = (
-        PlanApurement.objects.filter(menage=menage, statut=StatutPlanApurement.EN_COURS)
-        .only("date_debut", "mensualite")
-        .first()
-    )
+    soldes.reverse()
+    etape = etapes[0] if etapes else None
+    plan = plans[0] if plans else None
     return {
         "sans_adhesion": False,
         "soldes": soldes,
