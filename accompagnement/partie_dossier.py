@@ -20,7 +20,7 @@ from accompagnement.models import (
     SuiviPostSortie,
     TempsFort,
 )
-from comptes.lecture import lire_ensemble, precharger, rattacher
+from comptes.lecture import rattacher
 from menages.enums import EtatParcours
 from menages.parties import LATERALE, PRINCIPALE, Action, Evenement, Export, Partie, Section, a_midi
 
@@ -30,30 +30,36 @@ ANONYME = "—"
 DERNIERS_CONTACTS = 10
 
 # The support episodes with what the file shows of them, and their level changes (read for all
-# the household's episodes, then attached to each: comptes.lecture.rattacher).
+# the household's episodes, then attached to each: comptes.lecture.rattacher). The part's records
+# are read with the other parts' (menages.parties.Lecture).
 ACCOMPAGNEMENTS = Accompagnement.objects.select_related("iml__partenaire", "decision_fin__seance")
 CHANGEMENTS_NIVEAU = ChangementNiveau.objects.select_related("decision__seance")
 
 
-def lire(menage, user, auteurs) -> dict:
-    # Everything in one round trip (comptes.lecture).
-    lignes_contacts, changements, objectifs, temps_forts, documents, orientations = precharger(
-        menage,
-        {"accompagnements": ACCOMPAGNEMENTS},
-        selectors.contacts_resumes(Contact.objects.of_visible_menage(menage, user), DERNIERS_CONTACTS),
-        CHANGEMENTS_NIVEAU.filter(accompagnement__menage=menage),
-        Objectif.objects.of_visible_menage(menage, user),
-        TempsFort.objects.filter(menage=menage),
-        Document.objects.of_visible_menage(menage, user),
-        Orientation.objects.of_visible_menage(menage, user),
-    )
+def lire(menage, user, lecture):
+    lecture.precharger(menage, {"accompagnements": ACCOMPAGNEMENTS})
+    lus = [
+        lecture.requete(queryset)
+        for queryset in (
+            selectors.contacts_resumes(Contact.objects.of_visible_menage(menage, user), DERNIERS_CONTACTS),
+            CHANGEMENTS_NIVEAU.filter(accompagnement__menage=menage),
+            Objectif.objects.of_visible_menage(menage, user),
+            TempsFort.objects.filter(menage=menage),
+            Document.objects.of_visible_menage(menage, user),
+            Orientation.objects.of_visible_menage(menage, user),
+        )
+    ]
+    lecture.auteurs(lus[0], "auteur")
+    lecture.auteurs(lus[0], "prochaine_etape_par")
+    return lambda: _contexte(menage, user, *lus)
+
+
+def _contexte(menage, user, lignes_contacts, changements, objectifs, temps_forts, documents, orientations):
     rattacher(menage.accompagnements.all(), "changements_niveau", changements)
     accompagnement = next(
         (a for a in menage.accompagnements.all() if a.numero_parcours == menage.numero_parcours), None
     )
     contacts, resume = selectors.resume_contacts(lignes_contacts)
-    auteurs.ajouter(contacts, "auteur")
-    auteurs.ajouter(contacts, "prochaine_etape_par")
     dernier = resume["dernier"]
     peut_gerer = user.has_perm("accompagnement.gerer")
     return {
@@ -96,7 +102,7 @@ def lire(menage, user, auteurs) -> dict:
 ETATS_SUIVI = frozenset({EtatParcours.ACCOMPAGNEMENT, EtatParcours.RELAIS_SORTANT})
 
 
-def actions(menage, user) -> list[Action]:
+def actions(menage, user, donnees) -> list[Action]:
     if menage.etat in ETATS_SUIVI and user.has_perm("accompagnement.saisir_contact"):
         url = reverse("accompagnement:contact", args=[menage.pk])
         return [Action("Noter un contact", url, ordre=0, style="btn-primary")]
@@ -112,16 +118,18 @@ def _si_temps_forts(d):
     return d if d["accompagnement"] or d["temps_forts"] else None
 
 
-def evenements(menage, user, auteurs):
+def evenements(menage, user, lecture):
     """Level and rythme changes, contacts, objectives, key moments and documents."""
-    # Everything in one round trip (comptes.lecture).
-    changements_niveau, changements_rythme, contacts, objectifs, temps_forts, documents = lire_ensemble(
-        CHANGEMENTS_NIVEAU.filter(accompagnement__menage=menage),
-        ChangementRythme.objects.filter(accompagnement__menage=menage),
-        Contact.objects.of_visible_menage(menage, user),
-        Objectif.objects.of_visible_menage(menage, user),
-        TempsFort.objects.filter(menage=menage),
-        Document.objects.of_visible_menage(menage, user),
+    changements_niveau, changements_rythme, contacts, objectifs, temps_forts, documents = (
+        lecture.requete(queryset)
+        for queryset in (
+            CHANGEMENTS_NIVEAU.filter(accompagnement__menage=menage),
+            ChangementRythme.objects.filter(accompagnement__menage=menage),
+            Contact.objects.of_visible_menage(menage, user),
+            Objectif.objects.of_visible_menage(menage, user),
+            TempsFort.objects.filter(menage=menage),
+            Document.objects.of_visible_menage(menage, user),
+        )
     )
     for records, champ in (
         (changements_niveau, "auteur"),
@@ -130,7 +138,7 @@ def evenements(menage, user, auteurs):
         (objectifs, "auteur"),
         (documents, "auteur"),
     ):
-        auteurs.ajouter(records, champ)
+        lecture.auteurs(records, champ)
 
     def construire() -> list[Evenement]:
         events = []

@@ -64,28 +64,46 @@ def lire_ensemble(*querysets: QuerySet) -> list[list]:
     return resultats
 
 
-def precharger(instance, relations: dict[str, QuerySet | None], *autres: QuerySet) -> list[list]:
-    """As `prefetch_related_objects([instance], ...)` for reverse foreign keys of `instance`
-    (`relations`: accessor name → queryset of the related model, or None for its default
-    manager), in the round trip that also reads `autres`, whose rows are returned."""
-    accesseurs = {rel.get_accessor_name(): rel for rel in instance._meta.related_objects}
-    champs = []
-    requetes = []
-    for nom, queryset in relations.items():
-        champ = accesseurs[nom].field  # the related model's foreign key to `instance`
-        base = queryset if queryset is not None else champ.model._default_manager.all()
-        champs.append((nom, champ))
-        requetes.append(base.filter(**{champ.name: instance}))
-    lus = lire_ensemble(*requetes, *autres)
-    cache = instance.__dict__.setdefault("_prefetched_objects_cache", {})
-    for (nom, champ), requete, objets in zip(champs, requetes, lus, strict=False):
-        for obj in objets:
-            # As the prefetch does: each record knows its parent without a query.
-            champ.set_cached_value(obj, instance)
-        requete._result_cache = objets
-        requete._prefetch_done = True
-        cache[nom] = requete
-    return lus[len(champs) :]
+class Lot:
+    """Querysets gathered from several places (the parts of a page), read in one round trip by
+    `lire()`. The lists that `requete` and `precharger` return are filled then, not before."""
+
+    def __init__(self):
+        self._requetes = []  # (queryset, the list its rows go to)
+        self._prefetches = []  # (instance, accessor name, foreign key, queryset, its rows)
+
+    def requete(self, queryset: QuerySet) -> list:
+        """The list that `lire()` fills with the rows of `queryset`."""
+        lignes = []
+        self._requetes.append((queryset, lignes))
+        return lignes
+
+    def precharger(self, instance, relations: dict[str, QuerySet | None]) -> dict[str, list]:
+        """As `prefetch_related_objects([instance], ...)` for reverse foreign keys of `instance`
+        (`relations`: accessor name → queryset of the related model, or None for its default
+        manager), done by `lire()`; the records of each, as lists filled then."""
+        accesseurs = {rel.get_accessor_name(): rel for rel in instance._meta.related_objects}
+        listes = {}
+        for nom, queryset in relations.items():
+            champ = accesseurs[nom].field  # the related model's foreign key to `instance`
+            base = queryset if queryset is not None else champ.model._default_manager.all()
+            requete = base.filter(**{champ.name: instance})
+            listes[nom] = self.requete(requete)
+            self._prefetches.append((instance, nom, champ, requete, listes[nom]))
+        return listes
+
+    def lire(self) -> None:
+        requetes, self._requetes = self._requetes, []
+        prefetches, self._prefetches = self._prefetches, []
+        for (_, lignes), lus in zip(requetes, lire_ensemble(*(q for q, _ in requetes)), strict=True):
+            lignes[:] = lus
+        for instance, nom, champ, requete, lignes in prefetches:
+            for obj in lignes:
+                # As the prefetch does: each record knows its parent without a query.
+                champ.set_cached_value(obj, instance)
+            requete._result_cache = lignes
+            requete._prefetch_done = True
+            instance.__dict__.setdefault("_prefetched_objects_cache", {})[nom] = requete
 
 
 def rattacher(parents, accesseur: str, enfants) -> None:

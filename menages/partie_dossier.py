@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from comptes.confidentialite import lisible, masquer
-from comptes.lecture import precharger, rattacher_m2m
+from comptes.lecture import rattacher_m2m
 from menages import permissions, selectors, services, workflow
 from menages.enums import EtatParcours, Partenaire, TypeDiagnostic
 from menages.models import (
@@ -31,8 +31,8 @@ ANONYME = "—"
 # The path's records, which the file and the timeline both read, in one query each. The communes of
 # the shown diagnostic are read by the page alone: a prefetch through the many-to-many table for
 # every diagnostic costs more.
-# Read as prefetches of the household (`menage.diagnostics.all()`...), in one round trip
-# (comptes.lecture.precharger).
+# Read as prefetches of the household (`menage.diagnostics.all()`...), with the other parts' records
+# (menages.parties.Lecture).
 PARCOURS = {
     "pre_diagnostics": PreDiagnostic.objects.select_related("organisation"),
     "validations": ValidationFinanceur.objects.select_related("financeur"),
@@ -58,18 +58,23 @@ COMMUNES_SOUHAITEES = Diagnostic.besoin_communes.through.objects.select_related(
 )
 
 
-def lire(menage, user, auteurs) -> dict:
-    (communes,) = precharger(menage, LECTURES, COMMUNES_SOUHAITEES.filter(diagnostic__menage=menage))
+def lire(menage, user, lecture):
+    lus = lecture.precharger(menage, LECTURES)
+    communes = lecture.requete(COMMUNES_SOUHAITEES.filter(diagnostic__menage=menage))
+    lecture.auteurs(lus["pre_diagnostics"], "auteur")
+    lecture.auteurs(lus["validations"], "destinataire")
+    lecture.auteurs(lus["diagnostics"], "auteur")
+    lecture.auteurs(lus["intervenants"], "utilisateur")
+    return lambda: _contexte(menage, user, communes)
+
+
+def _contexte(menage, user, communes) -> dict:
     par_diagnostic = {}
     for lien in communes:
         par_diagnostic.setdefault(lien.diagnostic_id, []).append(lien.commune)
     for d in menage.diagnostics.all():
         rattacher_m2m(d, "besoin_communes", par_diagnostic.get(d.pk, []))
     parcours = menage.numero_parcours
-    auteurs.ajouter(menage.pre_diagnostics.all(), "auteur")
-    auteurs.ajouter(menage.validations.all(), "destinataire")
-    auteurs.ajouter(menage.diagnostics.all(), "auteur")
-    auteurs.ajouter(menage.intervenants.all(), "utilisateur")
     diagnostics = {}  # the latest of each type in the current path
     for d in menage.diagnostics.all():
         if d.numero_parcours == parcours:
@@ -110,7 +115,7 @@ def consentements_par_partenaire(menage) -> list:
     return [(partenaire, actifs.get(partenaire.value)) for partenaire in Partenaire]
 
 
-def actions(menage, user) -> list[Action]:
+def actions(menage, user, donnees) -> list[Action]:
     """The next steps of the path the reader may take."""
     result = []
     for vers in workflow.next_steps(menage.etat):
@@ -131,17 +136,17 @@ def actions(menage, user) -> list[Action]:
     return result
 
 
-def evenements(menage, user, auteurs):
+def evenements(menage, user, lecture):
     """Step changes, pre-diagnostics, funders' validations, diagnostics and intervenants."""
-    precharger(menage, {**PARCOURS, "evenements": EvenementParcours.objects.all()})
-    auteurs.ajouter(menage.evenements.all(), "auteur")
-    auteurs.ajouter(menage.pre_diagnostics.all(), "auteur")
-    auteurs.ajouter(menage.validations.all(), "destinataire")
-    auteurs.ajouter(menage.validations.all(), "saisie_par")
-    auteurs.ajouter(menage.diagnostics.all(), "auteur")
-    auteurs.ajouter(menage.intervenants.all(), "utilisateur")
-    auteurs.ajouter(menage.consentements.all(), "enregistre_par")
-    auteurs.ajouter(menage.consentements.all(), "retire_par")
+    lus = lecture.precharger(menage, {**PARCOURS, "evenements": EvenementParcours.objects.all()})
+    lecture.auteurs(lus["evenements"], "auteur")
+    lecture.auteurs(lus["pre_diagnostics"], "auteur")
+    lecture.auteurs(lus["validations"], "destinataire")
+    lecture.auteurs(lus["validations"], "saisie_par")
+    lecture.auteurs(lus["diagnostics"], "auteur")
+    lecture.auteurs(lus["intervenants"], "utilisateur")
+    lecture.auteurs(lus["consentements"], "enregistre_par")
+    lecture.auteurs(lus["consentements"], "retire_par")
 
     def construire() -> list[Evenement]:
         events = []
