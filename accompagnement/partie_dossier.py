@@ -62,6 +62,7 @@ def _contexte(menage, user, lignes_contacts, changements, objectifs, temps_forts
     contacts, resume = selectors.resume_contacts(lignes_contacts)
     dernier = resume["dernier"]
     peut_gerer = user.has_perm("accompagnement.gerer")
+    peut_saisir_contact = user.has_perm("accompagnement.saisir_contact")
     return {
         "accompagnement": accompagnement,
         "peut_gerer": peut_gerer,
@@ -77,13 +78,12 @@ def _contexte(menage, user, lignes_contacts, changements, objectifs, temps_forts
         "contacts": contacts,
         "nombre_contacts": resume["nombre"],
         "tous_les_contacts": resume["nombre"] > DERNIERS_CONTACTS,
-        "peut_saisir_contact": user.has_perm("accompagnement.saisir_contact"),
+        "peut_saisir_contact": peut_saisir_contact,
         # A social worker corrects any contact; the others only the contacts they wrote.
         "contacts_modifiables": {
             c.pk
             for c in contacts
-            if user.has_perm("accompagnement.saisir_contact")
-            and user.has_perm("accompagnement.modifier_contact", c)
+            if peut_saisir_contact and user.has_perm("accompagnement.modifier_contact", c)
         },
         # The header offers « Noter un contact » while the household is supported: one link, not two.
         "contact_en_tete": menage.etat in ETATS_SUIVI,
