@@ -3,7 +3,7 @@ lateness, IML, exit), objectives and orientations, contacts, key moments and doc
 timeline events, their part of the right-of-access export and of retention. Each record is read
 through its own confidentiality rule (notes reserved to social workers stay hidden)."""
 
-from django.db.models import Max, Prefetch, prefetch_related_objects
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,6 +20,7 @@ from accompagnement.models import (
     SuiviPostSortie,
     TempsFort,
 )
+from comptes.lecture import rattacher
 from menages.enums import EtatParcours
 from menages.parties import LATERALE, PRINCIPALE, Action, Evenement, Export, Partie, Section, a_midi
 
@@ -28,33 +29,40 @@ ANONYME = "—"
 # The file shows the latest contacts; all of them have their own page.
 DERNIERS_CONTACTS = 10
 
-EPISODES = (
-    Prefetch(
-        "accompagnements",
-        queryset=Accompagnement.objects.select_related("iml__partenaire", "decision_fin__seance"),
-    ),
-    Prefetch(
-        "accompagnements__changements_niveau",
-        queryset=ChangementNiveau.objects.select_related("decision__seance"),
-    ),
-)
+# The support episodes with what the file shows of them, and their level changes (read for all
+# the household's episodes, then attached to each: comptes.lecture.rattacher). The part's records
+# are read with the other parts' (menages.parties.Lecture).
+ACCOMPAGNEMENTS = Accompagnement.objects.select_related("iml__partenaire", "decision_fin__seance")
+CHANGEMENTS_NIVEAU = ChangementNiveau.objects.select_related("decision__seance")
 
 
-def lire(menage, user, auteurs) -> dict:
-    prefetch_related_objects([menage], *EPISODES)
+def lire(menage, user, lecture):
+    lecture.precharger(menage, {"accompagnements": ACCOMPAGNEMENTS})
+    lus = [
+        lecture.requete(queryset)
+        for queryset in (
+            selectors.contacts_resumes(Contact.objects.of_visible_menage(menage, user), DERNIERS_CONTACTS),
+            CHANGEMENTS_NIVEAU.filter(accompagnement__menage=menage),
+            Objectif.objects.of_visible_menage(menage, user),
+            TempsFort.objects.filter(menage=menage),
+            Document.objects.of_visible_menage(menage, user),
+            Orientation.objects.of_visible_menage(menage, user),
+        )
+    ]
+    lecture.auteurs(lus[0], "auteur")
+    lecture.auteurs(lus[0], "prochaine_etape_par")
+    return lambda: _contexte(menage, user, *lus)
+
+
+def _contexte(menage, user, lignes_contacts, changements, objectifs, temps_forts, documents, orientations):
+    rattacher(menage.accompagnements.all(), "changements_niveau", changements)
     accompagnement = next(
         (a for a in menage.accompagnements.all() if a.numero_parcours == menage.numero_parcours), None
     )
-    contacts, resume = selectors.derniers_contacts(
-        Contact.objects.of_visible_menage(menage, user), DERNIERS_CONTACTS
-    )
-    auteurs.ajouter(contacts, "auteur")
-    auteurs.ajouter(contacts, "prochaine_etape_par")
+    contacts, resume = selectors.resume_contacts(lignes_contacts)
     dernier = resume["dernier"]
-    objectifs = list(Objectif.objects.of_visible_menage(menage, user))
-    temps_forts = list(TempsFort.objects.filter(menage=menage))
-    documents = list(Document.objects.of_visible_menage(menage, user))
     peut_gerer = user.has_perm("accompagnement.gerer")
+    peut_saisir_contact = user.has_perm("accompagnement.saisir_contact")
     return {
         "accompagnement": accompagnement,
         "peut_gerer": peut_gerer,
@@ -70,18 +78,17 @@ def lire(menage, user, auteurs) -> dict:
         "contacts": contacts,
         "nombre_contacts": resume["nombre"],
         "tous_les_contacts": resume["nombre"] > DERNIERS_CONTACTS,
-        "peut_saisir_contact": user.has_perm("accompagnement.saisir_contact"),
+        "peut_saisir_contact": peut_saisir_contact,
         # A social worker corrects any contact; the others only the contacts they wrote.
         "contacts_modifiables": {
             c.pk
             for c in contacts
-            if user.has_perm("accompagnement.saisir_contact")
-            and user.has_perm("accompagnement.modifier_contact", c)
+            if peut_saisir_contact and user.has_perm("accompagnement.modifier_contact", c)
         },
         # The header offers « Noter un contact » while the household is supported: one link, not two.
         "contact_en_tete": menage.etat in ETATS_SUIVI,
         "objectifs": objectifs,
-        "orientations": list(Orientation.objects.of_visible_menage(menage, user)),
+        "orientations": orientations,
         "temps_forts": temps_forts,
         "peut_temps_forts": user.has_perm("accompagnement.temps_forts"),
         "documents": documents,
@@ -95,7 +102,7 @@ def lire(menage, user, auteurs) -> dict:
 ETATS_SUIVI = frozenset({EtatParcours.ACCOMPAGNEMENT, EtatParcours.RELAIS_SORTANT})
 
 
-def actions(menage, user) -> list[Action]:
+def actions(menage, user, donnees) -> list[Action]:
     if menage.etat in ETATS_SUIVI and user.has_perm("accompagnement.saisir_contact"):
         url = reverse("accompagnement:contact", args=[menage.pk])
         return [Action("Noter un contact", url, ordre=0, style="btn-primary")]
@@ -111,16 +118,19 @@ def _si_temps_forts(d):
     return d if d["accompagnement"] or d["temps_forts"] else None
 
 
-def evenements(menage, user, auteurs):
+def evenements(menage, user, lecture):
     """Level and rythme changes, contacts, objectives, key moments and documents."""
-    prefetch_related_objects([menage], *EPISODES, "accompagnements__changements_rythme")
-    accompagnements = menage.accompagnements.all()
-    changements_niveau = [c for a in accompagnements for c in a.changements_niveau.all()]
-    changements_rythme = [r for a in accompagnements for r in a.changements_rythme.all()]
-    contacts = list(Contact.objects.of_visible_menage(menage, user))
-    objectifs = list(Objectif.objects.of_visible_menage(menage, user))
-    temps_forts = list(TempsFort.objects.filter(menage=menage))
-    documents = list(Document.objects.of_visible_menage(menage, user))
+    changements_niveau, changements_rythme, contacts, objectifs, temps_forts, documents = (
+        lecture.requete(queryset)
+        for queryset in (
+            CHANGEMENTS_NIVEAU.filter(accompagnement__menage=menage),
+            ChangementRythme.objects.filter(accompagnement__menage=menage),
+            Contact.objects.of_visible_menage(menage, user),
+            Objectif.objects.of_visible_menage(menage, user),
+            TempsFort.objects.filter(menage=menage),
+            Document.objects.of_visible_menage(menage, user),
+        )
+    )
     for records, champ in (
         (changements_niveau, "auteur"),
         (changements_rythme, "auteur"),
@@ -128,7 +138,7 @@ def evenements(menage, user, auteurs):
         (objectifs, "auteur"),
         (documents, "auteur"),
     ):
-        auteurs.ajouter(records, champ)
+        lecture.auteurs(records, champ)
 
     def construire() -> list[Evenement]:
         events = []

@@ -66,13 +66,21 @@ def derniers_contacts(contacts, nombre: int) -> tuple[list[Contact], dict]:
     the hours of TISF interventions and the date of the last contact with the household (None if
     there is none). One query: the totals are window aggregates, computed over every contact before
     the limit and repeated on each row."""
-    rows = list(
-        contacts.annotate(
-            total=Window(Count("pk")),
-            total_minutes_tisf=Window(Sum("duree_minutes", filter=Q(type=TypeContact.TISF))),
-            dernier_avec_le_menage=Window(Max("date", filter=Q(type__in=CONTACTS_AVEC_LE_MENAGE))),
-        )[:nombre]
-    )
+    return resume_contacts(list(contacts_resumes(contacts, nombre)))
+
+
+def contacts_resumes(contacts, nombre: int):
+    """The query of `derniers_contacts`, to read with others (comptes.lecture): its rows go to
+    `resume_contacts`."""
+    return contacts.annotate(
+        total=Window(Count("pk")),
+        total_minutes_tisf=Window(Sum("duree_minutes", filter=Q(type=TypeContact.TISF))),
+        dernier_avec_le_menage=Window(Max("date", filter=Q(type__in=CONTACTS_AVEC_LE_MENAGE))),
+    )[:nombre]
+
+
+def resume_contacts(rows: list[Contact]) -> tuple[list[Contact], dict]:
+    """The rows of `contacts_resumes`, and the totals they carry."""
     premier = rows[0] if rows else None
     resume = {
         "nombre": premier.total if premier else 0,

@@ -10,21 +10,25 @@ from menages.parties import Action, Evenement, Export, Partie
 ANONYME = "—"
 
 
-def actions(menage, user) -> list[Action]:
+# The item awaiting the next session, for the referent who writes its summary: the first open one.
+POINTS_OUVERTS = PointOrdreDuJour.objects.ouverts().select_related("seance").order_by("seance__date", "ordre")
+
+
+def lire(menage, user, lecture):
+    """The household's open item, read with the other parts' records only when the household and
+    the reader allow a summary at all (`actions`)."""
+    if not permissions.can_write_summary_for(user, menage):
+        return None
+    points = lecture.requete(POINTS_OUVERTS.filter(menage=menage)[:1])
+    return lambda: {"point": points[0] if points else None}
+
+
+def actions(menage, user, donnees) -> list[Action]:
     actions = []
     if permissions.can_ask_committee(user, menage):
         actions.append(Action("Demander au comité", reverse("comites:demande", args=[menage.pk]), ordre=30))
-    # The summary of the item awaiting the next session, for the referent who writes it; the item
-    # is read only when the household and the reader allow a summary at all.
-    if not permissions.can_write_summary_for(user, menage):
-        return actions
-    point = (
-        PointOrdreDuJour.objects.ouverts()
-        .filter(menage=menage)
-        .select_related("seance")
-        .order_by("seance__date", "ordre")
-        .first()
-    )
+    # The summary of the item awaiting the next session, for the referent who writes it (`lire`).
+    point = donnees["point"] if donnees else None
     if point is not None and permissions.can_write_summary(user, point):
         point.menage = menage
         libelle = (
@@ -36,15 +40,15 @@ def actions(menage, user) -> list[Action]:
     return actions
 
 
-def evenements(menage, user, auteurs):
+def evenements(menage, user, lecture):
     """The committee's decisions on the household."""
-    decisions = list(
+    decisions = lecture.requete(
         PointOrdreDuJour.objects.filter(menage=menage)
         .decides()
         .select_related("seance__instance")
         .order_by("-decide_le", "-pk")
     )
-    auteurs.ajouter(decisions, "decide_par")
+    lecture.auteurs(decisions, "decide_par")
     return lambda: [
         Evenement(
             p.decide_le,
@@ -89,6 +93,7 @@ def anonymiser(menage) -> None:
 
 PARTIE = Partie(
     app="comites",
+    lire=lire,
     actions=actions,
     evenements=evenements,
     exports=(Export("pdf/dossier/comite.html", 60, export_comite),),

@@ -5,26 +5,28 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from menages import parties
-from menages.parties import Auteurs, Bloc
+from menages.parties import Bloc, Lecture
 
 
 def blocs(menage, user) -> dict:
     """The sections of the household file `user` may read, by column, each with its context; and
-    the header's actions. Each part reads its records once for all its sections; the authors they
-    show are read in one query for the whole page."""
-    auteurs = Auteurs()
+    the header's actions. The parts' records are read in one round trip for the whole page, and
+    the authors they show in one query."""
+    lecture = Lecture()
+    preparees = [(p, p.lire(menage, user, lecture) if p.lire else None) for p in parties.parties()]
+    lecture.lire()
     lus = []
-    for partie in parties.parties():
-        donnees = partie.lire(menage, user, auteurs) if partie.lire else None
+    actions = []
+    for partie, construire in preparees:
+        donnees = construire() if construire else None
         for section in partie.sections:
             contexte = section.contexte(donnees)
             if contexte is not None:
                 lus.append((section, Bloc(section.template, contexte, section.id)))
-    auteurs.lire()
+        if partie.actions:
+            actions.extend(partie.actions(menage, user, donnees))
     lus.sort(key=lambda lu: lu[0].ordre)
-    actions = sorted(
-        (a for p in parties.parties() if p.actions for a in p.actions(menage, user)), key=lambda a: a.ordre
-    )
+    actions.sort(key=lambda a: a.ordre)
     return {
         "principale": [bloc for section, bloc in lus if section.colonne == parties.PRINCIPALE],
         "laterale": [bloc for section, bloc in lus if section.colonne == parties.LATERALE],
@@ -34,11 +36,12 @@ def blocs(menage, user) -> dict:
 
 
 def chronologie(menage, user) -> list:
-    """Every event of the household that `user` may read, from every app, newest first. One query
-    per kind of event, whatever their number, and one for the authors of all of them."""
-    auteurs = Auteurs()
-    construire = [p.evenements(menage, user, auteurs) for p in parties.parties() if p.evenements]
-    auteurs.lire()
+    """Every event of the household that `user` may read, from every app, newest first. One round
+    trip for the records of every kind, whatever their number, and one query for the authors of
+    all of them."""
+    lecture = Lecture()
+    construire = [p.evenements(menage, user, lecture) for p in parties.parties() if p.evenements]
+    lecture.lire()
     events = [e for evenements in construire for e in evenements()]
     events.sort(key=lambda e: e.date, reverse=True)
     return events

@@ -25,7 +25,7 @@ ANONYME = "—"
 MOIS_SYNTHESE = 6
 
 
-def actions(menage, user) -> list[Action]:
+def actions(menage, user, donnees) -> list[Action]:
     result = []
     if user.has_perm("logements.voir_logements"):
         result.append(
@@ -44,38 +44,42 @@ def _tendance(soldes) -> str:
     return "en hausse" if soldes[-1] > soldes[0] else "en baisse"
 
 
-def lire(menage, user, auteurs) -> dict | None:
+def lire(menage, user, lecture):
     """The tenant file's summary, read without going through the tenant file's own rule (which is
     the CESF's): the social workers who may open the household (`menage` was loaded through
     Menage.objects.visible_to) see it once the household has joined the support (its adhesion
     covers the exchanges between the landlord and the association). Figures and steps only: no
-    free text of the tenant file. Four queries whatever the file's size."""
+    free text of the tenant file. Four queries, read with the other parts', whatever the file's
+    size."""
     if not menage.bailleur_id or not user.has_role(Role.TRAVAILLEUR_SOCIAL):
         return None
     if menage.date_adhesion is None:
-        return {"sans_adhesion": True}
-    soldes = list(SoldeLocatif.objects.filter(menage=menage).order_by("-mois")[:MOIS_SYNTHESE])[::-1]
-    reclamations = list(
-        Reclamation.objects.filter(menage=menage, statut__in=STATUTS_RECLAMATION_ACTIFS).only(
-            "type", "date", "statut"
+        return lambda: {"sans_adhesion": True}
+    soldes, reclamations, etapes, plans = (
+        lecture.requete(queryset)
+        for queryset in (
+            SoldeLocatif.objects.filter(menage=menage).order_by("-mois")[:MOIS_SYNTHESE],
+            Reclamation.objects.filter(menage=menage, statut__in=STATUTS_RECLAMATION_ACTIFS).only(
+                "type", "date", "statut"
+            ),
+            EtapeExpulsion.objects.filter(menage=menage).order_by("-date", "-pk").only("etape", "date")[:1],
+            PlanApurement.objects.filter(menage=menage, statut=StatutPlanApurement.EN_COURS).only(
+                "date_debut", "mensualite"
+            )[:1],
         )
     )
-    etape = (
-        EtapeExpulsion.objects.filter(menage=menage).order_by("-date", "-pk").only("etape", "date").first()
-    )
-    plan = (
-        PlanApurement.objects.filter(menage=menage, statut=StatutPlanApurement.EN_COURS)
-        .only("date_debut", "mensualite")
-        .first()
-    )
+    return lambda: _synthese(soldes[::-1], reclamations, etapes, plans)
+
+
+def _synthese(soldes, reclamations, etapes, plans) -> dict:
     return {
         "sans_adhesion": False,
         "soldes": soldes,
         "dernier": soldes[-1] if soldes else None,
         "tendance": _tendance([s.solde for s in soldes]),
         "reclamations": reclamations,
-        "etape": etape,
-        "plan": plan,
+        "etape": etapes[0] if etapes else None,
+        "plan": plans[0] if plans else None,
     }
 
 

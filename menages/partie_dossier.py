@@ -3,11 +3,12 @@ budget), its path (pre-diagnostics, funders' validations, diagnostics, step chan
 intervenes; their timeline events, their part of the right-of-access export and of retention."""
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Max, Prefetch, prefetch_related_objects
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
 from comptes.confidentialite import lisible, masquer
+from comptes.lecture import rattacher_m2m
 from menages import permissions, selectors, services, workflow
 from menages.enums import EtatParcours, Partenaire, TypeDiagnostic
 from menages.models import (
@@ -30,31 +31,50 @@ ANONYME = "—"
 # The path's records, which the file and the timeline both read, in one query each. The communes of
 # the shown diagnostic are read by the page alone: a prefetch through the many-to-many table for
 # every diagnostic costs more.
-PARCOURS = (
-    Prefetch("pre_diagnostics", queryset=PreDiagnostic.objects.select_related("organisation")),
-    Prefetch("validations", queryset=ValidationFinanceur.objects.select_related("financeur")),
-    Prefetch("diagnostics", queryset=Diagnostic.objects.all()),
-    Prefetch("intervenants", queryset=Intervenant.objects.select_related("organisation")),
-    Prefetch("consentements", queryset=ConsentementPartage.objects.order_by("date_consentement", "pk")),
-)
+# Read as prefetches of the household (`menage.diagnostics.all()`...), with the other parts' records
+# (menages.parties.Lecture).
+PARCOURS = {
+    "pre_diagnostics": PreDiagnostic.objects.select_related("organisation"),
+    "validations": ValidationFinanceur.objects.select_related("financeur"),
+    "diagnostics": Diagnostic.objects.all(),
+    "intervenants": Intervenant.objects.select_related("organisation"),
+    "consentements": ConsentementPartage.objects.order_by("date_consentement", "pk"),
+}
 # All that the file reads; within one household, the models' default orderings without their join
 # on the household.
-LECTURES = (
-    Prefetch("membres", queryset=Membre.objects.order_by("date_naissance", "pk")),
-    Prefetch("ressources", queryset=Ressource.objects.order_by("type", "pk")),
-    Prefetch("dettes", queryset=Dette.objects.order_by("-montant", "pk")),
-    Prefetch("problemes", queryset=ProblemeMenage.objects.order_by("code")),
-    *PARCOURS,
+LECTURES = {
+    "membres": Membre.objects.order_by("date_naissance", "pk"),
+    "ressources": Ressource.objects.order_by("type", "pk"),
+    "dettes": Dette.objects.order_by("-montant", "pk"),
+    "problemes": ProblemeMenage.objects.order_by("code"),
+    **PARCOURS,
+}
+
+
+# The communes wished for in the household's diagnostics (the file shows those of one of them),
+# in the same round trip as the rest: attached to each diagnostic as its prefetch.
+COMMUNES_SOUHAITEES = Diagnostic.besoin_communes.through.objects.select_related("commune").order_by(
+    "commune__nom", "pk"
 )
 
 
-def lire(menage, user, auteurs) -> dict:
-    prefetch_related_objects([menage], *LECTURES)
+def lire(menage, user, lecture):
+    lus = lecture.precharger(menage, LECTURES)
+    communes = lecture.requete(COMMUNES_SOUHAITEES.filter(diagnostic__menage=menage))
+    lecture.auteurs(lus["pre_diagnostics"], "auteur")
+    lecture.auteurs(lus["validations"], "destinataire")
+    lecture.auteurs(lus["diagnostics"], "auteur")
+    lecture.auteurs(lus["intervenants"], "utilisateur")
+    return lambda: _contexte(menage, user, communes)
+
+
+def _contexte(menage, user, communes) -> dict:
+    par_diagnostic = {}
+    for lien in communes:
+        par_diagnostic.setdefault(lien.diagnostic_id, []).append(lien.commune)
+    for d in menage.diagnostics.all():
+        rattacher_m2m(d, "besoin_communes", par_diagnostic.get(d.pk, []))
     parcours = menage.numero_parcours
-    auteurs.ajouter(menage.pre_diagnostics.all(), "auteur")
-    auteurs.ajouter(menage.validations.all(), "destinataire")
-    auteurs.ajouter(menage.diagnostics.all(), "auteur")
-    auteurs.ajouter(menage.intervenants.all(), "utilisateur")
     diagnostics = {}  # the latest of each type in the current path
     for d in menage.diagnostics.all():
         if d.numero_parcours == parcours:
@@ -95,7 +115,7 @@ def consentements_par_partenaire(menage) -> list:
     return [(partenaire, actifs.get(partenaire.value)) for partenaire in Partenaire]
 
 
-def actions(menage, user) -> list[Action]:
+def actions(menage, user, donnees) -> list[Action]:
     """The next steps of the path the reader may take."""
     result = []
     for vers in workflow.next_steps(menage.etat):
@@ -116,19 +136,17 @@ def actions(menage, user) -> list[Action]:
     return result
 
 
-def evenements(menage, user, auteurs):
+def evenements(menage, user, lecture):
     """Step changes, pre-diagnostics, funders' validations, diagnostics and intervenants."""
-    prefetch_related_objects(
-        [menage], *PARCOURS, Prefetch("evenements", queryset=EvenementParcours.objects.all())
-    )
-    auteurs.ajouter(menage.evenements.all(), "auteur")
-    auteurs.ajouter(menage.pre_diagnostics.all(), "auteur")
-    auteurs.ajouter(menage.validations.all(), "destinataire")
-    auteurs.ajouter(menage.validations.all(), "saisie_par")
-    auteurs.ajouter(menage.diagnostics.all(), "auteur")
-    auteurs.ajouter(menage.intervenants.all(), "utilisateur")
-    auteurs.ajouter(menage.consentements.all(), "enregistre_par")
-    auteurs.ajouter(menage.consentements.all(), "retire_par")
+    lus = lecture.precharger(menage, {**PARCOURS, "evenements": EvenementParcours.objects.all()})
+    lecture.auteurs(lus["evenements"], "auteur")
+    lecture.auteurs(lus["pre_diagnostics"], "auteur")
+    lecture.auteurs(lus["validations"], "destinataire")
+    lecture.auteurs(lus["validations"], "saisie_par")
+    lecture.auteurs(lus["diagnostics"], "auteur")
+    lecture.auteurs(lus["intervenants"], "utilisateur")
+    lecture.auteurs(lus["consentements"], "enregistre_par")
+    lecture.auteurs(lus["consentements"], "retire_par")
 
     def construire() -> list[Evenement]:
         events = []

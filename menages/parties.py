@@ -18,25 +18,33 @@ from datetime import date, datetime, time
 
 from django.utils import timezone
 
+from comptes.lecture import Lot
+
 PRINCIPALE = "principale"
 LATERALE = "laterale"
 
 
-class Auteurs:
-    """The users the parts show as authors, read in one query for the whole page. A part adds
-    (records, name of the user field) pairs while it reads; the page calls `lire()` once, before
-    rendering. The file shows who wrote a dozen kinds of records, mostly the same few people: a
-    join to the user table in each of their queries would cost more than this one query."""
+class Lecture(Lot):
+    """What the parts of one page read, in two round trips: their records (`requete`,
+    `precharger`: comptes.lecture.Lot), then the users those records show as authors. A part
+    adds its querysets, and the (records, name of the user field) pairs whose authors it shows
+    (`auteurs`), while it prepares; the page calls `lire()` once, then has each part build what it
+    shows. The file shows who wrote a dozen kinds of records, mostly the same few people: a join to
+    the user table in each of their queries would cost more than this one query."""
 
     def __init__(self):
+        super().__init__()
         self._groupes = []
 
-    def ajouter(self, records: Iterable, champ: str) -> None:
+    def auteurs(self, records: Iterable, champ: str) -> None:
+        """Read the authors of `records` (a list `requete` or `precharger` returned, filled when
+        `lire()` runs) in field `champ`."""
         self._groupes.append((records, champ))
 
     def lire(self) -> None:
         from comptes.models import Utilisateur
 
+        super().lire()
         pending = []
         for records, name in self._groupes:
             for record in records:
@@ -117,12 +125,15 @@ class Export:
 class Partie:
     """What one app contributes to the household file.
 
-    - `lire(menage, user, auteurs)`: the app's records the file shows to `user`, read once for all
-      its sections (authors added to `auteurs`, read later in one query);
-    - `actions(menage, user)`: the header's buttons the reader may use;
-    - `evenements(menage, user, auteurs)`: reads the app's records for the timeline that `user`
-      may read (their authors added to `auteurs`), and returns the function that turns them into
-      `Evenement`s once the authors are read;
+    - `lire(menage, user, lecture)`: adds to `lecture` (a `Lecture`, read once for the whole
+      page) the querysets of the app's records the file shows to `user` and the authors they show,
+      and returns the function that builds, once they are read, what its sections show (None
+      when the part has nothing to show to this reader);
+    - `actions(menage, user, donnees)`: the header's buttons the reader may use (`donnees`: what
+      the part's `lire` built, None without it);
+    - `evenements(menage, user, lecture)`: the same for the timeline: adds the querysets of the
+      app's records for the timeline that `user` may read, and returns the function that turns
+      them into `Evenement`s once they and their authors are read;
     - `derniere_activite(menage)`: the date of the app's latest activity on the household, or None;
     - `anonymiser(menage)`: remove what identifies the household or tells about it in the app's
       free text, keeping the figures (retention).

@@ -1,0 +1,89 @@
+"""Several querysets read in one round trip (comptes.lecture): the same rows as each queryset on its
+own, in one query."""
+
+from decimal import Decimal
+
+import pytest
+from django.db.models import Count, Window
+
+from comptes.lecture import Lot, lire_ensemble, rattacher, rattacher_m2m
+from comptes.models import Commune
+from comptes.tests.factories import CommuneFactory, UtilisateurFactory
+from menages.models import Diagnostic, Membre, Menage, Ressource
+from menages.tests.factories import DiagnosticFactory, MembreFactory, MenageFactory, RessourceFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def menages():
+    premier, second = MenageFactory(), MenageFactory()
+    for nom in ("Zoé", "Adam", "Marc"):
+        MembreFactory(menage=premier, prenom=nom)
+    MembreFactory(menage=second)
+    RessourceFactory(menage=premier, montant_mensuel=Decimal("12.34"))
+    return premier, second
+
+
+def test_reads_each_queryset_as_it_would_alone_in_one_query(menages, django_assert_num_queries):
+    premier, _ = menages
+    querysets = [
+        Membre.objects.filter(menage=premier).order_by("prenom"),
+        Membre.objects.select_related("menage__commune").order_by("-pk")[:2],
+        Membre.objects.filter(menage=premier).annotate(total=Window(Count("pk"))).order_by("pk")[:1],
+        Ressource.objects.filter(menage=premier).values("montant_mensuel"),
+        Menage.objects.none(),
+        Ressource.objects.filter(menage__isnull=True),
+        Menage.objects.filter(nom__contains="%").order_by("pk"),
+    ]
+    with django_assert_num_queries(1):
+        ensemble = lire_ensemble(*querysets)
+    # The querysets given are not evaluated (nor changed): read alone, each queries.
+    with django_assert_num_queries(len(querysets) - 1):  # none() makes no query
+        seuls = [list(queryset) for queryset in querysets]
+    assert ensemble == seuls
+    assert [m.prenom for m in ensemble[0]] == ["Adam", "Marc", "Zoé"]
+    with django_assert_num_queries(0):
+        # select_related and annotations are those of the queryset.
+        assert ensemble[1][0].menage.commune.nom == seuls[1][0].menage.commune.nom
+        assert ensemble[2][0].total == 3
+    assert ensemble[3] == [{"montant_mensuel": Decimal("12.34")}]
+
+
+def test_a_lot_fills_its_lists_and_the_prefetches_when_read(menages, django_assert_num_queries):
+    premier, second = menages
+    lot = Lot()
+    with django_assert_num_queries(0):
+        membres = lot.precharger(premier, {"membres": Membre.objects.order_by("prenom"), "ressources": None})
+        autres = lot.requete(Membre.objects.filter(menage=second))
+    assert membres["membres"] == [] and autres == []
+    with django_assert_num_queries(1):
+        lot.lire()
+    with django_assert_num_queries(0):
+        assert [m.prenom for m in premier.membres.all()] == ["Adam", "Marc", "Zoé"]
+        assert membres["membres"] == list(premier.membres.all())
+        assert all(m.menage is premier for m in premier.membres.all())
+        assert [r.montant_mensuel for r in premier.ressources.all()] == [Decimal("12.34")]
+        assert [m.menage_id for m in autres] == [second.pk]
+    # Read: the lot is empty again.
+    with django_assert_num_queries(0):
+        lot.lire()
+
+
+def test_attaching_records_read_elsewhere_as_prefetches(menages, django_assert_num_queries):
+    premier, second = menages
+    diagnostic = DiagnosticFactory(menage=premier, auteur=UtilisateurFactory())
+    narbonne = CommuneFactory(nom="Narbonne", code_insee="11262", code_postal="11100")
+    diagnostic.besoin_communes.set([narbonne])
+    menages = list(Menage.objects.filter(pk__in=[premier.pk, second.pk]))
+    membres = list(Membre.objects.filter(menage__in=menages))
+    diagnostic = Diagnostic.objects.get()
+    with django_assert_num_queries(0):
+        rattacher(menages, "membres", membres)
+        rattacher_m2m(diagnostic, "besoin_communes", [narbonne])
+        par_menage = {m.pk: [x.prenom for x in m.membres.all()] for m in menages}
+        assert all(x.menage is m for m in menages for x in m.membres.all())
+        assert list(diagnostic.besoin_communes.all()) == [narbonne]
+    assert par_menage[premier.pk] == [m.prenom for m in premier.membres.all()]
+    assert len(par_menage[second.pk]) == 1
+    assert Commune.objects.filter(pk=narbonne.pk).exists()
