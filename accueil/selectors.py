@@ -6,7 +6,7 @@ from django.utils import timezone
 from accompagnement.selectors import annoter_suivi, en_retard
 from comptes.enums import TypeOrganisation
 from comptes.selectors import dispositifs_de, organisations_administrees, utilisateurs_administrables
-from menages.enums import EtatParcours
+from menages.enums import ETATS_TERMINES, EtatParcours
 from menages.models import Menage
 from menages.selectors import nombres_par_etat
 
@@ -62,11 +62,12 @@ def mes_menages(user, limit=10):
         )
 
     menages = Menage.objects.visible_to(user)
-    suivis = menages.followed_by(user)
-    rows = en_cours(suivis)
+    les_miens = menages.followed_by(user)
+    rows = en_cours(les_miens)
     # Someone who follows no household personally (landlord staff, administrators) sees all the
     # visible ones; one whose followed households are all closed sees none in progress.
-    if not rows and not suivis.exists():
+    en_propre = bool(rows) or les_miens.exists()
+    if not en_propre:
         rows = en_cours(menages)
     today = timezone.localdate()
     lignes = sorted(
@@ -80,12 +81,26 @@ def mes_menages(user, limit=10):
         menage.dernier_contact, menage.en_retard = dernier, retard
         suivis.append(menage)
     counts = nombres_par_etat(menages)  # one query for the total and the steps
+    # Past MAX_SUIVIS households in progress, only the most recently modified were read: their
+    # number is counted (from the steps for all visible ones), and the late ones are among those
+    # read only, which the page says.
+    partiel = len(rows) == MAX_SUIVIS
+    if not partiel:
+        nombre_suivis = len(rows)
+    elif en_propre:
+        nombre_suivis = les_miens.en_cours().count()
+    else:
+        nombre_suivis = sum(n for etat, n in counts.items() if etat not in ETATS_TERMINES)
     return {
         "total": sum(counts.values()),
         "par_etat": _par_etat(counts),
         "en_retard": sum(1 for ligne in lignes if ligne[0]),
         "suivis": suivis,
-        "nombre_suivis": len(lignes),
+        "nombre_suivis": nombre_suivis,
+        "en_propre": en_propre,
+        # The late ones are counted among the `lus` most recently modified only.
+        "partiel": partiel,
+        "lus": len(rows),
     }
 
 

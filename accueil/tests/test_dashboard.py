@@ -179,3 +179,40 @@ def test_dashboard_queries_are_bounded(client, programme, django_assert_max_num_
     with django_assert_max_num_queries(maximum):
         response = client.get(reverse("tableau_de_bord"))
     assert response.status_code == 200
+
+
+def test_mes_menages_counts_all_in_progress_and_says_when_lateness_is_read_on_the_latest_only(
+    client, programme, monkeypatch
+):
+    """Past MAX_SUIVIS households in progress, the page read the most recently modified only: the
+    number in progress is still exact, and the late ones are said to be among those read."""
+    from accompagnement.tests.factories import AccompagnementFactory
+    from accueil import selectors
+
+    monkeypatch.setattr(selectors, "MAX_SUIVIS", 2)
+    menages = [
+        MenageFactory(dispositif=programme.dispositif, bailleur=programme.habitat, etat="accompagnement")
+        for _ in range(4)
+    ]
+    for menage in menages:
+        AccompagnementFactory(menage=menage, rythme="hebdomadaire")  # no contact: late
+    MenageFactory(dispositif=programme.dispositif, bailleur=programme.habitat, etat="clos")
+    # The CESF follows none in person: every visible household.
+    result = selectors.mes_menages(programme.cesf_habitat)
+    assert (result["total"], result["nombre_suivis"], result["partiel"], result["lus"]) == (5, 4, True, 2)
+    client.force_login(programme.cesf_habitat)
+    texte = " ".join(client.get(reverse("tableau_de_bord")).text.split())
+    assert "5 ménages visibles, dont 4 en cours." in texte
+    assert "Parmi les 2 plus récemment modifiés, <strong>2 sont en retard sur leur rythme</strong>" in texte
+    # Followed in person: her own households in progress, counted all.
+    for menage in menages[:3]:
+        IntervenantFactory(menage=menage, utilisateur=programme.cesf_habitat)
+    result = selectors.mes_menages(programme.cesf_habitat)
+    assert (result["en_propre"], result["nombre_suivis"], result["partiel"]) == (True, 3, True)
+    # Below the limit, the late ones are all counted and the sentence says so.
+    monkeypatch.setattr(selectors, "MAX_SUIVIS", 300)
+    texte = " ".join(client.get(reverse("tableau_de_bord")).text.split())
+    assert (
+        "5 ménages visibles ; vous en suivez 3 en cours – <strong>3 en retard sur leur rythme</strong>."
+        in texte
+    )
