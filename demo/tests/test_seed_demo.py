@@ -175,9 +175,11 @@ def test_scale_data_on_two_programmes_keeps_each_households_within_its_programme
             .exists()
         )
     assert_every_level_comes_from_a_decision_or_a_correction(decisions_seulement=False)
-    nombre = Menage.objects.count()
-    call_command("seed_scale", menages=40, contacts=200, dispositifs=2)  # already there: nothing done
-    assert Menage.objects.count() == nombre
+    nombres = Menage.objects.count(), PointOrdreDuJour.objects.count()
+    # Already there: nothing done, not even the next session's agenda prepared again with the
+    # scale households whose level reaches its end.
+    call_command("seed_scale", menages=40, contacts=200, dispositifs=2)
+    assert (Menage.objects.count(), PointOrdreDuJour.objects.count()) == nombres
 
 
 def test_the_next_session_shows_a_referents_summary(db):
