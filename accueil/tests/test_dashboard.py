@@ -208,7 +208,9 @@ def test_mes_menages_counts_all_in_progress_and_says_when_lateness_is_read_on_th
     for menage in menages[:3]:
         IntervenantFactory(menage=menage, utilisateur=programme.cesf_habitat)
     result = selectors.mes_menages(programme.cesf_habitat)
-    assert (result["en_propre"], result["nombre_suivis"], result["partiel"]) == (True, 3, True)
+    assert (result["en_propre"], result["nombre_suivis"], result["partiel"]) == (True, None, True)
+    texte = " ".join(client.get(reverse("tableau_de_bord")).text.split())
+    assert "5 ménages visibles ; vous en suivez au moins 2 en cours." in texte
     # Below the limit, the late ones are all counted and the sentence says so.
     monkeypatch.setattr(selectors, "MAX_SUIVIS", 300)
     texte = " ".join(client.get(reverse("tableau_de_bord")).text.split())
