@@ -44,6 +44,7 @@ def test_contact_first_on_a_tablet_with_the_households_people_only(demo, login, 
     page.screenshot(path="test-results/terrain-dossier-tablette.png")
 
     noter.click()
+    expect(page.get_by_role("heading", name="Nouveau contact")).to_be_visible()
     from menages.models import Intervenant
 
     attendus = sorted(
@@ -76,8 +77,12 @@ def test_composition_takes_several_members_and_a_row_more_without_script(demo, l
     login("ts.adaff")
     _ouvrir(page, "Noël Françoise", "noel francoise")
     page.get_by_role("link", name="Modifier la composition").click()
+    # count() does not wait: read it only once the form has replaced the household's file.
+    expect(page.get_by_role("heading", name="Composition du ménage", level=1)).to_be_visible()
     prenoms = page.get_by_label("Prénom")
+    expect(prenoms.first).to_be_visible()
     avant = prenoms.count()
+    assert avant >= 1
     page.get_by_role("button", name=re.compile("^Ajouter une ligne")).click()
     expect(page.get_by_label("Prénom")).to_have_count(avant + 1)
     expect(page.get_by_label("Prénom").last).to_be_focused()
