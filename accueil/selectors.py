@@ -8,7 +8,7 @@ from comptes.enums import TypeOrganisation
 from comptes.selectors import dispositifs_de, organisations_administrees, utilisateurs_administrables
 from menages.enums import ETATS_TERMINES, EtatParcours
 from menages.models import Menage
-from menages.selectors import nombres_par_etat
+from menages.selectors import nombres_par_etat_visibles
 
 
 def _par_etat(counts: dict[str, int]) -> list[tuple[str, int]]:
@@ -86,7 +86,7 @@ def mes_menages(user, limit=10):
     # number read (counting them all checked each of the landlord's households twice: +10 ms at
     # 10,000 households for a CESF who follows all her landlord's).
     partiel = len(rows) == MAX_SUIVIS
-    counts = nombres_par_etat(menages)  # one query for the total and the steps
+    counts = nombres_par_etat_visibles(user)  # one query for the total and the steps
     if not partiel:
         nombre_suivis = len(rows)
     elif en_propre:

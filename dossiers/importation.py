@@ -58,6 +58,7 @@ from comptes.importation import (
 )
 from comptes.models import Dispositif, Organisation, Utilisateur
 from dossiers.models import ImportMenages, StatutImport
+from menages import effectifs
 from menages.enums import (
     EtatParcours,
     LienMembre,
@@ -930,6 +931,8 @@ def _ecrire(lignes: list[LigneMenage], *, dispositif, auteur, import_menages, si
     Membre.objects.bulk_create(membres, batch_size=BATCH_SIZE)
     Intervenant.objects.bulk_create(intervenants, batch_size=BATCH_SIZE)
     ConsentementPartage.objects.bulk_create(consentements, batch_size=BATCH_SIZE)
+    # bulk_create sends no signal: the landlords' counts by step of the programme, once.
+    effectifs.recalculer(dispositif_id=dispositif.pk)
     EvenementParcours.objects.bulk_create(evenements, batch_size=BATCH_SIZE)
     Accompagnement.objects.bulk_create(accompagnements, batch_size=BATCH_SIZE)
     # The level of each episode: an administrator's correction with its written reason, the

@@ -18,7 +18,7 @@ from dossiers.models import DemandeAcces
 from menages.enums import EtatParcours
 from menages.filters import MenageFilter
 from menages.models import Menage
-from menages.selectors import nombres_par_etat
+from menages.selectors import nombres_par_etat, nombres_par_etat_visibles
 
 EVENEMENTS_PAR_PAGE = 50
 # Up to this many results, the household list sorts the matching ids rather than walking the name
@@ -36,7 +36,7 @@ def _sans_etat(request, filtre, base):
     sans_etat = request.GET.copy()
     sans_etat.pop("etat", None)
     autre = MenageFilter(sans_etat or None, queryset=base, request=request)
-    return autre.qs if autre.is_bound and autre.is_valid() else base
+    return autre.qs_sans_etat() if autre.is_bound and autre.is_valid() else base
 
 
 @never_cache
@@ -45,8 +45,10 @@ def liste(request):
     base = Menage.objects.visible_to(request.user)
     filtre = MenageFilter(request.GET or None, queryset=base, request=request)
     menages = filtre.qs if filtre.is_bound and filtre.is_valid() else base
-    # Counts by step for the current filters, whatever the step chosen.
-    counts = nombres_par_etat(_sans_etat(request, filtre, base))
+    # Counts by step for the current filters, whatever the step chosen. Without other filters,
+    # those of every visible household: a landlord's staff's are kept, not counted.
+    sans_etat = _sans_etat(request, filtre, base)
+    counts = nombres_par_etat_visibles(request.user) if sans_etat is base else nombres_par_etat(sans_etat)
     nombre = None
     if not filtre.is_bound or filtre.is_valid():
         # The counts by step already hold the number of results: no second COUNT over the list.
@@ -58,6 +60,10 @@ def liste(request):
             # index, checking each against the access rule and filters, when it expects more
             # matches than there are (80–130 ms for a TISF's one household at 50,000).
             menages = Menage.objects.filter(pk__in=list(menages.order_by().values_list("pk", flat=True)))
+    elif sans_etat is base:
+        # A filter that does not validate (a step that does not exist): the list shows every
+        # visible household, which the counts by step already hold.
+        nombre = sum(counts.values())
     menages = suivi.annoter_suivi(menages.select_related("commune", "bailleur").order_by("nom", "reference"))
     paginator = Paginator(menages, 25)
     if nombre is not None:

@@ -6,7 +6,7 @@ class MenagesConfig(AppConfig):
     verbose_name = "Ménages et parcours"
 
     def ready(self):
-        from menages import permissions  # noqa: F401  (registers the permission rules)
+        from menages import effectifs, permissions  # noqa: F401  (registers the rules and receivers)
         from menages.partie_dossier import PARTIE
         from menages.parties import enregistrer
 

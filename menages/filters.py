@@ -74,10 +74,12 @@ class MenageFilter(django_filters.FilterSet):
 
     def qs_sans_etat(self):
         """The households matching every filter but the step, for the counts by step: the form
-        already validated, without a second filter set to build and validate. Only on a valid form."""
-        queryset = self.queryset.all()
+        already validated, without a second filter set to build and validate. Only on a valid form.
+        The queryset given itself when no other filter is set (an empty value filters nothing: an
+        unchecked box neither), which tells the list that its counts are all the visible ones'."""
+        queryset = self.queryset
         for name, value in self.form.cleaned_data.items():
-            if name != "etat":
+            if name != "etat" and value not in (None, "", False, [], (), {}):
                 queryset = self.filters[name].filter(queryset, value)
         return queryset
 

@@ -107,6 +107,24 @@ class MenageQuerySet(models.QuerySet):
             )
         return self.filter(condition, dispositif__in=dispositifs_courants(user))
 
+    def bailleur_seul(self, user):
+        """The landlord whose households `user` sees, when `visible_to` gives her exactly those of
+        its households whose consent to sharing with the landlord stands, in the current programme:
+        a landlord's staff who is neither a social worker nor a TISF. None for anyone else. Their
+        counts by step are kept (`EffectifBailleur`) and read instead of checking each household's
+        consent (`menages.selectors.nombres_par_etat_visibles`). Follows the rule above: a change
+        there is a change here (menages/tests/test_effectifs.py compares both for every role)."""
+        if not user or not user.is_authenticated or not user.is_active or user.est_administrateur:
+            return None
+        organisation = user.organisation
+        if organisation is None or not user.est_personnel_bailleur:
+            return None
+        if user.has_role(Role.TRAVAILLEUR_SOCIAL) or user.has_role(Role.TISF):
+            return None
+        if partenaire_de(organisation) != Partenaire.BAILLEUR:
+            return None
+        return organisation
+
     def locataires_visible_to(self, user):
         """The households whose tenant file `user` may open: what the landlord's own legal role
         requires, consent or not (a landlord manages its tenancy, its arrears and its eviction
@@ -238,6 +256,9 @@ class Menage(models.Model):
             models.Index(models.F("modifie_le").desc(), name="menage_modifie_le"),
             # A landlord's staff see their landlord's households: counted by step from the index.
             models.Index(fields=["bailleur", "dispositif", "etat", "id"], name="menage_bailleur_etat"),
+            # A landlord's dashboard: her landlord's most recently active files, without walking
+            # every programme's households along `menage_modifie_le`.
+            models.Index(fields=["bailleur", "dispositif", "-modifie_le"], name="menage_bailleur_modifie"),
             # Counts by step of the visible households: read from this index alone, in the order of
             # the intervenants' visibility index (a merge join), not from the households' rows.
             models.Index(fields=["id", "etat", "dispositif", "bailleur"], name="menage_comptes"),
@@ -288,6 +309,32 @@ class CompteurReference(models.Model):
 
     def __str__(self):
         return f"{self.dispositif.prefixe_reference}-{self.annee} : {self.dernier}"
+
+
+class EffectifBailleur(models.Model):
+    """How many households of one landlord, in one programme, are at one step with their consent to
+    sharing with the landlord standing: what a landlord's staff see (`MenageQuerySet.visible_to`),
+    counted by step. Kept equal to that count by `menages.effectifs` whenever a household's landlord,
+    programme or step changes, or a consent is given, withdrawn or removed; the landlord's
+    dashboard and household list read a few rows instead of checking each household's consent.
+    A step without households has no row."""
+
+    dispositif = models.ForeignKey(Dispositif, on_delete=models.CASCADE, related_name="+")
+    bailleur = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    etat = models.CharField("étape", max_length=30, choices=EtatParcours.choices)
+    nombre = models.PositiveIntegerField("ménages")
+
+    class Meta:
+        verbose_name = "effectif d’un bailleur"
+        verbose_name_plural = "effectifs des bailleurs"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bailleur", "dispositif", "etat"], name="effectif_bailleur_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_etat_display()} : {self.nombre}"
 
 
 class Intervenant(RattacheAuMenage):

@@ -101,6 +101,7 @@ REGISTRE: tuple[Modele, ...] = (
     ),
     Modele("menages.Ressource", {"precision": ANONYMISE}, menage="menage"),
     Modele("menages.Saisine", menage="menage"),
+    Modele("menages.EffectifBailleur"),
     Modele("menages.Dette", {"creancier": ANONYMISE}, menage="menage"),
     Modele("menages.EtapeDossierBdf", menage="menage"),
     Modele(

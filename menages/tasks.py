@@ -47,3 +47,12 @@ def anonymiser_dossiers_expires():
 
     for menage, _derniere in retention.a_anonymiser():
         retention.anonymiser(menage)
+
+
+@shared_task
+def recalculer_effectifs():
+    """Recompute every landlord's count of households by step: a safety net for changes made
+    outside the application (SQL, bulk updates), which the signals do not see. Idempotent."""
+    from menages.effectifs import recalculer
+
+    recalculer()

@@ -213,6 +213,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "logements.tasks.recalculer_impayes",
         "schedule": crontab(hour=3, minute=45),
     },
+    # The landlords' counts of households by step, recomputed from the households (menages.effectifs).
+    "effectifs-bailleurs": {
+        "task": "menages.tasks.recalculer_effectifs",
+        "schedule": crontab(hour=3, minute=50),
+    },
     "rappels-resume": {"task": "rappels.tasks.envoyer_resumes", "schedule": crontab(hour=7, minute=30)},
     "purge_login_events": {"task": "comptes.tasks.purge_login_events", "schedule": 24 * 3600.0},
     "purge_access_log": {"task": "comptes.tasks.purge_access_log", "schedule": 24 * 3600.0},

@@ -4,6 +4,7 @@ import factory
 
 from comptes.enums import CodeNiveau
 from comptes.tests.factories import CommuneFactory, DispositifFactory
+from menages import effectifs
 from menages.enums import (
     EtatParcours,
     LienMembre,
@@ -77,6 +78,9 @@ class MenageFactory(factory.django.DjangoModelFactory):
                 )
                 for p in partenaires
             )
+            if self.bailleur_id is not None and Partenaire.BAILLEUR in partenaires:
+                # bulk_create sends no signal: the landlord's count, as menages.effectifs keeps it.
+                effectifs.recalculer(bailleur_id=self.bailleur_id, dispositif_id=self.dispositif_id)
 
 
 class IntervenantFactory(factory.django.DjangoModelFactory):

@@ -1,6 +1,8 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from comptes.tests.factories import CommuneFactory
@@ -48,6 +50,40 @@ def test_counts_by_step_keep_the_other_filters(client, programme):
     # A step that does not exist: the list is not filtered, the counts still are by landlord.
     response = client.get(reverse("dossiers:liste"), {**habitat, "etat": "inconnue"})
     assert {e.value: n for e, n in response.context["etats"]}["saisine"] == 2
+
+
+def test_a_landlords_list_reads_its_kept_counts_and_counts_what_is_filtered(client, programme):
+    """Unfiltered or by step only, the CESF's counts are her landlord's kept counts
+    (EffectifBailleur); with another filter, the matching households are counted. Both agree with
+    what she sees: a household without consent to share with the landlord is in neither."""
+    make_households(programme, 2)
+    make_households(programme, 1, etat=EtatParcours.DIAGNOSTIC)
+    MenageFactory(dispositif=programme.dispositif, bailleur=programme.habitat, consentements=[])
+    client.force_login(programme.cesf_habitat)
+    for params, compte in (
+        ({}, False),
+        ({"etat": "diagnostic"}, False),
+        ({"etat": "inconnue"}, False),
+        ({"mes_menages": ""}, False),
+        ({"q": "menage"}, True),
+    ):
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(reverse("dossiers:liste"), params)
+        counts = {e.value: n for e, n in response.context["etats"]}
+        assert (counts["saisine"], counts["diagnostic"], sum(counts.values())) == (2, 1, 3), params
+        comptages = [q for q in ctx.captured_queries if 'COUNT("menages_menage"' in q["sql"]]
+        assert bool(comptages) == compte, params
+    assert "1 ménage correspond " in client.get(reverse("dossiers:liste"), {"etat": "diagnostic"}).text
+    # A step that does not exist: every household she sees, counted once (no second COUNT).
+    response = client.get(reverse("dossiers:liste"), {"etat": "inconnue"})
+    assert "3 ménages correspondent" in response.text
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(reverse("dossiers:liste"), {"etat": "inconnue"})
+    assert not [
+        q
+        for q in ctx.captured_queries
+        if q["sql"].startswith('SELECT COUNT(*) AS "__count" FROM "menages_menage"')
+    ]
 
 
 @pytest.mark.parametrize(

@@ -58,6 +58,7 @@ from logements.models import (
     SignalementGardien,
     SoldeLocatif,
 )
+from menages import effectifs
 from menages.enums import (
     EtatParcours,
     LienMembre,
@@ -211,8 +212,10 @@ class Command(BaseCommand):
                 self._suivi(programme, dispositif, ids, part(contacts, k, dispositifs), rng)
                 self._comites(programme, dispositif, ids, rng)
                 self._dossiers_locatifs(programme, dispositif, rng)
-            # bulk_create sends no signal: the monthly arrears totals are computed once, at the end.
+            # bulk_create sends no signal: the monthly arrears totals and the landlords' counts by
+            # step are computed once, at the end.
             impayes.recalculer()
+            effectifs.recalculer()
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 # Fresh statistics for the planner, and the visibility map that index-only scans
