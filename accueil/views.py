@@ -60,9 +60,7 @@ def tableau_de_bord(request):
         total = context["mes_menages"]["total"] if context["voit_menages"] else None
         context["admin"] = selectors.chiffres_administration(user, nombre_menages=total)
     elif user.has_perm("logements.voir_dossier_locatif"):
-        # Her tenants are the households she sees: counted once, for both widgets.
-        total = context["mes_menages"]["total"] if context["voit_menages"] else None
-        context["cesf"] = tableau_cesf(user, nombre_locataires=total)
+        context["cesf"] = tableau_cesf(user)
         # Caretakers' reports, complaints and eviction steps since her last visit.
         context["nouveautes"] = nouveautes_dossier_locatif(user)
     if user.has_perm("logements.voir_attributions") and not user.est_administrateur:

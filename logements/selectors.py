@@ -183,13 +183,12 @@ MOIS_TENDANCE = 6
 LIGNES_WIDGET = 8
 
 
-def tableau_cesf(user, nombre_locataires: int | None = None) -> dict:
-    """The CESF's dashboard widget, in a fixed number of queries whatever the number of tenants:
-    her landlord's programme tenants, open complaints, the arrears trend (total of the balances
-    over the last months, read from the monthly totals in ImpayesMensuels), the eviction
-    procedures in progress (last step of each household) and the key moments to come.
-    `nombre_locataires`, when the caller has already counted the households visible to `user`,
-    saves counting them again."""
+def tableau_cesf(user) -> dict:
+    """The CESF's dashboard widget, in one query whatever the number of tenants: the number of her
+    landlord's programme tenants (all of them, consent to share the social file or not: the tenant
+    file is the landlord's own), open complaints, the arrears trend (total of the balances over the
+    last months, read from the monthly totals in ImpayesMensuels), the eviction procedures in
+    progress (last step of each household) and the key moments to come."""
     from accompagnement.models import TempsFort
     from menages.models import Menage
 
@@ -224,9 +223,21 @@ def tableau_cesf(user, nombre_locataires: int | None = None) -> dict:
     temps_forts = TempsFort.objects.filter(
         menage__in=locataires, realise=False, date_prevue__gte=timezone.now()
     ).order_by("date_prevue")
-    # The three lists and the trend in one query (UNION ALL of the three limited selections, each
-    # in its own order, and of the monthly sums). The first complaints carry the number of all
-    # open ones (a window over the whole selection, computed before the limit).
+    # The number of tenants, as one row (an aggregate without grouping), from the landlord's index.
+    nombre_locataires = (
+        locataires.order_by()
+        .values(genre_=models.Value(LOCATAIRES))
+        .annotate(
+            **{f"{nom}_": Cast(None, champ) for nom, champ in _COLONNES_SANS_TENDANCE},
+            mois_=Cast(None, models.DateField()),
+            nombre_=Cast(Count("pk"), models.DecimalField(max_digits=14, decimal_places=2)),
+        )
+        .values_list("genre_", "pk_", "menage_id_", "nom_", "valeur_", "mois_", "moment_", "nombre_")
+    )
+    # The three lists, the trend and the number of tenants in one query (UNION ALL of the three
+    # limited selections, each in its own order, of the monthly sums and of the count). The first
+    # complaints carry the number of all open ones (a window over the whole selection, computed
+    # before the limit).
     lignes = _union(
         _lignes_widget(
             ouvertes.order_by("-date", "-pk"),
@@ -239,12 +250,16 @@ def tableau_cesf(user, nombre_locataires: int | None = None) -> dict:
         _lignes_widget(procedures, PROCEDURE, "etape", jour="date"),
         _lignes_widget(temps_forts, TEMPS_FORT, "type", moment="date_prevue"),
         totaux,
+        nombre_locataires,
     )
     reclamations, etapes, temps, sommes = [], [], [], {}
-    nombre_reclamations = 0
+    nombre_reclamations = locataires_ = 0
     for genre, pk, menage_id, nom, valeur, jour, moment, nombre in lignes:
         if genre == TENDANCE:
             sommes[jour] = nombre
+            continue
+        if genre == LOCATAIRES:
+            locataires_ = int(nombre)
             continue
         menage = Menage(pk=menage_id, nom=nom)
         if genre == RECLAMATION:
@@ -263,7 +278,7 @@ def tableau_cesf(user, nombre_locataires: int | None = None) -> dict:
     etapes.sort(key=lambda e: (-e.date.toordinal(), e.menage_id))
     temps.sort(key=lambda t: t.date_prevue)
     return {
-        "nombre_locataires": locataires.count() if nombre_locataires is None else nombre_locataires,
+        "nombre_locataires": locataires_,
         "nombre_reclamations": nombre_reclamations,
         "reclamations": reclamations,
         "tendance": tendance,
@@ -280,7 +295,7 @@ def _union(premiere, *autres) -> list:
 
 
 # The kinds of rows of the CESF widget's single query.
-RECLAMATION, PROCEDURE, TEMPS_FORT, TENDANCE = 1, 2, 3, 4
+RECLAMATION, PROCEDURE, TEMPS_FORT, TENDANCE, LOCATAIRES = 1, 2, 3, 4, 5
 # The columns a month's total of arrears leaves empty, with their types.
 _COLONNES_SANS_TENDANCE = (
     ("pk", models.BigIntegerField()),

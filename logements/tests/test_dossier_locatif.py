@@ -232,6 +232,18 @@ def test_cesf_dashboard_counts_every_open_complaint_beyond_those_listed(programm
     assert (widget["reclamations"], widget["nombre_reclamations"]) == ([], 0)
 
 
+def test_cesf_dashboard_counts_her_landlords_tenants_with_or_without_consent_to_share(client, programme):
+    """The tenant file is the landlord's own: a tenant who has not agreed to share the social file
+    is one of her tenants (and her complaints are counted), though not in « Mes ménages »."""
+    _peupler(programme, 2)
+    MenageFactory(dispositif=programme.dispositif, bailleur=programme.habitat, consentements=[])
+    MenageFactory(dispositif=programme.dispositif, bailleur=programme.alogea)
+    assert selectors.tableau_cesf(programme.cesf_habitat)["nombre_locataires"] == 3
+    client.force_login(programme.cesf_habitat)
+    text = client.get(reverse("tableau_de_bord")).text
+    assert "3 ménages locataires de votre bailleur, 2 réclamations ouvertes" in text
+
+
 def test_cesf_dashboard_query_count_is_constant(client, programme, count_queries):
     client.force_login(programme.cesf_habitat)
     _peupler(programme, 1)
