@@ -4,10 +4,10 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from accompagnement.selectors import annoter_suivi, en_retard
-from comptes.enums import TypeOrganisation
+from comptes.enums import Role, TypeOrganisation
 from comptes.selectors import dispositifs_de, organisations_administrees, utilisateurs_administrables
 from menages.enums import ETATS_TERMINES, EtatParcours
-from menages.models import Menage
+from menages.models import Intervenant, Menage
 from menages.selectors import nombres_par_etat_visibles
 
 
@@ -63,10 +63,19 @@ def mes_menages(user, limit=10):
 
     menages = Menage.objects.visible_to(user)
     les_miens = menages.followed_by(user)
-    rows = en_cours(les_miens)
+    # Whether she intervenes in person anywhere: social workers and TISF do by trade; anyone else
+    # is asked from her own rows of the intervenants' index. For someone who does not (an
+    # administrator, a landlord's allocation officer), looking for her households checked every
+    # visible one, twice (4 ms at 10,000 households).
+    intervient = (
+        user.has_role(Role.TRAVAILLEUR_SOCIAL)
+        or user.has_role(Role.TISF)
+        or Intervenant.objects.actifs().filter(utilisateur=user).exists()
+    )
+    rows = en_cours(les_miens) if intervient else []
     # Someone who follows no household personally (landlord staff, administrators) sees all the
     # visible ones; one whose followed households are all closed sees none in progress.
-    en_propre = bool(rows) or les_miens.exists()
+    en_propre = bool(rows) or (intervient and les_miens.exists())
     if not en_propre:
         rows = en_cours(menages)
     today = timezone.localdate()

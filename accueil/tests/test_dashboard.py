@@ -218,3 +218,30 @@ def test_mes_menages_counts_all_in_progress_and_says_when_lateness_is_read_on_th
         "5 ménages visibles ; vous en suivez 3 en cours – <strong>3 en retard sur leur rythme</strong>."
         in texte
     )
+
+
+def test_someone_who_follows_only_closed_households_sees_none_in_progress(programme):
+    """« Mes ménages » are those she intervenes on in person now: a CESF whose only household is
+    closed follows none in progress (not every visible one); an intervention that has ended does
+    not make her households hers."""
+    import datetime
+
+    from accueil import selectors
+
+    MenageFactory(dispositif=programme.dispositif, bailleur=programme.habitat, etat="accompagnement")
+    clos = MenageFactory(dispositif=programme.dispositif, bailleur=programme.habitat, etat="clos")
+    ancien = MenageFactory(dispositif=programme.dispositif, bailleur=programme.habitat, etat="accompagnement")
+    IntervenantFactory(
+        menage=ancien,
+        utilisateur=programme.cesf_habitat,
+        date_debut=datetime.date(2026, 1, 5),
+        date_fin=datetime.date(2026, 2, 5),
+    )
+    result = selectors.mes_menages(programme.cesf_habitat)
+    assert (result["en_propre"], result["nombre_suivis"], len(result["suivis"])) == (False, 2, 2)
+    IntervenantFactory(menage=clos, utilisateur=programme.cesf_habitat)
+    result = selectors.mes_menages(programme.cesf_habitat)
+    assert (result["en_propre"], result["nombre_suivis"], result["suivis"]) == (True, 0, [])
+    # The administrator intervenes nowhere: every household of the programme in progress.
+    result = selectors.mes_menages(programme.admin)
+    assert (result["en_propre"], result["nombre_suivis"], result["total"]) == (False, 2, 3)
