@@ -12,7 +12,8 @@ from django.views.decorators.http import require_GET
 from accueil import agenda as agenda_
 from accueil import ical, selectors, services
 from accueil.models import JetonCalendrier
-from comites.permissions import a_un_mandat
+from comites.enums import ROLES_ANIMATION
+from comites.permissions import roles_de_mandat
 from comites.selectors import seances_a_regulariser, tableau_comite
 from comptes.models import Dispositif
 from comptes.permissions import is_financeur, is_membre_comite
@@ -52,8 +53,9 @@ def tableau_de_bord(request):
     else:
         # The secretary of a body is often a social worker: the sessions she runs that were left
         # open after their day reach her here (committee members see them in their widget).
-        # Without any active mandate (read once a request, the menu asks it too) she runs none.
-        if user.est_administrateur or a_un_mandat(user):
+        # Without an active mandate as chair or secretary (read once a request, the menu asks
+        # for her mandates too) she runs none.
+        if user.est_administrateur or roles_de_mandat(user) & ROLES_ANIMATION:
             context["a_regulariser"] = seances_a_regulariser(user)
     if context["est_administrateur"]:
         # The households of the programme are those she sees: counted once, for both widgets.

@@ -32,18 +32,26 @@ def mandat_actuel(user, instance):
     return MembreInstance.objects.actifs().filter(instance=instance, utilisateur=user).first()
 
 
-@rules.predicate
-def a_un_mandat(user):
-    """Sits on a body (comité de suivi, follow-up meetings, working group) of a programme. Read
-    once per request (`comptes.memo`): the menu and the committee pages' access rule both ask it."""
+def roles_de_mandat(user) -> frozenset:
+    """The roles (`RoleMembre`) of the user's active memberships of bodies, of any programme. Read
+    once per request (`comptes.memo`): the menu, the committee pages' access rule and the dashboard
+    all ask it."""
     from comites.models import MembreInstance
 
     if not user.is_authenticated:
-        return False
+        return frozenset()
     return memoriser(
-        ("a_un_mandat", user.pk),
-        lambda: MembreInstance.objects.actifs().filter(utilisateur=user).exists(),
+        ("roles_de_mandat", user.pk),
+        lambda: frozenset(
+            MembreInstance.objects.actifs().filter(utilisateur=user).values_list("role", flat=True)
+        ),
     )
+
+
+@rules.predicate
+def a_un_mandat(user):
+    """Sits on a body (comité de suivi, follow-up meetings, working group) of a programme."""
+    return bool(roles_de_mandat(user))
 
 
 @rules.predicate

@@ -582,6 +582,13 @@ class EtapeExpulsion(EntreeDossierLocatif):
         verbose_name = "étape de la procédure d’expulsion"
         verbose_name_plural = "étapes de la procédure d’expulsion"
         ordering = ["date", "pk"]
+        indexes = [
+            # The CESF's widget: the latest steps first, each checked against her landlord's
+            # tenants and against a later step of its household (the next index), until it has
+            # the few it shows, rather than joining every tenant to every step.
+            models.Index(fields=["-date", "menage"], name="etape_expulsion_recente"),
+            models.Index(fields=["menage", "date", "id"], name="etape_expulsion_par_menage"),
+        ]
 
     def __str__(self):
         return f"{self.get_etape_display()} du {self.date:%d/%m/%Y}"

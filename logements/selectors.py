@@ -10,7 +10,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum, Window
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
-from comptes.selectors import dispositifs_de
+from comptes.selectors import dispositifs_courants, dispositifs_de
 from logements.enums import (
     STATUTS_RECLAMATION_ACTIFS,
     DecisionCal,
@@ -190,7 +190,7 @@ def tableau_cesf(user) -> dict:
     last months, read from the monthly totals in ImpayesMensuels), the eviction procedures in
     progress (last step of each household) and the key moments to come."""
     from accompagnement.models import TempsFort
-    from menages.models import Menage
+    from menages.models import EffectifBailleur, Menage
 
     locataires = Menage.objects.locataires_visible_to(user)
     ouvertes = Reclamation.objects.visible_to(user, menages=locataires).filter(
@@ -223,14 +223,23 @@ def tableau_cesf(user) -> dict:
     temps_forts = TempsFort.objects.filter(
         menage__in=locataires, realise=False, date_prevue__gte=timezone.now()
     ).order_by("date_prevue")
-    # The number of tenants, as one row (an aggregate without grouping), from the landlord's index.
+    # The number of tenants, as one row (an aggregate without grouping): a landlord's staff's from
+    # the landlord's kept counts by step, anyone else's counted.
+    bailleur = Menage.objects.bailleur_des_locataires(user)
+    if bailleur is not None:
+        comptes = EffectifBailleur.objects.filter(
+            bailleur=bailleur, dispositif__in=dispositifs_courants(user)
+        )
+        nombre = Coalesce(Sum("locataires"), 0)
+    else:
+        comptes, nombre = locataires, Count("pk")
     nombre_locataires = (
-        locataires.order_by()
+        comptes.order_by()
         .values(genre_=models.Value(LOCATAIRES))
         .annotate(
             **{f"{nom}_": Cast(None, champ) for nom, champ in _COLONNES_SANS_TENDANCE},
             mois_=Cast(None, models.DateField()),
-            nombre_=Cast(Count("pk"), models.DecimalField(max_digits=14, decimal_places=2)),
+            nombre_=Cast(nombre, models.DecimalField(max_digits=14, decimal_places=2)),
         )
         .values_list("genre_", "pk_", "menage_id_", "nom_", "valeur_", "mois_", "moment_", "nombre_")
     )

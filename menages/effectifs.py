@@ -1,6 +1,7 @@
-"""The landlords' counts by step (EffectifBailleur), kept equal to the count of the households a
-landlord's staff see (`MenageQuerySet.visible_to`: the landlord's households in the programme whose
-consent to sharing with the landlord stands).
+"""The landlords' counts by step (EffectifBailleur), kept equal to the count of their tenants
+(`MenageQuerySet.locataires_visible_to`: the landlord's households in the programme) and of the
+households a landlord's staff see (`visible_to`: those of them whose consent to sharing with the
+landlord stands).
 
 Every change that can move a count recomputes the counts it touches, in the transaction of the
 change: a household created, deleted, or moved to another landlord, programme or step (saved through
@@ -22,17 +23,16 @@ from menages.models import ConsentementPartage, EffectifBailleur, Menage
 CHAMPS = frozenset({"bailleur", "dispositif", "etat", "bailleur_id", "dispositif_id"})
 
 
-def menages_comptes():
-    """The households the counts count: with a landlord and a standing consent to share with it."""
-    consentement = ConsentementPartage.objects.actifs().filter(
-        menage=OuterRef("pk"), partenaire=Partenaire.BAILLEUR
+def _partage():
+    """Whether the household's consent to share with the landlord stands."""
+    return Exists(
+        ConsentementPartage.objects.actifs().filter(menage=OuterRef("pk"), partenaire=Partenaire.BAILLEUR)
     )
-    return Menage.objects.filter(Exists(consentement), bailleur__isnull=False)
 
 
 def recalculer(*, bailleur_id=None, dispositif_id=None, etats=None) -> None:
     """Recompute the counts in the scope given (each argument narrows it; none: all of them)."""
-    menages = menages_comptes()
+    menages = Menage.objects.filter(bailleur__isnull=False)
     effectifs = EffectifBailleur.objects.all()
     bailleurs = Organisation.objects.filter(type=TypeOrganisation.BAILLEUR)
     if bailleur_id is not None:
@@ -50,20 +50,33 @@ def recalculer(*, bailleur_id=None, dispositif_id=None, etats=None) -> None:
         # (the lock logements.impayes takes too: same order, no deadlock between them).
         list(bailleurs.order_by("pk").select_for_update(no_key=True).values_list("pk", flat=True))
         lignes = [
-            EffectifBailleur(bailleur_id=b, dispositif_id=d, etat=e, nombre=n)
-            for b, d, e, n in menages.order_by()
+            EffectifBailleur(bailleur_id=b, dispositif_id=d, etat=e, locataires=n, nombre=partage)
+            for b, d, e, n, partage in menages.order_by()
             .values_list("bailleur_id", "dispositif_id", "etat")
-            .annotate(n=Count("pk"))
-            .values_list("bailleur_id", "dispositif_id", "etat", "n")
+            .annotate(n=Count("pk"), partage=Count("pk", filter=_partage()))
+            .values_list("bailleur_id", "dispositif_id", "etat", "n", "partage")
         ]
         effectifs.delete()
         EffectifBailleur.objects.bulk_create(lignes, batch_size=1000)
 
 
 def _recalculer(*cles):
-    """Recompute the counts of the (landlord, programme, step) keys given, once each."""
+    """Recompute the counts of the (landlord, programme, step) keys given, once each, in as many
+    queries whatever the counts: a step left without households keeps its row, at zero."""
     for bailleur_id, dispositif_id, etat in sorted({c for c in cles if c and c[0] is not None}):
-        recalculer(bailleur_id=bailleur_id, dispositif_id=dispositif_id, etats=[etat])
+        with transaction.atomic():
+            Organisation.objects.select_for_update(no_key=True).filter(pk=bailleur_id).values_list(
+                "pk"
+            ).first()
+            compte = Menage.objects.filter(
+                bailleur_id=bailleur_id, dispositif_id=dispositif_id, etat=etat
+            ).aggregate(locataires=Count("pk"), nombre=Count("pk", filter=_partage()))
+            EffectifBailleur.objects.bulk_create(
+                [EffectifBailleur(bailleur_id=bailleur_id, dispositif_id=dispositif_id, etat=etat, **compte)],
+                update_conflicts=True,
+                unique_fields=["bailleur", "dispositif", "etat"],
+                update_fields=["locataires", "nombre"],
+            )
 
 
 def _cle(menage_id):
@@ -84,18 +97,15 @@ def menage_avant(sender, instance, raw=False, update_fields=None, **kwargs):
 
 @receiver(post_save, sender=Menage, dispatch_uid="effectifs_menage_apres")
 def menage_apres(sender, instance, raw=False, created=False, **kwargs):
-    # A household just created has no consent yet (or the counts are recomputed by its loader).
-    if raw or created:
+    if raw:
+        return
+    apres = (instance.bailleur_id, instance.dispositif_id, instance.etat)
+    if created:
+        # A new tenant (without consent yet, or the counts are recomputed by its loader).
+        _recalculer(apres)
         return
     avant = getattr(instance, "_cle_effectifs", None)
-    apres = (instance.bailleur_id, instance.dispositif_id, instance.etat)
-    if avant is None or avant == apres:
-        return
-    if (
-        ConsentementPartage.objects.actifs()
-        .filter(menage_id=instance.pk, partenaire=Partenaire.BAILLEUR)
-        .exists()
-    ):
+    if avant is not None and avant != apres:
         _recalculer(avant, apres)
 
 

@@ -130,10 +130,17 @@ class MenageQuerySet(models.QuerySet):
         requires, consent or not (a landlord manages its tenancy, its arrears and its eviction
         steps without the social file). A landlord's staff: their landlord's households, in their
         programmes; anyone else (administrators included): as `visible_to`."""
-        if user and user.is_authenticated and user.is_active and user.est_personnel_bailleur:
-            organisation = user.organisation
-            return self.filter(bailleur=organisation, dispositif__in=dispositifs_courants(user))
+        bailleur = self.bailleur_des_locataires(user)
+        if bailleur is not None:
+            return self.filter(bailleur=bailleur, dispositif__in=dispositifs_courants(user))
         return self.visible_to(user)
+
+    def bailleur_des_locataires(self, user):
+        """The landlord whose tenants `user` reads (`locataires_visible_to`): her own, for a
+        landlord's staff; None for anyone else. Their number by step is kept (`EffectifBailleur`)."""
+        if user and user.is_authenticated and user.is_active and user.est_personnel_bailleur:
+            return user.organisation
+        return None
 
     def search(self, text):
         """Households whose name, or a member's name, contains `text`, ignoring accents and case."""
@@ -312,17 +319,19 @@ class CompteurReference(models.Model):
 
 
 class EffectifBailleur(models.Model):
-    """How many households of one landlord, in one programme, are at one step with their consent to
-    sharing with the landlord standing: what a landlord's staff see (`MenageQuerySet.visible_to`),
-    counted by step. Kept equal to that count by `menages.effectifs` whenever a household's landlord,
-    programme or step changes, or a consent is given, withdrawn or removed; the landlord's
-    dashboard and household list read a few rows instead of checking each household's consent.
-    A step without households has no row."""
+    """How many households of one landlord, in one programme, are at one step: all of them, its
+    tenants (`locataires_visible_to`), and those whose consent to sharing with the landlord stands,
+    what a landlord's staff see of the social files (`visible_to`). Kept equal to those counts by
+    `menages.effectifs` whenever a household is created or deleted, its landlord, programme or step
+    changes, or a consent is given, withdrawn or removed; the landlord's dashboard and household
+    list read a few rows instead of reading every tenant and checking each one's consent. A step
+    without households has no row, or a row of zeros."""
 
     dispositif = models.ForeignKey(Dispositif, on_delete=models.CASCADE, related_name="+")
     bailleur = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     etat = models.CharField("étape", max_length=30, choices=EtatParcours.choices)
-    nombre = models.PositiveIntegerField("ménages")
+    locataires = models.PositiveIntegerField("ménages locataires")
+    nombre = models.PositiveIntegerField("ménages dont le dossier social est partagé avec le bailleur")
 
     class Meta:
         verbose_name = "effectif d’un bailleur"
@@ -334,7 +343,7 @@ class EffectifBailleur(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_etat_display()} : {self.nombre}"
+        return f"{self.get_etat_display()} : {self.nombre} sur {self.locataires}"
 
 
 class Intervenant(RattacheAuMenage):

@@ -226,9 +226,10 @@ def test_past_planned_session_is_flagged_to_regularise(client, programme, comite
     assert client.get(reverse("tableau_de_bord")).context["a_regulariser"] == [passee]
     client.force_login(programme.comite)
     assert client.get(reverse("tableau_de_bord")).context["comite"]["a_regulariser"] == [passee]
-    # A plain member does not run it: nothing to settle for them.
+    # A plain member does not run it: nothing to settle for them, and her dashboard does not look.
     client.force_login(programme.cesf_habitat)
     assert client.get(reverse("comites:seances")).context["a_regulariser"] == []
+    assert "a_regulariser" not in client.get(reverse("tableau_de_bord")).context
 
 
 def test_no_convocation_for_a_session_whose_day_has_passed(client, programme, comite):

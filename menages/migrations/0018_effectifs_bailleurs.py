@@ -8,22 +8,22 @@ from django.db.models import Count, Exists, OuterRef
 
 def compter(apps, schema_editor):
     """The counts of the households already there (menages.effectifs.recalculer, as of this
-    migration): by landlord, programme and step, those with a standing consent to share with the
-    landlord."""
+    migration): by landlord, programme and step, all of them and those with a standing consent to
+    share with the landlord."""
     Menage = apps.get_model("menages", "Menage")
     ConsentementPartage = apps.get_model("menages", "ConsentementPartage")
     EffectifBailleur = apps.get_model("menages", "EffectifBailleur")
-    consentement = ConsentementPartage.objects.filter(
-        menage=OuterRef("pk"), partenaire="bailleur", date_retrait__isnull=True
+    partage = Exists(
+        ConsentementPartage.objects.filter(menage=OuterRef("pk"), partenaire="bailleur", date_retrait__isnull=True)
     )
     EffectifBailleur.objects.bulk_create(
         [
-            EffectifBailleur(bailleur_id=b, dispositif_id=d, etat=e, nombre=n)
-            for b, d, e, n in Menage.objects.filter(Exists(consentement), bailleur__isnull=False)
+            EffectifBailleur(bailleur_id=b, dispositif_id=d, etat=e, locataires=n, nombre=p)
+            for b, d, e, n, p in Menage.objects.filter(bailleur__isnull=False)
             .order_by()
             .values_list("bailleur_id", "dispositif_id", "etat")
-            .annotate(n=Count("pk"))
-            .values_list("bailleur_id", "dispositif_id", "etat", "n")
+            .annotate(n=Count("pk"), p=Count("pk", filter=partage))
+            .values_list("bailleur_id", "dispositif_id", "etat", "n", "p")
         ]
     )
 
@@ -42,7 +42,8 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('etat', models.CharField(choices=[('saisine', 'Saisine / orientation'), ('pre_diagnostic', 'Pré-diagnostic'), ('validation_financeurs', 'Validation des financeurs'), ('diagnostic', 'Diagnostic approfondi'), ('proposition_comite', 'Proposition au comité de suivi'), ('accompagnement', 'Accompagnement'), ('relais_sortant', 'Relais sortant'), ('clos', 'Clos'), ('refuse', 'Refusé')], max_length=30, verbose_name='étape')),
-                ('nombre', models.PositiveIntegerField(verbose_name='ménages')),
+                ('locataires', models.PositiveIntegerField(verbose_name='ménages locataires')),
+                ('nombre', models.PositiveIntegerField(verbose_name='ménages dont le dossier social est partagé avec le bailleur')),
             ],
             options={
                 'verbose_name': 'effectif d’un bailleur',

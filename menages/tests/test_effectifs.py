@@ -33,7 +33,8 @@ PERSONAS = (
 
 
 def _en_direct():
-    """The counts computed in Python from the households and their consents themselves."""
+    """The counts computed in Python from the households and their consents themselves: for each
+    landlord, programme and step, (its tenants, those whose consent to share with it stands)."""
     consentants = set(
         ConsentementPartage.objects.filter(
             partenaire=Partenaire.BAILLEUR, date_retrait__isnull=True
@@ -43,13 +44,18 @@ def _en_direct():
     for pk, bailleur, dispositif, etat in Menage.objects.values_list(
         "pk", "bailleur_id", "dispositif_id", "etat"
     ):
-        if bailleur is not None and pk in consentants:
-            lignes[(bailleur, dispositif, etat)] = lignes.get((bailleur, dispositif, etat), 0) + 1
+        if bailleur is not None:
+            locataires, partage = lignes.get((bailleur, dispositif, etat), (0, 0))
+            lignes[(bailleur, dispositif, etat)] = (locataires + 1, partage + (pk in consentants))
     return lignes
 
 
 def _tenus():
-    return {(r.bailleur_id, r.dispositif_id, r.etat): r.nombre for r in EffectifBailleur.objects.all()}
+    """The kept counts, but for the rows of zeros (a step left without households keeps its row)."""
+    return {
+        (r.bailleur_id, r.dispositif_id, r.etat): (r.locataires, r.nombre)
+        for r in EffectifBailleur.objects.exclude(locataires=0)
+    }
 
 
 @pytest.fixture
@@ -71,9 +77,10 @@ def _consentement(menage):
 def test_counts_hold_the_households_with_a_landlord_and_its_consent(programme, menages):
     d = programme.dispositif.pk
     assert _tenus() == {
-        (programme.habitat.pk, d, EtatParcours.ACCOMPAGNEMENT): 1,
-        (programme.habitat.pk, d, EtatParcours.DIAGNOSTIC): 1,
-        (programme.alogea.pk, d, EtatParcours.ACCOMPAGNEMENT): 1,
+        (programme.habitat.pk, d, EtatParcours.ACCOMPAGNEMENT): (1, 1),
+        (programme.habitat.pk, d, EtatParcours.DIAGNOSTIC): (1, 1),
+        (programme.habitat.pk, d, EtatParcours.SAISINE): (1, 0),  # a tenant without consent
+        (programme.alogea.pk, d, EtatParcours.ACCOMPAGNEMENT): (1, 1),
     }
     assert _tenus() == _en_direct()
 
@@ -92,7 +99,7 @@ def test_a_change_of_step_landlord_or_programme_moves_the_household(programme, m
     sans_bailleur.bailleur = programme.habitat
     sans_bailleur.save()
     assert _tenus() == _en_direct()
-    assert _tenus()[(programme.habitat.pk, programme.dispositif.pk, EtatParcours.SAISINE)] == 1
+    assert _tenus()[(programme.habitat.pk, programme.dispositif.pk, EtatParcours.SAISINE)] == (2, 1)
 
 
 def test_a_step_changed_through_the_workflow_is_counted_at_its_new_step(programme, menages):
@@ -104,7 +111,7 @@ def test_a_step_changed_through_the_workflow_is_counted_at_its_new_step(programm
         correction="Décision du comité du 5 janvier reportée en retard.",
     )
     d = programme.dispositif.pk
-    assert _tenus()[(programme.habitat.pk, d, EtatParcours.RELAIS_SORTANT)] == 1
+    assert _tenus()[(programme.habitat.pk, d, EtatParcours.RELAIS_SORTANT)] == (1, 1)
     assert (programme.habitat.pk, d, EtatParcours.ACCOMPAGNEMENT) not in _tenus()
     assert _tenus() == _en_direct()
 
@@ -118,7 +125,7 @@ def test_consent_given_withdrawn_corrected_or_removed_changes_the_count(programm
         version_notice="2026-01",
         auteur=programme.ts_adaff,
     )
-    assert _tenus()[(programme.habitat.pk, programme.dispositif.pk, EtatParcours.SAISINE)] == 1
+    assert _tenus()[(programme.habitat.pk, programme.dispositif.pk, EtatParcours.SAISINE)] == (1, 1)
     services.retirer_consentement(consentement=donne, auteur=programme.ts_adaff)
     assert _tenus() == _en_direct()
     # A consent recorded on the wrong household, corrected as from the admin: both counts move.
@@ -126,10 +133,10 @@ def test_consent_given_withdrawn_corrected_or_removed_changes_the_count(programm
     erreur.menage = sans_consentement
     erreur.save()
     assert _tenus() == _en_direct()
-    assert (programme.habitat.pk, programme.dispositif.pk, EtatParcours.ACCOMPAGNEMENT) not in _tenus()
+    assert _tenus()[(programme.habitat.pk, programme.dispositif.pk, EtatParcours.ACCOMPAGNEMENT)] == (1, 0)
     _consentement(b).delete()
     assert _tenus() == _en_direct()
-    assert (programme.habitat.pk, programme.dispositif.pk, EtatParcours.DIAGNOSTIC) not in _tenus()
+    assert _tenus()[(programme.habitat.pk, programme.dispositif.pk, EtatParcours.DIAGNOSTIC)] == (1, 0)
 
 
 def test_a_deleted_household_leaves_the_counts(programme, menages):
@@ -137,7 +144,7 @@ def test_a_deleted_household_leaves_the_counts(programme, menages):
     assert _tenus() == _en_direct()
     Menage.objects.filter(bailleur=programme.alogea).delete()
     assert _tenus() == _en_direct()
-    assert not EffectifBailleur.objects.filter(bailleur=programme.alogea).exists()
+    assert not [cle for cle in _tenus() if cle[0] == programme.alogea.pk]
 
 
 def test_saves_that_do_not_move_a_household_cost_no_recomputation(programme, menages):
@@ -163,6 +170,8 @@ def test_recomputing_one_landlord_leaves_the_others(programme, menages):
     EffectifBailleur.objects.filter(bailleur=programme.alogea).update(nombre=99)
     effectifs.recalculer(bailleur_id=programme.habitat.pk)
     assert EffectifBailleur.objects.get(bailleur=programme.alogea).nombre == 99
+    effectifs.recalculer()
+    assert _tenus() == _en_direct()
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -174,6 +183,18 @@ def test_every_role_reads_the_counts_of_what_it_sees(programme, menages, persona
     assert nombres_par_etat_visibles(user) == nombres_par_etat(Menage.objects.visible_to(user))
     lit_les_effectifs = Menage.objects.bailleur_seul(user) is not None
     assert lit_les_effectifs == (persona in {"cesf_habitat", "cesf_alogea"})
+
+
+def test_the_cesfs_widget_reads_her_landlords_tenants_from_the_kept_counts(programme, menages):
+    from logements.selectors import tableau_cesf
+
+    for user in (programme.cesf_habitat, programme.cesf_alogea):
+        with CaptureQueriesContext(connection) as ctx:
+            nombre = tableau_cesf(user)["nombre_locataires"]
+        assert nombre == Menage.objects.locataires_visible_to(user).count()
+        assert [q for q in ctx.captured_queries if "menages_effectifbailleur" in q["sql"]]
+    assert tableau_cesf(programme.cesf_habitat)["nombre_locataires"] == 3  # one without consent
+    assert Menage.objects.bailleur_des_locataires(programme.ts_adaff) is None
 
 
 def test_a_landlord_who_is_also_a_social_worker_is_counted_from_the_rule(programme, menages):
