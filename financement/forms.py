@@ -203,17 +203,6 @@ class BasePlanFormSet(forms.BaseInlineFormSet):
         if "DELETE" in form.fields:
             form.fields["DELETE"].label = "Retirer cette part du plan"
 
-    @property
-    def empty_form(self):
-        return self.form(
-            auto_id=self.auto_id,
-            prefix=self.add_prefix("__prefix__"),
-            empty_permitted=True,
-            use_required_attribute=False,
-            financeurs=self.financeurs,
-            renderer=self.renderer,
-        )
-
     def clean(self):
         super().clean()
         if any(self.errors):
@@ -280,17 +269,6 @@ class BaseMontantsFormSet(forms.BaseInlineFormSet):
 
     def get_form_kwargs(self, index):
         return {**super().get_form_kwargs(index), "annees": self.annees}
-
-    @property
-    def empty_form(self):
-        return self.form(
-            auto_id=self.auto_id,
-            prefix=self.add_prefix("__prefix__"),
-            empty_permitted=True,
-            use_required_attribute=False,
-            annees=self.annees,
-            renderer=self.renderer,
-        )
 
 
 MontantsFormSet = forms.inlineformset_factory(
