@@ -37,6 +37,7 @@ NOT_AUDITED = {
     "comptes.evenementconnexion",
     "financement.indicateursarretes",
     "logements.impayesmensuels",
+    "menages.effectifbailleur",
     "rappels.rappel",
     "rappels.visitetableaudebord",
 }

@@ -278,3 +278,17 @@ def test_any_sequence_of_changes_keeps_the_counts_equal_to_the_households(progra
             assert _tenus() == _en_direct()
     finally:
         Menage.objects.filter(pk__in=[m.pk for m in menages]).delete()
+
+
+def test_the_counts_being_derived_data_leave_no_audit_trail(programme, menages):
+    from auditlog.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    a = menages[0]
+    a.etat = EtatParcours.RELAIS_SORTANT
+    a.save()
+    effectifs.recalculer()  # the nightly recomputation deletes and writes every row again
+    assert not LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(EffectifBailleur)
+    ).exists()
+    assert LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(Menage)).exists()
