@@ -198,6 +198,8 @@ class MenageManager(models.Manager.from_queryset(MenageQuerySet)):
         ).all()
 
     def locataires_visible_to(self, user):
+        if self.get_queryset().bailleur_des_locataires(user) is None:
+            return self.visible_to(user)  # anyone but a landlord's staff: the same households
         return memoriser(
             ("menages_locataires", getattr(user, "pk", None)),
             lambda: super(MenageManager, self).locataires_visible_to(user),

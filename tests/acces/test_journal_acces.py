@@ -30,6 +30,18 @@ LISTES = {
 }
 
 
+# The paths whose number is a household's (the URL conf's `<int:pk>` or `<int:menage_pk>`). Another
+# page's number may equal the household's by chance (a committee item's, a programme's): the ids
+# depend on what the process created before, so « /<id>/ in the URL » was not enough.
+CHEMINS_DU_MENAGE = (
+    "/menages/{pk}/",
+    "/logements/locataires/{pk}/",
+    "/logements/menages/{pk}/",
+    "/comites/demande/{pk}/",
+    "/comites/renvoi-diagnostic/{pk}/",
+)
+
+
 def _entrees_acces(menage):
     return LogEntry.objects.filter(action=LogEntry.Action.ACCESS).filter(
         Q(content_type=ContentType.objects.get_for_model(menage), object_pk=str(menage.pk))
@@ -56,9 +68,7 @@ def test_every_page_showing_a_household_logs_the_access(monde):  # noqa: F811
                 continue
             corps = b"".join(response) if response.streaming else response.content
             texte = corps.decode("utf-8", "replace")
-            sur_le_menage = f"/{menage.pk}/" in url and (
-                name not in specific or specific[name].get("pk") == menage.pk
-            )
+            sur_le_menage = any(chemin.format(pk=menage.pk) in url for chemin in CHEMINS_DU_MENAGE)
             if sur_le_menage or menage.nom in texte or menage.reference in texte:
                 if _entrees_acces(menage).count() == avant:
                     manquants.append(f"{name} as {persona}")
