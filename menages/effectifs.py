@@ -30,7 +30,7 @@ def _partage():
     )
 
 
-def recalculer(*, bailleur_id=None, dispositif_id=None, etats=None) -> None:
+def recalculer(*, bailleur_id=None, dispositif_id=None) -> None:
     """Recompute the counts in the scope given (each argument narrows it; none: all of them)."""
     menages = Menage.objects.filter(bailleur__isnull=False)
     effectifs = EffectifBailleur.objects.all()
@@ -42,9 +42,6 @@ def recalculer(*, bailleur_id=None, dispositif_id=None, etats=None) -> None:
     if dispositif_id is not None:
         menages = menages.filter(dispositif_id=dispositif_id)
         effectifs = effectifs.filter(dispositif_id=dispositif_id)
-    if etats is not None:
-        menages = menages.filter(etat__in=etats)
-        effectifs = effectifs.filter(etat__in=etats)
     with transaction.atomic():
         # One recomputation at a time per landlord, so that two of them never insert the same row
         # (the lock logements.impayes takes too: same order, no deadlock between them).
