@@ -191,6 +191,19 @@ class OrganisationQuerySet(models.QuerySet):
         )
         return self.filter(pk__in=participations.values("organisation_id"))
 
+    def verrouiller_bailleurs(self, bailleur_id=None) -> None:
+        """Lock one landlord's row (every landlord's, without `bailleur_id`) until the end of the
+        transaction, in the order of their keys: what a recomputation of a landlord's kept figures
+        takes (logements.impayes, menages.effectifs), so that two of them never insert the same
+        row, nor wait for each other in a cycle. NO KEY UPDATE does not block the inserts that
+        merely reference the landlord."""
+        bailleurs = (
+            self.filter(type=TypeOrganisation.BAILLEUR)
+            if bailleur_id is None
+            else self.filter(pk=bailleur_id)
+        )
+        list(bailleurs.order_by("pk").select_for_update(no_key=True).values_list("pk", flat=True))
+
 
 class Organisation(models.Model):
     nom = models.CharField(

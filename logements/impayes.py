@@ -11,7 +11,6 @@ from django.db.models import Sum
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from comptes.enums import TypeOrganisation
 from comptes.models import Organisation
 from logements.models import ImpayesMensuels, SoldeLocatif
 
@@ -20,11 +19,9 @@ def recalculer(*, bailleur_id=None, dispositif_id=None, mois=None) -> None:
     """Recompute the totals in the scope given (each argument narrows it; none: all of them)."""
     balances = SoldeLocatif.objects.all()
     totals = ImpayesMensuels.objects.all()
-    landlords = Organisation.objects.filter(type=TypeOrganisation.BAILLEUR)
     if bailleur_id is not None:
         balances = balances.filter(menage__bailleur_id=bailleur_id)
         totals = totals.filter(bailleur_id=bailleur_id)
-        landlords = Organisation.objects.filter(pk=bailleur_id)
     if dispositif_id is not None:
         balances = balances.filter(menage__dispositif_id=dispositif_id)
         totals = totals.filter(dispositif_id=dispositif_id)
@@ -32,9 +29,7 @@ def recalculer(*, bailleur_id=None, dispositif_id=None, mois=None) -> None:
         balances = balances.filter(mois=mois)
         totals = totals.filter(mois=mois)
     with transaction.atomic():
-        # One recomputation at a time per landlord, so that two of them never insert the same
-        # row; NO KEY UPDATE does not block the inserts that merely reference the landlord.
-        list(landlords.order_by("pk").select_for_update(no_key=True).values_list("pk", flat=True))
+        Organisation.objects.verrouiller_bailleurs(bailleur_id)  # one recomputation at a time
         rows = [
             ImpayesMensuels(bailleur_id=b, dispositif_id=d, mois=m, total=total)
             for b, d, m, total in balances.filter(menage__bailleur__isnull=False)

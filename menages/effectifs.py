@@ -14,7 +14,6 @@ from django.db.models import Count, Exists, OuterRef
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from comptes.enums import TypeOrganisation
 from comptes.models import Organisation
 from menages.enums import Partenaire
 from menages.models import ConsentementPartage, EffectifBailleur, Menage
@@ -34,18 +33,14 @@ def recalculer(*, bailleur_id=None, dispositif_id=None) -> None:
     """Recompute the counts in the scope given (each argument narrows it; none: all of them)."""
     menages = Menage.objects.filter(bailleur__isnull=False)
     effectifs = EffectifBailleur.objects.all()
-    bailleurs = Organisation.objects.filter(type=TypeOrganisation.BAILLEUR)
     if bailleur_id is not None:
         menages = menages.filter(bailleur_id=bailleur_id)
         effectifs = effectifs.filter(bailleur_id=bailleur_id)
-        bailleurs = Organisation.objects.filter(pk=bailleur_id)
     if dispositif_id is not None:
         menages = menages.filter(dispositif_id=dispositif_id)
         effectifs = effectifs.filter(dispositif_id=dispositif_id)
     with transaction.atomic():
-        # One recomputation at a time per landlord, so that two of them never insert the same row
-        # (the lock logements.impayes takes too: same order, no deadlock between them).
-        list(bailleurs.order_by("pk").select_for_update(no_key=True).values_list("pk", flat=True))
+        Organisation.objects.verrouiller_bailleurs(bailleur_id)  # one recomputation at a time
         lignes = [
             EffectifBailleur(bailleur_id=b, dispositif_id=d, etat=e, locataires=n, nombre=partage)
             for b, d, e, n, partage in menages.order_by()
@@ -62,9 +57,7 @@ def _recalculer(*cles):
     queries whatever the counts: a step left without households keeps its row, at zero."""
     for bailleur_id, dispositif_id, etat in sorted({c for c in cles if c and c[0] is not None}):
         with transaction.atomic():
-            Organisation.objects.select_for_update(no_key=True).filter(pk=bailleur_id).values_list(
-                "pk"
-            ).first()
+            Organisation.objects.verrouiller_bailleurs(bailleur_id)
             compte = Menage.objects.filter(
                 bailleur_id=bailleur_id, dispositif_id=dispositif_id, etat=etat
             ).aggregate(locataires=Count("pk"), nombre=Count("pk", filter=_partage()))
