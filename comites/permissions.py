@@ -11,7 +11,7 @@ import rules
 
 from accompagnement.permissions import can_propose_level
 from comites.enums import ROLES_ANIMATION, RoleMembre
-from comptes.memo import memoriser
+from comptes.memo import connu, en_requete, memoriser
 from comptes.permissions import is_administrateur, is_membre_comite
 from menages.enums import ETATS_ACCOMPAGNEMENT, EtatParcours
 from menages.permissions import is_travailleur_social
@@ -22,6 +22,18 @@ def mandat(user, instance):
     (`comptes.memo`): an item's page asks it for the opinion form, the decision form and the rules
     of both."""
     return memoriser(("mandat", user.pk, instance.pk), lambda: mandat_actuel(user, instance))
+
+
+def lire_mandat(user, instance, lot) -> None:
+    """Have `mandat(user, instance)` read with the page's other records (`lot`, a
+    `comptes.lecture.Lot`, read before the mandate is first asked), unless this request has it."""
+    from comites.models import MembreInstance
+
+    cle = ("mandat", user.pk, instance.pk)
+    if not en_requete() or connu(cle):
+        return  # outside a request nothing is kept: `mandat` reads it when asked
+    lignes = lot.requete(MembreInstance.objects.actifs().filter(instance=instance, utilisateur=user)[:1])
+    lot.ensuite(lambda: memoriser(cle, lambda: lignes[0] if lignes else None))
 
 
 def mandat_actuel(user, instance):

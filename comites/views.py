@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce, JSONObject
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -35,6 +35,7 @@ from comites.models import AvisMembre, Instance, PointOrdreDuJour, Presence, Sea
 from comptes.access import get_visible_or_404, require_perm
 from comptes.audit import record_view
 from comptes.journal_acces import journaliser
+from comptes.lecture import Lot
 from menages.enums import ETATS_ACCOMPAGNEMENT, EtatParcours, TypeDiagnostic
 from menages.models import Intervenant, Membre, Menage
 from menages.permissions import can_transition
@@ -384,11 +385,12 @@ _PREFETCH_RESUME = (
 )
 
 
-def resume_point(point, initiales: bool, user, menage=None) -> dict:
+def resume_point(point, initiales: bool, user, menage=None, objectifs=None) -> dict:
     """The case summary a member reads: facts, diagnostic scores, support, objectives, the proposal
     and its reasons. Never a contact note nor a diagnostic observation; the health score and the
     objectives classified confidential only for a reader who may read them. `menage`: the item's
-    household as `menage_du_point` reads it, if the page has it already."""
+    household as `menage_du_point` reads it, and `objectifs`: its objectives `user` may read, if
+    the page has them already."""
     menage = menage or menage_du_point(point, user)
     diagnostic = next(
         (
@@ -408,7 +410,7 @@ def resume_point(point, initiales: bool, user, menage=None) -> dict:
         "accompagnement": menage.accompagnement_en_cours
         if hasattr(menage, "accompagnement_en_cours")
         else Accompagnement.objects.en_cours().filter(menage=menage).first(),
-        "objectifs": Objectif.objects.of_visible_menage(menage, user),
+        "objectifs": Objectif.objects.of_visible_menage(menage, user) if objectifs is None else objectifs,
     }
 
 
@@ -449,10 +451,10 @@ def _point_et_voisins(request, pk):
     )
 
 
-def _menage_lu(point):
-    """The household of `_point_et_voisins`'s item as `menage_du_point` reads it: its members and
-    diagnostics added (two queries), and its support in progress (`accompagnement_en_cours`: the
-    fields the summary shows) from the item's query."""
+def _menage_lu(point, lot):
+    """The household of `_point_et_voisins`'s item as `menage_du_point` reads it: its support in
+    progress (`accompagnement_en_cours`: the fields the summary shows) from the item's query, its
+    members and diagnostics added to `lot` (read with the page's other records)."""
     menage = point.menage
     menage.lisible = point.menage_lisible
     copier_resume(point, menage)
@@ -470,7 +472,8 @@ def _menage_lu(point):
         if en_cours
         else None
     )
-    prefetch_related_objects([menage], *_PREFETCH_RESUME)
+    # As the prefetches of `_PREFETCH_RESUME`.
+    lot.precharger(menage, {"membres": Membre.objects.order_by("date_naissance", "pk"), "diagnostics": None})
     return menage
 
 
@@ -517,16 +520,26 @@ def point(request, pk):
     point = _point(request, pk) if champs_decision else _point_et_voisins(request, pk)
     seance = point.seance
     user = request.user
-    peut_decider = permissions.can_decide_point(user, point)
     if champs_decision:
         # The fields of the decision just chosen (htmx swap).
-        if not peut_decider:
+        if not permissions.can_decide_point(user, point):
             raise PermissionDenied
         form = _decision_form(point, decision=request.GET["decision"])
         return render(request, "comites/point.html#champs_decision", {"decision_form": form, "point": point})
+    # The page's records in one round trip (comptes.lecture): the reader's mandate in the body,
+    # which the rules below ask; the opinions (the reader's own among them); and, but after a form
+    # posted (the household is read again below), the household's members, diagnostics and
+    # objectives.
+    lot = Lot()
+    permissions.lire_mandat(user, seance.instance, lot)
+    avis = lot.requete(point.avis.select_related("membre__utilisateur__organisation"))
+    menage = objectifs = None
+    if request.method != "POST":
+        menage = _menage_lu(point, lot)
+        objectifs = lot.requete(Objectif.objects.of_visible_menage(menage, user))
+    lot.lire()
+    peut_decider = permissions.can_decide_point(user, point)
     mandat = permissions.mandat(user, seance.instance)
-    # Every opinion is shown below: the reader's own is among them (one query for both).
-    avis = list(point.avis.select_related("membre__utilisateur__organisation"))
     mon_avis = next((a for a in avis if a.membre_id == mandat.pk), None) if mandat else None
     avis_form = AvisForm(
         request.POST if request.POST.get("action") == "avis" else None,
@@ -563,7 +576,8 @@ def point(request, pk):
             form.add_error(None, ValidationError(refus_avec_lien(exc, seance)))
     # After a decision tried and refused, the household is read again: the attempt changed it in
     # memory (undone in the database).
-    menage = menage_du_point(point, user) if request.method == "POST" else _menage_lu(point)
+    if menage is None:
+        menage = menage_du_point(point, user)
     peut_voir_nom = menage.lisible  # as _peut_voir_nom, read with the household
     initiales = point.initiales_seulement or not peut_voir_nom or request.GET.get("initiales") == "1"
     if point.a_une_synthese:
@@ -574,7 +588,7 @@ def point(request, pk):
     context = {
         "point": point,
         "seance": seance,
-        "resume": resume_point(point, initiales, request.user, menage=menage),
+        "resume": resume_point(point, initiales, request.user, menage=menage, objectifs=objectifs),
         "synthese": selectors.synthese(point, initiales, menage=menage),
         "initiales": initiales,
         "peut_voir_nom": peut_voir_nom,

@@ -71,6 +71,11 @@ class Lot:
     def __init__(self):
         self._requetes = []  # (queryset, the list its rows go to)
         self._prefetches = []  # (instance, accessor name, foreign key, queryset, its rows)
+        self._ensuite = []  # callables run once the rows are read
+
+    def ensuite(self, fonction) -> None:
+        """Call `fonction()` at the end of `lire()`, once every list is filled."""
+        self._ensuite.append(fonction)
 
     def requete(self, queryset: QuerySet) -> list:
         """The list that `lire()` fills with the rows of `queryset`."""
@@ -104,6 +109,9 @@ class Lot:
             requete._result_cache = lignes
             requete._prefetch_done = True
             instance.__dict__.setdefault("_prefetched_objects_cache", {})[nom] = requete
+        ensuite, self._ensuite = self._ensuite, []
+        for fonction in ensuite:
+            fonction()
 
 
 def rattacher(parents, accesseur: str, enfants) -> None:

@@ -22,6 +22,12 @@ def memoriser(cle, calculer):
     return memo[cle]
 
 
+def connu(cle) -> bool:
+    """Whether this request's memo holds `cle` (never outside a request)."""
+    memo = _memo.get()
+    return memo is not None and cle in memo
+
+
 def en_requete() -> bool:
     """Whether a request's memo is open (inside a request that went through the middleware)."""
     return _memo.get() is not None

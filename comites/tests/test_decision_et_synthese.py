@@ -210,10 +210,11 @@ def test_item_page_links_to_the_previous_and_next_items(client, programme, seanc
 
 
 # The chair's item page: the item with its neighbours, its household, the summary's sums and the
-# support in progress; the access log; the chair's membership; the opinions; the household's
-# members and diagnostics; the objectives; the quorum; the partners of the decision form; plus
-# the layout's own; the current programme's id, read once for every access rule of the page.
-REQUETES_PAGE_POINT = 17
+# support in progress; the access log; in one round trip the chair's membership, the opinions, the
+# household's members and diagnostics and the objectives; the quorum; the partners of the decision
+# form; plus the layout's own; the current programme's id, read once for every access rule of the
+# page.
+REQUETES_PAGE_POINT = 13
 
 
 def test_item_page_query_count_does_not_grow_with_rows(

@@ -46,3 +46,36 @@ def test_bodies_run_by_a_user(programme, comite):
     assert list(Instance.objects.animees_par(programme.ts_adaff)) == [comite]
     assert list(Instance.objects.animees_par(programme.admin)) == [comite]
     assert not Instance.objects.animees_par(programme.financeur).exists()
+
+
+def test_the_mandate_read_with_a_page_s_records_is_the_one_asked_after(
+    programme, comite, django_assert_num_queries
+):
+    from comptes.lecture import Lot
+    from comptes.memo import MemoParRequeteMiddleware
+
+    def vue(request):
+        lot = Lot()
+        permissions.lire_mandat(programme.comite, comite, lot)
+        permissions.lire_mandat(programme.financeur, comite, lot)
+        permissions.lire_mandat(programme.ts_hdm, comite, lot)  # not on the committee
+        with django_assert_num_queries(1):
+            lot.lire()
+        with django_assert_num_queries(0):
+            return [
+                permissions.mandat(user, comite)
+                for user in (programme.comite, programme.financeur, programme.ts_hdm)
+            ]
+
+    president, membre, aucun = MemoParRequeteMiddleware(vue)(object())
+    assert president == permissions.mandat_actuel(programme.comite, comite) and president.role == "president"
+    assert membre == permissions.mandat_actuel(programme.financeur, comite)
+    assert aucun is None
+
+
+def test_outside_a_request_the_mandate_is_not_added_to_a_page_s_records(programme, comite):
+    from comptes.lecture import Lot
+
+    lot = Lot()
+    permissions.lire_mandat(programme.comite, comite, lot)
+    assert lot._requetes == []

@@ -70,6 +70,19 @@ def test_a_lot_fills_its_lists_and_the_prefetches_when_read(menages, django_asse
         lot.lire()
 
 
+def test_what_follows_a_reading_sees_the_rows_and_runs_once(menages):
+    premier, _ = menages
+    lot = Lot()
+    membres = lot.requete(Membre.objects.filter(menage=premier))
+    vus = []
+    lot.ensuite(lambda: vus.append(len(membres)))
+    assert vus == []
+    lot.lire()
+    assert vus == [3]
+    lot.lire()
+    assert vus == [3]
+
+
 def test_attaching_records_read_elsewhere_as_prefetches(menages, django_assert_num_queries):
     premier, second = menages
     diagnostic = DiagnosticFactory(menage=premier, auteur=UtilisateurFactory())
