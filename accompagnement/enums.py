@@ -63,6 +63,17 @@ class TypeContact(models.TextChoices):
     TISF = "tisf", "Intervention TISF"
 
 
+# Contacts that count as meeting the household for its rythme (meetings between professionals
+# about the household do not).
+CONTACTS_AVEC_LE_MENAGE = [
+    TypeContact.VAD,
+    TypeContact.ENTRETIEN,
+    TypeContact.TELEPHONE,
+    TypeContact.ACCOMPAGNEMENT_RDV,
+    TypeContact.TISF,
+]
+
+
 class TypeTempsFort(models.TextChoices):
     VISITE = "visite_logement", "Visite du logement"
     SIGNATURE = "signature_bail", "Signature du bail"

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accompagnement.enums import (
+    CONTACTS_AVEC_LE_MENAGE,
     Axe,
     Confidentialite,
     FormeIml,
@@ -392,6 +393,13 @@ class Contact(RattacheAuMenage, Versionne):
         ordering = ["-date", "-pk"]
         indexes = [
             models.Index(fields=["menage", "-date"], name="contact_menage_date"),
+            # Each household's last contact with it, for its lateness (`annoter_suivi`): read
+            # from the index alone, for the hundreds of files of a dashboard or a list.
+            models.Index(
+                fields=["menage", "-date"],
+                name="contact_avec_menage_date",
+                condition=Q(type__in=CONTACTS_AVEC_LE_MENAGE),
+            ),
             # A diary reads its author's contacts of the week (a social worker writes thousands).
             models.Index(fields=["auteur", "date"], name="contact_auteur_date"),
             # The diaries and the reminders read the dated next steps by person and day.

@@ -5,20 +5,10 @@ import datetime
 from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum, Window
 from django.utils import timezone
 
-from accompagnement.enums import DELAI_RYTHME_JOURS, TypeContact
+from accompagnement.enums import CONTACTS_AVEC_LE_MENAGE, DELAI_RYTHME_JOURS, TypeContact
 from accompagnement.models import Accompagnement, Contact
 from comptes.models import Utilisateur
 from menages.models import Intervenant
-
-# Contacts that count as meeting the household for its rythme (meetings between professionals
-# about the household do not).
-CONTACTS_AVEC_LE_MENAGE = [
-    TypeContact.VAD,
-    TypeContact.ENTRETIEN,
-    TypeContact.TELEPHONE,
-    TypeContact.ACCOMPAGNEMENT_RDV,
-    TypeContact.TISF,
-]
 
 
 def annoter_suivi(menages):
