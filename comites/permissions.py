@@ -32,7 +32,9 @@ def lire_mandat(user, instance, lot) -> None:
     cle = ("mandat", user.pk, instance.pk)
     if not en_requete() or connu(cle):
         return  # outside a request nothing is kept: `mandat` reads it when asked
-    lignes = lot.requete(MembreInstance.objects.actifs().filter(instance=instance, utilisateur=user)[:1])
+    lignes = lot.requete(
+        MembreInstance.objects.actifs().filter(instance=instance, utilisateur=user).order_by("pk")[:1]
+    )
     lot.ensuite(lambda: memoriser(cle, lambda: lignes[0] if lignes else None))
 
 
@@ -41,7 +43,9 @@ def mandat_actuel(user, instance):
     write)."""
     from comites.models import MembreInstance
 
-    return MembreInstance.objects.actifs().filter(instance=instance, utilisateur=user).first()
+    # One membership at most per body and user: ordered by pk, not by the model's ordering (which
+    # joins the body and the user for nothing).
+    return MembreInstance.objects.actifs().filter(instance=instance, utilisateur=user).order_by("pk").first()
 
 
 def roles_de_mandat(user) -> frozenset:
