@@ -415,22 +415,16 @@ def resume_point(point, initiales: bool, user, menage=None, objectifs=None) -> d
 
 
 def _point_et_voisins(request, pk):
-    """The item as `_point` loads it (the same access rule), read in the same query with: the ids
-    of the previous and next items of its agenda, in its order, for their links (`precedent_id`,
-    `suivant_id`); its household as `menage_du_point` reads it (`menage_lisible`, the summary's
-    sums and difficulties), but for the members and diagnostics (`_menage_lu`). The programme is
-    not joined: the page does not show it, and its wide row made the query's planning a third
-    slower (1.74 → 1.16 ms at 10,000 households); a decision that needs it reads it."""
+    """The item as `_point` loads it (the same access rule), read in the same query with its
+    household as `menage_du_point` reads it (`menage_lisible`, the summary's sums and
+    difficulties), but for the members and diagnostics (`_menage_lu`). The programme is not
+    joined: the page does not show it, and its wide row made the query's planning a third slower
+    (1.74 → 1.16 ms at 10,000 households); a decision that needs it reads it."""
     user = request.user
-    points = PointOrdreDuJour.objects.filter(seance=OuterRef("seance_id"))
-    avant = Q(ordre__lt=OuterRef("ordre")) | Q(ordre=OuterRef("ordre"), pk__lt=OuterRef("pk"))
-    apres = Q(ordre__gt=OuterRef("ordre")) | Q(ordre=OuterRef("ordre"), pk__gt=OuterRef("pk"))
     return get_visible_or_404(
         PointOrdreDuJour.objects.select_related(
             "seance__instance", "menage__commune", "menage__bailleur"
         ).annotate(
-            precedent_id=Subquery(points.filter(avant).order_by("-ordre", "-pk").values("pk")[:1]),
-            suivant_id=Subquery(points.filter(apres).order_by("ordre", "pk").values("pk")[:1]),
             menage_lisible=Exists(Menage.objects.visible_to(user).filter(pk=OuterRef("menage_id"))),
             **annotations_resume(menage="menage_id"),
             # What the summary shows of the support in progress (`resume_point`).
@@ -477,12 +471,20 @@ def _menage_lu(point, lot):
     return menage
 
 
-def _navigation(point):
-    """(previous item, next item) of the agenda, for their links, from `_point_et_voisins`."""
+def _navigation(point, agenda):
+    """(previous item, next item) of the agenda, for their links: `agenda` is the ids of the
+    session's items in their order (`_agenda`)."""
+    i = agenda.index(point.pk)
     return (
-        PointOrdreDuJour(pk=point.precedent_id) if point.precedent_id else None,
-        PointOrdreDuJour(pk=point.suivant_id) if point.suivant_id else None,
+        PointOrdreDuJour(pk=agenda[i - 1]) if i > 0 else None,
+        PointOrdreDuJour(pk=agenda[i + 1]) if i + 1 < len(agenda) else None,
     )
+
+
+def _agenda(point):
+    """The ids of the items of `point`'s session, in the agenda's order (a few dozen at most): read
+    with the page's other records, they give the previous and next items' links."""
+    return point.seance.points.order_by("ordre", "pk").values_list("pk", flat=True)
 
 
 def _prochain_a_decider(point):
@@ -533,6 +535,7 @@ def point(request, pk):
     lot = Lot()
     permissions.lire_mandat(user, seance.instance, lot)
     avis = lot.requete(point.avis.select_related("membre__utilisateur__organisation"))
+    agenda = lot.requete(_agenda(point))
     menage = objectifs = None
     if request.method != "POST":
         menage = _menage_lu(point, lot)
@@ -584,7 +587,7 @@ def point(request, pk):
         # Committee members read what the referent wrote about the household: logged (once per
         # request: the loader has already logged the item).
         journaliser(point, user)
-    precedent, suivant = _navigation(point)
+    precedent, suivant = _navigation(point, agenda)
     context = {
         "point": point,
         "seance": seance,

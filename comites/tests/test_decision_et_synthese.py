@@ -213,8 +213,9 @@ def test_item_page_links_to_the_previous_and_next_items(client, programme, seanc
 # support in progress; the access log; in one round trip the chair's membership, the opinions, the
 # household's members and diagnostics and the objectives; the quorum; the partners of the decision
 # form; plus the layout's own; the current programme's id, read once for every access rule of the
-# page.
-REQUETES_PAGE_POINT = 13
+# page. Elsewhere than on PostgreSQL, the records read in one round trip are a query each
+# (comptes.lecture).
+REQUETES_PAGE_POINT = 13 if connection.vendor == "postgresql" else 18
 
 
 def test_item_page_query_count_does_not_grow_with_rows(
@@ -293,8 +294,10 @@ def test_item_page_reads_the_readers_membership_once(client, programme, seance):
     # One to open the committees' section (any body), one for this body.
     assert len(mandats) == 2
     assert len([q for q in lectures if 'FROM "comites_avismembre"' in q]) == 1
-    # Previous and next items: one query.
-    assert len([q for q in lectures if q.count('FROM "comites_pointordredujour"') == 3]) == 1
+    # Previous and next items: the ids of the session's agenda, read once (with the opinions, on
+    # PostgreSQL).
+    agenda = 'SELECT "comites_pointordredujour"."id" AS "pk" FROM "comites_pointordredujour" WHERE'
+    assert sum(q["sql"].count(agenda) for q in ctx.captured_queries) == 1
 
 
 # The referent's case summary.
