@@ -1,6 +1,6 @@
 """Reads for the home page of each role: the figures and lists the domain apps do not own."""
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from accompagnement.selectors import annoter_suivi, en_retard
@@ -26,8 +26,9 @@ def chiffres_dispositifs(user, dispositifs=None):
         Menage.objects.filter(dispositif__in=dispositifs)
         .values_list("etat", "bailleur__nom")
         .annotate(n=Count("pk"))
-        # Landlords in the database's order of their names (its collation, NULL last).
-        .order_by("bailleur__nom", "etat")
+        # Landlords in the database's order of their names (its collation), households without one
+        # last (SQLite puts NULL first).
+        .order_by(F("bailleur__nom").asc(nulls_last=True), "etat")
     )
     par_etat = dict.fromkeys(EtatParcours.values, 0)
     par_bailleur = {}

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from comites import services
 from comites.models import AvisMembre, Instance, MembreInstance, PointOrdreDuJour, Seance
+from comptes.lecture import union_tous
 from menages.models import Menage
 
 
@@ -53,7 +54,7 @@ def tableau_comite(user, limit=10) -> dict:
     prochaine = (
         visibles.ouvertes().filter(date__gte=maintenant).select_related("instance").order_by("date")[:1]
     )
-    seances = list(prochaine.union(_a_regulariser(user), all=True))
+    seances = union_tous(prochaine, _a_regulariser(user))
     a_regulariser = sorted((s for s in seances if s.date < maintenant), key=lambda s: (s.date, s.pk))
     mandats = MembreInstance.objects.actifs().filter(utilisateur=user, voix_deliberative=True)
     mon_avis = AvisMembre.objects.filter(point=OuterRef("pk"), membre__utilisateur=user)
@@ -84,7 +85,7 @@ def tableau_comite(user, limit=10) -> dict:
         .order_by("-decide_le")
         .values_list(*colonnes)[:limit]
     )
-    lignes = list(en_attente.union(decisions, all=True).order_by())
+    lignes = union_tous(en_attente, decisions)
     # Each list in its own order (a UNION keeps none): by session and rank, latest decision first.
     attente = sorted((r for r in lignes if r[-1]), key=lambda r: (r[6], r[7]))
     decides = sorted((r for r in lignes if not r[-1]), key=lambda r: r[3], reverse=True)

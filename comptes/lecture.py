@@ -22,8 +22,8 @@ def lire_ensemble(*querysets: QuerySet) -> list[list]:
         return []
     db = querysets[0].db
     connection = connections[db]
-    if len(querysets) == 1 or any(qs.db != db for qs in querysets) or not _envoi_groupe(connection):
-        return [list(qs) for qs in querysets]
+    if len(querysets) == 1 or any(qs.db != db for qs in querysets) or not envoi_groupe(connection):
+        return [list(qs.all()) for qs in querysets]
     clones, compilers, sqls, params = [], [], [], []
     for queryset in querysets:
         clone = queryset.all()
@@ -62,6 +62,18 @@ def lire_ensemble(*querysets: QuerySet) -> list[list]:
         clone.query.get_compiler = lambda *args, _compiler=compiler, **kwargs: _compiler
         resultats.append(list(clone))
     return resultats
+
+
+def union_tous(premiere: QuerySet, *autres: QuerySet) -> list:
+    """The rows of UNION ALL of the querysets (each may have its own order and limit), in one
+    query. Where the database does not take a limited or ordered selection in a compound statement
+    (SQLite), each queryset's rows in turn. UNION keeps no order: the caller sorts what it needs.
+    Django leaves out the selections known to be empty (a user who may see none): with a single one
+    left, it is read as it is."""
+    if not connections[premiere.db].features.supports_slicing_ordering_in_compound:
+        return [ligne for queryset in (premiere, *autres) for ligne in queryset]
+    union = premiere.union(*autres, all=True)
+    return list(union.order_by() if union.query.combinator else union)
 
 
 class Lot:
@@ -135,7 +147,7 @@ def rattacher(parents, accesseur: str, enfants) -> None:
         parent.__dict__.setdefault("_prefetched_objects_cache", {})[accesseur] = requete
 
 
-def _envoi_groupe(connection) -> bool:
+def envoi_groupe(connection) -> bool:
     """Whether the connection's cursors bind on the client side, and so take several statements."""
     if connection.vendor != "postgresql":
         return False

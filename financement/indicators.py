@@ -23,8 +23,9 @@ from django.db.models import (
     Q,
     Subquery,
     Sum,
+    Window,
 )
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models.functions import Coalesce, ExtractYear, RowNumber
 from django.utils import timezone
 
 from accompagnement.enums import (
@@ -760,7 +761,10 @@ def objectifs(dispositif, accompagnements, p: Periode) -> dict:
     queries)."""
     depuis_debut = accompagnements.filter(date_debut__lte=p.fin)
     # Per landlord: the landlord recorded at the referral of each household's first episode.
-    premiers = depuis_debut.order_by("menage_id", "date_debut", "pk").distinct("menage_id")
+    # Each household's first episode: its rank among its own (a window, on SQLite as on PostgreSQL).
+    premiers = depuis_debut.annotate(
+        rang=Window(RowNumber(), partition_by=[F("menage_id")], order_by=[F("date_debut"), F("pk")])
+    ).filter(rang=1)
     par_bailleur = (
         Accompagnement.objects.filter(pk__in=premiers.values("pk"))
         .annotate(bailleur__nom=_saisine("bailleur__nom"))

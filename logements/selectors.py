@@ -6,10 +6,11 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum, Window
-from django.db.models.functions import Cast, Coalesce
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum, Window
+from django.db.models.functions import Cast, Coalesce, RowNumber
 from django.utils import timezone
 
+from comptes.lecture import union_tous
 from comptes.selectors import dispositifs_courants, dispositifs_de
 from logements.enums import (
     STATUTS_RECLAMATION_ACTIFS,
@@ -93,10 +94,11 @@ def loyers_mensuels(menage_ids) -> dict[int, Decimal]:
       the latest month: the rent of a tenant housed before the programme, and the rent as revised.
     The later of the two wins (a move-in after the last recorded rent: the new dwelling's rent)."""
     connus = {}
+    # Each household's latest row: its rank in its own rows (a window, on SQLite as on PostgreSQL).
     recents = (
         SoldeLocatif.objects.filter(menage_id__in=menage_ids, loyer_charges__isnull=False)
-        .order_by("menage_id", "-mois")
-        .distinct("menage_id")
+        .annotate(rang=_rang_par_menage(F("mois").desc()))
+        .filter(rang=1)
         .values_list("menage_id", "mois", "loyer_charges")
     )
     for menage_id, mois, loyer in recents:
@@ -105,8 +107,8 @@ def loyers_mensuels(menage_ids) -> dict[int, Decimal]:
         Attribution.objects.filter(menage_id__in=menage_ids, decision_cal=DecisionCal.ACCEPTEE)
         .filter(Q(date_bail__isnull=False) | Q(date_entree__isnull=False))
         .annotate(debut=Coalesce("date_entree", "date_bail"))
-        .order_by("menage_id", "-debut", "-pk")
-        .distinct("menage_id")
+        .annotate(rang=_rang_par_menage(F("debut").desc(), F("pk").desc()))
+        .filter(rang=1)
         .values_list("menage_id", "debut", "logement__loyer", "logement__charges")
     )
     for menage_id, debut, loyer, charges in attribues:
@@ -114,6 +116,11 @@ def loyers_mensuels(menage_ids) -> dict[int, Decimal]:
         if menage_id not in connus or mois > connus[menage_id][0]:
             connus[menage_id] = (mois, loyer + charges)
     return {menage_id: loyer for menage_id, (_mois, loyer) in connus.items()}
+
+
+def _rang_par_menage(*ordre):
+    """A row's rank among its household's rows in `ordre` (1: the first)."""
+    return Window(RowNumber(), partition_by=[F("menage_id")], order_by=list(ordre))
 
 
 def seuils_impayes(menages) -> dict[int, Decimal | None]:
@@ -247,7 +254,7 @@ def tableau_cesf(user) -> dict:
     # limited selections, each in its own order, of the monthly sums and of the count). The first
     # complaints carry the number of all open ones (a window over the whole selection, computed
     # before the limit).
-    lignes = _union(
+    lignes = union_tous(
         _lignes_widget(
             ouvertes.order_by("-date", "-pk"),
             RECLAMATION,
@@ -294,13 +301,6 @@ def tableau_cesf(user) -> dict:
         "procedures": [(e.menage, e.get_etape_display(), e.date) for e in etapes],
         "temps_forts": temps,
     }
-
-
-def _union(premiere, *autres) -> list:
-    """The rows of UNION ALL of the selections. Django leaves out those known to be empty (a user
-    who may see none): with a single one left, it is returned as it is, in its own order."""
-    union = premiere.union(*autres, all=True)
-    return list(union.order_by() if union.query.combinator else union)
 
 
 # The kinds of rows of the CESF widget's single query.

@@ -3,8 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
-from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Count, OuterRef, Subquery, Sum
+from django.db.models import Count, OuterRef, StringAgg, Subquery, Sum, Value
 from django.urls import reverse
 from django.utils import timezone
 
@@ -48,8 +47,13 @@ def annotations_resume(menage="pk") -> dict:
             .annotate(total=Sum("montant"))
             .values("total")
         ),
-        "resume_problemes": ArraySubquery(
-            ProblemeMenage.objects.filter(**de_ce_menage).order_by("pk").values("code")
+        # The codes joined by commas (a portable aggregate: SQLite as PostgreSQL), or None.
+        "resume_problemes": Subquery(
+            ProblemeMenage.objects.filter(**de_ce_menage)
+            .order_by()
+            .values("menage")
+            .annotate(codes=StringAgg("code", delimiter=Value(",")))
+            .values("codes")
         ),
     }
 
@@ -72,12 +76,13 @@ def resume_anonymise(menage: Menage) -> dict:
     if hasattr(menage, "resume_problemes"):
         ressources = menage.resume_ressources or 0
         dettes = menage.resume_dettes or 0
-        libelles = dict(Probleme.choices)
-        problemes = [libelles.get(code, code) for code in menage.resume_problemes]
+        codes = set(menage.resume_problemes.split(",")) if menage.resume_problemes else set()
     else:
         ressources = sum(r.montant_mensuel for r in menage.ressources.all())
         dettes = sum(d.montant for d in menage.dettes.all())
-        problemes = [p.get_code_display() for p in menage.problemes.all()]
+        codes = {p.code for p in menage.problemes.all()}
+    # In the order of the list of difficulties, whichever way they were read.
+    problemes = [libelle for code, libelle in Probleme.choices if code in codes]
     return {
         "reference": menage.reference,
         "initiales": menage.initiales,

@@ -9,7 +9,7 @@ here."""
 
 import datetime
 
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, Count, Q, Value, When, Window
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +21,7 @@ from logements import signaux
 from menages.enums import TypeIntervention
 from menages.models import Intervenant, Menage
 from rappels.enums import TypeRappel
-from rappels.models import Rappel
+from rappels.models import Rappel, VisiteTableauDeBord
 
 # Reloading the dashboard within this time is the same visit: the news stay shown.
 DUREE_VISITE = datetime.timedelta(minutes=30)
@@ -119,9 +119,12 @@ def connecter():
 
 
 def _enregistrer_visite(user, now):
-    """Record this visit to the dashboard and return the previous one (None on a first visit), in
-    one statement whatever the case (first visit, new visit, reload within the same visit), on the
-    table of rappels.models.VisiteTableauDeBord."""
+    """Record this visit to the dashboard and return the previous one (None on a first visit), on
+    the table of rappels.models.VisiteTableauDeBord. On PostgreSQL in one statement whatever the
+    case (first visit, new visit, reload within the same visit); elsewhere (SQLite, `make run`'s
+    default) with the ORM, the row locked in a transaction."""
+    if connection.vendor != "postgresql":
+        return _enregistrer_visite_orm(user, now)
     with connection.cursor() as cursor:
         cursor.execute(
             """
@@ -134,6 +137,23 @@ def _enregistrer_visite(user, now):
             [user.pk, now, DUREE_VISITE, DUREE_VISITE],
         )
         return cursor.fetchone()[0]
+
+
+def _enregistrer_visite_orm(user, now):
+    """`_enregistrer_visite` with the ORM: the same rule, and the same queries whatever the case
+    (the row is written on every visit). Two first visits at once: the second finds the row."""
+    try:
+        with transaction.atomic():
+            visite = VisiteTableauDeBord.objects.select_for_update().filter(utilisateur=user).first()
+            if visite is None:
+                VisiteTableauDeBord.objects.create(utilisateur=user, derniere=now)
+                return None
+            if now - visite.derniere > DUREE_VISITE:
+                visite.precedente, visite.derniere = visite.derniere, now
+            visite.save(update_fields=["precedente", "derniere"])
+            return visite.precedente
+    except IntegrityError:
+        return _enregistrer_visite_orm(user, now)
 
 
 def cle_non_lues(user):

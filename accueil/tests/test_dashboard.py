@@ -1,4 +1,5 @@
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from accueil.selectors import chiffres_dispositifs
@@ -61,11 +62,18 @@ def test_dashboard_query_count_does_not_grow_with_households(client, programme, 
     assert few == many
 
 
+# Where the database takes no limited selection in a UNION (SQLite, `make run`'s default), each
+# selection of a widget's UNION ALL is a query (comptes.lecture.union_tous), and the dashboard's
+# visit is recorded with the ORM (rappels.notifications): a few queries more, as many whatever the
+# data.
+AVEC_UNION = connection.features.supports_slicing_ordering_in_compound
+
+
 def test_committee_members_home_query_bound(client, programme, menage, django_assert_max_num_queries):
     """The indicators in one grouped query, the committee widget in two, the current programme's
     id read once for every access rule of the page."""
     client.force_login(programme.comite)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(12 if AVEC_UNION else 14):
         assert client.get(reverse("tableau_de_bord")).status_code == 200
 
 
@@ -158,7 +166,7 @@ def test_funder_dashboard_masks_a_count_its_total_would_give_back(client, progra
 # one for the current programme's id, read once for every access rule of the page.
 @pytest.mark.parametrize(
     ("persona", "maximum"),
-    [("ts_adaff", 11), ("cesf_habitat", 16), ("charge_attribution", 14), ("admin", 15)],
+    [("ts_adaff", 11), ("cesf_habitat", 16 if AVEC_UNION else 22), ("charge_attribution", 14), ("admin", 15)],
 )
 def test_dashboard_queries_are_bounded(client, programme, django_assert_max_num_queries, persona, maximum):
     from accompagnement.tests.factories import AccompagnementFactory, ContactFactory

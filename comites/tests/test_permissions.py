@@ -51,7 +51,9 @@ def test_bodies_run_by_a_user(programme, comite):
 def test_the_mandate_read_with_a_page_s_records_is_the_one_asked_after(
     programme, comite, django_assert_num_queries
 ):
-    from comptes.lecture import Lot
+    from django.db import connection
+
+    from comptes.lecture import Lot, envoi_groupe
     from comptes.memo import MemoParRequeteMiddleware
 
     def vue(request):
@@ -59,7 +61,8 @@ def test_the_mandate_read_with_a_page_s_records_is_the_one_asked_after(
         permissions.lire_mandat(programme.comite, comite, lot)
         permissions.lire_mandat(programme.financeur, comite, lot)
         permissions.lire_mandat(programme.ts_hdm, comite, lot)  # not on the committee
-        with django_assert_num_queries(1):
+        # In one round trip on PostgreSQL; elsewhere a query each (comptes.lecture).
+        with django_assert_num_queries(1 if envoi_groupe(connection) else 3):
             lot.lire()
         with django_assert_num_queries(0):
             return [

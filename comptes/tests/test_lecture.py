@@ -4,15 +4,17 @@ own, in one query."""
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.db.models import Count, Window
 
-from comptes.lecture import Lot, lire_ensemble, rattacher, rattacher_m2m
+from comptes.lecture import Lot, envoi_groupe, lire_ensemble, rattacher, rattacher_m2m
 from comptes.models import Commune
 from comptes.tests.factories import CommuneFactory, UtilisateurFactory
 from menages.models import Diagnostic, Membre, Menage, Ressource
 from menages.tests.factories import DiagnosticFactory, MembreFactory, MenageFactory, RessourceFactory
 
 pytestmark = pytest.mark.django_db
+GROUPE = envoi_groupe(connection)
 
 
 @pytest.fixture
@@ -36,7 +38,8 @@ def test_reads_each_queryset_as_it_would_alone_in_one_query(menages, django_asse
         Ressource.objects.filter(menage__isnull=True),
         Menage.objects.filter(nom__contains="%").order_by("pk"),
     ]
-    with django_assert_num_queries(1):
+    # One round trip on PostgreSQL; elsewhere (SQLite) a query each, none() making none.
+    with django_assert_num_queries(1 if GROUPE else len(querysets) - 1):
         ensemble = lire_ensemble(*querysets)
     # The querysets given are not evaluated (nor changed): read alone, each queries.
     with django_assert_num_queries(len(querysets) - 1):  # none() makes no query
@@ -57,7 +60,7 @@ def test_a_lot_fills_its_lists_and_the_prefetches_when_read(menages, django_asse
         membres = lot.precharger(premier, {"membres": Membre.objects.order_by("prenom"), "ressources": None})
         autres = lot.requete(Membre.objects.filter(menage=second))
     assert membres["membres"] == [] and autres == []
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(1 if GROUPE else 3):
         lot.lire()
     with django_assert_num_queries(0):
         assert [m.prenom for m in premier.membres.all()] == ["Adam", "Marc", "Zoé"]

@@ -62,6 +62,14 @@ def test_references_reserved_at_once_follow_the_numbering_of_each_year():
     assert _creer(aude, "B").reference == "ASEA-2026-0006"
 
 
+# The counter row is locked with SELECT … FOR UPDATE, which SQLite (`make run`'s default) has not:
+# there, a single writer at a time holds the whole database.
+LIGNES_VERROUILLEES = pytest.mark.skipif(
+    not connection.features.has_select_for_update, reason="SELECT … FOR UPDATE (PostgreSQL)"
+)
+
+
+@LIGNES_VERROUILLEES
 @pytest.mark.django_db(transaction=True)
 def test_numbering_outside_a_transaction_is_refused():
     with pytest.raises(TransactionManagementError):
@@ -91,6 +99,7 @@ def _en_parallele(taches):
     assert not any(thread.is_alive() for thread in threads)
 
 
+@LIGNES_VERROUILLEES
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_creations_in_two_programmes_and_in_one_never_collide():
     aude = DispositifFactory()
