@@ -196,3 +196,32 @@ def test_household_journal_links_only_the_journals_the_administrator_may_open(cl
     assert reverse("journal_utilisateur", args=[programme.cesf_habitat.pk]) in text
     assert reverse("journal_utilisateur", args=[technicien.pk]) not in text and str(technicien) in text
     assert client.get(reverse("journal_utilisateur", args=[technicien.pk])).status_code == 404
+
+
+def test_household_trail_is_read_from_indexes_not_by_scanning_the_whole_log(client, programme):
+    """The journal's entries of one household (its own, and those carrying its id) come from the
+    indexes on the entry's object and on `additional_data -> 'menage_id'` (menages migration 0019):
+    the audit log grows with every file opened, the household's trail must not read all of it."""
+    import pytest
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+    from django.db.models import Q
+
+    from comptes.audit import record_view
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the index is created on PostgreSQL")
+    menage = MenageFactory(dispositif=programme.dispositif)
+    with set_actor(programme.ts_adaff):
+        record_view(menage)
+    entrees = LogEntry.objects.filter(
+        Q(content_type=ContentType.objects.get_for_model(menage), object_id=menage.pk)
+        | Q(additional_data__menage_id=menage.pk)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a small test table: force the choice
+        sql, params = entrees.values("pk").query.sql_with_params()
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(ligne for (ligne,) in cursor.fetchall())
+    assert "auditlog_logentry_menage_id" in plan
+    assert "Seq Scan on auditlog_logentry" not in plan
