@@ -378,11 +378,9 @@ def menage_du_point(point, user):
     )
 
 
-_PREFETCH_RESUME = (
-    # Within one household: the model's ordering without its join on the household.
-    Prefetch("membres", queryset=Membre.objects.order_by("date_naissance", "pk")),
-    "diagnostics",
-)
+# A household's members in the model's order, without its join on the household.
+_MEMBRES = Membre.objects.order_by("date_naissance", "pk")
+_PREFETCH_RESUME = (Prefetch("membres", queryset=_MEMBRES), "diagnostics")
 
 
 def resume_point(point, initiales: bool, user, menage=None, objectifs=None) -> dict:
@@ -467,13 +465,15 @@ def _menage_lu(point, lot):
         else None
     )
     # As the prefetches of `_PREFETCH_RESUME`.
-    lot.precharger(menage, {"membres": Membre.objects.order_by("date_naissance", "pk"), "diagnostics": None})
+    lot.precharger(menage, {"membres": _MEMBRES, "diagnostics": None})
     return menage
 
 
 def _navigation(point, agenda):
     """(previous item, next item) of the agenda, for their links: `agenda` is the ids of the
     session's items in their order (`_agenda`)."""
+    if point.pk not in agenda:
+        return None, None  # moved to another session since the item was read
     i = agenda.index(point.pk)
     return (
         PointOrdreDuJour(pk=agenda[i - 1]) if i > 0 else None,
