@@ -11,8 +11,15 @@ from menages.models import Intervenant
 
 
 def _professionnels(organisation, n, nom="Collègue"):
+    # Logins of their own: the search also reads the login, and the factory's (« utilisateur1030 »)
+    # made « Collègue 03 » find two colleagues, depending on how many users earlier tests created.
     return [
-        UtilisateurFactory(organisation=organisation, first_name="Alex", last_name=f"{nom} {k:02d}")
+        UtilisateurFactory(
+            organisation=organisation,
+            first_name="Alex",
+            last_name=f"{nom} {k:02d}",
+            username=f"{nom}.{k:02d}",
+        )
         for k in range(n)
     ]
 
