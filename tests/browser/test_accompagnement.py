@@ -1,6 +1,8 @@
 import pytest
 from playwright.sync_api import expect
 
+from tests.support.navigateur import ouvrir_menage
+
 pytestmark = pytest.mark.browser
 
 
@@ -9,9 +11,7 @@ def test_social_worker_logs_a_home_visit_and_sets_an_objective_on_a_tablet(demo,
     login("ts.adaff")
     page.get_by_role("button", name="Afficher ou masquer le menu").click()
     page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Ménages").click()
-    page.get_by_label("Nom ou référence").fill("noel francoise")
-    page.get_by_role("button", name="Rechercher").click()
-    page.get_by_role("link", name="Noël Françoise").click()
+    ouvrir_menage(page, "noel francoise", "Noël Françoise")
 
     page.get_by_role("link", name="Noter un contact").click()
     expect(page.get_by_label("Type")).to_have_value("vad")

@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.test_parcours import SIZES, Journey, browser_context_args  # noqa: F401
+from tests.support.navigateur import ouvrir_menage
 
 pytestmark = pytest.mark.browser
 
@@ -16,9 +17,7 @@ def test_social_worker_names_a_colleague_with_the_keyboard(demo, login, page, si
     j = Journey(page, "autocomplete", size)
     login("ts.adaff")
     j.menu("Ménages")
-    page.get_by_label("Nom ou référence").fill("noel francoise")
-    page.get_by_role("button", name="Rechercher").click()
-    page.get_by_role("link", name="Noël Françoise").click()
+    ouvrir_menage(page, "noel francoise", "Noël Françoise")
     page.get_by_role("region", name="Intervenants").get_by_role("link", name="Ajouter").click()
 
     page.get_by_label("Intervention").select_option(label="Travailleur social IML")

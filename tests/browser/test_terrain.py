@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.test_parcours import axe_violations, describe
+from tests.support.navigateur import ouvrir_menage
 
 pytestmark = pytest.mark.browser
 
@@ -22,9 +23,7 @@ def browser_context_args(browser_context_args):
 def _ouvrir(page, nom, recherche):
     page.get_by_role("button", name="Afficher ou masquer le menu").click()
     page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Ménages").click()
-    page.get_by_label("Nom ou référence").fill(recherche)
-    page.get_by_role("button", name="Rechercher").click()
-    page.get_by_role("link", name=nom).click()
+    ouvrir_menage(page, recherche, nom)
 
 
 def test_contact_first_on_a_tablet_with_the_households_people_only(demo, login, page):
