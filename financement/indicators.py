@@ -23,9 +23,8 @@ from django.db.models import (
     Q,
     Subquery,
     Sum,
-    Window,
 )
-from django.db.models.functions import Coalesce, ExtractYear, RowNumber
+from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 
 from accompagnement.enums import (
@@ -53,6 +52,7 @@ from menages.enums import (
     TypeDiagnostic,
 )
 from menages.models import Diagnostic, EtapeDossierBdf, Membre, Menage, Saisine
+from menages.selectors import rang_par_menage
 
 # Exit situations that count as an achieved outcome (see DOMAINE.md).
 SITUATIONS_ACCES_REUSSI = (SituationSortie.BAIL_DIRECT, SituationSortie.IML)
@@ -761,10 +761,7 @@ def objectifs(dispositif, accompagnements, p: Periode) -> dict:
     queries)."""
     depuis_debut = accompagnements.filter(date_debut__lte=p.fin)
     # Per landlord: the landlord recorded at the referral of each household's first episode.
-    # Each household's first episode: its rank among its own (a window, on SQLite as on PostgreSQL).
-    premiers = depuis_debut.annotate(
-        rang=Window(RowNumber(), partition_by=[F("menage_id")], order_by=[F("date_debut"), F("pk")])
-    ).filter(rang=1)
+    premiers = depuis_debut.annotate(rang=rang_par_menage(F("date_debut"), F("pk"))).filter(rang=1)
     par_bailleur = (
         Accompagnement.objects.filter(pk__in=premiers.values("pk"))
         .annotate(bailleur__nom=_saisine("bailleur__nom"))

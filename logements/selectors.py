@@ -7,7 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from dateutil.relativedelta import relativedelta
 from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum, Window
-from django.db.models.functions import Cast, Coalesce, RowNumber
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from comptes.lecture import union_tous
@@ -27,6 +27,7 @@ from logements.models import (
     Reclamation,
     SoldeLocatif,
 )
+from menages.selectors import rang_par_menage
 
 
 def rechercher_logements(logements, recherche: str):
@@ -94,10 +95,10 @@ def loyers_mensuels(menage_ids) -> dict[int, Decimal]:
       the latest month: the rent of a tenant housed before the programme, and the rent as revised.
     The later of the two wins (a move-in after the last recorded rent: the new dwelling's rent)."""
     connus = {}
-    # Each household's latest row: its rank in its own rows (a window, on SQLite as on PostgreSQL).
+    # Each household's latest row.
     recents = (
         SoldeLocatif.objects.filter(menage_id__in=menage_ids, loyer_charges__isnull=False)
-        .annotate(rang=_rang_par_menage(F("mois").desc()))
+        .annotate(rang=rang_par_menage(F("mois").desc()))
         .filter(rang=1)
         .values_list("menage_id", "mois", "loyer_charges")
     )
@@ -107,7 +108,7 @@ def loyers_mensuels(menage_ids) -> dict[int, Decimal]:
         Attribution.objects.filter(menage_id__in=menage_ids, decision_cal=DecisionCal.ACCEPTEE)
         .filter(Q(date_bail__isnull=False) | Q(date_entree__isnull=False))
         .annotate(debut=Coalesce("date_entree", "date_bail"))
-        .annotate(rang=_rang_par_menage(F("debut").desc(), F("pk").desc()))
+        .annotate(rang=rang_par_menage(F("debut").desc(), F("pk").desc()))
         .filter(rang=1)
         .values_list("menage_id", "debut", "logement__loyer", "logement__charges")
     )
@@ -116,11 +117,6 @@ def loyers_mensuels(menage_ids) -> dict[int, Decimal]:
         if menage_id not in connus or mois > connus[menage_id][0]:
             connus[menage_id] = (mois, loyer + charges)
     return {menage_id: loyer for menage_id, (_mois, loyer) in connus.items()}
-
-
-def _rang_par_menage(*ordre):
-    """A row's rank among its household's rows in `ordre` (1: the first)."""
-    return Window(RowNumber(), partition_by=[F("menage_id")], order_by=list(ordre))
 
 
 def seuils_impayes(menages) -> dict[int, Decimal | None]:

@@ -3,7 +3,8 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, OuterRef, StringAgg, Subquery, Sum, Value
+from django.db.models import Count, F, OuterRef, StringAgg, Subquery, Sum, Value, Window
+from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,6 +20,12 @@ from menages.enums import (
     TypeIntervention,
 )
 from menages.models import Dette, EffectifBailleur, Menage, ProblemeMenage, Ressource
+
+
+def rang_par_menage(*ordre):
+    """A record's rank among its household's records in `ordre` (1: the first), as a window: the
+    first or latest record of each household, on SQLite as on PostgreSQL (where DISTINCT ON was)."""
+    return Window(RowNumber(), partition_by=[F("menage_id")], order_by=list(ordre))
 
 
 def avec_resume(menages):

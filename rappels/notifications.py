@@ -139,9 +139,10 @@ def _enregistrer_visite(user, now):
         return cursor.fetchone()[0]
 
 
-def _enregistrer_visite_orm(user, now):
+def _enregistrer_visite_orm(user, now, deja_essaye=False):
     """`_enregistrer_visite` with the ORM: the same rule, and the same queries whatever the case
-    (the row is written on every visit). Two first visits at once: the second finds the row."""
+    (the row is written on every visit). Two first visits at once: the second, refused, reads
+    again and finds the row (once: any other refusal is raised)."""
     try:
         with transaction.atomic():
             visite = VisiteTableauDeBord.objects.select_for_update().filter(utilisateur=user).first()
@@ -153,7 +154,9 @@ def _enregistrer_visite_orm(user, now):
             visite.save(update_fields=["precedente", "derniere"])
             return visite.precedente
     except IntegrityError:
-        return _enregistrer_visite_orm(user, now)
+        if deja_essaye:
+            raise
+        return _enregistrer_visite_orm(user, now, deja_essaye=True)
 
 
 def cle_non_lues(user):
