@@ -24,7 +24,7 @@ from accompagnement.enums import (
     TypeDocument,
     TypeTempsFort,
 )
-from comptes.confidentialite import Classement, lisibles
+from comptes.confidentialite import Classement, lisibles, lisibles_selon, lit_reserve
 from comptes.enums import CodeNiveau, TypeOrganisation
 from comptes.models import Organisation
 from menages.enums import MotifSortie
@@ -45,7 +45,13 @@ class ConfidentielQuerySet(ParMenageQuerySet):
         """The records of `menage` that `user` may read, for a household the caller has already
         loaded through `Menage.objects.visible_to(user)` (get_visible_or_404): the household rule
         is not applied a second time, the confidentiality of notes still is."""
-        return self.filter(menage=menage)._readable_by(user)
+        return self.du_menage(menage, lit_reserve(user))
+
+    def du_menage(self, menage, lit_reserve: bool):
+        """`of_visible_menage` for a reader who may (or may not) read the notes reserved to social
+        workers (comptes.confidentialite.lit_reserve): the one thing of the reader that shapes the
+        read, for a read compiled once (comptes.lecture.Gabarit)."""
+        return lisibles_selon(self.filter(menage=menage), lit_reserve)
 
     def _readable_by(self, user):
         return lisibles(self, user)

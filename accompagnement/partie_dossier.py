@@ -20,7 +20,8 @@ from accompagnement.models import (
     SuiviPostSortie,
     TempsFort,
 )
-from comptes.lecture import rattacher
+from comptes.confidentialite import lit_reserve
+from comptes.lecture import Gabarit, rattacher
 from menages.enums import EtatParcours
 from menages.parties import LATERALE, PRINCIPALE, Action, Evenement, Export, Partie, Section, a_midi
 
@@ -32,21 +33,36 @@ DERNIERS_CONTACTS = 10
 # The support episodes with what the file shows of them, and their level changes (read for all
 # the household's episodes, then attached to each: comptes.lecture.rattacher). The part's records
 # are read with the other parts' (menages.parties.Lecture).
-ACCOMPAGNEMENTS = Accompagnement.objects.select_related("iml__partenaire", "decision_fin__seance")
-CHANGEMENTS_NIVEAU = ChangementNiveau.objects.select_related("decision__seance")
+# Each a `Gabarit`: compiled once, read with the household's id (and, for the records that carry
+# their own confidentiality, whether the reader may read the notes reserved to social workers).
+ACCOMPAGNEMENTS = Gabarit.par(
+    Accompagnement.objects.select_related("iml__partenaire", "decision_fin__seance"), "menage"
+)
+CHANGEMENTS_NIVEAU = Gabarit.par(
+    ChangementNiveau.objects.select_related("decision__seance"), "accompagnement__menage"
+)
+CHANGEMENTS_RYTHME = Gabarit.par(ChangementRythme.objects.all(), "accompagnement__menage")
+TEMPS_FORTS = Gabarit.par(TempsFort.objects.all(), "menage")
+DERNIERS_CONTACTS_RESUMES = Gabarit(
+    lambda pk, lit: selectors.contacts_resumes(Contact.objects.du_menage(pk, lit), DERNIERS_CONTACTS)
+)
+CONTACTS = Gabarit(lambda pk, lit: Contact.objects.du_menage(pk, lit))
+DOCUMENTS = Gabarit(lambda pk, lit: Document.objects.du_menage(pk, lit))
+ORIENTATIONS = Gabarit(lambda pk, lit: Orientation.objects.du_menage(pk, lit))
 
 
 def lire(menage, user, lecture):
     lecture.precharger(menage, {"accompagnements": ACCOMPAGNEMENTS})
+    lit = lit_reserve(user)
     lus = [
-        lecture.requete(queryset)
-        for queryset in (
-            selectors.contacts_resumes(Contact.objects.of_visible_menage(menage, user), DERNIERS_CONTACTS),
-            CHANGEMENTS_NIVEAU.filter(accompagnement__menage=menage),
-            Objectif.objects.of_visible_menage(menage, user),
-            TempsFort.objects.filter(menage=menage),
-            Document.objects.of_visible_menage(menage, user),
-            Orientation.objects.of_visible_menage(menage, user),
+        lecture.requete(gabarit.pour(menage.pk, *variante))
+        for gabarit, variante in (
+            (DERNIERS_CONTACTS_RESUMES, [lit]),
+            (CHANGEMENTS_NIVEAU, []),
+            (selectors.OBJECTIFS, [lit]),
+            (TEMPS_FORTS, []),
+            (DOCUMENTS, [lit]),
+            (ORIENTATIONS, [lit]),
         )
     ]
     lecture.auteurs(lus[0], "auteur")
@@ -120,15 +136,16 @@ def _si_temps_forts(d):
 
 def evenements(menage, user, lecture):
     """Level and rythme changes, contacts, objectives, key moments and documents."""
+    lit = lit_reserve(user)
     changements_niveau, changements_rythme, contacts, objectifs, temps_forts, documents = (
-        lecture.requete(queryset)
-        for queryset in (
-            CHANGEMENTS_NIVEAU.filter(accompagnement__menage=menage),
-            ChangementRythme.objects.filter(accompagnement__menage=menage),
-            Contact.objects.of_visible_menage(menage, user),
-            Objectif.objects.of_visible_menage(menage, user),
-            TempsFort.objects.filter(menage=menage),
-            Document.objects.of_visible_menage(menage, user),
+        lecture.requete(gabarit.pour(menage.pk, *variante))
+        for gabarit, variante in (
+            (CHANGEMENTS_NIVEAU, []),
+            (CHANGEMENTS_RYTHME, []),
+            (CONTACTS, [lit]),
+            (selectors.OBJECTIFS, [lit]),
+            (TEMPS_FORTS, []),
+            (DOCUMENTS, [lit]),
         )
     )
     for records, champ in (

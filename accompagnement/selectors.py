@@ -6,9 +6,19 @@ from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum, Window
 from django.utils import timezone
 
 from accompagnement.enums import CONTACTS_AVEC_LE_MENAGE, DELAI_RYTHME_JOURS, TypeContact
-from accompagnement.models import Accompagnement, Contact
+from accompagnement.models import Accompagnement, Contact, Objectif
+from comptes.lecture import Gabarit
 from comptes.models import Utilisateur
 from menages.models import Intervenant
+
+# A household's records as its pages read them, each a `Gabarit` (comptes.lecture): compiled once,
+# read with the household's id and, for records that carry their own confidentiality, whether the
+# reader may read the notes reserved to social workers (comptes.confidentialite.lit_reserve).
+OBJECTIFS = Gabarit(lambda pk, lit_reserve: Objectif.objects.du_menage(pk, lit_reserve))
+# The support in progress, if any (one at most).
+ACCOMPAGNEMENT_EN_COURS = Gabarit(
+    lambda pk: Accompagnement.objects.en_cours().filter(menage=pk).order_by("-date_debut", "-pk")[:1]
+)
 
 
 def annoter_suivi(menages):

@@ -5,13 +5,22 @@ from django.urls import reverse
 
 from comites import permissions
 from comites.models import AvisMembre, DemandeComite, PointOrdreDuJour
+from comptes.lecture import Gabarit
 from menages.parties import Action, Evenement, Export, Partie
 
 ANONYME = "—"
 
 
 # The item awaiting the next session, for the referent who writes its summary: the first open one.
-POINTS_OUVERTS = PointOrdreDuJour.objects.ouverts().select_related("seance").order_by("seance__date", "ordre")
+# A `Gabarit`: compiled once, read with the household's id.
+POINT_OUVERT = Gabarit(
+    lambda pk: (
+        PointOrdreDuJour.objects.ouverts()
+        .select_related("seance")
+        .filter(menage=pk)
+        .order_by("seance__date", "ordre")[:1]
+    )
+)
 
 
 def lire(menage, user, lecture):
@@ -19,7 +28,7 @@ def lire(menage, user, lecture):
     the reader allow a summary at all (`actions`)."""
     if not permissions.can_write_summary_for(user, menage):
         return None
-    points = lecture.requete(POINTS_OUVERTS.filter(menage=menage)[:1])
+    points = lecture.requete(POINT_OUVERT.pour(menage.pk))
     return lambda: {"point": points[0] if points else None}
 
 

@@ -5,8 +5,14 @@ from django.utils import timezone
 
 from comites import services
 from comites.models import AvisMembre, Instance, MembreInstance, PointOrdreDuJour, Seance
-from comptes.lecture import union_tous
+from comptes.lecture import Gabarit, union_tous
 from menages.models import Menage
+
+# An item's opinions, with their members, as the item's page reads them (compiled once:
+# comptes.lecture.Gabarit).
+AVIS = Gabarit.par(AvisMembre.objects.select_related("membre__utilisateur__organisation"), "point")
+# The ids of a session's items, in the agenda's order.
+AGENDA = Gabarit.par(PointOrdreDuJour.objects.order_by("ordre", "pk").values_list("pk", flat=True), "seance")
 
 
 def seances_a_regulariser(user):

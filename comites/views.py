@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
-from django.db.models.functions import Coalesce, JSONObject
+from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,6 +14,7 @@ from django.utils.html import format_html, format_html_join
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from accompagnement import selectors as suivi
 from accompagnement.models import Accompagnement, Objectif
 from accompagnement.permissions import can_propose_level
 from comites import documents, permissions, selectors, services
@@ -34,12 +35,14 @@ from comites.forms import (
 from comites.models import AvisMembre, Instance, PointOrdreDuJour, Presence, Seance
 from comptes.access import get_visible_or_404, require_perm
 from comptes.audit import record_view
+from comptes.confidentialite import lit_reserve
 from comptes.journal_acces import journaliser
 from comptes.lecture import Lot
+from menages import selectors as menages_selectors
 from menages.enums import ETATS_ACCOMPAGNEMENT, EtatParcours, TypeDiagnostic
 from menages.models import Intervenant, Membre, Menage
 from menages.permissions import can_transition
-from menages.selectors import annotations_resume, avec_resume, charger_menage, copier_resume, resume_anonymise
+from menages.selectors import avec_resume, charger_menage, resume_anonymise
 
 
 def _s(n: int) -> str:
@@ -413,30 +416,16 @@ def resume_point(point, initiales: bool, user, menage=None, objectifs=None) -> d
 
 
 def _point_et_voisins(request, pk):
-    """The item as `_point` loads it (the same access rule), read in the same query with its
-    household as `menage_du_point` reads it (`menage_lisible`, the summary's sums and
-    difficulties), but for the members and diagnostics (`_menage_lu`). The programme is not
-    joined: the page does not show it, and its wide row made the query's planning a third slower
-    (1.74 → 1.16 ms at 10,000 households); a decision that needs it reads it."""
+    """The item as `_point` loads it (the same access rule), with whether the reader may open its
+    household's file (`menage_lisible`) in the same query; what the summary shows of the household
+    is read with the page's other records (`_menage_lu`). The programme is not joined: the page
+    does not show it, and its wide row made the query's planning a third slower (1.74 → 1.16 ms at
+    10,000 households); a decision that needs it reads it."""
     user = request.user
     return get_visible_or_404(
         PointOrdreDuJour.objects.select_related(
             "seance__instance", "menage__commune", "menage__bailleur"
-        ).annotate(
-            menage_lisible=Exists(Menage.objects.visible_to(user).filter(pk=OuterRef("menage_id"))),
-            **annotations_resume(menage="menage_id"),
-            # What the summary shows of the support in progress (`resume_point`).
-            accompagnement_en_cours=Subquery(
-                Accompagnement.objects.en_cours()
-                .filter(menage=OuterRef("menage_id"))
-                .order_by("-date_debut", "-pk")
-                .values(
-                    json=JSONObject(
-                        pk="pk", niveau="niveau", date_debut="date_debut", date_fin_prevue="date_fin_prevue"
-                    )
-                )[:1]
-            ),
-        ),
+        ).annotate(menage_lisible=Exists(Menage.objects.visible_to(user).filter(pk=OuterRef("menage_id")))),
         user,
         perm="comites.voir",
         pk=pk,
@@ -444,29 +433,30 @@ def _point_et_voisins(request, pk):
 
 
 def _menage_lu(point, lot):
-    """The household of `_point_et_voisins`'s item as `menage_du_point` reads it: its support in
-    progress (`accompagnement_en_cours`: the fields the summary shows) from the item's query, its
-    members and diagnostics added to `lot` (read with the page's other records)."""
+    """The household of `_point_et_voisins`'s item as `menage_du_point` reads it, its records added
+    to `lot` (read with the page's other records, each compiled once: comptes.lecture.Gabarit):
+    its members, diagnostics, resources, debts and difficulties, and its support in progress."""
     menage = point.menage
     menage.lisible = point.menage_lisible
-    copier_resume(point, menage)
-    en_cours = point.accompagnement_en_cours
-    menage.accompagnement_en_cours = (
-        Accompagnement(
-            pk=en_cours["pk"],
-            menage=menage,
-            niveau=en_cours["niveau"],
-            date_debut=datetime.date.fromisoformat(en_cours["date_debut"]),
-            date_fin_prevue=datetime.date.fromisoformat(en_cours["date_fin_prevue"])
-            if en_cours["date_fin_prevue"]
-            else None,
-        )
-        if en_cours
-        else None
+    lot.precharger(
+        menage,
+        {
+            "membres": menages_selectors.MEMBRES,
+            "diagnostics": menages_selectors.DIAGNOSTICS,
+            "ressources": menages_selectors.RESSOURCES,
+            "dettes": menages_selectors.DETTES,
+            "problemes": menages_selectors.PROBLEMES,
+        },
     )
-    # As the prefetches of `_PREFETCH_RESUME`.
-    lot.precharger(menage, {"membres": _MEMBRES, "diagnostics": None})
+    en_cours = lot.requete(suivi.ACCOMPAGNEMENT_EN_COURS.pour(menage.pk))
+    lot.ensuite(lambda: setattr(menage, "accompagnement_en_cours", en_cours[0] if en_cours else None))
     return menage
+
+
+def _agenda(point):
+    """The ids of the items of `point`'s session, in the agenda's order (a few dozen at most): read
+    with the page's other records, they give the previous and next items' links."""
+    return selectors.AGENDA.pour(point.seance_id)
 
 
 def _navigation(point, agenda):
@@ -479,12 +469,6 @@ def _navigation(point, agenda):
         PointOrdreDuJour(pk=agenda[i - 1]) if i > 0 else None,
         PointOrdreDuJour(pk=agenda[i + 1]) if i + 1 < len(agenda) else None,
     )
-
-
-def _agenda(point):
-    """The ids of the items of `point`'s session, in the agenda's order (a few dozen at most): read
-    with the page's other records, they give the previous and next items' links."""
-    return point.seance.points.order_by("ordre", "pk").values_list("pk", flat=True)
 
 
 def _prochain_a_decider(point):
@@ -529,17 +513,17 @@ def point(request, pk):
         form = _decision_form(point, decision=request.GET["decision"])
         return render(request, "comites/point.html#champs_decision", {"decision_form": form, "point": point})
     # The page's records in one round trip (comptes.lecture): the reader's mandate in the body,
-    # which the rules below ask; the opinions (the reader's own among them); and, but after a form
-    # posted (the household is read again below), the household's members, diagnostics and
-    # objectives.
+    # which the rules below ask; the opinions (the reader's own among them); the agenda's ids; and,
+    # but after a form posted (the household is read again below), the household's records the
+    # summary shows and its objectives.
     lot = Lot()
     permissions.lire_mandat(user, seance.instance, lot)
-    avis = lot.requete(point.avis.select_related("membre__utilisateur__organisation"))
+    avis = lot.requete(selectors.AVIS.pour(point.pk))
     agenda = lot.requete(_agenda(point))
     menage = objectifs = None
     if request.method != "POST":
         menage = _menage_lu(point, lot)
-        objectifs = lot.requete(Objectif.objects.of_visible_menage(menage, user))
+        objectifs = lot.requete(suivi.OBJECTIFS.pour(menage.pk, lit_reserve(user)))
     lot.lire()
     peut_decider = permissions.can_decide_point(user, point)
     mandat = permissions.mandat(user, seance.instance)

@@ -90,8 +90,20 @@ def champs_masques(user, model_or_obj) -> set[str]:
 def lisibles(queryset, user):
     """The records of `queryset` (of a model whose records carry their own level) that `user` may
     read."""
+    return lisibles_selon(queryset, lit_reserve(user))
+
+
+def lit_reserve(user) -> bool:
+    """Whether `user` may read content reserved to social workers: all that changes what
+    `lisibles` keeps (a read compiled once per answer: comptes.lecture.Gabarit)."""
+    return peut_lire(user, Confidentialite.TRAVAILLEURS_SOCIAUX)
+
+
+def lisibles_selon(queryset, lit_reserve: bool):
+    """The records of `queryset` that a reader who may (or may not) read content reserved to
+    social workers may read."""
     c = classement(queryset.model)
-    if c is None or c.niveau or peut_lire(user, Confidentialite.TRAVAILLEURS_SOCIAUX):
+    if c is None or c.niveau or lit_reserve:
         return queryset
     return queryset.exclude(**{c.niveau_via: Confidentialite.TRAVAILLEURS_SOCIAUX})
 

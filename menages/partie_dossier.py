@@ -12,55 +12,37 @@ from comptes.lecture import rattacher_m2m
 from menages import permissions, selectors, services, workflow
 from menages.enums import EtatParcours, Partenaire, TypeDiagnostic
 from menages.models import (
-    ConsentementPartage,
-    Dette,
-    Diagnostic,
-    EvenementParcours,
-    Intervenant,
-    Membre,
     Menage,
-    PreDiagnostic,
-    ProblemeMenage,
-    Ressource,
-    ValidationFinanceur,
 )
 from menages.parties import LATERALE, PRINCIPALE, Action, Evenement, Export, Partie, Section, a_midi
 
 ANONYME = "—"
 
-# The path's records, which the file and the timeline both read, in one query each. The communes of
+# The path's records, which the file and the timeline both read, in one query each (`Gabarit`s of menages.selectors). The communes of
 # the shown diagnostic are read by the page alone: a prefetch through the many-to-many table for
 # every diagnostic costs more.
 # Read as prefetches of the household (`menage.diagnostics.all()`...), with the other parts' records
 # (menages.parties.Lecture).
 PARCOURS = {
-    "pre_diagnostics": PreDiagnostic.objects.select_related("organisation"),
-    "validations": ValidationFinanceur.objects.select_related("financeur"),
-    "diagnostics": Diagnostic.objects.all(),
-    "intervenants": Intervenant.objects.select_related("organisation"),
-    "consentements": ConsentementPartage.objects.order_by("date_consentement", "pk"),
+    "pre_diagnostics": selectors.PRE_DIAGNOSTICS,
+    "validations": selectors.VALIDATIONS,
+    "diagnostics": selectors.DIAGNOSTICS,
+    "intervenants": selectors.INTERVENANTS,
+    "consentements": selectors.CONSENTEMENTS,
 }
-# All that the file reads; within one household, the models' default orderings without their join
-# on the household.
+# All that the file reads.
 LECTURES = {
-    "membres": Membre.objects.order_by("date_naissance", "pk"),
-    "ressources": Ressource.objects.order_by("type", "pk"),
-    "dettes": Dette.objects.order_by("-montant", "pk"),
-    "problemes": ProblemeMenage.objects.order_by("code"),
+    "membres": selectors.MEMBRES,
+    "ressources": selectors.RESSOURCES,
+    "dettes": selectors.DETTES,
+    "problemes": selectors.PROBLEMES,
     **PARCOURS,
 }
 
 
-# The communes wished for in the household's diagnostics (the file shows those of one of them),
-# in the same round trip as the rest: attached to each diagnostic as its prefetch.
-COMMUNES_SOUHAITEES = Diagnostic.besoin_communes.through.objects.select_related("commune").order_by(
-    "commune__nom", "pk"
-)
-
-
 def lire(menage, user, lecture):
     lus = lecture.precharger(menage, LECTURES)
-    communes = lecture.requete(COMMUNES_SOUHAITEES.filter(diagnostic__menage=menage))
+    communes = lecture.requete(selectors.COMMUNES_SOUHAITEES.pour(menage.pk))
     lecture.auteurs(lus["pre_diagnostics"], "auteur")
     lecture.auteurs(lus["validations"], "destinataire")
     lecture.auteurs(lus["diagnostics"], "auteur")
@@ -138,7 +120,7 @@ def actions(menage, user, donnees) -> list[Action]:
 
 def evenements(menage, user, lecture):
     """Step changes, pre-diagnostics, funders' validations, diagnostics and intervenants."""
-    lus = lecture.precharger(menage, {**PARCOURS, "evenements": EvenementParcours.objects.all()})
+    lus = lecture.precharger(menage, {**PARCOURS, "evenements": selectors.EVENEMENTS})
     lecture.auteurs(lus["evenements"], "auteur")
     lecture.auteurs(lus["pre_diagnostics"], "auteur")
     lecture.auteurs(lus["validations"], "destinataire")

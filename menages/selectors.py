@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from comptes.enums import Role, TypeOrganisation
+from comptes.lecture import Gabarit
 from comptes.selectors import dispositifs_courants
 from menages.enums import (
     DomaineDiagnostic,
@@ -19,7 +20,39 @@ from menages.enums import (
     TypeDiagnostic,
     TypeIntervention,
 )
-from menages.models import Dette, EffectifBailleur, Menage, ProblemeMenage, Ressource
+from menages.models import (
+    ConsentementPartage,
+    Dette,
+    Diagnostic,
+    EffectifBailleur,
+    EvenementParcours,
+    Intervenant,
+    Membre,
+    Menage,
+    PreDiagnostic,
+    ProblemeMenage,
+    Ressource,
+    ValidationFinanceur,
+)
+
+# A household's records as its pages read them, each a `Gabarit` (comptes.lecture): compiled once,
+# read with the household's id. Within one household, the models' default orderings without their
+# join on the household.
+MEMBRES = Gabarit.par(Membre.objects.order_by("date_naissance", "pk"), "menage")
+RESSOURCES = Gabarit.par(Ressource.objects.order_by("type", "pk"), "menage")
+DETTES = Gabarit.par(Dette.objects.order_by("-montant", "pk"), "menage")
+PROBLEMES = Gabarit.par(ProblemeMenage.objects.order_by("code"), "menage")
+PRE_DIAGNOSTICS = Gabarit.par(PreDiagnostic.objects.select_related("organisation"), "menage")
+VALIDATIONS = Gabarit.par(ValidationFinanceur.objects.select_related("financeur"), "menage")
+DIAGNOSTICS = Gabarit.par(Diagnostic.objects.all(), "menage")
+INTERVENANTS = Gabarit.par(Intervenant.objects.select_related("organisation"), "menage")
+CONSENTEMENTS = Gabarit.par(ConsentementPartage.objects.order_by("date_consentement", "pk"), "menage")
+EVENEMENTS = Gabarit.par(EvenementParcours.objects.all(), "menage")
+# The communes wished for in the household's diagnostics.
+COMMUNES_SOUHAITEES = Gabarit.par(
+    Diagnostic.besoin_communes.through.objects.select_related("commune").order_by("commune__nom", "pk"),
+    "diagnostic__menage",
+)
 
 
 def rang_par_menage(*ordre):

@@ -209,13 +209,13 @@ def test_item_page_links_to_the_previous_and_next_items(client, programme, seanc
     assert client.get(points[2].get_absolute_url()).context["suivant"] is None
 
 
-# The chair's item page: the item with its neighbours, its household, the summary's sums and the
-# support in progress; the access log; in one round trip the chair's membership, the opinions, the
-# household's members and diagnostics and the objectives; the quorum; the partners of the decision
-# form; plus the layout's own; the current programme's id, read once for every access rule of the
-# page. Elsewhere than on PostgreSQL, the records read in one round trip are a query each
-# (comptes.lecture).
-REQUETES_PAGE_POINT = 13 if connection.vendor == "postgresql" else 18
+# The chair's item page: the item with its household; the access log; in one round trip the
+# chair's membership, the opinions, the agenda's ids, the household's members, diagnostics,
+# resources, debts and difficulties, its support in progress and the objectives; the quorum; the
+# partners of the decision form; plus the layout's own; the current programme's id, read once for
+# every access rule of the page. Elsewhere than on PostgreSQL, the records read in one round trip
+# are a query each (comptes.lecture).
+REQUETES_PAGE_POINT = 13 if connection.vendor == "postgresql" else 22
 
 
 def test_item_page_query_count_does_not_grow_with_rows(

@@ -1,13 +1,16 @@
 """Several querysets read in one round trip (comptes.lecture): the same rows as each queryset on its
-own, in one query."""
+own, in one query; a read compiled once (`Gabarit`): the same rows as the queryset the ORM builds
+for each id."""
 
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.db.models import Count, Window
+from django.db.models.sql.compiler import SQLCompiler
 
-from comptes.lecture import Lot, envoi_groupe, lire_ensemble, rattacher, rattacher_m2m
+from comptes.lecture import Gabarit, Lot, envoi_groupe, lire_ensemble, rattacher, rattacher_m2m
 from comptes.models import Commune
 from comptes.tests.factories import CommuneFactory, UtilisateurFactory
 from menages.models import Diagnostic, Membre, Menage, Ressource
@@ -103,3 +106,82 @@ def test_attaching_records_read_elsewhere_as_prefetches(menages, django_assert_n
     assert par_menage[premier.pk] == [m.prenom for m in premier.membres.all()]
     assert len(par_menage[second.pk]) == 1
     assert Commune.objects.filter(pk=narbonne.pk).exists()
+
+
+def _compilations(monkeypatch) -> list:
+    """The models of the queries the ORM compiles from now on."""
+    compilees = []
+    as_sql = SQLCompiler.as_sql
+
+    def compter(compiler, *args, **kwargs):
+        compilees.append(compiler.query.model)
+        return as_sql(compiler, *args, **kwargs)
+
+    monkeypatch.setattr(SQLCompiler, "as_sql", compter)
+    return compilees
+
+
+def test_a_template_read_gives_the_rows_of_its_queryset_for_each_id(menages, monkeypatch):
+    premier, second = menages
+    vide = MenageFactory()
+    gabarit = Gabarit(
+        lambda pk, fenetre: (
+            Membre.objects.filter(menage=pk)
+            .select_related("menage__commune")
+            .annotate(total=Window(Count("pk")))
+            .order_by("prenom" if fenetre else "-prenom")
+        )
+    )
+    premier_lu = lire_ensemble(gabarit.pour(premier.pk, True))[0]
+    compilees = _compilations(monkeypatch)
+    for menage in (premier, second, vide):
+        for fenetre in (True, False):
+            lus = lire_ensemble(gabarit.pour(menage.pk, fenetre), Ressource.objects.filter(menage=menage))[0]
+            attendus = list(gabarit.queryset(menage.pk, fenetre))
+            assert lus == attendus
+            assert [(m.prenom, m.total, m.menage.commune.nom) for m in lus] == [
+                (m.prenom, m.total, m.menage.commune.nom) for m in attendus
+            ]
+    assert [m.prenom for m in premier_lu] == ["Adam", "Marc", "Zoé"]
+    # Compiled once per variant (the first, `True`, before counting; `False` here): the ORM
+    # compiled only the other reads, and the querysets built to compare.
+    assert compilees.count(Membre) == 2 + 6  # the variant's two probes, the six `queryset()`
+    assert compilees.count(Ressource) == 6
+
+
+def test_a_template_read_fills_a_lot_and_its_prefetches(menages, django_assert_num_queries):
+    premier, second = menages
+    membres = Gabarit.par(Membre.objects.order_by("prenom"), "menage")
+    Lot().precharger(premier, {"membres": membres})  # compiled on first use
+    lot = Lot()
+    with django_assert_num_queries(0):
+        lus = lot.precharger(premier, {"membres": membres})
+        autres = lot.requete(membres.pour(second.pk))
+    with django_assert_num_queries(1 if GROUPE else 2):
+        lot.lire()
+    with django_assert_num_queries(0):
+        assert (
+            [m.prenom for m in premier.membres.all()]
+            == ["Adam", "Marc", "Zoé"]
+            == [m.prenom for m in lus["membres"]]
+        )
+        assert all(m.menage is premier for m in premier.membres.all())
+        assert [m.menage_id for m in autres] == [second.pk]
+    # The prefetch holds the queryset the ORM builds: a further filter reads this household's.
+    assert [m.prenom for m in premier.membres.all().filter(prenom__startswith="M")] == ["Marc"]
+
+
+@pytest.mark.parametrize(
+    "construire",
+    [
+        # The id changes the SQL: a list of ids of its length, say.
+        lambda pk: Membre.objects.filter(menage__in=range(-pk)),
+        # The id is not a parameter of the read.
+        lambda pk: Membre.objects.all(),
+        # A value derived from the id, not the id.
+        lambda pk: Membre.objects.filter(menage=pk + 100),
+    ],
+)
+def test_a_read_whose_shape_depends_on_the_id_is_refused(construire):
+    with pytest.raises(ImproperlyConfigured):
+        Gabarit(construire).pour(1)
