@@ -17,6 +17,7 @@ Only reads: the querysets are evaluated as they are when given, each as `list(qu
 import copy
 import operator
 
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
 from django.db import connections
 from django.db.models import QuerySet
@@ -98,7 +99,10 @@ class Gabarit:
     else gives the read its shape, as hashable values: whether the reader may read the notes
     reserved to social workers, say. The id may not change the shape: the first compilation of a
     variant builds the read for two ids no record has, and refuses it unless both give the same
-    SQL with parameters that differ only where the id is."""
+    SQL with parameters that differ only where the id is. Nothing else may: `construire` takes all
+    it uses from its arguments (no date of the day, no reader's programmes). That the first
+    compilation cannot see; with `settings.VERIFIER_GABARITS` (the test suite), each use builds
+    the read again with the ORM and fails unless it gives the same SQL and parameters."""
 
     SONDES = (-1, -2)
 
@@ -116,7 +120,16 @@ class Gabarit:
         compilation = self._compilations.get(variante)
         if compilation is None:
             compilation = self._compilations[variante] = self._compiler(variante)
-        return LectureFigee(compilation, pk)
+        lu = LectureFigee(compilation, pk)
+        if settings.VERIFIER_GABARITS:
+            queryset = self._construire(pk, *variante)
+            sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
+            if sql != lu.sql or list(params) != lu.params:
+                raise AssertionError(
+                    f"The read of {queryset.model.__name__} compiled once is not the one the ORM "
+                    f"builds now:\n{lu.sql} {lu.params}\n{sql} {list(params)}"
+                )
+        return lu
 
     def queryset(self, pk, *variante) -> QuerySet:
         """The queryset of the read, built by the ORM (for a page that reads it on its own)."""

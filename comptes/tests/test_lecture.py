@@ -121,7 +121,8 @@ def _compilations(monkeypatch) -> list:
     return compilees
 
 
-def test_a_template_read_gives_the_rows_of_its_queryset_for_each_id(menages, monkeypatch):
+def test_a_template_read_gives_the_rows_of_its_queryset_for_each_id(menages, monkeypatch, settings):
+    settings.VERIFIER_GABARITS = False  # what production compiles: the test suite's check compiles each use
     premier, second = menages
     vide = MenageFactory()
     gabarit = Gabarit(
@@ -185,3 +186,23 @@ def test_a_template_read_fills_a_lot_and_its_prefetches(menages, django_assert_n
 def test_a_read_whose_shape_depends_on_the_id_is_refused(construire):
     with pytest.raises(ImproperlyConfigured):
         Gabarit(construire).pour(1)
+
+
+def test_with_the_check_of_the_test_suite_a_read_taking_more_than_its_id_fails(settings):
+    # `construire` reads a value from elsewhere than its arguments: the first compilation bakes it.
+    autour = {"prenom": "Adam", "nombre": 1}
+    gabarit = Gabarit(
+        lambda pk: Membre.objects.filter(menage=pk, prenom=autour["prenom"])[: autour["nombre"]]
+    )
+    assert settings.VERIFIER_GABARITS
+    gabarit.pour(1)
+    autour["prenom"] = "Zoé"
+    with pytest.raises(AssertionError, match="compiled once is not the one the ORM builds now"):
+        gabarit.pour(1)
+    autour["prenom"], autour["nombre"] = "Adam", 2
+    with pytest.raises(AssertionError):
+        gabarit.pour(1)
+    # Without the check (production), the read is sent as first compiled: what the check is for.
+    settings.VERIFIER_GABARITS = False
+    autour["prenom"] = "Zoé"
+    assert gabarit.pour(1).params == [1, "Adam"]

@@ -19,6 +19,10 @@ VAR_DIR = Path(env_str("ASEA_VAR_DIR", str(BASE_DIR / "var")))
 DEBUG = env_bool("DEBUG", False)
 # Demo mode lets the demo accounts log in and lets seed_demo run. Never on in production.
 DEMO_MODE = env_bool("DEMO_MODE", False)
+# Every read compiled once (comptes.lecture.Gabarit) also built and compiled by the ORM on each use,
+# and compared: the test suite sets it, so that a read whose shape depends on more than its id and
+# declared variant fails there.
+VERIFIER_GABARITS = env_bool("VERIFIER_GABARITS", False)
 
 SECRET_KEY = env_str("SECRET_KEY", "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1")

@@ -7,6 +7,7 @@ from config.settings.base import *  # noqa: F403
 
 DEBUG = False
 DEMO_MODE = True
+VERIFIER_GABARITS = True
 SECRET_KEY = "test-only-key-0123456789abcdefghijklmnopqrstuvwxyz0123456789"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}

@@ -138,3 +138,24 @@ def test_report_adds_the_worst_pages_per_role_and_fails_with_the_crawl(tmp_path)
         8.0,
         4.0,
     ]
+
+
+@pytest.mark.parametrize(("p95_grand", "atteint"), [(13.0, True), (13.1, False)])
+def test_report_fails_when_a_key_page_grows_more_than_issue_21_allows(tmp_path, p95_grand, atteint):
+    # A key page's p95 at 10,000 households: at most 1.3 times its p95 at 100 (10 ms here).
+    spec = importlib.util.spec_from_file_location("rapport", Path(settings.BASE_DIR) / "bench" / "rapport.py")
+    rapport = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(rapport)
+    plancher = {"p50_ms": 5, "p95_ms": 6, "requetes": 11, "requete_max_ms": 1}
+    page = {"p50_ms": 9, "p95_ms": 10.0, "requetes": 12, "requete_max_ms": 2}
+    petit = {"menages": 100, "pages": {"plancher": plancher, "dossier_menage": page}}
+    grand = {
+        "menages": 10000,
+        "pages": {"plancher": plancher, "dossier_menage": page | {"p95_ms": p95_grand}},
+    }
+    (tmp_path / "petit.json").write_text(json.dumps(petit))
+    (tmp_path / "grand.json").write_text(json.dumps(grand))
+    code = rapport.main(str(tmp_path / "petit.json"), str(tmp_path / "grand.json"), str(tmp_path / "rapport"))
+    assert code == (0 if atteint else 1)
+    resultat = json.loads((tmp_path / "rapport.json").read_text())["pages"]["dossier_menage"]
+    assert resultat["objectif_atteint"] is atteint
