@@ -274,6 +274,11 @@ class DossierLocatifQuerySet(models.QuerySet):
             # The landlord's own legal role: its tenant files, whatever the consent to sharing the
             # social file (MenageQuerySet.locataires_visible_to).
             menages = Menage.objects.locataires_visible_to(user)
+        return self.des_menages(menages)
+
+    def des_menages(self, menages):
+        """The records of the households of `menages`, the households whose tenant file the reader
+        may open (`visible_to`, for a reader whose role reads tenant files)."""
         return self.filter(menage__in=menages)
 
     def du_menage(self, menage, user):
@@ -484,7 +489,12 @@ class ImpayesMensuelsQuerySet(models.QuerySet):
             return self.none()
         if user.est_administrateur:
             return self.filter(dispositif__in=dispositifs_courants(user))
-        return self.filter(bailleur=user.organisation, dispositif__in=dispositifs_courants(user))
+        return self.du_bailleur(user.organisation, dispositifs_courants(user))
+
+    def du_bailleur(self, bailleur, dispositifs):
+        """The monthly totals of landlord `bailleur` (an organisation or its id) in `dispositifs`,
+        those its CESF reads (`visible_to`)."""
+        return self.filter(bailleur=bailleur, dispositif__in=dispositifs)
 
 
 class ImpayesMensuels(models.Model):

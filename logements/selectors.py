@@ -5,12 +5,12 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from dateutil.relativedelta import relativedelta
-from django.db import models
+from django.db import connections, models
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum, Window
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
-from comptes.lecture import union_tous
+from comptes.lecture import Gabarit, lire_ensemble, union_tous
 from comptes.selectors import dispositifs_courants, dispositifs_de
 from logements.enums import (
     STATUTS_RECLAMATION_ACTIFS,
@@ -187,83 +187,49 @@ LIGNES_WIDGET = 8
 
 
 def tableau_cesf(user) -> dict:
-    """The CESF's dashboard widget, in one query whatever the number of tenants: the number of her
-    landlord's programme tenants (all of them, consent to share the social file or not: the tenant
-    file is the landlord's own), open complaints, the arrears trend (total of the balances over the
-    last months, read from the monthly totals in ImpayesMensuels), the eviction procedures in
-    progress (last step of each household) and the key moments to come."""
+    """The CESF's dashboard widget, in one round trip whatever the number of tenants: the number of
+    her landlord's programme tenants (all of them, consent to share the social file or not: the
+    tenant file is the landlord's own), open complaints, the arrears trend (total of the balances
+    over the last months, read from the monthly totals in ImpayesMensuels), the eviction procedures
+    in progress (last step of each household) and the key moments to come."""
     from accompagnement.models import TempsFort
-    from menages.models import EffectifBailleur, Menage
+    from menages.models import Menage
 
     locataires = Menage.objects.locataires_visible_to(user)
-    ouvertes = Reclamation.objects.visible_to(user, menages=locataires).filter(
-        statut__in=STATUTS_RECLAMATION_ACTIFS
-    )
     debut = timezone.localdate().replace(day=1) - relativedelta(months=MOIS_TENDANCE - 1)
-    # The arrears trend: the monthly totals of her landlord's programme, summed by month.
-    totaux = (
-        ImpayesMensuels.objects.visible_to(user)
-        .filter(mois__gte=debut)
-        .order_by()
-        .values("mois")
-        .annotate(
-            somme=Sum("total"),
-            genre_=models.Value(TENDANCE),
-            **{f"{nom}_": Cast(None, champ) for nom, champ in _COLONNES_SANS_TENDANCE},
-        )
-        .values_list("genre_", "pk_", "menage_id_", "nom_", "valeur_", "mois", "moment_", "somme")
+    # The key moments to come, read apart: what is to come changes with each request.
+    temps_forts = _lignes_widget(
+        TempsFort.objects.filter(
+            menage__in=locataires, realise=False, date_prevue__gte=timezone.now()
+        ).order_by("date_prevue"),
+        TEMPS_FORT,
+        "type",
+        moment="date_prevue",
     )
-    # Each household's last step (no later one, by date then entry), read from the few steps
-    # rather than from every tenant.
-    plus_recente = EtapeExpulsion.objects.filter(menage=OuterRef("menage")).filter(
-        Q(date__gt=OuterRef("date")) | Q(date=OuterRef("date"), pk__gt=OuterRef("pk"))
-    )
-    procedures = (
-        EtapeExpulsion.objects.visible_to(user, menages=locataires)
-        .filter(~Exists(plus_recente))
-        .order_by("-date", "menage_id")
-    )
-    temps_forts = TempsFort.objects.filter(
-        menage__in=locataires, realise=False, date_prevue__gte=timezone.now()
-    ).order_by("date_prevue")
-    # The number of tenants, as one row (an aggregate without grouping): a landlord's staff's from
-    # the landlord's kept counts by step, anyone else's counted.
     bailleur = Menage.objects.bailleur_des_locataires(user)
-    if bailleur is not None:
-        comptes = EffectifBailleur.objects.filter(
-            bailleur=bailleur, dispositif__in=dispositifs_courants(user)
-        )
-        nombre = Coalesce(Sum("locataires"), 0)
+    if (
+        bailleur is not None
+        and not user.est_administrateur
+        and connections[temps_forts.db].features.supports_slicing_ordering_in_compound
+    ):
+        # A landlord's CESF: the rest follows from her landlord, her programmes and the month,
+        # read with the SQL compiled once for them (comptes.lecture.Gabarit).
+        dispositifs = tuple(sorted(dispositifs_courants(user)))
+        lignes, a_venir = lire_ensemble(WIDGET_CESF.pour(bailleur.pk, dispositifs, debut), temps_forts)
+        lignes = [*lignes, *a_venir]
     else:
-        comptes, nombre = locataires, Count("pk")
-    nombre_locataires = (
-        comptes.order_by()
-        .values(genre_=models.Value(LOCATAIRES))
-        .annotate(
-            **{f"{nom}_": Cast(None, champ) for nom, champ in _COLONNES_SANS_TENDANCE},
-            mois_=Cast(None, models.DateField()),
-            nombre_=Cast(nombre, models.DecimalField(max_digits=14, decimal_places=2)),
+        lignes = union_tous(
+            *_selections_cesf(
+                locataires,
+                Reclamation.objects.visible_to(user, menages=locataires),
+                EtapeExpulsion.objects.visible_to(user, menages=locataires),
+                ImpayesMensuels.objects.visible_to(user),
+                bailleur,
+                dispositifs_courants(user),
+                debut,
+            ),
+            temps_forts,
         )
-        .values_list("genre_", "pk_", "menage_id_", "nom_", "valeur_", "mois_", "moment_", "nombre_")
-    )
-    # The three lists, the trend and the number of tenants in one query (UNION ALL of the three
-    # limited selections, each in its own order, of the monthly sums and of the count). The first
-    # complaints carry the number of all open ones (a window over the whole selection, computed
-    # before the limit).
-    lignes = union_tous(
-        _lignes_widget(
-            ouvertes.order_by("-date", "-pk"),
-            RECLAMATION,
-            "type",
-            jour="date",
-            # In the column of the monthly sums of arrears (a decimal), which comes back as such.
-            nombre=Cast(Window(Count("pk")), models.DecimalField(max_digits=14, decimal_places=2)),
-        ),
-        _lignes_widget(procedures, PROCEDURE, "etape", jour="date"),
-        _lignes_widget(temps_forts, TEMPS_FORT, "type", moment="date_prevue"),
-        totaux,
-        nombre_locataires,
-    )
     reclamations, etapes, temps, sommes = [], [], [], {}
     nombre_reclamations = locataires_ = 0
     for genre, pk, menage_id, nom, valeur, jour, moment, nombre in lignes:
@@ -297,6 +263,91 @@ def tableau_cesf(user) -> dict:
         "procedures": [(e.menage, e.get_etape_display(), e.date) for e in etapes],
         "temps_forts": temps,
     }
+
+
+def _selections_cesf(locataires, reclamations, etapes, impayes, bailleur, dispositifs, debut) -> tuple:
+    """The CESF widget's selections but the key moments, each with the same columns, to make one
+    UNION ALL: the first open complaints (carrying the number of all of them: a window over the
+    whole selection, computed before the limit), the households' eviction procedures in progress,
+    the monthly sums of arrears since `debut`, and the number of tenants. `reclamations`, `etapes`
+    and `impayes` are the records the reader may read; `bailleur`, her landlord when she is a
+    landlord's staff: the number of tenants is then the landlord's kept counts in `dispositifs`,
+    else `locataires` counted."""
+    from menages.models import EffectifBailleur
+
+    ouvertes = reclamations.filter(statut__in=STATUTS_RECLAMATION_ACTIFS)
+    # The arrears trend: the monthly totals of her landlord's programme, summed by month.
+    totaux = (
+        impayes.filter(mois__gte=debut)
+        .order_by()
+        .values("mois")
+        .annotate(
+            somme=Sum("total"),
+            genre_=models.Value(TENDANCE),
+            **{f"{nom}_": Cast(None, champ) for nom, champ in _COLONNES_SANS_TENDANCE},
+        )
+        .values_list("genre_", "pk_", "menage_id_", "nom_", "valeur_", "mois", "moment_", "somme")
+    )
+    # Each household's last step (no later one, by date then entry), read from the few steps
+    # rather than from every tenant.
+    plus_recente = EtapeExpulsion.objects.filter(menage=OuterRef("menage")).filter(
+        Q(date__gt=OuterRef("date")) | Q(date=OuterRef("date"), pk__gt=OuterRef("pk"))
+    )
+    procedures = etapes.filter(~Exists(plus_recente)).order_by("-date", "menage_id")
+    # The number of tenants, as one row (an aggregate without grouping).
+    if bailleur is not None:
+        comptes = EffectifBailleur.objects.filter(bailleur=bailleur, dispositif__in=dispositifs)
+        nombre = Coalesce(Sum("locataires"), 0)
+    else:
+        comptes, nombre = locataires, Count("pk")
+    nombre_locataires = (
+        comptes.order_by()
+        .values(genre_=models.Value(LOCATAIRES))
+        .annotate(
+            **{f"{nom}_": Cast(None, champ) for nom, champ in _COLONNES_SANS_TENDANCE},
+            mois_=Cast(None, models.DateField()),
+            nombre_=Cast(nombre, models.DecimalField(max_digits=14, decimal_places=2)),
+        )
+        .values_list("genre_", "pk_", "menage_id_", "nom_", "valeur_", "mois_", "moment_", "nombre_")
+    )
+    return (
+        _lignes_widget(
+            ouvertes.order_by("-date", "-pk"),
+            RECLAMATION,
+            "type",
+            jour="date",
+            # In the column of the monthly sums of arrears (a decimal), which comes back as such.
+            nombre=Cast(Window(Count("pk")), models.DecimalField(max_digits=14, decimal_places=2)),
+        ),
+        _lignes_widget(procedures, PROCEDURE, "etape", jour="date"),
+        totaux,
+        nombre_locataires,
+    )
+
+
+def _widget_du_bailleur(bailleur, dispositifs, debut):
+    """The UNION ALL of `_selections_cesf` for a landlord's CESF: all of it follows from her
+    landlord, her programmes and the first month of the trend, through the same rules as her
+    `visible_to` (MenageQuerySet.locataires_du_bailleur, DossierLocatifQuerySet.des_menages,
+    ImpayesMensuelsQuerySet.du_bailleur)."""
+    from menages.models import Menage
+
+    locataires = Menage.objects.locataires_du_bailleur(bailleur, dispositifs)
+    premiere, *autres = _selections_cesf(
+        locataires,
+        Reclamation.objects.des_menages(locataires),
+        EtapeExpulsion.objects.des_menages(locataires),
+        ImpayesMensuels.objects.du_bailleur(bailleur, dispositifs),
+        bailleur,
+        dispositifs,
+        debut,
+    )
+    return premiere.union(*autres, all=True).order_by()
+
+
+# A landlord's CESF's widget but the key moments: compiled once for each of her programmes' sets
+# and each first month of the trend, read with her landlord's id (comptes.lecture.Gabarit).
+WIDGET_CESF = Gabarit(_widget_du_bailleur)
 
 
 # The kinds of rows of the CESF widget's single query.

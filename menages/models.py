@@ -133,8 +133,13 @@ class MenageQuerySet(models.QuerySet):
         programmes; anyone else (administrators included): as `visible_to`."""
         bailleur = self.bailleur_des_locataires(user)
         if bailleur is not None:
-            return self.filter(bailleur=bailleur, dispositif__in=dispositifs_courants(user))
+            return self.locataires_du_bailleur(bailleur, dispositifs_courants(user))
         return self.visible_to(user)
+
+    def locataires_du_bailleur(self, bailleur, dispositifs):
+        """The tenants of landlord `bailleur` (an organisation or its id) in `dispositifs`: the
+        households whose tenant file a landlord's staff in those programmes may open."""
+        return self.filter(bailleur=bailleur, dispositif__in=dispositifs)
 
     def bailleur_des_locataires(self, user):
         """The landlord whose tenants `user` reads (`locataires_visible_to`): her own, for a

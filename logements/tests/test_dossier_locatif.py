@@ -309,3 +309,41 @@ def test_cesf_widget_of_someone_who_sees_no_tenant_file(programme):
     widget = selectors.tableau_cesf(programme.financeur)
     assert (widget["nombre_reclamations"], widget["reclamations"], widget["procedures"]) == (0, [], [])
     assert widget["temps_forts"] == [] and len(widget["tendance"]) == selectors.MOIS_TENDANCE
+
+
+def test_cesf_widget_compiled_once_reads_what_her_access_rules_give(programme):
+    """A landlord's CESF's widget is read with SQL compiled once for her landlord, programmes and
+    month (`WIDGET_CESF`): the same as the selections built from her own rules (`visible_to`), which
+    a database without limits inside a UNION reads in turn."""
+    from unittest import mock
+
+    from django.db import connection
+
+    _peupler(programme, selectors.LIGNES_WIDGET + 2)
+    autre = MenageFactory(dispositif=programme.dispositif, bailleur=programme.alogea, nom="Chez ALOGEA")
+    Reclamation.objects.create(menage=autre, type=TypeReclamation.TECHNIQUE, description="y")
+    EtapeExpulsion.objects.create(
+        menage=autre, etape=EtapeProcedure.COMMANDEMENT_PAYER, date=datetime.date(2026, 2, 1)
+    )
+    premier = Reclamation.objects.filter(menage__bailleur=programme.habitat).first().menage
+    EtapeExpulsion.objects.create(menage=premier, etape="saisine_ccapex", date=datetime.date(2026, 3, 1))
+
+    def lu(widget):
+        return {
+            "nombre_locataires": widget["nombre_locataires"],
+            "nombre_reclamations": widget["nombre_reclamations"],
+            "reclamations": [(r.pk, r.menage.nom, r.type, r.date) for r in widget["reclamations"]],
+            "procedures": [(m.pk, m.nom, etape, date) for m, etape, date in widget["procedures"]],
+            "temps_forts": [(t.pk, t.menage.nom, t.date_prevue) for t in widget["temps_forts"]],
+            "tendance": widget["tendance"],
+        }
+
+    cesf = programme.cesf_habitat
+    widget = lu(selectors.tableau_cesf(cesf))
+    with mock.patch.object(type(connection.features), "supports_slicing_ordering_in_compound", False):
+        assert lu(selectors.tableau_cesf(cesf)) == widget
+    assert widget["nombre_locataires"] == selectors.LIGNES_WIDGET + 2
+    assert widget["nombre_reclamations"] == selectors.LIGNES_WIDGET + 2
+    assert "Chez ALOGEA" not in {nom for _, nom, *_ in widget["reclamations"] + widget["procedures"]}
+    assert widget["procedures"][0][2:] == ("Saisine de la CCAPEX", datetime.date(2026, 3, 1))
+    assert len(widget["temps_forts"]) == selectors.LIGNES_WIDGET
