@@ -159,3 +159,26 @@ def test_report_fails_when_a_key_page_grows_more_than_issue_21_allows(tmp_path, 
     assert code == (0 if atteint else 1)
     resultat = json.loads((tmp_path / "rapport.json").read_text())["pages"]["dossier_menage"]
     assert resultat["objectif_atteint"] is atteint
+
+
+def test_the_key_pages_are_timed_in_turn_each_repetition(demo, tmp_path, monkeypatch):
+    from django.test import Client
+
+    demandees = []
+    get = Client.get
+
+    def noter(client, url, *args, **kwargs):
+        demandees.append(url)
+        return get(client, url, *args, **kwargs)
+
+    monkeypatch.setattr(Client, "get", noter)
+    sortie = tmp_path / "mesures.json"
+    call_command("bench", repetitions=2, sortie=str(sortie))
+    mesures = json.loads(sortie.read_text())
+    noms = list(mesures["pages"])
+    assert noms[0] == "plancher" and "dossier_menage" in noms
+    urls = [mesures["pages"][nom]["url"] for nom in noms]
+    # A warm-up of each page, then every page once, twice over: a slower spell of the machine
+    # weighs on all of them alike.
+    assert demandees == urls + urls + urls
+    assert all(page["p50_ms"] > 0 and page["requetes"] > 0 for page in mesures["pages"].values())
