@@ -64,23 +64,16 @@ def rang_par_menage(*ordre):
 def avec_resume(menages):
     """`menages` with what `resume_anonymise` sums and lists read in the same query (a page that
     shows only the summary need not prefetch the resources, debts and difficulties)."""
-    return menages.annotate(**annotations_resume())
-
-
-def annotations_resume(menage="pk") -> dict:
-    """The annotations of `avec_resume`, on a query whose field `menage` is the household (its
-    own "pk", or "menage_id" on a record of the household): `resume_anonymise` reads them on the
-    household (`copier_resume`)."""
-    de_ce_menage = {"menage": OuterRef(menage)}
-    return {
-        "resume_ressources": Subquery(
+    de_ce_menage = {"menage": OuterRef("pk")}
+    return menages.annotate(
+        resume_ressources=Subquery(
             Ressource.objects.filter(**de_ce_menage)
             .order_by()
             .values("menage")
             .annotate(total=Sum("montant_mensuel"))
             .values("total")
         ),
-        "resume_dettes": Subquery(
+        resume_dettes=Subquery(
             Dette.objects.filter(**de_ce_menage)
             .order_by()
             .values("menage")
@@ -88,21 +81,14 @@ def annotations_resume(menage="pk") -> dict:
             .values("total")
         ),
         # The codes joined by commas (a portable aggregate: SQLite as PostgreSQL), or None.
-        "resume_problemes": Subquery(
+        resume_problemes=Subquery(
             ProblemeMenage.objects.filter(**de_ce_menage)
             .order_by()
             .values("menage")
             .annotate(codes=StringAgg("code", delimiter=Value(",")))
             .values("codes")
         ),
-    }
-
-
-def copier_resume(source, menage) -> None:
-    """The annotations of `annotations_resume` read on `source` (a record of the household), set
-    on `menage` for `resume_anonymise`."""
-    for nom in annotations_resume(menage="pk"):
-        setattr(menage, nom, getattr(source, nom))
+    )
 
 
 def resume_anonymise(menage: Menage) -> dict:
